@@ -1,0 +1,42 @@
+import { isRouteErrorResponse, Link, useRouteError } from "@remix-run/react";
+import { useTranslation } from "react-i18next";
+
+type Kind = "notFound" | "forbidden" | "badRequest" | "gone" | "tooMany" | "server";
+
+function kindOf(error: unknown): Kind {
+  if (!isRouteErrorResponse(error)) return "server";
+  switch (error.status) {
+    case 400:
+    case 405:
+      return "badRequest";
+    case 403:
+      return "forbidden";
+    case 404:
+      return "notFound";
+    case 410:
+      return "gone";
+    case 429:
+      return "tooMany";
+    default:
+      return error.status < 500 ? "badRequest" : "server";
+  }
+}
+
+/** Translated error page for any thrown response or crash; never shows stack traces or internals. */
+export function GeneralErrorBoundary() {
+  const error = useRouteError();
+  const { t } = useTranslation("common");
+  const kind = kindOf(error);
+  const status = isRouteErrorResponse(error) ? error.status : 500;
+  const detail = isRouteErrorResponse(error) && typeof error.data === "object" && error.data?.messageKey;
+  return (
+    <main className="error-page" id="main">
+      <p className="error-status">{status}</p>
+      <h1>{t(`errors.${kind}.title`)}</h1>
+      <p>{detail ? t(String(detail)) : t(`errors.${kind}.body`)}</p>
+      <p>
+        <Link to="/">{t("errors.backHome")}</Link>
+      </p>
+    </main>
+  );
+}

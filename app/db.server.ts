@@ -1,0 +1,100 @@
+import fs from "node:fs";
+import path from "node:path";
+import { PGlite } from "@electric-sql/pglite";
+import { Kysely, PGliteDialect, PostgresDialect } from "kysely";
+import pg from "pg";
+import { type Database } from "../db/schema";
+import { getEnv } from "~/env.server";
+
+export type DB = Kysely<Database>;
+
+/** int8 comes back as a string on both drivers (pg does this by default), so ids never lose precision. */
+const PGLITE_PARSERS = { 20: (value: string) => value };
+
+export function createPostgresDb(connectionString: string, max = 10): DB {
+  const pool = new pg.Pool({ connectionString, max, application_name: "plenary" });
+  return new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+}
+
+/** Wraps an open PGlite (tests load one from a migrated snapshot). */
+export function createPgliteDb(pglite: PGlite): DB {
+  return new Kysely<Database>({ dialect: new PGliteDialect({ pglite }) });
+}
+
+export function openPglite(dataDir: string | undefined, loadDataDir?: Blob): Promise<PGlite> {
+  return PGlite.create({ dataDir, loadDataDir, parsers: PGLITE_PARSERS });
+}
+
+export class DataDirLockedError extends Error {
+  constructor(public lockFile: string, public pid: number) {
+    super(
+      `The embedded database in ${path.dirname(lockFile)} is in use by another Plenary process (pid ${pid}). ` +
+        `Stop it first, or set DATABASE_URL to use a PostgreSQL server that several processes can share.`,
+    );
+    this.name = "DataDirLockedError";
+  }
+}
+
+/** PGlite is single-process: a pid file keeps a second `npm start` or CLI from opening the same directory. */
+export function lockDataDir(dataDir: string): () => void {
+  fs.mkdirSync(dataDir, { recursive: true });
+  const lockFile = path.join(dataDir, "pgdata.lock");
+  for (let attempt = 0; attempt < 2; attempt++) {
+    try {
+      fs.writeFileSync(lockFile, String(process.pid), { flag: "wx" });
+      return () => fs.rmSync(lockFile, { force: true });
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== "EEXIST") throw error;
+      const pid = Number(fs.readFileSync(lockFile, "utf8"));
+      if (pid && pid !== process.pid && isAlive(pid)) throw new DataDirLockedError(lockFile, pid);
+      fs.rmSync(lockFile, { force: true }); // stale lock from a crashed process
+    }
+  }
+  throw new Error(`Could not lock ${lockFile}`);
+}
+
+function isAlive(pid: number) {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === "EPERM";
+  }
+}
+
+type Holder = { db: DB; close: () => Promise<void> };
+const globalForDb = globalThis as typeof globalThis & { __plenaryDb?: Holder };
+
+function openConfiguredDb(): Holder {
+  const env = getEnv();
+  if (env.DATABASE_URL) {
+    const db = createPostgresDb(env.DATABASE_URL);
+    return { db, close: () => db.destroy() };
+  }
+  const unlock = lockDataDir(env.DATA_DIR);
+  const dialect = new PGliteDialect({ pglite: () => openPglite(path.join(env.DATA_DIR, "pgdata")) });
+  const db = new Kysely<Database>({ dialect });
+  return {
+    db,
+    close: async () => {
+      await db.destroy();
+      unlock();
+    },
+  };
+}
+
+/** The one database handle of this process (kept on globalThis so `remix dev` rebuilds reuse it). */
+export function getDb(): DB {
+  globalForDb.__plenaryDb ??= openConfiguredDb();
+  return globalForDb.__plenaryDb.db;
+}
+
+export async function closeDb(): Promise<void> {
+  const holder = globalForDb.__plenaryDb;
+  globalForDb.__plenaryDb = undefined;
+  await holder?.close();
+}
+
+export function databaseKind(): "embedded" | "postgresql" {
+  return getEnv().isEmbedded ? "embedded" : "postgresql";
+}

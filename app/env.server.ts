@@ -1,0 +1,122 @@
+import crypto from "node:crypto";
+import fs from "node:fs";
+import path from "node:path";
+import { z } from "zod";
+
+const LOG_LEVELS = ["fatal", "error", "warn", "info", "debug", "trace", "silent"] as const;
+
+const EnvSchema = z
+  .object({
+    NODE_ENV: z.enum(["development", "production", "test"]).default("production"),
+    PORT: z.coerce
+      .number({ error: "must be a number" })
+      .int("must be a whole number")
+      .min(1, "must be between 1 and 65535")
+      .max(65535, "must be between 1 and 65535")
+      .default(3000),
+    APP_URL: z
+      .url({ protocol: /^https?$/, error: "must be an http:// or https:// URL" })
+      .refine((value) => ["", "/"].includes(new URL(value).pathname), {
+        error: "must be an origin without a path, e.g. https://plenary.example.org",
+      })
+      .optional(),
+    DATABASE_URL: z
+      .url({ protocol: /^postgres(ql)?$/, error: "must be a postgres:// URL" })
+      .optional(),
+    DATA_DIR: z.string().min(1).default("./data"),
+    SMTP_URL: z
+      .url({ protocol: /^smtps?$/, error: "must be an smtp:// or smtps:// URL" })
+      .optional(),
+    MAIL_FROM: z
+      .string()
+      .regex(/^[^\r\n]*<?[^\s@<>]+@[^\s@<>]+>?$/, "must be an address like Plenary <noreply@example.org>")
+      .optional(),
+    SESSION_SECRET: z.string().min(32, "must be at least 32 characters long").optional(),
+    LOG_LEVEL: z.enum(LOG_LEVELS, { error: `must be one of ${LOG_LEVELS.join(", ")}` }).default("info"),
+    TRUST_PROXY: z
+      .enum(["true", "false", "0", "1", "2", "3"], { error: "must be true, false or a number of proxies (1-3)" })
+      .default("false"),
+  })
+  .superRefine((value, ctx) => {
+    if (value.DATABASE_URL && !value.SESSION_SECRET) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["SESSION_SECRET"],
+        message: "is required when DATABASE_URL is set (every web process must share it)",
+      });
+    }
+  });
+
+export type Env = Omit<z.infer<typeof EnvSchema>, "APP_URL" | "SESSION_SECRET" | "MAIL_FROM"> & {
+  APP_URL: string;
+  SESSION_SECRET: string;
+  MAIL_FROM: string;
+  /** true when DATABASE_URL is unset and PGlite runs in DATA_DIR */
+  isEmbedded: boolean;
+  isHttps: boolean;
+};
+
+export class EnvError extends Error {
+  constructor(public problems: string[]) {
+    super(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join("\n")}`);
+  }
+}
+
+/** Parses an environment; throws EnvError listing every problem. Pure except for the embedded secret file. */
+export function parseEnv(source: Record<string, string | undefined>): Env {
+  const cleaned = Object.fromEntries(Object.entries(source).filter(([, v]) => v !== undefined && v !== ""));
+  const result = EnvSchema.safeParse(cleaned);
+  if (!result.success) {
+    throw new EnvError(result.error.issues.map((issue) => `${issue.path.join(".")} ${issue.message}`));
+  }
+  const value = result.data;
+  const dataDir = path.resolve(value.DATA_DIR);
+  const appUrl = (value.APP_URL ?? `http://localhost:${value.PORT}`).replace(/\/$/, "");
+  const isEmbedded = !value.DATABASE_URL;
+  return {
+    ...value,
+    DATA_DIR: dataDir,
+    APP_URL: appUrl,
+    MAIL_FROM: value.MAIL_FROM ?? `Plenary <noreply@${new URL(appUrl).hostname}>`,
+    SESSION_SECRET: value.SESSION_SECRET ?? readOrCreateSecret(dataDir, "session-secret"),
+    isEmbedded,
+    isHttps: appUrl.startsWith("https:"),
+  };
+}
+
+/** Embedded mode keeps generated secrets in DATA_DIR (mode 0600) so they survive restarts. */
+export function readOrCreateSecret(dataDir: string, name: string): string {
+  const file = path.join(dataDir, name);
+  fs.mkdirSync(dataDir, { recursive: true });
+  try {
+    return fs.readFileSync(file, "utf8").trim();
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== "ENOENT") throw error;
+  }
+  const secret = crypto.randomBytes(32).toString("base64url");
+  try {
+    fs.writeFileSync(file, secret + "\n", { mode: 0o600, flag: "wx" });
+    return secret;
+  } catch (error) {
+    // another process created it first: use theirs
+    if ((error as NodeJS.ErrnoException).code === "EEXIST") return fs.readFileSync(file, "utf8").trim();
+    throw error;
+  }
+}
+
+let cached: Env | undefined;
+
+/** The one parsed environment. On bad values prints every problem and exits with code 1. */
+export function getEnv(): Env {
+  if (cached) return cached;
+  try {
+    cached = parseEnv(process.env);
+    return cached;
+  } catch (error) {
+    if (error instanceof EnvError) {
+      process.stderr.write(`Plenary cannot start. ${error.message}\nSee .env.example for every variable.\n`);
+      process.exit(1);
+    }
+    throw error;
+  }
+}

@@ -1,0 +1,205 @@
+import crypto from "node:crypto";
+import { type Server } from "node:http";
+import path from "node:path";
+import { createRequestHandler } from "@remix-run/express";
+import { broadcastDevReady, type ServerBuild } from "@remix-run/node";
+import express, { type NextFunction, type Request as ExpressRequest, type Response as ExpressResponse } from "express";
+import { migrateToLatest } from "../db/migrator";
+import { readSessionToken } from "~/auth.server";
+import { type RequestContext } from "~/context";
+import { closeDb, databaseKind, getDb } from "~/db.server";
+import { getEnv } from "~/env.server";
+import { htmlLang } from "~/i18n";
+import { detectLocale, getFixedT } from "~/i18next.server";
+import { TOKEN_PATTERN } from "~/lib/tokens.server";
+import { logger } from "~/logger.server";
+import { getSessionUser } from "~/models/staff-session.server";
+import { issueSetupTokenIfNoAdmin } from "~/models/setup-token.server";
+
+type Mode = "production" | "development";
+
+function contentSecurityPolicy(nonce: string, mode: Mode) {
+  const connect = mode === "development" ? "'self' ws://localhost:*" : "'self'";
+  return [
+    "default-src 'self'",
+    `script-src 'nonce-${nonce}' 'strict-dynamic'`,
+    "style-src 'self'",
+    "img-src 'self' data:",
+    "font-src 'self'",
+    `connect-src ${connect}`,
+    "object-src 'none'",
+    "base-uri 'none'",
+    "frame-ancestors 'none'",
+    "form-action 'self'",
+  ].join("; ");
+}
+
+/** Builds a Fetch Request from express's request for the helpers that read headers and cookies. */
+function toFetchRequest(req: ExpressRequest) {
+  const headers = new Headers();
+  for (const [key, value] of Object.entries(req.headers)) {
+    if (typeof value === "string") headers.set(key, value);
+    else if (Array.isArray(value)) headers.set(key, value.join(", "));
+  }
+  return new Request(`http://localhost${req.originalUrl}`, { headers });
+}
+
+/** The path for logs: link tokens in the path are masked, the query string is dropped. */
+export function loggablePath(url: string) {
+  const pathname = url.split("?")[0];
+  return pathname
+    .split("/")
+    .map((segment) => (TOKEN_PATTERN.test(segment) ? "[token]" : segment))
+    .join("/");
+}
+
+/**
+ * CSRF: a state-changing request must come from a page of this site. Browsers send Origin on every POST;
+ * when it is absent we accept only Sec-Fetch-Site: same-origin. Anything else (including neither) is refused.
+ */
+export function isSameOriginRequest(req: Pick<ExpressRequest, "headers" | "protocol">, appUrl: string) {
+  const origin = req.headers.origin;
+  if (origin) {
+    const own = req.headers.host ? `${req.protocol}://${req.headers.host}` : undefined;
+    return origin === new URL(appUrl).origin || origin === own;
+  }
+  return req.headers["sec-fetch-site"] === "same-origin";
+}
+
+async function renderNotice(res: ExpressResponse, context: RequestContext, status: number, key: "forbidden") {
+  const t = await getFixedT(context.locale, "common");
+  const title = t(`errors.${key}.title`);
+  const body = t(`errors.${key}.body`);
+  const home = t("errors.backHome");
+  const escape = (s: string) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+  res
+    .status(status)
+    .type("html")
+    .send(
+      `<!doctype html><html lang="${htmlLang[context.locale]}"><head><meta charset="utf-8">` +
+        `<meta name="viewport" content="width=device-width,initial-scale=1"><title>${escape(title)} · Plenary</title></head>` +
+        `<body><main><h1>${escape(title)}</h1><p>${escape(body)}</p><p><a href="/">${escape(home)}</a></p></main></body></html>`,
+    );
+}
+
+export function createApp({ build, rootDir, mode }: { build: ServerBuild; rootDir: string; mode: Mode }) {
+  const env = getEnv();
+  const db = getDb();
+  const app = express();
+  app.disable("x-powered-by");
+  app.set("trust proxy", env.TRUST_PROXY === "true" ? true : env.TRUST_PROXY === "false" ? false : Number(env.TRUST_PROXY));
+
+  app.use((req, res, next) => {
+    const nonce = crypto.randomBytes(16).toString("base64");
+    res.locals.nonce = nonce;
+    res.setHeader("Content-Security-Policy", contentSecurityPolicy(nonce, mode));
+    res.setHeader("X-Content-Type-Options", "nosniff");
+    res.setHeader("Referrer-Policy", "same-origin");
+    res.setHeader("X-Frame-Options", "DENY");
+    res.setHeader("Cross-Origin-Opener-Policy", "same-origin");
+    res.setHeader("Permissions-Policy", "camera=(self), microphone=(), geolocation=()");
+    if (env.isHttps) res.setHeader("Strict-Transport-Security", "max-age=31536000");
+    next();
+  });
+
+  app.use("/build", express.static(path.join(rootDir, "public/build"), { immutable: true, maxAge: "1y" }));
+  app.use(express.static(path.join(rootDir, "public"), { maxAge: "1h", index: false }));
+
+  app.use((req, res, next) => {
+    const started = process.hrtime.bigint();
+    res.on("finish", () => {
+      const ms = Number(process.hrtime.bigint() - started) / 1e6;
+      logger.info({ method: req.method, path: loggablePath(req.originalUrl), status: res.statusCode, ms: Math.round(ms) }, "request");
+    });
+    next();
+  });
+
+  app.use(async (req, res, next) => {
+    try {
+      const request = toFetchRequest(req);
+      const sessionToken = await readSessionToken(request);
+      const user = sessionToken ? ((await getSessionUser(db, { token: sessionToken })) ?? null) : null;
+      const context: RequestContext = {
+        nonce: res.locals.nonce,
+        locale: await detectLocale(request, user?.locale),
+        user,
+        sessionToken: user ? sessionToken : null,
+        sessionEnded: Boolean(sessionToken) && !user,
+        clientIp: req.ip ?? req.socket.remoteAddress ?? "unknown",
+      };
+      res.locals.context = context;
+      next();
+    } catch (error) {
+      next(error);
+    }
+  });
+
+  app.use((req, res, next) => {
+    if (["GET", "HEAD", "OPTIONS"].includes(req.method)) return next();
+    if (isSameOriginRequest(req, env.APP_URL)) return next();
+    logger.warn({ method: req.method, path: loggablePath(req.originalUrl), origin: req.headers.origin ?? null }, "cross-origin request refused");
+    renderNotice(res, res.locals.context, 403, "forbidden").catch(next);
+  });
+
+  app.all(
+    "*",
+    createRequestHandler({ build, mode, getLoadContext: (_req, res) => res.locals.context as RequestContext }),
+  );
+
+  app.use((error: unknown, _req: ExpressRequest, res: ExpressResponse, _next: NextFunction) => {
+    logger.error({ err: error instanceof Error ? { message: error.message, stack: error.stack } : String(error) }, "unhandled error");
+    if (!res.headersSent) res.status(500).type("text").send("Internal Server Error");
+  });
+  return app;
+}
+
+/** Runs the portal: migrations, HTTP server, first-run setup link, graceful shutdown. */
+export async function startServer({ build, rootDir, mode }: { build: ServerBuild; rootDir: string; mode: Mode }) {
+  const env = getEnv();
+  const db = getDb();
+  await migrateToLatest(db);
+  const app = createApp({ build, rootDir, mode });
+
+  const server: Server = await new Promise((resolve, reject) => {
+    const s = app.listen(env.PORT, () => resolve(s));
+    s.once("error", reject);
+  });
+  server.keepAliveTimeout = 65_000;
+  logger.info({ port: env.PORT, database: databaseKind(), mail: env.SMTP_URL ? "smtp" : "local mailbox" }, "Plenary started");
+
+  const token = await issueSetupTokenIfNoAdmin(db);
+  const lines = [``, `  Plenary is running at ${env.APP_URL}`];
+  if (token) {
+    lines.push(
+      ``,
+      `  No administrator exists yet. Open this one-time link to create the first one:`,
+      `    ${env.APP_URL}/setup/${token}`,
+      `  (It works until the first administrator is created. A restart prints a new one.)`,
+    );
+  }
+  // The setup link goes to the console only, never through the structured logger.
+  process.stdout.write(lines.join("\n") + "\n\n");
+
+  if (mode === "development") await broadcastDevReady(build);
+
+  let stopping = false;
+  const shutdown = (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    logger.info({ signal }, "shutting down");
+    const force = setTimeout(() => {
+      logger.warn("requests still open after 10 s; closing anyway");
+      server.closeAllConnections();
+    }, 10_000);
+    force.unref();
+    server.close(async () => {
+      await closeDb();
+      logger.info("stopped");
+      process.exit(0);
+    });
+    server.closeIdleConnections();
+  };
+  process.once("SIGTERM", () => shutdown("SIGTERM"));
+  process.once("SIGINT", () => shutdown("SIGINT"));
+  return server;
+}

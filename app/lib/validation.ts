@@ -1,0 +1,50 @@
+import { z } from "zod";
+import { supportedLngs } from "~/i18n";
+
+/**
+ * Shared field schemas. Messages are translation keys (rendered by <Field> through t()); a "#n" suffix
+ * carries a number for the message, e.g. "validation.tooLong#100".
+ */
+
+// C0/C1 controls and the bidi overrides/isolates that can disguise text (Trojan Source).
+const FORBIDDEN_SINGLE_LINE = /[\u0000-\u001F\u007F-\u009F\u202A-\u202E\u2066-\u2069]/;
+
+export function singleLine(max: number) {
+  return z
+    .string({ error: "validation.required" })
+    .transform((value) => value.normalize("NFC").trim())
+    .pipe(
+      z
+        .string()
+        .min(1, "validation.required")
+        .max(max, `validation.tooLong#${max}`)
+        .refine((value) => !FORBIDDEN_SINGLE_LINE.test(value), "validation.controlCharacters"),
+    );
+}
+
+export const EmailSchema = z
+  .string({ error: "validation.required" })
+  .transform((value) => value.normalize("NFC").trim().toLowerCase())
+  .pipe(
+    z
+      .string()
+      .min(1, "validation.required")
+      .max(254, "validation.tooLong#254")
+      .email("validation.email"),
+  );
+
+export const PASSWORD_MIN = 12;
+export const PASSWORD_MAX = 256;
+
+export const NewPasswordSchema = z
+  .string({ error: "validation.required" })
+  .min(PASSWORD_MIN, `validation.passwordTooShort#${PASSWORD_MIN}`)
+  .max(PASSWORD_MAX, `validation.tooLong#${PASSWORD_MAX}`);
+
+export const LngSchema = z.enum(supportedLngs, { error: "validation.language" });
+
+/** Splits "key#n" into the key and its interpolation values. */
+export function parseMessage(message: string): { key: string; values: Record<string, number> } {
+  const [key, n] = message.split("#");
+  return { key, values: n ? { count: Number(n) } : {} };
+}

@@ -1,0 +1,138 @@
+import { getFormProps, useForm } from "@conform-to/react";
+import { getZodConstraint, parseWithZod } from "@conform-to/zod/v4";
+import { type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction, redirect } from "@remix-run/node";
+import { Form, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
+import { useTranslation } from "react-i18next";
+import { z } from "zod";
+import { getSessionCookie, safeRedirect } from "~/auth.server";
+import { Field, FormErrors } from "~/components/forms";
+import { LanguageSwitcher } from "~/components/language-switcher";
+import { getDb } from "~/db.server";
+import { needsRehash, hashPassword, verifyDummyPassword, verifyPassword } from "~/lib/password.server";
+import { EmailSchema } from "~/lib/validation";
+import { writeAudit } from "~/models/audit.server";
+import { checkRateLimit, hitRateLimit, resetRateLimit } from "~/models/rate-limit.server";
+import { createStaffSession, deleteStaffSession } from "~/models/staff-session.server";
+import { getStaffUserForSignIn, recordSignIn } from "~/models/staff-user.server";
+
+const SignInSchema = z.object({
+  email: EmailSchema,
+  password: z.string({ error: "validation.required" }).max(256, "validation.tooLong#256"),
+  redirectTo: z.string().optional(),
+});
+
+/** RELIABILITY A5: 5 failures per account or 20 per client in 15 minutes, then wait. */
+const ACCOUNT_RULE = { limit: 5, windowSeconds: 15 * 60 };
+const CLIENT_RULE = { limit: 20, windowSeconds: 15 * 60 };
+
+export async function loader({ request, context }: LoaderFunctionArgs) {
+  const url = new URL(request.url);
+  if (context.user) throw redirect(safeRedirect(url.searchParams.get("redirectTo")));
+  return {
+    locale: context.locale,
+    ended: url.searchParams.get("ended") === "1" || context.sessionEnded,
+    created: url.searchParams.get("created") === "1",
+    signedOut: url.searchParams.get("signedOut") === "1",
+    redirectTo: safeRedirect(url.searchParams.get("redirectTo"), ""),
+  };
+}
+
+export async function action({ request, context }: ActionFunctionArgs) {
+  const db = getDb();
+  const submission = parseWithZod(await request.formData(), { schema: SignInSchema });
+  if (submission.status !== "success") {
+    return Response.json({ result: submission.reply({ hideFields: ["password"] }) }, { status: 400 });
+  }
+  const { email, password, redirectTo } = submission.value;
+  const clientKey = `sign-in:client:${context.clientIp}`;
+  const accountKey = `sign-in:account:${email}`;
+
+  const [clientState, accountState] = await Promise.all([
+    checkRateLimit(db, clientKey, CLIENT_RULE),
+    checkRateLimit(db, accountKey, ACCOUNT_RULE),
+  ]);
+  const blocked = clientState.limited ? clientState : accountState.limited ? accountState : null;
+  if (blocked) {
+    const minutes = Math.max(1, Math.ceil(blocked.retryAfterSeconds / 60));
+    const status = clientState.limited ? 429 : 400;
+    return Response.json(
+      { result: submission.reply({ formErrors: [`auth:login.tooManyAttempts#${minutes}`], hideFields: ["password"] }) },
+      { status, headers: { "Retry-After": String(blocked.retryAfterSeconds) } },
+    );
+  }
+
+  const account = await getStaffUserForSignIn(db, { email });
+  const ok = account && !account.disabledAt ? await verifyPassword(account.passwordHash, password) : await verifyDummyPassword(password);
+  if (!account || account.disabledAt || !ok) {
+    await Promise.all([hitRateLimit(db, clientKey, CLIENT_RULE), hitRateLimit(db, accountKey, ACCOUNT_RULE)]);
+    await writeAudit(db, { actor: { label: email }, action: "auth.sign_in_failed", ip: context.clientIp });
+    return Response.json(
+      { result: submission.reply({ formErrors: ["auth:login.invalid"], hideFields: ["password"] }) },
+      { status: 400 },
+    );
+  }
+
+  // A new session id at every sign-in; the one sent before (if any) is destroyed (no fixation).
+  if (context.sessionToken) await deleteStaffSession(db, { token: context.sessionToken });
+  const token = await createStaffSession(db, {
+    userId: account.id,
+    ip: context.clientIp,
+    userAgent: request.headers.get("User-Agent"),
+  });
+  await recordSignIn(db, { id: account.id, passwordHash: needsRehash(account.passwordHash) ? await hashPassword(password) : undefined });
+  await resetRateLimit(db, accountKey);
+  await writeAudit(db, { actor: { id: account.id, email: account.email }, action: "auth.sign_in", ip: context.clientIp });
+  return redirect(safeRedirect(redirectTo), {
+    headers: { "Set-Cookie": await getSessionCookie().serialize(token) },
+  });
+}
+
+export const handle = { i18n: ["common", "auth"] };
+
+export const meta: MetaFunction = () => [{ title: "Plenary" }];
+
+export default function LoginRoute() {
+  const { t } = useTranslation("auth");
+  const data = useLoaderData<typeof loader>();
+  const actionData = useActionData<typeof action>();
+  const navigation = useNavigation();
+  const [form, fields] = useForm({
+    id: "sign-in",
+    lastResult: actionData?.result,
+    constraint: getZodConstraint(SignInSchema),
+    shouldValidate: "onBlur",
+    onValidate: ({ formData }) => parseWithZod(formData, { schema: SignInSchema }),
+  });
+  return (
+    <div className="auth-page">
+      <header className="auth-header">
+        <span className="brand">Plenary</span>
+        <LanguageSwitcher current={data.locale} />
+      </header>
+      <main id="main" className="auth-card">
+        <h1>{t("login.title")}</h1>
+        <p className="lead">{t("login.lead")}</p>
+        {data.ended ? <p className="notice" role="status">{t("login.sessionEnded")}</p> : null}
+        {data.created ? <p className="notice success" role="status">{t("login.adminCreated")}</p> : null}
+        {data.signedOut ? <p className="notice" role="status">{t("login.signedOut")}</p> : null}
+        <Form method="post" {...getFormProps(form)}>
+          <FormErrors errors={form.errors} />
+          <RedirectInput value={data.redirectTo} />
+          <Field meta={fields.email} label={t("login.email")} type="email" autoComplete="username" autoFocus />
+          <Field meta={fields.password} label={t("login.password")} type="password" autoComplete="current-password" />
+          <button type="submit" className="button primary" disabled={navigation.state === "submitting"}>
+            {navigation.state === "submitting" ? t("login.submitting") : t("login.submit")}
+          </button>
+        </Form>
+        <p className="muted small">{t("login.help")}</p>
+      </main>
+    </div>
+  );
+}
+
+function RedirectInput({ value }: { value?: string | null }) {
+  return value ? <input type="hidden" name="redirectTo" value={value} /> : null;
+}
+
+export { GeneralErrorBoundary as ErrorBoundary } from "~/components/error-boundary";
+

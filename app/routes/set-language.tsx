@@ -1,0 +1,23 @@
+import { type ActionFunctionArgs, redirect } from "@remix-run/node";
+import { safeRedirect } from "~/auth.server";
+import { getDb } from "~/db.server";
+import { isSupportedLng } from "~/i18n";
+import { lngCookie } from "~/i18next.server";
+import { setStaffUserLocale } from "~/models/staff-user.server";
+
+export async function loader() {
+  return redirect("/");
+}
+
+/** Switching language is a POST; the value is checked against the six languages. */
+export async function action({ request, context }: ActionFunctionArgs) {
+  const formData = await request.formData();
+  const lng = formData.get("lng");
+  if (!isSupportedLng(lng)) {
+    throw Response.json({ messageKey: "errors.language" }, { status: 400 });
+  }
+  if (context.user) await setStaffUserLocale(getDb(), { id: context.user.id, locale: lng });
+  return redirect(safeRedirect(formData.get("redirectTo")), {
+    headers: { "Set-Cookie": await lngCookie.serialize(lng) },
+  });
+}

@@ -1,0 +1,10 @@
+import { type Migration } from "kysely/migration";
+import * as m20261124_0900 from "./2026_11_24_0900_create_staff_session_audit";
+
+/**
+ * Every migration, by file name. Imported statically so migrations run from the server bundle as well as
+ * from tsx; tests/unit/migrations.test.ts fails when a file in this folder is missing here.
+ */
+export const migrations: Record<string, Migration> = {
+  "2026_11_24_0900_create_staff_session_audit": m20261124_0900,
+};
