@@ -5,6 +5,7 @@ import { Kysely, PGliteDialect, PostgresDialect } from "kysely";
 import pg from "pg";
 import { type Database } from "../db/schema";
 import { getEnv } from "~/env.server";
+import { logger } from "~/logger.server";
 
 export type DB = Kysely<Database>;
 
@@ -13,6 +14,9 @@ const PGLITE_PARSERS = { 20: (value: string) => value };
 
 export function createPostgresDb(connectionString: string, max = 10): DB {
   const pool = new pg.Pool({ connectionString, max, application_name: "plenary" });
+  // An idle connection that the server drops (restart, failover) must not crash the process; the pool
+  // replaces it on the next query.
+  pool.on("error", (error) => logger.warn({ err: error.message }, "database connection lost"));
   return new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
 }
 

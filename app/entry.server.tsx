@@ -5,6 +5,7 @@ import { isbot } from "isbot";
 import { renderToPipeableStream } from "react-dom/server";
 import { I18nextProvider } from "react-i18next";
 import { NonceProvider } from "~/components/nonce";
+import { loggablePath } from "~/http.server";
 import { createI18n } from "~/i18next.server";
 import { logger } from "~/logger.server";
 
@@ -63,5 +64,5 @@ export default async function handleRequest(
 export function handleError(error: unknown, { request }: { request: Request }) {
   if (request.signal.aborted) return;
   const err = error instanceof Error ? { message: error.message, stack: error.stack } : String(error);
-  logger.error({ err, method: request.method, path: new URL(request.url).pathname }, "request failed");
+  logger.error({ err, method: request.method, path: loggablePath(request.url) }, "request failed");
 }

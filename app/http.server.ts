@@ -46,7 +46,7 @@ function toFetchRequest(req: ExpressRequest) {
 
 /** The path for logs: link tokens in the path are masked, the query string is dropped. */
 export function loggablePath(url: string) {
-  const pathname = url.split("?")[0];
+  const pathname = url.replace(/^[a-z]+:\/\/[^/]+/i, "").split("?")[0];
   return pathname
     .split("/")
     .map((segment) => (TOKEN_PATTERN.test(segment) ? "[token]" : segment))

@@ -42,7 +42,7 @@ function buildIsStale() {
 if (mode === "production" && buildIsStale()) {
   console.log("Building Plenary (first start or changed sources)…");
   const remix = path.join(root, "node_modules", ".bin", "remix");
-  const result = spawnSync(remix, ["build"], { cwd: root, stdio: "inherit" });
+  const result = spawnSync(remix, ["build"], { cwd: root, stdio: "inherit", env: { ...process.env, NODE_ENV: "production" } });
   if (result.status !== 0) {
     console.error("The build failed; see the messages above.");
     process.exit(result.status ?? 1);

@@ -1,4 +1,5 @@
 import { type ActionFunctionArgs, redirect } from "@remix-run/node";
+import { GeneralErrorBoundary } from "~/components/error-boundary";
 import { safeRedirect } from "~/auth.server";
 import { getDb } from "~/db.server";
 import { isSupportedLng } from "~/i18n";
@@ -20,4 +21,13 @@ export async function action({ request, context }: ActionFunctionArgs) {
   return redirect(safeRedirect(formData.get("redirectTo")), {
     headers: { "Set-Cookie": await lngCookie.serialize(lng) },
   });
+}
+
+/** Never rendered on success (the action redirects); present so a refused value gets the translated error page. */
+export default function SetLanguageRoute() {
+  return null;
+}
+
+export function ErrorBoundary() {
+  return <GeneralErrorBoundary />;
 }

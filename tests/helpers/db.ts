@@ -55,13 +55,19 @@ function snapshotBlob() {
 }
 
 /** What a server process needs for its own migrated database: DATABASE_URL, or a DATA_DIR seeded from the snapshot. */
-export async function prepareServerDatabase(): Promise<{ env: Record<string, string>; dataDir: string; dispose: () => Promise<void> }> {
+export async function prepareServerDatabase(): Promise<{
+  env: Record<string, string>;
+  dataDir: string;
+  databaseName?: string;
+  dispose: () => Promise<void>;
+}> {
   const dataDir = fs.mkdtempSync(path.join(TMP, "server-"));
   if (usingPostgres) {
     const { name, url } = await cloneTemplate();
     return {
       env: { DATABASE_URL: url, SESSION_SECRET: "test-secret-that-is-long-enough-0123456789", DATA_DIR: dataDir },
       dataDir,
+      databaseName: name,
       dispose: async () => {
         await adminQuery(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
         fs.rmSync(dataDir, { recursive: true, force: true });

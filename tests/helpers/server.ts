@@ -23,6 +23,8 @@ export type TestServer = {
   restart: () => Promise<void>;
   dispose: () => Promise<void>;
   dataDir: string;
+  /** the server's database on TEST_DATABASE_URL's server (PostgreSQL runs only) */
+  databaseName?: string;
 };
 
 /**
@@ -86,5 +88,6 @@ export async function startTestServer(extraEnv: Record<string, string> = {}): Pr
       await database.dispose();
     },
     dataDir: database.dataDir,
+    databaseName: database.databaseName,
   };
 }

@@ -14,7 +14,11 @@ import { ROOT, TMP } from "../helpers/paths";
  */
 export default async function setup(project: TestProject) {
   fs.mkdirSync(TMP, { recursive: true });
-  const build = spawnSync(path.join(ROOT, "node_modules/.bin/remix"), ["build"], { cwd: ROOT, encoding: "utf8" });
+  const build = spawnSync(path.join(ROOT, "node_modules/.bin/remix"), ["build"], {
+    cwd: ROOT,
+    encoding: "utf8",
+    env: { ...process.env, NODE_ENV: "production" },
+  });
   if (build.status !== 0) throw new Error(`remix build failed:\n${build.stdout}\n${build.stderr}`);
 
   const adminUrl = process.env.TEST_DATABASE_URL;
