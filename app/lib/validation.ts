@@ -1,6 +1,11 @@
 import { z } from "zod";
 import { supportedLngs } from "~/i18n";
 
+// zod 4 compiles object schemas with `new Function` when it may; our CSP forbids eval in the browser, so the
+// probe would be reported as a violation. This must run before any schema is built: every form module imports
+// this file (route modules are evaluated before entry.client).
+z.config({ jitless: true });
+
 /**
  * Shared field schemas. Messages are translation keys (rendered by <Field> through t()); a "#n" suffix
  * carries a number for the message, e.g. "validation.tooLong#100".

@@ -55,12 +55,14 @@ function snapshotBlob() {
 }
 
 /** What a server process needs for its own migrated database: DATABASE_URL, or a DATA_DIR seeded from the snapshot. */
-export async function prepareServerDatabase(): Promise<{
+export type PreparedDatabase = {
   env: Record<string, string>;
   dataDir: string;
   databaseName?: string;
   dispose: () => Promise<void>;
-}> {
+};
+
+export async function prepareServerDatabase(): Promise<PreparedDatabase> {
   const dataDir = fs.mkdtempSync(path.join(TMP, "server-"));
   if (usingPostgres) {
     const { name, url } = await cloneTemplate();

@@ -1,7 +1,7 @@
 import { type ChildProcess, spawn } from "node:child_process";
 import net from "node:net";
 import path from "node:path";
-import { prepareServerDatabase } from "./db";
+import { type PreparedDatabase, prepareServerDatabase } from "./db";
 import { ROOT } from "./paths";
 
 export async function freePort(): Promise<number> {
@@ -31,8 +31,11 @@ export type TestServer = {
  * Starts the real, built Plenary server (`node app/server.js`) on its own port and database, the way
  * `npm start` does, and waits until /healthz answers.
  */
-export async function startTestServer(extraEnv: Record<string, string> = {}): Promise<TestServer> {
-  const database = await prepareServerDatabase();
+export async function startTestServer(
+  extraEnv: Record<string, string> = {},
+  prepared?: PreparedDatabase,
+): Promise<TestServer> {
+  const database = prepared ?? (await prepareServerDatabase());
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
   let output = "";
