@@ -50,6 +50,14 @@ export function Field({
   );
 }
 
+/**
+ * Form-level errors from the server's last reply (not conform's live state): they stay put until the next
+ * submission, so nothing above the submit button disappears, and moves it, in the moment it is clicked.
+ */
+export function formErrorsOf(result: { error?: Record<string, string[] | null> | null } | undefined) {
+  return result?.error?.[""] ?? undefined;
+}
+
 export function FormErrors({ errors }: { errors?: string[] | null }) {
   const { t } = useTranslation("common");
   if (!errors?.length) return null;

@@ -5,7 +5,7 @@ import { Form, useActionData, useLoaderData, useNavigation } from "@remix-run/re
 import { useTranslation } from "react-i18next";
 import { z } from "zod";
 import { getSessionCookie, safeRedirect } from "~/auth.server";
-import { Field, FormErrors } from "~/components/forms";
+import { Field, FormErrors, formErrorsOf } from "~/components/forms";
 import { LanguageSwitcher } from "~/components/language-switcher";
 import { getDb } from "~/db.server";
 import { needsRehash, hashPassword, verifyDummyPassword, verifyPassword } from "~/lib/password.server";
@@ -101,6 +101,7 @@ export default function LoginRoute() {
     lastResult: actionData?.result,
     constraint: getZodConstraint(SignInSchema),
     shouldValidate: "onBlur",
+    shouldRevalidate: "onInput",
     onValidate: ({ formData }) => parseWithZod(formData, { schema: SignInSchema }),
   });
   return (
@@ -116,7 +117,7 @@ export default function LoginRoute() {
         {data.created ? <p className="notice success" role="status">{t("login.adminCreated")}</p> : null}
         {data.signedOut ? <p className="notice" role="status">{t("login.signedOut")}</p> : null}
         <Form method="post" {...getFormProps(form)}>
-          <FormErrors errors={form.errors} />
+          <FormErrors errors={formErrorsOf(actionData?.result)} />
           <RedirectInput value={data.redirectTo} />
           <Field meta={fields.email} label={t("login.email")} type="email" autoComplete="username" autoFocus />
           <Field meta={fields.password} label={t("login.password")} type="password" autoComplete="current-password" />

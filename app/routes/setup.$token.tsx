@@ -4,7 +4,7 @@ import { type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction, re
 import { Form, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
 import { z } from "zod";
-import { Field, FormErrors } from "~/components/forms";
+import { Field, FormErrors, formErrorsOf } from "~/components/forms";
 import { LanguageSwitcher } from "~/components/language-switcher";
 import { getDb } from "~/db.server";
 import { hashPassword } from "~/lib/password.server";
@@ -64,6 +64,7 @@ export default function SetupRoute() {
     lastResult: actionData?.result,
     constraint: getZodConstraint(SetupSchema),
     shouldValidate: "onBlur",
+    shouldRevalidate: "onInput",
     onValidate: ({ formData }) => parseWithZod(formData, { schema: SetupSchema }),
   });
   return (
@@ -78,7 +79,7 @@ export default function SetupRoute() {
             <h1>{t("setup.title")}</h1>
             <p className="lead">{t("setup.lead")}</p>
             <Form method="post" {...getFormProps(form)}>
-              <FormErrors errors={form.errors} />
+              <FormErrors errors={formErrorsOf(actionData?.result)} />
               <Field meta={fields.displayName} label={t("setup.displayName")} autoComplete="name" autoFocus />
               <Field meta={fields.email} label={t("setup.email")} type="email" autoComplete="username" />
               <Field
