@@ -154,10 +154,36 @@ export function createApp({ build, rootDir, mode }: { build: ServerBuild; rootDi
 }
 
 /** Runs the portal: migrations, HTTP server, first-run setup link, graceful shutdown. */
+/** A problem the operator can fix; the launcher prints its message without a stack trace. */
+export class StartupError extends Error {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = "StartupError";
+  }
+}
+
+async function openAndMigrate() {
+  const env = getEnv();
+  try {
+    await migrateToLatest(getDb());
+  } catch (error) {
+    if ((error as Error).name === "DataDirLockedError") throw error;
+    await closeDb().catch(() => undefined);
+    const reason = error instanceof Error ? (error.cause instanceof Error ? error.cause.message : error.message) : String(error);
+    throw new StartupError(
+      env.isEmbedded
+        ? `the embedded database in ${env.DATA_DIR} could not be opened or migrated (${reason}). ` +
+            `If the directory was copied or changed while Plenary ran, restore it from a backup.`
+        : `the database at DATABASE_URL could not be reached or migrated (${reason}).`,
+      { cause: error },
+    );
+  }
+}
+
 export async function startServer({ build, rootDir, mode }: { build: ServerBuild; rootDir: string; mode: Mode }) {
   const env = getEnv();
   const db = getDb();
-  await migrateToLatest(db);
+  await openAndMigrate();
   const app = createApp({ build, rootDir, mode });
 
   const server: Server = await new Promise((resolve, reject) => {

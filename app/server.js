@@ -54,8 +54,12 @@ try {
   await build.entry.module.startServer({ build, rootDir: root, mode });
 } catch (error) {
   // Readable one-liners for the problems an operator can fix; a stack trace for everything else.
-  if (error && (error.name === "DataDirLockedError" || error.code === "ECONNREFUSED" || error.code === "EADDRINUSE")) {
+  if (error && ["DataDirLockedError", "StartupError"].includes(error.name)) {
     console.error(`Plenary cannot start: ${error.message}`);
+    process.exit(1);
+  }
+  if (error && error.code === "EADDRINUSE") {
+    console.error(`Plenary cannot start: port ${process.env.PORT ?? 3000} is already in use. Set PORT to another port.`);
     process.exit(1);
   }
   throw error;

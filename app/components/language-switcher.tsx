@@ -17,7 +17,7 @@ export function LanguageSwitcher({ current }: { current: Lng }) {
         </span>{" "}
         <span lang={htmlLang[current]}>{languageNames[current]}</span>
       </summary>
-      <Form method="post" action="/set-language" className="language-menu">
+      <Form method="post" action="/set-language" className="language-menu" reloadDocument>
         <input type="hidden" name="redirectTo" value={`${location.pathname}${location.search}`} />
         <p className="language-menu-title">{t("language.choose")}</p>
         {supportedLngs.map((lng) => (

@@ -116,7 +116,7 @@ export default function LoginRoute() {
         {data.ended ? <p className="notice" role="status">{t("login.sessionEnded")}</p> : null}
         {data.created ? <p className="notice success" role="status">{t("login.adminCreated")}</p> : null}
         {data.signedOut ? <p className="notice" role="status">{t("login.signedOut")}</p> : null}
-        <Form method="post" {...getFormProps(form)}>
+        <Form method="post" {...getFormProps(form)} reloadDocument>
           <FormErrors errors={formErrorsOf(actionData?.result)} />
           <RedirectInput value={data.redirectTo} />
           <Field meta={fields.email} label={t("login.email")} type="email" autoComplete="username" autoFocus />

@@ -12,6 +12,19 @@ export const SETUP_LINK_FILE = path.join(E2E_DIR, "setup-link.txt");
  * it prints: the e2e tests open the first-run setup link from the console like a new user would.
  */
 export default async function globalSetup() {
+  // Never wipe a directory that a running server still holds: it would write its state back on exit.
+  const lock = path.join(E2E_DIR, "data", "pgdata.lock");
+  if (fs.existsSync(lock)) {
+    const pid = Number(fs.readFileSync(lock, "utf8"));
+    let alive = false;
+    try {
+      process.kill(pid, 0);
+      alive = true;
+    } catch {
+      alive = false;
+    }
+    if (alive) throw new Error(`A Plenary server (pid ${pid}) is using ${E2E_DIR}; stop it before running the e2e suite.`);
+  }
   fs.rmSync(E2E_DIR, { recursive: true, force: true });
   fs.mkdirSync(E2E_DIR, { recursive: true });
   const build = spawnSync(path.join(ROOT, "node_modules/.bin/remix"), ["build"], {

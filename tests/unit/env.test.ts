@@ -76,4 +76,22 @@ describe("configuration", () => {
     expect(result.stderr).toContain("SESSION_SECRET is required");
     expect(result.stderr).not.toMatch(/\n\s+at /);
   });
+
+  it("npm start with an unreachable database says so in one line and exits 1", () => {
+    const result = spawnSync(process.execPath, [path.join(ROOT, "app/server.js")], {
+      cwd: ROOT,
+      env: {
+        NODE_ENV: "production",
+        PATH: process.env.PATH,
+        PORT: "3299",
+        DATABASE_URL: "postgres://postgres@127.0.0.1:9/plenary",
+        SESSION_SECRET: "x".repeat(40),
+      },
+      encoding: "utf8",
+      timeout: 60_000,
+    });
+    expect(result.status).toBe(1);
+    expect(result.stderr).toContain("Plenary cannot start: the database at DATABASE_URL could not be reached");
+    expect(result.stderr).not.toMatch(/\n\s+at /);
+  });
 });
