@@ -57,10 +57,111 @@ export interface AuditLogTable {
   details: ColumnType<Record<string, unknown>, string | undefined, never>;
 }
 
+/** Text per language; `en` is required where the column's check says so. */
+export type LocalizedText = Partial<Record<Locale, string>>;
+type Json<T> = ColumnType<T, string, string>;
+
+export const MEMBER_KINDS = [
+  "province",
+  "prefecture",
+  "metropolitan_city",
+  "special_city",
+  "special_self_governing_province",
+  "special_self_governing_city",
+  "autonomous_region",
+  "krai",
+  "oblast",
+  "republic",
+  "aimag",
+  "capital_city",
+  "other",
+] as const;
+export type MemberKind = (typeof MEMBER_KINDS)[number];
+export const MEMBER_STATUSES = ["member", "associate", "observer", "applicant"] as const;
+export type MemberStatus = (typeof MEMBER_STATUSES)[number];
+export type Gender = "female" | "male";
+export type Honorific = "mr" | "ms" | "dr" | "prof" | "excellency";
+
+export interface MemberTable {
+  id: Generated<string>;
+  country: string;
+  kind: MemberKind;
+  status: ColumnType<MemberStatus, MemberStatus | undefined, MemberStatus>;
+  names: Json<LocalizedText>;
+  name_kana: string | null;
+  head_title: Json<LocalizedText>;
+  default_locale: ColumnType<Locale, Locale | undefined, Locale>;
+  time_zone: string;
+  office_email: string | null;
+  postal_address: string | null;
+  notes: string | null;
+  is_demo: ColumnType<boolean, boolean | undefined, boolean>;
+  archived_at: Timestamp | null;
+  version: ColumnType<number, number | undefined, number>;
+  created_at: DefaultTimestamp;
+  updated_at: DefaultTimestamp;
+}
+
+export interface ContactTable {
+  id: Generated<string>;
+  member_id: string;
+  name_locale: Locale;
+  family_name: string | null;
+  given_name: string;
+  patronymic: string | null;
+  clan_name: string | null;
+  latin_family_name: string | null;
+  latin_given_name: string | null;
+  gender: Gender | null;
+  honorific: Honorific | null;
+  position: Json<LocalizedText>;
+  is_head: ColumnType<boolean, boolean | undefined, boolean>;
+  is_focal_point: ColumnType<boolean, boolean | undefined, boolean>;
+  emails: ColumnType<string[], string[] | undefined, string[]>;
+  phone: string | null;
+  preferred_locale: Locale | null;
+  is_demo: ColumnType<boolean, boolean | undefined, boolean>;
+  version: ColumnType<number, number | undefined, number>;
+  created_at: DefaultTimestamp;
+  updated_at: DefaultTimestamp;
+}
+
+export interface SubcommitteeTable {
+  id: Generated<string>;
+  number: number | null;
+  names: Json<LocalizedText>;
+  archived_at: Timestamp | null;
+  version: ColumnType<number, number | undefined, number>;
+  created_at: DefaultTimestamp;
+  updated_at: DefaultTimestamp;
+}
+
+export interface SubcommitteeMemberTable {
+  subcommittee_id: string;
+  member_id: string;
+  is_coordinator: ColumnType<boolean, boolean | undefined, boolean>;
+}
+
+export interface ImportBatchTable {
+  id: Generated<string>;
+  kind: "members" | "contacts";
+  file_name: string;
+  rows: Json<unknown[]>;
+  row_count: number;
+  created_by: string;
+  created_at: DefaultTimestamp;
+  applied_at: Timestamp | null;
+}
+
 export interface Database {
   staff_user: StaffUserTable;
   staff_session: StaffSessionTable;
   setup_token: SetupTokenTable;
   rate_limit: RateLimitTable;
   audit_log: AuditLogTable;
+  member: MemberTable;
+  contact: ContactTable;
+  subcommittee: SubcommitteeTable;
+  subcommittee_member: SubcommitteeMemberTable;
+  import_batch: ImportBatchTable;
 }

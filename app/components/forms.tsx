@@ -1,5 +1,7 @@
 import { type FieldMetadata, getInputProps } from "@conform-to/react";
+import type React from "react";
 import { useTranslation } from "react-i18next";
+import { htmlLang, languageNames, supportedLngs } from "~/i18n";
 import { parseMessage } from "~/lib/validation";
 
 export function ErrorList({ id, errors }: { id?: string; errors?: string[] | null }) {
@@ -15,6 +17,10 @@ export function ErrorList({ id, errors }: { id?: string; errors?: string[] | nul
   );
 }
 
+// The components only read metadata, so they accept any field shape (zod preprocessors type inputs as unknown).
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export type AnyFieldMeta = FieldMetadata<any, any, string[]>;
+
 type InputType = "text" | "email" | "password" | "search" | "tel" | "url";
 
 /** A labelled input whose errors are announced and linked with aria-describedby. */
@@ -25,13 +31,15 @@ export function Field({
   autoComplete,
   hint,
   autoFocus,
+  list,
 }: {
-  meta: FieldMetadata<string>;
+  meta: AnyFieldMeta;
   label: string;
   type?: InputType;
   autoComplete?: string;
   hint?: string;
   autoFocus?: boolean;
+  list?: string;
 }) {
   const hintId = hint ? `${meta.id}-hint` : undefined;
   const describedBy = [hintId, meta.errors?.length ? meta.errorId : undefined].filter(Boolean).join(" ") || undefined;
@@ -44,7 +52,7 @@ export function Field({
           {hint}
         </p>
       ) : null}
-      <input {...inputProps} autoComplete={autoComplete} autoFocus={autoFocus} />
+      <input {...inputProps} autoComplete={autoComplete} autoFocus={autoFocus} list={list} />
       <ErrorList id={meta.errorId} errors={meta.errors} />
     </div>
   );
@@ -68,5 +76,119 @@ export function FormErrors({ errors }: { errors?: string[] | null }) {
         return <p key={error}>{t(key, values)}</p>;
       })}
     </div>
+  );
+}
+
+type FieldProps = { meta: AnyFieldMeta; label: string; hint?: string };
+
+function describedBy(meta: FieldProps["meta"], hint?: string) {
+  return [hint ? `${meta.id}-hint` : undefined, meta.errors?.length ? meta.errorId : undefined].filter(Boolean).join(" ") || undefined;
+}
+
+export function SelectField({ meta, label, hint, children }: FieldProps & { children: React.ReactNode }) {
+  return (
+    <div className="field">
+      <label htmlFor={meta.id}>{label}</label>
+      {hint ? (
+        <p id={`${meta.id}-hint`} className="field-hint">
+          {hint}
+        </p>
+      ) : null}
+      <select
+        id={meta.id}
+        name={meta.name}
+        form={meta.formId}
+        defaultValue={(meta.initialValue as string | undefined) ?? ""}
+        aria-invalid={meta.errors?.length ? true : undefined}
+        aria-describedby={describedBy(meta, hint)}
+        required={meta.required}
+      >
+        {children}
+      </select>
+      <ErrorList id={meta.errorId} errors={meta.errors} />
+    </div>
+  );
+}
+
+export function TextAreaField({ meta, label, hint, rows = 3 }: FieldProps & { rows?: number }) {
+  return (
+    <div className="field">
+      <label htmlFor={meta.id}>{label}</label>
+      {hint ? (
+        <p id={`${meta.id}-hint`} className="field-hint">
+          {hint}
+        </p>
+      ) : null}
+      <textarea
+        id={meta.id}
+        name={meta.name}
+        form={meta.formId}
+        rows={rows}
+        defaultValue={(meta.initialValue as string | undefined) ?? ""}
+        aria-invalid={meta.errors?.length ? true : undefined}
+        aria-describedby={describedBy(meta, hint)}
+      />
+      <ErrorList id={meta.errorId} errors={meta.errors} />
+    </div>
+  );
+}
+
+export function CheckboxField({ meta, label }: { meta: AnyFieldMeta; label: string }) {
+  return (
+    <div className="field checkbox-field">
+      <label className="checkbox">
+        <input
+          type="checkbox"
+          id={meta.id}
+          name={meta.name}
+          form={meta.formId}
+          defaultChecked={meta.initialValue === "on" || meta.initialValue === "true" || (meta.initialValue as unknown) === true}
+        />{" "}
+        {label}
+      </label>
+      <ErrorList id={meta.errorId} errors={meta.errors} />
+    </div>
+  );
+}
+
+/**
+ * Six inputs for one text in the six languages, each marked with its language, with a note of which
+ * languages are still missing.
+ */
+export function LocalizedFields({
+  legend,
+  fieldset,
+  required,
+  missingLabel,
+  allPresentLabel,
+}: {
+  legend: string;
+  fieldset: Record<string, AnyFieldMeta | undefined>;
+  required?: boolean;
+  missingLabel: (languages: string) => string;
+  allPresentLabel: string;
+}) {
+  const missing = supportedLngs.filter((lng) => !fieldset[lng]?.initialValue);
+  return (
+    <fieldset className="localized">
+      <legend>{legend}</legend>
+      <p className="field-hint">{missing.length ? missingLabel(missing.map((l) => languageNames[l]).join(", ")) : allPresentLabel}</p>
+      <div className="localized-grid">
+        {supportedLngs.map((lng) => {
+          const meta = fieldset[lng]!;
+          const { key: _key, ...props } = getInputProps(meta, { type: "text", ariaDescribedBy: meta.errors?.length ? meta.errorId : undefined });
+          return (
+            <div className="field" key={lng}>
+              <label htmlFor={meta.id}>
+                {languageNames[lng]}
+                {required && lng === "en" ? " *" : ""}
+              </label>
+              <input {...props} lang={htmlLang[lng]} required={required && lng === "en"} />
+              <ErrorList id={meta.errorId} errors={meta.errors} />
+            </div>
+          );
+        })}
+      </div>
+    </fieldset>
   );
 }

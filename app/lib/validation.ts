@@ -53,3 +53,37 @@ export function parseMessage(message: string): { key: string; values: Record<str
   const [key, n] = message.split("#");
   return { key, values: n ? { count: Number(n) } : {} };
 }
+
+// Multi-line text keeps newlines and tabs but no other control or bidi-override characters.
+const FORBIDDEN_MULTI_LINE = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F\u202A-\u202E\u2066-\u2069]/;
+
+export function multiLine(max: number) {
+  return z
+    .string()
+    .transform((value) => value.normalize("NFC").replace(/\r\n?/g, "\n").trim())
+    .pipe(
+      z
+        .string()
+        .max(max, `validation.tooLong#${max}`)
+        .refine((value) => !FORBIDDEN_MULTI_LINE.test(value), "validation.controlCharacters"),
+    );
+}
+
+export function optionalLine(max: number) {
+  return z.preprocess((value) => (typeof value === "string" && value.trim() === "" ? undefined : value), singleLine(max).optional());
+}
+
+export function optionalText(max: number) {
+  return z.preprocess((value) => (typeof value === "string" && value.trim() === "" ? undefined : value), multiLine(max).optional());
+}
+
+export const OptionalEmailSchema = z.preprocess(
+  (value) => (typeof value === "string" && value.trim() === "" ? undefined : value),
+  EmailSchema.optional(),
+);
+
+/** "on"/"true"/"1"/"yes" → true; anything else (including absent) → false. Checkboxes and spreadsheet cells. */
+export const CheckboxSchema = z.preprocess(
+  (value) => (typeof value === "string" ? ["on", "true", "1", "yes", "y", "x"].includes(value.trim().toLowerCase()) : Boolean(value)),
+  z.boolean(),
+);

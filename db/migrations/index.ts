@@ -1,5 +1,6 @@
 import { type Migration } from "kysely/migration";
 import * as m20261124_0900 from "./2026_11_24_0900_create_staff_session_audit";
+import * as m20261124_1000 from "./2026_11_24_1000_create_directory";
 
 /**
  * Every migration, by file name. Imported statically so migrations run from the server bundle as well as
@@ -7,4 +8,5 @@ import * as m20261124_0900 from "./2026_11_24_0900_create_staff_session_audit";
  */
 export const migrations: Record<string, Migration> = {
   "2026_11_24_0900_create_staff_session_audit": m20261124_0900,
+  "2026_11_24_1000_create_directory": m20261124_1000,
 };

@@ -1,0 +1,182 @@
+import { sql } from "kysely";
+import demoPeople from "../../db/seed/demo-people.json";
+import nearMembers from "../../db/seed/near-members.json";
+import subcommittees from "../../db/seed/subcommittees.json";
+import { type LocalizedText, type MemberKind } from "../../db/schema";
+import { type DB } from "~/db.server";
+import { type Lng } from "~/i18n";
+import { type ContactInput, type MemberInput } from "~/lib/directory-schemas";
+import { upsertContact } from "~/models/contact.server";
+import { compact, upsertMember } from "~/models/member.server";
+
+const COUNTRY_LANGUAGE: Record<string, Lng> = { CN: "zh", JP: "ja", KR: "ko", KP: "ko", MN: "mn", RU: "ru" };
+
+/** near-members.json describes kinds in prose ("prefecture (県 ken)"); map them onto ours. */
+export function kindFromDescription(description: string): MemberKind {
+  const d = description.toLowerCase();
+  if (d.startsWith("special self-governing province")) return "special_self_governing_province";
+  if (d.startsWith("special self-governing city")) return "special_self_governing_city";
+  if (d.startsWith("metropolitan city")) return "metropolitan_city";
+  if (d.startsWith("special city")) return "special_city";
+  if (d.startsWith("autonomous region")) return "autonomous_region";
+  if (d.startsWith("capital")) return "capital_city";
+  for (const kind of ["prefecture", "krai", "oblast", "republic", "aimag", "province"] as const) if (d.startsWith(kind)) return kind;
+  return "other";
+}
+
+function slug(text: string) {
+  return text
+    .normalize("NFKD")
+    .replace(/[\u0300-\u036f]/g, "")
+    .toLowerCase()
+    .replace(/\(.*?\)/g, "")
+    .replace(/\b(province|prefecture|oblast|krai|republic|of|the|special|self-governing|metropolitan|city|autonomous|region|hui)\b/g, "")
+    .replace(/[^a-z0-9]+/g, "-")
+    .replace(/^-+|-+$/g, "");
+}
+
+type Entry = (typeof nearMembers.members)[number];
+
+export function memberFromSeed(entry: Entry): MemberInput {
+  const language = COUNTRY_LANGUAGE[entry.country] ?? "en";
+  const names = entry.names as LocalizedText & { en: string };
+  return {
+    country: entry.country,
+    kind: kindFromDescription(entry.type),
+    status: "member",
+    names: { ...names },
+    nameKana: undefined,
+    headTitle: compact({ en: entry.headTitle.en.replace(/\s*\(UNCERTAIN\)/, ""), [language]: entry.headTitle.native.replace(/\s*\(UNCERTAIN\)/, "") }) as MemberInput["headTitle"],
+    defaultLocale: language,
+    timeZone: entry.timeZone[0],
+    officeEmail: `office.${slug(names.en)}@example.org`,
+    postalAddress: undefined,
+    notes: entry.note ? `${entry.note}\n(Demo data.)` : "(Demo data.)",
+  };
+}
+
+const pick = <T>(list: T[], n: number) => list[n % list.length];
+
+/** A clearly fictional person in the naming culture of `language`; deterministic, so reloading changes nothing. */
+export function demoPerson(language: Lng, n: number, female: boolean) {
+  const wantGender = female ? "female" : "male";
+  if (language === "zh" || language === "ja" || language === "ko") {
+    const pool = demoPeople[language];
+    const family = pick(pool.family, n * 7 + 3);
+    const given = pick(pool.given.filter((g) => g.gender === wantGender), n * 5 + 1);
+    return {
+      nameLocale: language,
+      familyName: family.native,
+      givenName: given.native,
+      latinFamilyName: family.latin,
+      latinGivenName: given.latin,
+      gender: wantGender,
+    } as const;
+  }
+  if (language === "ru") {
+    const pool = demoPeople.ru;
+    const family = pick(pool.family, n * 7 + 3);
+    const given = pick(pool.given.filter((g) => g.gender === wantGender), n * 5 + 1);
+    const patronymic = pick(pool.patronymicFrom, n * 3 + 2);
+    return {
+      nameLocale: language,
+      familyName: female ? family.female : family.male,
+      givenName: given.native,
+      patronymic: female ? patronymic.female : patronymic.male,
+      latinFamilyName: female ? family.latinFemale : family.latinMale,
+      latinGivenName: given.latin,
+      gender: wantGender,
+    } as const;
+  }
+  const pool = demoPeople.mn;
+  const patronymic = pick(pool.patronymic, n * 7 + 3);
+  const given = pick(pool.given.filter((g) => g.gender === wantGender), n * 5 + 1);
+  return {
+    nameLocale: "mn" as const,
+    patronymic: patronymic.native,
+    givenName: given.native,
+    clanName: n % 3 === 0 ? pick(pool.clan, n).native : undefined,
+    latinFamilyName: patronymic.latin,
+    latinGivenName: given.latin,
+    gender: wantGender,
+  } as const;
+}
+
+function contactInput(person: ReturnType<typeof demoPerson>, extra: Partial<ContactInput>): ContactInput {
+  return {
+    familyName: undefined,
+    patronymic: undefined,
+    clanName: undefined,
+    honorific: undefined,
+    phone: undefined,
+    preferredLocale: undefined,
+    position: {},
+    isHead: false,
+    isFocalPoint: false,
+    emails: [],
+    ...person,
+    ...extra,
+  } as ContactInput;
+}
+
+export type DemoResult = { members: number; contacts: number; subcommittees: number };
+
+/**
+ * Loads the 82 NEAR members (public fact), the 19 subcommittees with their coordinators and two fictional
+ * contacts per member (example.org addresses, marked as demo). Idempotent: natural keys make a second run a no-op.
+ */
+export async function loadDemoData(db: DB): Promise<DemoResult> {
+  return db.transaction().execute(async (trx) => {
+    const idsByName = new Map<string, string>();
+    let contacts = 0;
+    for (const [index, entry] of nearMembers.members.entries()) {
+      const input = memberFromSeed(entry);
+      const { id } = await upsertMember(trx, input, { isDemo: true });
+      idsByName.set(input.names.en, id);
+      const language = input.defaultLocale;
+      const key = slug(input.names.en);
+      const head = demoPerson(language, index, index % 4 === 1);
+      const focal = demoPerson(language, index + 41, index % 2 === 0);
+      await upsertContact(trx, {
+        memberId: id,
+        isDemo: true,
+        input: contactInput(head, {
+          isHead: true,
+          position: input.headTitle,
+          emails: [`governor.${key}@example.org`],
+          preferredLocale: language,
+        }),
+      });
+      await upsertContact(trx, {
+        memberId: id,
+        isDemo: true,
+        input: contactInput(focal, {
+          isFocalPoint: true,
+          position: demoPeople.positions.focal,
+          emails: [`intl.${key}@example.org`],
+          phone: "+00 000 0000",
+          preferredLocale: language === "en" ? undefined : language,
+        }),
+      });
+      contacts += 2;
+    }
+
+    for (const entry of subcommittees) {
+      const names = JSON.stringify(compact(entry.names));
+      const existing = await trx.selectFrom("subcommittee").select("id").where(sql`lower(names->>'en')`, "=", entry.names.en.toLowerCase()).executeTakeFirst();
+      const id =
+        existing?.id ??
+        (await trx.insertInto("subcommittee").values({ number: entry.number, names }).returning("id").executeTakeFirstOrThrow()).id;
+      for (const coordinator of entry.coordinators) {
+        const memberId = idsByName.get(coordinator);
+        if (!memberId) throw new Error(`Seed coordinator "${coordinator}" is not a member`);
+        await trx
+          .insertInto("subcommittee_member")
+          .values({ subcommittee_id: id, member_id: memberId, is_coordinator: true })
+          .onConflict((oc) => oc.columns(["subcommittee_id", "member_id"]).doNothing())
+          .execute();
+      }
+    }
+    return { members: nearMembers.members.length, contacts, subcommittees: subcommittees.length };
+  });
+}

@@ -1,0 +1,93 @@
+import { parseWithZod } from "@conform-to/zod/v4";
+import { type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction, redirect } from "@remix-run/node";
+import { useActionData, useLoaderData } from "@remix-run/react";
+import { useTranslation } from "react-i18next";
+import { requireUser } from "~/auth.server";
+import { MemberForm } from "~/components/member-form";
+import { getDb } from "~/db.server";
+import { countryOptions, localized } from "~/lib/directory";
+import { MemberSchema, VersionSchema } from "~/lib/directory-schemas";
+import { writeAudit } from "~/models/audit.server";
+import { ConflictError, DuplicateError } from "~/models/errors";
+import { getMember, updateMember } from "~/models/member.server";
+
+export async function loader(args: LoaderFunctionArgs) {
+  requireUser(args, "staff");
+  const member = await getMember(getDb(), { id: args.params.memberId ?? "" }).catch(() => undefined);
+  if (!member) throw new Response("Not Found", { status: 404 });
+  const url = new URL(args.request.url);
+  return {
+    member: {
+      id: member.id,
+      version: member.version,
+      title: localized(member.names, args.context.locale),
+      defaults: {
+        country: member.country,
+        kind: member.kind,
+        status: member.status,
+        names: member.names,
+        nameKana: member.nameKana ?? "",
+        headTitle: member.headTitle,
+        defaultLocale: member.defaultLocale,
+        timeZone: member.timeZone,
+        officeEmail: member.officeEmail ?? "",
+        postalAddress: member.postalAddress ?? "",
+        notes: member.notes ?? "",
+      },
+    },
+    conflict: url.searchParams.get("conflict") === "1",
+    countries: countryOptions(args.context.locale),
+    timeZones: Intl.supportedValuesOf("timeZone"),
+  };
+}
+
+export async function action(args: ActionFunctionArgs) {
+  const user = requireUser(args, "staff");
+  const id = args.params.memberId ?? "";
+  const formData = await args.request.formData();
+  const submission = parseWithZod(formData, { schema: MemberSchema });
+  if (submission.status !== "success") return Response.json({ result: submission.reply() }, { status: 400 });
+  const version = VersionSchema.safeParse(formData.get("version"));
+  if (!version.success) throw new Response("Bad Request", { status: 400 });
+  const db = getDb();
+  try {
+    await updateMember(db, { id, version: version.data, input: submission.value });
+  } catch (error) {
+    // Someone saved meanwhile: show them the current data instead of overwriting it.
+    if (error instanceof ConflictError) return redirect(`/members/${id}/edit?conflict=1`);
+    if (error instanceof DuplicateError) {
+      return Response.json({ result: submission.reply({ fieldErrors: { "names.en": ["directory:validation.duplicateMember"] } }) }, { status: 409 });
+    }
+    throw error;
+  }
+  await writeAudit(db, { actor: user, action: "directory.member_updated", objectType: "member", objectId: id, ip: args.context.clientIp });
+  return redirect(`/members/${id}?saved=1`);
+}
+
+export const meta: MetaFunction = () => [{ title: "Plenary" }];
+
+export default function EditMemberRoute() {
+  const { t } = useTranslation("directory");
+  const { member, conflict, countries, timeZones } = useLoaderData<typeof loader>();
+  const actionData = useActionData<typeof action>();
+  return (
+    <>
+      <h1>{t("members.edit", { name: member.title })}</h1>
+      {conflict ? (
+        <p className="notice" role="alert">
+          {t("form.conflict")}
+        </p>
+      ) : null}
+      <MemberForm
+        key={member.version}
+        lastResult={actionData?.result}
+        defaultValue={member.defaults}
+        version={member.version}
+        countries={countries}
+        timeZones={timeZones}
+        cancelTo={`/members/${member.id}`}
+        submitLabel={t("form.save")}
+      />
+    </>
+  );
+}
