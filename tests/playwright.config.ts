@@ -31,5 +31,14 @@ export default defineConfig({
       ],
     },
   },
-  projects: [{ name: "chromium", use: { ...devices["Desktop Chrome"], channel: undefined } }],
+  // The first-run journey creates the administrator; every other journey signs in with it afterwards.
+  projects: [
+    { name: "first-run", testMatch: "first-run.test.ts", use: { ...devices["Desktop Chrome"], channel: undefined } },
+    {
+      name: "features",
+      testIgnore: "first-run.test.ts",
+      dependencies: ["first-run"],
+      use: { ...devices["Desktop Chrome"], channel: undefined },
+    },
+  ],
 });

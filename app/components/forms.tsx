@@ -18,7 +18,6 @@ export function ErrorList({ id, errors }: { id?: string; errors?: string[] | nul
 }
 
 // The components only read metadata, so they accept any field shape (zod preprocessors type inputs as unknown).
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
 export type AnyFieldMeta = FieldMetadata<any, any, string[]>;
 
 type InputType = "text" | "email" | "password" | "search" | "tel" | "url";

@@ -30,7 +30,7 @@ export function MemberForm({
 }) {
   const { t } = useTranslation("directory");
   const navigation = useNavigation();
-  const [form, fields] = useForm<MemberFormValue>({
+  const [form, fields] = useForm<MemberFormValue, z.output<typeof MemberSchema>>({
     id: "member",
     defaultValue,
     lastResult,

@@ -1,10 +1,10 @@
 import fs from "node:fs";
 import { expect, type Page, test } from "@playwright/test";
 import { type Lng, languageNames } from "../../app/i18n";
+import { ADMIN } from "./accounts";
 import { SETUP_LINK_FILE } from "./global-setup";
 import { messages } from "./locales";
 
-const ADMIN = { name: "Lim Byung-jin", email: "sg@near.example.org", password: "Pohang secretariat 2026!" };
 const ORDER: Lng[] = ["ko", "zh", "ja", "ru", "mn", "en"];
 
 async function collectCspViolations(page: Page) {

@@ -1,0 +1,125 @@
+import { parseWithZod } from "@conform-to/zod/v4";
+import { type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction, redirect } from "@remix-run/node";
+import { Form, useActionData, useLoaderData } from "@remix-run/react";
+import { useTranslation } from "react-i18next";
+import { requireUser } from "~/auth.server";
+import { ContactForm } from "~/components/contact-form";
+import { getDb } from "~/db.server";
+import { contactLabels } from "~/lib/contact-display";
+import { localized } from "~/lib/directory";
+import { ContactSchema, VersionSchema } from "~/lib/directory-schemas";
+import { writeAudit } from "~/models/audit.server";
+import { deleteContact, getContact, updateContact } from "~/models/contact.server";
+import { ConflictError, DuplicateError } from "~/models/errors";
+import { getMember } from "~/models/member.server";
+
+async function requireContact(params: { memberId?: string; contactId?: string }) {
+  const db = getDb();
+  const member = await getMember(db, { id: params.memberId ?? "" }).catch(() => undefined);
+  const contact = member ? await getContact(db, { id: params.contactId ?? "", memberId: member.id }).catch(() => undefined) : undefined;
+  if (!member || !contact) throw new Response("Not Found", { status: 404 });
+  return { member, contact };
+}
+
+export async function loader(args: LoaderFunctionArgs) {
+  requireUser(args, "staff");
+  const { member, contact } = await requireContact(args.params);
+  const locale = args.context.locale;
+  return {
+    member: { id: member.id, title: localized(member.names, locale) },
+    contact: {
+      id: contact.id,
+      version: contact.version,
+      label: contactLabels(contact, locale).roster,
+      defaults: {
+        nameLocale: contact.nameLocale,
+        familyName: contact.familyName ?? "",
+        givenName: contact.givenName,
+        patronymic: contact.patronymic ?? "",
+        clanName: contact.clanName ?? "",
+        latinFamilyName: contact.latinFamilyName ?? "",
+        latinGivenName: contact.latinGivenName ?? "",
+        gender: contact.gender ?? "",
+        honorific: contact.honorific ?? "",
+        position: contact.position,
+        isHead: contact.isHead ? "on" : "",
+        isFocalPoint: contact.isFocalPoint ? "on" : "",
+        emails: contact.emails.join(", "),
+        phone: contact.phone ?? "",
+        preferredLocale: contact.preferredLocale ?? "",
+      },
+    },
+    conflict: new URL(args.request.url).searchParams.get("conflict") === "1",
+  };
+}
+
+export async function action(args: ActionFunctionArgs) {
+  const user = requireUser(args, "staff");
+  const { member, contact } = await requireContact(args.params);
+  const formData = await args.request.formData();
+  const version = VersionSchema.safeParse(formData.get("version"));
+  if (!version.success) throw new Response("Bad Request", { status: 400 });
+  const db = getDb();
+  const here = `/members/${member.id}/contacts/${contact.id}`;
+  if (formData.get("intent") === "delete") {
+    try {
+      await deleteContact(db, { id: contact.id, memberId: member.id, version: version.data });
+    } catch (error) {
+      if (error instanceof ConflictError) return redirect(`${here}?conflict=1`);
+      throw error;
+    }
+    await writeAudit(db, { actor: user, action: "directory.contact_deleted", objectType: "contact", objectId: contact.id, ip: args.context.clientIp });
+    return redirect(`/members/${member.id}`);
+  }
+  const submission = parseWithZod(formData, { schema: ContactSchema });
+  if (submission.status !== "success") return Response.json({ result: submission.reply() }, { status: 400 });
+  try {
+    await updateContact(db, { id: contact.id, memberId: member.id, version: version.data, input: submission.value });
+  } catch (error) {
+    if (error instanceof ConflictError) return redirect(`${here}?conflict=1`);
+    if (error instanceof DuplicateError) {
+      return Response.json({ result: submission.reply({ fieldErrors: { emails: ["directory:validation.duplicateContact"] } }) }, { status: 409 });
+    }
+    throw error;
+  }
+  await writeAudit(db, { actor: user, action: "directory.contact_updated", objectType: "contact", objectId: contact.id, ip: args.context.clientIp });
+  return redirect(`/members/${member.id}?saved=1`);
+}
+
+export const meta: MetaFunction = () => [{ title: "Plenary" }];
+
+export default function EditContactRoute() {
+  const { t } = useTranslation("directory");
+  const { member, contact, conflict } = useLoaderData<typeof loader>();
+  const actionData = useActionData<typeof action>();
+  return (
+    <>
+      <h1>{t("contacts.editTitle", { name: contact.label, member: member.title })}</h1>
+      {conflict ? (
+        <p className="notice" role="alert">
+          {t("form.conflict")}
+        </p>
+      ) : null}
+      <ContactForm
+        key={contact.version}
+        lastResult={actionData?.result}
+        defaultValue={contact.defaults}
+        version={contact.version}
+        cancelTo={`/members/${member.id}`}
+        submitLabel={t("form.save")}
+      />
+      <details className="confirm danger-zone">
+        <summary className="button">{t("contacts.delete")}</summary>
+        <div className="confirm-panel">
+          <p>{t("contacts.deleteConfirm", { name: contact.label })}</p>
+          <Form method="post">
+            <input type="hidden" name="version" value={contact.version} />
+            <button type="submit" name="intent" value="delete" className="button danger">
+              {t("contacts.delete")}
+            </button>
+          </Form>
+        </div>
+      </details>
+    </>
+  );
+}

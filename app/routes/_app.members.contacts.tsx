@@ -1,0 +1,89 @@
+import { type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
+import { Form, Link, useLoaderData, useSearchParams } from "@remix-run/react";
+import { useTranslation } from "react-i18next";
+import { requireUser } from "~/auth.server";
+import { getDb } from "~/db.server";
+import { htmlLang } from "~/i18n";
+import { contactLabels, toPersonName } from "~/lib/contact-display";
+import { localized } from "~/lib/directory";
+import { compareNames } from "~/lib/names";
+import { listContacts } from "~/models/contact.server";
+
+export async function loader(args: LoaderFunctionArgs) {
+  requireUser(args);
+  const locale = args.context.locale;
+  const q = new URL(args.request.url).searchParams.get("q")?.slice(0, 100) || undefined;
+  const contacts = await listContacts(getDb(), { q });
+  // Sorted the way a reader of this language expects: names.ts picks the sort key, Intl.Collator the order.
+  contacts.sort((a, b) => compareNames(toPersonName(a, locale), toPersonName(b, locale), locale));
+  return {
+    contacts: contacts.map((c) => ({
+      id: c.id,
+      memberId: c.memberId,
+      name: contactLabels(c, locale).roster,
+      nameLang: htmlLang[c.nameLocale],
+      member: localized(c.memberNames, locale),
+      position: localized(c.position, locale),
+      isHead: c.isHead,
+      isFocalPoint: c.isFocalPoint,
+      emails: c.emails,
+    })),
+  };
+}
+
+export const meta: MetaFunction = () => [{ title: "Plenary" }];
+
+export default function ContactsRoute() {
+  const { t } = useTranslation("directory");
+  const { contacts } = useLoaderData<typeof loader>();
+  const [params] = useSearchParams();
+  return (
+    <>
+      <h1>{t("contacts.allTitle")}</h1>
+      <Form method="get" className="filters" role="search" aria-label={t("contacts.search")}>
+        <div className="field grow">
+          <label htmlFor="q">{t("contacts.search")}</label>
+          <input id="q" name="q" type="search" defaultValue={params.get("q") ?? ""} placeholder={t("contacts.searchPlaceholder")} />
+        </div>
+        <button type="submit" className="button">
+          {t("members.filters.apply")}
+        </button>
+      </Form>
+      <p className="muted" role="status">
+        {t("contacts.count", { count: contacts.length })}
+      </p>
+      {contacts.length === 0 ? (
+        <p className="empty-inline">{params.get("q") ? t("members.noResults") : t("contacts.noneAtAll")}</p>
+      ) : (
+        <div className="table-wrap">
+          <table className="data-table" data-testid="contacts-table">
+            <thead>
+              <tr>
+                <th scope="col">{t("fields.name")}</th>
+                <th scope="col">{t("contacts.member")}</th>
+                <th scope="col">{t("fields.position")}</th>
+                <th scope="col">{t("fields.emails")}</th>
+              </tr>
+            </thead>
+            <tbody>
+              {contacts.map((c) => (
+                <tr key={c.id}>
+                  <td>
+                    <span lang={c.nameLang}>{c.name}</span>
+                    {c.isHead ? <span className="badge head">{t("contacts.head")}</span> : null}
+                    {c.isFocalPoint ? <span className="badge focal">{t("contacts.focalPoint")}</span> : null}
+                  </td>
+                  <td>
+                    <Link to={`/members/${c.memberId}`}>{c.member}</Link>
+                  </td>
+                  <td>{c.position}</td>
+                  <td className="small">{c.emails.join(", ")}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      )}
+    </>
+  );
+}
