@@ -66,7 +66,10 @@ export function isSameOriginRequest(req: Pick<ExpressRequest, "headers" | "proto
   return req.headers["sec-fetch-site"] === "same-origin";
 }
 
-async function renderNotice(res: ExpressResponse, context: RequestContext, status: number, key: "forbidden") {
+/** Above this, a request body is refused before anything reads it (uploads have their own, smaller limits). */
+export const MAX_REQUEST_BYTES = 8 * 1024 * 1024;
+
+async function renderNotice(res: ExpressResponse, context: RequestContext, status: number, key: "forbidden" | "tooLarge") {
   const t = await getFixedT(context.locale, "common");
   const title = t(`errors.${key}.title`);
   const body = t(`errors.${key}.body`);
@@ -132,6 +135,23 @@ export function createApp({ build, rootDir, mode }: { build: ServerBuild; rootDi
     } catch (error) {
       next(error);
     }
+  });
+
+  // A response that starts before the request body was read to the end (an upload refused as too large)
+  // must close the connection: a half-read socket reused by the client would stall its next request.
+  app.use((req, res, next) => {
+    const writeHead = res.writeHead;
+    res.writeHead = function (this: typeof res, ...args: Parameters<typeof writeHead>) {
+      if (!req.complete && !res.headersSent) res.setHeader("Connection", "close");
+      return writeHead.apply(this, args);
+    } as typeof writeHead;
+    next();
+  });
+
+  app.use((req, res, next) => {
+    if (Number(req.headers["content-length"] ?? 0) <= MAX_REQUEST_BYTES) return next();
+    res.setHeader("Connection", "close");
+    renderNotice(res, res.locals.context, 413, "tooLarge").catch(next);
   });
 
   app.use((req, res, next) => {

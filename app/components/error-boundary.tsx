@@ -1,7 +1,7 @@
 import { isRouteErrorResponse, Link, useRouteError } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
 
-type Kind = "notFound" | "forbidden" | "badRequest" | "gone" | "tooMany" | "server";
+type Kind = "notFound" | "forbidden" | "badRequest" | "gone" | "tooLarge" | "tooMany" | "server";
 
 function kindOf(error: unknown): Kind {
   if (!isRouteErrorResponse(error)) return "server";
@@ -15,6 +15,8 @@ function kindOf(error: unknown): Kind {
       return "notFound";
     case 410:
       return "gone";
+    case 413:
+      return "tooLarge";
     case 429:
       return "tooMany";
     default:

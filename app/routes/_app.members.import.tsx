@@ -62,6 +62,7 @@ export async function action(args: ActionFunctionArgs) {
     );
   } catch (error) {
     if (error instanceof MaxPartSizeExceededError) {
+      // The rest of the upload is never read; the HTTP layer closes this connection (see http.server.ts).
       return Response.json({ stage: "error", message: "directory:import.errors.tooLarge", values: { max: 2 } } satisfies ActionResult, { status: 413 });
     }
     throw error;

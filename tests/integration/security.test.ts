@@ -76,6 +76,19 @@ describe(`security headers, CSRF and error pages (${databaseLabel})`, () => {
     }
   });
 
+  it("refuses a request body over 8 MB before reading it, closes that connection, and keeps serving", async () => {
+    const response = await fetch(`${server.url}/login`, {
+      method: "POST",
+      headers: { origin: server.url, "accept-language": "ja", "content-type": "application/x-www-form-urlencoded" },
+      body: "email=x&password=" + "x".repeat(9 * 1024 * 1024),
+    });
+    expect(response.status).toBe(413);
+    expect(response.headers.get("connection")).toBe("close");
+    expect(await response.text()).toContain("データが大きすぎます");
+    const health = await fetch(`${server.url}/healthz`, { signal: AbortSignal.timeout(5000) });
+    expect(health.status).toBe(200);
+  });
+
   it("answers unknown pages with a translated 404", async () => {
     const response = await new TestClient(server.url).get("/no/such/page", { "accept-language": "ru-RU,ru;q=0.9" });
     expect(response.status).toBe(404);

@@ -1,0 +1,134 @@
+import { spawnSync } from "node:child_process";
+import path from "node:path";
+import { parse } from "csv-parse/sync";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { databaseLabel, type PreparedDatabase, prepareServerDatabase } from "../helpers/db";
+import { locationOf, TestClient } from "../helpers/http";
+import { ROOT } from "../helpers/paths";
+import { startTestServer, type TestServer } from "../helpers/server";
+
+const PASSWORD = "a long enough passphrase";
+
+function createUser(env: Record<string, string>, email: string, role: string) {
+  const result = spawnSync(path.join(ROOT, "node_modules/.bin/tsx"), ["app/cli/user-create.ts", "--email", email, "--role", role, "--password-stdin"], {
+    cwd: ROOT,
+    env: { PATH: process.env.PATH, NODE_ENV: "production", LOG_LEVEL: "warn", ...env },
+    input: `${PASSWORD}\n`,
+    encoding: "utf8",
+  });
+  if (result.status !== 0) throw new Error(result.stderr);
+}
+
+function multipart(fields: Record<string, string>, file: { name: string; type: string; content: string }) {
+  const form = new FormData();
+  for (const [k, v] of Object.entries(fields)) form.set(k, v);
+  form.set("file", new Blob([file.content], { type: file.type }), file.name);
+  return form;
+}
+
+describe(`directory pages over HTTP (${databaseLabel})`, () => {
+  let database: PreparedDatabase;
+  let server: TestServer;
+  const admin = () => new TestClient(server.url);
+  let adminClient: TestClient;
+  let viewerClient: TestClient;
+
+  beforeAll(async () => {
+    database = await prepareServerDatabase();
+    createUser(database.env, "admin@example.org", "admin");
+    createUser(database.env, "viewer@example.org", "viewer");
+    server = await startTestServer({}, database);
+    adminClient = admin();
+    await adminClient.signIn("admin@example.org", PASSWORD);
+    viewerClient = admin();
+    await viewerClient.signIn("viewer@example.org", PASSWORD);
+  });
+  afterAll(() => server.dispose());
+
+  it("shows an empty directory with the demo button to admins only", async () => {
+    expect(await (await adminClient.get("/members")).text()).toContain("Load demo data");
+    expect(await (await viewerClient.get("/members")).text()).not.toContain("Load demo data");
+  });
+
+  it("refuses the demo load and member creation to a viewer (403), and allows them to an admin", async () => {
+    expect((await viewerClient.post("/members?index", { intent: "load-demo" })).status).toBe(403);
+    expect((await viewerClient.get("/members/new")).status).toBe(403);
+    const loaded = await adminClient.post("/members?index", { intent: "load-demo" });
+    expect(loaded.status).toBe(302);
+    expect(locationOf(loaded)).toBe("/members?loaded=82");
+    const page = await (await viewerClient.get("/members?q=%EB%9E%B4%EC%98%A4%EB%8B%9D", { "accept-language": "ko" })).text();
+    expect(page).toContain("Liaoning Province");
+  });
+
+  it("validates the member form on the server, in the user's language", async () => {
+    const response = await adminClient.post(
+      "/members/new",
+      { "names.en": "", country: "ZZ", kind: "castle", timeZone: "Mars/Base", status: "member", defaultLocale: "ru" },
+      { "accept-language": "ru" },
+    );
+    expect(response.status).toBe(400);
+    const html = await response.text();
+    expect(html).toContain('lang="ru"');
+    expect(html).toContain("Пожалуйста, заполните это поле.");
+  });
+
+  it("stores markup verbatim and renders it escaped", async () => {
+    const created = await adminClient.post("/members/new", {
+      "names.en": "<script>alert('x')</script> Oblast",
+      country: "RU",
+      kind: "oblast",
+      status: "member",
+      defaultLocale: "ru",
+      timeZone: "Asia/Omsk",
+    });
+    expect(created.status).toBe(302);
+    const html = await (await adminClient.get(locationOf(created))).text();
+    expect(html).toContain("&lt;script&gt;alert(&#x27;x&#x27;)&lt;/script&gt; Oblast");
+    expect(html).not.toContain("<script>alert('x')</script>");
+  });
+
+  it("refuses a 3 MiB upload with a clear message and writes nothing", async () => {
+    const big = "country,kind,name_en,time_zone\n" + "RU,oblast,X,Asia/Omsk\n".repeat(150_000);
+    const response = await fetch(`${server.url}/members/import`, {
+      method: "POST",
+      headers: { origin: server.url, cookie: `plenary_session=${adminClient.cookies.get("plenary_session")}`, "accept-language": "en" },
+      body: multipart({ kind: "members" }, { name: "big.csv", type: "text/csv", content: big }),
+      redirect: "manual",
+    });
+    expect(big.length).toBeGreaterThan(3 * 1024 * 1024);
+    expect(response.status).toBe(413);
+    expect(await response.text()).toContain("The file is larger than 2 MB");
+  });
+
+  it("checks an upload, then imports it on confirmation; a second confirmation applies nothing twice", async () => {
+    const csv = "country,kind,name_en,name_ko,time_zone\nRU,oblast,Kaliningrad Oblast,칼리닌그라드주,Europe/Kaliningrad\n";
+    const cookie = `plenary_session=${adminClient.cookies.get("plenary_session")}`;
+    const check = await fetch(`${server.url}/members/import`, {
+      method: "POST",
+      headers: { origin: server.url, cookie },
+      body: multipart({ kind: "members" }, { name: "one.csv", type: "text/csv", content: csv }),
+    });
+    const html = await check.text();
+    expect(check.status).toBe(200);
+    const batchId = html.match(/name="batchId" value="([0-9a-f-]{36})"/)?.[1];
+    expect(batchId).toBeDefined();
+    const apply = await adminClient.post("/members/import", { intent: "apply", batchId: batchId! });
+    expect(locationOf(apply)).toBe("/members/import?done=members&created=1&updated=0&unchanged=0");
+    const again = await adminClient.post("/members/import", { intent: "apply", batchId: batchId! });
+    expect(locationOf(again)).toBe("/members/import?done=members&created=0&updated=0&unchanged=0");
+  });
+
+  it("exports contacts as formula-safe UTF-8 CSV with a BOM, audited; viewers may not export", async () => {
+    expect((await viewerClient.get("/members/export?type=contacts&format=csv")).status).toBe(403);
+    const response = await adminClient.get("/members/export?type=members&format=csv");
+    expect(response.headers.get("content-type")).toBe("text/csv; charset=utf-8");
+    expect(response.headers.get("content-disposition")).toMatch(/attachment; filename="plenary-members-\d{4}-\d{2}-\d{2}\.csv"/);
+    const text = await response.text();
+    const rows = parse(text, { bom: true, columns: true }) as Record<string, string>[];
+    expect(rows.length).toBe(84);
+    expect(rows.find((r) => r.name_en === "Liaoning Province")).toMatchObject({ name_ko: "랴오닝성", name_zh: "辽宁省", country: "CN" });
+    const contacts = await adminClient.get("/members/export?type=contacts&format=xlsx");
+    expect(contacts.headers.get("content-type")).toContain("spreadsheetml");
+    expect(new Uint8Array(await contacts.arrayBuffer()).slice(0, 2)).toEqual(new Uint8Array([0x50, 0x4b]));
+  });
+});
