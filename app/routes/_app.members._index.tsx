@@ -166,9 +166,13 @@ export default function MembersRoute() {
               <tr>
                 <th scope="col">{t("fields.name")}</th>
                 <th scope="col">{t("fields.country")}</th>
-                <th scope="col">{t("fields.kind")}</th>
-                <th scope="col">{t("fields.status")}</th>
-                <th scope="col" className="num">
+                <th scope="col" className="hide-narrow">
+                  {t("fields.kind")}
+                </th>
+                <th scope="col" className="hide-narrow">
+                  {t("fields.status")}
+                </th>
+                <th scope="col" className="num hide-narrow">
                   {t("members.contacts")}
                 </th>
               </tr>
@@ -186,9 +190,9 @@ export default function MembersRoute() {
                     {m.isDemo ? <span className="badge">{t("demo.badge")}</span> : null}
                   </td>
                   <td>{m.countryName}</td>
-                  <td>{t(`kinds.${m.kind}`)}</td>
-                  <td>{t(`statuses.${m.status}`)}</td>
-                  <td className="num">{m.contactCount}</td>
+                  <td className="hide-narrow">{t(`kinds.${m.kind}`)}</td>
+                  <td className="hide-narrow">{t(`statuses.${m.status}`)}</td>
+                  <td className="num hide-narrow">{m.contactCount}</td>
                 </tr>
               ))}
             </tbody>

@@ -1,5 +1,5 @@
 import { type LoaderFunctionArgs } from "@remix-run/node";
-import { NavLink, Outlet } from "@remix-run/react";
+import { NavLink, Outlet, useLocation } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
 import { requireUser } from "~/auth.server";
 import { GeneralErrorBoundary } from "~/components/error-boundary";
@@ -13,6 +13,9 @@ export const handle = { i18n: ["common", "directory"] };
 
 export default function MembersLayoutRoute() {
   const { t } = useTranslation("directory");
+  const { pathname } = useLocation();
+  // A member's own pages (/members/<id>/…) belong to the Members tab too.
+  const onMemberPage = /^\/members\/(?!contacts|subcommittees|import)[^/]+/.test(pathname);
   const tabs = [
     { to: "/members", label: t("tabs.members"), end: true },
     { to: "/members/contacts", label: t("tabs.contacts") },
@@ -23,7 +26,13 @@ export default function MembersLayoutRoute() {
     <>
       <nav aria-label={t("tabs.label")} className="tabs">
         {tabs.map((tab) => (
-          <NavLink key={tab.to} to={tab.to} end={tab.end} prefetch="intent">
+          <NavLink
+            key={tab.to}
+            to={tab.to}
+            end={tab.end}
+            prefetch="intent"
+            className={({ isActive }) => (isActive || (tab.end && onMemberPage) ? "active" : undefined)}
+          >
             {tab.label}
           </NavLink>
         ))}
