@@ -1,10 +1,9 @@
-import { type DefaultValue, getFormProps, type SubmissionResult, useForm } from "@conform-to/react";
-import { getZodConstraint, parseWithZod } from "@conform-to/zod/v4";
-import { Form, Link, useNavigation } from "@remix-run/react";
+import { type DefaultValue, getFormProps, type SubmissionResult } from "@conform-to/react";
+import { Form } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
 import { type z } from "zod";
 import { LanguageOptions } from "~/components/directory";
-import { CheckboxField, Field, FormErrors, formErrorsOf, LocalizedFields, SelectField } from "~/components/forms";
+import { CheckboxField, Field, FormActions, FormErrors, formErrorsOf, LocalizedFields, SelectField, useZodForm } from "~/components/forms";
 import { ContactSchema } from "~/lib/directory-schemas";
 
 export type ContactFormValue = z.input<typeof ContactSchema>;
@@ -27,16 +26,7 @@ export function ContactForm({
   submitLabel: string;
 }) {
   const { t } = useTranslation("directory");
-  const navigation = useNavigation();
-  const [form, fields] = useForm<ContactFormValue, z.output<typeof ContactSchema>>({
-    id: "contact",
-    defaultValue,
-    lastResult,
-    constraint: getZodConstraint(ContactSchema),
-    shouldValidate: "onBlur",
-    shouldRevalidate: "onInput",
-    onValidate: ({ formData }) => parseWithZod(formData, { schema: ContactSchema }),
-  });
+  const [form, fields] = useZodForm(ContactSchema, { id: "contact", defaultValue, lastResult });
   return (
     <Form method="post" {...getFormProps(form)} className="stacked-form">
       <FormErrors errors={formErrorsOf(lastResult)} />
@@ -96,14 +86,7 @@ export function ContactForm({
           <LanguageOptions />
         </SelectField>
       </div>
-      <div className="form-actions">
-        <button type="submit" className="button primary" disabled={navigation.state === "submitting"}>
-          {submitLabel}
-        </button>
-        <Link to={cancelTo} className="button">
-          {t("form.cancel")}
-        </Link>
-      </div>
+      <FormActions submitLabel={submitLabel} cancelTo={cancelTo} cancelLabel={t("form.cancel")} />
     </Form>
   );
 }

@@ -1,4 +1,7 @@
-import { type FieldMetadata, getInputProps } from "@conform-to/react";
+import { type DefaultValue, type FieldMetadata, getInputProps, type SubmissionResult, useForm } from "@conform-to/react";
+import { getZodConstraint, parseWithZod } from "@conform-to/zod/v4";
+import { Link, useNavigation } from "@remix-run/react";
+import { type z } from "zod";
 import type React from "react";
 import { useTranslation } from "react-i18next";
 import { htmlLang, languageNames, supportedLngs } from "~/i18n";
@@ -14,6 +17,39 @@ export function ErrorList({ id, errors }: { id?: string; errors?: string[] | nul
         return <li key={error}>{t(key, values)}</li>;
       })}
     </ul>
+  );
+}
+
+/**
+ * conform + zod the one way every form here uses: validate a field when it loses focus, then re-validate
+ * while typing, so an error disappears as it is fixed instead of at the moment the submit button is
+ * pressed (which would move the button away from the click).
+ */
+export function useZodForm<Schema extends z.ZodObject>(
+  schema: Schema,
+  options: { id: string; defaultValue?: DefaultValue<z.input<Schema>>; lastResult?: SubmissionResult<string[]> },
+) {
+  return useForm<z.input<Schema>, z.output<Schema>>({
+    ...options,
+    constraint: getZodConstraint(schema),
+    shouldValidate: "onBlur",
+    shouldRevalidate: "onInput",
+    onValidate: ({ formData }) => parseWithZod(formData, { schema }),
+  });
+}
+
+/** The submit button (disabled while submitting) and a cancel link. */
+export function FormActions({ submitLabel, cancelTo, cancelLabel }: { submitLabel: string; cancelTo: string; cancelLabel: string }) {
+  const navigation = useNavigation();
+  return (
+    <div className="form-actions">
+      <button type="submit" className="button primary" disabled={navigation.state === "submitting"}>
+        {submitLabel}
+      </button>
+      <Link to={cancelTo} className="button">
+        {cancelLabel}
+      </Link>
+    </div>
   );
 }
 

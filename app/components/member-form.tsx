@@ -1,10 +1,9 @@
-import { type DefaultValue, getFormProps, type SubmissionResult, useForm } from "@conform-to/react";
-import { getZodConstraint, parseWithZod } from "@conform-to/zod/v4";
-import { Form, Link, useNavigation } from "@remix-run/react";
+import { type DefaultValue, getFormProps, type SubmissionResult } from "@conform-to/react";
+import { Form } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
 import { type z } from "zod";
 import { type CountryOption, CountryOptions, LanguageOptions } from "~/components/directory";
-import { Field, FormErrors, formErrorsOf, LocalizedFields, SelectField, TextAreaField } from "~/components/forms";
+import { Field, FormActions, FormErrors, formErrorsOf, LocalizedFields, SelectField, TextAreaField, useZodForm } from "~/components/forms";
 import { MEMBER_KINDS, MEMBER_STATUSES } from "~/lib/directory";
 import { MemberSchema } from "~/lib/directory-schemas";
 
@@ -29,16 +28,7 @@ export function MemberForm({
   submitLabel: string;
 }) {
   const { t } = useTranslation("directory");
-  const navigation = useNavigation();
-  const [form, fields] = useForm<MemberFormValue, z.output<typeof MemberSchema>>({
-    id: "member",
-    defaultValue,
-    lastResult,
-    constraint: getZodConstraint(MemberSchema),
-    shouldValidate: "onBlur",
-    shouldRevalidate: "onInput",
-    onValidate: ({ formData }) => parseWithZod(formData, { schema: MemberSchema }),
-  });
+  const [form, fields] = useZodForm(MemberSchema, { id: "member", defaultValue, lastResult });
   const missing = (languages: string) => t("form.missingLanguages", { languages });
   return (
     <Form method="post" {...getFormProps(form)} className="stacked-form">
@@ -93,14 +83,7 @@ export function MemberForm({
       />
       <TextAreaField meta={fields.postalAddress} label={t("fields.postalAddress")} rows={3} />
       <TextAreaField meta={fields.notes} label={t("fields.notes")} rows={3} />
-      <div className="form-actions">
-        <button type="submit" className="button primary" disabled={navigation.state === "submitting"}>
-          {submitLabel}
-        </button>
-        <Link to={cancelTo} className="button">
-          {t("form.cancel")}
-        </Link>
-      </div>
+      <FormActions submitLabel={submitLabel} cancelTo={cancelTo} cancelLabel={t("form.cancel")} />
     </Form>
   );
 }

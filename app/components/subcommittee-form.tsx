@@ -1,9 +1,8 @@
-import { type DefaultValue, getFormProps, type SubmissionResult, useForm } from "@conform-to/react";
-import { getZodConstraint, parseWithZod } from "@conform-to/zod/v4";
-import { Form, Link, useNavigation } from "@remix-run/react";
+import { type DefaultValue, getFormProps, type SubmissionResult } from "@conform-to/react";
+import { Form } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
 import { type z } from "zod";
-import { Field, FormErrors, formErrorsOf, LocalizedFields } from "~/components/forms";
+import { Field, FormActions, FormErrors, formErrorsOf, LocalizedFields, useZodForm } from "~/components/forms";
 import { SubcommitteeSchema } from "~/lib/directory-schemas";
 
 export type SubcommitteeFormValue = z.input<typeof SubcommitteeSchema>;
@@ -26,16 +25,7 @@ export function SubcommitteeForm({
   submitLabel: string;
 }) {
   const { t } = useTranslation("directory");
-  const navigation = useNavigation();
-  const [form, fields] = useForm<SubcommitteeFormValue, z.output<typeof SubcommitteeSchema>>({
-    id: "subcommittee",
-    defaultValue,
-    lastResult,
-    constraint: getZodConstraint(SubcommitteeSchema),
-    shouldValidate: "onBlur",
-    shouldRevalidate: "onInput",
-    onValidate: ({ formData }) => parseWithZod(formData, { schema: SubcommitteeSchema }),
-  });
+  const [form, fields] = useZodForm(SubcommitteeSchema, { id: "subcommittee", defaultValue, lastResult });
   const countries = [...new Set(members.map((m) => m.countryName))];
   return (
     <Form method="post" {...getFormProps(form)} className="stacked-form">
@@ -72,14 +62,7 @@ export function SubcommitteeForm({
           </div>
         ))}
       </fieldset>
-      <div className="form-actions">
-        <button type="submit" className="button primary" disabled={navigation.state === "submitting"}>
-          {submitLabel}
-        </button>
-        <Link to={cancelTo} className="button">
-          {t("form.cancel")}
-        </Link>
-      </div>
+      <FormActions submitLabel={submitLabel} cancelTo={cancelTo} cancelLabel={t("form.cancel")} />
     </Form>
   );
 }

@@ -1,11 +1,11 @@
-import { getFormProps, useForm } from "@conform-to/react";
-import { getZodConstraint, parseWithZod } from "@conform-to/zod/v4";
+import { getFormProps } from "@conform-to/react";
+import { parseWithZod } from "@conform-to/zod/v4";
 import { type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction, redirect } from "@remix-run/node";
 import { Form, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
 import { z } from "zod";
 import { getSessionCookie, safeRedirect } from "~/auth.server";
-import { Field, FormErrors, formErrorsOf } from "~/components/forms";
+import { Field, FormErrors, formErrorsOf, useZodForm } from "~/components/forms";
 import { LanguageSwitcher } from "~/components/language-switcher";
 import { getDb } from "~/db.server";
 import { needsRehash, hashPassword, verifyDummyPassword, verifyPassword } from "~/lib/password.server";
@@ -96,14 +96,7 @@ export default function LoginRoute() {
   const data = useLoaderData<typeof loader>();
   const actionData = useActionData<typeof action>();
   const navigation = useNavigation();
-  const [form, fields] = useForm({
-    id: "sign-in",
-    lastResult: actionData?.result,
-    constraint: getZodConstraint(SignInSchema),
-    shouldValidate: "onBlur",
-    shouldRevalidate: "onInput",
-    onValidate: ({ formData }) => parseWithZod(formData, { schema: SignInSchema }),
-  });
+  const [form, fields] = useZodForm(SignInSchema, { id: "sign-in", lastResult: actionData?.result });
   return (
     <div className="auth-page">
       <header className="auth-header">

@@ -1,10 +1,10 @@
-import { getFormProps, useForm } from "@conform-to/react";
-import { getZodConstraint, parseWithZod } from "@conform-to/zod/v4";
+import { getFormProps } from "@conform-to/react";
+import { parseWithZod } from "@conform-to/zod/v4";
 import { type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction, redirect } from "@remix-run/node";
 import { Form, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
 import { z } from "zod";
-import { Field, FormErrors, formErrorsOf } from "~/components/forms";
+import { Field, FormErrors, formErrorsOf, useZodForm } from "~/components/forms";
 import { LanguageSwitcher } from "~/components/language-switcher";
 import { getDb } from "~/db.server";
 import { hashPassword } from "~/lib/password.server";
@@ -59,14 +59,7 @@ export default function SetupRoute() {
   const { valid, locale } = useLoaderData<typeof loader>();
   const actionData = useActionData<typeof action>();
   const navigation = useNavigation();
-  const [form, fields] = useForm({
-    id: "setup",
-    lastResult: actionData?.result,
-    constraint: getZodConstraint(SetupSchema),
-    shouldValidate: "onBlur",
-    shouldRevalidate: "onInput",
-    onValidate: ({ formData }) => parseWithZod(formData, { schema: SetupSchema }),
-  });
+  const [form, fields] = useZodForm(SetupSchema, { id: "setup", lastResult: actionData?.result });
   return (
     <div className="auth-page">
       <header className="auth-header">
