@@ -68,6 +68,7 @@ export function isSameOriginRequest(req: Pick<ExpressRequest, "headers" | "proto
 
 /** Above this, a request body is refused before anything reads it (uploads have their own, smaller limits). */
 export const MAX_REQUEST_BYTES = 8 * 1024 * 1024;
+const DRAIN_LIMIT_BYTES = 32 * 1024 * 1024;
 
 async function renderNotice(res: ExpressResponse, context: RequestContext, status: number, key: "forbidden" | "tooLarge") {
   const t = await getFixedT(context.locale, "common");
@@ -149,9 +150,16 @@ export function createApp({ build, rootDir, mode }: { build: ServerBuild; rootDi
   });
 
   app.use((req, res, next) => {
-    if (Number(req.headers["content-length"] ?? 0) <= MAX_REQUEST_BYTES) return next();
+    const length = Number(req.headers["content-length"] ?? 0);
+    if (length <= MAX_REQUEST_BYTES) return next();
     res.setHeader("Connection", "close");
-    renderNotice(res, res.locals.context, 413, "tooLarge").catch(next);
+    const answer = () => renderNotice(res, res.locals.context, 413, "tooLarge").catch(next);
+    // Read and discard a moderately oversized body first, so the client is not reset mid-upload and sees the
+    // page; beyond DRAIN_LIMIT_BYTES answer at once and let the connection close.
+    if (length > DRAIN_LIMIT_BYTES) return void answer();
+    req.on("error", () => res.destroy());
+    req.on("end", answer);
+    req.resume();
   });
 
   app.use((req, res, next) => {

@@ -60,6 +60,8 @@ export interface AuditLogTable {
 /** Text per language; `en` is required where the column's check says so. */
 export type LocalizedText = Partial<Record<Locale, string>>;
 type Json<T> = ColumnType<T, string, string>;
+/** A JSON column with a database default: optional on insert. */
+type JsonWithDefault<T> = ColumnType<T, string | undefined, string>;
 
 export const MEMBER_KINDS = [
   "province",
@@ -89,7 +91,7 @@ export interface MemberTable {
   status: ColumnType<MemberStatus, MemberStatus | undefined, MemberStatus>;
   names: Json<LocalizedText>;
   name_kana: string | null;
-  head_title: Json<LocalizedText>;
+  head_title: JsonWithDefault<LocalizedText>;
   default_locale: ColumnType<Locale, Locale | undefined, Locale>;
   time_zone: string;
   office_email: string | null;
@@ -114,7 +116,7 @@ export interface ContactTable {
   latin_given_name: string | null;
   gender: Gender | null;
   honorific: Honorific | null;
-  position: Json<LocalizedText>;
+  position: JsonWithDefault<LocalizedText>;
   is_head: ColumnType<boolean, boolean | undefined, boolean>;
   is_focal_point: ColumnType<boolean, boolean | undefined, boolean>;
   emails: ColumnType<string[], string[] | undefined, string[]>;
@@ -153,6 +155,60 @@ export interface ImportBatchTable {
   applied_at: Timestamp | null;
 }
 
+export const EVENT_KINDS = ["general_assembly", "working_committee", "subcommittee_meeting", "forum", "workshop", "other"] as const;
+export type EventKind = (typeof EVENT_KINDS)[number];
+export const EVENT_STATUSES = ["draft", "open", "closed", "archived", "cancelled"] as const;
+export type EventStatus = (typeof EVENT_STATUSES)[number];
+export const EVENT_FORMATS = ["in_person", "online", "hybrid"] as const;
+export type EventFormat = (typeof EVENT_FORMATS)[number];
+export const PARTICIPANT_CATEGORIES = ["delegate", "observer", "press", "guest", "staff"] as const;
+export type ParticipantCategory = (typeof PARTICIPANT_CATEGORIES)[number];
+export const PROGRAMME_KINDS = ["plenary", "subcommittee_session", "signing_ceremony", "welcome_dinner", "field_trip", "other"] as const;
+export type ProgrammeKind = (typeof PROGRAMME_KINDS)[number];
+
+export interface EventTable {
+  id: Generated<string>;
+  kind: EventKind;
+  subcommittee_id: string | null;
+  host_member_id: string | null;
+  title: Json<LocalizedText>;
+  description: JsonWithDefault<LocalizedText>;
+  venue: JsonWithDefault<LocalizedText>;
+  starts_at: Timestamp;
+  ends_at: Timestamp;
+  time_zone: string;
+  format: ColumnType<EventFormat, EventFormat | undefined, EventFormat>;
+  meeting_url: string | null;
+  rsvp_deadline: Timestamp | null;
+  delegation_quota: ColumnType<number, number | undefined, number>;
+  categories: ColumnType<ParticipantCategory[], ParticipantCategory[] | undefined, ParticipantCategory[]>;
+  contact_name: string | null;
+  contact_email: string | null;
+  contact_phone: string | null;
+  status: ColumnType<EventStatus, EventStatus | undefined, EventStatus>;
+  cancel_reason: string | null;
+  is_demo: ColumnType<boolean, boolean | undefined, boolean>;
+  version: ColumnType<number, number | undefined, number>;
+  created_at: DefaultTimestamp;
+  updated_at: DefaultTimestamp;
+}
+
+export interface ProgrammeItemTable {
+  id: Generated<string>;
+  event_id: string;
+  kind: ProgrammeKind;
+  starts_at: Timestamp;
+  ends_at: Timestamp;
+  title: Json<LocalizedText>;
+  description: JsonWithDefault<LocalizedText>;
+  place: JsonWithDefault<LocalizedText>;
+  attendance_asked: ColumnType<boolean, boolean | undefined, boolean>;
+  capacity: number | null;
+  version: ColumnType<number, number | undefined, number>;
+  created_at: DefaultTimestamp;
+  updated_at: DefaultTimestamp;
+}
+
 export interface Database {
   staff_user: StaffUserTable;
   staff_session: StaffSessionTable;
@@ -164,4 +220,6 @@ export interface Database {
   subcommittee: SubcommitteeTable;
   subcommittee_member: SubcommitteeMemberTable;
   import_batch: ImportBatchTable;
+  event: EventTable;
+  programme_item: ProgrammeItemTable;
 }

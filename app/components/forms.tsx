@@ -56,7 +56,7 @@ export function FormActions({ submitLabel, cancelTo, cancelLabel }: { submitLabe
 // The components only read metadata, so they accept any field shape (zod preprocessors type inputs as unknown).
 export type AnyFieldMeta = FieldMetadata<any, any, string[]>;
 
-type InputType = "text" | "email" | "password" | "search" | "tel" | "url";
+type InputType = "text" | "email" | "password" | "search" | "tel" | "url" | "number" | "datetime-local";
 
 /** A labelled input whose errors are announced and linked with aria-describedby. */
 export function Field({
@@ -196,10 +196,12 @@ export function LocalizedFields({
   required,
   missingLabel,
   allPresentLabel,
+  multiline,
 }: {
   legend: string;
   fieldset: Record<string, AnyFieldMeta | undefined>;
   required?: boolean;
+  multiline?: boolean;
   missingLabel: (languages: string) => string;
   allPresentLabel: string;
 }) {
@@ -208,7 +210,7 @@ export function LocalizedFields({
     <fieldset className="localized">
       <legend>{legend}</legend>
       <p className="field-hint">{missing.length ? missingLabel(missing.map((l) => languageNames[l]).join(", ")) : allPresentLabel}</p>
-      <div className="localized-grid">
+      <div className={multiline ? "localized-grid wide" : "localized-grid"}>
         {supportedLngs.map((lng) => {
           const meta = fieldset[lng]!;
           const { key: _key, ...props } = getInputProps(meta, { type: "text", ariaDescribedBy: meta.errors?.length ? meta.errorId : undefined });
@@ -218,7 +220,20 @@ export function LocalizedFields({
                 {languageNames[lng]}
                 {required && lng === "en" ? " *" : ""}
               </label>
-              <input {...props} lang={htmlLang[lng]} required={required && lng === "en"} />
+              {multiline ? (
+                <textarea
+                  id={meta.id}
+                  name={meta.name}
+                  form={meta.formId}
+                  rows={4}
+                  lang={htmlLang[lng]}
+                  defaultValue={(meta.initialValue as string | undefined) ?? ""}
+                  aria-invalid={meta.errors?.length ? true : undefined}
+                  aria-describedby={meta.errors?.length ? meta.errorId : undefined}
+                />
+              ) : (
+                <input {...props} lang={htmlLang[lng]} required={required && lng === "en"} />
+              )}
               <ErrorList id={meta.errorId} errors={meta.errors} />
             </div>
           );

@@ -21,8 +21,8 @@ const otherLanguages = (max: number) => ({
 });
 /** Text in six languages, English required. */
 export const requiredTexts = (max: number) => z.object({ en: singleLine(max), ...otherLanguages(max) });
-/** Text in six languages, all optional. */
-export const optionalTexts = (max: number) => z.object({ en: optionalLine(max), ...otherLanguages(max) });
+/** Text in six languages, all optional; a group left entirely empty (absent from the form data) is {}. */
+export const optionalTexts = (max: number) => z.object({ en: optionalLine(max), ...otherLanguages(max) }).default({});
 
 export const CountrySchema = z
   .string({ error: "validation.required" })
@@ -90,3 +90,9 @@ export const SubcommitteeSchema = z.object({
   coordinatorIds: z.array(z.string().uuid()).default([]),
 });
 export type SubcommitteeInput = z.infer<typeof SubcommitteeSchema>;
+
+/** Multi-line text in six languages, all optional (descriptions). */
+export const optionalLongTexts = (max: number) =>
+  z
+    .object({ en: optionalText(max), ko: optionalText(max), zh: optionalText(max), ja: optionalText(max), ru: optionalText(max), mn: optionalText(max) })
+    .default({});

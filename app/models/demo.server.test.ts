@@ -13,7 +13,7 @@ describe(`demo directory (${databaseLabel})`, () => {
   afterAll(() => t.close());
 
   it("loads 82 members in six countries, 19 subcommittees with coordinators, and fictional demo contacts", async () => {
-    expect(await loadDemoData(t.db)).toEqual({ members: 82, contacts: 164, subcommittees: 19 });
+    expect(await loadDemoData(t.db)).toEqual({ members: 82, contacts: 164, subcommittees: 19, events: 7 });
     const members = await listMembers(t.db);
     expect(members).toHaveLength(82);
     const byCountry = Object.fromEntries(["CN", "JP", "KR", "KP", "MN", "RU"].map((c) => [c, members.filter((m) => m.country === c).length]));

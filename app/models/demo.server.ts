@@ -1,12 +1,15 @@
 import { sql } from "kysely";
 import demoPeople from "../../db/seed/demo-people.json";
+import demoEvents from "../../db/seed/events.json";
 import nearMembers from "../../db/seed/near-members.json";
 import subcommittees from "../../db/seed/subcommittees.json";
-import { type LocalizedText, type MemberKind } from "../../db/schema";
+import { type EventKind, type EventStatus, type LocalizedText, type MemberKind, type ProgrammeKind } from "../../db/schema";
 import { type DB } from "~/db.server";
 import { type Lng } from "~/i18n";
+import { zonedToUtc } from "~/lib/dates";
 import { type ContactInput, type MemberInput } from "~/lib/directory-schemas";
 import { upsertContact } from "~/models/contact.server";
+import { createEvent, createProgrammeItem } from "~/models/event.server";
 import { compact, upsertMember } from "~/models/member.server";
 
 const COUNTRY_LANGUAGE: Record<string, Lng> = { CN: "zh", JP: "ja", KR: "ko", KP: "ko", MN: "mn", RU: "ru" };
@@ -119,7 +122,7 @@ function contactInput(person: ReturnType<typeof demoPerson>, extra: Partial<Cont
   } as ContactInput;
 }
 
-export type DemoResult = { members: number; contacts: number; subcommittees: number };
+export type DemoResult = { members: number; contacts: number; subcommittees: number; events: number };
 
 /**
  * Loads the 82 NEAR members (public fact), the 19 subcommittees with their coordinators and two fictional
@@ -177,6 +180,57 @@ export async function loadDemoData(db: DB): Promise<DemoResult> {
           .execute();
       }
     }
-    return { members: nearMembers.members.length, contacts, subcommittees: subcommittees.length };
+    const subcommitteeIds = new Map(
+      (await trx.selectFrom("subcommittee").select(["id", sql<string>`names->>'en'`.as("en")]).execute()).map((s) => [s.en, s.id]),
+    );
+    for (const entry of demoEvents) {
+      // Natural key for the demo: English title and start.
+      const start = zonedToUtc(entry.start, entry.timeZone);
+      const exists = await trx
+        .selectFrom("event")
+        .select("id")
+        .where(sql`title->>'en'`, "=", entry.title.en)
+        .where("starts_at", "=", start)
+        .executeTakeFirst();
+      if (exists) continue;
+      const { id: eventId } = await createEvent(trx, {
+        kind: entry.kind as EventKind,
+        subcommitteeId: entry.subcommittee ? subcommitteeIds.get(entry.subcommittee) : undefined,
+        hostMemberId: entry.host ? idsByName.get(entry.host) : undefined,
+        title: entry.title,
+        description: entry.description,
+        venue: entry.venue,
+        timeZone: entry.timeZone,
+        start: entry.start,
+        end: entry.end,
+        rsvpDeadline: entry.rsvpDeadline ?? undefined,
+        format: entry.format as "in_person" | "online" | "hybrid",
+        meetingUrl: entry.meetingUrl ?? undefined,
+        quota: entry.quota,
+        categories: ["delegate", "observer"],
+        contactName: "NEAR Secretariat",
+        contactEmail: "secretariat@example.org",
+        contactPhone: undefined,
+        status: entry.status as EventStatus,
+        isDemo: true,
+      });
+      for (const item of entry.programme) {
+        await createProgrammeItem(trx, {
+          eventId,
+          timeZone: entry.timeZone,
+          input: {
+            kind: item.kind as ProgrammeKind,
+            start: item.start,
+            end: item.end,
+            title: item.title,
+            description: {},
+            place: item.place,
+            attendanceAsked: item.attendanceAsked,
+            capacity: item.capacity ?? undefined,
+          },
+        });
+      }
+    }
+    return { members: nearMembers.members.length, contacts, subcommittees: subcommittees.length, events: demoEvents.length };
   });
 }

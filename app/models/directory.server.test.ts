@@ -33,6 +33,14 @@ const contact = (overrides: Record<string, unknown> = {}) =>
     ...overrides,
   });
 
+describe("forms with a language group left empty", () => {
+  it("accept a member without head-of-government titles and a contact without positions", () => {
+    // An all-empty group never reaches the server as a key: it must default to {} rather than be "required".
+    expect(MemberSchema.safeParse({ country: "KR", kind: "province", names: { en: "Gyeonggi Province" }, timeZone: "Asia/Seoul" }).success).toBe(true);
+    expect(ContactSchema.safeParse({ nameLocale: "ko", givenName: "민준", emails: "" }).success).toBe(true);
+  });
+});
+
 describe(`directory models (${databaseLabel})`, () => {
   let t: TestDb;
   let liaoning: string;

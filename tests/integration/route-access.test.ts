@@ -18,10 +18,14 @@ const routeFiles = fs
 
 /** Flat-routes file name → a URL that reaches it (params get a dummy value). */
 function urlFor(id: string) {
+  // "calendar[.]ics" is one segment with a literal dot
   const segments = id
+    .replace(/\[\.\]/g, "\u0000")
     .split(".")
+    .map((s) => s.replace(/\u0000/g, "."))
     .filter((s) => !s.startsWith("_"))
     .map((s) => s.replace(/_$/, ""))
+    .map((s) => s.replace(/\[(.*?)\]/g, "$1"))
     .map((s) => (s === "$" ? "any/thing" : s.startsWith("$") ? "00000000-0000-4000-8000-000000000000" : s));
   return `/${segments.join("/")}`;
 }

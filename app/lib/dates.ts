@@ -1,0 +1,133 @@
+import { htmlLang, type Lng } from "~/i18n";
+
+/**
+ * Event times are stored in UTC with the venue's IANA zone, entered and shown in venue time.
+ * Pure and isomorphic; everything goes through Intl (full ICU in Node and browsers).
+ */
+
+const LOCAL_PATTERN = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})$/;
+
+function partsIn(date: Date, timeZone: string) {
+  const parts = new Intl.DateTimeFormat("en-US", {
+    timeZone,
+    hourCycle: "h23",
+    year: "numeric",
+    month: "2-digit",
+    day: "2-digit",
+    hour: "2-digit",
+    minute: "2-digit",
+    second: "2-digit",
+  }).formatToParts(date);
+  const get = (type: string) => Number(parts.find((p) => p.type === type)?.value);
+  return { year: get("year"), month: get("month"), day: get("day"), hour: get("hour") % 24, minute: get("minute"), second: get("second") };
+}
+
+/** Minutes east of UTC that `timeZone` is at `date`. */
+export function offsetMinutes(date: Date, timeZone: string): number {
+  const p = partsIn(date, timeZone);
+  const asUtc = Date.UTC(p.year, p.month - 1, p.day, p.hour, p.minute, p.second);
+  return Math.round((asUtc - Math.floor(date.getTime() / 1000) * 1000) / 60000);
+}
+
+export function isLocalDateTime(value: string) {
+  const m = LOCAL_PATTERN.exec(value);
+  if (!m) return false;
+  const [, y, mo, d, h, mi] = m.map(Number);
+  const probe = new Date(Date.UTC(y, mo - 1, d, h, mi));
+  return probe.getUTCFullYear() === y && probe.getUTCMonth() === mo - 1 && probe.getUTCDate() === d && h < 24 && mi < 60;
+}
+
+/**
+ * "2025-06-11T09:30" in `timeZone` → the UTC instant. In a DST gap the later valid time is used; in an overlap
+ * the earlier one (none of NEAR's zones has DST today, but the venue may be anywhere).
+ */
+export function zonedToUtc(local: string, timeZone: string): Date {
+  const m = LOCAL_PATTERN.exec(local);
+  if (!m) throw new RangeError(`Not a local date-time: ${local}`);
+  const [, y, mo, d, h, mi] = m.map(Number);
+  const wall = Date.UTC(y, mo - 1, d, h, mi);
+  const first = wall - offsetMinutes(new Date(wall), timeZone) * 60000;
+  const second = wall - offsetMinutes(new Date(first), timeZone) * 60000;
+  const candidates = [...new Set([first, second])];
+  const valid = candidates.filter((c) => utcToLocalInput(new Date(c), timeZone) === local);
+  // overlap: two valid instants → the earlier; gap: none → the later (the wall time shifted forwards)
+  return new Date(valid.length ? Math.min(...valid) : Math.max(...candidates));
+}
+
+/** The UTC instant as "YYYY-MM-DDTHH:mm" in `timeZone` (the value of an <input type="datetime-local">). */
+export function utcToLocalInput(date: Date, timeZone: string): string {
+  const p = partsIn(date, timeZone);
+  const pad = (n: number) => String(n).padStart(2, "0");
+  return `${p.year}-${pad(p.month)}-${pad(p.day)}T${pad(p.hour)}:${pad(p.minute)}`;
+}
+
+/** "UTC+8", "UTC+5:30", "UTC−3", "UTC" — the zone named as people read it, independent of language. */
+export function utcOffsetLabel(date: Date, timeZone: string): string {
+  const minutes = offsetMinutes(date, timeZone);
+  if (minutes === 0) return "UTC";
+  const sign = minutes > 0 ? "+" : "−";
+  const abs = Math.abs(minutes);
+  return `UTC${sign}${Math.floor(abs / 60)}${abs % 60 ? `:${String(abs % 60).padStart(2, "0")}` : ""}`;
+}
+
+/** English dates read day-month-year, as in NEAR's English documents ("11 June 2025"). */
+function intlLocale(locale: Lng) {
+  return locale === "en" ? "en-GB" : htmlLang[locale];
+}
+
+/**
+ * ICU's interval patterns for these languages are numeric ("2025/6/11 – 2025/6/12"), so their ranges are
+ * composed from two Intl-formatted parts: the full start date, then only what differs, joined by the
+ * language's range mark.
+ */
+const COMPOSED_RANGE: Partial<Record<Lng, string>> = { zh: "至", ja: "～", mn: " – " };
+
+/** "11 – 12 June 2025" / "2025년 6월 11일~12일" / "2025年6月11日至12日" / "11–12 июня 2025 г." in the venue's zone. */
+export function formatDateRange(start: Date, end: Date, locale: Lng, timeZone: string): string {
+  const full = new Intl.DateTimeFormat(intlLocale(locale), { timeZone, year: "numeric", month: "long", day: "numeric" });
+  const mark = COMPOSED_RANGE[locale];
+  if (!mark) return full.formatRange(start, end);
+  const a = partsIn(start, timeZone);
+  const b = partsIn(end, timeZone);
+  if (a.year === b.year && a.month === b.month && a.day === b.day) return full.format(start);
+  const tail: Intl.DateTimeFormatOptions =
+    a.year !== b.year ? { year: "numeric", month: "long", day: "numeric" } : a.month !== b.month ? { month: "long", day: "numeric" } : { day: "numeric" };
+  return `${full.format(start)}${mark}${new Intl.DateTimeFormat(intlLocale(locale), { timeZone, ...tail }).format(end)}`;
+}
+
+/** "09:30–12:00" in 24-hour time, as meeting programmes are written. */
+export function formatTimeRange(start: Date, end: Date, locale: Lng, timeZone: string): string {
+  return new Intl.DateTimeFormat(intlLocale(locale), { timeZone, hour: "2-digit", minute: "2-digit", hourCycle: "h23" }).formatRange(start, end);
+}
+
+/** Date and time of one instant, e.g. "11 June 2025 at 09:30". */
+export function formatDateTime(date: Date, locale: Lng, timeZone: string): string {
+  return new Intl.DateTimeFormat(intlLocale(locale), {
+    timeZone,
+    year: "numeric",
+    month: "long",
+    day: "numeric",
+    hour: "2-digit",
+    minute: "2-digit",
+    hourCycle: "h23",
+  }).format(date);
+}
+
+/** A programme slot: "11 June 2025, 09:30–12:00"; across days, both full date-times. */
+export function formatSlot(start: Date, end: Date, locale: Lng, timeZone: string): string {
+  const a = partsIn(start, timeZone);
+  const b = partsIn(end, timeZone);
+  if (a.year !== b.year || a.month !== b.month || a.day !== b.day) {
+    return `${formatDateTime(start, locale, timeZone)} – ${formatDateTime(end, locale, timeZone)}`;
+  }
+  const date = new Intl.DateTimeFormat(intlLocale(locale), { timeZone, year: "numeric", month: "long", day: "numeric" }).format(start);
+  return `${date}, ${formatTimeRange(start, end, locale, timeZone)}`;
+}
+
+/** "11–12 June 2025, Shenyang (UTC+8)": dates in the venue's zone, with the zone named. */
+export function formatEventDates(start: Date, end: Date, locale: Lng, timeZone: string, place?: string | null): string {
+  const dates = formatDateRange(start, end, locale, timeZone);
+  const zone = utcOffsetLabel(start, timeZone);
+  const separator = locale === "zh" || locale === "ja" ? "，" : ", ";
+  return place ? `${dates}${separator}${place} (${zone})` : `${dates} (${zone})`;
+}

@@ -1,0 +1,276 @@
+import { type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction, redirect } from "@remix-run/node";
+import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
+import { useTranslation } from "react-i18next";
+import { hasRole, requireUser } from "~/auth.server";
+import { EmptyState } from "~/components/app-shell";
+import { getDb } from "~/db.server";
+import { languageNames } from "~/i18n";
+import { formatSlot, utcToLocalInput } from "~/lib/dates";
+import { localized } from "~/lib/directory";
+import { DuplicateSchema, TransitionSchema } from "~/lib/event-schemas";
+import { allowedTransitions } from "~/lib/event-status";
+import { eventDetails } from "~/lib/event-view.server";
+import { writeAudit } from "~/models/audit.server";
+import { ConflictError } from "~/models/errors";
+import { duplicateEvent, getEvent, InvalidTransitionError, listProgramme, ReasonRequiredError, transitionEvent } from "~/models/event.server";
+
+async function requireEvent(id: string | undefined) {
+  const event = await getEvent(getDb(), { id: id ?? "" }).catch(() => undefined);
+  if (!event) throw new Response("Not Found", { status: 404 });
+  return event;
+}
+
+export async function loader(args: LoaderFunctionArgs) {
+  const user = requireUser(args);
+  const locale = args.context.locale;
+  const event = await requireEvent(args.params.eventId);
+  const programme = await listProgramme(getDb(), { eventId: event.id });
+  const url = new URL(args.request.url);
+  // a year later, same venue time: the usual starting point for next year's meeting
+  const nextYear = new Date(event.startsAt);
+  nextYear.setUTCFullYear(nextYear.getUTCFullYear() + 1);
+  return {
+    event: eventDetails(event, locale),
+    programme: programme.map((item) => ({
+      id: item.id,
+      kind: item.kind,
+      title: localized(item.title, locale),
+      place: localized(item.place, locale),
+      slot: formatSlot(new Date(item.startsAt), new Date(item.endsAt), locale, event.timeZone),
+      attendanceAsked: item.attendanceAsked,
+      capacity: item.capacity,
+    })),
+    transitions: allowedTransitions(event.status),
+    duplicateStart: utcToLocalInput(nextYear, event.timeZone),
+    canEdit: hasRole(user, "staff"),
+    saved: url.searchParams.get("saved") === "1",
+    conflict: url.searchParams.get("conflict") === "1",
+  };
+}
+
+export async function action(args: ActionFunctionArgs) {
+  const user = requireUser(args, "staff");
+  const event = await requireEvent(args.params.eventId);
+  const form = Object.fromEntries(await args.request.formData());
+  const db = getDb();
+  if (form.intent === "duplicate") {
+    const parsed = DuplicateSchema.safeParse(form);
+    if (!parsed.success) return Response.json({ error: "events:validation.dateTime" }, { status: 400 });
+    const { id } = await duplicateEvent(db, { id: event.id, start: parsed.data.start });
+    await writeAudit(db, { actor: user, action: "events.duplicated", objectType: "event", objectId: id, ip: args.context.clientIp, details: { from: event.id } });
+    return redirect(`/events/${id}/edit`);
+  }
+  const parsed = TransitionSchema.safeParse(form);
+  if (!parsed.success) throw new Response("Bad Request", { status: 400 });
+  try {
+    const { from, to } = await transitionEvent(db, { id: event.id, ...parsed.data });
+    await writeAudit(db, { actor: user, action: "events.status_changed", objectType: "event", objectId: event.id, ip: args.context.clientIp, details: { from, to } });
+  } catch (error) {
+    if (error instanceof ConflictError) return redirect(`/events/${event.id}?conflict=1`);
+    if (error instanceof InvalidTransitionError) {
+      return Response.json({ error: "events:status.invalid", from: error.from, to: error.to }, { status: 409 });
+    }
+    if (error instanceof ReasonRequiredError) return Response.json({ error: "events:status.reasonRequired" }, { status: 400 });
+    throw error;
+  }
+  return redirect(`/events/${event.id}`);
+}
+
+export const handle = { i18n: ["common", "directory", "events"] };
+export const meta: MetaFunction = () => [{ title: "Plenary" }];
+
+export default function EventRoute() {
+  const { t } = useTranslation("events");
+  const { event, programme, transitions, duplicateStart, canEdit, saved, conflict } = useLoaderData<typeof loader>();
+  const actionData = useActionData<{ error?: string; from?: string; to?: string }>();
+  const missingTexts = (["title", "venue", "description"] as const).filter((k) => event.missing[k].length);
+  return (
+    <>
+      <p className="breadcrumb">
+        <Link to="/events">{t("common:nav.events")}</Link>
+      </p>
+      <div className="page-header">
+        <div>
+          <h1>{event.title}</h1>
+          <p className="muted">
+            {t(`kinds.${event.kind}`)}
+            {event.subcommittee ? ` · ${event.subcommittee}` : ""} <span className={`badge status-${event.status}`}>{t(`statuses.${event.status}`)}</span>
+            {event.isDemo ? <span className="badge">{t("directory:demo.badge")}</span> : null}
+          </p>
+        </div>
+        <div className="actions">
+          <a href={`/events/${event.id}/calendar.ics`} className="button" download>
+            {t("detail.downloadIcs")}
+          </a>
+          {canEdit ? (
+            <Link to={`/events/${event.id}/edit`} className="button">
+              {t("detail.edit")}
+            </Link>
+          ) : null}
+        </div>
+      </div>
+      {saved ? (
+        <p className="notice success" role="status">
+          {t("directory:form.saved")}
+        </p>
+      ) : null}
+      {conflict ? (
+        <p className="notice" role="alert">
+          {t("directory:form.conflict")}
+        </p>
+      ) : null}
+      {actionData?.error ? (
+        <div className="form-errors" role="alert">
+          <p>
+            {t(actionData.error, {
+              from: actionData.from ? t(`statuses.${actionData.from}`) : "",
+              to: actionData.to ? t(`statuses.${actionData.to}`) : "",
+            })}
+          </p>
+        </div>
+      ) : null}
+      {event.status === "cancelled" && event.cancelReason ? (
+        <p className="notice" role="status">
+          {t("detail.cancelledBecause", { reason: event.cancelReason })}
+        </p>
+      ) : null}
+
+      <section className="panel" aria-labelledby="facts-heading">
+        <h2 id="facts-heading">{t("detail.facts")}</h2>
+        <dl className="facts">
+          <dt>{t("fields.when")}</dt>
+          <dd>{event.dates}</dd>
+          <dt>{t("fields.timeZone")}</dt>
+          <dd>
+            {event.timeZone} ({event.offset})
+          </dd>
+          {event.host ? (
+            <>
+              <dt>{t("fields.host")}</dt>
+              <dd>{event.host}</dd>
+            </>
+          ) : null}
+          <dt>{t("fields.format")}</dt>
+          <dd>
+            {t(`formats.${event.format}`)}
+            {event.meetingUrl ? (
+              <a href={event.meetingUrl} rel="noreferrer noopener" target="_blank">
+                {event.meetingUrl}
+              </a>
+            ) : null}
+          </dd>
+          <dt>{t("fields.rsvpDeadline")}</dt>
+          <dd>{event.deadline ?? <span className="muted">{t("detail.noDeadline")}</span>}</dd>
+          <dt>{t("fields.quota")}</dt>
+          <dd>{t("detail.quota", { count: event.quota })}</dd>
+          <dt>{t("fields.categories")}</dt>
+          <dd>{event.categories.map((c) => t(`categories.${c}`)).join(", ")}</dd>
+          {event.contact.name || event.contact.email ? (
+            <>
+              <dt>{t("fields.contact")}</dt>
+              <dd>{[event.contact.name, event.contact.email, event.contact.phone].filter(Boolean).join(" · ")}</dd>
+            </>
+          ) : null}
+        </dl>
+        {event.description ? <p className="pre description">{event.description}</p> : null}
+        {missingTexts.length ? (
+          <p className="small muted">
+            {missingTexts.map((k) => t("detail.missing", { what: t(`fields.${k}`), languages: event.missing[k].map((l) => languageNames[l]).join(", ") })).join(" ")}
+          </p>
+        ) : null}
+      </section>
+
+      {canEdit && transitions.length ? (
+        <section className="panel" aria-labelledby="status-heading">
+          <h2 id="status-heading">{t("status.title")}</h2>
+          <p className="muted">{t(`status.explain.${event.status}`)}</p>
+          <div className="actions">
+            {transitions.map((to) => (
+              <details key={to} className="confirm">
+                <summary className={to === "cancelled" ? "button danger-outline" : "button"}>{t(`status.to.${to}`)}</summary>
+                <div className="confirm-panel">
+                  <p>{t(`status.confirm.${to}`)}</p>
+                  <Form method="post" className="stacked-form">
+                    <input type="hidden" name="version" value={event.version} />
+                    {to === "cancelled" ? (
+                      <div className="field">
+                        <label htmlFor="reason">{t("status.reason")}</label>
+                        <textarea id="reason" name="reason" rows={2} required maxLength={1000} />
+                      </div>
+                    ) : null}
+                    <button type="submit" name="to" value={to} className={to === "cancelled" ? "button danger" : "button primary"}>
+                      {t(`status.to.${to}`)}
+                    </button>
+                  </Form>
+                </div>
+              </details>
+            ))}
+          </div>
+        </section>
+      ) : null}
+
+      <section className="panel" aria-labelledby="programme-heading">
+        <div className="section-header">
+          <h2 id="programme-heading">{t("programme.title")}</h2>
+          {canEdit ? (
+            <Link to={`/events/${event.id}/programme/new`} className="button">
+              {t("programme.add")}
+            </Link>
+          ) : null}
+        </div>
+        {programme.length === 0 ? (
+          <p className="empty-inline">{t("programme.empty")}</p>
+        ) : (
+          <ol className="programme">
+            {programme.map((item) => (
+              <li key={item.id}>
+                <div className="programme-time">{item.slot}</div>
+                <div>
+                  <strong>{item.title}</strong> <span className="badge">{t(`programme.kinds.${item.kind}`)}</span>
+                  {item.place ? <div className="muted">{item.place}</div> : null}
+                  {item.attendanceAsked ? (
+                    <div className="small">{item.capacity ? t("programme.attendanceCapacity", { count: item.capacity }) : t("programme.attendanceAsked")}</div>
+                  ) : null}
+                  <div className="small">
+                    <a href={`/events/${event.id}/programme/${item.id}/calendar.ics`} download>
+                      {t("programme.ics")}
+                    </a>
+                    {canEdit ? (
+                      <>
+                        {" · "}
+                        <Link to={`/events/${event.id}/programme/${item.id}`}>{t("programme.edit")}</Link>
+                      </>
+                    ) : null}
+                  </div>
+                </div>
+              </li>
+            ))}
+          </ol>
+        )}
+      </section>
+
+      <section aria-labelledby="invitations-heading">
+        <h2 id="invitations-heading">{t("invitations.title")}</h2>
+        <EmptyState title={t("invitations.emptyTitle")} body={t("invitations.emptyBody")} />
+      </section>
+
+      {canEdit ? (
+        <details className="panel editor">
+          <summary>{t("duplicate.title")}</summary>
+          <p className="muted">{t("duplicate.explain")}</p>
+          <Form method="post" className="form-grid">
+            <div className="field">
+              <label htmlFor="duplicate-start">{t("duplicate.start")}</label>
+              <input id="duplicate-start" type="datetime-local" name="start" defaultValue={duplicateStart} required />
+            </div>
+            <div className="form-actions">
+              <button type="submit" name="intent" value="duplicate" className="button primary">
+                {t("duplicate.submit")}
+              </button>
+            </div>
+          </Form>
+        </details>
+      ) : null}
+    </>
+  );
+}

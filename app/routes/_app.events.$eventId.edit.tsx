@@ -1,0 +1,79 @@
+import { parseWithZod } from "@conform-to/zod/v4";
+import { type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction, redirect } from "@remix-run/node";
+import { useActionData, useLoaderData } from "@remix-run/react";
+import { useTranslation } from "react-i18next";
+import { requireUser } from "~/auth.server";
+import { EventForm } from "~/components/event-form";
+import { getDb } from "~/db.server";
+import { localized } from "~/lib/directory";
+import { VersionSchema } from "~/lib/directory-schemas";
+import { EventSchema } from "~/lib/event-schemas";
+import { eventFormChoices, eventToFormValue } from "~/lib/event-view.server";
+import { writeAudit } from "~/models/audit.server";
+import { ConflictError } from "~/models/errors";
+import { getEvent, updateEvent } from "~/models/event.server";
+
+async function requireEvent(id: string | undefined) {
+  const event = await getEvent(getDb(), { id: id ?? "" }).catch(() => undefined);
+  if (!event) throw new Response("Not Found", { status: 404 });
+  return event;
+}
+
+export async function loader(args: LoaderFunctionArgs) {
+  requireUser(args, "staff");
+  const event = await requireEvent(args.params.eventId);
+  return {
+    event: { id: event.id, version: event.version, title: localized(event.title, args.context.locale), defaults: eventToFormValue(event) },
+    conflict: new URL(args.request.url).searchParams.get("conflict") === "1",
+    ...(await eventFormChoices(getDb(), args.context.locale)),
+  };
+}
+
+export async function action(args: ActionFunctionArgs) {
+  const user = requireUser(args, "staff");
+  const event = await requireEvent(args.params.eventId);
+  const formData = await args.request.formData();
+  const submission = parseWithZod(formData, { schema: EventSchema });
+  if (submission.status !== "success") return Response.json({ result: submission.reply() }, { status: 400 });
+  const version = VersionSchema.safeParse(formData.get("version"));
+  if (!version.success) throw new Response("Bad Request", { status: 400 });
+  const db = getDb();
+  try {
+    await updateEvent(db, { id: event.id, version: version.data, input: submission.value });
+  } catch (error) {
+    if (error instanceof ConflictError) return redirect(`/events/${event.id}/edit?conflict=1`);
+    throw error;
+  }
+  await writeAudit(db, { actor: user, action: "events.updated", objectType: "event", objectId: event.id, ip: args.context.clientIp });
+  return redirect(`/events/${event.id}?saved=1`);
+}
+
+export const handle = { i18n: ["common", "directory", "events"] };
+export const meta: MetaFunction = () => [{ title: "Plenary" }];
+
+export default function EditEventRoute() {
+  const { t } = useTranslation("events");
+  const { event, conflict, members, subcommittees, timeZones } = useLoaderData<typeof loader>();
+  const actionData = useActionData<typeof action>();
+  return (
+    <>
+      <h1>{t("form.editTitle", { title: event.title })}</h1>
+      {conflict ? (
+        <p className="notice" role="alert">
+          {t("directory:form.conflict")}
+        </p>
+      ) : null}
+      <EventForm
+        key={event.version}
+        members={members}
+        subcommittees={subcommittees}
+        timeZones={timeZones}
+        lastResult={actionData?.result}
+        defaultValue={event.defaults}
+        version={event.version}
+        cancelTo={`/events/${event.id}`}
+        submitLabel={t("directory:form.save")}
+      />
+    </>
+  );
+}

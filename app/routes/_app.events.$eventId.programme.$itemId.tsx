@@ -1,0 +1,132 @@
+import { parseWithZod } from "@conform-to/zod/v4";
+import { type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction, redirect } from "@remix-run/node";
+import { Form, useActionData, useLoaderData } from "@remix-run/react";
+import { useTranslation } from "react-i18next";
+import { requireUser } from "~/auth.server";
+import { ProgrammeForm } from "~/components/programme-form";
+import { getDb } from "~/db.server";
+import { utcToLocalInput } from "~/lib/dates";
+import { localized } from "~/lib/directory";
+import { VersionSchema } from "~/lib/directory-schemas";
+import { ProgrammeItemSchema } from "~/lib/event-schemas";
+import { writeAudit } from "~/models/audit.server";
+import { ConflictError } from "~/models/errors";
+import { createProgrammeItem, deleteProgrammeItem, getEvent, getProgrammeItem, updateProgrammeItem } from "~/models/event.server";
+
+/** One route for "new" (itemId = new) and an existing item: form, save, delete. */
+async function load(params: { eventId?: string; itemId?: string }) {
+  const db = getDb();
+  const event = await getEvent(db, { id: params.eventId ?? "" }).catch(() => undefined);
+  if (!event) throw new Response("Not Found", { status: 404 });
+  if (params.itemId === "new") return { event, item: undefined };
+  const item = await getProgrammeItem(db, { id: params.itemId ?? "", eventId: event.id }).catch(() => undefined);
+  if (!item) throw new Response("Not Found", { status: 404 });
+  return { event, item };
+}
+
+export async function loader(args: LoaderFunctionArgs) {
+  requireUser(args, "staff");
+  const { event, item } = await load(args.params);
+  const tz = event.timeZone;
+  const defaultStart = utcToLocalInput(new Date(event.startsAt), tz);
+  return {
+    event: { id: event.id, title: localized(event.title, args.context.locale), timeZone: tz },
+    item: item
+      ? {
+          id: item.id,
+          version: item.version,
+          defaults: {
+            kind: item.kind,
+            start: utcToLocalInput(new Date(item.startsAt), tz),
+            end: utcToLocalInput(new Date(item.endsAt), tz),
+            title: item.title,
+            description: item.description,
+            place: item.place,
+            attendanceAsked: item.attendanceAsked ? "on" : "",
+            capacity: item.capacity ? String(item.capacity) : "",
+          },
+        }
+      : null,
+    newDefaults: { start: defaultStart, end: defaultStart },
+    conflict: new URL(args.request.url).searchParams.get("conflict") === "1",
+  };
+}
+
+export async function action(args: ActionFunctionArgs) {
+  const user = requireUser(args, "staff");
+  const { event, item } = await load(args.params);
+  const formData = await args.request.formData();
+  const db = getDb();
+  const back = `/events/${event.id}`;
+  if (item && formData.get("intent") === "delete") {
+    const version = VersionSchema.safeParse(formData.get("version"));
+    if (!version.success) throw new Response("Bad Request", { status: 400 });
+    try {
+      await deleteProgrammeItem(db, { id: item.id, eventId: event.id, version: version.data });
+    } catch (error) {
+      if (error instanceof ConflictError) return redirect(`${back}/programme/${item.id}?conflict=1`);
+      throw error;
+    }
+    await writeAudit(db, { actor: user, action: "events.programme_deleted", objectType: "programme_item", objectId: item.id, ip: args.context.clientIp });
+    return redirect(back);
+  }
+  const submission = parseWithZod(formData, { schema: ProgrammeItemSchema });
+  if (submission.status !== "success") return Response.json({ result: submission.reply() }, { status: 400 });
+  if (!item) {
+    const { id } = await createProgrammeItem(db, { eventId: event.id, timeZone: event.timeZone, input: submission.value });
+    await writeAudit(db, { actor: user, action: "events.programme_created", objectType: "programme_item", objectId: id, ip: args.context.clientIp });
+    return redirect(back);
+  }
+  const version = VersionSchema.safeParse(formData.get("version"));
+  if (!version.success) throw new Response("Bad Request", { status: 400 });
+  try {
+    await updateProgrammeItem(db, { id: item.id, eventId: event.id, version: version.data, timeZone: event.timeZone, input: submission.value });
+  } catch (error) {
+    if (error instanceof ConflictError) return redirect(`${back}/programme/${item.id}?conflict=1`);
+    throw error;
+  }
+  await writeAudit(db, { actor: user, action: "events.programme_updated", objectType: "programme_item", objectId: item.id, ip: args.context.clientIp });
+  return redirect(back);
+}
+
+export const handle = { i18n: ["common", "directory", "events"] };
+export const meta: MetaFunction = () => [{ title: "Plenary" }];
+
+export default function ProgrammeItemRoute() {
+  const { t } = useTranslation("events");
+  const { event, item, newDefaults, conflict } = useLoaderData<typeof loader>();
+  const actionData = useActionData<typeof action>();
+  return (
+    <>
+      <h1>{item ? t("programme.editTitle", { event: event.title }) : t("programme.newTitle", { event: event.title })}</h1>
+      {conflict ? (
+        <p className="notice" role="alert">
+          {t("directory:form.conflict")}
+        </p>
+      ) : null}
+      <ProgrammeForm
+        key={item?.version ?? "new"}
+        lastResult={actionData?.result}
+        defaultValue={item?.defaults ?? newDefaults}
+        version={item?.version}
+        timeZone={event.timeZone}
+        cancelTo={`/events/${event.id}`}
+        submitLabel={item ? t("directory:form.save") : t("programme.create")}
+      />
+      {item ? (
+        <details className="confirm danger-zone">
+          <summary className="button">{t("programme.delete")}</summary>
+          <div className="confirm-panel">
+            <p>{t("programme.deleteConfirm")}</p>
+            <Form method="post">
+              <input type="hidden" name="version" value={item.version} />
+              <button type="submit" name="intent" value="delete" className="button danger">
+                {t("programme.delete")}
+              </button>
+            </Form>
+          </div>
+        </details>
+      ) : null}
+    </>
+  );
+}

@@ -1,0 +1,47 @@
+import { parseWithZod } from "@conform-to/zod/v4";
+import { type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction, redirect } from "@remix-run/node";
+import { useActionData, useLoaderData } from "@remix-run/react";
+import { useTranslation } from "react-i18next";
+import { requireUser } from "~/auth.server";
+import { EventForm } from "~/components/event-form";
+import { getDb } from "~/db.server";
+import { EventSchema } from "~/lib/event-schemas";
+import { eventFormChoices } from "~/lib/event-view.server";
+import { writeAudit } from "~/models/audit.server";
+import { createEvent } from "~/models/event.server";
+
+export async function loader(args: LoaderFunctionArgs) {
+  requireUser(args, "staff");
+  return eventFormChoices(getDb(), args.context.locale);
+}
+
+export async function action(args: ActionFunctionArgs) {
+  const user = requireUser(args, "staff");
+  const submission = parseWithZod(await args.request.formData(), { schema: EventSchema });
+  if (submission.status !== "success") return Response.json({ result: submission.reply() }, { status: 400 });
+  const db = getDb();
+  const { id } = await createEvent(db, submission.value);
+  await writeAudit(db, { actor: user, action: "events.created", objectType: "event", objectId: id, ip: args.context.clientIp });
+  return redirect(`/events/${id}`);
+}
+
+export const handle = { i18n: ["common", "directory", "events"] };
+export const meta: MetaFunction = () => [{ title: "Plenary" }];
+
+export default function NewEventRoute() {
+  const { t } = useTranslation("events");
+  const choices = useLoaderData<typeof loader>();
+  const actionData = useActionData<typeof action>();
+  return (
+    <>
+      <h1>{t("form.newTitle")}</h1>
+      <EventForm
+        {...choices}
+        lastResult={actionData?.result}
+        defaultValue={{ format: "in_person", quota: "5", categories: ["delegate", "observer"], timeZone: "Asia/Seoul" }}
+        cancelTo="/events"
+        submitLabel={t("form.create")}
+      />
+    </>
+  );
+}

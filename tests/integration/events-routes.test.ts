@@ -1,0 +1,128 @@
+import { spawnSync } from "node:child_process";
+import path from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { databaseLabel, type PreparedDatabase, prepareServerDatabase } from "../helpers/db";
+import { locationOf, TestClient } from "../helpers/http";
+import { ROOT } from "../helpers/paths";
+import { startTestServer, type TestServer } from "../helpers/server";
+
+const PASSWORD = "a long enough passphrase";
+
+function createUser(env: Record<string, string>, email: string, role: string) {
+  const result = spawnSync(path.join(ROOT, "node_modules/.bin/tsx"), ["app/cli/user-create.ts", "--email", email, "--role", role, "--password-stdin"], {
+    cwd: ROOT,
+    env: { PATH: process.env.PATH, NODE_ENV: "production", LOG_LEVEL: "warn", ...env },
+    input: `${PASSWORD}\n`,
+    encoding: "utf8",
+  });
+  if (result.status !== 0) throw new Error(result.stderr);
+}
+
+const VLADIVOSTOK_EVENT = {
+  kind: "general_assembly",
+  "title.en": "17th NEAR General Assembly",
+  "title.ko": "제17차 NEAR 총회",
+  "title.ru": "17-я Генеральная ассамблея АРАССВА",
+  "venue.en": "Vladivostok",
+  "venue.ko": "블라디보스토크",
+  "venue.ru": "Владивосток",
+  timeZone: "Asia/Vladivostok",
+  start: "2027-09-01T08:30",
+  end: "2027-09-02T17:00",
+  rsvpDeadline: "2027-08-01T18:00",
+  format: "in_person",
+  quota: "5",
+  categories: "delegate",
+};
+
+describe(`event pages over HTTP (${databaseLabel})`, () => {
+  let database: PreparedDatabase;
+  let server: TestServer;
+  let staff: TestClient;
+  let eventPath: string;
+
+  beforeAll(async () => {
+    database = await prepareServerDatabase();
+    createUser(database.env, "staff@example.org", "staff");
+    server = await startTestServer({}, database);
+    staff = new TestClient(server.url);
+    await staff.signIn("staff@example.org", PASSWORD);
+  });
+  afterAll(() => server.dispose());
+
+  it("refuses an end before the start and a deadline after it, next to the fields, in the user's language", async () => {
+    const response = await staff.post("/events/new", { ...VLADIVOSTOK_EVENT, end: "2027-09-01T08:00", rsvpDeadline: "2027-09-05T10:00", quota: "0" }, { "accept-language": "ru" });
+    expect(response.status).toBe(400);
+    const html = await response.text();
+    expect(html).toContain("Окончание должно быть позже начала");
+    expect(await staff.get("/events")).toBeDefined();
+  });
+
+  it("creates the event and shows its dates in the venue's zone, in Korean and in Russian", async () => {
+    const created = await staff.post("/events/new", VLADIVOSTOK_EVENT);
+    expect(created.status).toBe(302);
+    eventPath = locationOf(created);
+    expect(eventPath).toMatch(/^\/events\/[0-9a-f-]{36}$/);
+
+    await staff.post("/set-language", { lng: "ko", redirectTo: "/" });
+    const ko = await (await staff.get(eventPath)).text();
+    expect(ko).toContain("2027년 9월 1일~2일, 블라디보스토크 (UTC+10)");
+    expect(ko).toContain("제17차 NEAR 총회");
+
+    await staff.post("/set-language", { lng: "ru", redirectTo: "/" });
+    const ru = await (await staff.get(eventPath)).text();
+    expect(ru).toContain("1–2 сентября 2027\u202fг., Владивосток (UTC+10)");
+    expect(ru).toContain("1 августа 2027 г. в 18:00 (UTC+10)");
+    await staff.post("/set-language", { lng: "en", redirectTo: "/" });
+  });
+
+  it("adds a programme item and serves .ics files with UTC times", async () => {
+    const added = await staff.post(`${eventPath}/programme/new`, {
+      kind: "welcome_dinner",
+      start: "2027-09-01T19:00",
+      end: "2027-09-01T21:00",
+      "title.en": "Welcome dinner",
+      "title.ru": "Приветственный ужин",
+      attendanceAsked: "on",
+      capacity: "150",
+    });
+    expect(locationOf(added)).toBe(eventPath);
+
+    const ics = await staff.get(`${eventPath}/calendar.ics`);
+    expect(ics.headers.get("content-type")).toContain("text/calendar");
+    expect(ics.headers.get("content-disposition")).toContain("attachment;");
+    const text = await ics.text();
+    expect(text).toContain("BEGIN:VEVENT");
+    expect(text).toMatch(/DTSTART:20270831T223000Z/);
+    expect(text).toMatch(/DTEND:20270902T070000Z/);
+    expect(text).toContain("SUMMARY:17th NEAR General Assembly");
+
+    const page = await (await staff.get(eventPath)).text();
+    const itemPath = page.match(/href="(\/events\/[0-9a-f-]{36}\/programme\/[0-9a-f-]{36})\/calendar\.ics"/)?.[1];
+    expect(itemPath).toBeDefined();
+    const itemIcs = await (await staff.get(`${itemPath}/calendar.ics`)).text();
+    expect(itemIcs).toMatch(/DTSTART:20270901T090000Z/);
+    expect(itemIcs).toContain("Welcome dinner");
+  });
+
+  it("opens the event, refuses an invalid transition with a message, and requires a reason to cancel", async () => {
+    const open = await staff.post(eventPath, { to: "open", version: "1" });
+    expect(open.status).toBe(302);
+    const invalid = await staff.post(eventPath, { to: "archived", version: "2" });
+    expect(invalid.status).toBe(409);
+    expect(await invalid.text()).toContain("An event cannot go from “Open” to “Archived”.");
+    const stale = await staff.post(eventPath, { to: "closed", version: "1" });
+    expect(locationOf(stale)).toBe(`${eventPath}?conflict=1`);
+    const noReason = await staff.post(eventPath, { to: "cancelled", version: "2" });
+    expect(noReason.status).toBe(400);
+    expect(await noReason.text()).toContain("Please give a reason for the cancellation.");
+  });
+
+  it("duplicates the event as a draft a year later and lists both as upcoming", async () => {
+    const duplicated = await staff.post(eventPath, { intent: "duplicate", start: "2028-08-30T08:30" });
+    expect(locationOf(duplicated)).toMatch(/^\/events\/[0-9a-f-]{36}\/edit$/);
+    const list = await (await staff.get("/events")).text();
+    expect(list.match(/class="event-title"[^>]*>17th NEAR General Assembly</g)?.length).toBe(2);
+    expect(list).toContain("30\u2009–\u200931 August 2028");
+  });
+});
