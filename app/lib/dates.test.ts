@@ -79,7 +79,8 @@ describe("dates in six languages, in the venue's zone", () => {
     const s = zonedToUtc("2025-06-11T09:30", "Asia/Shanghai");
     const e = zonedToUtc("2025-06-11T12:00", "Asia/Shanghai");
     expect(formatSlot(s, e, "en", "Asia/Shanghai")).toBe("11 June 2025, 09:30–12:00");
-    expect(formatSlot(s, e, "ja", "Asia/Shanghai")).toBe("2025年6月11日, 9時30分～12時00分");
+    expect(formatSlot(s, e, "ja", "Asia/Shanghai")).toBe("2025年6月11日 9時30分～12時00分");
+    expect(formatSlot(s, e, "ko", "Asia/Shanghai")).toBe("2025년 6월 11일 09:30 ~ 12:00");
     expect(formatSlot(s, e, "ru", "Asia/Shanghai")).toBe("11 июня 2025 г., 09:30–12:00");
   });
 

@@ -121,7 +121,8 @@ export function formatSlot(start: Date, end: Date, locale: Lng, timeZone: string
     return `${formatDateTime(start, locale, timeZone)} – ${formatDateTime(end, locale, timeZone)}`;
   }
   const date = new Intl.DateTimeFormat(intlLocale(locale), { timeZone, year: "numeric", month: "long", day: "numeric" }).format(start);
-  return `${date}, ${formatTimeRange(start, end, locale, timeZone)}`;
+  const separator = locale === "zh" || locale === "ja" || locale === "ko" ? " " : ", ";
+  return `${date}${separator}${formatTimeRange(start, end, locale, timeZone)}`;
 }
 
 /** "11–12 June 2025, Shenyang (UTC+8)": dates in the venue's zone, with the zone named. */
