@@ -1,6 +1,6 @@
 import { type DefaultValue, type FieldMetadata, getInputProps, type SubmissionResult, useForm } from "@conform-to/react";
 import { getZodConstraint, parseWithZod } from "@conform-to/zod/v4";
-import { Link, useNavigation } from "@remix-run/react";
+import { Form, Link, useNavigation } from "@remix-run/react";
 import { type z } from "zod";
 import type React from "react";
 import { useTranslation } from "react-i18next";
@@ -240,5 +240,42 @@ export function LocalizedFields({
         })}
       </div>
     </fieldset>
+  );
+}
+
+/**
+ * A button that first asks: the summary opens a panel with the explanation and the real submit button
+ * (no JavaScript needed). Used before deleting, archiving, cancelling or loading data in bulk.
+ */
+export function ConfirmAction({
+  label,
+  question,
+  intent,
+  value,
+  version,
+  danger,
+  className,
+}: {
+  label: string;
+  question: string;
+  intent: string;
+  value: string;
+  version?: number;
+  danger?: boolean;
+  className?: string;
+}) {
+  return (
+    <details className={className ? `confirm ${className}` : "confirm"}>
+      <summary className="button">{label}</summary>
+      <div className="confirm-panel">
+        <p>{question}</p>
+        <Form method="post">
+          {version !== undefined ? <input type="hidden" name="version" value={version} /> : null}
+          <button type="submit" name={intent} value={value} className={danger ? "button danger" : "button primary"}>
+            {label}
+          </button>
+        </Form>
+      </div>
+    </details>
   );
 }

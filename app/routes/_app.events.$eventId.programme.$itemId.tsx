@@ -1,8 +1,9 @@
 import { parseWithZod } from "@conform-to/zod/v4";
 import { type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction, redirect } from "@remix-run/node";
-import { Form, useActionData, useLoaderData } from "@remix-run/react";
+import { useActionData, useLoaderData } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
 import { requireUser } from "~/auth.server";
+import { ConfirmAction } from "~/components/forms";
 import { ProgrammeForm } from "~/components/programme-form";
 import { getDb } from "~/db.server";
 import { utcToLocalInput } from "~/lib/dates";
@@ -114,18 +115,7 @@ export default function ProgrammeItemRoute() {
         submitLabel={item ? t("directory:form.save") : t("programme.create")}
       />
       {item ? (
-        <details className="confirm danger-zone">
-          <summary className="button">{t("programme.delete")}</summary>
-          <div className="confirm-panel">
-            <p>{t("programme.deleteConfirm")}</p>
-            <Form method="post">
-              <input type="hidden" name="version" value={item.version} />
-              <button type="submit" name="intent" value="delete" className="button danger">
-                {t("programme.delete")}
-              </button>
-            </Form>
-          </div>
-        </details>
+        <ConfirmAction className="danger-zone" label={t("programme.delete")} question={t("programme.deleteConfirm")} intent="intent" value="delete" version={item.version} danger />
       ) : null}
     </>
   );

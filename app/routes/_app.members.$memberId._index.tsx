@@ -1,8 +1,9 @@
 import { type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction, redirect } from "@remix-run/node";
-import { Form, Link, useLoaderData } from "@remix-run/react";
+import { Link, useLoaderData } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
 import { z } from "zod";
 import { hasRole, requireUser } from "~/auth.server";
+import { ConfirmAction } from "~/components/forms";
 import { getDb } from "~/db.server";
 import { htmlLang, languageNames, supportedLngs } from "~/i18n";
 import { contactLabels } from "~/lib/contact-display";
@@ -111,18 +112,13 @@ export default function MemberRoute() {
             <Link to={`/members/${member.id}/edit`} className="button">
               {t("members.editButton")}
             </Link>
-            <details className="confirm">
-              <summary className="button">{member.archived ? t("members.restore") : t("members.archive")}</summary>
-              <div className="confirm-panel">
-                <p>{member.archived ? t("members.restoreConfirm") : t("members.archiveConfirm")}</p>
-                <Form method="post">
-                  <input type="hidden" name="version" value={member.version} />
-                  <button type="submit" name="intent" value={member.archived ? "restore" : "archive"} className="button primary">
-                    {member.archived ? t("members.restore") : t("members.archive")}
-                  </button>
-                </Form>
-              </div>
-            </details>
+            <ConfirmAction
+              label={member.archived ? t("members.restore") : t("members.archive")}
+              question={member.archived ? t("members.restoreConfirm") : t("members.archiveConfirm")}
+              intent="intent"
+              value={member.archived ? "restore" : "archive"}
+              version={member.version}
+            />
           </div>
         ) : null}
       </div>

@@ -1,9 +1,10 @@
 import { parseWithZod } from "@conform-to/zod/v4";
 import { type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction, redirect } from "@remix-run/node";
-import { Form, useActionData, useLoaderData } from "@remix-run/react";
+import { useActionData, useLoaderData } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
 import { requireUser } from "~/auth.server";
 import { ContactForm } from "~/components/contact-form";
+import { ConfirmAction } from "~/components/forms";
 import { getDb } from "~/db.server";
 import { contactLabels } from "~/lib/contact-display";
 import { localized } from "~/lib/directory";
@@ -108,18 +109,7 @@ export default function EditContactRoute() {
         cancelTo={`/members/${member.id}`}
         submitLabel={t("form.save")}
       />
-      <details className="confirm danger-zone">
-        <summary className="button">{t("contacts.delete")}</summary>
-        <div className="confirm-panel">
-          <p>{t("contacts.deleteConfirm", { name: contact.label })}</p>
-          <Form method="post">
-            <input type="hidden" name="version" value={contact.version} />
-            <button type="submit" name="intent" value="delete" className="button danger">
-              {t("contacts.delete")}
-            </button>
-          </Form>
-        </div>
-      </details>
+      <ConfirmAction className="danger-zone" label={t("contacts.delete")} question={t("contacts.deleteConfirm", { name: contact.label })} intent="intent" value="delete" version={contact.version} danger />
     </>
   );
 }

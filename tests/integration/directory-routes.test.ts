@@ -1,23 +1,11 @@
-import { spawnSync } from "node:child_process";
-import path from "node:path";
 import { parse } from "csv-parse/sync";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { databaseLabel, type PreparedDatabase, prepareServerDatabase } from "../helpers/db";
 import { locationOf, TestClient } from "../helpers/http";
-import { ROOT } from "../helpers/paths";
 import { startTestServer, type TestServer } from "../helpers/server";
+import { createUser, TEST_PASSWORD as PASSWORD } from "../helpers/users";
 
-const PASSWORD = "a long enough passphrase";
 
-function createUser(env: Record<string, string>, email: string, role: string) {
-  const result = spawnSync(path.join(ROOT, "node_modules/.bin/tsx"), ["app/cli/user-create.ts", "--email", email, "--role", role, "--password-stdin"], {
-    cwd: ROOT,
-    env: { PATH: process.env.PATH, NODE_ENV: "production", LOG_LEVEL: "warn", ...env },
-    input: `${PASSWORD}\n`,
-    encoding: "utf8",
-  });
-  if (result.status !== 0) throw new Error(result.stderr);
-}
 
 function multipart(fields: Record<string, string>, file: { name: string; type: string; content: string }) {
   const form = new FormData();
