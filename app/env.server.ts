@@ -33,6 +33,11 @@ const EnvSchema = z
       .optional(),
     SESSION_SECRET: z.string().min(32, "must be at least 32 characters long").optional(),
     LOG_LEVEL: z.enum(LOG_LEVELS, { error: `must be one of ${LOG_LEVELS.join(", ")}` }).default("info"),
+    MAIL_RATE_PER_MINUTE: z.coerce.number({ error: "must be a number" }).int().min(0, "must be 0 (no limit) or more").default(0),
+    MAIL_RETRY_BASE_SECONDS: z.coerce.number({ error: "must be a number" }).min(0.1, "must be at least 0.1").default(60),
+    MAIL_MAX_ATTEMPTS: z.coerce.number({ error: "must be a number" }).int().min(1, "must be at least 1").max(50, "must be at most 50").default(8),
+    MAIL_SMTP_TIMEOUT_SECONDS: z.coerce.number({ error: "must be a number" }).min(1, "must be at least 1").default(30),
+    MAIL_WORKER: z.enum(["true", "false"], { error: "must be true or false" }).default("true"),
     TRUST_PROXY: z
       .enum(["true", "false", "0", "1", "2", "3"], { error: "must be true, false or a number of proxies (1-3)" })
       .default("false"),

@@ -13,6 +13,7 @@ import { htmlLang } from "~/i18n";
 import { detectLocale, getFixedT } from "~/i18next.server";
 import { TOKEN_PATTERN } from "~/lib/tokens.server";
 import { logger } from "~/logger.server";
+import { type MailWorker, startMailWorker } from "~/mail/worker.server";
 import { getSessionUser } from "~/models/staff-session.server";
 import { issueSetupTokenIfNoAdmin } from "~/models/setup-token.server";
 
@@ -236,6 +237,8 @@ export async function startServer({ build, rootDir, mode }: { build: ServerBuild
 
   if (mode === "development") await broadcastDevReady(build);
 
+  const worker: MailWorker | undefined = env.MAIL_WORKER === "true" ? startMailWorker({ db, env }) : undefined;
+
   let stopping = false;
   const shutdown = (signal: string) => {
     if (stopping) return;
@@ -247,6 +250,7 @@ export async function startServer({ build, rootDir, mode }: { build: ServerBuild
     }, 10_000);
     force.unref();
     server.close(async () => {
+      await worker?.stop();
       await closeDb();
       logger.info("stopped");
       process.exit(0);

@@ -209,6 +209,83 @@ export interface ProgrammeItemTable {
   updated_at: DefaultTimestamp;
 }
 
+export const INVITATION_RESPONSES = ["pending", "attending", "declining", "representative", "undecided"] as const;
+export type InvitationResponse = (typeof INVITATION_RESPONSES)[number];
+export const LETTER_KINDS = ["invitation", "reminder", "update", "cancellation"] as const;
+export type LetterKind = (typeof LETTER_KINDS)[number];
+export const MESSAGE_STATUSES = ["queued", "sending", "sent", "deferred", "failed", "local", "cancelled"] as const;
+export type MessageStatus = (typeof MESSAGE_STATUSES)[number];
+export type Address = { name?: string; address: string };
+
+export interface InvitationTable {
+  id: Generated<string>;
+  event_id: string;
+  member_id: string;
+  letter_locale: Locale;
+  response: ColumnType<InvitationResponse, InvitationResponse | undefined, InvitationResponse>;
+  revision: ColumnType<number, number | undefined, number>;
+  first_opened_at: Timestamp | null;
+  answered_at: Timestamp | null;
+  created_by: string | null;
+  created_at: DefaultTimestamp;
+  updated_at: DefaultTimestamp;
+}
+
+export interface InvitationTokenTable {
+  token_hash: string;
+  invitation_id: string;
+  version: number;
+  created_at: DefaultTimestamp;
+  revoked_at: Timestamp | null;
+}
+
+export interface LetterTable {
+  id: Generated<string>;
+  event_id: string;
+  kind: LetterKind;
+  locale: Locale;
+  subject: string;
+  body: string;
+  version: ColumnType<number, number | undefined, number>;
+  updated_by: string | null;
+  updated_at: DefaultTimestamp;
+}
+
+export interface EmailMessageTable {
+  id: Generated<string>;
+  idempotency_key: string;
+  message_id: string;
+  kind: string;
+  locale: Locale;
+  event_id: string | null;
+  invitation_id: string | null;
+  to_addresses: Json<Address[]>;
+  cc_addresses: JsonWithDefault<Address[]>;
+  subject: string;
+  html: string;
+  text_body: string;
+  ics: string | null;
+  ics_name: string | null;
+  status: ColumnType<MessageStatus, MessageStatus | undefined, MessageStatus>;
+  attempts: ColumnType<number, number | undefined, number>;
+  next_attempt_at: DefaultTimestamp;
+  give_up_at: Timestamp | null;
+  lease_until: Timestamp | null;
+  leased_by: string | null;
+  last_reply: string | null;
+  created_by: string | null;
+  created_at: DefaultTimestamp;
+  updated_at: DefaultTimestamp;
+  sent_at: Timestamp | null;
+}
+
+export interface MailQueueStateTable {
+  id: number;
+  paused_at: Timestamp | null;
+  pause_reason: string | null;
+  heartbeat_at: Timestamp | null;
+}
+
 export interface Database {
   staff_user: StaffUserTable;
   staff_session: StaffSessionTable;
@@ -222,4 +299,9 @@ export interface Database {
   import_batch: ImportBatchTable;
   event: EventTable;
   programme_item: ProgrammeItemTable;
+  invitation: InvitationTable;
+  invitation_token: InvitationTokenTable;
+  letter: LetterTable;
+  email_message: EmailMessageTable;
+  mail_queue_state: MailQueueStateTable;
 }

@@ -2,38 +2,44 @@ import enAuth from "./en/auth.json";
 import enCommon from "./en/common.json";
 import enDirectory from "./en/directory.json";
 import enEvents from "./en/events.json";
+import enLetters from "./en/letters.json";
 import jaAuth from "./ja/auth.json";
 import jaCommon from "./ja/common.json";
 import jaDirectory from "./ja/directory.json";
 import jaEvents from "./ja/events.json";
+import jaLetters from "./ja/letters.json";
 import koAuth from "./ko/auth.json";
 import koCommon from "./ko/common.json";
 import koDirectory from "./ko/directory.json";
 import koEvents from "./ko/events.json";
+import koLetters from "./ko/letters.json";
 import mnAuth from "./mn/auth.json";
 import mnCommon from "./mn/common.json";
 import mnDirectory from "./mn/directory.json";
 import mnEvents from "./mn/events.json";
+import mnLetters from "./mn/letters.json";
 import ruAuth from "./ru/auth.json";
 import ruCommon from "./ru/common.json";
 import ruDirectory from "./ru/directory.json";
 import ruEvents from "./ru/events.json";
+import ruLetters from "./ru/letters.json";
 import zhAuth from "./zh/auth.json";
 import zhCommon from "./zh/common.json";
 import zhDirectory from "./zh/directory.json";
 import zhEvents from "./zh/events.json";
+import zhLetters from "./zh/letters.json";
 
 /**
  * Every locale file, imported statically so the server bundle carries them. tests/unit/locales.test.ts
  * fails when a file on disk is missing here or a key is missing in any language.
  */
 export const resources = {
-  en: { common: enCommon, auth: enAuth, directory: enDirectory, events: enEvents },
-  ko: { common: koCommon, auth: koAuth, directory: koDirectory, events: koEvents },
-  zh: { common: zhCommon, auth: zhAuth, directory: zhDirectory, events: zhEvents },
-  ja: { common: jaCommon, auth: jaAuth, directory: jaDirectory, events: jaEvents },
-  ru: { common: ruCommon, auth: ruAuth, directory: ruDirectory, events: ruEvents },
-  mn: { common: mnCommon, auth: mnAuth, directory: mnDirectory, events: mnEvents },
+  en: { common: enCommon, auth: enAuth, directory: enDirectory, events: enEvents, letters: enLetters },
+  ko: { common: koCommon, auth: koAuth, directory: koDirectory, events: koEvents, letters: koLetters },
+  zh: { common: zhCommon, auth: zhAuth, directory: zhDirectory, events: zhEvents, letters: zhLetters },
+  ja: { common: jaCommon, auth: jaAuth, directory: jaDirectory, events: jaEvents, letters: jaLetters },
+  ru: { common: ruCommon, auth: ruAuth, directory: ruDirectory, events: ruEvents, letters: ruLetters },
+  mn: { common: mnCommon, auth: mnAuth, directory: mnDirectory, events: mnEvents, letters: mnLetters },
 };
 
 export type Namespace = keyof (typeof resources)["en"];

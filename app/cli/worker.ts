@@ -1,0 +1,29 @@
+// npm run worker — the mail worker alone (several may run against one PostgreSQL). With the embedded
+// database the worker already runs inside `npm start`, which holds the database.
+import { migrateToLatest } from "../../db/migrator";
+import { closeDb, getDb } from "~/db.server";
+import { getEnv } from "~/env.server";
+import { logger } from "~/logger.server";
+import { startMailWorker } from "~/mail/worker.server";
+
+const env = getEnv();
+if (env.isEmbedded) {
+  console.error("npm run worker needs DATABASE_URL: with the embedded database the mail worker runs inside npm start.");
+  process.exit(1);
+}
+const db = getDb();
+await migrateToLatest(db);
+const worker = startMailWorker({ db, env });
+logger.info({ transport: env.SMTP_URL ? "smtp" : "local mailbox" }, "mail worker started");
+
+let stopping = false;
+for (const signal of ["SIGTERM", "SIGINT"] as const) {
+  process.once(signal, async () => {
+    if (stopping) return;
+    stopping = true;
+    logger.info({ signal }, "mail worker stopping");
+    await worker.stop();
+    await closeDb();
+    process.exit(0);
+  });
+}

@@ -1,0 +1,209 @@
+import { sql } from "kysely";
+import { type Address, type Locale, type MessageStatus } from "../../db/schema";
+import { type DB } from "~/db.server";
+
+export type NewMessage = {
+  idempotencyKey: string;
+  messageId: string;
+  kind: string;
+  locale: Locale;
+  eventId?: string | null;
+  invitationId?: string | null;
+  to: Address[];
+  cc?: Address[];
+  subject: string;
+  html: string;
+  text: string;
+  ics?: { name: string; content: string } | null;
+  giveUpAt?: Date | null;
+  createdBy?: string | null;
+};
+
+/**
+ * Adds a message to the outbox; a second call with the same idempotency key is a no-op (returns false).
+ * Call it inside the transaction of the change that causes the message.
+ */
+export async function enqueueMessage(db: DB, message: NewMessage): Promise<boolean> {
+  const inserted = await db
+    .insertInto("email_message")
+    .values({
+      idempotency_key: message.idempotencyKey,
+      message_id: message.messageId,
+      kind: message.kind,
+      locale: message.locale,
+      event_id: message.eventId ?? null,
+      invitation_id: message.invitationId ?? null,
+      to_addresses: JSON.stringify(message.to),
+      cc_addresses: JSON.stringify(message.cc ?? []),
+      subject: message.subject,
+      html: message.html,
+      text_body: message.text,
+      ics: message.ics?.content ?? null,
+      ics_name: message.ics?.name ?? null,
+      give_up_at: message.giveUpAt ?? null,
+      created_by: message.createdBy ?? null,
+    })
+    .onConflict((oc) => oc.column("idempotency_key").doNothing())
+    .returning("id")
+    .executeTakeFirst();
+  return Boolean(inserted);
+}
+
+export type ClaimedMessage = {
+  id: string;
+  idempotencyKey: string;
+  messageId: string;
+  kind: string;
+  to: Address[];
+  cc: Address[];
+  subject: string;
+  html: string;
+  text: string;
+  ics: string | null;
+  icsName: string | null;
+  attempts: number;
+  giveUpAt: Date | null;
+};
+
+/**
+ * Leases due messages to one worker: queued or deferred ones whose time has come, and "sending" ones whose
+ * lease ran out (a dead worker's). SKIP LOCKED lets several workers claim side by side without overlap.
+ */
+export async function claimDueMessages(db: DB, { workerId, limit, leaseSeconds }: { workerId: string; limit: number; leaseSeconds: number }) {
+  const { rows } = await sql<ClaimedMessage>`
+    update email_message set
+      status = 'sending',
+      attempts = attempts + 1,
+      lease_until = now() + make_interval(secs => ${leaseSeconds}),
+      leased_by = ${workerId},
+      updated_at = now()
+    where id in (
+      select id from email_message
+      where (status in ('queued', 'deferred') and next_attempt_at <= now())
+         or (status = 'sending' and lease_until < now())
+      order by next_attempt_at, created_at
+      limit ${limit}
+      for update skip locked
+    )
+    returning id, idempotency_key as "idempotencyKey", message_id as "messageId", kind, to_addresses as "to",
+      cc_addresses as "cc", subject, html, text_body as "text", ics, ics_name as "icsName", attempts,
+      give_up_at as "giveUpAt"`.execute(db);
+  return rows;
+}
+
+/** Records the outcome, only while this worker still holds the lease (a slow worker cannot overwrite a newer one). */
+export async function finishMessage(
+  db: DB,
+  { id, workerId, status, reply, nextAttemptAt, refundAttempt }: {
+    id: string;
+    workerId: string;
+    status: Extract<MessageStatus, "sent" | "local" | "deferred" | "failed" | "queued">;
+    reply?: string | null;
+    nextAttemptAt?: Date;
+    refundAttempt?: boolean;
+  },
+) {
+  const result = await db
+    .updateTable("email_message")
+    .set((eb) => ({
+      status,
+      last_reply: reply === undefined ? eb.ref("last_reply") : reply ? reply.slice(0, 1000) : null,
+      next_attempt_at: nextAttemptAt ?? eb.ref("next_attempt_at"),
+      sent_at: status === "sent" || status === "local" ? sql`now()` : eb.ref("sent_at"),
+      attempts: refundAttempt ? sql<number>`greatest(attempts - 1, 0)` : eb.ref("attempts"),
+      lease_until: null,
+      leased_by: null,
+      updated_at: sql`now()`,
+    }))
+    .where("id", "=", id)
+    .where("leased_by", "=", workerId)
+    .where("status", "=", "sending")
+    .executeTakeFirst();
+  return Number(result.numUpdatedRows) === 1;
+}
+
+export async function getQueueState(db: DB) {
+  return db.selectFrom("mail_queue_state").select(["paused_at as pausedAt", "pause_reason as pauseReason", "heartbeat_at as heartbeatAt"]).where("id", "=", 1).executeTakeFirstOrThrow();
+}
+
+export async function pauseQueue(db: DB, { reason }: { reason: string }) {
+  await db.updateTable("mail_queue_state").set({ paused_at: sql`coalesce(paused_at, now())`, pause_reason: reason.slice(0, 1000) }).where("id", "=", 1).execute();
+}
+
+export async function resumeQueue(db: DB) {
+  await db.updateTable("mail_queue_state").set({ paused_at: null, pause_reason: null }).where("id", "=", 1).execute();
+}
+
+export async function beatHeart(db: DB) {
+  await db.updateTable("mail_queue_state").set({ heartbeat_at: sql`now()` }).where("id", "=", 1).execute();
+}
+
+export type MessageFilter = { eventId?: string; status?: MessageStatus; kind?: string; q?: string; limit?: number };
+
+export async function listMessages(db: DB, filter: MessageFilter = {}) {
+  let query = db
+    .selectFrom("email_message")
+    .select([
+      "id",
+      "kind",
+      "locale",
+      "status",
+      "subject",
+      "to_addresses as to",
+      "cc_addresses as cc",
+      "attempts",
+      "last_reply as lastReply",
+      "created_at as createdAt",
+      "sent_at as sentAt",
+      "event_id as eventId",
+      "invitation_id as invitationId",
+    ])
+    .orderBy("created_at", "desc")
+    .orderBy("id")
+    .limit(filter.limit ?? 200);
+  if (filter.eventId) query = query.where("event_id", "=", filter.eventId);
+  if (filter.status) query = query.where("status", "=", filter.status);
+  if (filter.kind) query = query.where("kind", "=", filter.kind);
+  const q = filter.q?.trim();
+  if (q) {
+    const pattern = `%${q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+    query = query.where((eb) => eb.or([eb("subject", "ilike", pattern), eb(sql`to_addresses::text`, "ilike", pattern), eb(sql`cc_addresses::text`, "ilike", pattern)]));
+  }
+  return query.execute();
+}
+
+export function getMessage(db: DB, { id }: { id: string }) {
+  return db
+    .selectFrom("email_message")
+    .select([
+      "id",
+      "idempotency_key as idempotencyKey",
+      "message_id as messageId",
+      "kind",
+      "locale",
+      "status",
+      "subject",
+      "html",
+      "text_body as text",
+      "ics_name as icsName",
+      "to_addresses as to",
+      "cc_addresses as cc",
+      "attempts",
+      "last_reply as lastReply",
+      "next_attempt_at as nextAttemptAt",
+      "created_at as createdAt",
+      "sent_at as sentAt",
+      "event_id as eventId",
+      "invitation_id as invitationId",
+    ])
+    .where("id", "=", id)
+    .executeTakeFirst();
+}
+
+/** Counts per status for one event's messages (progress bars) or for the whole queue. */
+export async function countMessagesByStatus(db: DB, { eventId }: { eventId?: string } = {}) {
+  let query = db.selectFrom("email_message").select(["status", (eb) => eb.fn.countAll<string>().as("n")]).groupBy("status");
+  if (eventId) query = query.where("event_id", "=", eventId);
+  const rows = await query.execute();
+  return Object.fromEntries(rows.map((r) => [r.status, Number(r.n)])) as Partial<Record<MessageStatus, number>>;
+}
