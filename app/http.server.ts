@@ -104,6 +104,13 @@ export function createApp({ build, rootDir, mode }: { build: ServerBuild; rootDi
     res.setHeader("Cross-Origin-Opener-Policy", "same-origin");
     res.setHeader("Permissions-Policy", "camera=(self), microphone=(), geolocation=()");
     if (env.isHttps) res.setHeader("Strict-Transport-Security", "max-age=31536000");
+    // The Remix adapter appends headers. A route that sets its own CSP or framing rule (the mail preview
+    // frame) must replace the defaults above, not add a second policy that would be enforced as well.
+    const append = res.append.bind(res);
+    res.append = (field: string, value?: string | string[]) =>
+      ["content-security-policy", "x-frame-options"].includes(field.toLowerCase()) && value !== undefined
+        ? res.set(field, value)
+        : append(field, value);
     next();
   });
 

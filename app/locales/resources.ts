@@ -1,32 +1,44 @@
 import enAuth from "./en/auth.json";
 import enCommon from "./en/common.json";
 import enDirectory from "./en/directory.json";
+import enEmails from "./en/emails.json";
 import enEvents from "./en/events.json";
+import enInvitations from "./en/invitations.json";
 import enLetters from "./en/letters.json";
 import jaAuth from "./ja/auth.json";
 import jaCommon from "./ja/common.json";
 import jaDirectory from "./ja/directory.json";
+import jaEmails from "./ja/emails.json";
 import jaEvents from "./ja/events.json";
+import jaInvitations from "./ja/invitations.json";
 import jaLetters from "./ja/letters.json";
 import koAuth from "./ko/auth.json";
 import koCommon from "./ko/common.json";
 import koDirectory from "./ko/directory.json";
+import koEmails from "./ko/emails.json";
 import koEvents from "./ko/events.json";
+import koInvitations from "./ko/invitations.json";
 import koLetters from "./ko/letters.json";
 import mnAuth from "./mn/auth.json";
 import mnCommon from "./mn/common.json";
 import mnDirectory from "./mn/directory.json";
+import mnEmails from "./mn/emails.json";
 import mnEvents from "./mn/events.json";
+import mnInvitations from "./mn/invitations.json";
 import mnLetters from "./mn/letters.json";
 import ruAuth from "./ru/auth.json";
 import ruCommon from "./ru/common.json";
 import ruDirectory from "./ru/directory.json";
+import ruEmails from "./ru/emails.json";
 import ruEvents from "./ru/events.json";
+import ruInvitations from "./ru/invitations.json";
 import ruLetters from "./ru/letters.json";
 import zhAuth from "./zh/auth.json";
 import zhCommon from "./zh/common.json";
 import zhDirectory from "./zh/directory.json";
+import zhEmails from "./zh/emails.json";
 import zhEvents from "./zh/events.json";
+import zhInvitations from "./zh/invitations.json";
 import zhLetters from "./zh/letters.json";
 
 /**
@@ -34,12 +46,12 @@ import zhLetters from "./zh/letters.json";
  * fails when a file on disk is missing here or a key is missing in any language.
  */
 export const resources = {
-  en: { common: enCommon, auth: enAuth, directory: enDirectory, events: enEvents, letters: enLetters },
-  ko: { common: koCommon, auth: koAuth, directory: koDirectory, events: koEvents, letters: koLetters },
-  zh: { common: zhCommon, auth: zhAuth, directory: zhDirectory, events: zhEvents, letters: zhLetters },
-  ja: { common: jaCommon, auth: jaAuth, directory: jaDirectory, events: jaEvents, letters: jaLetters },
-  ru: { common: ruCommon, auth: ruAuth, directory: ruDirectory, events: ruEvents, letters: ruLetters },
-  mn: { common: mnCommon, auth: mnAuth, directory: mnDirectory, events: mnEvents, letters: mnLetters },
+  en: { common: enCommon, auth: enAuth, directory: enDirectory, events: enEvents, letters: enLetters, emails: enEmails, invitations: enInvitations },
+  ko: { common: koCommon, auth: koAuth, directory: koDirectory, events: koEvents, letters: koLetters, emails: koEmails, invitations: koInvitations },
+  zh: { common: zhCommon, auth: zhAuth, directory: zhDirectory, events: zhEvents, letters: zhLetters, emails: zhEmails, invitations: zhInvitations },
+  ja: { common: jaCommon, auth: jaAuth, directory: jaDirectory, events: jaEvents, letters: jaLetters, emails: jaEmails, invitations: jaInvitations },
+  ru: { common: ruCommon, auth: ruAuth, directory: ruDirectory, events: ruEvents, letters: ruLetters, emails: ruEmails, invitations: ruInvitations },
+  mn: { common: mnCommon, auth: mnAuth, directory: mnDirectory, events: mnEvents, letters: mnLetters, emails: mnEmails, invitations: mnInvitations },
 };
 
 export type Namespace = keyof (typeof resources)["en"];

@@ -207,3 +207,41 @@ export async function countMessagesByStatus(db: DB, { eventId }: { eventId?: str
   const rows = await query.execute();
   return Object.fromEntries(rows.map((r) => [r.status, Number(r.n)])) as Partial<Record<MessageStatus, number>>;
 }
+
+/**
+ * "Resend" of a failed message: a new outbox row (a new revision with its own idempotency key and Message-ID)
+ * carrying the same content. Returns the new row's id.
+ */
+export async function resendMessage(db: DB, { id, createdBy, messageIdFor }: { id: string; createdBy: string; messageIdFor: (key: string) => string }) {
+  return db.transaction().execute(async (trx) => {
+    const original = await trx.selectFrom("email_message").selectAll().where("id", "=", id).forUpdate().executeTakeFirst();
+    if (!original || original.status !== "failed") return undefined;
+    const revisions = await trx
+      .selectFrom("email_message")
+      .select((eb) => eb.fn.countAll<string>().as("n"))
+      .where("idempotency_key", "like", `${original.idempotency_key.split(":resend:")[0]}:resend:%`)
+      .executeTakeFirstOrThrow();
+    const key = `${original.idempotency_key.split(":resend:")[0]}:resend:${Number(revisions.n) + 1}`;
+    const row = await trx
+      .insertInto("email_message")
+      .values({
+        idempotency_key: key,
+        message_id: messageIdFor(key),
+        kind: original.kind,
+        locale: original.locale,
+        event_id: original.event_id,
+        invitation_id: original.invitation_id,
+        to_addresses: JSON.stringify(original.to_addresses),
+        cc_addresses: JSON.stringify(original.cc_addresses),
+        subject: original.subject,
+        html: original.html,
+        text_body: original.text_body,
+        ics: original.ics,
+        ics_name: original.ics_name,
+        created_by: createdBy,
+      })
+      .returning("id")
+      .executeTakeFirstOrThrow();
+    return row.id;
+  });
+}

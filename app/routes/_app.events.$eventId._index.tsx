@@ -1,7 +1,9 @@
 import { type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction, redirect } from "@remix-run/node";
-import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
+import { Form, Link, useActionData, useLoaderData, useRevalidator } from "@remix-run/react";
+import { useEffect } from "react";
 import { useTranslation } from "react-i18next";
 import { hasRole, requireUser } from "~/auth.server";
+import { ConfirmAction } from "~/components/forms";
 import { EmptyState } from "~/components/app-shell";
 import { getDb } from "~/db.server";
 import { languageNames } from "~/i18n";
@@ -13,6 +15,10 @@ import { eventDetails } from "~/lib/event-view.server";
 import { writeAudit } from "~/models/audit.server";
 import { ConflictError } from "~/models/errors";
 import { duplicateEvent, getEvent, InvalidTransitionError, listProgramme, ReasonRequiredError, transitionEvent } from "~/models/event.server";
+import { getEnv } from "~/env.server";
+import { EventNotOpenError, sendReminders } from "~/mail/invitations.server";
+import { countMessagesByStatus } from "~/models/email-message.server";
+import { listInvitations } from "~/models/invitation.server";
 
 async function requireEvent(id: string | undefined) {
   const event = await getEvent(getDb(), { id: id ?? "" }).catch(() => undefined);
@@ -24,8 +30,14 @@ export async function loader(args: LoaderFunctionArgs) {
   const user = requireUser(args);
   const locale = args.context.locale;
   const event = await requireEvent(args.params.eventId);
-  const programme = await listProgramme(getDb(), { eventId: event.id });
+  const [programme, invitations, counts] = await Promise.all([
+    listProgramme(getDb(), { eventId: event.id }),
+    listInvitations(getDb(), { eventId: event.id }),
+    countMessagesByStatus(getDb(), { eventId: event.id }),
+  ]);
   const url = new URL(args.request.url);
+  const delivered = (counts.sent ?? 0) + (counts.local ?? 0);
+  const pending = (counts.queued ?? 0) + (counts.sending ?? 0) + (counts.deferred ?? 0);
   // a year later, same venue time: the usual starting point for next year's meeting
   const nextYear = new Date(event.startsAt);
   nextYear.setUTCFullYear(nextYear.getUTCFullYear() + 1);
@@ -40,6 +52,17 @@ export async function loader(args: LoaderFunctionArgs) {
       attendanceAsked: item.attendanceAsked,
       capacity: item.capacity,
     })),
+    invitations: invitations.map((i) => ({
+      id: i.id,
+      member: localized(i.memberNames, locale),
+      country: i.country,
+      locale: i.letterLocale,
+      response: i.response,
+      lastStatus: i.lastStatus,
+      lastKind: i.lastKind,
+    })),
+    mail: { delivered, pending, failed: counts.failed ?? 0, local: counts.local ?? 0, total: delivered + pending + (counts.failed ?? 0) },
+    sent: url.searchParams.get("sent"),
     transitions: allowedTransitions(event.status),
     duplicateStart: utcToLocalInput(nextYear, event.timeZone),
     canEdit: hasRole(user, "staff"),
@@ -53,6 +76,15 @@ export async function action(args: ActionFunctionArgs) {
   const event = await requireEvent(args.params.eventId);
   const form = Object.fromEntries(await args.request.formData());
   const db = getDb();
+  if (form.intent === "remind") {
+    try {
+      const { queued } = await sendReminders(db, { env: getEnv(), eventId: event.id, user, ip: args.context.clientIp });
+      return redirect(`/events/${event.id}?reminded=${queued}#invitations`);
+    } catch (error) {
+      if (error instanceof EventNotOpenError) return Response.json({ error: "invitations:notOpen" }, { status: 409 });
+      throw error;
+    }
+  }
   if (form.intent === "duplicate") {
     const parsed = DuplicateSchema.safeParse(form);
     if (!parsed.success) return Response.json({ error: "events:validation.dateTime" }, { status: 400 });
@@ -76,12 +108,19 @@ export async function action(args: ActionFunctionArgs) {
   return redirect(`/events/${event.id}`);
 }
 
-export const handle = { i18n: ["common", "directory", "events"] };
+export const handle = { i18n: ["common", "directory", "events", "invitations"] };
 export const meta: MetaFunction = () => [{ title: "Plenary" }];
 
 export default function EventRoute() {
   const { t } = useTranslation("events");
-  const { event, programme, transitions, duplicateStart, canEdit, saved, conflict } = useLoaderData<typeof loader>();
+  const { event, programme, invitations, mail, sent, transitions, duplicateStart, canEdit, saved, conflict } = useLoaderData<typeof loader>();
+  const revalidator = useRevalidator();
+  // While messages are on their way, refresh the progress every two seconds.
+  useEffect(() => {
+    if (!mail.pending) return;
+    const timer = setInterval(() => revalidator.state === "idle" && revalidator.revalidate(), 2000);
+    return () => clearInterval(timer);
+  }, [mail.pending, revalidator]);
   const actionData = useActionData<{ error?: string; from?: string; to?: string }>();
   const missingTexts = (["title", "venue", "description"] as const).filter((k) => event.missing[k].length);
   return (
@@ -249,9 +288,65 @@ export default function EventRoute() {
         )}
       </section>
 
-      <section aria-labelledby="invitations-heading">
-        <h2 id="invitations-heading">{t("invitations.title")}</h2>
-        <EmptyState title={t("invitations.emptyTitle")} body={t("invitations.emptyBody")} />
+      <section aria-labelledby="invitations-heading" id="invitations" className="panel">
+        <div className="section-header">
+          <h2 id="invitations-heading">{t("invitations.title")}</h2>
+          {canEdit && event.status === "open" ? (
+            <div className="actions">
+              <Link to={`/events/${event.id}/invitations`} className="button primary">
+                {t("invitations:invite")}
+              </Link>
+              <Link to={`/events/${event.id}/letters`} className="button">
+                {t("invitations:editLetters")}
+              </Link>
+            </div>
+          ) : null}
+        </div>
+        {sent !== null ? (
+          <p className="notice success" role="status">
+            {t("invitations:queued", { count: Number(sent) })}
+          </p>
+        ) : null}
+        {invitations.length === 0 ? (
+          <EmptyState title={t("invitations.emptyTitle")} body={t("invitations.emptyBody")} />
+        ) : (
+          <>
+            <div className="progress-block">
+              <label htmlFor="delivery">{t("invitations:progress", { delivered: mail.delivered, total: mail.total })}</label>
+              <progress id="delivery" max={mail.total || 1} value={mail.delivered} />
+              {mail.local ? <p className="small muted">{t("invitations:localNote")}</p> : null}
+              {mail.failed ? <p className="small field-errors">{t("invitations:failedNote", { count: mail.failed })}</p> : null}
+            </div>
+            <div className="table-wrap">
+              <table className="data-table">
+                <thead>
+                  <tr>
+                    <th scope="col">{t("invitations:columns.member")}</th>
+                    <th scope="col">{t("invitations:columns.language")}</th>
+                    <th scope="col">{t("invitations:columns.delivery")}</th>
+                    <th scope="col">{t("invitations:columns.answer")}</th>
+                  </tr>
+                </thead>
+                <tbody>
+                  {invitations.map((i) => (
+                    <tr key={i.id}>
+                      <td>{i.member}</td>
+                      <td>{languageNames[i.locale]}</td>
+                      <td>
+                        {i.lastStatus ? <span className={`badge mail-${i.lastStatus}`}>{t(`invitations:status.${i.lastStatus}`)}</span> : "—"}
+                        {i.lastKind && i.lastKind !== "invitation" ? <span className="small muted"> ({t(`invitations:kinds.${i.lastKind}`)})</span> : null}
+                      </td>
+                      <td>{t(`invitations:responses.${i.response}`)}</td>
+                    </tr>
+                  ))}
+                </tbody>
+              </table>
+            </div>
+            {canEdit && event.status === "open" ? (
+              <ConfirmAction label={t("invitations:remind")} question={t("invitations:remindConfirm")} intent="intent" value="remind" />
+            ) : null}
+          </>
+        )}
       </section>
 
       {canEdit ? (

@@ -1,21 +1,115 @@
 import { type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
+import { Form, Link, useLoaderData, useSearchParams } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
+import { MESSAGE_STATUSES, type Address } from "../../db/schema";
 import { requireUser } from "~/auth.server";
 import { EmptyState } from "~/components/app-shell";
+import { getDb } from "~/db.server";
+import { getEnv } from "~/env.server";
+import { languageNames } from "~/i18n";
+import { formatDateTime } from "~/lib/dates";
+import { getQueueState, listMessages } from "~/models/email-message.server";
 
 export async function loader(args: LoaderFunctionArgs) {
-  requireUser(args);
-  return null;
+  requireUser(args, "staff");
+  const url = new URL(args.request.url);
+  const status = MESSAGE_STATUSES.find((s) => s === url.searchParams.get("status"));
+  const db = getDb();
+  const [messages, queue] = await Promise.all([
+    listMessages(db, { status, kind: url.searchParams.get("kind") || undefined, q: url.searchParams.get("q")?.slice(0, 100) || undefined }),
+    getQueueState(db),
+  ]);
+  const zone = "UTC";
+  return {
+    transport: getEnv().SMTP_URL ? "smtp" : "local",
+    paused: queue.pausedAt ? { reason: queue.pauseReason } : null,
+    messages: messages.map((m) => ({
+      id: m.id,
+      kind: m.kind,
+      locale: m.locale,
+      status: m.status,
+      subject: m.subject,
+      to: (m.to as Address[]).map((a) => a.address).join(", "),
+      attempts: m.attempts,
+      lastReply: m.lastReply,
+      created: `${formatDateTime(new Date(m.createdAt), args.context.locale, zone)} UTC`,
+    })),
+  };
 }
 
+export const handle = { i18n: ["common", "invitations"] };
 export const meta: MetaFunction = () => [{ title: "Plenary" }];
 
-export default function MailRoute() {
-  const { t } = useTranslation("common");
+export default function MailLogRoute() {
+  const { t } = useTranslation("invitations");
+  const { transport, paused, messages } = useLoaderData<typeof loader>();
+  const [params] = useSearchParams();
   return (
     <>
-      <h1>{t("nav.mail")}</h1>
-      <EmptyState title={t("mail.empty.title")} body={t("mail.empty.body")} />
+      <h1>{t("common:nav.mail")}</h1>
+      {paused ? (
+        <div className="form-errors" role="alert">
+          <p>{t("mail.paused", { reason: paused.reason })}</p>
+        </div>
+      ) : null}
+      {transport === "local" ? <p className="notice">{t("mail.localMailbox")}</p> : null}
+      <Form method="get" className="filters" role="search" aria-label={t("mail.filters")}>
+        <div className="field grow">
+          <label htmlFor="q">{t("mail.search")}</label>
+          <input id="q" name="q" type="search" defaultValue={params.get("q") ?? ""} />
+        </div>
+        <div className="field">
+          <label htmlFor="status">{t("mail.statusFilter")}</label>
+          <select id="status" name="status" defaultValue={params.get("status") ?? ""}>
+            <option value="">—</option>
+            {MESSAGE_STATUSES.map((s) => (
+              <option key={s} value={s}>
+                {t(`status.${s}`)}
+              </option>
+            ))}
+          </select>
+        </div>
+        <button type="submit" className="button">
+          {t("mail.apply")}
+        </button>
+      </Form>
+      {messages.length === 0 ? (
+        <EmptyState title={t("common:mail.empty.title")} body={t("common:mail.empty.body")} />
+      ) : (
+        <div className="table-wrap">
+          <table className="data-table">
+            <thead>
+              <tr>
+                <th scope="col">{t("mail.subject")}</th>
+                <th scope="col">{t("mail.to")}</th>
+                <th scope="col">{t("columns.language")}</th>
+                <th scope="col">{t("mail.statusFilter")}</th>
+                <th scope="col" className="hide-narrow">
+                  {t("mail.created")}
+                </th>
+              </tr>
+            </thead>
+            <tbody>
+              {messages.map((m) => (
+                <tr key={m.id}>
+                  <td>
+                    <Link to={`/mail/${m.id}`}>{m.subject}</Link>
+                    <span className="secondary-name">{t(`kinds.${m.kind}`)}</span>
+                  </td>
+                  <td className="small">{m.to}</td>
+                  <td>{languageNames[m.locale]}</td>
+                  <td>
+                    <span className={`badge mail-${m.status}`}>{t(`status.${m.status}`)}</span>
+                    {m.attempts > 1 ? <span className="small muted"> ×{m.attempts}</span> : null}
+                    {m.lastReply && m.status !== "sent" ? <span className="secondary-name">{m.lastReply}</span> : null}
+                  </td>
+                  <td className="small hide-narrow">{m.created}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      )}
     </>
   );
 }

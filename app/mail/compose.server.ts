@@ -1,0 +1,107 @@
+import { render } from "@react-email/render";
+import { type LetterKind, type LocalizedText } from "../../db/schema";
+import Letter from "../../emails/letter";
+import { type Lng } from "~/i18n";
+import { getFixedT } from "~/i18next.server";
+import { formatDateTime, formatEventDates, utcOffsetLabel } from "~/lib/dates";
+import { localized } from "~/lib/directory";
+import { calendarFile } from "~/lib/ics.server";
+import { fillPlaceholders, type PlaceholderValues } from "~/lib/letters";
+import { formatName, type PersonName } from "~/lib/names";
+import { type EventRow } from "~/models/event.server";
+
+export type LetterInput = {
+  kind: LetterKind;
+  locale: Lng;
+  letter: { subject: string; body: string };
+  event: EventRow;
+  member: { names: LocalizedText; headTitle: LocalizedText };
+  head: PersonName | null;
+  rsvpUrl: string | null;
+  organisation?: string;
+  /** the English version too (bilingual letter) */
+  english?: { subject: string; body: string } | null;
+};
+
+/** Headers never carry CR/LF from user input: a subject is one line. */
+function oneLine(text: string) {
+  return text.replace(/[\r\n]+/g, " ").trim();
+}
+
+async function placeholderValues(input: LetterInput, locale: Lng): Promise<PlaceholderValues> {
+  const t = await getFixedT(locale, "emails");
+  const { event } = input;
+  const title = localized(input.member.headTitle, locale);
+  const head = input.head ? { ...input.head, title: title || input.head.title } : null;
+  const venue = localized(event.venue, locale);
+  const start = new Date(event.startsAt);
+  const deadline = event.rsvpDeadline ? new Date(event.rsvpDeadline) : null;
+  return {
+    salutation: head ? formatName(head, locale, "salutation") : title ? t("salutationOffice", { title }) : t("salutationGeneric"),
+    member: localized(input.member.names, locale),
+    "event.title": localized(event.title, locale),
+    "event.dates": formatEventDates(start, new Date(event.endsAt), locale, event.timeZone, venue || null),
+    "event.venue": venue || (event.meetingUrl ?? ""),
+    "rsvp.link": input.rsvpUrl ?? "",
+    "rsvp.deadline": deadline ? `${formatDateTime(deadline, locale, event.timeZone)} (${utcOffsetLabel(deadline, event.timeZone)})` : "—",
+    signature: input.organisation ?? t("organisation"),
+  };
+}
+
+const paragraphsOf = (text: string) => text.split(/\n\s*\n/).map((p) => p.trim()).filter(Boolean);
+
+/**
+ * The message exactly as it will be sent: subject, HTML and plain text (one React render each), and the
+ * event's .ics. Values are inserted as text, so markup in a member's name is shown, never run.
+ */
+export async function composeLetter(input: LetterInput) {
+  const { locale, event } = input;
+  const t = await getFixedT(locale, "emails");
+  const values = await placeholderValues(input, locale);
+  const subject = oneLine(fillPlaceholders(input.letter.subject, values));
+  const venue = values["event.venue"];
+  const deadline = values["rsvp.deadline"];
+  const rows = [
+    { label: t("facts.event"), value: values["event.title"] },
+    { label: t("facts.dates"), value: values["event.dates"] },
+    ...(venue ? [{ label: t("facts.venue"), value: venue }] : []),
+    ...(event.rsvpDeadline && input.kind !== "cancellation" ? [{ label: t("facts.deadline"), value: deadline }] : []),
+    ...(event.meetingUrl ? [{ label: t("facts.online"), value: event.meetingUrl }] : []),
+  ];
+  let second = null;
+  if (input.english && locale !== "en") {
+    const english = await placeholderValues(input, "en");
+    const tEn = await getFixedT("en", "emails");
+    second = { lang: "en", heading: tEn("englishVersion"), paragraphs: paragraphsOf(fillPlaceholders(input.english.body, english)) };
+  }
+  const element = Letter({
+    lang: locale === "zh" ? "zh-Hans" : locale,
+    organisation: values.signature,
+    preview: subject,
+    paragraphs: paragraphsOf(fillPlaceholders(input.letter.body, values)),
+    link:
+      input.rsvpUrl && input.kind !== "cancellation"
+        ? { url: input.rsvpUrl, label: input.kind === "update" ? t("buttonUpdate") : t("button"), intro: t("linkIntro") }
+        : null,
+    facts: { heading: t("facts.heading"), rows },
+    footer: t("footer", { member: values.member, organisation: values.signature }),
+    second,
+  });
+  const [html, text] = await Promise.all([render(element), render(element, { plainText: true })]);
+  const ics =
+    input.kind === "cancellation"
+      ? null
+      : {
+          name: `${values["event.title"].replace(/[\\/:*?"<>|]/g, "").slice(0, 80) || "event"}.ics`,
+          content: calendarFile({
+            uid: `event-${event.id}@plenary`,
+            title: values["event.title"],
+            start: new Date(event.startsAt),
+            end: new Date(event.endsAt),
+            location: venue,
+            description: values["event.dates"],
+            url: input.rsvpUrl ?? undefined,
+          }),
+        };
+  return { subject, html, text, ics };
+}

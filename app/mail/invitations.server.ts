@@ -1,0 +1,155 @@
+import crypto from "node:crypto";
+import { type DB } from "~/db.server";
+import { type Env } from "~/env.server";
+import { messageIdFor } from "~/lib/tokens.server";
+import { recipientsFor } from "~/lib/recipients";
+import { composeLetter } from "~/mail/compose.server";
+import { parseMailFrom } from "~/mail/transport.server";
+import { toPersonName } from "~/lib/contact-display";
+import { formatName } from "~/lib/names";
+import { type AudienceFilter, listAudience, lockEventForSending } from "~/models/audience.server";
+import { writeAudit } from "~/models/audit.server";
+import { enqueueMessage } from "~/models/email-message.server";
+import { getEvent } from "~/models/event.server";
+import { countReminders, ensureInvitation, ensureLinkToken, listInvitations } from "~/models/invitation.server";
+import { getLetter } from "~/models/letter.server";
+
+export class EventNotOpenError extends Error {}
+
+/** The key that signs link tokens, derived from SESSION_SECRET (rotating it re-issues every link). */
+export function linkSecret(env: Env) {
+  return crypto.createHmac("sha256", env.SESSION_SECRET).update("plenary/link-secret").digest("hex");
+}
+
+export function rsvpUrl(env: Env, token: string) {
+  return `${env.APP_URL}/r/${token}`;
+}
+
+type Member = Awaited<ReturnType<typeof listAudience>>[number];
+
+/** Recipients and language of one member, with display names for the address header. */
+export function memberRecipients(member: Member) {
+  return recipientsFor(
+    member,
+    member.contacts.map((c) => ({ ...c, displayName: formatName(toPersonName(c, "en"), "en", "formal") })),
+  );
+}
+
+export type SendResult = { queued: number; alreadyInvited: number; noEmail: number };
+
+/**
+ * Sends the invitation to every member of the audience that has not been invited yet: invitations, link
+ * tokens and outbox rows in ONE transaction, under a per-event lock. Each message's idempotency key is
+ * (invitation, kind, revision), so a double click, a retry or concurrent posts create each message once.
+ */
+export async function sendInvitations(
+  db: DB,
+  { env, eventId, audience, user, bilingual, ip }: { env: Env; eventId: string; audience: AudienceFilter; user: { id: string; email: string }; bilingual: boolean; ip?: string },
+): Promise<SendResult> {
+  const result: SendResult = { queued: 0, alreadyInvited: 0, noEmail: 0 };
+  const domain = parseMailFrom(env.MAIL_FROM).address.split("@")[1] ?? "plenary.invalid";
+  await db.transaction().execute(async (trx) => {
+    await lockEventForSending(trx, { eventId });
+    const event = await getEvent(trx, { id: eventId });
+    if (!event || event.status !== "open") throw new EventNotOpenError();
+    const members = await listAudience(trx, audience);
+    const english = bilingual ? await getLetter(trx, { eventId, kind: "invitation", locale: "en" }) : null;
+    for (const member of members) {
+      const recipients = memberRecipients(member);
+      if (recipients.noEmail) {
+        result.noEmail++;
+        continue;
+      }
+      const invitation = await ensureInvitation(trx, { eventId, memberId: member.id, letterLocale: recipients.locale, createdBy: user.id });
+      const key = `invitation:${invitation.id}:invitation:1`;
+      const token = await ensureLinkToken(trx, { invitationId: invitation.id, secret: linkSecret(env) });
+      const head = member.contacts.find((c) => c.isHead);
+      const letter = await getLetter(trx, { eventId, kind: "invitation", locale: invitation.letterLocale });
+      const message = await composeLetter({
+        kind: "invitation",
+        locale: invitation.letterLocale,
+        letter,
+        english,
+        event,
+        member,
+        head: head ? toPersonName(head, invitation.letterLocale) : null,
+        rsvpUrl: rsvpUrl(env, token),
+      });
+      const queued = await enqueueMessage(trx, {
+        idempotencyKey: key,
+        messageId: messageIdFor(key, domain),
+        kind: "invitation",
+        locale: invitation.letterLocale,
+        eventId,
+        invitationId: invitation.id,
+        to: recipients.to,
+        cc: recipients.cc,
+        ...message,
+        giveUpAt: event.rsvpDeadline ? new Date(event.rsvpDeadline) : new Date(event.startsAt),
+        createdBy: user.id,
+      });
+      if (queued) result.queued++;
+      else result.alreadyInvited++;
+    }
+    await writeAudit(trx, { actor: user, action: "invitations.sent", objectType: "event", objectId: eventId, ip, details: { ...result, bilingual } });
+  });
+  return result;
+}
+
+/**
+ * Reminds invited members that have not answered (pending or undecided), each in its letter's language.
+ * The reminder's key carries its round, so two clicks on the same page send one reminder each.
+ */
+export async function sendReminders(
+  db: DB,
+  { env, eventId, invitationIds, user, ip }: { env: Env; eventId: string; invitationIds?: string[]; user: { id: string; email: string }; ip?: string },
+) {
+  let queued = 0;
+  const domain = parseMailFrom(env.MAIL_FROM).address.split("@")[1] ?? "plenary.invalid";
+  await db.transaction().execute(async (trx) => {
+    await lockEventForSending(trx, { eventId });
+    const event = await getEvent(trx, { id: eventId });
+    if (!event || event.status !== "open") throw new EventNotOpenError();
+    const invitations = (await listInvitations(trx, { eventId })).filter(
+      (i) => (i.response === "pending" || i.response === "undecided") && (!invitationIds || invitationIds.includes(i.id)),
+    );
+    const members = await listAudience(trx, { mode: "picked", memberIds: invitations.map((i) => i.memberId) });
+    for (const invitation of invitations) {
+      const member = members.find((m) => m.id === invitation.memberId);
+      if (!member) continue;
+      const recipients = memberRecipients(member);
+      if (recipients.noEmail) continue;
+      const round = (await countReminders(trx, { invitationId: invitation.id })) + 1;
+      const key = `invitation:${invitation.id}:reminder:${round}`;
+      const token = await ensureLinkToken(trx, { invitationId: invitation.id, secret: linkSecret(env) });
+      const head = member.contacts.find((c) => c.isHead);
+      const message = await composeLetter({
+        kind: "reminder",
+        locale: invitation.letterLocale,
+        letter: await getLetter(trx, { eventId, kind: "reminder", locale: invitation.letterLocale }),
+        event,
+        member,
+        head: head ? toPersonName(head, invitation.letterLocale) : null,
+        rsvpUrl: rsvpUrl(env, token),
+      });
+      if (
+        await enqueueMessage(trx, {
+          idempotencyKey: key,
+          messageId: messageIdFor(key, domain),
+          kind: "reminder",
+          locale: invitation.letterLocale,
+          eventId,
+          invitationId: invitation.id,
+          to: recipients.to,
+          cc: recipients.cc,
+          ...message,
+          giveUpAt: event.rsvpDeadline ? new Date(event.rsvpDeadline) : new Date(event.startsAt),
+          createdBy: user.id,
+        })
+      )
+        queued++;
+    }
+    await writeAudit(trx, { actor: user, action: "invitations.reminded", objectType: "event", objectId: eventId, ip, details: { queued } });
+  });
+  return { queued };
+}

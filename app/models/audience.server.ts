@@ -1,0 +1,36 @@
+import { sql } from "kysely";
+import { type MemberStatus } from "../../db/schema";
+import { type DB } from "~/db.server";
+import { type ContactRow, listContactsOfMember } from "~/models/contact.server";
+import { type MemberRow, listMembers } from "~/models/member.server";
+
+export type AudienceFilter =
+  | { mode: "all" }
+  | { mode: "country"; country: string }
+  | { mode: "status"; status: MemberStatus }
+  | { mode: "subcommittee"; subcommitteeId: string }
+  | { mode: "picked"; memberIds: string[] };
+
+/** Active members chosen by the filter, each with its contacts. */
+export async function listAudience(db: DB, filter: AudienceFilter): Promise<(MemberRow & { contacts: ContactRow[] })[]> {
+  let members: MemberRow[];
+  if (filter.mode === "subcommittee") {
+    const ids = (
+      await db.selectFrom("subcommittee_member").select("member_id").where("subcommittee_id", "=", filter.subcommitteeId).execute()
+    ).map((r) => r.member_id);
+    members = (await listMembers(db)).filter((m) => ids.includes(m.id));
+  } else if (filter.mode === "picked") {
+    members = (await listMembers(db)).filter((m) => filter.memberIds.includes(m.id));
+  } else {
+    members = await listMembers(db, {
+      country: filter.mode === "country" ? filter.country : undefined,
+      status: filter.mode === "status" ? filter.status : undefined,
+    });
+  }
+  return Promise.all(members.map(async (m) => ({ ...m, contacts: await listContactsOfMember(db, { memberId: m.id }) })));
+}
+
+/** Serializes sending for one event across requests and processes (released at commit). */
+export async function lockEventForSending(db: DB, { eventId }: { eventId: string }) {
+  await sql`select pg_advisory_xact_lock(hashtext(${`plenary:send:${eventId}`}))`.execute(db);
+}

@@ -1,0 +1,301 @@
+import { render } from "@react-email/render";
+import { type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction, redirect } from "@remix-run/node";
+import { Form, Link, useActionData, useLoaderData, useNavigation, useSearchParams } from "@remix-run/react";
+import { useTranslation } from "react-i18next";
+import { z } from "zod";
+import { MEMBER_STATUSES } from "../../db/schema";
+import TestMessage from "../../emails/test-message";
+import { requireUser } from "~/auth.server";
+import { getDb } from "~/db.server";
+import { getEnv } from "~/env.server";
+import { languageNames, type Lng } from "~/i18n";
+import { getFixedT } from "~/i18next.server";
+import { countryName, countryOptions, localized, sortMembers } from "~/lib/directory";
+import { messageIdFor } from "~/lib/tokens.server";
+import { EventNotOpenError, memberRecipients, sendInvitations } from "~/mail/invitations.server";
+import { parseMailFrom } from "~/mail/transport.server";
+import { type AudienceFilter, listAudience } from "~/models/audience.server";
+import { writeAudit } from "~/models/audit.server";
+import { enqueueMessage } from "~/models/email-message.server";
+import { getEvent } from "~/models/event.server";
+import { listInvitations } from "~/models/invitation.server";
+import { listMembers } from "~/models/member.server";
+import { listSubcommittees } from "~/models/subcommittee.server";
+
+const AudienceSchema = z.discriminatedUnion("mode", [
+  z.object({ mode: z.literal("all") }),
+  z.object({ mode: z.literal("country"), country: z.string().regex(/^[A-Z]{2}$/) }),
+  z.object({ mode: z.literal("status"), status: z.enum(MEMBER_STATUSES) }),
+  z.object({ mode: z.literal("subcommittee"), subcommitteeId: z.string().uuid() }),
+  z.object({ mode: z.literal("picked"), memberIds: z.array(z.string().uuid()).min(1) }),
+]);
+
+function audienceFrom(params: URLSearchParams | FormData): AudienceFilter | null {
+  const parsed = AudienceSchema.safeParse({
+    mode: params.get("mode") ?? "all",
+    country: params.get("country") ?? undefined,
+    status: params.get("status") ?? undefined,
+    subcommitteeId: params.get("subcommitteeId") ?? undefined,
+    memberIds: params.getAll("memberIds").map(String),
+  });
+  return parsed.success ? (parsed.data as AudienceFilter) : null;
+}
+
+async function requireEvent(id: string | undefined) {
+  const event = await getEvent(getDb(), { id: id ?? "" }).catch(() => undefined);
+  if (!event) throw new Response("Not Found", { status: 404 });
+  return event;
+}
+
+export async function loader(args: LoaderFunctionArgs) {
+  requireUser(args, "staff");
+  const locale = args.context.locale;
+  const db = getDb();
+  const event = await requireEvent(args.params.eventId);
+  const url = new URL(args.request.url);
+  const audience = audienceFrom(url.searchParams) ?? { mode: "all" as const };
+  const [members, invited, subcommittees, allMembers] = await Promise.all([
+    listAudience(db, audience),
+    listInvitations(db, { eventId: event.id }),
+    listSubcommittees(db),
+    listMembers(db),
+  ]);
+  const invitedIds = new Set(invited.map((i) => i.memberId));
+  const rows = sortMembers(members, locale).map((m) => {
+    const r = memberRecipients(m);
+    return {
+      id: m.id,
+      name: localized(m.names, locale),
+      country: countryName(m.country, locale),
+      office: [localized(m.headTitle, locale), localized(m.names, locale)].filter(Boolean).join(", "),
+      to: r.to.map((a) => a.address),
+      cc: r.cc.map((a) => a.address),
+      locale: r.locale,
+      addressedTo: r.addressedTo,
+      noEmail: r.noEmail,
+      invited: invitedIds.has(m.id),
+    };
+  });
+  const toSend = rows.filter((r) => !r.noEmail && !r.invited);
+  const perLanguage = Object.entries(
+    toSend.reduce<Record<string, number>>((acc, r) => ({ ...acc, [r.locale]: (acc[r.locale] ?? 0) + 1 }), {}),
+  ).map(([lng, count]) => ({ lng: lng as Lng, count }));
+  return {
+    event: { id: event.id, title: localized(event.title, locale), status: event.status },
+    audience,
+    rows,
+    toSend: toSend.length,
+    perLanguage,
+    countries: countryOptions(locale).filter((c) => allMembers.some((m) => m.country === c.code)),
+    subcommittees: subcommittees.map((s) => ({ id: s.id, name: localized(s.names, locale) })),
+  };
+}
+
+export async function action(args: ActionFunctionArgs) {
+  const user = requireUser(args, "staff");
+  const env = getEnv();
+  const db = getDb();
+  const event = await requireEvent(args.params.eventId);
+  const form = await args.request.formData();
+  if (form.get("intent") === "test") {
+    const locale = args.context.locale;
+    const t = await getFixedT(locale, "emails");
+    const subject = t("test.subject");
+    const element = TestMessage({ lang: locale, organisation: t("organisation"), subject, body: t("test.body") });
+    const key = `test:${user.id}:${Date.now()}`;
+    await enqueueMessage(db, {
+      idempotencyKey: key,
+      messageId: messageIdFor(key, parseMailFrom(env.MAIL_FROM).address.split("@")[1] ?? "plenary.invalid"),
+      kind: "test",
+      locale,
+      eventId: event.id,
+      to: [{ name: user.displayName, address: user.email }],
+      subject,
+      html: await render(element),
+      text: await render(element, { plainText: true }),
+      createdBy: user.id,
+    });
+    await writeAudit(db, { actor: user, action: "mail.test_sent", objectType: "event", objectId: event.id, ip: args.context.clientIp });
+    return Response.json({ testSent: user.email });
+  }
+  const audience = audienceFrom(form);
+  if (!audience || form.get("intent") !== "send") throw new Response("Bad Request", { status: 400 });
+  try {
+    const result = await sendInvitations(db, { env, eventId: event.id, audience, user, bilingual: form.get("bilingual") === "on", ip: args.context.clientIp });
+    return redirect(`/events/${event.id}?sent=${result.queued}&skipped=${result.alreadyInvited}&noEmail=${result.noEmail}#invitations`);
+  } catch (error) {
+    if (error instanceof EventNotOpenError) return Response.json({ error: "invitations:notOpen" }, { status: 409 });
+    throw error;
+  }
+}
+
+export const handle = { i18n: ["common", "directory", "events", "invitations"] };
+export const meta: MetaFunction = () => [{ title: "Plenary" }];
+
+export default function InvitationsRoute() {
+  const { t } = useTranslation("invitations");
+  const { event, audience, rows, toSend, perLanguage, countries, subcommittees } = useLoaderData<typeof loader>();
+  const actionData = useActionData<{ error?: string; testSent?: string }>();
+  const navigation = useNavigation();
+  const [params] = useSearchParams();
+  const mode = audience.mode;
+  return (
+    <>
+      <p className="breadcrumb">
+        <Link to={`/events/${event.id}`}>{event.title}</Link>
+      </p>
+      <h1>{t("title")}</h1>
+      {event.status !== "open" ? (
+        <p className="notice" role="alert">
+          {t("notOpen")}
+        </p>
+      ) : null}
+      {actionData?.error ? (
+        <div className="form-errors" role="alert">
+          <p>{t(actionData.error)}</p>
+        </div>
+      ) : null}
+      {actionData?.testSent ? (
+        <p className="notice success" role="status">
+          {t("testQueued", { email: actionData.testSent })}
+        </p>
+      ) : null}
+
+      <Form method="get" className="filters" aria-label={t("audience.label")}>
+        <div className="field">
+          <label htmlFor="mode">{t("audience.mode")}</label>
+          <select id="mode" name="mode" defaultValue={mode}>
+            {(["all", "country", "status", "subcommittee"] as const).map((m) => (
+              <option key={m} value={m}>
+                {t(`audience.modes.${m}`)}
+              </option>
+            ))}
+          </select>
+        </div>
+        <div className="field">
+          <label htmlFor="country">{t("directory:fields.country")}</label>
+          <select id="country" name="country" defaultValue={params.get("country") ?? ""}>
+            <option value="">—</option>
+            {countries.map((c) => (
+              <option key={c.code} value={c.code}>
+                {c.name}
+              </option>
+            ))}
+          </select>
+        </div>
+        <div className="field">
+          <label htmlFor="status">{t("directory:fields.status")}</label>
+          <select id="status" name="status" defaultValue={params.get("status") ?? ""}>
+            <option value="">—</option>
+            {MEMBER_STATUSES.map((s) => (
+              <option key={s} value={s}>
+                {t(`directory:statuses.${s}`)}
+              </option>
+            ))}
+          </select>
+        </div>
+        <div className="field">
+          <label htmlFor="subcommitteeId">{t("audience.modes.subcommittee")}</label>
+          <select id="subcommitteeId" name="subcommitteeId" defaultValue={params.get("subcommitteeId") ?? ""}>
+            <option value="">—</option>
+            {subcommittees.map((s) => (
+              <option key={s.id} value={s.id}>
+                {s.name}
+              </option>
+            ))}
+          </select>
+        </div>
+        <button type="submit" className="button">
+          {t("audience.preview")}
+        </button>
+      </Form>
+
+      <Form method="post">
+        <input type="hidden" name="mode" value="picked" />
+        <p className="muted" role="status">
+          {t("summary", { count: rows.length, toSend })}
+        </p>
+        <div className="table-wrap">
+          <table className="data-table">
+            <thead>
+              <tr>
+                <th scope="col">
+                  <span className="visually-hidden">{t("pick")}</span>
+                </th>
+                <th scope="col">{t("columns.member")}</th>
+                <th scope="col">{t("columns.addressed")}</th>
+                <th scope="col">{t("columns.recipients")}</th>
+                <th scope="col">{t("columns.language")}</th>
+              </tr>
+            </thead>
+            <tbody>
+              {rows.map((r) => (
+                <tr key={r.id} className={r.noEmail ? "row-error" : undefined}>
+                  <td>
+                    <input
+                      type="checkbox"
+                      name="memberIds"
+                      value={r.id}
+                      defaultChecked={!r.noEmail && !r.invited}
+                      disabled={r.noEmail || r.invited}
+                      aria-label={r.name}
+                    />
+                  </td>
+                  <td>
+                    {r.name}
+                    <span className="secondary-name">{r.country}</span>
+                  </td>
+                  <td>{r.office}</td>
+                  <td className="small">
+                    {r.noEmail ? (
+                      <strong>{t("noEmail")}</strong>
+                    ) : (
+                      <>
+                        {t("to")}: {r.to.join(", ")}
+                        {r.cc.length ? (
+                          <>
+                            <br />
+                            {t("cc")}: {r.cc.join(", ")}
+                          </>
+                        ) : null}
+                      </>
+                    )}
+                    {r.invited ? <span className="badge">{t("alreadyInvited")}</span> : null}
+                  </td>
+                  <td>{languageNames[r.locale]}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+        <label className="checkbox">
+          <input type="checkbox" name="bilingual" /> {t("bilingual")}
+        </label>
+        <div className="actions">
+          <details className="confirm">
+            <summary className="button primary">{t("send")}</summary>
+            <div className="confirm-panel" role="group" aria-label={t("send")}>
+              <p>{t("confirm", { count: toSend })}</p>
+              <ul>
+                {perLanguage.map((p) => (
+                  <li key={p.lng}>
+                    {languageNames[p.lng]}: {p.count}
+                  </li>
+                ))}
+              </ul>
+              <button type="submit" name="intent" value="send" className="button primary" disabled={navigation.state !== "idle" || event.status !== "open"}>
+                {navigation.state !== "idle" ? t("sending") : t("confirmButton")}
+              </button>
+            </div>
+          </details>
+          <button type="submit" name="intent" value="test" className="button" formNoValidate>
+            {t("testButton")}
+          </button>
+          <Link to={`/events/${event.id}/letters`} className="button">
+            {t("editLetters")}
+          </Link>
+        </div>
+      </Form>
+    </>
+  );
+}

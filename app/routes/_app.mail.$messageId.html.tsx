@@ -1,0 +1,22 @@
+import { type LoaderFunctionArgs } from "@remix-run/node";
+import { requireUser } from "~/auth.server";
+import { getDb } from "~/db.server";
+import { getMessage } from "~/models/email-message.server";
+
+/**
+ * A message's HTML exactly as sent, for the sandboxed frame on the message page. Its own CSP: the email's
+ * inline styles may apply, nothing may run or load, and only this site may frame it.
+ */
+export async function loader(args: LoaderFunctionArgs) {
+  requireUser(args, "staff");
+  const message = await getMessage(getDb(), { id: args.params.messageId ?? "" }).catch(() => undefined);
+  if (!message) throw new Response("Not Found", { status: 404 });
+  return new Response(message.html, {
+    headers: {
+      "Content-Type": "text/html; charset=utf-8",
+      "Content-Security-Policy": "default-src 'none'; style-src 'unsafe-inline'; img-src data:; frame-ancestors 'self'; sandbox",
+      "X-Frame-Options": "SAMEORIGIN",
+      "Cache-Control": "no-store",
+    },
+  });
+}

@@ -1,0 +1,132 @@
+import { type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction, redirect } from "@remix-run/node";
+import { Link, useLoaderData } from "@remix-run/react";
+import { useTranslation } from "react-i18next";
+import { type Address } from "../../db/schema";
+import { requireUser } from "~/auth.server";
+import { ConfirmAction } from "~/components/forms";
+import { getDb } from "~/db.server";
+import { getEnv } from "~/env.server";
+import { languageNames } from "~/i18n";
+import { formatDateTime } from "~/lib/dates";
+import { messageIdFor } from "~/lib/tokens.server";
+import { parseMailFrom } from "~/mail/transport.server";
+import { writeAudit } from "~/models/audit.server";
+import { getMessage, resendMessage } from "~/models/email-message.server";
+
+async function requireMessage(id: string | undefined) {
+  const message = await getMessage(getDb(), { id: id ?? "" }).catch(() => undefined);
+  if (!message) throw new Response("Not Found", { status: 404 });
+  return message;
+}
+
+export async function loader(args: LoaderFunctionArgs) {
+  requireUser(args, "staff");
+  const m = await requireMessage(args.params.messageId);
+  const when = (d: Date | null) => (d ? `${formatDateTime(new Date(d), args.context.locale, "UTC")} UTC` : null);
+  return {
+    message: {
+      id: m.id,
+      kind: m.kind,
+      locale: m.locale,
+      status: m.status,
+      subject: m.subject,
+      text: m.text,
+      to: (m.to as Address[]).map((a) => (a.name ? `${a.name} <${a.address}>` : a.address)),
+      cc: (m.cc as Address[]).map((a) => (a.name ? `${a.name} <${a.address}>` : a.address)),
+      icsName: m.icsName,
+      attempts: m.attempts,
+      lastReply: m.lastReply,
+      messageId: m.messageId,
+      created: when(m.createdAt),
+      sent: when(m.sentAt),
+      eventId: m.eventId,
+    },
+  };
+}
+
+export async function action(args: ActionFunctionArgs) {
+  const user = requireUser(args, "staff");
+  const m = await requireMessage(args.params.messageId);
+  const form = await args.request.formData();
+  if (form.get("intent") !== "resend") throw new Response("Bad Request", { status: 400 });
+  const domain = parseMailFrom(getEnv().MAIL_FROM).address.split("@")[1] ?? "plenary.invalid";
+  const db = getDb();
+  const id = await resendMessage(db, { id: m.id, createdBy: user.id, messageIdFor: (key) => messageIdFor(key, domain) });
+  if (!id) throw new Response("Conflict", { status: 409 });
+  await writeAudit(db, { actor: user, action: "mail.resent", objectType: "email_message", objectId: id, ip: args.context.clientIp, details: { from: m.id } });
+  return redirect(`/mail/${id}`);
+}
+
+export const handle = { i18n: ["common", "invitations"] };
+export const meta: MetaFunction = () => [{ title: "Plenary" }];
+
+export default function MailMessageRoute() {
+  const { t } = useTranslation("invitations");
+  const { message } = useLoaderData<typeof loader>();
+  return (
+    <>
+      <p className="breadcrumb">
+        <Link to="/mail">{t("common:nav.mail")}</Link>
+      </p>
+      <div className="page-header">
+        <h1>{message.subject}</h1>
+        {message.status === "failed" ? <ConfirmAction label={t("mail.resend")} question={t("mail.resendConfirm")} intent="intent" value="resend" /> : null}
+      </div>
+      <section className="panel">
+        <dl className="facts">
+          <dt>{t("mail.statusFilter")}</dt>
+          <dd>
+            <span className={`badge mail-${message.status}`}>{t(`status.${message.status}`)}</span>
+            {message.status === "local" ? <span className="small muted">{t("mail.notSent")}</span> : null}
+          </dd>
+          <dt>{t("mail.to")}</dt>
+          <dd>{message.to.join(", ")}</dd>
+          {message.cc.length ? (
+            <>
+              <dt>{t("cc")}</dt>
+              <dd>{message.cc.join(", ")}</dd>
+            </>
+          ) : null}
+          <dt>{t("columns.language")}</dt>
+          <dd>{languageNames[message.locale]}</dd>
+          <dt>{t("mail.attempts")}</dt>
+          <dd>{message.attempts}</dd>
+          {message.lastReply ? (
+            <>
+              <dt>{t("mail.lastReply")}</dt>
+              <dd>
+                <code>{message.lastReply}</code>
+              </dd>
+            </>
+          ) : null}
+          <dt>{t("mail.created")}</dt>
+          <dd>{message.created}</dd>
+          {message.sent ? (
+            <>
+              <dt>{t("mail.sent")}</dt>
+              <dd>{message.sent}</dd>
+            </>
+          ) : null}
+          {message.icsName ? (
+            <>
+              <dt>{t("mail.attachment")}</dt>
+              <dd>{message.icsName}</dd>
+            </>
+          ) : null}
+          <dt>Message-ID</dt>
+          <dd>
+            <code>{message.messageId}</code>
+          </dd>
+        </dl>
+      </section>
+      <section className="panel" aria-labelledby="html-heading">
+        <h2 id="html-heading">{t("mail.html")}</h2>
+        <iframe title={t("mail.html")} src={`/mail/${message.id}/html`} sandbox="" className="mail-frame" />
+      </section>
+      <section className="panel" aria-labelledby="text-heading">
+        <h2 id="text-heading">{t("mail.text")}</h2>
+        <pre className="mail-text">{message.text}</pre>
+      </section>
+    </>
+  );
+}

@@ -1,0 +1,151 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { databaseLabel, type PreparedDatabase, prepareServerDatabase } from "../helpers/db";
+import { locationOf, TestClient } from "../helpers/http";
+import { startTestServer, type TestServer } from "../helpers/server";
+import { SmtpSink } from "../helpers/smtp-sink";
+import { createUser, TEST_PASSWORD } from "../helpers/users";
+
+const TITLES = {
+  en: "16th NEAR General Assembly",
+  ko: "제16차 NEAR 총회",
+  zh: "东北亚地区地方政府联合会第16届全体会议",
+  ja: "第16回北東アジア地域自治体連合総会",
+  ru: "16-я Генеральная ассамблея АРАССВА",
+  mn: "ЗХАНЗХ-ны XVI Ерөнхий ассамблей",
+};
+
+async function waitFor(check: () => boolean, ms = 30_000) {
+  const deadline = Date.now() + ms;
+  while (!check()) {
+    if (Date.now() > deadline) throw new Error("timed out");
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
+
+describe(`invitations through a real SMTP server (${databaseLabel})`, () => {
+  let database: PreparedDatabase;
+  let server: TestServer;
+  let sink: SmtpSink;
+  let staff: TestClient;
+
+  async function createOpenEvent(title: Record<string, string>) {
+    const fields: Record<string, string> = {
+      kind: "general_assembly",
+      timeZone: "Asia/Irkutsk",
+      start: "2027-06-16T09:00",
+      end: "2027-06-17T18:00",
+      rsvpDeadline: "2027-05-14T18:00",
+      format: "in_person",
+      quota: "5",
+      categories: "delegate",
+      "venue.en": "Ulan-Ude",
+      "venue.ru": "Улан-Удэ",
+    };
+    for (const [lng, text] of Object.entries(title)) fields[`title.${lng}`] = text;
+    const created = await staff.post("/events/new", fields);
+    const path = locationOf(created);
+    expect((await staff.post(path, { to: "open", version: "1" })).status).toBe(302);
+    return path;
+  }
+
+  beforeAll(async () => {
+    sink = await new SmtpSink().start();
+    database = await prepareServerDatabase();
+    createUser(database.env, "admin@example.org", "admin");
+    server = await startTestServer({ SMTP_URL: sink.url(), MAIL_RETRY_BASE_SECONDS: "0.2" }, database);
+    staff = new TestClient(server.url);
+    await staff.signIn("admin@example.org", TEST_PASSWORD);
+    expect(locationOf(await staff.post("/members?index", { intent: "load-demo" }))).toBe("/members?loaded=82");
+  });
+  afterAll(async () => {
+    await server.dispose();
+    await sink.stop();
+  });
+
+  it("sends ten members their invitation in their own language, with a working link and an .ics", async () => {
+    const eventPath = await createOpenEvent(TITLES);
+    // An English-language associate, reached through its office address
+    const hcmc = await staff.post("/members/new", {
+      "names.en": "Ho Chi Minh City",
+      country: "VN",
+      kind: "other",
+      status: "associate",
+      defaultLocale: "en",
+      timeZone: "Asia/Ho_Chi_Minh",
+      officeEmail: "office@hcmc.example.org",
+    });
+    expect(hcmc.status).toBe(302);
+    const picked: string[] = [hcmc.headers.get("location")!.split("/").at(-1)!];
+    for (const [country, n] of [["CN", 2], ["JP", 2], ["KR", 2], ["MN", 2], ["RU", 1]] as const) {
+      const page = await (await staff.get(`${eventPath}/invitations?mode=country&country=${country}`)).text();
+      picked.push(...[...page.matchAll(/name="memberIds"[^>]*value="([0-9a-f-]{36})"/g)].map((m) => m[1]).slice(0, n));
+    }
+    expect(picked).toHaveLength(10);
+    const form = new URLSearchParams({ intent: "send", mode: "picked" });
+    for (const id of picked) form.append("memberIds", id);
+    const response = await fetch(`${server.url}${eventPath}/invitations`, {
+      method: "POST",
+      headers: { origin: server.url, cookie: `plenary_session=${staff.cookies.get("plenary_session")}`, "content-type": "application/x-www-form-urlencoded" },
+      body: form,
+      redirect: "manual",
+    });
+    expect(response.status).toBe(302);
+    expect(locationOf(response)).toContain("sent=10");
+    await waitFor(() => sink.messages.length >= 10);
+    expect(sink.messages).toHaveLength(10);
+
+    const languages = new Set<string>();
+    for (const mail of sink.messages) {
+      const lang = String(mail.html).match(/<html[^>]*lang="([^"]+)"/)?.[1] ?? "";
+      languages.add(lang);
+      const lng = (lang === "zh-Hans" ? "zh" : lang) as keyof typeof TITLES;
+      expect(mail.subject, lang).toContain(TITLES[lng]);
+      expect(mail.text, lang).toContain(TITLES[lng]);
+      const link = mail.text?.match(/https?:\/\/\S+\/r\/[A-Za-z0-9_-]{43}/)?.[0];
+      expect(link, lang).toBeDefined();
+      const landing = await fetch(link!);
+      expect(landing.status).toBe(200);
+      expect(landing.headers.get("cache-control")).toBe("no-store");
+      expect(landing.headers.get("x-robots-tag")).toBe("noindex");
+      const ics = mail.attachments.find((a) => a.contentType === "text/calendar");
+      expect(ics?.content.toString("utf8")).toMatch(/DTSTART:20270616T010000Z/);
+      expect(mail.messageId).toMatch(/^<[0-9a-f]{32}@/);
+    }
+    expect([...languages].sort()).toEqual(["en", "ja", "ko", "mn", "ru", "zh-Hans"]);
+    const english = sink.messages.find((m) => String(m.html).includes('lang="en"'))!;
+    expect(english.to && !Array.isArray(english.to) && english.to.value[0].address).toBe("office@hcmc.example.org");
+    const korean = sink.messages.find((m) => String(m.html).includes('lang="ko"'))!;
+    expect(korean.text).toMatch(/존경하는 .+님께/);
+    expect(korean.cc && !Array.isArray(korean.cc) && korean.cc.value[0].address).toMatch(/^intl\..+@example\.org$/);
+  });
+
+  it("ten concurrent 'send' posts for the same event create each message once", async () => {
+    const eventPath = await createOpenEvent({ en: "Tourism Subcommittee Meeting 2027" });
+    const before = sink.messages.length;
+    const posts = Array.from({ length: 10 }, () =>
+      fetch(`${server.url}${eventPath}/invitations`, {
+        method: "POST",
+        headers: { origin: server.url, cookie: `plenary_session=${staff.cookies.get("plenary_session")}`, "content-type": "application/x-www-form-urlencoded" },
+        body: new URLSearchParams({ intent: "send", mode: "country", country: "MN" }),
+        redirect: "manual",
+      }),
+    );
+    const statuses = (await Promise.all(posts)).map((r) => r.status);
+    expect(statuses.every((s) => s === 302)).toBe(true);
+    await waitFor(() => sink.messages.length - before >= 22);
+    await new Promise((resolve) => setTimeout(resolve, 1500));
+    const ids = sink.messages.slice(before).map((m) => m.messageId);
+    expect(ids).toHaveLength(22);
+    expect(new Set(ids).size).toBe(22);
+  });
+
+  it("an unknown, malformed or revoked link gets the same page with 404", async () => {
+    const unknown = await fetch(`${server.url}/r/${"A".repeat(43)}`);
+    const malformed = await fetch(`${server.url}/r/not-a-token`);
+    expect(unknown.status).toBe(404);
+    expect(malformed.status).toBe(404);
+    // the pages differ only in the nonce and in the address they were asked for
+    const strip = (html: string) => html.replace(/nonce="[^"]+"/g, "").replaceAll("A".repeat(43), "TOKEN").replaceAll("not-a-token", "TOKEN");
+    expect(strip(await unknown.text())).toBe(strip(await malformed.text()));
+  });
+});
