@@ -4,7 +4,7 @@ import { startTransition, StrictMode } from "react";
 import { hydrateRoot } from "react-dom/client";
 import { I18nextProvider, initReactI18next } from "react-i18next";
 import { getInitialNamespaces } from "remix-i18next/client";
-import { defaultNS, fallbackLng, supportedLngs, toSupportedLng } from "~/i18n";
+import { allNamespaces, defaultNS, fallbackLng, supportedLngs, toSupportedLng } from "~/i18n";
 
 /** Loads a namespace from /locales/<lng>/<ns> (same origin, so the CSP allows it). */
 const backend: BackendModule = {
@@ -30,7 +30,7 @@ async function hydrate() {
       fallbackLng,
       defaultNS,
       lng: toSupportedLng(document.documentElement.lang) ?? fallbackLng,
-      ns: Array.from(new Set([defaultNS, ...getInitialNamespaces()])),
+      ns: Array.from(new Set([defaultNS, ...getInitialNamespaces(), ...allNamespaces])),
       interpolation: { escapeValue: false },
       react: { useSuspense: false },
     });

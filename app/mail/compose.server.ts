@@ -87,7 +87,19 @@ export async function composeLetter(input: LetterInput) {
     footer: t("footer", { member: values.member, organisation: values.signature }),
     second,
   });
-  const [html, text] = await Promise.all([render(element), render(element, { plainText: true })]);
+  const html = await render(element);
+  // The plain-text part is written from the same parts, keeping the letter's own line breaks.
+  const link = input.rsvpUrl && input.kind !== "cancellation" ? `${input.kind === "update" ? t("buttonUpdate") : t("button")}:\n${input.rsvpUrl}` : null;
+  const text = [
+    values.signature,
+    fillPlaceholders(input.letter.body, values).trim(),
+    link,
+    [t("facts.heading"), ...rows.map((row) => `${row.label}: ${row.value}`)].join("\n"),
+    second ? [`— ${second.heading} —`, second.paragraphs.join("\n\n")].join("\n\n") : null,
+    t("footer", { member: values.member, organisation: values.signature }),
+  ]
+    .filter(Boolean)
+    .join("\n\n");
   const ics =
     input.kind === "cancellation"
       ? null

@@ -109,7 +109,7 @@ export default function LettersRoute() {
         </p>
       ) : null}
       <div className="letter-editor">
-        <Form method="post" className="stacked-form" key={`${kind}-${locale}-${letter.version}`}>
+        <Form method="post" className="stacked-form" key={`${kind}-${locale}-${letter.version}`} reloadDocument>
           <input type="hidden" name="kind" value={kind} />
           <input type="hidden" name="locale" value={locale} />
           <input type="hidden" name="version" value={letter.version} />

@@ -1,7 +1,7 @@
 import fs from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
-import { supportedLngs } from "~/i18n";
+import { allNamespaces, supportedLngs } from "~/i18n";
 import { resources } from "~/locales/resources";
 import { ROOT } from "../helpers/paths";
 
@@ -46,6 +46,10 @@ function requiredForms(lng: string) {
 const namespaces = fs.readdirSync(path.join(LOCALES_DIR, "en")).map((f) => f.replace(/\.json$/, ""));
 
 describe("locale files", () => {
+  it("the browser loads every namespace there is", () => {
+    expect([...allNamespaces].sort()).toEqual([...namespaces].sort());
+  });
+
   it("resources.ts bundles every locale file on disk, and only those", () => {
     for (const lng of supportedLngs) {
       const onDisk = fs.readdirSync(path.join(LOCALES_DIR, lng)).filter((f) => f.endsWith(".json")).map((f) => f.replace(/\.json$/, "")).sort();
