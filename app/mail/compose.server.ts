@@ -28,24 +28,67 @@ function oneLine(text: string) {
   return text.replace(/[\r\n]+/g, " ").trim();
 }
 
+/** Event facts are the same in every letter of one language: formatted once per event, language and version. */
+const eventFacts = new Map<string, { dates: string; venue: string; deadline: string; title: string }>();
+
+function factsOf(event: EventRow, locale: Lng) {
+  const key = `${event.id}:${event.version}:${locale}`;
+  let facts = eventFacts.get(key);
+  if (!facts) {
+    const venue = localized(event.venue, locale);
+    const deadline = event.rsvpDeadline ? new Date(event.rsvpDeadline) : null;
+    facts = {
+      title: localized(event.title, locale),
+      venue: venue || (event.meetingUrl ?? ""),
+      dates: formatEventDates(new Date(event.startsAt), new Date(event.endsAt), locale, event.timeZone, venue || null),
+      deadline: deadline ? `${formatDateTime(deadline, locale, event.timeZone)} (${utcOffsetLabel(deadline, event.timeZone)})` : "—",
+    };
+    if (eventFacts.size > 500) eventFacts.clear();
+    eventFacts.set(key, facts);
+  }
+  return facts;
+}
+
 async function placeholderValues(input: LetterInput, locale: Lng): Promise<PlaceholderValues> {
   const t = await getFixedT(locale, "emails");
   const { event } = input;
+  const facts = factsOf(event, locale);
   const title = localized(input.member.headTitle, locale);
   const head = input.head ? { ...input.head, title: title || input.head.title } : null;
-  const venue = localized(event.venue, locale);
-  const start = new Date(event.startsAt);
-  const deadline = event.rsvpDeadline ? new Date(event.rsvpDeadline) : null;
   return {
     salutation: head ? formatName(head, locale, "salutation") : title ? t("salutationOffice", { title }) : t("salutationGeneric"),
     member: localized(input.member.names, locale),
-    "event.title": localized(event.title, locale),
-    "event.dates": formatEventDates(start, new Date(event.endsAt), locale, event.timeZone, venue || null),
-    "event.venue": venue || (event.meetingUrl ?? ""),
+    "event.title": facts.title,
+    "event.dates": facts.dates,
+    "event.venue": facts.venue,
     "rsvp.link": input.rsvpUrl ?? "",
-    "rsvp.deadline": deadline ? `${formatDateTime(deadline, locale, event.timeZone)} (${utcOffsetLabel(deadline, event.timeZone)})` : "—",
+    "rsvp.deadline": facts.deadline,
     signature: input.organisation ?? t("organisation"),
   };
+}
+
+/** The event's calendar file in one language; the same for every letter (the personal link is in the letter). */
+const calendars = new Map<string, { name: string; content: string }>();
+
+function calendarOf(event: EventRow, locale: Lng, values: PlaceholderValues) {
+  const key = `${event.id}:${event.version}:${locale}`;
+  let file = calendars.get(key);
+  if (!file) {
+    file = {
+      name: `${values["event.title"].replace(/[\\/:*?"<>|]/g, "").slice(0, 80) || "event"}.ics`,
+      content: calendarFile({
+        uid: `event-${event.id}@plenary`,
+        title: values["event.title"],
+        start: new Date(event.startsAt),
+        end: new Date(event.endsAt),
+        location: values["event.venue"],
+        description: values["event.dates"],
+      }),
+    };
+    if (calendars.size > 500) calendars.clear();
+    calendars.set(key, file);
+  }
+  return file;
 }
 
 const paragraphsOf = (text: string) => text.split(/\n\s*\n/).map((p) => p.trim()).filter(Boolean);
@@ -100,20 +143,6 @@ export async function composeLetter(input: LetterInput) {
   ]
     .filter(Boolean)
     .join("\n\n");
-  const ics =
-    input.kind === "cancellation"
-      ? null
-      : {
-          name: `${values["event.title"].replace(/[\\/:*?"<>|]/g, "").slice(0, 80) || "event"}.ics`,
-          content: calendarFile({
-            uid: `event-${event.id}@plenary`,
-            title: values["event.title"],
-            start: new Date(event.startsAt),
-            end: new Date(event.endsAt),
-            location: venue,
-            description: values["event.dates"],
-            url: input.rsvpUrl ?? undefined,
-          }),
-        };
+  const ics = input.kind === "cancellation" ? null : calendarOf(event, locale, values);
   return { subject, html, text, ics };
 }

@@ -1,5 +1,6 @@
 import crypto from "node:crypto";
 import { type DB } from "~/db.server";
+import { type Lng } from "~/i18n";
 import { type Env } from "~/env.server";
 import { messageIdFor } from "~/lib/tokens.server";
 import { recipientsFor } from "~/lib/recipients";
@@ -47,6 +48,7 @@ export async function sendInvitations(
   { env, eventId, audience, user, bilingual, ip }: { env: Env; eventId: string; audience: AudienceFilter; user: { id: string; email: string }; bilingual: boolean; ip?: string },
 ): Promise<SendResult> {
   const result: SendResult = { queued: 0, alreadyInvited: 0, noEmail: 0 };
+  const secret = linkSecret(env);
   const domain = parseMailFrom(env.MAIL_FROM).address.split("@")[1] ?? "plenary.invalid";
   await db.transaction().execute(async (trx) => {
     await lockEventForSending(trx, { eventId });
@@ -54,6 +56,11 @@ export async function sendInvitations(
     if (!event || event.status !== "open") throw new EventNotOpenError();
     const members = await listAudience(trx, audience);
     const english = bilingual ? await getLetter(trx, { eventId, kind: "invitation", locale: "en" }) : null;
+    const letters = new Map<string, Awaited<ReturnType<typeof getLetter>>>();
+    const letterIn = async (locale: Lng) => {
+      if (!letters.has(locale)) letters.set(locale, await getLetter(trx, { eventId, kind: "invitation", locale }));
+      return letters.get(locale)!;
+    };
     for (const member of members) {
       const recipients = memberRecipients(member);
       if (recipients.noEmail) {
@@ -62,9 +69,9 @@ export async function sendInvitations(
       }
       const invitation = await ensureInvitation(trx, { eventId, memberId: member.id, letterLocale: recipients.locale, createdBy: user.id });
       const key = `invitation:${invitation.id}:invitation:1`;
-      const token = await ensureLinkToken(trx, { invitationId: invitation.id, secret: linkSecret(env) });
+      const token = await ensureLinkToken(trx, { invitationId: invitation.id, secret, isNew: invitation.created });
       const head = member.contacts.find((c) => c.isHead);
-      const letter = await getLetter(trx, { eventId, kind: "invitation", locale: invitation.letterLocale });
+      const letter = await letterIn(invitation.letterLocale);
       const message = await composeLetter({
         kind: "invitation",
         locale: invitation.letterLocale,

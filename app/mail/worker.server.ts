@@ -49,7 +49,8 @@ export function startMailWorker(options: WorkerOptions): MailWorker {
   const transport = options.transport === undefined ? createMailTransport(env) : options.transport;
   const workerId = `${process.pid}-${crypto.randomBytes(4).toString("hex")}`;
   const pollMs = options.pollMs ?? 1000;
-  const leaseSeconds = options.leaseSeconds ?? Math.max(60, env.MAIL_SMTP_TIMEOUT_SECONDS * 3);
+  // A lease outlives the slowest send (three SMTP timeouts); after it a dead worker's message comes back.
+  const leaseSeconds = options.leaseSeconds ?? env.MAIL_LEASE_SECONDS ?? Math.max(60, env.MAIL_SMTP_TIMEOUT_SECONDS * 3);
   const batchSize = options.batchSize ?? 20;
   const random = options.random ?? Math.random;
   const from = parseMailFrom(env.MAIL_FROM);

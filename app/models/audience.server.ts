@@ -1,7 +1,7 @@
 import { sql } from "kysely";
 import { type MemberStatus } from "../../db/schema";
 import { type DB } from "~/db.server";
-import { type ContactRow, listContactsOfMember } from "~/models/contact.server";
+import { type ContactRow, listContactsOfMembers } from "~/models/contact.server";
 import { type MemberRow, listMembers } from "~/models/member.server";
 
 export type AudienceFilter =
@@ -27,7 +27,8 @@ export async function listAudience(db: DB, filter: AudienceFilter): Promise<(Mem
       status: filter.mode === "status" ? filter.status : undefined,
     });
   }
-  return Promise.all(members.map(async (m) => ({ ...m, contacts: await listContactsOfMember(db, { memberId: m.id }) })));
+  const contacts = await listContactsOfMembers(db, { memberIds: members.map((m) => m.id) });
+  return members.map((m) => ({ ...m, contacts: contacts.get(m.id) ?? [] }));
 }
 
 /** Serializes sending for one event across requests and processes (released at commit). */

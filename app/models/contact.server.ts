@@ -61,6 +61,22 @@ export async function listContactsOfMember(db: DB, { memberId }: { memberId: str
     .execute()) as ContactRow[];
 }
 
+/** The contacts of many members in one query, grouped by member (head first, then focal points). */
+export async function listContactsOfMembers(db: DB, { memberIds }: { memberIds: string[] }): Promise<Map<string, ContactRow[]>> {
+  const grouped = new Map<string, ContactRow[]>();
+  if (!memberIds.length) return grouped;
+  const rows = (await db
+    .selectFrom("contact")
+    .select(COLUMNS)
+    .where("member_id", "in", memberIds)
+    .orderBy("is_head", "desc")
+    .orderBy("is_focal_point", "desc")
+    .orderBy("created_at")
+    .execute()) as ContactRow[];
+  for (const row of rows) grouped.set(row.memberId, [...(grouped.get(row.memberId) ?? []), row]);
+  return grouped;
+}
+
 export type ContactWithMember = ContactRow & { memberNames: LocalizedText; memberCountry: string };
 
 /** Every contact of active members, with the member's names, optionally filtered by a search in any script. */

@@ -25,7 +25,16 @@ export async function ensureInvitation(
 }
 
 /** The invitation's live link token (derived, see tokens.server.ts); issues version 1 the first time. */
-export async function ensureLinkToken(db: DB, { invitationId, secret }: { invitationId: string; secret: string }): Promise<string> {
+export async function ensureLinkToken(
+  db: DB,
+  { invitationId, secret, isNew = false }: { invitationId: string; secret: string; isNew?: boolean },
+): Promise<string> {
+  if (isNew) {
+    // a fresh invitation has no token yet: version 1 directly
+    const token = invitationLinkToken(secret, invitationId, 1);
+    await db.insertInto("invitation_token").values({ token_hash: hashToken(token), invitation_id: invitationId, version: 1 }).execute();
+    return token;
+  }
   const live = await db
     .selectFrom("invitation_token")
     .select(["token_hash", "version"])

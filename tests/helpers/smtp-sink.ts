@@ -16,6 +16,8 @@ export class SmtpSink {
   port = 0;
   refuseAuth = false;
   received = 0;
+  /** milliseconds before each 250, so that a test can interrupt a worker in the middle of sending */
+  delayMs = 0;
 
   constructor(options: { requireAuth?: boolean } = {}) {
     this.server = new SMTPServer({
@@ -42,7 +44,10 @@ export class SmtpSink {
             error.responseCode = Number(reply);
             return callback(error);
           }
-          this.messages.push(await simpleParser(Buffer.concat(chunks)));
+          const parsed = await simpleParser(Buffer.concat(chunks));
+          if (this.delayMs) await new Promise((resolve) => setTimeout(resolve, this.delayMs));
+          // accepted = the moment the server answers 250
+          this.messages.push(parsed);
           callback();
         });
       },
