@@ -255,6 +255,7 @@ export function ConfirmAction({
   version,
   danger,
   className,
+  hidden,
 }: {
   label: string;
   question: string;
@@ -263,6 +264,8 @@ export function ConfirmAction({
   version?: number;
   danger?: boolean;
   className?: string;
+  /** more hidden fields, e.g. a batch id that makes a double click harmless */
+  hidden?: Record<string, string>;
 }) {
   return (
     <details className={className ? `confirm ${className}` : "confirm"}>
@@ -271,6 +274,9 @@ export function ConfirmAction({
         <p>{question}</p>
         <Form method="post">
           {version !== undefined ? <input type="hidden" name="version" value={version} /> : null}
+          {Object.entries(hidden ?? {}).map(([name, value]) => (
+            <input key={name} type="hidden" name={name} value={value} />
+          ))}
           <button type="submit" name={intent} value={value} className={danger ? "button danger" : "button primary"}>
             {label}
           </button>

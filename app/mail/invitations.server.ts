@@ -12,7 +12,7 @@ import { type AudienceFilter, listAudience, lockEventForSending } from "~/models
 import { writeAudit } from "~/models/audit.server";
 import { enqueueMessage } from "~/models/email-message.server";
 import { getEvent } from "~/models/event.server";
-import { countReminders, ensureInvitation, ensureLinkToken, listInvitations } from "~/models/invitation.server";
+import { ensureInvitation, ensureLinkToken, listInvitations } from "~/models/invitation.server";
 import { getLetter } from "~/models/letter.server";
 
 export class EventNotOpenError extends Error {}
@@ -105,11 +105,19 @@ export async function sendInvitations(
 
 /**
  * Reminds invited members that have not answered (pending or undecided), each in its letter's language.
- * The reminder's key carries its round, so two clicks on the same page send one reminder each.
+ * `batch` comes from the page the button was on: a double click sends one reminder; a later reminder,
+ * from a freshly loaded page, is a new batch.
  */
 export async function sendReminders(
   db: DB,
-  { env, eventId, invitationIds, user, ip }: { env: Env; eventId: string; invitationIds?: string[]; user: { id: string; email: string }; ip?: string },
+  {
+    env,
+    eventId,
+    batch,
+    invitationIds,
+    user,
+    ip,
+  }: { env: Env; eventId: string; batch: string; invitationIds?: string[]; user: { id: string; email: string }; ip?: string },
 ) {
   let queued = 0;
   const domain = parseMailFrom(env.MAIL_FROM).address.split("@")[1] ?? "plenary.invalid";
@@ -126,8 +134,7 @@ export async function sendReminders(
       if (!member) continue;
       const recipients = memberRecipients(member);
       if (recipients.noEmail) continue;
-      const round = (await countReminders(trx, { invitationId: invitation.id })) + 1;
-      const key = `invitation:${invitation.id}:reminder:${round}`;
+      const key = `invitation:${invitation.id}:reminder:${batch}`;
       const token = await ensureLinkToken(trx, { invitationId: invitation.id, secret: linkSecret(env) });
       const head = member.contacts.find((c) => c.isHead);
       const message = await composeLetter({

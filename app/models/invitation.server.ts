@@ -119,14 +119,3 @@ export async function listInvitations(db: DB, { eventId }: { eventId: string }):
     .orderBy(sql`m.names->>'en'`)
     .execute()) as InvitationListRow[];
 }
-
-/** How many reminders this invitation has been sent already (for the idempotency key of the next one). */
-export async function countReminders(db: DB, { invitationId }: { invitationId: string }) {
-  const row = await db
-    .selectFrom("email_message")
-    .select((eb) => eb.fn.countAll<string>().as("n"))
-    .where("invitation_id", "=", invitationId)
-    .where("kind", "=", "reminder")
-    .executeTakeFirstOrThrow();
-  return Number(row.n);
-}

@@ -2,6 +2,7 @@ import { type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction, re
 import { Form, Link, useActionData, useLoaderData, useRevalidator } from "@remix-run/react";
 import { useEffect } from "react";
 import { useTranslation } from "react-i18next";
+import { z } from "zod";
 import { hasRole, requireUser } from "~/auth.server";
 import { ConfirmAction } from "~/components/forms";
 import { EmptyState } from "~/components/app-shell";
@@ -61,6 +62,7 @@ export async function loader(args: LoaderFunctionArgs) {
       lastStatus: i.lastStatus,
       lastKind: i.lastKind,
     })),
+    reminderBatch: crypto.randomUUID(),
     mail: { delivered, pending, failed: counts.failed ?? 0, local: counts.local ?? 0, total: delivered + pending + (counts.failed ?? 0) },
     sent: url.searchParams.get("sent"),
     transitions: allowedTransitions(event.status),
@@ -77,8 +79,10 @@ export async function action(args: ActionFunctionArgs) {
   const form = Object.fromEntries(await args.request.formData());
   const db = getDb();
   if (form.intent === "remind") {
+    const batch = z.string().uuid().safeParse(form.batch);
+    if (!batch.success) throw new Response("Bad Request", { status: 400 });
     try {
-      const { queued } = await sendReminders(db, { env: getEnv(), eventId: event.id, user, ip: args.context.clientIp });
+      const { queued } = await sendReminders(db, { env: getEnv(), eventId: event.id, batch: batch.data, user, ip: args.context.clientIp });
       return redirect(`/events/${event.id}?reminded=${queued}#invitations`);
     } catch (error) {
       if (error instanceof EventNotOpenError) return Response.json({ error: "invitations:notOpen" }, { status: 409 });
@@ -113,7 +117,7 @@ export const meta: MetaFunction = () => [{ title: "Plenary" }];
 
 export default function EventRoute() {
   const { t } = useTranslation("events");
-  const { event, programme, invitations, mail, sent, transitions, duplicateStart, canEdit, saved, conflict } = useLoaderData<typeof loader>();
+  const { event, programme, invitations, mail, sent, reminderBatch, transitions, duplicateStart, canEdit, saved, conflict } = useLoaderData<typeof loader>();
   const revalidator = useRevalidator();
   // While messages are on their way, refresh the progress every two seconds.
   useEffect(() => {
@@ -343,7 +347,7 @@ export default function EventRoute() {
               </table>
             </div>
             {canEdit && event.status === "open" ? (
-              <ConfirmAction label={t("invitations:remind")} question={t("invitations:remindConfirm")} intent="intent" value="remind" />
+              <ConfirmAction label={t("invitations:remind")} question={t("invitations:remindConfirm")} intent="intent" value="remind" hidden={{ batch: reminderBatch }} />
             ) : null}
           </>
         )}

@@ -27,6 +27,7 @@ describe(`invitations through a real SMTP server (${databaseLabel})`, () => {
   let server: TestServer;
   let sink: SmtpSink;
   let staff: TestClient;
+  let invitedEventPath = "";
 
   async function createOpenEvent(title: Record<string, string>) {
     const fields: Record<string, string> = {
@@ -64,6 +65,7 @@ describe(`invitations through a real SMTP server (${databaseLabel})`, () => {
 
   it("sends ten members their invitation in their own language, with a working link and an .ics", async () => {
     const eventPath = await createOpenEvent(TITLES);
+    invitedEventPath = eventPath;
     // An English-language associate, reached through its office address
     const hcmc = await staff.post("/members/new", {
       "names.en": "Ho Chi Minh City",
@@ -117,6 +119,36 @@ describe(`invitations through a real SMTP server (${databaseLabel})`, () => {
     const korean = sink.messages.find((m) => String(m.html).includes('lang="ko"'))!;
     expect(korean.text).toMatch(/존경하는 .+님께/);
     expect(korean.cc && !Array.isArray(korean.cc) && korean.cc.value[0].address).toMatch(/^intl\..+@example\.org$/);
+  });
+
+  it("reminds those who have not answered: a double click sends one reminder each, a new batch another", async () => {
+    const eventPath = invitedEventPath;
+    const before = sink.messages.length;
+    const batch = crypto.randomUUID();
+    const clicks = await Promise.all([0, 1].map(() => staff.post(eventPath!, { intent: "remind", batch })));
+    expect(clicks.map((r) => r.status)).toEqual([302, 302]);
+    await waitFor(() => sink.messages.length - before >= 10);
+    await new Promise((resolve) => setTimeout(resolve, 1000));
+    expect(sink.messages.length - before).toBe(10);
+    const korean = sink.messages.slice(before).find((m) => String(m.html).includes('lang="ko"'))!;
+    expect(korean.subject).toContain("제16차 NEAR 총회");
+    await staff.post(eventPath!, { intent: "remind", batch: crypto.randomUUID() });
+    await waitFor(() => sink.messages.length - before >= 20);
+  });
+
+  it("refuses a letter with an unknown placeholder, in the user's language", async () => {
+    const eventPath = invitedEventPath;
+    const bad = await staff.post(
+      `${eventPath}/letters`,
+      { kind: "invitation", locale: "ko", version: "0", subject: "{{event.title}} 초청", body: "{{salutation}}\n\n{{member.phone}} {{rsvp.link}}" },
+      { "accept-language": "ko" },
+    );
+    expect(bad.status).toBe(400);
+    expect(await bad.text()).toContain("{{member.phone}}");
+    const good = await staff.post(`${eventPath}/letters`, { kind: "invitation", locale: "ko", version: "0", subject: "{{event.title}} 초청", body: "{{salutation}}\n\n{{rsvp.link}}\n\n{{signature}}" });
+    expect(good.status).toBe(302);
+    const stale = await staff.post(`${eventPath}/letters`, { kind: "invitation", locale: "ko", version: "0", subject: "x", body: "{{salutation}}" });
+    expect(stale.status).toBe(409);
   });
 
   it("ten concurrent 'send' posts for the same event create each message once", async () => {
