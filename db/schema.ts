@@ -181,6 +181,7 @@ export interface EventTable {
   meeting_url: string | null;
   rsvp_deadline: Timestamp | null;
   delegation_quota: ColumnType<number, number | undefined, number>;
+  auto_reminder_days: ColumnType<number[], number[] | undefined, number[]>;
   categories: ColumnType<ParticipantCategory[], ParticipantCategory[] | undefined, ParticipantCategory[]>;
   contact_name: string | null;
   contact_email: string | null;

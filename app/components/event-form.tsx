@@ -86,6 +86,7 @@ export function EventForm({
           <Field meta={fields.start} label={t("fields.start")} type="datetime-local" />
           <Field meta={fields.end} label={t("fields.end")} type="datetime-local" />
           <Field meta={fields.rsvpDeadline} label={t("fields.rsvpDeadline")} type="datetime-local" hint={t("form.deadlineHint")} />
+          <Field meta={fields.reminderDays} label={t("fields.reminderDays")} hint={t("form.reminderDaysHint")} />
         </div>
       </fieldset>
       <LocalizedFields legend={t("fields.venue")} fieldset={fields.venue.getFieldset()} missingLabel={missing} allPresentLabel={all} />

@@ -30,6 +30,10 @@ export const EventSchema = z
     format: z.enum(EVENT_FORMATS, { error: "events:validation.format" }).default("in_person"),
     meetingUrl: z.preprocess(blank, z.url({ protocol: /^https?$/, error: "events:validation.url" }).max(500).optional()),
     quota: z.coerce.number({ error: "events:validation.quota" }).int("events:validation.quota").min(1, "events:validation.quota").max(100, "events:validation.quota"),
+    reminderDays: z
+      .preprocess((value) => (Array.isArray(value) ? value.join(",") : value), z.string().optional())
+      .transform((value) => [...new Set((value ?? "").split(/[\s,;]+/).filter(Boolean).map(Number))].sort((a, b) => b - a))
+      .refine((days) => days.every((d) => Number.isInteger(d) && d >= 1 && d <= 90) && days.length <= 5, "events:validation.reminderDays"),
     categories: z.array(z.enum(PARTICIPANT_CATEGORIES)).min(1, "events:validation.categories").default(["delegate"]),
     contactName: optionalLine(150),
     contactEmail: OptionalEmailSchema,

@@ -11,7 +11,7 @@ import { formatName } from "~/lib/names";
 import { type AudienceFilter, listAudience, lockEventForSending } from "~/models/audience.server";
 import { writeAudit } from "~/models/audit.server";
 import { enqueueMessage } from "~/models/email-message.server";
-import { getEvent } from "~/models/event.server";
+import { getEvent, listDueReminderSchedules } from "~/models/event.server";
 import { ensureInvitation, ensureLinkToken, listInvitations } from "~/models/invitation.server";
 import { getLetter } from "~/models/letter.server";
 
@@ -117,7 +117,7 @@ export async function sendReminders(
     invitationIds,
     user,
     ip,
-  }: { env: Env; eventId: string; batch: string; invitationIds?: string[]; user: { id: string; email: string }; ip?: string },
+  }: { env: Env; eventId: string; batch: string; invitationIds?: string[]; user: { id: string; email: string } | null; ip?: string },
 ) {
   let queued = 0;
   const domain = parseMailFrom(env.MAIL_FROM).address.split("@")[1] ?? "plenary.invalid";
@@ -128,8 +128,15 @@ export async function sendReminders(
     const invitations = (await listInvitations(trx, { eventId })).filter(
       (i) => (i.response === "pending" || i.response === "undecided") && (!invitationIds || invitationIds.includes(i.id)),
     );
-    const members = await listAudience(trx, { mode: "picked", memberIds: invitations.map((i) => i.memberId) });
-    for (const invitation of invitations) {
+    // letters of this batch already in the outbox are not rendered again (automatic schedules run every minute)
+    const keys = invitations.map((i) => `invitation:${i.id}:reminder:${batch}`);
+    const queuedKeys = new Set(
+      keys.length ? (await trx.selectFrom("email_message").select("idempotency_key").where("idempotency_key", "in", keys).execute()).map((r) => r.idempotency_key) : [],
+    );
+    const due = invitations.filter((i) => !queuedKeys.has(`invitation:${i.id}:reminder:${batch}`));
+    if (!due.length) return;
+    const members = await listAudience(trx, { mode: "picked", memberIds: due.map((i) => i.memberId) });
+    for (const invitation of due) {
       const member = members.find((m) => m.id === invitation.memberId);
       if (!member) continue;
       const recipients = memberRecipients(member);
@@ -158,12 +165,28 @@ export async function sendReminders(
           cc: recipients.cc,
           ...message,
           giveUpAt: event.rsvpDeadline ? new Date(event.rsvpDeadline) : new Date(event.startsAt),
-          createdBy: user.id,
+          createdBy: user?.id ?? null,
         })
       )
         queued++;
     }
-    await writeAudit(trx, { actor: user, action: "invitations.reminded", objectType: "event", objectId: eventId, ip, details: { queued } });
+    await writeAudit(trx, {
+      actor: user ?? { label: "automatic reminder" },
+      action: "invitations.reminded",
+      objectType: "event",
+      objectId: eventId,
+      ip,
+      details: { queued, batch },
+    });
   });
   return { queued };
+}
+
+/** Queues the automatic reminders that are due (each schedule once per invitation; see listDueReminderSchedules). */
+export async function runReminderSchedules(db: DB, { env }: { env: Env }) {
+  let queued = 0;
+  for (const { eventId, days } of await listDueReminderSchedules(db)) {
+    queued += (await sendReminders(db, { env, eventId, batch: `auto-${days}`, user: null })).queued;
+  }
+  return queued;
 }

@@ -2,6 +2,7 @@ import crypto from "node:crypto";
 import { type DB } from "~/db.server";
 import { type Env } from "~/env.server";
 import { logger } from "~/logger.server";
+import { runReminderSchedules } from "~/mail/invitations.server";
 import { classifySendError, createMailTransport, type MailTransport, parseMailFrom } from "~/mail/transport.server";
 import { beatHeart, type ClaimedMessage, claimDueMessages, finishMessage, getQueueState, pauseQueue } from "~/models/email-message.server";
 
@@ -105,6 +106,8 @@ export function startMailWorker(options: WorkerOptions): MailWorker {
     if (Date.now() - lastBeat > 10_000) {
       lastBeat = Date.now();
       await beatHeart(db);
+      // automatic reminders are queued here too, at most every ten seconds per worker (idempotent keys)
+      await runReminderSchedules(db, { env }).catch((error) => logger.error({ err: String(error) }, "automatic reminders failed"));
     }
     if ((await getQueueState(db)).pausedAt) return 0;
     const batch = await claimDueMessages(db, { workerId, limit: batchSize, leaseSeconds });

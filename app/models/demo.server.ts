@@ -207,6 +207,7 @@ export async function loadDemoData(db: DB): Promise<DemoResult> {
         format: entry.format as "in_person" | "online" | "hybrid",
         meetingUrl: entry.meetingUrl ?? undefined,
         quota: entry.quota,
+        reminderDays: entry.status === "open" ? [14, 3] : [],
         categories: ["delegate", "observer"],
         contactName: "NEAR Secretariat",
         contactEmail: "secretariat@example.org",

@@ -45,6 +45,9 @@ describe("event validation", () => {
     [{ format: "online" }, "meetingUrl", "events:validation.meetingUrlRequired"],
     [{ timeZone: "Mars/Olympus" }, "timeZone", "directory:validation.timeZone"],
     [{ start: "2027-02-30T10:00" }, "start", "events:validation.dateTime"],
+    [{ reminderDays: "14, 0" }, "reminderDays", "events:validation.reminderDays"],
+    [{ reminderDays: "two weeks" }, "reminderDays", "events:validation.reminderDays"],
+    [{ reminderDays: "30 20 14 7 3 1" }, "reminderDays", "events:validation.reminderDays"],
   ])("refuses %j at %s", (overrides, path, message) => {
     const raw = {
       kind: "general_assembly",
@@ -62,6 +65,11 @@ describe("event validation", () => {
   it("compares deadline and start in the venue's time", () => {
     // 23:30 on 31 August in Vladivostok is before 08:30 on 1 September there, although later in UTC terms of the date
     expect(EventSchema.safeParse({ ...event(), quota: "5", rsvpDeadline: "2027-08-31T23:30" }).success).toBe(true);
+  });
+
+  it("reads reminder days in any order and separator, latest first, once each", () => {
+    expect(event({ reminderDays: "3; 14, 3 7" }).reminderDays).toEqual([14, 7, 3]);
+    expect(event({ reminderDays: "" }).reminderDays).toEqual([]);
   });
 
   it("refuses a programme item that ends before it starts", () => {

@@ -22,6 +22,7 @@ export type EventRow = {
   meetingUrl: string | null;
   rsvpDeadline: Date | null;
   delegationQuota: number;
+  autoReminderDays: number[];
   categories: ParticipantCategory[];
   contactName: string | null;
   contactEmail: string | null;
@@ -68,6 +69,7 @@ function eventQuery(db: DB) {
       "e.meeting_url as meetingUrl",
       "e.rsvp_deadline as rsvpDeadline",
       "e.delegation_quota as delegationQuota",
+      "e.auto_reminder_days as autoReminderDays",
       "e.categories",
       "e.contact_name as contactName",
       "e.contact_email as contactEmail",
@@ -131,6 +133,7 @@ function toColumns(input: EventInput) {
     meeting_url: input.format === "in_person" ? null : (input.meetingUrl ?? null),
     rsvp_deadline: input.rsvpDeadline ? zonedToUtc(input.rsvpDeadline, input.timeZone) : null,
     delegation_quota: input.quota,
+    auto_reminder_days: input.reminderDays,
     categories: input.categories,
     contact_name: input.contactName ?? null,
     contact_email: input.contactEmail ?? null,
@@ -208,6 +211,7 @@ export async function duplicateEvent(db: DB, { id, start }: { id: string; start:
         meeting_url: source.meeting_url,
         rsvp_deadline: source.rsvp_deadline ? moved(source.rsvp_deadline) : null,
         delegation_quota: source.delegation_quota,
+        auto_reminder_days: source.auto_reminder_days,
         categories: source.categories,
         contact_name: source.contact_name,
         contact_email: source.contact_email,
@@ -298,4 +302,21 @@ export async function updateProgrammeItem(
 export async function deleteProgrammeItem(db: DB, { id, eventId, version }: { id: string; eventId: string; version: number }) {
   const row = await db.deleteFrom("programme_item").where("id", "=", id).where("event_id", "=", eventId).where("version", "=", version).returning("id").executeTakeFirst();
   if (!row) throw new ConflictError("programme_item");
+}
+
+/** Open events whose automatic reminder is due now: the deadline is within one of their "days before". */
+export async function listDueReminderSchedules(db: DB) {
+  const rows = await db
+    .selectFrom("event")
+    .select(["id", "rsvp_deadline as rsvpDeadline", "auto_reminder_days as days"])
+    .where("status", "=", "open")
+    .where("rsvp_deadline", ">", sql<Date>`now()`)
+    .where(sql<boolean>`cardinality(auto_reminder_days) > 0`)
+    .execute();
+  const now = Date.now();
+  return rows.flatMap((row) =>
+    row.days
+      .filter((days) => new Date(row.rsvpDeadline!).getTime() - days * 86_400_000 <= now)
+      .map((days) => ({ eventId: row.id, days })),
+  );
 }

@@ -17,9 +17,9 @@ import { writeAudit } from "~/models/audit.server";
 import { ConflictError } from "~/models/errors";
 import { duplicateEvent, getEvent, InvalidTransitionError, listProgramme, ReasonRequiredError, transitionEvent } from "~/models/event.server";
 import { getEnv } from "~/env.server";
-import { EventNotOpenError, sendReminders } from "~/mail/invitations.server";
+import { EventNotOpenError, linkSecret, sendReminders } from "~/mail/invitations.server";
 import { countMessagesByStatus } from "~/models/email-message.server";
-import { listInvitations } from "~/models/invitation.server";
+import { listInvitations, reissueLinkToken, revokeLinkToken } from "~/models/invitation.server";
 
 async function requireEvent(id: string | undefined) {
   const event = await getEvent(getDb(), { id: id ?? "" }).catch(() => undefined);
@@ -65,6 +65,7 @@ export async function loader(args: LoaderFunctionArgs) {
     reminderBatch: crypto.randomUUID(),
     mail: { delivered, pending, failed: counts.failed ?? 0, local: counts.local ?? 0, total: delivered + pending + (counts.failed ?? 0) },
     sent: url.searchParams.get("sent"),
+    linkChanged: url.searchParams.get("link"),
     transitions: allowedTransitions(event.status),
     duplicateStart: utcToLocalInput(nextYear, event.timeZone),
     canEdit: hasRole(user, "staff"),
@@ -78,6 +79,21 @@ export async function action(args: ActionFunctionArgs) {
   const event = await requireEvent(args.params.eventId);
   const form = Object.fromEntries(await args.request.formData());
   const db = getDb();
+  if (form.intent === "reissue" || form.intent === "revoke") {
+    const invitationId = z.string().uuid().safeParse(form.invitationId);
+    const invitation = invitationId.success ? (await listInvitations(db, { eventId: event.id })).find((i) => i.id === invitationId.data) : undefined;
+    if (!invitation) throw new Response("Not Found", { status: 404 });
+    if (form.intent === "reissue") await reissueLinkToken(db, { invitationId: invitation.id, secret: linkSecret(getEnv()) });
+    else await revokeLinkToken(db, { invitationId: invitation.id });
+    await writeAudit(db, {
+      actor: user,
+      action: form.intent === "reissue" ? "invitations.link_reissued" : "invitations.link_revoked",
+      objectType: "invitation",
+      objectId: invitation.id,
+      ip: args.context.clientIp,
+    });
+    return redirect(`/events/${event.id}?link=${form.intent}#invitations`);
+  }
   if (form.intent === "remind") {
     const batch = z.string().uuid().safeParse(form.batch);
     if (!batch.success) throw new Response("Bad Request", { status: 400 });
@@ -117,7 +133,7 @@ export const meta: MetaFunction = () => [{ title: "Plenary" }];
 
 export default function EventRoute() {
   const { t } = useTranslation("events");
-  const { event, programme, invitations, mail, sent, reminderBatch, transitions, duplicateStart, canEdit, saved, conflict } = useLoaderData<typeof loader>();
+  const { event, programme, invitations, mail, sent, linkChanged, reminderBatch, transitions, duplicateStart, canEdit, saved, conflict } = useLoaderData<typeof loader>();
   const revalidator = useRevalidator();
   // While messages are on their way, refresh the progress every two seconds.
   useEffect(() => {
@@ -204,6 +220,12 @@ export default function EventRoute() {
           </dd>
           <dt>{t("fields.rsvpDeadline")}</dt>
           <dd>{event.deadline ?? <span className="muted">{t("detail.noDeadline")}</span>}</dd>
+          {event.reminderDays.length ? (
+            <>
+              <dt>{t("fields.reminderDays")}</dt>
+              <dd>{t("detail.reminderDays", { days: event.reminderDays.join(", ") })}</dd>
+            </>
+          ) : null}
           <dt>{t("fields.quota")}</dt>
           <dd>{t("detail.quota", { count: event.quota })}</dd>
           <dt>{t("fields.categories")}</dt>
@@ -311,6 +333,11 @@ export default function EventRoute() {
             {t("invitations:queued", { count: Number(sent) })}
           </p>
         ) : null}
+        {linkChanged === "reissue" || linkChanged === "revoke" ? (
+          <p className="notice success" role="status">
+            {t(`invitations:links.${linkChanged}d`)}
+          </p>
+        ) : null}
         {invitations.length === 0 ? (
           <EmptyState title={t("invitations.emptyTitle")} body={t("invitations.emptyBody")} />
         ) : (
@@ -329,6 +356,11 @@ export default function EventRoute() {
                     <th scope="col">{t("invitations:columns.language")}</th>
                     <th scope="col">{t("invitations:columns.delivery")}</th>
                     <th scope="col">{t("invitations:columns.answer")}</th>
+                    {canEdit ? (
+                      <th scope="col">
+                        <span className="visually-hidden">{t("invitations:links.title")}</span>
+                      </th>
+                    ) : null}
                   </tr>
                 </thead>
                 <tbody>
@@ -341,6 +373,21 @@ export default function EventRoute() {
                         {i.lastKind && i.lastKind !== "invitation" ? <span className="small muted"> ({t(`invitations:kinds.${i.lastKind}`)})</span> : null}
                       </td>
                       <td>{t(`invitations:responses.${i.response}`)}</td>
+                      {canEdit ? (
+                        <td className="link-actions">
+                          {(["reissue", "revoke"] as const).map((action) => (
+                            <ConfirmAction
+                              key={action}
+                              label={t(`invitations:links.${action}`)}
+                              question={t(`invitations:links.${action}Confirm`, { member: i.member })}
+                              intent="intent"
+                              value={action}
+                              hidden={{ invitationId: i.id }}
+                              danger={action === "revoke"}
+                            />
+                          ))}
+                        </td>
+                      ) : null}
                     </tr>
                   ))}
                 </tbody>

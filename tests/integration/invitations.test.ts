@@ -1,3 +1,4 @@
+import http from "node:http";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { databaseLabel, type PreparedDatabase, prepareServerDatabase } from "../helpers/db";
 import { locationOf, TestClient } from "../helpers/http";
@@ -134,6 +135,54 @@ describe(`invitations through a real SMTP server (${databaseLabel})`, () => {
     expect(korean.subject).toContain("제16차 NEAR 총회");
     await staff.post(eventPath!, { intent: "remind", batch: crypto.randomUUID() });
     await waitFor(() => sink.messages.length - before >= 20);
+  });
+
+  it("builds links from APP_URL even when the request names another host", async () => {
+    const before = sink.messages.length;
+    const body = new URLSearchParams({ intent: "remind", batch: crypto.randomUUID() }).toString();
+    const url = new URL(`${server.url}${invitedEventPath}`);
+    const status = await new Promise<number>((resolve, reject) => {
+      const req = http.request(
+        {
+          host: url.hostname,
+          port: url.port,
+          path: url.pathname,
+          method: "POST",
+          headers: {
+            host: "evil.example",
+            origin: "http://evil.example",
+            cookie: `plenary_session=${staff.cookies.get("plenary_session")}`,
+            "content-type": "application/x-www-form-urlencoded",
+            "content-length": Buffer.byteLength(body),
+          },
+        },
+        (res) => {
+          res.resume();
+          resolve(res.statusCode ?? 0);
+        },
+      );
+      req.on("error", reject);
+      req.end(body);
+    });
+    expect(status).toBe(302);
+    await waitFor(() => sink.messages.length - before >= 10);
+    for (const mail of sink.messages.slice(before)) {
+      expect(mail.text).not.toContain("evil.example");
+      expect(mail.text).toContain(`${server.url}/r/`);
+    }
+  });
+
+  it("re-issuing one member's link stops exactly that link", async () => {
+    const page = await (await staff.get(invitedEventPath)).text();
+    const invitationId = page.match(/name="invitationId" value="([0-9a-f-]{36})"/)?.[1];
+    expect(invitationId).toBeDefined();
+    const links = [...new Set(sink.messages.slice(0, 10).map((m) => m.text?.match(/https?:\/\/\S+\/r\/[A-Za-z0-9_-]{43}/)?.[0]))];
+    expect(links).toHaveLength(10);
+    const reissued = await staff.post(invitedEventPath, { intent: "reissue", invitationId: invitationId! });
+    expect(locationOf(reissued)).toContain("link=reissue");
+    const statuses = await Promise.all(links.map(async (link) => (await fetch(link!)).status));
+    expect(statuses.filter((s) => s === 404)).toHaveLength(1);
+    expect(statuses.filter((s) => s === 200)).toHaveLength(9);
   });
 
   it("refuses a letter with an unknown placeholder, in the user's language", async () => {
