@@ -272,13 +272,15 @@ export function ConfirmAction({
       <summary className="button">{label}</summary>
       <div className="confirm-panel">
         <p>{question}</p>
-        <Form method="post">
+        {/* the page stays mounted after the post, so close the question once it is answered */}
+        <Form method="post" onSubmit={(event) => event.currentTarget.closest("details")?.removeAttribute("open")}>
           {version !== undefined ? <input type="hidden" name="version" value={version} /> : null}
           {Object.entries(hidden ?? {}).map(([name, value]) => (
             <input key={name} type="hidden" name={name} value={value} />
           ))}
           <button type="submit" name={intent} value={value} className={danger ? "button danger" : "button primary"}>
-            {label}
+            {/* the summary's "…" promises a question; the button that answers it does not */}
+            {label.replace(/\s*(…|\.\.\.)$/u, "")}
           </button>
         </Form>
       </div>

@@ -374,18 +374,20 @@ export default function EventRoute() {
                       </td>
                       <td>{t(`invitations:responses.${i.response}`)}</td>
                       {canEdit ? (
-                        <td className="link-actions">
-                          {(["reissue", "revoke"] as const).map((action) => (
-                            <ConfirmAction
-                              key={action}
-                              label={t(`invitations:links.${action}`)}
-                              question={t(`invitations:links.${action}Confirm`, { member: i.member })}
-                              intent="intent"
-                              value={action}
-                              hidden={{ invitationId: i.id }}
-                              danger={action === "revoke"}
-                            />
-                          ))}
+                        <td>
+                          <div className="link-actions">
+                            {(["reissue", "revoke"] as const).map((action) => (
+                              <ConfirmAction
+                                key={action}
+                                label={t(`invitations:links.${action}`)}
+                                question={t(`invitations:links.${action}Confirm`, { member: i.member })}
+                                intent="intent"
+                                value={action}
+                                hidden={{ invitationId: i.id }}
+                                danger={action === "revoke"}
+                              />
+                            ))}
+                          </div>
                         </td>
                       ) : null}
                     </tr>
