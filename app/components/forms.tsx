@@ -256,6 +256,7 @@ export function ConfirmAction({
   danger,
   className,
   hidden,
+  children,
 }: {
   label: string;
   question: string;
@@ -266,6 +267,8 @@ export function ConfirmAction({
   className?: string;
   /** more hidden fields, e.g. a batch id that makes a double click harmless */
   hidden?: Record<string, string>;
+  /** fields the user fills in before answering, e.g. whom a reminder goes to */
+  children?: React.ReactNode;
 }) {
   return (
     <details className={className ? `confirm ${className}` : "confirm"}>
@@ -278,6 +281,7 @@ export function ConfirmAction({
           {Object.entries(hidden ?? {}).map(([name, value]) => (
             <input key={name} type="hidden" name={name} value={value} />
           ))}
+          {children}
           <button type="submit" name={intent} value={value} className={danger ? "button danger" : "button primary"}>
             {/* the summary's "…" promises a question; the button that answers it does not */}
             {label.replace(/\s*(…|\.\.\.)$/u, "")}

@@ -77,7 +77,8 @@ export async function loader(args: LoaderFunctionArgs) {
 export async function action(args: ActionFunctionArgs) {
   const user = requireUser(args, "staff");
   const event = await requireEvent(args.params.eventId);
-  const form = Object.fromEntries(await args.request.formData());
+  const formData = await args.request.formData();
+  const form = Object.fromEntries(formData);
   const db = getDb();
   if (form.intent === "reissue" || form.intent === "revoke") {
     const invitationId = z.string().uuid().safeParse(form.invitationId);
@@ -97,8 +98,19 @@ export async function action(args: ActionFunctionArgs) {
   if (form.intent === "remind") {
     const batch = z.string().uuid().safeParse(form.batch);
     if (!batch.success) throw new Response("Bad Request", { status: 400 });
+    // the form lists the members who have not answered, all ticked; without that list: all of them
+    const picked = form.picked === "1" ? z.array(z.string().uuid()).safeParse(formData.getAll("remindId")) : undefined;
+    if (picked && !picked.success) throw new Response("Bad Request", { status: 400 });
+    if (picked && picked.data.length === 0) return Response.json({ error: "invitations:remindNone" }, { status: 400 });
     try {
-      const { queued } = await sendReminders(db, { env: getEnv(), eventId: event.id, batch: batch.data, user, ip: args.context.clientIp });
+      const { queued } = await sendReminders(db, {
+        env: getEnv(),
+        eventId: event.id,
+        batch: batch.data,
+        invitationIds: picked?.data,
+        user,
+        ip: args.context.clientIp,
+      });
       return redirect(`/events/${event.id}?reminded=${queued}#invitations`);
     } catch (error) {
       if (error instanceof EventNotOpenError) return Response.json({ error: "invitations:notOpen" }, { status: 409 });
@@ -141,6 +153,7 @@ export default function EventRoute() {
     const timer = setInterval(() => revalidator.state === "idle" && revalidator.revalidate(), 2000);
     return () => clearInterval(timer);
   }, [mail.pending, revalidator]);
+  const unanswered = invitations.filter((i) => i.response === "pending" || i.response === "undecided");
   const actionData = useActionData<{ error?: string; from?: string; to?: string }>();
   const missingTexts = (["title", "venue", "description"] as const).filter((k) => event.missing[k].length);
   return (
@@ -395,8 +408,25 @@ export default function EventRoute() {
                 </tbody>
               </table>
             </div>
-            {canEdit && event.status === "open" ? (
-              <ConfirmAction label={t("invitations:remind")} question={t("invitations:remindConfirm")} intent="intent" value="remind" hidden={{ batch: reminderBatch }} />
+            {canEdit && event.status === "open" && !unanswered.length ? <p className="muted">{t("invitations:allAnswered")}</p> : null}
+            {canEdit && event.status === "open" && unanswered.length ? (
+              <ConfirmAction
+                label={t("invitations:remind")}
+                question={t("invitations:remindConfirm")}
+                intent="intent"
+                value="remind"
+                hidden={{ batch: reminderBatch, picked: "1" }}
+              >
+                <fieldset className="remind-whom">
+                  <legend>{t("invitations:remindWhom", { count: unanswered.length })}</legend>
+                  {unanswered.map((i) => (
+                    <label key={i.id} className="checkbox">
+                      <input type="checkbox" name="remindId" value={i.id} defaultChecked /> {i.member}{" "}
+                      <span className="muted small">({languageNames[i.locale]})</span>
+                    </label>
+                  ))}
+                </fieldset>
+              </ConfirmAction>
             ) : null}
           </>
         )}

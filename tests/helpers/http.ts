@@ -22,7 +22,7 @@ export class TestClient {
     }
   }
 
-  async request(method: string, path: string, init: { form?: Record<string, string>; headers?: Record<string, string> } = {}) {
+  async request(method: string, path: string, init: { form?: Record<string, string> | URLSearchParams; headers?: Record<string, string> } = {}) {
     const headers: Record<string, string> = { ...init.headers };
     if (this.cookies.size) headers.cookie = this.cookieHeader();
     if (method !== "GET" && method !== "HEAD" && this.origin && !("origin" in headers)) headers.origin = this.origin;
@@ -36,7 +36,7 @@ export class TestClient {
     return this.request("GET", path, { headers });
   }
 
-  post(path: string, form: Record<string, string>, headers?: Record<string, string>) {
+  post(path: string, form: Record<string, string> | URLSearchParams, headers?: Record<string, string>) {
     return this.request("POST", path, { form, headers });
   }
 

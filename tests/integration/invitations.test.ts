@@ -137,6 +137,23 @@ describe(`invitations through a real SMTP server (${databaseLabel})`, () => {
     await waitFor(() => sink.messages.length - before >= 20);
   });
 
+  it("reminds only the members left ticked, and refuses a reminder to nobody in the user's language", async () => {
+    const page = await (await staff.get(invitedEventPath)).text();
+    const unanswered = [...page.matchAll(/name="remindId"[^>]*value="([0-9a-f-]{36})"/g)].map((m) => m[1]);
+    expect(unanswered).toHaveLength(10);
+    const before = sink.messages.length;
+    const form = new URLSearchParams({ intent: "remind", batch: crypto.randomUUID(), picked: "1" });
+    form.append("remindId", unanswered[0]);
+    form.append("remindId", unanswered[1]);
+    expect(locationOf(await staff.post(invitedEventPath, form))).toContain("reminded=2");
+    await waitFor(() => sink.messages.length - before >= 2);
+    await new Promise((resolve) => setTimeout(resolve, 1000));
+    expect(sink.messages.length - before).toBe(2);
+    const nobody = await staff.post(invitedEventPath, { intent: "remind", batch: crypto.randomUUID(), picked: "1" });
+    expect(nobody.status).toBe(400);
+    expect(await nobody.text()).toContain("Tick at least one member to remind.");
+  });
+
   it("builds links from APP_URL even when the request names another host", async () => {
     const before = sink.messages.length;
     const body = new URLSearchParams({ intent: "remind", batch: crypto.randomUUID() }).toString();
