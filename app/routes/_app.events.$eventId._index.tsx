@@ -416,6 +416,7 @@ export default function EventRoute() {
                 intent="intent"
                 value="remind"
                 hidden={{ batch: reminderBatch, picked: "1" }}
+                className="remind"
               >
                 <fieldset className="remind-whom">
                   <legend>{t("invitations:remindWhom", { count: unanswered.length })}</legend>
