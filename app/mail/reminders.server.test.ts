@@ -36,7 +36,7 @@ describe(`automatic reminders (${databaseLabel})`, () => {
         rsvpDeadline: inDays(2),
         quota: "3",
         categories: ["delegate"],
-        reminderDays: "3, 1",
+        reminderDays: "7, 3, 1",
       }),
       status: "open",
     }));
@@ -46,7 +46,7 @@ describe(`automatic reminders (${databaseLabel})`, () => {
 
   const reminders = () => t.db.selectFrom("email_message").select(["idempotency_key", "locale", "subject"]).where("kind", "=", "reminder").execute();
 
-  it("queues the schedule that is due (3 days before), not the one still ahead (1 day before)", async () => {
+  it("queues the latest point that has passed (3 days before): not the missed one (7), not the one ahead (1)", async () => {
     expect(await runReminderSchedules(t.db, { env })).toBe(2);
     const queued = await reminders();
     expect(queued.map((r) => r.idempotency_key.split(":").at(-1))).toEqual(["auto-3", "auto-3"]);

@@ -314,9 +314,9 @@ export async function listDueReminderSchedules(db: DB) {
     .where(sql<boolean>`cardinality(auto_reminder_days) > 0`)
     .execute();
   const now = Date.now();
-  return rows.flatMap((row) =>
-    row.days
-      .filter((days) => new Date(row.rsvpDeadline!).getTime() - days * 86_400_000 <= now)
-      .map((days) => ({ eventId: row.id, days })),
-  );
+  // only the latest point that has passed: a schedule added late sends one reminder, not one per missed point
+  return rows.flatMap((row) => {
+    const due = row.days.filter((days) => new Date(row.rsvpDeadline!).getTime() - days * 86_400_000 <= now);
+    return due.length ? [{ eventId: row.id, days: Math.min(...due) }] : [];
+  });
 }
