@@ -58,6 +58,28 @@ export type AnyFieldMeta = FieldMetadata<any, any, string[]>;
 
 type InputType = "text" | "email" | "password" | "search" | "tel" | "url" | "number" | "datetime-local";
 
+type FieldProps = { meta: AnyFieldMeta; label: string; hint?: string };
+
+function describedBy(meta: FieldProps["meta"], hint?: string) {
+  return [hint ? `${meta.id}-hint` : undefined, meta.errors?.length ? meta.errorId : undefined].filter(Boolean).join(" ") || undefined;
+}
+
+/** Label, optional hint and announced errors around one control; the control points at them by describedBy(). */
+function FieldFrame({ meta, label, hint, children }: FieldProps & { children: React.ReactNode }) {
+  return (
+    <div className="field">
+      <label htmlFor={meta.id}>{label}</label>
+      {hint ? (
+        <p id={`${meta.id}-hint`} className="field-hint">
+          {hint}
+        </p>
+      ) : null}
+      {children}
+      <ErrorList id={meta.errorId} errors={meta.errors} />
+    </div>
+  );
+}
+
 /** A labelled input whose errors are announced and linked with aria-describedby. */
 export function Field({
   meta,
@@ -76,20 +98,11 @@ export function Field({
   autoFocus?: boolean;
   list?: string;
 }) {
-  const hintId = hint ? `${meta.id}-hint` : undefined;
-  const describedBy = [hintId, meta.errors?.length ? meta.errorId : undefined].filter(Boolean).join(" ") || undefined;
-  const { key: _key, ...inputProps } = getInputProps(meta, { type, ariaDescribedBy: describedBy });
+  const { key: _key, ...inputProps } = getInputProps(meta, { type, ariaDescribedBy: describedBy(meta, hint) });
   return (
-    <div className="field">
-      <label htmlFor={meta.id}>{label}</label>
-      {hint ? (
-        <p id={hintId} className="field-hint">
-          {hint}
-        </p>
-      ) : null}
+    <FieldFrame meta={meta} label={label} hint={hint}>
       <input {...inputProps} autoComplete={autoComplete} autoFocus={autoFocus} list={list} />
-      <ErrorList id={meta.errorId} errors={meta.errors} />
-    </div>
+    </FieldFrame>
   );
 }
 
@@ -114,21 +127,9 @@ export function FormErrors({ errors }: { errors?: string[] | null }) {
   );
 }
 
-type FieldProps = { meta: AnyFieldMeta; label: string; hint?: string };
-
-function describedBy(meta: FieldProps["meta"], hint?: string) {
-  return [hint ? `${meta.id}-hint` : undefined, meta.errors?.length ? meta.errorId : undefined].filter(Boolean).join(" ") || undefined;
-}
-
 export function SelectField({ meta, label, hint, children }: FieldProps & { children: React.ReactNode }) {
   return (
-    <div className="field">
-      <label htmlFor={meta.id}>{label}</label>
-      {hint ? (
-        <p id={`${meta.id}-hint`} className="field-hint">
-          {hint}
-        </p>
-      ) : null}
+    <FieldFrame meta={meta} label={label} hint={hint}>
       <select
         id={meta.id}
         name={meta.name}
@@ -140,20 +141,13 @@ export function SelectField({ meta, label, hint, children }: FieldProps & { chil
       >
         {children}
       </select>
-      <ErrorList id={meta.errorId} errors={meta.errors} />
-    </div>
+    </FieldFrame>
   );
 }
 
 export function TextAreaField({ meta, label, hint, rows = 3 }: FieldProps & { rows?: number }) {
   return (
-    <div className="field">
-      <label htmlFor={meta.id}>{label}</label>
-      {hint ? (
-        <p id={`${meta.id}-hint`} className="field-hint">
-          {hint}
-        </p>
-      ) : null}
+    <FieldFrame meta={meta} label={label} hint={hint}>
       <textarea
         id={meta.id}
         name={meta.name}
@@ -163,8 +157,7 @@ export function TextAreaField({ meta, label, hint, rows = 3 }: FieldProps & { ro
         aria-invalid={meta.errors?.length ? true : undefined}
         aria-describedby={describedBy(meta, hint)}
       />
-      <ErrorList id={meta.errorId} errors={meta.errors} />
-    </div>
+    </FieldFrame>
   );
 }
 

@@ -1,10 +1,16 @@
-import { type DB } from "~/db.server";
+import { type DB, getDb } from "~/db.server";
 import { type Lng } from "~/i18n";
 import { formatDateTime, formatEventDates, utcOffsetLabel, utcToLocalInput } from "~/lib/dates";
 import { countryName, localized, missingLanguages, sortMembers } from "~/lib/directory";
-import { type EventRow } from "~/models/event.server";
+import { type EventRow, getEvent } from "~/models/event.server";
+import { foundOr404 } from "~/lib/found.server";
 import { listMembers } from "~/models/member.server";
 import { listSubcommittees } from "~/models/subcommittee.server";
+
+/** The event a route's URL names, or a 404. */
+export function requireEvent(id: string | undefined) {
+  return foundOr404(id, (id) => getEvent(getDb(), { id }));
+}
 
 const COUNTRY_ORDER = ["CN", "JP", "KR", "KP", "MN", "RU"];
 

@@ -12,20 +12,15 @@ import { formatSlot, utcToLocalInput } from "~/lib/dates";
 import { localized } from "~/lib/directory";
 import { DuplicateSchema, TransitionSchema } from "~/lib/event-schemas";
 import { allowedTransitions } from "~/lib/event-status";
-import { eventDetails } from "~/lib/event-view.server";
+import { eventDetails, requireEvent } from "~/lib/event-view.server";
 import { writeAudit } from "~/models/audit.server";
 import { ConflictError } from "~/models/errors";
-import { duplicateEvent, getEvent, InvalidTransitionError, listProgramme, ReasonRequiredError, transitionEvent } from "~/models/event.server";
+import { duplicateEvent, InvalidTransitionError, listProgramme, ReasonRequiredError, transitionEvent } from "~/models/event.server";
 import { getEnv } from "~/env.server";
 import { EventNotOpenError, linkSecret, sendReminders } from "~/mail/invitations.server";
 import { countMessagesByStatus } from "~/models/email-message.server";
 import { listInvitations, reissueLinkToken, revokeLinkToken } from "~/models/invitation.server";
 
-async function requireEvent(id: string | undefined) {
-  const event = await getEvent(getDb(), { id: id ?? "" }).catch(() => undefined);
-  if (!event) throw new Response("Not Found", { status: 404 });
-  return event;
-}
 
 export async function loader(args: LoaderFunctionArgs) {
   const user = requireUser(args);

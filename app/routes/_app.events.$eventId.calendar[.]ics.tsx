@@ -1,4 +1,5 @@
 import { type LoaderFunctionArgs } from "@remix-run/node";
+import { foundOr404 } from "~/lib/found.server";
 import { requireUser } from "~/auth.server";
 import { getDb } from "~/db.server";
 import { getEnv } from "~/env.server";
@@ -11,8 +12,7 @@ import { getEvent } from "~/models/event.server";
 export async function loader(args: LoaderFunctionArgs) {
   requireUser(args);
   const locale = args.context.locale;
-  const event = await getEvent(getDb(), { id: args.params.eventId ?? "" }).catch(() => undefined);
-  if (!event) throw new Response("Not Found", { status: 404 });
+  const event = await foundOr404(args.params.eventId, (id) => getEvent(getDb(), { id }));
   const title = localized(event.title, locale);
   const venue = localized(event.venue, locale);
   const start = new Date(event.startsAt);

@@ -8,16 +8,11 @@ import { getDb } from "~/db.server";
 import { localized } from "~/lib/directory";
 import { VersionSchema } from "~/lib/directory-schemas";
 import { EventSchema } from "~/lib/event-schemas";
-import { eventFormChoices, eventToFormValue } from "~/lib/event-view.server";
+import { eventFormChoices, eventToFormValue, requireEvent } from "~/lib/event-view.server";
 import { writeAudit } from "~/models/audit.server";
 import { ConflictError } from "~/models/errors";
-import { getEvent, updateEvent } from "~/models/event.server";
+import { updateEvent } from "~/models/event.server";
 
-async function requireEvent(id: string | undefined) {
-  const event = await getEvent(getDb(), { id: id ?? "" }).catch(() => undefined);
-  if (!event) throw new Response("Not Found", { status: 404 });
-  return event;
-}
 
 export async function loader(args: LoaderFunctionArgs) {
   requireUser(args, "staff");

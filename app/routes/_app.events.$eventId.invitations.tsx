@@ -1,4 +1,5 @@
 import { render } from "@react-email/render";
+import { requireEvent } from "~/lib/event-view.server";
 import { type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction, redirect } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useNavigation, useSearchParams } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
@@ -17,7 +18,6 @@ import { parseMailFrom } from "~/mail/transport.server";
 import { type AudienceFilter, listAudience } from "~/models/audience.server";
 import { writeAudit } from "~/models/audit.server";
 import { enqueueMessage } from "~/models/email-message.server";
-import { getEvent } from "~/models/event.server";
 import { listInvitations } from "~/models/invitation.server";
 import { listMembers } from "~/models/member.server";
 import { listSubcommittees } from "~/models/subcommittee.server";
@@ -41,11 +41,6 @@ function audienceFrom(params: URLSearchParams | FormData): AudienceFilter | null
   return parsed.success ? (parsed.data as AudienceFilter) : null;
 }
 
-async function requireEvent(id: string | undefined) {
-  const event = await getEvent(getDb(), { id: id ?? "" }).catch(() => undefined);
-  if (!event) throw new Response("Not Found", { status: 404 });
-  return event;
-}
 
 export async function loader(args: LoaderFunctionArgs) {
   requireUser(args, "staff");

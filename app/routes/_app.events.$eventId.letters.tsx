@@ -1,4 +1,5 @@
 import { type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction, redirect } from "@remix-run/node";
+import { requireEvent } from "~/lib/event-view.server";
 import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
 import { z } from "zod";
@@ -10,7 +11,6 @@ import { localized, sortMembers } from "~/lib/directory";
 import { PLACEHOLDERS, unknownPlaceholders } from "~/lib/letters";
 import { LngSchema } from "~/lib/validation";
 import { writeAudit } from "~/models/audit.server";
-import { getEvent } from "~/models/event.server";
 import { getLetter, resetLetter, saveLetter } from "~/models/letter.server";
 import { listMembers } from "~/models/member.server";
 
@@ -21,11 +21,6 @@ const LetterSchema = z.object({
   version: z.coerce.number().int().min(0),
 });
 
-async function requireEvent(id: string | undefined) {
-  const event = await getEvent(getDb(), { id: id ?? "" }).catch(() => undefined);
-  if (!event) throw new Response("Not Found", { status: 404 });
-  return event;
-}
 
 export async function loader(args: LoaderFunctionArgs) {
   requireUser(args, "staff");

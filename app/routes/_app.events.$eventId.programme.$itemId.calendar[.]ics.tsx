@@ -1,4 +1,5 @@
 import { type LoaderFunctionArgs } from "@remix-run/node";
+import { foundOr404 } from "~/lib/found.server";
 import { requireUser } from "~/auth.server";
 import { getDb } from "~/db.server";
 import { formatSlot } from "~/lib/dates";
@@ -11,9 +12,8 @@ export async function loader(args: LoaderFunctionArgs) {
   requireUser(args);
   const locale = args.context.locale;
   const db = getDb();
-  const event = await getEvent(db, { id: args.params.eventId ?? "" }).catch(() => undefined);
-  const item = event ? await getProgrammeItem(db, { id: args.params.itemId ?? "", eventId: event.id }).catch(() => undefined) : undefined;
-  if (!event || !item) throw new Response("Not Found", { status: 404 });
+  const event = await foundOr404(args.params.eventId, (id) => getEvent(db, { id }));
+  const item = await foundOr404(args.params.itemId, (id) => getProgrammeItem(db, { id, eventId: event.id }));
   const title = `${localized(item.title, locale)} — ${localized(event.title, locale)}`;
   const start = new Date(item.startsAt);
   const end = new Date(item.endsAt);

@@ -1,4 +1,5 @@
 import { parseWithZod } from "@conform-to/zod/v4";
+import { foundOr404 } from "~/lib/found.server";
 import { type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction, redirect } from "@remix-run/node";
 import { useActionData, useLoaderData } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
@@ -17,11 +18,9 @@ import { createProgrammeItem, deleteProgrammeItem, getEvent, getProgrammeItem, u
 /** One route for "new" (itemId = new) and an existing item: form, save, delete. */
 async function load(params: { eventId?: string; itemId?: string }) {
   const db = getDb();
-  const event = await getEvent(db, { id: params.eventId ?? "" }).catch(() => undefined);
-  if (!event) throw new Response("Not Found", { status: 404 });
+  const event = await foundOr404(params.eventId, (id) => getEvent(db, { id }));
   if (params.itemId === "new") return { event, item: undefined };
-  const item = await getProgrammeItem(db, { id: params.itemId ?? "", eventId: event.id }).catch(() => undefined);
-  if (!item) throw new Response("Not Found", { status: 404 });
+  const item = await foundOr404(params.itemId, (id) => getProgrammeItem(db, { id, eventId: event.id }));
   return { event, item };
 }
 

@@ -1,4 +1,5 @@
 import { type LoaderFunctionArgs } from "@remix-run/node";
+import { foundOr404 } from "~/lib/found.server";
 import { requireUser } from "~/auth.server";
 import { getDb } from "~/db.server";
 import { getMessage } from "~/models/email-message.server";
@@ -9,8 +10,7 @@ import { getMessage } from "~/models/email-message.server";
  */
 export async function loader(args: LoaderFunctionArgs) {
   requireUser(args, "staff");
-  const message = await getMessage(getDb(), { id: args.params.messageId ?? "" }).catch(() => undefined);
-  if (!message) throw new Response("Not Found", { status: 404 });
+  const message = await foundOr404(args.params.messageId, (id) => getMessage(getDb(), { id }));
   return new Response(message.html, {
     headers: {
       "Content-Type": "text/html; charset=utf-8",

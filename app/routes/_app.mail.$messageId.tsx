@@ -1,4 +1,5 @@
 import { type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction, redirect } from "@remix-run/node";
+import { foundOr404 } from "~/lib/found.server";
 import { Link, useLoaderData } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
 import { type Address } from "../../db/schema";
@@ -14,8 +15,7 @@ import { writeAudit } from "~/models/audit.server";
 import { getMessage, resendMessage } from "~/models/email-message.server";
 
 async function requireMessage(id: string | undefined) {
-  const message = await getMessage(getDb(), { id: id ?? "" }).catch(() => undefined);
-  if (!message) throw new Response("Not Found", { status: 404 });
+  const message = await foundOr404(id, (id) => getMessage(getDb(), { id }));
   return message;
 }
 

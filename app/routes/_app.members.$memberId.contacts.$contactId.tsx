@@ -1,4 +1,5 @@
 import { parseWithZod } from "@conform-to/zod/v4";
+import { foundOr404 } from "~/lib/found.server";
 import { type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction, redirect } from "@remix-run/node";
 import { useActionData, useLoaderData } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
@@ -16,9 +17,8 @@ import { getMember } from "~/models/member.server";
 
 async function requireContact(params: { memberId?: string; contactId?: string }) {
   const db = getDb();
-  const member = await getMember(db, { id: params.memberId ?? "" }).catch(() => undefined);
-  const contact = member ? await getContact(db, { id: params.contactId ?? "", memberId: member.id }).catch(() => undefined) : undefined;
-  if (!member || !contact) throw new Response("Not Found", { status: 404 });
+  const member = await foundOr404(params.memberId, (id) => getMember(db, { id }));
+  const contact = await foundOr404(params.contactId, (id) => getContact(db, { id, memberId: member.id }));
   return { member, contact };
 }
 

@@ -1,4 +1,5 @@
 import { parseWithZod } from "@conform-to/zod/v4";
+import { foundOr404 } from "~/lib/found.server";
 import { type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction, redirect } from "@remix-run/node";
 import { useActionData, useLoaderData } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
@@ -16,8 +17,7 @@ import { getMember } from "~/models/member.server";
 const NAME_LANGUAGE: Record<string, Lng> = { CN: "zh", JP: "ja", KR: "ko", KP: "ko", MN: "mn", RU: "ru" };
 
 async function requireMember(id: string | undefined) {
-  const member = await getMember(getDb(), { id: id ?? "" }).catch(() => undefined);
-  if (!member) throw new Response("Not Found", { status: 404 });
+  const member = await foundOr404(id, (id) => getMember(getDb(), { id }));
   return member;
 }
 

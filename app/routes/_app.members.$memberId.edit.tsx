@@ -1,4 +1,5 @@
 import { parseWithZod } from "@conform-to/zod/v4";
+import { foundOr404 } from "~/lib/found.server";
 import { type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction, redirect } from "@remix-run/node";
 import { useActionData, useLoaderData } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
@@ -13,8 +14,7 @@ import { getMember, updateMember } from "~/models/member.server";
 
 export async function loader(args: LoaderFunctionArgs) {
   requireUser(args, "staff");
-  const member = await getMember(getDb(), { id: args.params.memberId ?? "" }).catch(() => undefined);
-  if (!member) throw new Response("Not Found", { status: 404 });
+  const member = await foundOr404(args.params.memberId, (id) => getMember(getDb(), { id }));
   const url = new URL(args.request.url);
   return {
     member: {

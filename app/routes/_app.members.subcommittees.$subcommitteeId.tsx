@@ -1,4 +1,5 @@
 import { parseWithZod } from "@conform-to/zod/v4";
+import { foundOr404 } from "~/lib/found.server";
 import { type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction, redirect } from "@remix-run/node";
 import { useActionData, useLoaderData } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
@@ -36,8 +37,7 @@ export async function loader(args: LoaderFunctionArgs) {
   const locale = args.context.locale;
   const isNew = args.params.subcommitteeId === "new";
   if (isNew) requireUser(args, "staff");
-  const subcommittee = isNew ? undefined : await getSubcommittee(getDb(), { id: args.params.subcommitteeId ?? "" }).catch(() => undefined);
-  if (!isNew && !subcommittee) throw new Response("Not Found", { status: 404 });
+  const subcommittee = isNew ? undefined : await foundOr404(args.params.subcommitteeId, (id) => getSubcommittee(getDb(), { id }));
   const selected = new Map(subcommittee?.members.map((m) => [m.id, m.isCoordinator]) ?? []);
   return {
     isNew,
