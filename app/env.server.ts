@@ -32,6 +32,10 @@ const EnvSchema = z
       .regex(/^[^\r\n]*<?[^\s@<>]+@[^\s@<>]+>?$/, "must be an address like Plenary <noreply@example.org>")
       .optional(),
     SESSION_SECRET: z.string().min(32, "must be at least 32 characters long").optional(),
+    DATA_ENCRYPTION_KEY: z
+      .string()
+      .refine((value) => decodeKey(value) !== null, "must be 32 random bytes as base64 or 64 hex digits (openssl rand -base64 32)")
+      .optional(),
     LOG_LEVEL: z.enum(LOG_LEVELS, { error: `must be one of ${LOG_LEVELS.join(", ")}` }).default("info"),
     MAIL_RATE_PER_MINUTE: z.coerce.number({ error: "must be a number" }).int().min(0, "must be 0 (no limit) or more").default(0),
     MAIL_RETRY_BASE_SECONDS: z.coerce.number({ error: "must be a number" }).min(0.1, "must be at least 0.1").default(60),
@@ -53,9 +57,11 @@ const EnvSchema = z
     }
   });
 
-export type Env = Omit<z.infer<typeof EnvSchema>, "APP_URL" | "SESSION_SECRET" | "MAIL_FROM"> & {
+export type Env = Omit<z.infer<typeof EnvSchema>, "APP_URL" | "SESSION_SECRET" | "MAIL_FROM" | "DATA_ENCRYPTION_KEY"> & {
   APP_URL: string;
   SESSION_SECRET: string;
+  /** the 32-byte key that encrypts passport numbers and dates of birth; never stored in the database */
+  DATA_ENCRYPTION_KEY: Buffer;
   MAIL_FROM: string;
   /** true when DATABASE_URL is unset and PGlite runs in DATA_DIR */
   isEmbedded: boolean;
@@ -85,9 +91,17 @@ export function parseEnv(source: Record<string, string | undefined>): Env {
     APP_URL: appUrl,
     MAIL_FROM: value.MAIL_FROM ?? `Plenary <noreply@${new URL(appUrl).hostname}>`,
     SESSION_SECRET: value.SESSION_SECRET ?? readOrCreateSecret(dataDir, "session-secret"),
+    DATA_ENCRYPTION_KEY: decodeKey(value.DATA_ENCRYPTION_KEY ?? readOrCreateSecret(dataDir, "data-encryption-key"))!,
     isEmbedded,
     isHttps: appUrl.startsWith("https:"),
   };
+}
+
+/** A 256-bit key written as 64 hex digits or as base64/base64url; null when it is not exactly 32 bytes. */
+export function decodeKey(value: string): Buffer | null {
+  const text = value.trim();
+  const bytes = /^[0-9a-f]{64}$/i.test(text) ? Buffer.from(text, "hex") : /^[A-Za-z0-9+/_-]{43}=?$/.test(text) ? Buffer.from(text, "base64") : null;
+  return bytes && bytes.length === 32 ? bytes : null;
 }
 
 /** Embedded mode keeps generated secrets in DATA_DIR (mode 0600) so they survive restarts. */

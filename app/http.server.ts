@@ -9,8 +9,9 @@ import { readSessionToken } from "~/auth.server";
 import { type RequestContext } from "~/context";
 import { closeDb, databaseKind, getDb } from "~/db.server";
 import { getEnv } from "~/env.server";
-import { htmlLang } from "~/i18n";
-import { detectLocale, getFixedT } from "~/i18next.server";
+import { htmlLang, isSupportedLng, type Lng } from "~/i18n";
+import { detectLocale, getFixedT, lngCookie } from "~/i18next.server";
+import { findReplyLink } from "~/models/reply.server";
 import { TOKEN_PATTERN } from "~/lib/tokens.server";
 import { logger } from "~/logger.server";
 import { type MailWorker, startMailWorker } from "~/mail/worker.server";
@@ -133,7 +134,7 @@ export function createApp({ build, rootDir, mode }: { build: ServerBuild; rootDi
       const user = sessionToken ? ((await getSessionUser(db, { token: sessionToken })) ?? null) : null;
       const context: RequestContext = {
         nonce: res.locals.nonce,
-        locale: await detectLocale(request, user?.locale),
+        locale: (await replyLinkLocale(request, user?.locale)) ?? (await detectLocale(request, user?.locale)),
         user,
         sessionToken: user ? sessionToken : null,
         sessionEnded: Boolean(sessionToken) && !user,
@@ -187,6 +188,16 @@ export function createApp({ build, rootDir, mode }: { build: ServerBuild; rootDi
     if (!res.headersSent) res.status(500).type("text").send("Internal Server Error");
   });
   return app;
+}
+
+/**
+ * A reply link opens in its invitation's language unless the reader chose one (the language switcher's
+ * cookie, or a staff user's saved preference).
+ */
+async function replyLinkLocale(request: Request, userLocale: string | null | undefined): Promise<Lng | undefined> {
+  const match = /^\/r\/([A-Za-z0-9_-]{43})\/?$/.exec(new URL(request.url).pathname);
+  if (!match || isSupportedLng(userLocale) || isSupportedLng(await lngCookie.parse(request.headers.get("Cookie")))) return undefined;
+  return (await findReplyLink(getDb(), { token: match[1] }))?.letterLocale;
 }
 
 /** Runs the portal: migrations, HTTP server, first-run setup link, graceful shutdown. */

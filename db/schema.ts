@@ -182,6 +182,8 @@ export interface EventTable {
   rsvp_deadline: Timestamp | null;
   delegation_quota: ColumnType<number, number | undefined, number>;
   auto_reminder_days: ColumnType<number[], number[] | undefined, number[]>;
+  passport_countries: ColumnType<string[], string[] | undefined, string[]>;
+  passport_retention_days: ColumnType<number, number | undefined, number>;
   categories: ColumnType<ParticipantCategory[], ParticipantCategory[] | undefined, ParticipantCategory[]>;
   contact_name: string | null;
   contact_email: string | null;
@@ -225,8 +227,9 @@ export interface InvitationTable {
   letter_locale: Locale;
   response: ColumnType<InvitationResponse, InvitationResponse | undefined, InvitationResponse>;
   revision: ColumnType<number, number | undefined, number>;
-  first_opened_at: Timestamp | null;
   answered_at: Timestamp | null;
+  decline_reason: string | null;
+  changed_at: Timestamp | null;
   created_by: string | null;
   created_at: DefaultTimestamp;
   updated_at: DefaultTimestamp;
@@ -287,6 +290,73 @@ export interface MailQueueStateTable {
   heartbeat_at: Timestamp | null;
 }
 
+export const DELEGATE_ROLES = ["head", "deputy", "official", "interpreter", "staff", "accompanying"] as const;
+export type DelegateRole = (typeof DELEGATE_ROLES)[number];
+export const DIETARY_TAGS = ["halal", "kosher", "vegetarian", "vegan", "no_pork", "no_beef", "no_alcohol", "gluten_free", "allergies"] as const;
+export type DietaryTag = (typeof DIETARY_TAGS)[number];
+
+export interface DelegateTable {
+  id: Generated<string>;
+  invitation_id: string;
+  position: number;
+  role: DelegateRole;
+  name_locale: Locale;
+  family_name: string | null;
+  given_name: string;
+  patronymic: string | null;
+  clan_name: string | null;
+  latin_family_name: string | null;
+  latin_given_name: string | null;
+  gender: Gender | null;
+  honorific: Honorific | null;
+  title: string | null;
+  email: string | null;
+  phone: string | null;
+  dietary: ColumnType<DietaryTag[], DietaryTag[] | undefined, DietaryTag[]>;
+  dietary_note: string | null;
+  accessibility: string | null;
+  interpretation_locale: Locale | null;
+  arrival_at: string | null;
+  arrival_transport: string | null;
+  arrival_place: string | null;
+  departure_at: string | null;
+  departure_transport: string | null;
+  departure_place: string | null;
+  hotel: string | null;
+  programme_item_ids: ColumnType<string[], string[] | undefined, string[]>;
+  needs_visa_letter: ColumnType<boolean, boolean | undefined, boolean>;
+  passport_name: string | null;
+  nationality: string | null;
+  passport_expiry: string | null;
+  passport_number_enc: string | null;
+  birth_date_enc: string | null;
+  consent_at: Timestamp | null;
+  notice_version: string | null;
+  created_at: DefaultTimestamp;
+  updated_at: DefaultTimestamp;
+}
+
+export interface InvitationChangeTable {
+  id: Generated<string>;
+  invitation_id: string;
+  event_id: string;
+  revision: number;
+  at: DefaultTimestamp;
+  actor_kind: "link" | "staff";
+  staff_user_id: string | null;
+  staff_label: string | null;
+  reason: string | null;
+  submission_id: string;
+  response_before: InvitationResponse;
+  response_after: InvitationResponse;
+  summary: Json<Record<string, unknown>>;
+}
+
+export interface InvitationAccessTable {
+  invitation_id: string;
+  first_at: DefaultTimestamp;
+}
+
 export interface Database {
   staff_user: StaffUserTable;
   staff_session: StaffSessionTable;
@@ -305,4 +375,7 @@ export interface Database {
   letter: LetterTable;
   email_message: EmailMessageTable;
   mail_queue_state: MailQueueStateTable;
+  delegate: DelegateTable;
+  invitation_change: InvitationChangeTable;
+  invitation_access: InvitationAccessTable;
 }

@@ -56,7 +56,7 @@ export function FormActions({ submitLabel, cancelTo, cancelLabel }: { submitLabe
 // The components only read metadata, so they accept any field shape (zod preprocessors type inputs as unknown).
 export type AnyFieldMeta = FieldMetadata<any, any, string[]>;
 
-type InputType = "text" | "email" | "password" | "search" | "tel" | "url" | "number" | "datetime-local";
+type InputType = "text" | "email" | "password" | "search" | "tel" | "url" | "number" | "datetime-local" | "date";
 
 type FieldProps = { meta: AnyFieldMeta; label: string; hint?: string };
 

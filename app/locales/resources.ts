@@ -5,6 +5,7 @@ import enEmails from "./en/emails.json";
 import enEvents from "./en/events.json";
 import enInvitations from "./en/invitations.json";
 import enLetters from "./en/letters.json";
+import enReply from "./en/reply.json";
 import jaAuth from "./ja/auth.json";
 import jaCommon from "./ja/common.json";
 import jaDirectory from "./ja/directory.json";
@@ -12,6 +13,7 @@ import jaEmails from "./ja/emails.json";
 import jaEvents from "./ja/events.json";
 import jaInvitations from "./ja/invitations.json";
 import jaLetters from "./ja/letters.json";
+import jaReply from "./ja/reply.json";
 import koAuth from "./ko/auth.json";
 import koCommon from "./ko/common.json";
 import koDirectory from "./ko/directory.json";
@@ -19,6 +21,7 @@ import koEmails from "./ko/emails.json";
 import koEvents from "./ko/events.json";
 import koInvitations from "./ko/invitations.json";
 import koLetters from "./ko/letters.json";
+import koReply from "./ko/reply.json";
 import mnAuth from "./mn/auth.json";
 import mnCommon from "./mn/common.json";
 import mnDirectory from "./mn/directory.json";
@@ -26,6 +29,7 @@ import mnEmails from "./mn/emails.json";
 import mnEvents from "./mn/events.json";
 import mnInvitations from "./mn/invitations.json";
 import mnLetters from "./mn/letters.json";
+import mnReply from "./mn/reply.json";
 import ruAuth from "./ru/auth.json";
 import ruCommon from "./ru/common.json";
 import ruDirectory from "./ru/directory.json";
@@ -33,6 +37,7 @@ import ruEmails from "./ru/emails.json";
 import ruEvents from "./ru/events.json";
 import ruInvitations from "./ru/invitations.json";
 import ruLetters from "./ru/letters.json";
+import ruReply from "./ru/reply.json";
 import zhAuth from "./zh/auth.json";
 import zhCommon from "./zh/common.json";
 import zhDirectory from "./zh/directory.json";
@@ -40,18 +45,19 @@ import zhEmails from "./zh/emails.json";
 import zhEvents from "./zh/events.json";
 import zhInvitations from "./zh/invitations.json";
 import zhLetters from "./zh/letters.json";
+import zhReply from "./zh/reply.json";
 
 /**
  * Every locale file, imported statically so the server bundle carries them. tests/unit/locales.test.ts
  * fails when a file on disk is missing here or a key is missing in any language.
  */
 export const resources = {
-  en: { common: enCommon, auth: enAuth, directory: enDirectory, events: enEvents, letters: enLetters, emails: enEmails, invitations: enInvitations },
-  ko: { common: koCommon, auth: koAuth, directory: koDirectory, events: koEvents, letters: koLetters, emails: koEmails, invitations: koInvitations },
-  zh: { common: zhCommon, auth: zhAuth, directory: zhDirectory, events: zhEvents, letters: zhLetters, emails: zhEmails, invitations: zhInvitations },
-  ja: { common: jaCommon, auth: jaAuth, directory: jaDirectory, events: jaEvents, letters: jaLetters, emails: jaEmails, invitations: jaInvitations },
-  ru: { common: ruCommon, auth: ruAuth, directory: ruDirectory, events: ruEvents, letters: ruLetters, emails: ruEmails, invitations: ruInvitations },
-  mn: { common: mnCommon, auth: mnAuth, directory: mnDirectory, events: mnEvents, letters: mnLetters, emails: mnEmails, invitations: mnInvitations },
+  en: { common: enCommon, auth: enAuth, directory: enDirectory, events: enEvents, letters: enLetters, emails: enEmails, invitations: enInvitations, reply: enReply },
+  ko: { common: koCommon, auth: koAuth, directory: koDirectory, events: koEvents, letters: koLetters, emails: koEmails, invitations: koInvitations, reply: koReply },
+  zh: { common: zhCommon, auth: zhAuth, directory: zhDirectory, events: zhEvents, letters: zhLetters, emails: zhEmails, invitations: zhInvitations, reply: zhReply },
+  ja: { common: jaCommon, auth: jaAuth, directory: jaDirectory, events: jaEvents, letters: jaLetters, emails: jaEmails, invitations: jaInvitations, reply: jaReply },
+  ru: { common: ruCommon, auth: ruAuth, directory: ruDirectory, events: ruEvents, letters: ruLetters, emails: ruEmails, invitations: ruInvitations, reply: ruReply },
+  mn: { common: mnCommon, auth: mnAuth, directory: mnDirectory, events: mnEvents, letters: mnLetters, emails: mnEmails, invitations: mnInvitations, reply: mnReply },
 };
 
 export type Namespace = keyof (typeof resources)["en"];

@@ -91,6 +91,17 @@ function calendarOf(event: EventRow, locale: Lng, values: PlaceholderValues) {
   return file;
 }
 
+/** The event's .ics in `locale` (the same file the invitation carried). */
+export function eventCalendar(event: EventRow, locale: Lng) {
+  const facts = factsOf(event, locale);
+  return calendarOf(event, locale, { "event.title": facts.title, "event.venue": facts.venue, "event.dates": facts.dates } as PlaceholderValues);
+}
+
+/** Title, dates, venue and deadline of an event in `locale`, formatted as letters show them. */
+export function eventFactsIn(event: EventRow, locale: Lng) {
+  return factsOf(event, locale);
+}
+
 const paragraphsOf = (text: string) => text.split(/\n\s*\n/).map((p) => p.trim()).filter(Boolean);
 
 /**

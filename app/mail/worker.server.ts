@@ -3,6 +3,7 @@ import { type DB } from "~/db.server";
 import { type Env } from "~/env.server";
 import { logger } from "~/logger.server";
 import { runReminderSchedules } from "~/mail/invitations.server";
+import { runRetentionPurge } from "~/lib/retention.server";
 import { classifySendError, createMailTransport, type MailTransport, parseMailFrom } from "~/mail/transport.server";
 import { beatHeart, type ClaimedMessage, claimDueMessages, finishMessage, getQueueState, pauseQueue } from "~/models/email-message.server";
 
@@ -59,6 +60,7 @@ export function startMailWorker(options: WorkerOptions): MailWorker {
   let stopping = false;
   let wake: (() => void) | undefined;
   let lastBeat = 0;
+  let lastPurge = 0;
 
   async function deliver(message: ClaimedMessage) {
     if (!transport) {
@@ -108,6 +110,10 @@ export function startMailWorker(options: WorkerOptions): MailWorker {
       await beatHeart(db);
       // automatic reminders are queued here too, at most every ten seconds per worker (idempotent keys)
       await runReminderSchedules(db, { env }).catch((error) => logger.error({ err: String(error) }, "automatic reminders failed"));
+    }
+    if (Date.now() - lastPurge > 60 * 60_000) {
+      lastPurge = Date.now();
+      await runRetentionPurge(db).catch((error) => logger.error({ err: String(error) }, "retention purge failed"));
     }
     if ((await getQueueState(db)).pausedAt) return 0;
     const batch = await claimDueMessages(db, { workerId, limit: batchSize, leaseSeconds });

@@ -23,6 +23,8 @@ export type EventRow = {
   rsvpDeadline: Date | null;
   delegationQuota: number;
   autoReminderDays: number[];
+  passportCountries: string[];
+  passportRetentionDays: number;
   categories: ParticipantCategory[];
   contactName: string | null;
   contactEmail: string | null;
@@ -70,6 +72,8 @@ function eventQuery(db: DB) {
       "e.rsvp_deadline as rsvpDeadline",
       "e.delegation_quota as delegationQuota",
       "e.auto_reminder_days as autoReminderDays",
+      "e.passport_countries as passportCountries",
+      "e.passport_retention_days as passportRetentionDays",
       "e.categories",
       "e.contact_name as contactName",
       "e.contact_email as contactEmail",

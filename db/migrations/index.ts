@@ -4,6 +4,7 @@ import * as m20261124_1000 from "./2026_11_24_1000_create_directory";
 import * as m20261124_1100 from "./2026_11_24_1100_create_events";
 import * as m20261124_1200 from "./2026_11_24_1200_create_invitations_mail";
 import * as m20261124_1300 from "./2026_11_24_1300_add_event_auto_reminders";
+import * as m20261124_1400 from "./2026_11_24_1400_create_replies";
 
 /**
  * Every migration, by file name. Imported statically so migrations run from the server bundle as well as
@@ -15,4 +16,5 @@ export const migrations: Record<string, Migration> = {
   "2026_11_24_1100_create_events": m20261124_1100,
   "2026_11_24_1200_create_invitations_mail": m20261124_1200,
   "2026_11_24_1300_add_event_auto_reminders": m20261124_1300,
+  "2026_11_24_1400_create_replies": m20261124_1400,
 };

@@ -1,0 +1,299 @@
+import { type DefaultValue, getCollectionProps, getFormProps, type SubmissionResult } from "@conform-to/react";
+import { Form, useNavigation } from "@remix-run/react";
+import { useMemo } from "react";
+import { useTranslation } from "react-i18next";
+import { LanguageOptions } from "~/components/directory";
+import { type AnyFieldMeta, CheckboxField, ErrorList, Field, FormErrors, formErrorsOf, SelectField, TextAreaField, useZodForm } from "~/components/forms";
+import { DELEGATE_ROLES, DIETARY_TAGS, REPLY_ANSWERS, type ReplyRules, replySchema } from "~/lib/reply-schemas";
+
+export type DelegateValue = Record<string, string | string[] | undefined>;
+export type ReplyFormValue = {
+  response?: string;
+  declineReason?: string;
+  delegates: DelegateValue[];
+  revision: string;
+  submission: string;
+};
+
+/** A directory contact the form can copy into a delegate row ("fill from our contacts"). */
+export type ContactChoice = { id: string; label: string; value: DelegateValue };
+export type StoredPassport = { id: string; numberMasked: string | null; birthYear: string | null };
+
+/**
+ * The reply: an answer, then (when coming) the delegation, person by person, with travel, needs, programme
+ * items and, only when asked and allowed, passport data for a visa letter. The same form serves the link holder
+ * and staff answering on a member's behalf (who must give a reason). Nothing is sent until the person clicks.
+ */
+export function ReplyForm({
+  rules,
+  defaultValue,
+  lastResult,
+  contacts,
+  programme,
+  stored,
+  action,
+  submitLabel,
+}: {
+  rules: ReplyRules;
+  defaultValue: DefaultValue<ReplyFormValue>;
+  lastResult?: SubmissionResult<string[]>;
+  contacts: ContactChoice[];
+  programme: { id: string; label: string }[];
+  stored: StoredPassport[];
+  action?: string;
+  submitLabel: string;
+}) {
+  const { t } = useTranslation("reply");
+  const schema = useMemo(() => replySchema(rules), [rules]);
+  const [form, fields] = useZodForm(schema, { id: "reply", defaultValue: defaultValue as never, lastResult });
+  const navigation = useNavigation();
+  const response = (fields.response.value ?? "") as string;
+  const coming = response !== "" && response !== "declining";
+  const delegates = fields.delegates.getFieldList();
+  const anyVisa = rules.passportAllowed && delegates.some((d) => d.getFieldset().needsVisaLetter.value === "on");
+  const blank: DelegateValue = { role: delegates.length ? "official" : "head", nameLocale: "en" };
+
+  return (
+    <Form method="post" action={action} {...getFormProps(form)} className="stacked-form reply-form">
+      <FormErrors errors={formErrorsOf(lastResult)} />
+      <input type="hidden" name={fields.revision.name} value={String(fields.revision.initialValue ?? "")} />
+      <input type="hidden" name={fields.submission.name} value={String(fields.submission.initialValue ?? "")} />
+
+      <fieldset className="group answers" aria-describedby={fields.response.errors?.length ? fields.response.errorId : undefined}>
+        <legend>{t("answer.legend")}</legend>
+        <div className="answer-choices">
+          {REPLY_ANSWERS.map((answer) => (
+            <label key={answer} className={`answer-choice answer-${answer}`}>
+              <input type="radio" name={fields.response.name} value={answer} defaultChecked={fields.response.initialValue === answer} required />
+              <span className="answer-title">{t(`answer.${answer}`)}</span>
+              <span className="answer-hint">{t(`answer.${answer}Hint`)}</span>
+            </label>
+          ))}
+        </div>
+        <ErrorList id={fields.response.errorId} errors={fields.response.errors} />
+      </fieldset>
+
+      {response === "declining" ? <TextAreaField meta={fields.declineReason} label={t("fields.declineReason")} hint={t("fields.declineReasonHint")} /> : null}
+
+      {coming ? (
+        <section className="delegation" aria-labelledby="delegation-heading">
+          <div className="section-header">
+            <h2 id="delegation-heading">{t("delegation.title")}</h2>
+            <p className="muted small">{t("delegation.quota", { count: delegates.length, quota: rules.quota })}</p>
+          </div>
+          <p className="field-hint">{t("delegation.hint")}</p>
+          <ErrorList id={fields.delegates.errorId} errors={fields.delegates.errors} />
+          {delegates.map((delegate, index) => (
+            <DelegateFields
+              key={delegate.key}
+              meta={delegate}
+              index={index}
+              rules={rules}
+              contacts={contacts}
+              programme={programme}
+              stored={stored}
+              onFill={(value) => form.update({ name: delegate.name, value: { ...value, role: delegate.getFieldset().role.value ?? "official" } as never })}
+              removeButton={
+                <button className="button small danger" {...form.remove.getButtonProps({ name: fields.delegates.name, index })}>
+                  {t("delegation.remove")}
+                </button>
+              }
+            />
+          ))}
+          {delegates.length < rules.quota ? (
+            <button className="button" {...form.insert.getButtonProps({ name: fields.delegates.name, defaultValue: blank as never })}>
+              {delegates.length ? t("delegation.add") : t("delegation.addHead")}
+            </button>
+          ) : (
+            <p className="muted small">{t("delegation.full", { quota: rules.quota })}</p>
+          )}
+        </section>
+      ) : null}
+
+      {coming && anyVisa ? (
+        <fieldset className="group privacy">
+          <legend>{t("privacy.title")}</legend>
+          <p>{t("privacy.notice")}</p>
+          <CheckboxField meta={fields.passportConsent} label={t("privacy.consent")} />
+        </fieldset>
+      ) : null}
+
+      {rules.staff ? <Field meta={fields.reason} label={t("staff.reason")} hint={t("staff.reasonHint")} /> : null}
+
+      <div className="form-actions">
+        <button type="submit" className="button primary" disabled={navigation.state === "submitting"}>
+          {submitLabel}
+        </button>
+      </div>
+    </Form>
+  );
+}
+
+function DelegateFields({
+  meta,
+  index,
+  rules,
+  contacts,
+  programme,
+  stored,
+  onFill,
+  removeButton,
+}: {
+  meta: { id: string; name: string; getFieldset: () => unknown };
+  index: number;
+  rules: ReplyRules;
+  contacts: ContactChoice[];
+  programme: { id: string; label: string }[];
+  stored: StoredPassport[];
+  onFill: (value: DelegateValue) => void;
+  removeButton: React.ReactNode;
+}) {
+  const { t } = useTranslation("reply");
+  const { t: td } = useTranslation("directory");
+  const f = meta.getFieldset() as Record<string, AnyFieldMeta>;
+  const nameLocale = (f.nameLocale.value ?? "en") as string;
+  const visa = f.needsVisaLetter.value === "on";
+  const id = f.id.value as string | undefined;
+  const kept = id ? stored.find((s) => s.id === id) : undefined;
+  const heading = t("delegation.person", { number: index + 1 });
+  return (
+    <fieldset className="group delegate" aria-label={heading}>
+      <legend>{heading}</legend>
+      {f.id.value ? <input type="hidden" name={f.id.name} value={String(f.id.value)} /> : null}
+      <div className="delegate-tools">
+        {contacts.length ? (
+          <div className="field inline">
+            <label htmlFor={`${meta.id}-fill`}>{t("delegation.fill")}</label>
+            <select
+              id={`${meta.id}-fill`}
+              defaultValue=""
+              onChange={(event) => {
+                const contact = contacts.find((c) => c.id === event.target.value);
+                if (contact) onFill(contact.value);
+                event.target.value = "";
+              }}
+            >
+              <option value="">{t("delegation.fillChoose")}</option>
+              {contacts.map((c) => (
+                <option key={c.id} value={c.id}>
+                  {c.label}
+                </option>
+              ))}
+            </select>
+          </div>
+        ) : null}
+        {removeButton}
+      </div>
+      <div className="form-grid">
+        <SelectField meta={f.role} label={t("fields.role")}>
+          {DELEGATE_ROLES.map((role) => (
+            <option key={role} value={role}>
+              {t(`roles.${role}`)}
+            </option>
+          ))}
+        </SelectField>
+        <SelectField meta={f.honorific} label={td("fields.honorific")}>
+          <option value="">{td("honorifics.none")}</option>
+          {(["mr", "ms", "dr", "prof", "excellency"] as const).map((h) => (
+            <option key={h} value={h}>
+              {td(`honorifics.${h}`)}
+            </option>
+          ))}
+        </SelectField>
+        <SelectField meta={f.gender} label={td("fields.gender")}>
+          <option value="">{td("genders.unspecified")}</option>
+          <option value="female">{td("genders.female")}</option>
+          <option value="male">{td("genders.male")}</option>
+        </SelectField>
+      </div>
+      <div className="form-grid">
+        <SelectField meta={f.nameLocale} label={td("fields.nameLocale")} hint={t("fields.nameLocaleHint")}>
+          <LanguageOptions />
+        </SelectField>
+        {nameLocale === "mn" ? null : <Field meta={f.familyName} label={td("fields.familyName")} />}
+        {nameLocale === "ru" || nameLocale === "mn" ? <Field meta={f.patronymic} label={td("fields.patronymic")} /> : null}
+        <Field meta={f.givenName} label={td("fields.givenName")} />
+        {nameLocale === "mn" ? <Field meta={f.clanName} label={td("fields.clanName")} /> : null}
+      </div>
+      <div className="form-grid">
+        <Field meta={f.latinFamilyName} label={td("fields.latinFamilyName")} hint={t("fields.latinHint")} />
+        <Field meta={f.latinGivenName} label={td("fields.latinGivenName")} />
+      </div>
+      <div className="form-grid">
+        <Field meta={f.title} label={t("fields.title")} />
+        <Field meta={f.email} label={t("fields.email")} type="email" autoComplete="off" />
+        <Field meta={f.phone} label={t("fields.phone")} type="tel" autoComplete="off" />
+      </div>
+
+      <details className="delegate-more">
+        <summary>{t("sections.travel")}</summary>
+        <div className="form-grid">
+          <Field meta={f.arrivalAt} label={t("fields.arrivalAt")} type="datetime-local" hint={t("fields.localTimeHint")} />
+          <Field meta={f.arrivalTransport} label={t("fields.transport")} hint={t("fields.transportHint")} />
+          <Field meta={f.arrivalPlace} label={t("fields.arrivalPlace")} />
+          <Field meta={f.departureAt} label={t("fields.departureAt")} type="datetime-local" />
+          <Field meta={f.departureTransport} label={t("fields.transport")} />
+          <Field meta={f.departurePlace} label={t("fields.departurePlace")} />
+          <Field meta={f.hotel} label={t("fields.hotel")} />
+        </div>
+      </details>
+
+      <details className="delegate-more">
+        <summary>{t("sections.needs")}</summary>
+        <fieldset className="checkbox-group">
+          <legend>{t("fields.dietary")}</legend>
+          {getCollectionProps(f.dietary, { type: "checkbox", options: [...DIETARY_TAGS] }).map(({ key, ...props }) => (
+            <label key={key} className="checkbox">
+              <input {...props} /> {t(`dietary.${props.value}`)}
+            </label>
+          ))}
+          <ErrorList id={f.dietary.errorId} errors={f.dietary.errors} />
+        </fieldset>
+        <TextAreaField meta={f.dietaryNote} label={t("fields.dietaryNote")} rows={2} />
+        <TextAreaField meta={f.accessibility} label={t("fields.accessibility")} rows={2} />
+        <SelectField meta={f.interpretation} label={t("fields.interpretation")}>
+          <option value="">{t("fields.interpretationNone")}</option>
+          <LanguageOptions />
+        </SelectField>
+      </details>
+
+      {programme.length ? (
+        <fieldset className="checkbox-group">
+          <legend>{t("fields.programme")}</legend>
+          {getCollectionProps(f.programme, { type: "checkbox", options: programme.map((p) => p.id) }).map(({ key, ...props }) => (
+            <label key={key} className="checkbox">
+              <input {...props} /> {programme.find((p) => p.id === props.value)?.label}
+            </label>
+          ))}
+          <ErrorList id={f.programme.errorId} errors={f.programme.errors} />
+        </fieldset>
+      ) : null}
+
+      <CheckboxField meta={f.needsVisaLetter} label={t("fields.needsVisaLetter")} />
+      {visa && !rules.passportAllowed ? <p className="field-hint">{t("passport.notCollected")}</p> : null}
+      {visa && rules.passportAllowed ? (
+        <fieldset className="group passport">
+          <legend>{t("passport.title")}</legend>
+          <p className="field-hint">{t("passport.hint")}</p>
+          <div className="form-grid">
+            <Field meta={f.passportName} label={t("fields.passportName")} autoComplete="off" />
+            <Field meta={f.nationality} label={t("fields.nationality")} hint={t("fields.nationalityHint")} autoComplete="off" />
+            <Field
+              meta={f.passportNumber}
+              label={t("fields.passportNumber")}
+              hint={kept?.numberMasked ? t("passport.stored", { value: kept.numberMasked }) : undefined}
+              autoComplete="off"
+            />
+            <Field meta={f.passportExpiry} label={t("fields.passportExpiry")} type="date" />
+            <Field
+              meta={f.birthDate}
+              label={t("fields.birthDate")}
+              type="date"
+              hint={kept?.birthYear ? t("passport.storedBirth", { year: kept.birthYear }) : undefined}
+            />
+          </div>
+        </fieldset>
+      ) : null}
+    </fieldset>
+  );
+}

@@ -1,0 +1,40 @@
+import { useTranslation } from "react-i18next";
+
+export type ReplySummaryData = {
+  response: string;
+  declineReason: string | null;
+  changedAt: string | null;
+  delegates: { id: string; role: string; line: string; needsVisaLetter: boolean; passportNumberMasked: string | null; birthYear: string | null; programme: string[] }[];
+};
+
+/** The reply as it stands: the answer, when it last changed, and who comes (passport data masked, D4). */
+export function ReplySummary({ reply }: { reply: ReplySummaryData }) {
+  const { t } = useTranslation("reply");
+  if (reply.response === "pending") return <p className="muted">{t("summary.none")}</p>;
+  return (
+    <div className="reply-summary">
+      <p>
+        <span className={`badge answer-${reply.response}`}>{t(`answer.${reply.response}`)}</span>
+        {reply.changedAt ? <span className="small muted"> {t("summary.changedAt", { at: reply.changedAt })}</span> : null}
+      </p>
+      {reply.declineReason ? <p className="small">{reply.declineReason}</p> : null}
+      {reply.delegates.length ? (
+        <ol className="delegation-list">
+          {reply.delegates.map((d) => (
+            <li key={d.id}>
+              <span className="small muted">{t(`roles.${d.role}`)}:</span> {d.line}
+              {d.programme.length ? <span className="small muted"> · {d.programme.join(", ")}</span> : null}
+              {d.needsVisaLetter ? (
+                <span className="small">
+                  {" "}
+                  · {t("summary.visa")}
+                  {d.passportNumberMasked ? ` (${t("summary.passport", { number: d.passportNumberMasked, year: d.birthYear ?? "—" })})` : ""}
+                </span>
+              ) : null}
+            </li>
+          ))}
+        </ol>
+      ) : null}
+    </div>
+  );
+}

@@ -1,0 +1,172 @@
+import crypto from "node:crypto";
+import { type DB } from "~/db.server";
+import { type Env } from "~/env.server";
+import { type Lng } from "~/i18n";
+import { type ContactChoice, type DelegateValue, type ReplyFormValue, type StoredPassport } from "~/components/reply-form";
+import { toPersonName } from "~/lib/contact-display";
+import { formatDateTime, formatEventDates, formatSlot, utcOffsetLabel } from "~/lib/dates";
+import { countryName, localized } from "~/lib/directory";
+import { formatName } from "~/lib/names";
+import { type ReplyRules } from "~/lib/reply-schemas";
+import { delegateLine } from "~/mail/replies.server";
+import { type ContactRow, listContactsOfMember } from "~/models/contact.server";
+import { type EventRow, getEvent, listProgramme } from "~/models/event.server";
+import { type DelegateRow, getReply, type ReplyState } from "~/models/reply.server";
+
+/** Whether a link holder may still change the reply: the event is open and its deadline (else its start) not passed. */
+export function replyWindowOpen(event: Pick<EventRow, "status" | "rsvpDeadline" | "startsAt">, now = new Date()) {
+  if (event.status !== "open") return false;
+  const closes = new Date(event.rsvpDeadline ?? event.startsAt);
+  return now < closes;
+}
+
+function contactValue(contact: ContactRow, locale: Lng): DelegateValue {
+  return {
+    nameLocale: contact.nameLocale,
+    familyName: contact.familyName ?? "",
+    givenName: contact.givenName,
+    patronymic: contact.patronymic ?? "",
+    clanName: contact.clanName ?? "",
+    latinFamilyName: contact.latinFamilyName ?? "",
+    latinGivenName: contact.latinGivenName ?? "",
+    gender: contact.gender ?? "",
+    honorific: contact.honorific ?? "",
+    title: localized(contact.position, locale),
+    email: contact.emails[0] ?? "",
+    phone: contact.phone ?? "",
+  };
+}
+
+function delegateValue(d: DelegateRow): DelegateValue {
+  const text = (v: string | null) => v ?? "";
+  return {
+    id: d.id,
+    role: d.role,
+    nameLocale: d.nameLocale,
+    familyName: text(d.familyName),
+    givenName: d.givenName,
+    patronymic: text(d.patronymic),
+    clanName: text(d.clanName),
+    latinFamilyName: text(d.latinFamilyName),
+    latinGivenName: text(d.latinGivenName),
+    gender: text(d.gender),
+    honorific: text(d.honorific),
+    title: text(d.title),
+    email: text(d.email),
+    phone: text(d.phone),
+    dietary: d.dietary,
+    dietaryNote: text(d.dietaryNote),
+    accessibility: text(d.accessibility),
+    interpretation: text(d.interpretation),
+    arrivalAt: text(d.arrivalAt),
+    arrivalTransport: text(d.arrivalTransport),
+    arrivalPlace: text(d.arrivalPlace),
+    departureAt: text(d.departureAt),
+    departureTransport: text(d.departureTransport),
+    departurePlace: text(d.departurePlace),
+    hotel: text(d.hotel),
+    programme: d.programme,
+    needsVisaLetter: d.needsVisaLetter ? "on" : undefined,
+    passportName: text(d.passportName),
+    nationality: text(d.nationality),
+    passportExpiry: text(d.passportExpiry),
+    // never sent back to the browser: blank keeps the stored, encrypted values
+    passportNumber: "",
+    birthDate: "",
+  };
+}
+
+export type ReplyPage = Awaited<ReturnType<typeof replyPageData>>;
+
+/**
+ * Everything the reply page shows, in `locale`: the event, the member, the reply so far (passport data only
+ * masked), the form's rules and starting values. Shared by the link page and the staff page.
+ */
+export async function replyPageData(db: DB, { env, invitationId, locale, staff }: { env: Env; invitationId: string; locale: Lng; staff: boolean }) {
+  const reply = (await getReply(db, { invitationId, key: env.DATA_ENCRYPTION_KEY })) as ReplyState;
+  const [event, programme, contacts] = await Promise.all([
+    getEvent(db, { id: reply.eventId }) as Promise<EventRow>,
+    listProgramme(db, { eventId: reply.eventId }),
+    listContactsOfMember(db, { memberId: reply.memberId }),
+  ]);
+  const asked = programme.filter((item) => item.attendanceAsked);
+  const rules: ReplyRules = {
+    quota: event.delegationQuota,
+    passportAllowed: event.passportCountries.includes(reply.memberCountry),
+    programmeIds: asked.map((item) => item.id),
+    storedPassport: reply.delegates.filter((d) => d.hasPassportData).map((d) => d.id),
+    staff,
+  };
+  const head = contacts.find((c) => c.isHead);
+  const delegates: DelegateValue[] = reply.delegates.length
+    ? reply.delegates.map(delegateValue)
+    : reply.response === "pending" && head
+      ? [{ ...contactValue(head, reply.letterLocale), role: "head" }]
+      : [];
+  const defaultValue: ReplyFormValue = {
+    response: reply.response === "pending" ? undefined : reply.response,
+    declineReason: reply.declineReason ?? "",
+    delegates,
+    revision: String(reply.revision),
+    // a new id on every page view: the same click posted twice applies once (RELIABILITY L3)
+    submission: crypto.randomUUID(),
+  };
+  const contactChoices: ContactChoice[] = contacts.map((c) => ({
+    id: c.id,
+    label: formatName(toPersonName(c, locale), locale, "formal"),
+    value: contactValue(c, reply.letterLocale),
+  }));
+  const stored: StoredPassport[] = reply.delegates
+    .filter((d) => d.hasPassportData)
+    .map((d) => ({ id: d.id, numberMasked: d.passportNumberMasked, birthYear: d.birthYear }));
+  const venue = localized(event.venue, locale);
+  const deadline = event.rsvpDeadline ? new Date(event.rsvpDeadline) : null;
+  const programmeLabels = new Map(programme.map((item) => [item.id, localized(item.title, locale)]));
+  return {
+    invitationId,
+    rules,
+    defaultValue,
+    contacts: contactChoices,
+    stored,
+    programmeChoices: asked.map((item) => ({ id: item.id, label: `${localized(item.title, locale)} (${formatSlot(new Date(item.startsAt), new Date(item.endsAt), locale, event.timeZone)})` })),
+    open: replyWindowOpen(event),
+    member: { name: localized(reply.memberNames, locale), country: countryName(reply.memberCountry, locale) },
+    letterLocale: reply.letterLocale,
+    event: {
+      id: event.id,
+      title: localized(event.title, locale),
+      description: localized(event.description, locale),
+      dates: formatEventDates(new Date(event.startsAt), new Date(event.endsAt), locale, event.timeZone, venue || null),
+      startsAt: new Date(event.startsAt).toISOString(),
+      timeZone: event.timeZone,
+      venue,
+      format: event.format,
+      meetingUrl: event.meetingUrl,
+      status: event.status,
+      deadline: deadline ? `${formatDateTime(deadline, locale, event.timeZone)} (${utcOffsetLabel(deadline, event.timeZone)})` : null,
+      deadlineIso: deadline?.toISOString() ?? null,
+      contact: { name: event.contactName, email: event.contactEmail, phone: event.contactPhone },
+      programme: programme.map((item) => ({
+        id: item.id,
+        title: localized(item.title, locale),
+        place: localized(item.place, locale),
+        slot: formatSlot(new Date(item.startsAt), new Date(item.endsAt), locale, event.timeZone),
+      })),
+    },
+    reply: {
+      response: reply.response,
+      revision: reply.revision,
+      declineReason: reply.declineReason,
+      changedAt: reply.changedAt ? formatDateTime(new Date(reply.changedAt), locale, event.timeZone) : null,
+      delegates: reply.delegates.map((d) => ({
+        id: d.id,
+        role: d.role,
+        line: delegateLine(d, locale),
+        needsVisaLetter: d.needsVisaLetter,
+        passportNumberMasked: d.passportNumberMasked,
+        birthYear: d.birthYear,
+        programme: d.programme.map((id) => programmeLabels.get(id) ?? "").filter(Boolean),
+      })),
+    },
+  };
+}

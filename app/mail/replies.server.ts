@@ -1,0 +1,182 @@
+import { render } from "@react-email/render";
+import Letter from "../../emails/letter";
+import { type DB } from "~/db.server";
+import { type Env } from "~/env.server";
+import { type Lng } from "~/i18n";
+import { getFixedT } from "~/i18next.server";
+import { localized } from "~/lib/directory";
+import { formatName } from "~/lib/names";
+import { type ReplyInput } from "~/lib/reply-schemas";
+import { messageIdFor } from "~/lib/tokens.server";
+import { eventCalendar, eventFactsIn } from "~/mail/compose.server";
+import { linkSecret, memberRecipients, rsvpUrl } from "~/mail/invitations.server";
+import { parseMailFrom } from "~/mail/transport.server";
+import { listAudience } from "~/models/audience.server";
+import { writeAudit } from "~/models/audit.server";
+import { enqueueMessage } from "~/models/email-message.server";
+import { type EventRow, listProgramme } from "~/models/event.server";
+import { ensureLinkToken } from "~/models/invitation.server";
+import { applyReply, type ReplyActor, type SaveOutcome } from "~/models/reply.server";
+
+/** How one delegate reads in a summary: "KIM Minsoo (김민수), Vice-Governor". */
+type NamedPerson = {
+  nameLocale: Lng;
+  givenName: string;
+  familyName?: string | null;
+  patronymic?: string | null;
+  clanName?: string | null;
+  latinFamilyName?: string | null;
+  latinGivenName?: string | null;
+  title?: string | null;
+};
+
+export function delegateLine(person: NamedPerson, locale: Lng) {
+  const name = formatName(
+    {
+      nameLocale: person.nameLocale,
+      familyName: person.familyName,
+      givenName: person.givenName,
+      patronymic: person.patronymic,
+      clanName: person.clanName,
+      latinFamilyName: person.latinFamilyName,
+      latinGivenName: person.latinGivenName,
+    },
+    locale,
+    "roster",
+  );
+  return person.title ? `${name}, ${person.title}` : name;
+}
+
+/** The confirmation a delegation receives after each change: the answer, who comes, and the event's .ics. */
+export async function composeReplyConfirmation({
+  event,
+  memberNames,
+  locale,
+  input,
+  programme,
+  url,
+}: {
+  event: EventRow;
+  memberNames: Record<string, string | undefined>;
+  locale: Lng;
+  input: ReplyInput;
+  programme: { id: string; title: string }[];
+  url: string;
+}) {
+  const t = await getFixedT(locale, ["reply", "emails"]);
+  const facts = eventFactsIn(event, locale);
+  const member = localized(memberNames, locale);
+  const coming = input.response !== "declining";
+  const people = coming ? input.delegates : [];
+  const subject = t("reply:confirmation.subject", { event: facts.title }).replace(/[\r\n]+/g, " ");
+  const lines = people.map((p, i) => {
+    const items = programme.filter((item) => p.programme.includes(item.id)).map((item) => item.title);
+    return `${i + 1}. ${t(`reply:roles.${p.role}`)}: ${delegateLine(p, locale)}${items.length ? ` — ${items.join(", ")}` : ""}`;
+  });
+  const paragraphs = [
+    t(`reply:confirmation.intro.${input.response}`, { member, event: facts.title }),
+    ...(input.response === "declining" && input.declineReason ? [`${t("reply:fields.declineReason")}: ${input.declineReason}`] : []),
+    ...(lines.length ? [`${t("reply:confirmation.delegation", { count: lines.length })}\n${lines.join("\n")}`] : []),
+    t("reply:confirmation.change", { deadline: facts.deadline }),
+  ];
+  const organisation = t("emails:organisation");
+  const rows = [
+    { label: t("emails:facts.event"), value: facts.title },
+    { label: t("emails:facts.dates"), value: facts.dates },
+    ...(facts.venue ? [{ label: t("emails:facts.venue"), value: facts.venue }] : []),
+  ];
+  const footer = t("emails:footer", { member, organisation });
+  const html = await render(
+    Letter({
+      lang: locale === "zh" ? "zh-Hans" : locale,
+      organisation,
+      preview: subject,
+      paragraphs,
+      link: { url, label: t("emails:buttonUpdate"), intro: t("emails:linkIntro") },
+      facts: { heading: t("emails:facts.heading"), rows },
+      footer,
+    }),
+  );
+  const text = [
+    organisation,
+    paragraphs.join("\n\n"),
+    `${t("emails:buttonUpdate")}:\n${url}`,
+    [t("emails:facts.heading"), ...rows.map((row) => `${row.label}: ${row.value}`)].join("\n"),
+    footer,
+  ].join("\n\n");
+  return { subject, html, text, ics: coming ? eventCalendar(event, locale) : null };
+}
+
+export class ReplyClosedError extends Error {}
+
+/**
+ * One reply, by the link holder or by staff on the member's behalf: the answer and delegation (optimistic
+ * concurrency, see applyReply), a history row and the confirmation email in the invitation's language, all in
+ * one transaction. Staff changes are audited as well.
+ */
+export async function submitReply(
+  db: DB,
+  {
+    env,
+    event,
+    invitationId,
+    input,
+    actor,
+    passportAllowed,
+    ip,
+  }: { env: Env; event: EventRow; invitationId: string; input: ReplyInput; actor: ReplyActor; passportAllowed: boolean; ip?: string },
+): Promise<SaveOutcome> {
+  return db.transaction().execute(async (trx) => {
+    const outcome = await applyReply(trx, { invitationId, expectedRevision: input.revision, input, actor, key: env.DATA_ENCRYPTION_KEY, passportAllowed });
+    if (outcome.status !== "saved") return outcome;
+    const invitation = await trx
+      .selectFrom("invitation")
+      .select(["member_id as memberId", "letter_locale as locale"])
+      .where("id", "=", invitationId)
+      .executeTakeFirstOrThrow();
+    const [member] = await listAudience(trx, { mode: "picked", memberIds: [invitation.memberId] });
+    const recipients = member ? memberRecipients(member) : null;
+    const head = input.response !== "declining" ? input.delegates.find((p) => p.role === "head") : undefined;
+    const to = recipients?.to.length ? recipients.to : head?.email ? [{ address: head.email }] : [];
+    const taken = new Set(to.map((a) => a.address.toLowerCase()));
+    const cc = [...(recipients?.cc ?? []), ...(head?.email ? [{ address: head.email }] : [])].filter(
+      (a) => !taken.has(a.address.toLowerCase()) && taken.add(a.address.toLowerCase()),
+    );
+    if (to.length) {
+      const token = await ensureLinkToken(trx, { invitationId, secret: linkSecret(env) });
+      const programme = (await listProgramme(trx, { eventId: event.id })).map((item) => ({ id: item.id, title: localized(item.title, invitation.locale) }));
+      const message = await composeReplyConfirmation({
+        event,
+        memberNames: member?.names ?? {},
+        locale: invitation.locale,
+        input,
+        programme,
+        url: rsvpUrl(env, token),
+      });
+      const key = `invitation:${invitationId}:reply:${outcome.revision}`;
+      await enqueueMessage(trx, {
+        idempotencyKey: key,
+        messageId: messageIdFor(key, parseMailFrom(env.MAIL_FROM).address.split("@")[1] ?? "plenary.invalid"),
+        kind: "confirmation",
+        locale: invitation.locale,
+        eventId: event.id,
+        invitationId,
+        to,
+        cc,
+        ...message,
+        createdBy: actor.kind === "staff" ? actor.user.id : null,
+      });
+    }
+    if (actor.kind === "staff") {
+      await writeAudit(trx, {
+        actor: actor.user,
+        action: "replies.answered_on_behalf",
+        objectType: "invitation",
+        objectId: invitationId,
+        ip,
+        details: { response: input.response, people: input.response === "declining" ? 0 : input.delegates.length, reason: actor.reason, revision: outcome.revision },
+      });
+    }
+    return outcome;
+  });
+}
