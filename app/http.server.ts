@@ -109,7 +109,7 @@ export function createApp({ build, rootDir, mode }: { build: ServerBuild; rootDi
     // frame) must replace the defaults above, not add a second policy that would be enforced as well.
     const append = res.append.bind(res);
     res.append = (field: string, value?: string | string[]) =>
-      ["content-security-policy", "x-frame-options"].includes(field.toLowerCase()) && value !== undefined
+      ["content-security-policy", "x-frame-options", "referrer-policy"].includes(field.toLowerCase()) && value !== undefined
         ? res.set(field, value)
         : append(field, value);
     next();

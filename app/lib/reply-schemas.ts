@@ -92,7 +92,7 @@ export function replySchema(rules: ReplyRules) {
       passportConsent: CheckboxSchema,
       revision: z.coerce.number().int().min(1),
       submission: z.string().uuid(),
-      reason: rules.staff ? singleLine(200) : z.any().transform(() => undefined),
+      reason: rules.staff ? singleLine(200) : z.unknown().optional().transform(() => undefined),
     })
     .superRefine((value, ctx) => {
       const coming = value.response === "attending" || value.response === "representative";

@@ -324,3 +324,12 @@ export async function listDueReminderSchedules(db: DB) {
     return due.length ? [{ eventId: row.id, days: Math.min(...due) }] : [];
   });
 }
+
+/** Per event, admins only: the countries whose delegates may give passport data, and how long it is kept after the event. */
+export async function setPassportCollection(db: DB, { id, countries, retentionDays }: { id: string; countries: string[]; retentionDays: number }) {
+  await db
+    .updateTable("event")
+    .set({ passport_countries: countries, passport_retention_days: retentionDays, updated_at: sql`now()` })
+    .where("id", "=", id)
+    .execute();
+}

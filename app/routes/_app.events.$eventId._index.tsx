@@ -8,7 +8,7 @@ import { ConfirmAction } from "~/components/forms";
 import { EmptyState } from "~/components/app-shell";
 import { getDb } from "~/db.server";
 import { languageNames } from "~/i18n";
-import { formatSlot, utcToLocalInput } from "~/lib/dates";
+import { formatDateTime, formatSlot, utcToLocalInput } from "~/lib/dates";
 import { localized } from "~/lib/directory";
 import { DuplicateSchema, TransitionSchema } from "~/lib/event-schemas";
 import { allowedTransitions } from "~/lib/event-status";
@@ -20,16 +20,18 @@ import { getEnv } from "~/env.server";
 import { EventNotOpenError, linkSecret, sendReminders } from "~/mail/invitations.server";
 import { countMessagesByStatus } from "~/models/email-message.server";
 import { listInvitations, reissueLinkToken, revokeLinkToken } from "~/models/invitation.server";
+import { replySizes } from "~/models/reply.server";
 
 
 export async function loader(args: LoaderFunctionArgs) {
   const user = requireUser(args);
   const locale = args.context.locale;
   const event = await requireEvent(args.params.eventId);
-  const [programme, invitations, counts] = await Promise.all([
+  const [programme, invitations, counts, sizes] = await Promise.all([
     listProgramme(getDb(), { eventId: event.id }),
     listInvitations(getDb(), { eventId: event.id }),
     countMessagesByStatus(getDb(), { eventId: event.id }),
+    replySizes(getDb(), { eventId: event.id }),
   ]);
   const url = new URL(args.request.url);
   const delivered = (counts.sent ?? 0) + (counts.local ?? 0);
@@ -54,6 +56,8 @@ export async function loader(args: LoaderFunctionArgs) {
       country: i.country,
       locale: i.letterLocale,
       response: i.response,
+      people: sizes.get(i.id)?.people ?? 0,
+      changedAt: sizes.get(i.id)?.changedAt ? formatDateTime(new Date(sizes.get(i.id)!.changedAt!), locale, event.timeZone) : null,
       lastStatus: i.lastStatus,
       lastKind: i.lastKind,
     })),
@@ -335,6 +339,11 @@ export default function EventRoute() {
               </Link>
             </div>
           ) : null}
+          {invitations.length ? (
+            <Link to={`/events/${event.id}/replies`} className="button">
+              {t("invitations:repliesOverview")}
+            </Link>
+          ) : null}
         </div>
         {sent !== null ? (
           <p className="notice success" role="status">
@@ -364,6 +373,8 @@ export default function EventRoute() {
                     <th scope="col">{t("invitations:columns.language")}</th>
                     <th scope="col">{t("invitations:columns.delivery")}</th>
                     <th scope="col">{t("invitations:columns.answer")}</th>
+                    <th scope="col" className="numeric">{t("invitations:columns.people")}</th>
+                    <th scope="col">{t("invitations:columns.changed")}</th>
                     {canEdit ? (
                       <th scope="col">
                         <span className="visually-hidden">{t("invitations:links.title")}</span>
@@ -374,13 +385,19 @@ export default function EventRoute() {
                 <tbody>
                   {invitations.map((i) => (
                     <tr key={i.id}>
-                      <td>{i.member}</td>
+                      <td>
+                        <Link to={`/events/${event.id}/replies/${i.id}`}>{i.member}</Link>
+                      </td>
                       <td>{languageNames[i.locale]}</td>
                       <td>
                         {i.lastStatus ? <span className={`badge mail-${i.lastStatus}`}>{t(`invitations:status.${i.lastStatus}`)}</span> : "—"}
                         {i.lastKind && i.lastKind !== "invitation" ? <span className="small muted"> ({t(`invitations:kinds.${i.lastKind}`)})</span> : null}
                       </td>
-                      <td>{t(`invitations:responses.${i.response}`)}</td>
+                      <td>
+                        <span className={`badge answer-${i.response}`}>{t(`invitations:responses.${i.response}`)}</span>
+                      </td>
+                      <td className="numeric">{i.people || "—"}</td>
+                      <td className="small">{i.changedAt ?? "—"}</td>
                       {canEdit ? (
                         <td>
                           <div className="link-actions">

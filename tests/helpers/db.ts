@@ -84,3 +84,31 @@ export async function prepareServerDatabase(): Promise<PreparedDatabase> {
     dispose: async () => fs.rmSync(dataDir, { recursive: true, force: true }),
   };
 }
+
+/**
+ * Runs `fn` on a running test server's own database. PostgreSQL: a second connection, the server keeps
+ * running. PGlite (one process at a time): the server is stopped, the data directory opened here, then the
+ * server is started again.
+ */
+export async function withServerDb<T>(
+  server: { dataDir: string; stop: () => Promise<unknown>; restart: () => Promise<void> },
+  env: Record<string, string>,
+  fn: (db: DB) => Promise<T>,
+): Promise<T> {
+  if (env.DATABASE_URL) {
+    const db = createPostgresDb(env.DATABASE_URL, 2);
+    try {
+      return await fn(db);
+    } finally {
+      await db.destroy();
+    }
+  }
+  await server.stop();
+  const db = createPgliteDb(await openPglite(path.join(server.dataDir, "pgdata")));
+  try {
+    return await fn(db);
+  } finally {
+    await db.destroy();
+    await server.restart();
+  }
+}

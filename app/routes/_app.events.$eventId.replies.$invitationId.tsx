@@ -1,0 +1,204 @@
+import { type SubmissionResult } from "@conform-to/react";
+import { parseWithZod } from "@conform-to/zod/v4";
+import { type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction, redirect } from "@remix-run/node";
+import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
+import { useTranslation } from "react-i18next";
+import { z } from "zod";
+import { hasRole, requireUser } from "~/auth.server";
+import { ReplyForm } from "~/components/reply-form";
+import { ReplySummary } from "~/components/reply-summary";
+import { getDb } from "~/db.server";
+import { getEnv } from "~/env.server";
+import { languageNames } from "~/i18n";
+import { formatDateTime } from "~/lib/dates";
+import { requireEvent } from "~/lib/event-view.server";
+import { foundOr404 } from "~/lib/found.server";
+import { replySchema } from "~/lib/reply-schemas";
+import { replyPageData } from "~/lib/reply-view.server";
+import { delegateLine, submitReply } from "~/mail/replies.server";
+import { writeAudit } from "~/models/audit.server";
+import { getReply, listChanges, revealPassport } from "~/models/reply.server";
+
+async function requireReply(args: LoaderFunctionArgs | ActionFunctionArgs) {
+  const event = await requireEvent(args.params.eventId);
+  const reply = await foundOr404(args.params.invitationId, async (id) => {
+    const found = await getReply(getDb(), { invitationId: id, key: getEnv().DATA_ENCRYPTION_KEY });
+    return found?.eventId === event.id ? found : undefined;
+  });
+  return { event, reply };
+}
+
+/** One member's reply as staff see it: the answer, the delegation, its history; staff may answer on its behalf. */
+export async function loader(args: LoaderFunctionArgs) {
+  const user = requireUser(args);
+  const { event, reply } = await requireReply(args);
+  const locale = args.context.locale;
+  const db = getDb();
+  const [page, changes] = await Promise.all([
+    replyPageData(db, { env: getEnv(), invitationId: reply.id, locale, staff: true }),
+    listChanges(db, { invitationId: reply.id }),
+  ]);
+  return {
+    ...page,
+    canEdit: hasRole(user, "staff"),
+    canReveal: hasRole(user, "admin"),
+    saved: new URL(args.request.url).searchParams.get("saved") === "1",
+    history: changes.map((c) => ({
+      id: c.id,
+      at: formatDateTime(new Date(c.at), locale, event.timeZone),
+      actor: c.actorKind === "staff" ? (c.staffLabel ?? "") : null,
+      reason: c.reason,
+      before: c.responseBefore,
+      after: c.responseAfter,
+      size: c.summary.size,
+      people: c.summary.delegates.map((d) => delegateLine(d, locale)),
+    })),
+  };
+}
+
+const RevealSchema = z.object({ delegateId: z.string().uuid(), purpose: z.string().trim().min(3).max(200) });
+
+export async function action(args: ActionFunctionArgs) {
+  const formData = await args.request.formData();
+  if (formData.get("intent") === "reveal") {
+    // RELIABILITY D4: admins only, each reveal audited with its purpose
+    const user = requireUser(args, "admin");
+    const { reply } = await requireReply(args);
+    const parsed = RevealSchema.safeParse(Object.fromEntries(formData));
+    if (!parsed.success) return Response.json({ revealError: "reply:staff.purposeRequired" }, { status: 400 });
+    const db = getDb();
+    const revealed = await revealPassport(db, { delegateId: parsed.data.delegateId, invitationId: reply.id, key: getEnv().DATA_ENCRYPTION_KEY });
+    if (!revealed) throw new Response("Not Found", { status: 404 });
+    await writeAudit(db, {
+      actor: user,
+      action: "replies.passport_revealed",
+      objectType: "delegate",
+      objectId: parsed.data.delegateId,
+      ip: args.context.clientIp,
+      details: { invitationId: reply.id, purpose: parsed.data.purpose },
+    });
+    return Response.json({ revealed: { delegateId: parsed.data.delegateId, ...revealed } }, { headers: { "Cache-Control": "no-store" } });
+  }
+  const user = requireUser(args, "staff");
+  const { event, reply } = await requireReply(args);
+  const db = getDb();
+  const env = getEnv();
+  const page = await replyPageData(db, { env, invitationId: reply.id, locale: args.context.locale, staff: true });
+  const submission = parseWithZod(formData, { schema: replySchema(page.rules) });
+  if (submission.status !== "success") return Response.json({ result: submission.reply() }, { status: submission.status === "error" ? 400 : 200 });
+  const outcome = await submitReply(db, {
+    env,
+    event,
+    invitationId: reply.id,
+    input: submission.value,
+    actor: { kind: "staff", user, reason: submission.value.reason ?? "" },
+    passportAllowed: page.rules.passportAllowed,
+    ip: args.context.clientIp,
+  });
+  if (outcome.status === "conflict") return Response.json({ result: submission.reply({ formErrors: ["reply:conflict"] }), conflict: true }, { status: 409 });
+  return redirect(`/events/${event.id}/replies/${reply.id}?saved=1`, 303);
+}
+
+export const handle = { i18n: ["common", "directory", "events", "invitations", "reply"] };
+export const meta: MetaFunction = () => [{ title: "Plenary" }];
+
+type ActionData = {
+  result?: SubmissionResult<string[]>;
+  conflict?: boolean;
+  revealed?: { delegateId: string; passportNumber: string | null; birthDate: string | null };
+  revealError?: string;
+};
+
+export default function StaffReplyRoute() {
+  const { t } = useTranslation("reply");
+  const data = useLoaderData<typeof loader>();
+  const actionData = useActionData<ActionData>();
+  const withPassport = data.reply.delegates.filter((d) => d.passportNumberMasked || d.birthYear);
+  return (
+    <>
+      <p className="breadcrumb">
+        <Link to={`/events/${data.event.id}`}>{data.event.title}</Link> › <Link to={`/events/${data.event.id}/replies`}>{t("staff.overview")}</Link>
+      </p>
+      <h1>{data.member.name}</h1>
+      <p className="muted">
+        {data.member.country} · {t("staff.letterLanguage", { language: languageNames[data.letterLocale] })}
+      </p>
+      {data.saved ? (
+        <p className="notice success" role="status">
+          {t("staff.saved")}
+        </p>
+      ) : null}
+      {actionData?.conflict ? (
+        <p className="notice warning" role="alert">
+          {t("page.conflict")}
+        </p>
+      ) : null}
+      <section className="panel" aria-labelledby="current-heading">
+        <h2 id="current-heading">{t("staff.current")}</h2>
+        <ReplySummary reply={data.reply} />
+        {data.canReveal && withPassport.length ? (
+          <details className="editor">
+            <summary>{t("staff.reveal")}</summary>
+            <p className="small muted">{t("staff.revealHint")}</p>
+            {withPassport.map((d) => (
+              <Form method="post" key={d.id} className="form-grid reveal-form">
+                <input type="hidden" name="intent" value="reveal" />
+                <input type="hidden" name="delegateId" value={d.id} />
+                <div className="field">
+                  <label htmlFor={`purpose-${d.id}`}>{t("staff.purpose", { person: d.line })}</label>
+                  <input id={`purpose-${d.id}`} name="purpose" required minLength={3} maxLength={200} />
+                </div>
+                <div className="form-actions">
+                  <button type="submit" className="button">
+                    {t("staff.revealButton")}
+                  </button>
+                </div>
+                {actionData?.revealed?.delegateId === d.id ? (
+                  <p className="notice" role="status">
+                    {t("staff.revealed", { number: actionData.revealed.passportNumber ?? "—", birth: actionData.revealed.birthDate ?? "—" })}
+                  </p>
+                ) : null}
+              </Form>
+            ))}
+            {actionData?.revealError ? <p className="field-errors">{t(actionData.revealError)}</p> : null}
+          </details>
+        ) : null}
+      </section>
+      {data.canEdit ? (
+        <section className="panel" aria-labelledby="behalf-heading">
+          <h2 id="behalf-heading">{t("staff.behalf")}</h2>
+          <p className="muted">{t("staff.behalfHint")}</p>
+          <ReplyForm
+            key={data.reply.revision}
+            rules={data.rules}
+            defaultValue={data.defaultValue}
+            lastResult={actionData?.conflict ? undefined : actionData?.result}
+            contacts={data.contacts}
+            programme={data.programmeChoices}
+            stored={data.stored}
+            submitLabel={t("staff.save")}
+          />
+        </section>
+      ) : null}
+      <section className="panel" aria-labelledby="history-heading">
+        <h2 id="history-heading">{t("staff.history")}</h2>
+        {data.history.length ? (
+          <ol className="history">
+            {data.history.map((h) => (
+              <li key={h.id}>
+                <strong>{h.at}</strong> · {h.actor ? t("staff.byStaff", { user: h.actor }) : t("staff.byLink")}
+                {h.reason ? <span className="muted"> ({h.reason})</span> : null}
+                <br />
+                {t(`answer.${h.before}`)} → <strong>{t(`answer.${h.after}`)}</strong>
+                {h.size ? <span className="small muted"> · {h.people.join("; ")}</span> : null}
+              </li>
+            ))}
+          </ol>
+        ) : (
+          <p className="muted">{t("staff.noHistory")}</p>
+        )}
+      </section>
+    </>
+  );
+}
+

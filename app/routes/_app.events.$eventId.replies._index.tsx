@@ -1,0 +1,224 @@
+import { type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction, redirect } from "@remix-run/node";
+import { Form, Link, useLoaderData } from "@remix-run/react";
+import { useTranslation } from "react-i18next";
+import { z } from "zod";
+import { hasRole, requireUser } from "~/auth.server";
+import { AnswersChart, type ChartPoint } from "~/components/answers-chart";
+import { EmptyState } from "~/components/app-shell";
+import { getDb } from "~/db.server";
+import { formatDateTime } from "~/lib/dates";
+import { COUNTRY_CODES, countryName, localized } from "~/lib/directory";
+import { eventSummary, requireEvent } from "~/lib/event-view.server";
+import { delegateLine } from "~/mail/replies.server";
+import { writeAudit } from "~/models/audit.server";
+import { setPassportCollection } from "~/models/event.server";
+import { listInvitations } from "~/models/invitation.server";
+import { countReplies, listAnswerTimeline, listChanges } from "~/models/reply.server";
+
+const ANSWERS = ["attending", "representative", "declining", "undecided"] as const;
+
+/** The event's replies at a glance: counts by country, answers over time, who has not answered, the latest changes. */
+export async function loader(args: LoaderFunctionArgs) {
+  const user = requireUser(args);
+  const event = await requireEvent(args.params.eventId);
+  const locale = args.context.locale;
+  const db = getDb();
+  const [counts, timeline, changes, invitations] = await Promise.all([
+    countReplies(db, { eventId: event.id }),
+    listAnswerTimeline(db, { eventId: event.id }),
+    listChanges(db, { eventId: event.id }, 30),
+    listInvitations(db, { eventId: event.id }),
+  ]);
+  // replay every change of answer: the chart's points
+  const state = new Map<string, string>();
+  const points: ChartPoint[] = timeline.map((change) => {
+    state.set(change.invitationId, change.response);
+    const tally = { attending: 0, representative: 0, declining: 0, undecided: 0 };
+    for (const response of state.values()) if (response in tally) tally[response as keyof typeof tally]++;
+    return { at: new Date(change.at).toISOString(), label: formatDateTime(new Date(change.at), locale, event.timeZone), ...tally };
+  });
+  return {
+    event: { ...eventSummary(event, locale), passportCountries: event.passportCountries, retentionDays: event.passportRetentionDays },
+    total: counts.total,
+    byCountry: counts.byCountry.map((row) => ({ ...row, name: countryName(row.country, locale) })).sort((a, b) => a.name.localeCompare(b.name, locale)),
+    points,
+    feed: changes.map((c) => ({
+      id: c.id,
+      invitationId: c.invitationId,
+      member: localized(c.memberNames, locale),
+      at: formatDateTime(new Date(c.at), locale, event.timeZone),
+      actor: c.actorKind === "staff" ? c.staffLabel : null,
+      reason: c.reason,
+      after: c.responseAfter,
+      size: c.summary.size,
+      head: c.summary.delegates[0] ? delegateLine(c.summary.delegates[0], locale) : null,
+    })),
+    noAnswer: invitations.filter((i) => i.response === "pending").map((i) => ({ id: i.id, member: localized(i.memberNames, locale) })),
+    countries: COUNTRY_CODES.map((code) => ({ code, name: countryName(code, locale) })),
+    memberCountries: [...new Set(invitations.map((i) => i.country))],
+    isAdmin: hasRole(user, "admin"),
+  };
+}
+
+const PassportSchema = z.object({
+  countries: z.array(z.string().refine((code) => COUNTRY_CODES.includes(code))).max(COUNTRY_CODES.length),
+  retentionDays: z.coerce.number().int().min(0).max(3650),
+});
+
+export async function action(args: ActionFunctionArgs) {
+  const user = requireUser(args, "admin");
+  const event = await requireEvent(args.params.eventId);
+  const formData = await args.request.formData();
+  const parsed = PassportSchema.safeParse({ countries: formData.getAll("countries"), retentionDays: formData.get("retentionDays") });
+  if (!parsed.success) return Response.json({ error: "reply:overview.passportInvalid" }, { status: 400 });
+  await setPassportCollection(getDb(), { id: event.id, ...parsed.data });
+  await writeAudit(getDb(), {
+    actor: user,
+    action: "events.passport_collection_changed",
+    objectType: "event",
+    objectId: event.id,
+    ip: args.context.clientIp,
+    details: { countries: parsed.data.countries, retentionDays: parsed.data.retentionDays },
+  });
+  return redirect(`/events/${event.id}/replies?passport=1`, 303);
+}
+
+export const handle = { i18n: ["common", "events", "invitations", "reply"] };
+export const meta: MetaFunction = () => [{ title: "Plenary" }];
+
+export default function RepliesOverviewRoute() {
+  const { t } = useTranslation("reply");
+  const data = useLoaderData<typeof loader>();
+  const { total } = data;
+  const stats = [
+    ["invited", total.invited],
+    ["delivered", total.delivered],
+    ["opened", total.opened],
+    ["answered", total.answered],
+    ["attending", total.attending],
+    ["representative", total.representative],
+    ["declining", total.declining],
+    ["undecided", total.undecided],
+    ["noAnswer", total.noAnswer],
+    ["people", total.people],
+  ] as const;
+  return (
+    <>
+      <p className="breadcrumb">
+        <Link to={`/events/${data.event.id}`}>{data.event.title}</Link>
+      </p>
+      <h1>{t("overview.title")}</h1>
+      {total.invited === 0 ? (
+        <EmptyState title={t("overview.emptyTitle")} body={t("overview.emptyBody")} />
+      ) : (
+        <>
+          <ul className="stat-cards" aria-label={t("overview.counts")}>
+            {stats.map(([key, value]) => (
+              <li key={key} className={`stat stat-${key}`}>
+                <span className="stat-value">{value}</span>
+                <span className="stat-label">{t(`overview.stats.${key}`)}</span>
+              </li>
+            ))}
+          </ul>
+          <section className="panel" aria-labelledby="chart-heading">
+            <h2 id="chart-heading">{t("overview.chart")}</h2>
+            <AnswersChart points={data.points} invited={total.invited} />
+          </section>
+          <section className="panel" aria-labelledby="country-heading">
+            <h2 id="country-heading">{t("overview.byCountry")}</h2>
+            <div className="table-wrap">
+              <table className="data-table">
+                <thead>
+                  <tr>
+                    <th scope="col">{t("overview.country")}</th>
+                    {(["invited", "delivered", "opened", ...ANSWERS, "noAnswer", "people"] as const).map((key) => (
+                      <th scope="col" key={key} className="numeric">
+                        {t(`overview.stats.${key}`)}
+                      </th>
+                    ))}
+                  </tr>
+                </thead>
+                <tbody>
+                  {data.byCountry.map((row) => (
+                    <tr key={row.country}>
+                      <th scope="row">{row.name}</th>
+                      {(["invited", "delivered", "opened", ...ANSWERS, "noAnswer", "people"] as const).map((key) => (
+                        <td key={key} className="numeric">
+                          {row[key]}
+                        </td>
+                      ))}
+                    </tr>
+                  ))}
+                </tbody>
+              </table>
+            </div>
+          </section>
+          <section className="panel" aria-labelledby="waiting-heading">
+            <h2 id="waiting-heading">{t("overview.noAnswer", { count: data.noAnswer.length })}</h2>
+            {data.noAnswer.length ? (
+              <>
+                <ul className="compact-list">
+                  {data.noAnswer.map((i) => (
+                    <li key={i.id}>
+                      <Link to={`/events/${data.event.id}/replies/${i.id}`}>{i.member}</Link>
+                    </li>
+                  ))}
+                </ul>
+                <Link className="button" to={`/events/${data.event.id}#invitations`}>
+                  {t("overview.remind")}
+                </Link>
+              </>
+            ) : (
+              <p className="muted">{t("overview.allAnswered")}</p>
+            )}
+          </section>
+          <section className="panel" aria-labelledby="feed-heading">
+            <h2 id="feed-heading">{t("overview.feed")}</h2>
+            {data.feed.length ? (
+              <ol className="history">
+                {data.feed.map((f) => (
+                  <li key={f.id}>
+                    <strong>{f.at}</strong> · <Link to={`/events/${data.event.id}/replies/${f.invitationId}`}>{f.member}</Link>:{" "}
+                    <span className={`badge answer-${f.after}`}>{t(`answer.${f.after}`)}</span>
+                    {f.size ? <span className="small"> · {t("overview.people", { count: f.size, head: f.head ?? "" })}</span> : null}
+                    <span className="small muted"> · {f.actor ? t("staff.byStaff", { user: f.actor }) : t("staff.byLink")}</span>
+                    {f.reason ? <span className="small muted"> ({f.reason})</span> : null}
+                  </li>
+                ))}
+              </ol>
+            ) : (
+              <p className="muted">{t("overview.feedEmpty")}</p>
+            )}
+          </section>
+        </>
+      )}
+      {data.isAdmin ? (
+        <details className="panel editor">
+          <summary>{t("overview.passport")}</summary>
+          <p className="muted">{t("overview.passportHint")}</p>
+          <Form method="post" className="stacked-form">
+            <fieldset className="checkbox-group">
+              <legend>{t("overview.passportCountries")}</legend>
+              {data.countries
+                .filter((c) => data.memberCountries.includes(c.code) || data.event.passportCountries.includes(c.code))
+                .map((c) => (
+                  <label key={c.code} className="checkbox">
+                    <input type="checkbox" name="countries" value={c.code} defaultChecked={data.event.passportCountries.includes(c.code)} /> {c.name}
+                  </label>
+                ))}
+            </fieldset>
+            <div className="field">
+              <label htmlFor="retention-days">{t("overview.retentionDays")}</label>
+              <input id="retention-days" name="retentionDays" type="number" min={0} max={3650} defaultValue={data.event.retentionDays} required />
+            </div>
+            <div className="form-actions">
+              <button type="submit" className="button primary">
+                {t("overview.passportSave")}
+              </button>
+            </div>
+          </Form>
+        </details>
+      ) : null}
+    </>
+  );
+}
