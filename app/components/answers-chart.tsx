@@ -61,7 +61,7 @@ export function AnswersChart({ points, invited }: { points: ChartPoint[]; invite
             <svg width="28" height="10" aria-hidden="true">
               <line x1="0" x2="28" y1="5" y2="5" stroke={s.colour} strokeWidth="3" strokeDasharray={s.dash} />
             </svg>{" "}
-            {t(`answer.${s.key}`)}: {points[points.length - 1][s.key]}
+            {t(`overview.stats.${s.key}`)}: {points[points.length - 1][s.key]}
           </span>
         ))}
       </figcaption>
@@ -72,7 +72,7 @@ export function AnswersChart({ points, invited }: { points: ChartPoint[]; invite
             <th scope="col">{t("overview.when")}</th>
             {SERIES.map((s) => (
               <th scope="col" key={s.key}>
-                {t(`answer.${s.key}`)}
+                {t(`overview.stats.${s.key}`)}
               </th>
             ))}
           </tr>
