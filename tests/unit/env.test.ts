@@ -28,6 +28,18 @@ describe("configuration", () => {
     expect(fs.statSync(path.join(dir, "session-secret")).mode & 0o777).toBe(0o600);
   });
 
+  it("keeps the passport-data key in DATA_DIR (0600) unless DATA_ENCRYPTION_KEY gives one; a malformed key is refused", () => {
+    const dir = tmpDir();
+    const generated = parseEnv({ DATA_DIR: dir }).DATA_ENCRYPTION_KEY;
+    expect(generated).toHaveLength(32);
+    expect(parseEnv({ DATA_DIR: dir }).DATA_ENCRYPTION_KEY.equals(generated)).toBe(true);
+    expect(fs.statSync(path.join(dir, "data-encryption-key")).mode & 0o777).toBe(0o600);
+    const hex = "ab".repeat(32);
+    expect(parseEnv({ DATA_DIR: dir, DATA_ENCRYPTION_KEY: hex }).DATA_ENCRYPTION_KEY.toString("hex")).toBe(hex);
+    expect(parseEnv({ DATA_DIR: dir, DATA_ENCRYPTION_KEY: Buffer.from(hex, "hex").toString("base64") }).DATA_ENCRYPTION_KEY.toString("hex")).toBe(hex);
+    expect(() => parseEnv({ DATA_DIR: dir, DATA_ENCRYPTION_KEY: "too-short" })).toThrow(EnvError);
+  });
+
   it("derives the port into APP_URL and strips a trailing slash", () => {
     expect(parseEnv({ PORT: "8080", DATA_DIR: tmpDir() }).APP_URL).toBe("http://localhost:8080");
     const env = parseEnv({ APP_URL: "https://plenary.example.org/", DATA_DIR: tmpDir() });
