@@ -33,6 +33,7 @@ export function ReplyForm({
   stored,
   action,
   submitLabel,
+  nameLocale,
 }: {
   rules: ReplyRules;
   defaultValue: DefaultValue<ReplyFormValue>;
@@ -42,6 +43,8 @@ export function ReplyForm({
   stored: StoredPassport[];
   action?: string;
   submitLabel: string;
+  /** the language new people's names start in: the invitation's */
+  nameLocale: string;
 }) {
   const { t } = useTranslation("reply");
   const schema = useMemo(() => replySchema(rules), [rules]);
@@ -51,7 +54,7 @@ export function ReplyForm({
   const coming = response !== "" && response !== "declining";
   const delegates = fields.delegates.getFieldList();
   const anyVisa = rules.passportAllowed && delegates.some((d) => d.getFieldset().needsVisaLetter.value === "on");
-  const blank: DelegateValue = { role: delegates.length ? "official" : "head", nameLocale: "en" };
+  const blank: DelegateValue = { role: delegates.length ? "official" : "head", nameLocale };
 
   return (
     <Form method="post" action={action} {...getFormProps(form)} className="stacked-form reply-form">

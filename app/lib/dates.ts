@@ -5,10 +5,24 @@ import { htmlLang, type Lng } from "~/i18n";
  * Pure and isomorphic; everything goes through Intl (full ICU in Node and browsers).
  */
 
+const formatters = new Map<string, Intl.DateTimeFormat>();
+
+/** Intl.DateTimeFormat instances are costly to build (ICU data): one per locale and options, reused. */
+function dateFormat(locale: string, options: Intl.DateTimeFormatOptions): Intl.DateTimeFormat {
+  const key = `${locale}|${JSON.stringify(options)}`;
+  let format = formatters.get(key);
+  if (!format) {
+    if (formatters.size > 2000) formatters.clear();
+    format = new Intl.DateTimeFormat(locale, options);
+    formatters.set(key, format);
+  }
+  return format;
+}
+
 const LOCAL_PATTERN = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})$/;
 
 function partsIn(date: Date, timeZone: string) {
-  const parts = new Intl.DateTimeFormat("en-US", {
+  const parts = dateFormat("en-US", {
     timeZone,
     hourCycle: "h23",
     year: "numeric",
@@ -84,7 +98,7 @@ const COMPOSED_RANGE: Partial<Record<Lng, string>> = { zh: "至", ja: "～", mn:
 
 /** "11 – 12 June 2025" / "2025년 6월 11일~12일" / "2025年6月11日至12日" / "11–12 июня 2025 г." in the venue's zone. */
 export function formatDateRange(start: Date, end: Date, locale: Lng, timeZone: string): string {
-  const full = new Intl.DateTimeFormat(intlLocale(locale), { timeZone, year: "numeric", month: "long", day: "numeric" });
+  const full = dateFormat(intlLocale(locale), { timeZone, year: "numeric", month: "long", day: "numeric" });
   const mark = COMPOSED_RANGE[locale];
   if (!mark) return full.formatRange(start, end);
   const a = partsIn(start, timeZone);
@@ -92,17 +106,17 @@ export function formatDateRange(start: Date, end: Date, locale: Lng, timeZone: s
   if (a.year === b.year && a.month === b.month && a.day === b.day) return full.format(start);
   const tail: Intl.DateTimeFormatOptions =
     a.year !== b.year ? { year: "numeric", month: "long", day: "numeric" } : a.month !== b.month ? { month: "long", day: "numeric" } : { day: "numeric" };
-  return `${full.format(start)}${mark}${new Intl.DateTimeFormat(intlLocale(locale), { timeZone, ...tail }).format(end)}`;
+  return `${full.format(start)}${mark}${dateFormat(intlLocale(locale), { timeZone, ...tail }).format(end)}`;
 }
 
 /** "09:30–12:00" in 24-hour time, as meeting programmes are written. */
 export function formatTimeRange(start: Date, end: Date, locale: Lng, timeZone: string): string {
-  return new Intl.DateTimeFormat(intlLocale(locale), { timeZone, hour: "2-digit", minute: "2-digit", hourCycle: "h23" }).formatRange(start, end);
+  return dateFormat(intlLocale(locale), { timeZone, hour: "2-digit", minute: "2-digit", hourCycle: "h23" }).formatRange(start, end);
 }
 
 /** Date and time of one instant, e.g. "11 June 2025 at 09:30". */
 export function formatDateTime(date: Date, locale: Lng, timeZone: string): string {
-  return new Intl.DateTimeFormat(intlLocale(locale), {
+  return dateFormat(intlLocale(locale), {
     timeZone,
     year: "numeric",
     month: "long",
@@ -120,7 +134,7 @@ export function formatSlot(start: Date, end: Date, locale: Lng, timeZone: string
   if (a.year !== b.year || a.month !== b.month || a.day !== b.day) {
     return `${formatDateTime(start, locale, timeZone)} – ${formatDateTime(end, locale, timeZone)}`;
   }
-  const date = new Intl.DateTimeFormat(intlLocale(locale), { timeZone, year: "numeric", month: "long", day: "numeric" }).format(start);
+  const date = dateFormat(intlLocale(locale), { timeZone, year: "numeric", month: "long", day: "numeric" }).format(start);
   const separator = locale === "zh" || locale === "ja" || locale === "ko" ? " " : ", ";
   return `${date}${separator}${formatTimeRange(start, end, locale, timeZone)}`;
 }

@@ -20,7 +20,7 @@ export async function listAudience(db: DB, filter: AudienceFilter): Promise<(Mem
     ).map((r) => r.member_id);
     members = (await listMembers(db)).filter((m) => ids.includes(m.id));
   } else if (filter.mode === "picked") {
-    members = (await listMembers(db)).filter((m) => filter.memberIds.includes(m.id));
+    members = filter.memberIds.length ? await listMembers(db, { ids: filter.memberIds }) : [];
   } else {
     members = await listMembers(db, {
       country: filter.mode === "country" ? filter.country : undefined,

@@ -41,7 +41,7 @@ const COLUMNS = [
   "member.version",
 ] as const;
 
-export type MemberFilter = { q?: string; country?: string; kind?: string; status?: string; archived?: boolean };
+export type MemberFilter = { q?: string; country?: string; kind?: string; status?: string; archived?: boolean; ids?: string[] };
 
 /** Members matching the filter; the search looks at every language's name, the kana reading and the country code. */
 export async function listMembers(db: DB, filter: MemberFilter = {}): Promise<(MemberRow & { contactCount: number })[]> {
@@ -52,6 +52,7 @@ export async function listMembers(db: DB, filter: MemberFilter = {}): Promise<(M
       eb.selectFrom("contact").select(eb.fn.countAll<string>().as("n")).whereRef("contact.member_id", "=", "member.id").as("contactCount"),
     );
   query = filter.archived ? query.where("archived_at", "is not", null) : query.where("archived_at", "is", null);
+  if (filter.ids) query = query.where("id", "in", filter.ids);
   if (filter.country) query = query.where("country", "=", filter.country);
   if (filter.kind) query = query.where("kind", "=", filter.kind as MemberKind);
   if (filter.status) query = query.where("status", "=", filter.status as MemberStatus);

@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createTestDb, databaseLabel, type TestDb } from "../../tests/helpers/db";
 import { MemberSchema } from "~/lib/directory-schemas";
 import { EventSchema } from "~/lib/event-schemas";
-import { replySchema } from "~/lib/reply-schemas";
+import { type ReplyRules, replySchema } from "~/lib/reply-schemas";
 import { runRetentionPurge } from "~/lib/retention.server";
 import { seal, unseal } from "~/lib/sealed.server";
 import { createEvent, setPassportCollection, transitionEvent } from "~/models/event.server";
@@ -13,7 +13,7 @@ import { applyReply, getReply, revealPassport } from "~/models/reply.server";
 import { createStaffUser } from "~/models/staff-user.server";
 
 const KEY = crypto.randomBytes(32);
-const rules = { quota: 3, passportAllowed: true, programmeIds: [], storedPassport: [], staff: false };
+const rules: ReplyRules = { quota: 3, passportAllowed: true, programmeIds: [], storedPassport: [], staff: false };
 
 function input(revision: number, extra: Record<string, unknown> = {}, schemaRules = rules) {
   return replySchema(schemaRules).parse({

@@ -4,6 +4,8 @@ import { type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction, re
 import { Form, Link, useActionData, useLoaderData, useNavigation, useSearchParams } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
 import { z } from "zod";
+// zod must be configured jitless before this module builds its schema (the CSP forbids eval)
+import "~/lib/validation";
 import { MEMBER_STATUSES } from "../../db/schema";
 import TestMessage from "../../emails/test-message";
 import { requireUser } from "~/auth.server";

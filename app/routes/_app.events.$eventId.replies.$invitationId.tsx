@@ -176,6 +176,7 @@ export default function StaffReplyRoute() {
             contacts={data.contacts}
             programme={data.programmeChoices}
             stored={data.stored}
+            nameLocale={data.letterLocale}
             submitLabel={t("staff.save")}
           />
         </section>

@@ -182,6 +182,7 @@ export default function ReplyLinkRoute() {
               contacts={data.contacts}
               programme={data.programmeChoices}
               stored={data.stored}
+              nameLocale={data.letterLocale}
               submitLabel={data.reply.response === "pending" ? t("page.send") : t("page.update")}
             />
           ) : (

@@ -28,6 +28,8 @@ test("staff pick an audience from the demo, preview the letter in Russian and Mo
   // The letter, previewed for a Russian and a Mongolian member in their languages
   await page.getByRole("link", { name: inv.editLetters }).click();
   await page.getByRole("link", { name: "Русский" }).click();
+  // the form is rebuilt for the new language: choose the member only once it is there
+  await page.waitForURL(/locale=ru/);
   await page.getByLabel(inv.letters.previewFor).selectOption({ label: "Primorsky Krai" });
   await page.getByRole("button", { name: inv.letters.preview }).click();
   const preview = page.frameLocator("iframe[name=letter-preview]");

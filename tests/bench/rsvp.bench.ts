@@ -1,0 +1,396 @@
+// npm run bench:rsvp — the public reply page under load (autocannon, 50 connections): GET /r/<token> and real
+// answers POSTed to it, against the built Plenary server (`node app/server.js`, embedded PGlite, mail worker off),
+// next to the ceiling measured in the same run: a minimal Remix v2 app (classic compiler, loader → json(),
+// @remix-run/express, NODE_ENV=production; PERF-LIMITS 4c/4e). Prints req/s, p99 and the ratio (goal ≥ 0.5).
+//
+// The ceiling app is tests/bench/minimal-remix (its own remix.config.js/package.json). It is built here with the
+// repository's @remix-run/dev; its modules resolve from the root node_modules and every output goes to
+// tests/.tmp/minimal-remix (git-ignored, eslint-ignored, removed at the end).
+//
+// Knobs: BENCH_SECONDS (10) per measurement, BENCH_WARMUP_SECONDS (3), BENCH_CONNECTIONS (50),
+// BENCH_INVITATIONS (300: extra members invited next to the 82 demo members, office address only; an answer
+// currently costs more the more members the directory holds, see submitReply → listAudience),
+// BENCH_LOG_LEVEL (info, as in production: the server logs one line per request).
+import { type ChildProcess, spawn, spawnSync } from "node:child_process";
+import crypto from "node:crypto";
+import fs from "node:fs";
+import { createRequire } from "node:module";
+import net from "node:net";
+import os from "node:os";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import { sql } from "kysely";
+import { migrateToLatest } from "../../db/migrator";
+import { createPgliteDb, type DB, openPglite } from "~/db.server";
+import { parseEnv } from "~/env.server";
+import { MemberSchema } from "~/lib/directory-schemas";
+import { EventSchema, ProgrammeItemSchema } from "~/lib/event-schemas";
+import { invitationLinkToken } from "~/lib/tokens.server";
+import { linkSecret, sendInvitations } from "~/mail/invitations.server";
+import { loadDemoData } from "~/models/demo.server";
+import { createEvent, createProgrammeItem, transitionEvent } from "~/models/event.server";
+import { createMember } from "~/models/member.server";
+import { findReplyLink } from "~/models/reply.server";
+import { createStaffUser } from "~/models/staff-user.server";
+
+const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
+const WARMUP = Number(process.env.BENCH_WARMUP_SECONDS ?? 3);
+const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 50);
+const EXTRA_MEMBERS = Number(process.env.BENCH_INVITATIONS ?? 300);
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
+const FIXTURE = path.join(ROOT, "tests/bench/minimal-remix");
+const FIXTURE_OUT = path.join(ROOT, "tests/.tmp/minimal-remix");
+
+// autocannon ships no types; this is the part of its programmatic API used here.
+type CannonRequest = { method?: string; path?: string; headers?: Record<string, string>; body?: string };
+type CannonOptions = {
+  url: string;
+  connections: number;
+  duration?: number;
+  amount?: number;
+  timeout?: number;
+  requests?: (CannonRequest & {
+    setupRequest?: (request: CannonRequest, context: any) => CannonRequest;
+    onResponse?: (status: number, body: string, context: any) => void;
+  })[];
+};
+type CannonResult = {
+  requests: { total: number };
+  latency: { p50: number; p99: number };
+  throughput: { total: number };
+  duration: number;
+  errors: number;
+  timeouts: number;
+  statusCodeStats: Record<string, { count: number }>;
+};
+const autocannon = createRequire(import.meta.url)("autocannon") as (
+  options: CannonOptions,
+  done: (error: Error | null, result: CannonResult) => void,
+) => { stop: () => void };
+
+function cannon(options: CannonOptions): Promise<CannonResult> {
+  return new Promise((resolve, reject) => autocannon({ timeout: 30, ...options }, (error, result) => (error ? reject(error) : resolve(result))));
+}
+
+type Row = { label: string; rps: number; p50: number; p99: number; statuses: Record<string, number>; errors: number; bytes: number; seconds: number };
+
+function summarize(label: string, result: CannonResult): Row {
+  const statuses = Object.fromEntries(Object.entries(result.statusCodeStats).map(([code, { count }]) => [code, count]));
+  return {
+    label,
+    rps: result.requests.total / result.duration,
+    p50: result.latency.p50,
+    p99: result.latency.p99,
+    statuses,
+    errors: result.errors,
+    bytes: result.requests.total ? result.throughput.total / result.requests.total : 0,
+    seconds: result.duration,
+  };
+}
+
+const say = (text: string) => process.stderr.write(`bench:rsvp  ${text}\n`);
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = net.createServer();
+    server.listen(0, "127.0.0.1", () => {
+      const { port } = server.address() as net.AddressInfo;
+      server.close(() => resolve(port));
+    });
+    server.on("error", reject);
+  });
+}
+
+/** A child process whose output goes to a file (a pipe nobody drains fast enough would slow the server down). */
+type Child = { process: ChildProcess; log: string; output: () => string; stop: (graceMs?: number) => Promise<void> };
+const children = new Set<Child>();
+let aborting = false;
+
+function startChild(name: string, args: string[], options: { cwd: string; env: NodeJS.ProcessEnv; dir: string }): Child {
+  if (aborting) throw new Error("aborted");
+  const log = path.join(options.dir, `${name}.log`);
+  const fd = fs.openSync(log, "w");
+  const child = spawn(process.execPath, args, { cwd: options.cwd, env: options.env, stdio: ["ignore", fd, fd] });
+  fs.closeSync(fd);
+  const output = () => (fs.existsSync(log) ? fs.readFileSync(log, "utf8") : "");
+  const handle: Child = {
+    process: child,
+    log,
+    output,
+    /** SIGTERM (a graceful stop: Plenary closes its database), SIGKILL after graceMs */
+    stop: async (graceMs = 15_000) => {
+      if (child.exitCode === null && child.signalCode === null) {
+        const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
+        child.kill("SIGTERM");
+        const killer = setTimeout(() => child.kill("SIGKILL"), graceMs);
+        await exited;
+        clearTimeout(killer);
+      }
+      children.delete(handle);
+    },
+  };
+  children.add(handle);
+  return handle;
+}
+
+async function waitFor(child: Child, ready: (output: string) => boolean, what: string, ms: number) {
+  const deadline = Date.now() + ms;
+  while (Date.now() < deadline) {
+    if (child.process.exitCode !== null) throw new Error(`${what} exited with ${child.process.exitCode}:\n${child.output().slice(-3000)}`);
+    if (ready(child.output())) return;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  throw new Error(`${what} did not start within ${ms / 1000} s:\n${child.output().slice(-3000)}`);
+}
+
+/** PERF-LIMITS 4c: the minimal Remix app, built with the classic compiler and served by @remix-run/express. */
+async function startMinimalRemix(dir: string) {
+  const remix = path.join(ROOT, "node_modules/.bin/remix");
+  const build = spawnSync(remix, ["build"], { cwd: FIXTURE, encoding: "utf8", env: { ...process.env, NODE_ENV: "production" } });
+  if (build.status !== 0) throw new Error(`minimal Remix build failed:\n${build.stdout}\n${build.stderr}`);
+  const port = await freePort();
+  const child = startChild("minimal-remix", [path.join(FIXTURE, "server.mjs")], {
+    cwd: FIXTURE,
+    env: { PATH: process.env.PATH, NODE_ENV: "production" as const, PORT: String(port) },
+    dir,
+  });
+  await waitFor(child, (output) => output.includes("listening"), "the minimal Remix server", 30_000);
+  const page = await fetch(`http://127.0.0.1:${port}/`);
+  if (page.status !== 200) throw new Error(`the minimal Remix page answered ${page.status}`);
+  await page.text();
+  return { child, url: `http://127.0.0.1:${port}` };
+}
+
+/**
+ * One open event with three programme items; the 82 demo members plus EXTRA_MEMBERS more (office address only),
+ * all invited through sendInvitations (tokens, outbox rows, letters in the member's language).
+ */
+async function seed(db: DB, env: ReturnType<typeof parseEnv>) {
+  await migrateToLatest(db);
+  const user = await createStaffUser(db, { email: "bench@example.org", displayName: "Bench", passwordHash: "x", role: "admin" });
+  await loadDemoData(db);
+  const languages = ["en", "ko", "zh", "ja", "ru", "mn"] as const;
+  const countries = { en: "VN", ko: "KR", zh: "CN", ja: "JP", ru: "RU", mn: "MN" } as const;
+  await db.transaction().execute(async (trx) => {
+    for (let i = 0; i < EXTRA_MEMBERS; i++) {
+      const lng = languages[i % languages.length];
+      await createMember(
+        trx,
+        MemberSchema.parse({
+          country: countries[lng],
+          kind: "province",
+          names: { en: `Bench Region ${i}`, [lng]: `Region ${i} (${lng})` },
+          defaultLocale: lng,
+          timeZone: "Asia/Seoul",
+          officeEmail: `office${i}@bench.example.org`,
+        }),
+      );
+    }
+  });
+  const event = await createEvent(
+    db,
+    EventSchema.parse({
+      kind: "general_assembly",
+      timeZone: "Asia/Seoul",
+      start: "2027-06-16T09:00",
+      end: "2027-06-17T18:00",
+      rsvpDeadline: "2027-05-14T18:00",
+      format: "in_person",
+      quota: "5",
+      categories: ["delegate"],
+      title: { en: "16th NEAR General Assembly", ko: "제16차 NEAR 총회", zh: "第16届全体会议", ja: "第16回総会", ru: "16-я Генеральная ассамблея", mn: "XVI Ерөнхий ассамблей" },
+      venue: { en: "Pohang, POSCO International Center", ko: "포항 포스코국제관" },
+      contactName: "NEAR Secretariat",
+      contactEmail: "secretariat@near.example.org",
+      contactPhone: "+82 54 223 2311",
+    }),
+  );
+  const items = [
+    ["plenary", "2027-06-16T09:00", "2027-06-16T12:00", "Plenary session", "본회의"],
+    ["welcome_dinner", "2027-06-16T19:00", "2027-06-16T21:00", "Welcome dinner", "환영 만찬"],
+    ["field_trip", "2027-06-17T14:00", "2027-06-17T18:00", "Field trip to Pohang steelworks", "포항제철소 시찰"],
+  ] as const;
+  for (const [kind, start, end, en, ko] of items) {
+    await createProgrammeItem(db, {
+      eventId: event.id,
+      timeZone: "Asia/Seoul",
+      input: ProgrammeItemSchema.parse({ kind, start, end, title: { en, ko }, attendanceAsked: "on" }),
+    });
+  }
+  await transitionEvent(db, { id: event.id, version: 1, to: "open" });
+  const sent = await sendInvitations(db, { env, eventId: event.id, audience: { mode: "all" }, user: { id: user.id, email: user.email }, bilingual: false });
+  const ids = (await db.selectFrom("invitation").select("id").where("event_id", "=", event.id).orderBy("id").execute()).map((r) => r.id);
+  const secret = linkSecret(env);
+  const tokens = ids.map((id) => invitationLinkToken(secret, id, 1));
+  if (!(await findReplyLink(db, { token: tokens[0] }))) throw new Error("the computed link token does not match the stored one");
+  return { eventId: event.id, tokens, queued: sent.queued };
+}
+
+function answerBody(revision: number) {
+  return new URLSearchParams({
+    response: "attending",
+    revision: String(revision),
+    submission: crypto.randomUUID(),
+    "delegates[0].role": "head",
+    "delegates[0].nameLocale": "en",
+    "delegates[0].givenName": "Ann",
+    "delegates[0].latinFamilyName": "Lee",
+  }).toString();
+}
+
+const dir = fs.mkdtempSync(path.join(os.tmpdir(), "plenary-bench-rsvp-"));
+let failed = false;
+const cleanup = async (graceMs?: number) => {
+  await Promise.all([...children].map((child) => child.stop(graceMs).catch(() => undefined)));
+  fs.rmSync(dir, { recursive: true, force: true });
+  fs.rmSync(FIXTURE_OUT, { recursive: true, force: true });
+};
+for (const signal of ["SIGINT", "SIGTERM"] as const) {
+  process.once(signal, () => {
+    aborting = true;
+    void cleanup(1000).finally(() => process.exit(130));
+  });
+}
+// last resort: no server outlives the benchmark, whichever way it ends
+process.once("exit", () => {
+  for (const child of children) child.process.kill("SIGKILL");
+});
+// a throw inside an autocannon callback never reaches the try/finally below
+process.once("uncaughtException", (error) => {
+  aborting = true;
+  console.error(error);
+  void cleanup(1000).finally(() => process.exit(1));
+});
+
+try {
+  const started = performance.now();
+  const dataDir = path.join(dir, "data");
+  const port = await freePort();
+  const appUrl = `http://127.0.0.1:${port}`;
+  // the server parses the same DATA_DIR: same generated SESSION_SECRET, so the tokens computed here are its tokens
+  const serverEnv = { PATH: process.env.PATH, NODE_ENV: "production" as const, PORT: String(port), APP_URL: appUrl, DATA_DIR: dataDir, MAIL_WORKER: "false", LOG_LEVEL: process.env.BENCH_LOG_LEVEL ?? "info" };
+  const env = parseEnv(serverEnv);
+
+  say(`seeding ${EXTRA_MEMBERS} + 82 invitations into PGlite (${dataDir})…`);
+  const pglite = await openPglite(path.join(dataDir, "pgdata"));
+  const seedDb = createPgliteDb(pglite);
+  let seeded: Awaited<ReturnType<typeof seed>>;
+  try {
+    seeded = await seed(seedDb, env);
+  } finally {
+    await seedDb.destroy();
+  }
+  const { tokens, eventId } = seeded;
+  if (tokens.length <= CONNECTIONS) throw new Error(`need more invitations than connections (${tokens.length} ≤ ${CONNECTIONS})`);
+  say(`seeded ${tokens.length} invitations (${seeded.queued} letters queued) in ${((performance.now() - started) / 1000).toFixed(1)} s`);
+
+  // 1. the ceiling
+  say("building and starting the minimal Remix app…");
+  const minimal = await startMinimalRemix(dir);
+  say(`minimal Remix: warm-up ${WARMUP} s, then ${SECONDS} s`);
+  await cannon({ url: `${minimal.url}/`, connections: CONNECTIONS, duration: WARMUP });
+  const ceiling = summarize("minimal Remix (ceiling)", await cannon({ url: `${minimal.url}/`, connections: CONNECTIONS, duration: SECONDS }));
+  await minimal.child.stop();
+
+  // 2. the real server
+  say("starting Plenary (node app/server.js; builds first if the build is stale)…");
+  const plenary = startChild("plenary", [path.join(ROOT, "app/server.js")], { cwd: ROOT, env: serverEnv, dir });
+  await waitFor(plenary, (output) => output.includes("Plenary is running at"), "Plenary", 300_000);
+  const first = await fetch(`${appUrl}/r/${tokens[0]}`);
+  const html = await first.text();
+  if (first.status !== 200 || !html.includes('name="revision" value="1"')) throw new Error(`GET /r/<token> answered ${first.status} without the reply form`);
+
+  let next = 0;
+  const getRequests = [{ setupRequest: (request: CannonRequest) => ({ ...request, method: "GET", path: `/r/${tokens[next++ % tokens.length]}` }) }];
+  say(`GET /r/<token> over ${tokens.length} links: warm-up ${WARMUP} s, then ${SECONDS} s`);
+  await cannon({ url: appUrl, connections: CONNECTIONS, duration: WARMUP, requests: getRequests });
+  const get = summarize("GET  /r/<token>", await cannon({ url: appUrl, connections: CONNECTIONS, duration: SECONDS, requests: getRequests }));
+
+  // 3. answers: every POST is a real answer from a link holder, with a fresh submission id and the revision the
+  // invitation is at. Links wait in a queue: first answers (revision 1) first; a link whose answer came back goes
+  // to the end with its new revision, so with more requests than invitations the later ones change an answer
+  // (which is just as real). A link is never in flight twice, and stays far below its 60 POSTs an hour.
+  const queue = tokens.map((token) => ({ token, revision: 1 }));
+  let changes = 0;
+  const postHeaders = { Origin: appUrl, "Content-Type": "application/x-www-form-urlencoded" };
+  type PostContext = { link?: { token: string; revision: number } };
+  const postRequests = [
+    {
+      setupRequest: (request: CannonRequest, context: PostContext) => {
+        const link = queue.shift();
+        if (!link) throw new Error("every link is in flight: raise BENCH_INVITATIONS");
+        if (link.revision > 1) changes++;
+        context.link = link;
+        return { ...request, method: "POST", path: `/r/${link.token}`, headers: { ...postHeaders }, body: answerBody(link.revision) };
+      },
+      onResponse: (status: number, _body: string, context: PostContext) => {
+        if (!context.link) return;
+        queue.push({ token: context.link.token, revision: context.link.revision + (status === 303 ? 1 : 0) });
+        context.link = undefined;
+      },
+    },
+  ];
+  const probeLink = queue.shift()!;
+  const probe = await fetch(`${appUrl}/r/${probeLink.token}`, { method: "POST", headers: postHeaders, body: answerBody(1), redirect: "manual" });
+  if (probe.status !== 303) throw new Error(`POST /r/<token> answered ${probe.status}, not 303:\n${(await probe.text()).slice(0, 2000)}`);
+  queue.push({ token: probeLink.token, revision: 2 });
+  // Amount-based runs, so every answer sent is answered and counted (a run stopped by the clock would leave
+  // answers in flight that the server still saves). The warm-up is sized from the GET rate, the run from the
+  // warm-up's rate, to last about BENCH_WARMUP_SECONDS and BENCH_SECONDS.
+  const maxAnswers = tokens.length * 50; // per link: at most 50 of the 60 POSTs an hour the server allows
+  const warmAmount = Math.max(2 * CONNECTIONS, Math.round(get.rps * WARMUP));
+  say(`POST /r/<token>: warm-up, ${warmAmount} answers…`);
+  const warm = summarize("warm-up", await cannon({ url: appUrl, connections: CONNECTIONS, amount: warmAmount, requests: postRequests }));
+  const amount = Math.min(Math.max(CONNECTIONS, Math.round(warm.rps * SECONDS)), maxAnswers - warmAmount - 1);
+  const changesBefore = changes;
+  say(`POST /r/<token>: ${amount} answers (≈ ${SECONDS} s at the warm-up's ${warm.rps.toFixed(0)} req/s)`);
+  const post = summarize("POST /r/<token> answer", await cannon({ url: appUrl, connections: CONNECTIONS, amount, requests: postRequests }));
+  const postChanges = changes - changesBefore;
+  await plenary.stop();
+
+  // 4. every 303 is one saved answer: one history row, one revision more, one confirmation queued, nothing more
+  const answered = 1 + (warm.statuses["303"] ?? 0) + (post.statuses["303"] ?? 0);
+  const checkDb = createPgliteDb(await openPglite(path.join(dataDir, "pgdata")));
+  let history = 0;
+  let revisions = 0;
+  let confirmations = 0;
+  try {
+    const n = (row: { n: string | number | null }) => Number(row.n ?? 0);
+    history = n(await checkDb.selectFrom("invitation_change").select((eb) => eb.fn.countAll<string>().as("n")).where("event_id", "=", eventId).executeTakeFirstOrThrow());
+    revisions = n(await checkDb.selectFrom("invitation").select(sql<string>`sum(revision - 1)`.as("n")).where("event_id", "=", eventId).executeTakeFirstOrThrow());
+    confirmations = n(await checkDb.selectFrom("email_message").select((eb) => eb.fn.countAll<string>().as("n")).where("kind", "=", "confirmation").executeTakeFirstOrThrow());
+  } finally {
+    await checkDb.destroy();
+  }
+
+  const fmt = (value: number, width: number, digits = 0) => value.toFixed(digits).padStart(width);
+  const others = (row: Row, expected: string) =>
+    Object.entries(row.statuses)
+      .filter(([code]) => code !== expected)
+      .map(([code, n]) => `${code}×${n}`)
+      .concat(row.errors ? [`errors×${row.errors}`] : [])
+      .join(" ") || "0";
+  const line = (row: Row, expected: string, extra = "") =>
+    `${row.label.padEnd(25)}${fmt(row.rps, 7)}${fmt(row.p99, 10)}${fmt(row.p50, 9)}   ${`${expected}×${row.statuses[expected] ?? 0}`.padEnd(10)} ${others(row, expected).padEnd(7)}${fmt(row.bytes / 1024, 7, 1)}${fmt(row.seconds, 7, 1)}${extra}`;
+  const ratio = (row: Row) => `   ratio ${(row.rps / ceiling.rps).toFixed(2)} (goal ≥ 0.5), p99 ×${(row.p99 / ceiling.p99).toFixed(1)} (goal ≤ 2)`;
+  console.log(`\nbench:rsvp  (autocannon, ${CONNECTIONS} connections, ${SECONDS} s each after a warm-up; PGlite; ${tokens.length} invitations)`);
+  console.log(`${"".padEnd(25)}${"req/s".padStart(7)}${"p99 ms".padStart(10)}${"p50 ms".padStart(9)}   ${"expected".padEnd(10)} ${"other".padEnd(7)}${"KB/resp".padStart(8)}${"s".padStart(6)}`);
+  console.log(line(ceiling, "200"));
+  console.log(line(get, "200", ratio(get)));
+  console.log(line(post, "303", ratio(post)));
+  console.log(`POST: ${post.statuses["303"] ?? 0} answers, of which ${postChanges} changed an earlier answer (a link answers again once every invitation has answered)`);
+  const ok = history === answered && revisions === answered && confirmations === answered;
+  console.log(
+    `checked in the database after the server stopped: ${answered} × 303 (probe + warm-up + run) → ${history} invitation_change rows, ` +
+      `${revisions} revisions added, ${confirmations} confirmations queued — ${ok ? "OK" : "MISMATCH"}`,
+  );
+  console.log(`total ${((performance.now() - started) / 1000).toFixed(0)} s`);
+  if (!ok || others(get, "200") !== "0" || others(post, "303") !== "0") process.exitCode = 1;
+} catch (error) {
+  failed = true;
+  console.error(error);
+  for (const child of children) console.error(`--- ${path.basename(child.log)} (last lines) ---\n${child.output().slice(-2000)}`);
+} finally {
+  await cleanup();
+  if (failed) process.exitCode = 1;
+}

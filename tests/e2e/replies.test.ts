@@ -1,0 +1,305 @@
+import { type ChildProcess, spawn, spawnSync } from "node:child_process";
+import fs from "node:fs";
+import net from "node:net";
+import path from "node:path";
+import { type Browser, type BrowserContext, expect, type Page, test } from "@playwright/test";
+import { type ParsedMail } from "mailparser";
+import { ROOT, TMP } from "../helpers/paths";
+import { SmtpSink } from "../helpers/smtp-sink";
+import { ADMIN } from "./accounts";
+import { messages } from "./locales";
+
+/** The reply namespace (messages() covers the staff namespaces only). */
+const reply = (lng: string) => JSON.parse(fs.readFileSync(path.join(ROOT, "app/locales", lng, "reply.json"), "utf8"));
+const ru = reply("ru");
+const ko = reply("ko");
+const en = reply("en");
+const ruDir = messages("ru", "directory");
+const ruCommon = messages("ru", "common");
+const inv = messages("en", "invitations");
+
+const EVENT = { en: "16th NEAR General Assembly", ru: "16-я Генеральная ассамблея АРАССВА", ko: "제16차 NEAR 총회" };
+const MEMBER = { en: "Primorsky Krai", ru: "Приморский край" };
+
+/**
+ * The shared e2e server keeps its mail in the local mailbox. This journey needs mail that really leaves over
+ * SMTP, so it runs its own Plenary (the same built `node app/server.js`, as `npm start` does) on a fresh data
+ * directory with SMTP_URL pointing at a real SMTP server inside the test, the demo directory loaded and the
+ * administrator created with the command-line tools an operator would use.
+ */
+type Plenary = { url: string; dataDir: string; child: ChildProcess; log: () => string };
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = net.createServer();
+    server.listen(0, "127.0.0.1", () => {
+      const { port } = server.address() as net.AddressInfo;
+      server.close(() => resolve(port));
+    });
+    server.on("error", reject);
+  });
+}
+
+function cli(script: string, args: string[], env: Record<string, string>, input?: string) {
+  const result = spawnSync(path.join(ROOT, "node_modules/.bin/tsx"), [script, ...args], {
+    cwd: ROOT,
+    env: { PATH: process.env.PATH, NODE_ENV: "production", LOG_LEVEL: "warn", ...env },
+    input,
+    encoding: "utf8",
+  });
+  if (result.status !== 0) throw new Error(`${script} failed:\n${result.stdout}${result.stderr}`);
+}
+
+async function startPlenary(smtpUrl: string): Promise<Plenary> {
+  fs.mkdirSync(TMP, { recursive: true });
+  const dataDir = fs.mkdtempSync(path.join(TMP, "e2e-replies-"));
+  const env = { DATA_DIR: dataDir };
+  cli("app/cli/user-create.ts", ["--email", ADMIN.email, "--name", ADMIN.name, "--role", "admin", "--locale", "en", "--password-stdin"], env, `${ADMIN.password}\n`);
+  cli("app/cli/seed-demo.ts", [], env);
+  const port = await freePort();
+  const url = `http://localhost:${port}`;
+  let output = "";
+  const child = spawn(process.execPath, [path.join(ROOT, "app/server.js")], {
+    cwd: ROOT,
+    env: {
+      PATH: process.env.PATH,
+      NODE_ENV: "production",
+      PORT: String(port),
+      APP_URL: url,
+      DATA_DIR: dataDir,
+      SMTP_URL: smtpUrl,
+      MAIL_FROM: "NEAR Secretariat <secretariat@near.example.org>",
+      MAIL_RETRY_BASE_SECONDS: "0.5",
+      LOG_LEVEL: "info",
+    },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  child.stdout!.on("data", (chunk) => (output += chunk));
+  child.stderr!.on("data", (chunk) => (output += chunk));
+  const deadline = Date.now() + 60_000;
+  while (Date.now() < deadline) {
+    if (child.exitCode !== null) throw new Error(`server exited with ${child.exitCode}:\n${output}`);
+    const health = await fetch(`${url}/healthz`).catch(() => undefined);
+    if (health?.ok) return { url, dataDir, child, log: () => output };
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+  child.kill("SIGTERM");
+  throw new Error(`server did not start within 60 s:\n${output}`);
+}
+
+async function stopPlenary(plenary: Plenary | undefined) {
+  if (!plenary) return;
+  if (plenary.child.exitCode === null) {
+    const exited = new Promise((resolve) => plenary.child.once("exit", resolve));
+    plenary.child.kill("SIGTERM");
+    await exited;
+  }
+  fs.rmSync(plenary.dataDir, { recursive: true, force: true });
+}
+
+/** Console errors and CSP violations of every page of a context, for the final assertions. */
+async function watch(context: BrowserContext, problems: string[]) {
+  await context.addInitScript(() => {
+    document.addEventListener("securitypolicyviolation", (event) =>
+      console.error(`CSP violation: ${event.violatedDirective} ${event.blockedURI} on ${location.pathname} (${event.sourceFile}:${event.lineNumber})`),
+    );
+  });
+  context.on("console", (m) => m.type() === "error" && problems.push(m.text()));
+  context.on("weberror", (e) => problems.push(e.error().message));
+}
+
+
+async function signIn(browser: Browser, baseURL: string, problems: string[]) {
+  const context = await browser.newContext({ baseURL, locale: "en-GB", viewport: { width: 1280, height: 900 } });
+  await watch(context, problems);
+  const page = await context.newPage();
+  await page.goto("/login");
+  await page.getByLabel("Email").fill(ADMIN.email);
+  await page.getByLabel("Password").fill(ADMIN.password);
+  await page.getByRole("button", { name: "Sign in" }).click();
+  await expect(page.getByRole("heading", { name: "Dashboard", level: 1 })).toBeVisible();
+  return { context, page };
+}
+
+const person = (page: Page, lng: { delegation: { person: string } }, n: number) =>
+  page.getByRole("group", { name: lng.delegation.person.replace("{{number}}", String(n)), exact: true });
+
+let sink: SmtpSink;
+let plenary: Plenary | undefined;
+
+test.beforeAll(async () => {
+  test.setTimeout(120_000);
+  sink = await new SmtpSink().start();
+  plenary = await startPlenary(sink.url());
+});
+
+test.afterAll(async () => {
+  await stopPlenary(plenary);
+  await sink?.stop();
+});
+
+test("a Russian member opens the emailed link on a phone, registers a delegation of three, edits it in Korean, gets the confirmations; staff see it", async ({
+  browser,
+}) => {
+  test.setTimeout(120_000);
+  const server = plenary!;
+  const problems: string[] = [];
+
+  // 1. The secretariat invites Primorsky Krai (letters in Russian) to the open General Assembly
+  const staff = await signIn(browser, server.url, problems);
+  const admin = staff.page;
+  await admin.goto("/events");
+  await admin.getByRole("link", { name: EVENT.en }).click();
+  await admin.waitForURL(/\/events\/[0-9a-f-]{36}$/);
+  const eventUrl = admin.url();
+  await admin.goto(`${eventUrl}/invitations`);
+  await admin.getByLabel(inv.audience.mode, { exact: true }).selectOption("country");
+  await admin.getByLabel("Country", { exact: true }).selectOption("RU");
+  await admin.getByRole("button", { name: inv.audience.preview }).click();
+  await expect(admin.locator("table.data-table tbody tr")).toHaveCount(17);
+  for (const box of await admin.locator("table.data-table tbody input[name=memberIds]").all()) {
+    if ((await box.getAttribute("aria-label")) !== MEMBER.en) await box.uncheck();
+  }
+  await expect(admin.locator("table.data-table tbody input[name=memberIds]:checked")).toHaveCount(1);
+  // (the confirmation panel counts the whole selection, not the ticked rows: see the report)
+  await admin.getByText(inv.send).click();
+  await admin.getByRole("button", { name: inv.confirmButton }).click();
+  await expect(admin).toHaveURL(/sent=1&/);
+  await expect(admin.getByText(inv.queued_one.replace("{{count}}", "1"))).toBeVisible();
+
+  // …and the letter really leaves through SMTP, in Russian, with the personal link
+  await expect.poll(() => sink.messages.length, { timeout: 20_000 }).toBe(1);
+  const invitation = sink.messages[0];
+  expect(invitation.text).toContain(EVENT.ru);
+  const link = invitation.text!.match(/https?:\/\/\S+\/r\/[A-Za-z0-9_-]{43}/)?.[0];
+  expect(link, "the invitation carries the reply link").toBeDefined();
+  expect(link!.startsWith(`${server.url}/r/`)).toBe(true);
+
+  // 2. On a phone, in a browser that has never seen Plenary: the page is in Russian and sends nothing by itself
+  const phone = await browser.newContext({ locale: "ru-RU", viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true, deviceScaleFactor: 3 });
+  await watch(phone, problems);
+  const page = await phone.newPage();
+  const posts: string[] = [];
+  page.on("request", (request) => request.method() === "POST" && posts.push(request.url()));
+  await page.goto(link!);
+  await expect(page.locator("html")).toHaveAttribute("lang", "ru");
+  await expect(page).toHaveTitle(`${EVENT.ru} · Plenary`);
+  await expect(page.getByRole("heading", { name: EVENT.ru, level: 1 })).toBeVisible();
+  await expect(page.getByText(ru.page.for.replace("{{member}}", MEMBER.ru).replace("{{country}}", "Россия"))).toBeVisible();
+  await expect(page.getByText(ru.answer.legend)).toBeVisible();
+  await expect(page.getByText(ru.summary.none)).toBeVisible();
+  // RELIABILITY T3: opening the link (and waiting) never answers
+  await page.waitForTimeout(5_000);
+  expect(posts).toEqual([]);
+  // nothing overflows sideways on a narrow screen
+  expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
+
+  // 3. Attending, with the head from the directory and two more people
+  await page.getByRole("radio", { name: ru.answer.attending }).check();
+  await expect(page.getByRole("heading", { name: ru.delegation.title })).toBeVisible();
+  const head = person(page, ru, 1);
+  await expect(head.getByLabel(ru.fields.role)).toHaveValue("head");
+  await expect(head.getByLabel(ruDir.fields.nameLocale)).toHaveValue("ru");
+  await expect(head.getByLabel(ruDir.fields.familyName, { exact: true })).not.toHaveValue("");
+  await expect(head.getByLabel(ruDir.fields.givenName, { exact: true })).not.toHaveValue("");
+  await expect(head.getByLabel(ruDir.fields.latinFamilyName, { exact: true })).not.toHaveValue("");
+  const headFamily = await head.getByLabel(ruDir.fields.familyName, { exact: true }).inputValue();
+
+  const added = [
+    { role: "deputy", family: "Иванов", given: "Пётр", patronymic: "Сергеевич", latinFamily: "Ivanov", latinGiven: "Petr" },
+    { role: "interpreter", family: "Смирнова", given: "Анна", patronymic: "Викторовна", latinFamily: "Smirnova", latinGiven: "Anna" },
+  ];
+  for (const [i, p] of added.entries()) {
+    await page.getByRole("button", { name: ru.delegation.add }).click();
+    const row = person(page, ru, i + 2);
+    await expect(row).toBeVisible();
+    await row.getByLabel(ru.fields.role).selectOption(p.role);
+    await row.getByLabel(ruDir.fields.nameLocale).selectOption("ru");
+    await row.getByLabel(ruDir.fields.familyName, { exact: true }).fill(p.family);
+    await row.getByLabel(ruDir.fields.givenName, { exact: true }).fill(p.given);
+    await row.getByLabel(ruDir.fields.patronymic, { exact: true }).fill(p.patronymic);
+    await row.getByLabel(ruDir.fields.latinFamilyName, { exact: true }).fill(p.latinFamily);
+    await row.getByLabel(ruDir.fields.latinGivenName, { exact: true }).fill(p.latinGiven);
+  }
+  await expect(page.getByText(ru.delegation.quota_few.replace("{{count}}", "3").replace("{{quota}}", "5"))).toBeVisible();
+  const deputy = person(page, ru, 2);
+  await deputy.getByText(ru.sections.needs).click();
+  await deputy.getByLabel(ru.dietary.no_pork).check();
+  expect(posts).toEqual([]);
+  await page.getByRole("button", { name: ru.page.send }).click();
+
+  await expect(page).toHaveURL(/\?saved=1$/);
+  await expect(page.getByRole("status").filter({ hasText: ru.page.saved })).toBeVisible();
+  const summary = page.locator(".reply-summary");
+  await expect(summary.locator(".badge")).toHaveText(ru.answer.attending);
+  await expect(summary.locator(".delegation-list li")).toHaveCount(3);
+  await expect(summary.locator(".delegation-list li").nth(0)).toContainText(`${ru.roles.head}: ${headFamily}`);
+  await expect(summary.locator(".delegation-list li").nth(1)).toContainText(`${ru.roles.deputy}: Иванов Пётр Сергеевич`);
+  await expect(summary.locator(".delegation-list li").nth(2)).toContainText(`${ru.roles.interpreter}: Смирнова Анна Викторовна`);
+  await expect(page.getByRole("button", { name: ru.page.update })).toBeVisible();
+  // the saved form comes back with the dietary need kept
+  await person(page, ru, 2).getByText(ru.sections.needs).click();
+  await expect(person(page, ru, 2).getByLabel(ru.dietary.no_pork)).toBeChecked();
+
+  // 4. A Korean colleague switches the page to Korean: a representative leads, the interpreter stays home
+  await page.locator(".language-switcher summary").click();
+  await expect(page.getByText(ruCommon.language.choose, { exact: true }).last()).toBeVisible();
+  await page.getByRole("button", { name: "한국어", exact: true }).click();
+  await expect(page.locator("html")).toHaveAttribute("lang", "ko");
+  await expect(page.getByRole("heading", { name: EVENT.ko, level: 1 })).toBeVisible();
+  await expect(page.getByText(ko.answer.legend)).toBeVisible();
+  await expect(summary.locator(".badge")).toHaveText(ko.answer.attending);
+  await expect(summary.locator(".delegation-list li").nth(2)).toContainText(`${ko.roles.interpreter}:`);
+  await page.getByRole("radio", { name: ko.answer.representative }).check();
+  await person(page, ko, 3).getByRole("button", { name: ko.delegation.remove }).click();
+  await expect(person(page, ko, 3)).toHaveCount(0);
+  await page.getByRole("button", { name: ko.page.update }).click();
+  await expect(summary.locator(".badge")).toHaveText(ko.answer.representative);
+  await expect(summary.locator(".delegation-list li")).toHaveCount(2);
+  await expect(page.getByRole("status").filter({ hasText: ko.page.saved })).toBeVisible();
+  await expect(page.locator("html")).toHaveAttribute("lang", "ko");
+
+  // 5. Two confirmations, each in the invitation's language (Russian), listing the delegation, with the .ics
+  const subject = ru.confirmation.subject.replace("{{event}}", EVENT.ru);
+  const confirmations = () => sink.messages.filter((m) => m.subject === subject);
+  await expect.poll(() => confirmations().length, { timeout: 20_000 }).toBe(2);
+  const [first, second] = confirmations();
+  const hasIcs = (m: ParsedMail) =>
+    m.attachments.some((a) => a.filename?.endsWith(".ics") && a.contentType.startsWith("text/calendar") && a.content.toString("utf8").includes("BEGIN:VCALENDAR"));
+  for (const m of [first, second]) {
+    expect(hasIcs(m)).toBe(true);
+    expect(m.html || "").toContain('lang="ru"');
+    expect(m.text).toContain(`${server.url}/r/`);
+  }
+  expect(first.text).toContain(ru.confirmation.intro.attending.replace("{{member}}", MEMBER.ru).replace("{{event}}", EVENT.ru));
+  expect(first.text).toContain(ru.confirmation.delegation_few.replace("{{count}}", "3"));
+  expect(first.text).toContain(`1. ${ru.roles.head}: ${headFamily}`);
+  expect(first.text).toContain(`2. ${ru.roles.deputy}: Иванов Пётр Сергеевич (IVANOV Petr)`);
+  expect(first.text).toContain(`3. ${ru.roles.interpreter}: Смирнова Анна Викторовна (SMIRNOVA Anna)`);
+  expect(second.text).toContain(ru.confirmation.intro.representative.replace("{{member}}", MEMBER.ru).replace("{{event}}", EVENT.ru));
+  expect(second.text).toContain(ru.confirmation.delegation_few.replace("{{count}}", "2"));
+  expect(second.text).toContain(`2. ${ru.roles.deputy}: Иванов Пётр Сергеевич (IVANOV Petr)`);
+  expect(second.text).not.toContain("Смирнова");
+  await phone.close();
+
+  // 6. The secretariat sees the answer on the event page and the history on the member's reply page
+  await admin.goto(eventUrl);
+  const row = admin.locator("table.data-table tbody tr").filter({ has: admin.getByRole("link", { name: MEMBER.en, exact: true }) });
+  await expect(row.locator(".badge.answer-representative")).toHaveText(inv.responses.representative);
+  await expect(row.locator("td.numeric")).toHaveText("2");
+  await expect(row.locator("td").nth(5)).not.toHaveText("—");
+  await expect(row.locator(".badge.mail-sent")).toHaveText(`${inv.status.sent}`);
+  await row.getByRole("link", { name: MEMBER.en, exact: true }).click();
+  await expect(admin.getByRole("heading", { name: MEMBER.en, level: 1 })).toBeVisible();
+  await expect(admin.locator(".reply-summary .badge")).toHaveText(en.answer.representative);
+  await expect(admin.locator(".reply-summary .delegation-list li")).toHaveCount(2);
+  const history = admin.locator("ol.history > li");
+  await expect(history).toHaveCount(2);
+  for (const entry of await history.all()) await expect(entry).toContainText(en.staff.byLink);
+  await expect(history.filter({ hasText: `${en.answer.pending} → ${en.answer.attending}` })).toContainText("SMIRNOVA Anna");
+  await expect(history.filter({ hasText: `${en.answer.attending} → ${en.answer.representative}` })).toContainText("IVANOV Petr");
+  await expect(history.filter({ hasText: `${en.answer.attending} → ${en.answer.representative}` })).not.toContainText("SMIRNOVA");
+  await staff.context.close();
+
+  expect(problems).toEqual([]);
+});
