@@ -15,7 +15,6 @@ import { type ChildProcess, spawn, spawnSync } from "node:child_process";
 import crypto from "node:crypto";
 import fs from "node:fs";
 import { createRequire } from "node:module";
-import net from "node:net";
 import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
@@ -32,6 +31,7 @@ import { createEvent, createProgrammeItem, transitionEvent } from "~/models/even
 import { createMember } from "~/models/member.server";
 import { findReplyLink } from "~/models/reply.server";
 import { createStaffUser } from "~/models/staff-user.server";
+import { freePort } from "../helpers/ports";
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
 const WARMUP = Number(process.env.BENCH_WARMUP_SECONDS ?? 3);
@@ -90,16 +90,6 @@ function summarize(label: string, result: CannonResult): Row {
 
 const say = (text: string) => process.stderr.write(`bench:rsvp  ${text}\n`);
 
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.listen(0, "127.0.0.1", () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
-    });
-    server.on("error", reject);
-  });
-}
 
 /** A child process whose output goes to a file (a pipe nobody drains fast enough would slow the server down). */
 type Child = { process: ChildProcess; log: string; output: () => string; stop: (graceMs?: number) => Promise<void> };

@@ -1,6 +1,5 @@
 import { type ChildProcess, spawn, spawnSync } from "node:child_process";
 import fs from "node:fs";
-import net from "node:net";
 import path from "node:path";
 import { type Browser, type BrowserContext, expect, type Page, test } from "@playwright/test";
 import { type ParsedMail } from "mailparser";
@@ -8,6 +7,7 @@ import { ROOT, TMP } from "../helpers/paths";
 import { SmtpSink } from "../helpers/smtp-sink";
 import { ADMIN } from "./accounts";
 import { messages } from "./locales";
+import { freePort } from "../helpers/ports";
 
 /** The reply namespace (messages() covers the staff namespaces only). */
 const reply = (lng: string) => JSON.parse(fs.readFileSync(path.join(ROOT, "app/locales", lng, "reply.json"), "utf8"));
@@ -29,16 +29,6 @@ const MEMBER = { en: "Primorsky Krai", ru: "Приморский край" };
  */
 type Plenary = { url: string; dataDir: string; child: ChildProcess; log: () => string };
 
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.listen(0, "127.0.0.1", () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
-    });
-    server.on("error", reject);
-  });
-}
 
 function cli(script: string, args: string[], env: Record<string, string>, input?: string) {
   const result = spawnSync(path.join(ROOT, "node_modules/.bin/tsx"), [script, ...args], {

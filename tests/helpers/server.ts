@@ -1,19 +1,10 @@
 import { type ChildProcess, spawn } from "node:child_process";
-import net from "node:net";
 import path from "node:path";
 import { type PreparedDatabase, prepareServerDatabase } from "./db";
 import { ROOT } from "./paths";
+export { freePort } from "./ports";
+import { freePort } from "./ports";
 
-export async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.listen(0, "127.0.0.1", () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
-    });
-    server.on("error", reject);
-  });
-}
 
 export type TestServer = {
   url: string;
