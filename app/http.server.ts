@@ -11,7 +11,7 @@ import { closeDb, databaseKind, getDb } from "~/db.server";
 import { getEnv } from "~/env.server";
 import { htmlLang, isSupportedLng, type Lng } from "~/i18n";
 import { detectLocale, getFixedT, lngCookie } from "~/i18next.server";
-import { findReplyLink } from "~/models/reply.server";
+import { findInvitationByToken } from "~/models/invitation.server";
 import { TOKEN_PATTERN } from "~/lib/tokens.server";
 import { logger } from "~/logger.server";
 import { type MailWorker, startMailWorker } from "~/mail/worker.server";
@@ -197,7 +197,7 @@ export function createApp({ build, rootDir, mode }: { build: ServerBuild; rootDi
 async function replyLinkLocale(request: Request, userLocale: string | null | undefined): Promise<Lng | undefined> {
   const match = /^\/r\/([A-Za-z0-9_-]{43})\/?$/.exec(new URL(request.url).pathname);
   if (!match || isSupportedLng(userLocale) || isSupportedLng(await lngCookie.parse(request.headers.get("Cookie")))) return undefined;
-  return (await findReplyLink(getDb(), { token: match[1] }))?.letterLocale;
+  return (await findInvitationByToken(getDb(), { token: match[1] }))?.letterLocale;
 }
 
 /** Runs the portal: migrations, HTTP server, first-run setup link, graceful shutdown. */

@@ -10,7 +10,7 @@ import { formatName } from "~/lib/names";
 import { type ReplyRules } from "~/lib/reply-schemas";
 import { delegateLine } from "~/mail/replies.server";
 import { type ContactRow, listContactsOfMember } from "~/models/contact.server";
-import { type EventRow, getEvent, listProgramme } from "~/models/event.server";
+import { type EventRow, getEvent, listProgramme, type ProgrammeItemRow } from "~/models/event.server";
 import { type DelegateRow, getReply, type ReplyState } from "~/models/reply.server";
 
 /** Whether a link holder may still change the reply: the event is open and its deadline (else its start) not passed. */
@@ -76,6 +76,26 @@ function delegateValue(d: DelegateRow): DelegateValue {
   };
 }
 
+/** What a reply to this invitation may contain: the event's quota, passport gate and programme items. */
+function rulesOf(event: EventRow, reply: ReplyState, programme: ProgrammeItemRow[], staff: boolean): ReplyRules {
+  return {
+    quota: event.delegationQuota,
+    passportAllowed: event.passportCountries.includes(reply.memberCountry),
+    programmeIds: programme.filter((item) => item.attendanceAsked).map((item) => item.id),
+    storedPassport: reply.delegates.filter((d) => d.hasPassportData).map((d) => d.id),
+    staff,
+  };
+}
+
+/** The rules a POSTed reply is checked against (the actions need only these, not the whole page). */
+export async function replyRules(db: DB, { env, event, invitationId, staff }: { env: Env; event: EventRow; invitationId: string; staff: boolean }) {
+  const [reply, programme] = await Promise.all([
+    getReply(db, { invitationId, key: env.DATA_ENCRYPTION_KEY }) as Promise<ReplyState>,
+    listProgramme(db, { eventId: event.id }),
+  ]);
+  return rulesOf(event, reply, programme, staff);
+}
+
 export type ReplyPage = Awaited<ReturnType<typeof replyPageData>>;
 
 /**
@@ -90,13 +110,7 @@ export async function replyPageData(db: DB, { env, invitationId, locale, staff }
     listContactsOfMember(db, { memberId: reply.memberId }),
   ]);
   const asked = programme.filter((item) => item.attendanceAsked);
-  const rules: ReplyRules = {
-    quota: event.delegationQuota,
-    passportAllowed: event.passportCountries.includes(reply.memberCountry),
-    programmeIds: asked.map((item) => item.id),
-    storedPassport: reply.delegates.filter((d) => d.hasPassportData).map((d) => d.id),
-    staff,
-  };
+  const rules = rulesOf(event, reply, programme, staff);
   const head = contacts.find((c) => c.isHead);
   const delegates: DelegateValue[] = reply.delegates.length
     ? reply.delegates.map(delegateValue)

@@ -63,17 +63,20 @@ export async function revokeLinkToken(db: DB, { invitationId }: { invitationId: 
   await db.updateTable("invitation_token").set({ revoked_at: sql`now()` }).where("invitation_id", "=", invitationId).where("revoked_at", "is", null).execute();
 }
 
-/** The invitation a live token belongs to; malformed tokens are refused before any query. */
+/**
+ * The invitation a live link token belongs to; malformed tokens are refused before any query, and links of
+ * archived events count as expired (not found).
+ */
 export async function findInvitationByToken(db: DB, { token }: { token: string }) {
   if (!isWellFormedToken(token)) return undefined;
   return db
     .selectFrom("invitation_token as t")
     .innerJoin("invitation as i", "i.id", "t.invitation_id")
     .innerJoin("event as e", "e.id", "i.event_id")
-    .innerJoin("member as m", "m.id", "i.member_id")
-    .select(["i.id", "i.letter_locale as letterLocale", "e.id as eventId", "e.title as eventTitle", "m.names as memberNames"])
+    .select(["i.id", "i.event_id as eventId", "i.member_id as memberId", "i.letter_locale as letterLocale"])
     .where("t.token_hash", "=", hashToken(token))
     .where("t.revoked_at", "is", null)
+    .where("e.status", "<>", "archived")
     .executeTakeFirst();
 }
 
@@ -87,9 +90,12 @@ export type InvitationListRow = {
   lastStatus: string | null;
   lastKind: string | null;
   lastTo: unknown;
+  /** size of the registered delegation */
+  people: number;
+  changedAt: Date | null;
 };
 
-/** The invitations of an event with the state of each member's latest message. */
+/** The invitations of an event with the state of each member's latest message and the size of each delegation. */
 export async function listInvitations(db: DB, { eventId }: { eventId: string }): Promise<InvitationListRow[]> {
   return (await db
     .selectFrom("invitation as i")
@@ -113,6 +119,8 @@ export async function listInvitations(db: DB, { eventId }: { eventId: string }):
       "last.status as lastStatus",
       "last.kind as lastKind",
       "last.to_addresses as lastTo",
+      sql<number>`(select count(*) from delegate d where d.invitation_id = i.id)::int`.as("people"),
+      "i.changed_at as changedAt",
     ])
     .where("i.event_id", "=", eventId)
     .orderBy("m.country")

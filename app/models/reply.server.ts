@@ -3,21 +3,6 @@ import { type DelegateRole, type DietaryTag, type Gender, type Honorific, type I
 import { type DB } from "~/db.server";
 import { type DelegateInput, PRIVACY_NOTICE_VERSION, type ReplyInput } from "~/lib/reply-schemas";
 import { maskPassportNumber, seal, unseal } from "~/lib/sealed.server";
-import { hashToken, isWellFormedToken } from "~/lib/tokens.server";
-
-/** The invitation a live reply link belongs to (archived events' links count as expired: not found). */
-export async function findReplyLink(db: DB, { token }: { token: string }) {
-  if (!isWellFormedToken(token)) return undefined;
-  return db
-    .selectFrom("invitation_token as t")
-    .innerJoin("invitation as i", "i.id", "t.invitation_id")
-    .innerJoin("event as e", "e.id", "i.event_id")
-    .select(["i.id", "i.event_id as eventId", "i.member_id as memberId", "i.letter_locale as letterLocale"])
-    .where("t.token_hash", "=", hashToken(token))
-    .where("t.revoked_at", "is", null)
-    .where("e.status", "<>", "archived")
-    .executeTakeFirst();
-}
 
 /** Records the first opening of a link; later openings write nothing (a GET changes no reply, see T3). */
 export async function recordLinkOpened(db: DB, { invitationId }: { invitationId: string }) {
@@ -449,14 +434,4 @@ export async function listAnswerTimeline(db: DB, { eventId }: { eventId: string 
     .orderBy("at")
     .orderBy("revision")
     .execute();
-}
-
-/** Delegation size and last change per invitation of an event (for the staff list). */
-export async function replySizes(db: DB, { eventId }: { eventId: string }) {
-  const rows = await db
-    .selectFrom("invitation as i")
-    .select(["i.id", "i.changed_at as changedAt", sql<number>`(select count(*) from delegate d where d.invitation_id = i.id)::int`.as("people")])
-    .where("i.event_id", "=", eventId)
-    .execute();
-  return new Map(rows.map((r) => [r.id, { people: Number(r.people), changedAt: r.changedAt }]));
 }

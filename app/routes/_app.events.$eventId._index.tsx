@@ -20,18 +20,16 @@ import { getEnv } from "~/env.server";
 import { EventNotOpenError, linkSecret, sendReminders } from "~/mail/invitations.server";
 import { countMessagesByStatus } from "~/models/email-message.server";
 import { listInvitations, reissueLinkToken, revokeLinkToken } from "~/models/invitation.server";
-import { replySizes } from "~/models/reply.server";
 
 
 export async function loader(args: LoaderFunctionArgs) {
   const user = requireUser(args);
   const locale = args.context.locale;
   const event = await requireEvent(args.params.eventId);
-  const [programme, invitations, counts, sizes] = await Promise.all([
+  const [programme, invitations, counts] = await Promise.all([
     listProgramme(getDb(), { eventId: event.id }),
     listInvitations(getDb(), { eventId: event.id }),
     countMessagesByStatus(getDb(), { eventId: event.id }),
-    replySizes(getDb(), { eventId: event.id }),
   ]);
   const url = new URL(args.request.url);
   const delivered = (counts.sent ?? 0) + (counts.local ?? 0);
@@ -56,8 +54,8 @@ export async function loader(args: LoaderFunctionArgs) {
       country: i.country,
       locale: i.letterLocale,
       response: i.response,
-      people: sizes.get(i.id)?.people ?? 0,
-      changedAt: sizes.get(i.id)?.changedAt ? formatDateTime(new Date(sizes.get(i.id)!.changedAt!), locale, event.timeZone) : null,
+      people: Number(i.people),
+      changedAt: i.changedAt ? formatDateTime(new Date(i.changedAt), locale, event.timeZone) : null,
       lastStatus: i.lastStatus,
       lastKind: i.lastKind,
     })),

@@ -14,7 +14,7 @@ import { formatDateTime } from "~/lib/dates";
 import { requireEvent } from "~/lib/event-view.server";
 import { foundOr404 } from "~/lib/found.server";
 import { replySchema } from "~/lib/reply-schemas";
-import { replyPageData } from "~/lib/reply-view.server";
+import { replyPageData, replyRules } from "~/lib/reply-view.server";
 import { delegateLine, submitReply } from "~/mail/replies.server";
 import { writeAudit } from "~/models/audit.server";
 import { getReply, listChanges, revealPassport } from "~/models/reply.server";
@@ -83,8 +83,8 @@ export async function action(args: ActionFunctionArgs) {
   const { event, reply } = await requireReply(args);
   const db = getDb();
   const env = getEnv();
-  const page = await replyPageData(db, { env, invitationId: reply.id, locale: args.context.locale, staff: true });
-  const submission = parseWithZod(formData, { schema: replySchema(page.rules) });
+  const rules = await replyRules(db, { env, event, invitationId: reply.id, staff: true });
+  const submission = parseWithZod(formData, { schema: replySchema(rules) });
   if (submission.status !== "success") return Response.json({ result: submission.reply() }, { status: submission.status === "error" ? 400 : 200 });
   const outcome = await submitReply(db, {
     env,
@@ -92,7 +92,7 @@ export async function action(args: ActionFunctionArgs) {
     invitationId: reply.id,
     input: submission.value,
     actor: { kind: "staff", user, reason: submission.value.reason ?? "" },
-    passportAllowed: page.rules.passportAllowed,
+    passportAllowed: rules.passportAllowed,
     ip: args.context.clientIp,
   });
   if (outcome.status === "conflict") return Response.json({ result: submission.reply({ formErrors: ["reply:conflict"] }), conflict: true }, { status: 409 });

@@ -11,12 +11,13 @@ import { getDb } from "~/db.server";
 import { type RootData } from "~/root";
 import { getEnv } from "~/env.server";
 import { replySchema } from "~/lib/reply-schemas";
-import { replyPageData, replyWindowOpen } from "~/lib/reply-view.server";
+import { replyPageData, replyRules, replyWindowOpen } from "~/lib/reply-view.server";
 import { hashToken } from "~/lib/tokens.server";
 import { submitReply } from "~/mail/replies.server";
 import { getEvent } from "~/models/event.server";
 import { checkRateLimit, hitRateLimit } from "~/models/rate-limit.server";
-import { findReplyLink, recordLinkOpened } from "~/models/reply.server";
+import { findInvitationByToken } from "~/models/invitation.server";
+import { recordLinkOpened } from "~/models/reply.server";
 
 /** RELIABILITY T7: more than 30 unknown links from one client in 10 minutes → 429. */
 const MISS_RULE = { limit: 30, windowSeconds: 10 * 60 };
@@ -32,7 +33,7 @@ async function linkOrNotFound(token: string | undefined, clientIp: string) {
   const db = getDb();
   const key = `rsvp-miss:${clientIp}`;
   if ((await checkRateLimit(db, key, MISS_RULE)).limited) throw new Response("Too Many Requests", { status: 429, headers: HEADERS });
-  const link = await findReplyLink(db, { token: token ?? "" });
+  const link = await findInvitationByToken(db, { token: token ?? "" });
   if (!link) {
     await hitRateLimit(db, key, MISS_RULE);
     throw Response.json({ valid: false }, { status: 404, headers: HEADERS });
@@ -61,8 +62,8 @@ export async function action({ params, context, request }: ActionFunctionArgs) {
   if ((await hitRateLimit(db, postKey, POST_RULE)).limited) throw new Response("Too Many Requests", { status: 429, headers: HEADERS });
   const event = (await getEvent(db, { id: link.eventId }))!;
   if (!replyWindowOpen(event)) return Response.json({ closed: true }, { status: 410, headers: HEADERS });
-  const page = await replyPageData(db, { env, invitationId: link.id, locale: context.locale, staff: false });
-  const submission = parseWithZod(await request.formData(), { schema: replySchema(page.rules) });
+  const rules = await replyRules(db, { env, event, invitationId: link.id, staff: false });
+  const submission = parseWithZod(await request.formData(), { schema: replySchema(rules) });
   if (submission.status !== "success") {
     // list buttons (add / remove a person) without JavaScript come back here too: answered with the new form state
     return Response.json({ result: submission.reply() }, { status: submission.status === "error" ? 400 : 200, headers: HEADERS });
@@ -73,7 +74,7 @@ export async function action({ params, context, request }: ActionFunctionArgs) {
     invitationId: link.id,
     input: submission.value,
     actor: { kind: "link" },
-    passportAllowed: page.rules.passportAllowed,
+    passportAllowed: rules.passportAllowed,
     ip: context.clientIp,
   });
   if (outcome.status === "conflict") {

@@ -29,7 +29,7 @@ import { linkSecret, sendInvitations } from "~/mail/invitations.server";
 import { loadDemoData } from "~/models/demo.server";
 import { createEvent, createProgrammeItem, transitionEvent } from "~/models/event.server";
 import { createMember } from "~/models/member.server";
-import { findReplyLink } from "~/models/reply.server";
+import { findInvitationByToken } from "~/models/invitation.server";
 import { createStaffUser } from "~/models/staff-user.server";
 import { freePort } from "../helpers/ports";
 
@@ -212,7 +212,7 @@ async function seed(db: DB, env: ReturnType<typeof parseEnv>) {
   const ids = (await db.selectFrom("invitation").select("id").where("event_id", "=", event.id).orderBy("id").execute()).map((r) => r.id);
   const secret = linkSecret(env);
   const tokens = ids.map((id) => invitationLinkToken(secret, id, 1));
-  if (!(await findReplyLink(db, { token: tokens[0] }))) throw new Error("the computed link token does not match the stored one");
+  if (!(await findInvitationByToken(db, { token: tokens[0] }))) throw new Error("the computed link token does not match the stored one");
   return { eventId: event.id, tokens, queued: sent.queued };
 }
 
