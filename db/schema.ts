@@ -15,11 +15,14 @@ export interface StaffUserTable {
   id: Generated<string>;
   email: string;
   display_name: string;
-  password_hash: string;
+  /** null until an invited colleague sets a password through their link */
+  password_hash: string | null;
   role: StaffRole;
   locale: Locale | null;
   disabled_at: Timestamp | null;
   last_sign_in_at: Timestamp | null;
+  invited_at: Timestamp | null;
+  invited_by: string | null;
   created_at: DefaultTimestamp;
   updated_at: DefaultTimestamp;
 }
@@ -166,6 +169,23 @@ export type ParticipantCategory = (typeof PARTICIPANT_CATEGORIES)[number];
 export const PROGRAMME_KINDS = ["plenary", "subcommittee_session", "signing_ceremony", "welcome_dinner", "field_trip", "other"] as const;
 export type ProgrammeKind = (typeof PROGRAMME_KINDS)[number];
 
+/** How the List of Participants orders countries and members (DOMAIN.md §3); empty = English alphabetical. */
+export type ProtocolOrder = {
+  countryOrder?: string[];
+  memberOrder?: string[];
+  chairMemberId?: string | null;
+  chairFirst?: boolean;
+  hostFirst?: boolean;
+};
+/** The event-specific wording of visa support letters, in English and the host country's language. */
+export type VisaLetterText = {
+  inviter?: LocalizedText;
+  purpose?: LocalizedText;
+  costs?: LocalizedText;
+  accommodation?: LocalizedText;
+  signatory?: LocalizedText;
+};
+
 export interface EventTable {
   id: Generated<string>;
   kind: EventKind;
@@ -188,6 +208,8 @@ export interface EventTable {
   contact_name: string | null;
   contact_email: string | null;
   contact_phone: string | null;
+  protocol: JsonWithDefault<ProtocolOrder>;
+  visa_letter: JsonWithDefault<VisaLetterText>;
   status: ColumnType<EventStatus, EventStatus | undefined, EventStatus>;
   cancel_reason: string | null;
   is_demo: ColumnType<boolean, boolean | undefined, boolean>;
@@ -332,6 +354,10 @@ export interface DelegateTable {
   birth_date_enc: string | null;
   consent_at: Timestamp | null;
   notice_version: string | null;
+  category: ColumnType<ParticipantCategory, ParticipantCategory | undefined, ParticipantCategory>;
+  check_in_code: ColumnType<string, string | undefined, string>;
+  checked_in_at: Timestamp | null;
+  checked_in_by: string | null;
   created_at: DefaultTimestamp;
   updated_at: DefaultTimestamp;
 }
@@ -357,6 +383,62 @@ export interface InvitationAccessTable {
   first_at: DefaultTimestamp;
 }
 
+export interface SecretariatTable {
+  id: ColumnType<number, number | undefined, never>;
+  name: JsonWithDefault<LocalizedText>;
+  short_name: string | null;
+  address: JsonWithDefault<LocalizedText>;
+  phone: string | null;
+  website: string | null;
+  sender_name: string | null;
+  reply_to: string | null;
+  signature: JsonWithDefault<LocalizedText>;
+  time_zone: ColumnType<string, string | undefined, string>;
+  default_locale: ColumnType<Locale, Locale | undefined, Locale>;
+  logo: Buffer | null;
+  logo_type: "image/png" | "image/svg+xml" | null;
+  logo_updated_at: Timestamp | null;
+  version: ColumnType<number, number | undefined, number>;
+  updated_by: string | null;
+  updated_at: DefaultTimestamp;
+}
+
+export interface StaffTokenTable {
+  token_hash: string;
+  user_id: string;
+  purpose: "invite" | "reset";
+  created_by: string | null;
+  created_at: DefaultTimestamp;
+  expires_at: Timestamp;
+  used_at: Timestamp | null;
+}
+
+export interface BackupLogTable {
+  id: Generated<string>;
+  at: DefaultTimestamp;
+  kind: "command" | "download";
+  database_kind: "embedded" | "postgres";
+  file_name: string | null;
+  bytes: ColumnType<string, number | string | null | undefined, never> | null;
+  created_by: string | null;
+}
+
+export const ROSTER_KINDS = ["provisional", "final"] as const;
+export type RosterKind = (typeof ROSTER_KINDS)[number];
+
+export interface RosterVersionTable {
+  id: Generated<string>;
+  event_id: string;
+  number: number;
+  kind: RosterKind;
+  locale: Locale;
+  created_at: DefaultTimestamp;
+  created_by: string | null;
+  created_by_label: string;
+  filters: JsonWithDefault<Record<string, unknown>>;
+  rows: Json<unknown[]>;
+}
+
 export interface Database {
   staff_user: StaffUserTable;
   staff_session: StaffSessionTable;
@@ -378,4 +460,8 @@ export interface Database {
   delegate: DelegateTable;
   invitation_change: InvitationChangeTable;
   invitation_access: InvitationAccessTable;
+  secretariat: SecretariatTable;
+  staff_token: StaffTokenTable;
+  backup_log: BackupLogTable;
+  roster_version: RosterVersionTable;
 }

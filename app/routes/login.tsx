@@ -62,8 +62,12 @@ export async function action({ request, context }: ActionFunctionArgs) {
   }
 
   const account = await getStaffUserForSignIn(db, { email });
-  const ok = account && !account.disabledAt ? await verifyPassword(account.passwordHash, password) : await verifyDummyPassword(password);
-  if (!account || account.disabledAt || !ok) {
+  // Invited colleagues who have not set a password yet cannot sign in (same timing as an unknown address).
+  const ok =
+    account && !account.disabledAt && account.passwordHash
+      ? await verifyPassword(account.passwordHash, password)
+      : await verifyDummyPassword(password);
+  if (!account || account.disabledAt || !account.passwordHash || !ok) {
     await Promise.all([hitRateLimit(db, clientKey, CLIENT_RULE), hitRateLimit(db, accountKey, ACCOUNT_RULE)]);
     await writeAudit(db, { actor: { label: email }, action: "auth.sign_in_failed", ip: context.clientIp });
     return Response.json(

@@ -5,6 +5,8 @@ import * as m20261124_1100 from "./2026_11_24_1100_create_events";
 import * as m20261124_1200 from "./2026_11_24_1200_create_invitations_mail";
 import * as m20261124_1300 from "./2026_11_24_1300_add_event_auto_reminders";
 import * as m20261124_1400 from "./2026_11_24_1400_create_replies";
+import * as m20261124_1500 from "./2026_11_24_1500_create_administration";
+import * as m20261124_1600 from "./2026_11_24_1600_create_rosters";
 
 /**
  * Every migration, by file name. Imported statically so migrations run from the server bundle as well as
@@ -17,4 +19,6 @@ export const migrations: Record<string, Migration> = {
   "2026_11_24_1200_create_invitations_mail": m20261124_1200,
   "2026_11_24_1300_add_event_auto_reminders": m20261124_1300,
   "2026_11_24_1400_create_replies": m20261124_1400,
+  "2026_11_24_1500_create_administration": m20261124_1500,
+  "2026_11_24_1600_create_rosters": m20261124_1600,
 };
