@@ -114,6 +114,11 @@ export function formatTimeRange(start: Date, end: Date, locale: Lng, timeZone: s
   return dateFormat(intlLocale(locale), { timeZone, hour: "2-digit", minute: "2-digit", hourCycle: "h23" }).formatRange(start, end);
 }
 
+/** "09:30": the time of one instant, 24-hour. */
+export function formatTime(date: Date, locale: Lng, timeZone: string): string {
+  return dateFormat(intlLocale(locale), { timeZone, hour: "2-digit", minute: "2-digit", hourCycle: "h23" }).format(date);
+}
+
 /** Date and time of one instant, e.g. "11 June 2025 at 09:30". */
 export function formatDateTime(date: Date, locale: Lng, timeZone: string): string {
   return dateFormat(intlLocale(locale), {

@@ -654,3 +654,8 @@ export function compareNames(
 export function latinName(person: PersonName): string {
   return latinEmphasised(partsOf(person), false);
 }
+
+/** The name in its own script and order, the way its owner writes it: "李乐成", "Кожемяко Олег Николаевич", "山田 太郎". */
+export function nativeName(person: PersonName): string {
+  return nativeFull(partsOf(person), person.nameLocale);
+}

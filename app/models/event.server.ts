@@ -1,5 +1,13 @@
 import { sql } from "kysely";
-import { type EventKind, type EventStatus, type LocalizedText, type ParticipantCategory, type ProgrammeKind } from "../../db/schema";
+import {
+  type EventKind,
+  type EventStatus,
+  type LocalizedText,
+  type ParticipantCategory,
+  type ProgrammeKind,
+  type ProtocolOrder,
+  type VisaLetterText,
+} from "../../db/schema";
 import { type DB } from "~/db.server";
 import { zonedToUtc } from "~/lib/dates";
 import { type EventInput, type ProgrammeItemInput } from "~/lib/event-schemas";
@@ -29,6 +37,8 @@ export type EventRow = {
   contactName: string | null;
   contactEmail: string | null;
   contactPhone: string | null;
+  protocol: ProtocolOrder;
+  visaLetter: VisaLetterText;
   status: EventStatus;
   cancelReason: string | null;
   isDemo: boolean;
@@ -78,6 +88,8 @@ function eventQuery(db: DB) {
       "e.contact_name as contactName",
       "e.contact_email as contactEmail",
       "e.contact_phone as contactPhone",
+      "e.protocol",
+      "e.visa_letter as visaLetter",
       "e.status",
       "e.cancel_reason as cancelReason",
       "e.is_demo as isDemo",

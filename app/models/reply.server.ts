@@ -201,7 +201,18 @@ export async function applyReply(
     (
       await trx
         .selectFrom("delegate")
-        .select(["id", "passport_number_enc as number", "birth_date_enc as birth", "consent_at as consentAt", "notice_version as notice"])
+        .select([
+          "id",
+          "passport_number_enc as number",
+          "birth_date_enc as birth",
+          "consent_at as consentAt",
+          "notice_version as notice",
+          // kept with the person across edits of the delegation: badge code, arrival and the category staff set
+          "category",
+          "check_in_code as checkInCode",
+          "checked_in_at as checkedInAt",
+          "checked_in_by as checkedInBy",
+        ])
         .where("invitation_id", "=", invitationId)
         .execute()
     ).map((row) => [row.id, row]),
@@ -218,7 +229,15 @@ export async function applyReply(
           const number = visa ? (p.passportNumber !== undefined ? seal(key, p.passportNumber) : (before?.number ?? null)) : null;
           const birth = visa ? (p.birthDate !== undefined ? seal(key, p.birthDate) : (before?.birth ?? null)) : null;
           return {
-            ...(p.id && before ? { id: p.id } : {}),
+            ...(p.id && before
+              ? {
+                  id: p.id,
+                  category: before.category,
+                  check_in_code: before.checkInCode,
+                  checked_in_at: before.checkedInAt,
+                  checked_in_by: before.checkedInBy,
+                }
+              : {}),
             invitation_id: invitationId,
             position,
             role: p.role,

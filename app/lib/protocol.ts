@@ -1,0 +1,84 @@
+import { DELEGATE_ROLES, type DelegateRole, type ProtocolOrder } from "../../db/schema";
+import { countryName } from "~/lib/directory";
+
+/**
+ * Protocol order of a List of Participants (DOMAIN.md §3 "Delegation lists and precedence"):
+ * optionally the chair's and the host's delegations first, then countries (English alphabetical by
+ * default, or the event's custom order), within a country the members (English alphabetical, or the
+ * custom order), within a delegation the head first, then by rank, then in the order the delegation
+ * was entered.
+ */
+export type ProtocolRow = {
+  country: string;
+  memberId: string;
+  memberNameEn: string;
+  role: DelegateRole;
+  position: number;
+};
+
+export type SectionKind = "chair" | "host" | "country";
+
+export type Section<T> = { kind: SectionKind; country: string; members: { memberId: string; rows: T[] }[] };
+
+/** English names as NEAR's lists sort them ("Korea" between Japan and Mongolia, as in NEAR's reports); CLDR otherwise. */
+const PROTOCOL_COUNTRY_NAMES: Record<string, string> = { KR: "Korea", KP: "Korea, Democratic People's Republic of" };
+
+export function protocolCountryName(code: string) {
+  return PROTOCOL_COUNTRY_NAMES[code] ?? countryName(code, "en");
+}
+
+const ROLE_RANK = new Map<DelegateRole, number>(DELEGATE_ROLES.map((role, index) => [role, index]));
+const english = new Intl.Collator("en", { sensitivity: "base", numeric: true });
+
+function rankIn(order: string[] | undefined, value: string) {
+  const index = order?.indexOf(value) ?? -1;
+  return index < 0 ? Number.MAX_SAFE_INTEGER : index;
+}
+
+/** Delegations grouped into sections in protocol order; every row appears exactly once. */
+export function protocolSections<T extends ProtocolRow>(
+  rows: T[],
+  protocol: ProtocolOrder,
+  hostMemberId: string | null | undefined,
+): Section<T>[] {
+  const chairId = protocol.chairFirst ? (protocol.chairMemberId ?? null) : null;
+  const hostId = protocol.hostFirst ? (hostMemberId ?? null) : null;
+  const countryKey = protocolCountryName;
+  const compareCountries = (a: string, b: string) =>
+    rankIn(protocol.countryOrder, a) - rankIn(protocol.countryOrder, b) || english.compare(countryKey(a), countryKey(b)) || a.localeCompare(b);
+  const compareMembers = (a: T, b: T) =>
+    rankIn(protocol.memberOrder, a.memberId) - rankIn(protocol.memberOrder, b.memberId) ||
+    english.compare(a.memberNameEn, b.memberNameEn) ||
+    a.memberId.localeCompare(b.memberId);
+  const comparePeople = (a: T, b: T) => (ROLE_RANK.get(a.role) ?? 99) - (ROLE_RANK.get(b.role) ?? 99) || a.position - b.position;
+
+  const byMember = new Map<string, T[]>();
+  for (const row of rows) {
+    const list = byMember.get(row.memberId);
+    if (list) list.push(row);
+    else byMember.set(row.memberId, [row]);
+  }
+  const delegations = [...byMember.values()].map((list) => list.sort(comparePeople));
+  delegations.sort((a, b) => compareCountries(a[0].country, b[0].country) || compareMembers(a[0], b[0]));
+
+  const sections: Section<T>[] = [];
+  const lead = (kind: SectionKind, id: string | null) => {
+    const delegation = id ? delegations.find((d) => d[0].memberId === id) : undefined;
+    if (delegation) sections.push({ kind, country: delegation[0].country, members: [{ memberId: id!, rows: delegation }] });
+  };
+  lead("chair", chairId);
+  if (hostId !== chairId) lead("host", hostId);
+  for (const delegation of delegations) {
+    const memberId = delegation[0].memberId;
+    if (memberId === chairId || memberId === hostId) continue;
+    const last = sections.at(-1);
+    if (last?.kind === "country" && last.country === delegation[0].country) last.members.push({ memberId, rows: delegation });
+    else sections.push({ kind: "country", country: delegation[0].country, members: [{ memberId, rows: delegation }] });
+  }
+  return sections;
+}
+
+/** The rows of protocolSections, flattened. */
+export function protocolOrder<T extends ProtocolRow>(rows: T[], protocol: ProtocolOrder, hostMemberId?: string | null): T[] {
+  return protocolSections(rows, protocol, hostMemberId).flatMap((s) => s.members.flatMap((m) => m.rows));
+}
