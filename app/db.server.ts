@@ -66,7 +66,7 @@ function isAlive(pid: number) {
   }
 }
 
-type Holder = { db: DB; close: () => Promise<void> };
+type Holder = { db: DB; close: () => Promise<void>; pglite?: () => Promise<PGlite> };
 const globalForDb = globalThis as typeof globalThis & { __plenaryDb?: Holder };
 
 function openConfiguredDb(): Holder {
@@ -76,10 +76,13 @@ function openConfiguredDb(): Holder {
     return { db, close: () => db.destroy() };
   }
   const unlock = lockDataDir(env.DATA_DIR);
-  const dialect = new PGliteDialect({ pglite: () => openPglite(path.join(env.DATA_DIR, "pgdata")) });
+  let pglite: Promise<PGlite> | undefined;
+  const open = () => (pglite ??= openPglite(path.join(env.DATA_DIR, "pgdata")));
+  const dialect = new PGliteDialect({ pglite: open });
   const db = new Kysely<Database>({ dialect });
   return {
     db,
+    pglite: open,
     close: async () => {
       await db.destroy();
       unlock();
@@ -91,6 +94,12 @@ function openConfiguredDb(): Holder {
 export function getDb(): DB {
   globalForDb.__plenaryDb ??= openConfiguredDb();
   return globalForDb.__plenaryDb.db;
+}
+
+/** The embedded database's PGlite instance (backups use its dumpDataDir); undefined with DATABASE_URL. */
+export function getPglite(): Promise<PGlite> | undefined {
+  getDb();
+  return globalForDb.__plenaryDb?.pglite?.();
 }
 
 export async function closeDb(): Promise<void> {

@@ -1,5 +1,5 @@
 import { Button, Hr, Link, Section, Text } from "@react-email/components";
-import { Layout } from "./components/layout";
+import { Layout, type LetterheadProps } from "./components/layout";
 
 export type LetterProps = {
   lang: string;
@@ -12,6 +12,7 @@ export type LetterProps = {
   footer?: string;
   /** a second language version (bilingual letters): the English text under the recipient's */
   second?: { lang: string; heading: string; paragraphs: string[] } | null;
+  letterhead?: LetterheadProps | null;
 };
 
 function Paragraphs({ paragraphs, linkUrl, lang }: { paragraphs: string[]; linkUrl?: string; lang: string }) {
@@ -27,9 +28,9 @@ function Paragraphs({ paragraphs, linkUrl, lang }: { paragraphs: string[]; linkU
 }
 
 /** Every letter kind (invitation, reminder, update, cancellation): the text staff wrote, plus the reply button and the facts. */
-export default function Letter({ lang, organisation, preview, paragraphs, link, facts, footer, second }: LetterProps) {
+export default function Letter({ lang, organisation, preview, paragraphs, link, facts, footer, second, letterhead }: LetterProps) {
   return (
-    <Layout lang={lang} organisation={organisation} preview={preview} footer={footer}>
+    <Layout lang={lang} organisation={organisation} preview={preview} footer={footer} letterhead={letterhead}>
       <Paragraphs paragraphs={paragraphs} linkUrl={link?.url} lang={lang} />
       {link ? (
         <Section style={{ margin: "20px 0" }}>

@@ -12,13 +12,18 @@ const NAV = [
   { to: "/settings", key: "nav.settings" },
 ] as const;
 
+/** Settings → Identity in the header: the short name (or the name in the UI language) and the logo. */
+export type Brand = { name: string | null; fullName: string | null; logoUrl: string | null };
+
 export function AppShell({
   user,
   locale,
+  brand,
   children,
 }: {
   user: { displayName: string; role: string };
   locale: Lng;
+  brand?: Brand | null;
   children: ReactNode;
 }) {
   const { t } = useTranslation("common");
@@ -28,9 +33,17 @@ export function AppShell({
         {t("shell.skipToContent")}
       </a>
       <header className="topbar">
-        <NavLink to="/" className="brand" aria-label={t("shell.home")}>
-          Plenary
-        </NavLink>
+        {brand?.name || brand?.logoUrl ? (
+          <NavLink to="/" className="brand" title={brand.fullName ?? undefined} aria-label={`${brand.name ?? brand.fullName ?? "Plenary"} – ${t("shell.home")}`}>
+            {brand.logoUrl ? <img src={brand.logoUrl} alt="" height={32} className="brand-logo" /> : null}
+            {brand.logoUrl && brand.name ? " " : null}
+            {brand.name ?? (brand.logoUrl ? null : "Plenary")}
+          </NavLink>
+        ) : (
+          <NavLink to="/" className="brand" aria-label={t("shell.home")}>
+            Plenary
+          </NavLink>
+        )}
         <nav aria-label={t("shell.mainNavigation")} className="main-nav">
           <ul>
             {NAV.map((item) => (

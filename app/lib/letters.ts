@@ -10,6 +10,7 @@ export const PLACEHOLDERS = [
   "rsvp.link",
   "rsvp.deadline",
   "signature",
+  "organisation",
 ] as const;
 export type Placeholder = (typeof PLACEHOLDERS)[number];
 export type PlaceholderValues = Record<Placeholder, string>;

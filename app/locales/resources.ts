@@ -46,18 +46,36 @@ import zhEvents from "./zh/events.json";
 import zhInvitations from "./zh/invitations.json";
 import zhLetters from "./zh/letters.json";
 import zhReply from "./zh/reply.json";
+import enRosters from "./en/rosters.json";
+import enStaff from "./en/staff.json";
+import koRosters from "./ko/rosters.json";
+import koStaff from "./ko/staff.json";
+import zhRosters from "./zh/rosters.json";
+import zhStaff from "./zh/staff.json";
+import jaRosters from "./ja/rosters.json";
+import jaStaff from "./ja/staff.json";
+import ruRosters from "./ru/rosters.json";
+import ruStaff from "./ru/staff.json";
+import mnRosters from "./mn/rosters.json";
+import mnStaff from "./mn/staff.json";
 
+import enSettings from "./en/settings.json";
+import koSettings from "./ko/settings.json";
+import zhSettings from "./zh/settings.json";
+import jaSettings from "./ja/settings.json";
+import ruSettings from "./ru/settings.json";
+import mnSettings from "./mn/settings.json";
 /**
  * Every locale file, imported statically so the server bundle carries them. tests/unit/locales.test.ts
  * fails when a file on disk is missing here or a key is missing in any language.
  */
 export const resources = {
-  en: { common: enCommon, auth: enAuth, directory: enDirectory, events: enEvents, letters: enLetters, emails: enEmails, invitations: enInvitations, reply: enReply },
-  ko: { common: koCommon, auth: koAuth, directory: koDirectory, events: koEvents, letters: koLetters, emails: koEmails, invitations: koInvitations, reply: koReply },
-  zh: { common: zhCommon, auth: zhAuth, directory: zhDirectory, events: zhEvents, letters: zhLetters, emails: zhEmails, invitations: zhInvitations, reply: zhReply },
-  ja: { common: jaCommon, auth: jaAuth, directory: jaDirectory, events: jaEvents, letters: jaLetters, emails: jaEmails, invitations: jaInvitations, reply: jaReply },
-  ru: { common: ruCommon, auth: ruAuth, directory: ruDirectory, events: ruEvents, letters: ruLetters, emails: ruEmails, invitations: ruInvitations, reply: ruReply },
-  mn: { common: mnCommon, auth: mnAuth, directory: mnDirectory, events: mnEvents, letters: mnLetters, emails: mnEmails, invitations: mnInvitations, reply: mnReply },
+  en: { common: enCommon, auth: enAuth, directory: enDirectory, events: enEvents, letters: enLetters, emails: enEmails, invitations: enInvitations, reply: enReply, rosters: enRosters, staff: enStaff, settings: enSettings },
+  ko: { common: koCommon, auth: koAuth, directory: koDirectory, events: koEvents, letters: koLetters, emails: koEmails, invitations: koInvitations, reply: koReply, rosters: koRosters, staff: koStaff, settings: koSettings },
+  zh: { common: zhCommon, auth: zhAuth, directory: zhDirectory, events: zhEvents, letters: zhLetters, emails: zhEmails, invitations: zhInvitations, reply: zhReply, rosters: zhRosters, staff: zhStaff, settings: zhSettings },
+  ja: { common: jaCommon, auth: jaAuth, directory: jaDirectory, events: jaEvents, letters: jaLetters, emails: jaEmails, invitations: jaInvitations, reply: jaReply, rosters: jaRosters, staff: jaStaff, settings: jaSettings },
+  ru: { common: ruCommon, auth: ruAuth, directory: ruDirectory, events: ruEvents, letters: ruLetters, emails: ruEmails, invitations: ruInvitations, reply: ruReply, rosters: ruRosters, staff: ruStaff, settings: ruSettings },
+  mn: { common: mnCommon, auth: mnAuth, directory: mnDirectory, events: mnEvents, letters: mnLetters, emails: mnEmails, invitations: mnInvitations, reply: mnReply, rosters: mnRosters, staff: mnStaff, settings: mnSettings },
 };
 
 export type Namespace = keyof (typeof resources)["en"];

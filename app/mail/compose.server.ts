@@ -1,6 +1,7 @@
 import { render } from "@react-email/render";
 import { type LetterKind, type LocalizedText } from "../../db/schema";
 import Letter from "../../emails/letter";
+import { type DB } from "~/db.server";
 import { type Lng } from "~/i18n";
 import { getFixedT } from "~/i18next.server";
 import { formatDateTime, formatEventDates, utcOffsetLabel } from "~/lib/dates";
@@ -9,6 +10,40 @@ import { calendarFile } from "~/lib/ics.server";
 import { fillPlaceholders, type PlaceholderValues } from "~/lib/letters";
 import { formatName, type PersonName } from "~/lib/names";
 import { type EventRow } from "~/models/event.server";
+import { getSecretariat } from "~/models/secretariat.server";
+
+/** What letters take from Settings → Identity; loaded once per batch of letters (loadLetterIdentity). */
+export type LetterIdentity = {
+  name: LocalizedText;
+  shortName: string | null;
+  address: LocalizedText;
+  signature: LocalizedText;
+  /** absolute URL of the logo (APP_URL/logo?v=…), or null */
+  logoUrl: string | null;
+};
+
+export async function loadLetterIdentity(db: DB, appUrl: string): Promise<LetterIdentity> {
+  const identity = await getSecretariat(db);
+  return {
+    name: identity.name,
+    shortName: identity.shortName,
+    address: identity.address,
+    signature: identity.signature,
+    logoUrl: identity.logo ? `${appUrl}/logo?v=${identity.logo.version}` : null,
+  };
+}
+
+/** The organisation's name in `locale` (then English, then the short name); `fallback` while none is set. */
+export function organisationName(identity: LetterIdentity | null | undefined, locale: Lng, fallback: string) {
+  return (identity && (localized(identity.name, locale) || identity.shortName)) || fallback;
+}
+
+/** The white letterhead of an email (logo and address); null keeps the plain band with the name. */
+export function letterheadOf(identity: LetterIdentity | null | undefined, locale: Lng) {
+  if (!identity) return null;
+  const address = localized(identity.address, locale) || null;
+  return identity.logoUrl || address ? { logoUrl: identity.logoUrl, address } : null;
+}
 
 export type LetterInput = {
   kind: LetterKind;
@@ -19,6 +54,8 @@ export type LetterInput = {
   head: PersonName | null;
   rsvpUrl: string | null;
   organisation?: string;
+  /** Settings → Identity: the organisation's name, signature block, address and logo */
+  identity?: LetterIdentity | null;
   /** the English version too (bilingual letter) */
   english?: { subject: string; body: string } | null;
 };
@@ -55,6 +92,7 @@ async function placeholderValues(input: LetterInput, locale: Lng): Promise<Place
   const facts = factsOf(event, locale);
   const title = localized(input.member.headTitle, locale);
   const head = input.head ? { ...input.head, title: title || input.head.title } : null;
+  const organisation = input.organisation ?? organisationName(input.identity, locale, t("organisation"));
   return {
     salutation: head ? formatName(head, locale, "salutation") : title ? t("salutationOffice", { title }) : t("salutationGeneric"),
     member: localized(input.member.names, locale),
@@ -63,7 +101,8 @@ async function placeholderValues(input: LetterInput, locale: Lng): Promise<Place
     "event.venue": facts.venue,
     "rsvp.link": input.rsvpUrl ?? "",
     "rsvp.deadline": facts.deadline,
-    signature: input.organisation ?? t("organisation"),
+    organisation,
+    signature: (input.identity && localized(input.identity.signature, locale)) || organisation,
   };
 }
 
@@ -130,7 +169,8 @@ export async function composeLetter(input: LetterInput) {
   }
   const element = Letter({
     lang: locale === "zh" ? "zh-Hans" : locale,
-    organisation: values.signature,
+    organisation: values.organisation,
+    letterhead: letterheadOf(input.identity, locale),
     preview: subject,
     paragraphs: paragraphsOf(fillPlaceholders(input.letter.body, values)),
     link:
@@ -138,19 +178,19 @@ export async function composeLetter(input: LetterInput) {
         ? { url: input.rsvpUrl, label: input.kind === "update" ? t("buttonUpdate") : t("button"), intro: t("linkIntro") }
         : null,
     facts: { heading: t("facts.heading"), rows },
-    footer: t("footer", { member: values.member, organisation: values.signature }),
+    footer: t("footer", { member: values.member, organisation: values.organisation }),
     second,
   });
   const html = await render(element);
   // The plain-text part is written from the same parts, keeping the letter's own line breaks.
   const link = input.rsvpUrl && input.kind !== "cancellation" ? `${input.kind === "update" ? t("buttonUpdate") : t("button")}:\n${input.rsvpUrl}` : null;
   const text = [
-    values.signature,
+    values.organisation,
     fillPlaceholders(input.letter.body, values).trim(),
     link,
     [t("facts.heading"), ...rows.map((row) => `${row.label}: ${row.value}`)].join("\n"),
     second ? [`— ${second.heading} —`, second.paragraphs.join("\n\n")].join("\n\n") : null,
-    t("footer", { member: values.member, organisation: values.signature }),
+    t("footer", { member: values.member, organisation: values.organisation }),
   ]
     .filter(Boolean)
     .join("\n\n");

@@ -4,7 +4,7 @@ import { type Lng } from "~/i18n";
 import { type Env } from "~/env.server";
 import { messageIdFor } from "~/lib/tokens.server";
 import { recipientsFor } from "~/lib/recipients";
-import { composeLetter } from "~/mail/compose.server";
+import { composeLetter, loadLetterIdentity } from "~/mail/compose.server";
 import { parseMailFrom } from "~/mail/transport.server";
 import { toPersonName } from "~/lib/contact-display";
 import { formatName } from "~/lib/names";
@@ -56,6 +56,7 @@ export async function sendInvitations(
     if (!event || event.status !== "open") throw new EventNotOpenError();
     const members = await listAudience(trx, audience);
     const english = bilingual ? await getLetter(trx, { eventId, kind: "invitation", locale: "en" }) : null;
+    const identity = await loadLetterIdentity(trx, env.APP_URL);
     const letters = new Map<string, Awaited<ReturnType<typeof getLetter>>>();
     const letterIn = async (locale: Lng) => {
       if (!letters.has(locale)) letters.set(locale, await getLetter(trx, { eventId, kind: "invitation", locale }));
@@ -81,6 +82,7 @@ export async function sendInvitations(
         member,
         head: head ? toPersonName(head, invitation.letterLocale) : null,
         rsvpUrl: rsvpUrl(env, token),
+        identity,
       });
       const queued = await enqueueMessage(trx, {
         idempotencyKey: key,
@@ -136,6 +138,7 @@ export async function sendReminders(
     const due = invitations.filter((i) => !queuedKeys.has(`invitation:${i.id}:reminder:${batch}`));
     if (!due.length) return;
     const members = await listAudience(trx, { mode: "picked", memberIds: due.map((i) => i.memberId) });
+    const identity = await loadLetterIdentity(trx, env.APP_URL);
     for (const invitation of due) {
       const member = members.find((m) => m.id === invitation.memberId);
       if (!member) continue;
@@ -152,6 +155,7 @@ export async function sendReminders(
         member,
         head: head ? toPersonName(head, invitation.letterLocale) : null,
         rsvpUrl: rsvpUrl(env, token),
+        identity,
       });
       if (
         await enqueueMessage(trx, {

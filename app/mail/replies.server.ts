@@ -8,7 +8,7 @@ import { localized } from "~/lib/directory";
 import { formatName } from "~/lib/names";
 import { type ReplyInput } from "~/lib/reply-schemas";
 import { messageIdFor } from "~/lib/tokens.server";
-import { eventCalendar, eventFactsIn } from "~/mail/compose.server";
+import { eventCalendar, eventFactsIn, type LetterIdentity, letterheadOf, loadLetterIdentity, organisationName } from "~/mail/compose.server";
 import { linkSecret, memberRecipients, rsvpUrl } from "~/mail/invitations.server";
 import { parseMailFrom } from "~/mail/transport.server";
 import { listAudience } from "~/models/audience.server";
@@ -55,6 +55,7 @@ export async function composeReplyConfirmation({
   input,
   programme,
   url,
+  identity,
 }: {
   event: EventRow;
   memberNames: Record<string, string | undefined>;
@@ -62,6 +63,7 @@ export async function composeReplyConfirmation({
   input: ReplyInput;
   programme: { id: string; title: string }[];
   url: string;
+  identity?: LetterIdentity | null;
 }) {
   const t = await getFixedT(locale, ["reply", "emails"]);
   const facts = eventFactsIn(event, locale);
@@ -79,7 +81,7 @@ export async function composeReplyConfirmation({
     ...(lines.length ? [`${t("reply:confirmation.delegation", { count: lines.length })}\n${lines.join("\n")}`] : []),
     t("reply:confirmation.change", { deadline: facts.deadline }),
   ];
-  const organisation = t("emails:organisation");
+  const organisation = organisationName(identity, locale, t("emails:organisation"));
   const rows = [
     { label: t("emails:facts.event"), value: facts.title },
     { label: t("emails:facts.dates"), value: facts.dates },
@@ -90,6 +92,7 @@ export async function composeReplyConfirmation({
     Letter({
       lang: locale === "zh" ? "zh-Hans" : locale,
       organisation,
+      letterhead: letterheadOf(identity, locale),
       preview: subject,
       paragraphs,
       link: { url, label: t("emails:buttonUpdate"), intro: t("emails:linkIntro") },
@@ -152,6 +155,7 @@ export async function submitReply(
         input,
         programme,
         url: rsvpUrl(env, token),
+        identity: await loadLetterIdentity(trx, env.APP_URL),
       });
       const key = `invitation:${invitationId}:reply:${outcome.revision}`;
       await enqueueMessage(trx, {

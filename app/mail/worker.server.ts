@@ -6,6 +6,7 @@ import { runReminderSchedules } from "~/mail/invitations.server";
 import { runRetentionPurge } from "~/lib/retention.server";
 import { classifySendError, createMailTransport, type MailTransport, parseMailFrom } from "~/mail/transport.server";
 import { beatHeart, type ClaimedMessage, claimDueMessages, finishMessage, getQueueState, pauseQueue } from "~/models/email-message.server";
+import { getMailSender } from "~/models/secretariat.server";
 
 export type WorkerOptions = {
   db: DB;
@@ -62,7 +63,9 @@ export function startMailWorker(options: WorkerOptions): MailWorker {
   let lastBeat = 0;
   let lastPurge = 0;
 
-  async function deliver(message: ClaimedMessage) {
+  type Sender = { from: { name: string; address: string }; replyTo?: string };
+
+  async function deliver(message: ClaimedMessage, sender: Sender) {
     if (!transport) {
       await finishMessage(db, { id: message.id, workerId, status: "local", reply: null });
       return;
@@ -70,7 +73,8 @@ export function startMailWorker(options: WorkerOptions): MailWorker {
     await throttle();
     try {
       const info = await transport.sendMail({
-        from,
+        from: sender.from,
+        replyTo: sender.replyTo,
         to: message.to,
         cc: message.cc.length ? message.cc : undefined,
         subject: message.subject,
@@ -117,7 +121,12 @@ export function startMailWorker(options: WorkerOptions): MailWorker {
     }
     if ((await getQueueState(db)).pausedAt) return 0;
     const batch = await claimDueMessages(db, { workerId, limit: batchSize, leaseSeconds });
-    await Promise.all(batch.map((message) => deliver(message).catch((error) => logger.error({ err: String(error), id: message.id }, "mail delivery error"))));
+    if (!batch.length) return 0;
+    // Settings → Identity: the display name and Reply-To, read once per batch; the address stays MAIL_FROM's.
+    const none = { senderName: null, replyTo: null };
+    const { senderName, replyTo } = transport ? await getMailSender(db).catch(() => none) : none;
+    const sender: Sender = { from: senderName ? { name: senderName, address: from.address } : from, replyTo: replyTo ?? undefined };
+    await Promise.all(batch.map((message) => deliver(message, sender).catch((error) => logger.error({ err: String(error), id: message.id }, "mail delivery error"))));
     return batch.length;
   }
 

@@ -11,6 +11,7 @@ import { type ContactInput, type MemberInput } from "~/lib/directory-schemas";
 import { upsertContact } from "~/models/contact.server";
 import { createEvent, createProgrammeItem } from "~/models/event.server";
 import { compact, upsertMember } from "~/models/member.server";
+import { fillIdentityIfEmpty, type SecretariatInput } from "~/models/secretariat.server";
 
 const COUNTRY_LANGUAGE: Record<string, Lng> = { CN: "zh", JP: "ja", KR: "ko", KP: "ko", MN: "mn", RU: "ru" };
 
@@ -122,6 +123,30 @@ function contactInput(person: ReturnType<typeof demoPerson>, extra: Partial<Cont
   } as ContactInput;
 }
 
+/** NEAR's names in its six languages (DOMAIN.md §1) and its permanent secretariat in Pohang. */
+const NEAR_IDENTITY: SecretariatInput = {
+  name: {
+    en: "The Association of North East Asia Regional Governments (NEAR)",
+    ko: "동북아시아지방정부연합",
+    zh: "东北亚地区地方政府联合会",
+    ja: "北東アジア地域自治体連合",
+    ru: "Ассоциация региональных администраций стран Северо-Восточной Азии (АРАССВА)",
+    mn: "Зүүн хойд Азийн нутгийн захиргаадын холбоо",
+  },
+  shortName: "NEAR",
+  address: { en: "Pohang, Gyeongsangbuk-do, Republic of Korea", ko: "대한민국 경상북도 포항시" },
+  signature: {
+    en: "LIM Byung-jin\nSecretary-General\nNEAR Secretariat",
+    ko: "LIM Byung-jin\n사무총장\n동북아시아지방정부연합 사무국",
+    zh: "LIM Byung-jin\n秘书长\n东北亚地区地方政府联合会秘书处",
+    ja: "LIM Byung-jin\n事務総長\n北東アジア地域自治体連合事務局",
+    ru: "LIM Byung-jin\nГенеральный секретарь\nСекретариат АРАССВА",
+    mn: "LIM Byung-jin\nЕрөнхий нарийн бичгийн дарга\nЗүүн хойд Азийн нутгийн захиргаадын холбооны Нарийн бичгийн дарга нарын газар",
+  },
+  timeZone: "Asia/Seoul",
+  defaultLocale: "en",
+};
+
 export type DemoResult = { members: number; contacts: number; subcommittees: number; events: number };
 
 /**
@@ -232,6 +257,8 @@ export async function loadDemoData(db: DB): Promise<DemoResult> {
         });
       }
     }
+    // The secretariat's identity, only while nobody has set one (Settings → Identity)
+    await fillIdentityIfEmpty(trx, NEAR_IDENTITY);
     return { members: nearMembers.members.length, contacts, subcommittees: subcommittees.length, events: demoEvents.length };
   });
 }

@@ -4,6 +4,7 @@ import { useEffect } from "react";
 import { useTranslation } from "react-i18next";
 import { z } from "zod";
 import { hasRole, requireUser } from "~/auth.server";
+import { EventTools } from "~/components/event-tools";
 import { ConfirmAction } from "~/components/forms";
 import { EmptyState } from "~/components/app-shell";
 import { getDb } from "~/db.server";
@@ -66,6 +67,7 @@ export async function loader(args: LoaderFunctionArgs) {
     transitions: allowedTransitions(event.status),
     duplicateStart: utcToLocalInput(nextYear, event.timeZone),
     canEdit: hasRole(user, "staff"),
+    isAdmin: hasRole(user, "admin"),
     saved: url.searchParams.get("saved") === "1",
     conflict: url.searchParams.get("conflict") === "1",
   };
@@ -137,12 +139,12 @@ export async function action(args: ActionFunctionArgs) {
   return redirect(`/events/${event.id}`);
 }
 
-export const handle = { i18n: ["common", "directory", "events", "invitations"] };
+export const handle = { i18n: ["common", "directory", "events", "invitations", "rosters"] };
 export const meta: MetaFunction = () => [{ title: "Plenary" }];
 
 export default function EventRoute() {
   const { t } = useTranslation("events");
-  const { event, programme, invitations, mail, sent, linkChanged, reminderBatch, transitions, duplicateStart, canEdit, saved, conflict } = useLoaderData<typeof loader>();
+  const { event, programme, invitations, mail, sent, linkChanged, reminderBatch, transitions, duplicateStart, canEdit, isAdmin, saved, conflict } = useLoaderData<typeof loader>();
   const revalidator = useRevalidator();
   // While messages are on their way, refresh the progress every two seconds.
   useEffect(() => {
@@ -178,6 +180,7 @@ export default function EventRoute() {
           ) : null}
         </div>
       </div>
+      <EventTools eventId={event.id} isAdmin={isAdmin} />
       {saved ? (
         <p className="notice success" role="status">
           {t("directory:form.saved")}

@@ -6,7 +6,7 @@ import { getDb } from "~/db.server";
 import { getEnv } from "~/env.server";
 import { toPersonName } from "~/lib/contact-display";
 import { LngSchema } from "~/lib/validation";
-import { composeLetter } from "~/mail/compose.server";
+import { composeLetter, loadLetterIdentity } from "~/mail/compose.server";
 import { listAudience } from "~/models/audience.server";
 import { getEvent } from "~/models/event.server";
 
@@ -33,6 +33,7 @@ export async function action(args: ActionFunctionArgs) {
   const [member] = await listAudience(db, { mode: "picked", memberIds: [parsed.data.memberId] });
   if (!member) throw new Response("Not Found", { status: 404 });
   const head = member.contacts.find((c) => c.isHead);
+  const env = getEnv();
   const message = await composeLetter({
     kind: parsed.data.kind,
     locale: parsed.data.locale,
@@ -40,13 +41,15 @@ export async function action(args: ActionFunctionArgs) {
     event,
     member,
     head: head ? toPersonName(head, parsed.data.locale) : null,
-    rsvpUrl: `${getEnv().APP_URL}/r/${"x".repeat(43)}`,
+    rsvpUrl: `${env.APP_URL}/r/${"x".repeat(43)}`,
+    identity: await loadLetterIdentity(db, env.APP_URL),
   });
   const page = `<!doctype html><meta charset="utf-8"><p style="font:600 15px system-ui;margin:12px">${escape(message.subject)}</p>${message.html}<hr><pre style="white-space:pre-wrap;font:13px ui-monospace,monospace;margin:12px">${escape(message.text)}</pre>`;
   return new Response(page, {
     headers: {
       "Content-Type": "text/html; charset=utf-8",
-      "Content-Security-Policy": "default-src 'none'; style-src 'unsafe-inline'; img-src data:; frame-ancestors 'self'; sandbox",
+      // the letterhead's logo is the only thing it may load (from this site, as the member's mail client would)
+      "Content-Security-Policy": `default-src 'none'; style-src 'unsafe-inline'; img-src data: ${new URL(env.APP_URL).origin}; frame-ancestors 'self'; sandbox`,
       "X-Frame-Options": "SAMEORIGIN",
       "Cache-Control": "no-store",
     },

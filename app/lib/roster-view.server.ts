@@ -1,0 +1,177 @@
+import { type DelegateRole, type Locale, type ParticipantCategory, PARTICIPANT_CATEGORIES } from "../../db/schema";
+import { type DB } from "~/db.server";
+import { getFixedT } from "~/i18next.server";
+import { type Lng } from "~/i18n";
+import { countryName, localized } from "~/lib/directory";
+import { latinName, nativeName, type PersonName } from "~/lib/names";
+import { protocolSections, type SectionKind } from "~/lib/protocol";
+import { type EventRow } from "~/models/event.server";
+import { listRosterPeople, type RosterFilter, type RosterPerson } from "~/models/roster.server";
+import "~/lib/validation";
+import { z } from "zod";
+
+/** One line of the List of Participants, in the roster language; also the frozen form of a version. */
+export type RosterLine = {
+  key: string;
+  sectionKind: SectionKind;
+  section: string;
+  memberId: string;
+  member: string;
+  country: string;
+  name: string;
+  nameLang: Locale;
+  latin: string;
+  title: string;
+  role: DelegateRole;
+  roleLabel: string;
+  category: ParticipantCategory;
+  categoryLabel: string;
+};
+
+export type RosterView = {
+  lang: Lng;
+  sections: { kind: SectionKind; heading: string; members: { memberId: string; heading: string; lines: RosterLine[] }[] }[];
+  count: number;
+};
+
+export const CATEGORY_COLORS: Record<ParticipantCategory, string> = {
+  delegate: "#1d4ed8",
+  observer: "#047857",
+  press: "#b45309",
+  guest: "#7e22ce",
+  staff: "#4b5563",
+};
+
+export const RosterFilterSchema = z.object({
+  category: z.enum(PARTICIPANT_CATEGORIES).optional().catch(undefined),
+  programmeItemId: z.string().uuid().optional().catch(undefined),
+  attendance: z.enum(["confirmed", "all", "checked_in", "not_checked_in"]).optional().catch(undefined),
+});
+
+/** Roster filters from a URL's query (unknown values are ignored, not errors: these are links people bookmark). */
+export function rosterFilterFrom(url: URL): RosterFilter {
+  const parsed = RosterFilterSchema.parse({
+    category: url.searchParams.get("category") || undefined,
+    programmeItemId: url.searchParams.get("programme") || undefined,
+    attendance: url.searchParams.get("attendance") || undefined,
+  });
+  return Object.fromEntries(Object.entries(parsed).filter(([, v]) => v !== undefined)) as RosterFilter;
+}
+
+export function personName(p: RosterPerson): PersonName {
+  return {
+    nameLocale: p.nameLocale,
+    familyName: p.familyName,
+    givenName: p.givenName,
+    patronymic: p.patronymic,
+    clanName: p.clanName,
+    latinFamilyName: p.latinFamilyName,
+    latinGivenName: p.latinGivenName,
+    gender: p.gender,
+    honorific: p.honorific,
+  };
+}
+
+/** Native-script name and Latin name (family name upper-cased); a western name is shown once, in Latin. */
+export function nameForms(p: RosterPerson) {
+  const person = personName(p);
+  const latin = latinName(person);
+  const native = nativeName(person);
+  if (p.nameLocale === "en" || !native) return { name: latin || native, latin: "" };
+  return { name: native, latin: latin.toLowerCase() === native.toLowerCase() ? "" : latin };
+}
+
+export async function rosterLabels(lang: Lng) {
+  const t = await getFixedT(lang, ["rosters", "reply", "events", "common"]);
+  return {
+    t,
+    role: (role: DelegateRole) => t(`reply:roles.${role}`),
+    category: (category: ParticipantCategory) => t(`events:categories.${category}`),
+    section: (kind: SectionKind, country: string) =>
+      kind === "country" ? countryName(country, lang) : t(`rosters:sections.${kind}`, { country: countryName(country, lang) }),
+  };
+}
+
+/** The live List of Participants in protocol order, in `lang`. */
+export async function buildRoster(db: DB, event: EventRow, { lang, filter }: { lang: Lng; filter: RosterFilter }): Promise<RosterView> {
+  const people = await listRosterPeople(db, { eventId: event.id, filter });
+  const labels = await rosterLabels(lang);
+  const sections = protocolSections(people, event.protocol ?? {}, event.hostMemberId).map((section) => {
+    const heading = labels.section(section.kind, section.country);
+    return {
+      kind: section.kind,
+      heading,
+      members: section.members.map(({ memberId, rows }) => {
+        const member = localized(rows[0].memberNames, lang);
+        return {
+          memberId,
+          heading: member,
+          lines: rows.map<RosterLine>((p) => ({
+            key: p.delegateId,
+            sectionKind: section.kind,
+            section: heading,
+            memberId,
+            member,
+            country: p.country,
+            ...nameForms(p),
+            nameLang: p.nameLocale,
+            title: p.title ?? "",
+            role: p.role,
+            roleLabel: labels.role(p.role),
+            category: p.category,
+            categoryLabel: labels.category(p.category),
+          })),
+        };
+      }),
+    };
+  });
+  return { lang, sections, count: people.length };
+}
+
+/** Regroups frozen lines (stored flat, in order) into sections and members. */
+export function regroup(lang: Lng, lines: RosterLine[]): RosterView {
+  const sections: RosterView["sections"] = [];
+  for (const line of lines) {
+    let section = sections.at(-1);
+    if (!section || section.heading !== line.section || section.kind !== line.sectionKind) {
+      section = { kind: line.sectionKind, heading: line.section, members: [] };
+      sections.push(section);
+    }
+    let member = section.members.at(-1);
+    if (!member || member.memberId !== line.memberId) {
+      member = { memberId: line.memberId, heading: line.member, lines: [] };
+      section.members.push(member);
+    }
+    member.lines.push(line);
+  }
+  return { lang, sections, count: lines.length };
+}
+
+export function flatten(view: RosterView): RosterLine[] {
+  return view.sections.flatMap((s) => s.members.flatMap((m) => m.lines));
+}
+
+const COMPARED = ["name", "latin", "title", "memberId", "role", "category"] as const;
+export type RosterDiff = {
+  added: RosterLine[];
+  removed: RosterLine[];
+  changed: { before: RosterLine; after: RosterLine; fields: (typeof COMPARED)[number][] }[];
+};
+
+/** What changed from one version to another, person by person (delegates keep their id across edits). */
+export function diffRosters(before: RosterLine[], after: RosterLine[]): RosterDiff {
+  const old = new Map(before.map((line) => [line.key, line]));
+  const now = new Map(after.map((line) => [line.key, line]));
+  const changed: RosterDiff["changed"] = [];
+  for (const line of after) {
+    const was = old.get(line.key);
+    if (!was) continue;
+    const fields = COMPARED.filter((field) => was[field] !== line[field]);
+    if (fields.length) changed.push({ before: was, after: line, fields });
+  }
+  return {
+    added: after.filter((line) => !old.has(line.key)),
+    removed: before.filter((line) => !now.has(line.key)),
+    changed,
+  };
+}

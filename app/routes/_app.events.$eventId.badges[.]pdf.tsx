@@ -1,0 +1,9 @@
+import { type LoaderFunctionArgs } from "@remix-run/node";
+import { badgesDownload } from "~/lib/badges.server";
+import { attachment } from "~/lib/roster-output.server";
+
+/** Badges with a QR check-in code, A4 sheets of 8 (`layout=sheet`) or one per page (`layout=single`). */
+export async function loader(args: LoaderFunctionArgs) {
+  const { body, fileName } = await badgesDownload(args, "badges");
+  return attachment(body, "application/pdf", fileName);
+}

@@ -1,0 +1,252 @@
+import { type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
+import { Form, Link, useActionData, useFetcher, useLoaderData, useRevalidator, useSearchParams } from "@remix-run/react";
+import { useEffect } from "react";
+import { useTranslation } from "react-i18next";
+import { z } from "zod";
+import { hasRole, requireUser } from "~/auth.server";
+import { EventTools } from "~/components/event-tools";
+import { QrScanner } from "~/components/qr-scanner";
+import { getDb } from "~/db.server";
+import { htmlLang } from "~/i18n";
+import { formatTime } from "~/lib/dates";
+import { localized } from "~/lib/directory";
+import { eventSummary, requireEvent } from "~/lib/event-view.server";
+import { protocolOrder } from "~/lib/protocol";
+import { nameForms } from "~/lib/roster-view.server";
+import { findByCheckInCode, listRosterPeople, setCheckedIn } from "~/models/roster.server";
+import "~/lib/validation";
+
+/** Every written form of a person, folded for search: native and Latin names, parts, member names, badge code. */
+function searchText(values: (string | null | undefined)[]) {
+  return values
+    .filter(Boolean)
+    .join(" ")
+    .normalize("NFKC")
+    .toLocaleLowerCase()
+    .replace(/[\s.,·-]+/g, "");
+}
+
+function fold(query: string) {
+  return query.normalize("NFKC").toLocaleLowerCase().replace(/[\s.,·-]+/g, "");
+}
+
+/** The door: find a delegate by any form of their name or by the badge's code, mark arrival, see arrivals per delegation. */
+export async function loader(args: LoaderFunctionArgs) {
+  const user = requireUser(args);
+  const event = await requireEvent(args.params.eventId);
+  const locale = args.context.locale;
+  const url = new URL(args.request.url);
+  const q = (url.searchParams.get("q") ?? "").slice(0, 100);
+  const db = getDb();
+  const people = protocolOrder(await listRosterPeople(db, { eventId: event.id }), event.protocol ?? {}, event.hostMemberId);
+  const time = (at: Date | null) => (at ? formatTime(new Date(at), locale, event.timeZone) : null);
+  const needle = fold(q);
+  const matches = needle
+    ? people
+        .filter((p) =>
+          searchText([
+            p.givenName,
+            p.familyName,
+            p.patronymic,
+            p.latinGivenName,
+            p.latinFamilyName,
+            `${p.familyName ?? ""}${p.givenName}`,
+            `${p.latinGivenName ?? ""} ${p.latinFamilyName ?? ""}`,
+            `${p.latinFamilyName ?? ""} ${p.latinGivenName ?? ""}`,
+            ...Object.values(p.memberNames),
+            p.checkInCode,
+          ]).includes(needle),
+        )
+        .slice(0, 30)
+    : [];
+  const delegations = new Map<string, { member: string; arrived: number; total: number }>();
+  for (const p of people) {
+    const entry = delegations.get(p.memberId) ?? { member: localized(p.memberNames, locale), arrived: 0, total: 0 };
+    entry.total += 1;
+    if (p.checkedInAt) entry.arrived += 1;
+    delegations.set(p.memberId, entry);
+  }
+  return {
+    event: eventSummary(event, locale),
+    q,
+    matches: matches.map((p) => ({
+      id: p.delegateId,
+      ...nameForms(p),
+      nameLang: htmlLang[p.nameLocale],
+      member: localized(p.memberNames, locale),
+      role: p.role,
+      arrivedAt: time(p.checkedInAt),
+    })),
+    arrived: people.filter((p) => p.checkedInAt).length,
+    total: people.length,
+    delegations: [...delegations.entries()].map(([id, d]) => ({ id, ...d })),
+    canCheckIn: hasRole(user, "staff"),
+    isAdmin: hasRole(user, "admin"),
+  };
+}
+
+const CheckInSchema = z.discriminatedUnion("intent", [
+  z.object({ intent: z.literal("arrive"), delegateId: z.string().uuid() }),
+  z.object({ intent: z.literal("undo"), delegateId: z.string().uuid() }),
+  z.object({ intent: z.literal("code"), code: z.string().trim().min(1).max(64) }),
+]);
+
+export type CheckInResult =
+  | { ok: true; status: "checked_in" | "already" | "undone" | "not_checked_in"; name: string; latin: string; member: string; at: string | null }
+  | { ok: false; error: string };
+
+export async function action(args: ActionFunctionArgs) {
+  const user = requireUser(args, "staff");
+  const event = await requireEvent(args.params.eventId);
+  const parsed = CheckInSchema.safeParse(Object.fromEntries(await args.request.formData()));
+  if (!parsed.success) return Response.json({ ok: false, error: "rosters:checkIn.invalid" } satisfies CheckInResult, { status: 400 });
+  const db = getDb();
+  let delegateId: string;
+  if (parsed.data.intent === "code") {
+    // a badge's QR holds the bare code; a code typed by hand may carry spaces or dashes
+    const found = await findByCheckInCode(db, { eventId: event.id, code: parsed.data.code });
+    if (!found) return Response.json({ ok: false, error: "rosters:checkIn.unknownCode" } satisfies CheckInResult, { status: 404 });
+    delegateId = found.id;
+  } else delegateId = parsed.data.delegateId;
+  const outcome = await setCheckedIn(db, { eventId: event.id, delegateId, by: user.id, arrived: parsed.data.intent !== "undo" });
+  if (outcome.status === "not_found") return Response.json({ ok: false, error: "rosters:checkIn.unknownPerson" } satisfies CheckInResult, { status: 404 });
+  const person = (await listRosterPeople(db, { eventId: event.id, filter: { attendance: "all" } })).find((p) => p.delegateId === delegateId);
+  const locale = args.context.locale;
+  return Response.json({
+    ok: true,
+    status: outcome.status,
+    ...(person ? nameForms(person) : { name: "", latin: "" }),
+    member: person ? localized(person.memberNames, locale) : "",
+    at: outcome.at ? formatTime(new Date(outcome.at), locale, event.timeZone) : null,
+  } satisfies CheckInResult);
+}
+
+export const meta: MetaFunction = () => [{ title: "Plenary" }];
+export const handle = { i18n: ["common", "events", "reply", "rosters"] };
+
+export default function CheckInRoute() {
+  const { t } = useTranslation("rosters");
+  const data = useLoaderData<typeof loader>();
+  const fetcher = useFetcher<CheckInResult>();
+  const revalidator = useRevalidator();
+  const [params] = useSearchParams();
+  // arrivals at other doors show up here within 15 seconds
+  useEffect(() => {
+    const timer = setInterval(() => revalidator.state === "idle" && document.visibilityState === "visible" && revalidator.revalidate(), 15000);
+    return () => clearInterval(timer);
+  }, [revalidator]);
+  const actionData = useActionData<CheckInResult>();
+  // with JavaScript the answer comes to the fetcher; without it, the form posts the page and the answer comes back with it
+  const result = fetcher.data ?? actionData;
+  const busy = fetcher.state !== "idle";
+  return (
+    <div className="check-in">
+      <p className="breadcrumb">
+        <Link to={`/events/${data.event.id}`}>{data.event.title}</Link>
+      </p>
+      <h1>{t("checkIn.title")}</h1>
+      <EventTools eventId={data.event.id} isAdmin={data.isAdmin} />
+      <p className="check-in-count" aria-live="polite">
+        <strong>{t("checkIn.arrived", { count: data.arrived, total: data.total })}</strong>
+      </p>
+      <meter min={0} max={Math.max(1, data.total)} value={data.arrived} aria-label={t("checkIn.progress")} className="check-in-meter" />
+
+      <div role="status" aria-live="assertive" className="check-in-result">
+        {result ? (
+          result.ok ? (
+            <p className={`notice ${result.status === "undone" || result.status === "not_checked_in" ? "" : "success"}`}>
+              {t(`checkIn.result.${result.status}`, { name: result.latin || result.name, member: result.member, at: result.at ?? "" })}
+            </p>
+          ) : (
+            <p className="notice error">{t(result.error)}</p>
+          )
+        ) : null}
+      </div>
+
+      {data.canCheckIn ? (
+        <section className="panel" aria-labelledby="code-heading">
+          <h2 id="code-heading">{t("checkIn.byCode")}</h2>
+          <QrScanner onCode={(code) => fetcher.submit({ intent: "code", code }, { method: "post" })} />
+          <fetcher.Form method="post" className="inline">
+            <input type="hidden" name="intent" value="code" />
+            <label>
+              {t("checkIn.code")}
+              <input name="code" autoComplete="off" autoCapitalize="characters" spellCheck={false} inputMode="text" required />
+            </label>
+            <button type="submit" className="button primary" disabled={busy}>
+              {t("checkIn.checkInCode")}
+            </button>
+          </fetcher.Form>
+        </section>
+      ) : null}
+
+      <section className="panel" aria-labelledby="search-heading">
+        <h2 id="search-heading">{t("checkIn.byName")}</h2>
+        <Form method="get" role="search" className="inline">
+          <label>
+            {t("checkIn.search")}
+            <input type="search" name="q" defaultValue={params.get("q") ?? ""} autoComplete="off" />
+          </label>
+          <button type="submit" className="button">
+            {t("checkIn.find")}
+          </button>
+        </Form>
+        {data.q && data.matches.length === 0 ? <p>{t("checkIn.noMatch", { q: data.q })}</p> : null}
+        <ul className="check-in-list">
+          {data.matches.map((m) => (
+            <li key={m.id}>
+              <div>
+                <span lang={m.nameLang} className="strong">
+                  {m.name}
+                </span>
+                {m.latin ? <span className="block muted">{m.latin}</span> : null}
+                <span className="block">
+                  {m.member} · {t(`reply:roles.${m.role}`)}
+                </span>
+                {m.arrivedAt ? <span className="badge status-open">{t("checkIn.arrivedAt", { at: m.arrivedAt })}</span> : null}
+              </div>
+              {data.canCheckIn ? (
+                <fetcher.Form method="post">
+                  <input type="hidden" name="delegateId" value={m.id} />
+                  {m.arrivedAt ? (
+                    <button type="submit" name="intent" value="undo" className="button" disabled={busy}>
+                      {t("checkIn.undo")}
+                    </button>
+                  ) : (
+                    <button type="submit" name="intent" value="arrive" className="button primary" disabled={busy}>
+                      {t("checkIn.checkIn")}
+                    </button>
+                  )}
+                </fetcher.Form>
+              ) : null}
+            </li>
+          ))}
+        </ul>
+      </section>
+
+      <section className="panel" aria-labelledby="delegations-heading">
+        <h2 id="delegations-heading">{t("checkIn.delegations")}</h2>
+        {data.delegations.length ? (
+          <table>
+            <thead>
+              <tr>
+                <th scope="col">{t("columns.member")}</th>
+                <th scope="col">{t("checkIn.arrivedColumn")}</th>
+              </tr>
+            </thead>
+            <tbody>
+              {data.delegations.map((d) => (
+                <tr key={d.id}>
+                  <td>{d.member}</td>
+                  <td>{`${d.arrived} / ${d.total}`}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        ) : (
+          <p>{t("roster.empty.body")}</p>
+        )}
+      </section>
+    </div>
+  );
+}

@@ -1,0 +1,104 @@
+import { type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
+import { Link, useLoaderData } from "@remix-run/react";
+import { useTranslation } from "react-i18next";
+import { hasRole, requireUser } from "~/auth.server";
+import { EmptyState } from "~/components/app-shell";
+import { EventTools } from "~/components/event-tools";
+import { getDb } from "~/db.server";
+import { eventSummary, requireEvent } from "~/lib/event-view.server";
+import { LOGISTICS_LISTS, type LogisticsList, logisticsTable } from "~/lib/logistics.server";
+import { protocolOrder } from "~/lib/protocol";
+import { listRosterPeople } from "~/models/roster.server";
+
+function listFrom(url: URL): LogisticsList {
+  const list = url.searchParams.get("list");
+  return (LOGISTICS_LISTS as readonly string[]).includes(list ?? "") ? (list as LogisticsList) : "arrivals";
+}
+
+/** Lists for the host's logistics team: airport pick-ups, departures, rooming (Latin script), dietary and interpretation needs. */
+export async function loader(args: LoaderFunctionArgs) {
+  const user = requireUser(args);
+  const event = await requireEvent(args.params.eventId);
+  const locale = args.context.locale;
+  const list = listFrom(new URL(args.request.url));
+  const people = protocolOrder(await listRosterPeople(getDb(), { eventId: event.id }), event.protocol ?? {}, event.hostMemberId);
+  return { event: eventSummary(event, locale), list, total: people.length, table: await logisticsTable(list, people, locale), isAdmin: hasRole(user, "admin") };
+}
+
+export const meta: MetaFunction = () => [{ title: "Plenary" }];
+export const handle = { i18n: ["common", "rosters"] };
+
+
+
+export default function LogisticsRoute() {
+  const { t } = useTranslation("rosters");
+  const { event, list, table, total, isAdmin } = useLoaderData<typeof loader>();
+  return (
+    <>
+      <p className="breadcrumb">
+        <Link to={`/events/${event.id}`}>{event.title}</Link>
+      </p>
+      <div className="page-header">
+        <h1>{t("logistics.title")}</h1>
+        <div className="actions">
+          <a className="button" href={`/events/${event.id}/logistics.csv?list=${list}`} download>
+            {t("logistics.csv")}
+          </a>
+        </div>
+      </div>
+      <EventTools eventId={event.id} isAdmin={isAdmin} />
+      <nav aria-label={t("logistics.lists")} className="subnav">
+        <ul>
+          {LOGISTICS_LISTS.map((l) => (
+            <li key={l}>
+              <Link to={`?list=${l}`} aria-current={l === list ? "page" : undefined}>
+                {t(`logistics.lists_.${l}`)}
+              </Link>
+            </li>
+          ))}
+        </ul>
+      </nav>
+      <p className="muted">{t(`logistics.intro.${list}`)}</p>
+      {table.warnings ? (
+        <p className="notice" role="status">
+          {t(`logistics.warnings.${list === "rooming" ? "rooming" : "travel"}`, { count: table.warnings })}
+        </p>
+      ) : null}
+      {table.summary?.length ? (
+        <ul className="legend" aria-label={t("logistics.summary")}>
+          {table.summary.map((s) => (
+            <li key={s.label}>
+              <strong>{s.count}</strong> {s.label}
+            </li>
+          ))}
+        </ul>
+      ) : null}
+      {total === 0 || table.rows.length === 0 ? (
+        <EmptyState title={t("logistics.empty.title")} body={t("logistics.empty.body")} />
+      ) : (
+        <div className="table-wrap">
+          <table>
+            <thead>
+              <tr>
+                {table.headers.map((h) => (
+                  <th scope="col" key={h}>
+                    {h}
+                  </th>
+                ))}
+              </tr>
+            </thead>
+            <tbody>
+              {table.rows.map((row, index) => (
+                <tr key={index}>
+                  {row.map((cell, c) => (
+                    <td key={c}>{cell}</td>
+                  ))}
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      )}
+    </>
+  );
+}

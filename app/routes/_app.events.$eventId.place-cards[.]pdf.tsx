@@ -1,0 +1,9 @@
+import { type LoaderFunctionArgs } from "@remix-run/node";
+import { badgesDownload } from "~/lib/badges.server";
+import { attachment } from "~/lib/roster-output.server";
+
+/** Table place cards (tent cards): the member's name in the roster language and in its own. */
+export async function loader(args: LoaderFunctionArgs) {
+  const { body, fileName } = await badgesDownload(args, "place_cards");
+  return attachment(body, "application/pdf", fileName);
+}

@@ -1,0 +1,534 @@
+import { type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction, redirect } from "@remix-run/node";
+import { Form, Link, useLoaderData, useSearchParams } from "@remix-run/react";
+import { useTranslation } from "react-i18next";
+import { z } from "zod";
+import { PARTICIPANT_CATEGORIES, ROSTER_KINDS, type ProtocolOrder } from "../../db/schema";
+import { hasRole, requireUser } from "~/auth.server";
+import { EmptyState } from "~/components/app-shell";
+import { EventTools } from "~/components/event-tools";
+import { getDb } from "~/db.server";
+import { isSupportedLng, languageNames, supportedLngs } from "~/i18n";
+import { formatDateTime } from "~/lib/dates";
+import { countryName, localized } from "~/lib/directory";
+import { eventSummary, requireEvent } from "~/lib/event-view.server";
+import { protocolCountryName } from "~/lib/protocol";
+import { buildRoster, diffRosters, flatten, regroup, type RosterLine, rosterFilterFrom } from "~/lib/roster-view.server";
+import { writeAudit } from "~/models/audit.server";
+import { listProgramme } from "~/models/event.server";
+import { listInvitations } from "~/models/invitation.server";
+import { freezeRosterVersion, getRosterVersion, listRosterVersions, saveProtocol, setDelegateCategory } from "~/models/roster.server";
+import "~/lib/validation";
+
+/** The List of Participants: live or a frozen version, in any of the six languages, with filters, versions and diffs. */
+export async function loader(args: LoaderFunctionArgs) {
+  const user = requireUser(args);
+  const event = await requireEvent(args.params.eventId);
+  const locale = args.context.locale;
+  const url = new URL(args.request.url);
+  const lngParam = url.searchParams.get("lang");
+  const lang = isSupportedLng(lngParam) ? lngParam : locale;
+  const filter = rosterFilterFrom(url);
+  const db = getDb();
+  const [versions, programme, invitations] = await Promise.all([
+    listRosterVersions(db, { eventId: event.id }),
+    listProgramme(db, { eventId: event.id }),
+    listInvitations(db, { eventId: event.id }),
+  ]);
+  const versionNumber = Number(url.searchParams.get("version")) || null;
+  const frozen = versionNumber ? await getRosterVersion(db, { eventId: event.id, number: versionNumber }) : undefined;
+  if (versionNumber && !frozen) throw new Response("Not Found", { status: 404 });
+  const view = frozen ? regroup(frozen.locale, frozen.rows as RosterLine[]) : await buildRoster(db, event, { lang, filter });
+
+  const compareA = Number(url.searchParams.get("from")) || null;
+  const compareB = Number(url.searchParams.get("to")) || null;
+  let diff = null;
+  if (compareA && compareB) {
+    const [a, b] = await Promise.all([
+      getRosterVersion(db, { eventId: event.id, number: compareA }),
+      getRosterVersion(db, { eventId: event.id, number: compareB }),
+    ]);
+    if (a && b) diff = { from: compareA, to: compareB, ...diffRosters(a.rows as RosterLine[], b.rows as RosterLine[]) };
+  }
+
+  const members = invitations
+    .map((i) => ({ id: i.memberId, country: i.country, name: localized(i.memberNames, locale), nameEn: i.memberNames.en ?? "" }))
+    .sort((a, b) => a.country.localeCompare(b.country) || a.nameEn.localeCompare(b.nameEn));
+  const countries = [...new Set(members.map((m) => m.country))].sort((a, b) => protocolCountryName(a).localeCompare(protocolCountryName(b)));
+  return {
+    event: eventSummary(event, locale),
+    lang: view.lang,
+    view,
+    filter,
+    frozen: frozen ? { number: frozen.number, kind: frozen.kind, at: formatDateTime(new Date(frozen.createdAt), locale, event.timeZone), by: frozen.createdByLabel } : null,
+    versions: versions.map((v) => ({ ...v, at: formatDateTime(new Date(v.createdAt), locale, event.timeZone) })),
+    diff,
+    programme: programme.filter((p) => p.attendanceAsked).map((p) => ({ id: p.id, title: localized(p.title, locale) })),
+    categories: event.categories.length ? event.categories : [...PARTICIPANT_CATEGORIES],
+    protocol: event.protocol ?? {},
+    hostMemberId: event.hostMemberId,
+    countries: countries.map((code) => ({ code, name: countryName(code, locale) })),
+    members,
+    canEdit: hasRole(user, "staff"),
+    isAdmin: hasRole(user, "admin"),
+  };
+}
+
+const ProtocolSchema = z.object({
+  intent: z.literal("protocol"),
+  chairMemberId: z.string().uuid().optional(),
+  chairFirst: z.literal("on").optional(),
+  hostFirst: z.literal("on").optional(),
+});
+const FreezeSchema = z.object({ intent: z.literal("freeze"), kind: z.enum(ROSTER_KINDS), lang: z.enum(supportedLngs) });
+const CategorySchema = z.object({ intent: z.literal("category"), delegateId: z.string().uuid(), category: z.enum(PARTICIPANT_CATEGORIES) });
+
+/** Order ranks typed next to each country/member ("1", "2", …; empty = alphabetical after the ranked ones). */
+function ranked(form: FormData, prefix: string) {
+  return [...form.entries()]
+    .filter(([key, value]) => key.startsWith(prefix) && typeof value === "string" && /^\d{1,3}$/.test(value.trim()))
+    .map(([key, value]) => ({ id: key.slice(prefix.length), rank: Number(String(value).trim()) }))
+    .sort((a, b) => a.rank - b.rank)
+    .map((entry) => entry.id);
+}
+
+export async function action(args: ActionFunctionArgs) {
+  const user = requireUser(args, "staff");
+  const event = await requireEvent(args.params.eventId);
+  const form = await args.request.formData();
+  const db = getDb();
+  const back = new URL(args.request.url);
+  back.searchParams.delete("saved");
+  switch (form.get("intent")) {
+    case "protocol": {
+      const parsed = ProtocolSchema.safeParse(Object.fromEntries([...form.entries()].filter(([k, v]) => !k.includes(".") && v !== "")));
+      if (!parsed.success) return Response.json({ error: "rosters:errors.protocol" }, { status: 400 });
+      const protocol: ProtocolOrder = {
+        countryOrder: ranked(form, "country.").filter((code) => /^[A-Z]{2}$/.test(code)),
+        memberOrder: ranked(form, "member.").filter((id) => z.string().uuid().safeParse(id).success),
+        chairMemberId: parsed.data.chairMemberId ?? null,
+        chairFirst: Boolean(parsed.data.chairFirst),
+        hostFirst: Boolean(parsed.data.hostFirst),
+      };
+      await saveProtocol(db, { eventId: event.id, protocol });
+      await writeAudit(db, { actor: user, action: "roster.protocol_changed", objectType: "event", objectId: event.id, ip: args.context.clientIp, details: protocol });
+      back.searchParams.set("saved", "protocol");
+      return redirect(`${back.pathname}${back.search}`);
+    }
+    case "freeze": {
+      const parsed = FreezeSchema.safeParse(Object.fromEntries(form));
+      if (!parsed.success) return Response.json({ error: "rosters:errors.freeze" }, { status: 400 });
+      const filter = rosterFilterFrom(back);
+      const view = await buildRoster(db, event, { lang: parsed.data.lang, filter });
+      const number = await freezeRosterVersion(db, {
+        eventId: event.id,
+        kind: parsed.data.kind,
+        locale: parsed.data.lang,
+        createdBy: { id: user.id, label: user.displayName || user.email },
+        filters: filter,
+        rows: flatten(view),
+      });
+      await writeAudit(db, { actor: user, action: "roster.version_frozen", objectType: "event", objectId: event.id, ip: args.context.clientIp, details: { number, kind: parsed.data.kind, rows: view.count } });
+      return redirect(`/events/${event.id}/roster?version=${number}`);
+    }
+    case "category": {
+      const parsed = CategorySchema.safeParse(Object.fromEntries(form));
+      if (!parsed.success) return Response.json({ error: "rosters:errors.category" }, { status: 400 });
+      const ok = await setDelegateCategory(db, { eventId: event.id, ...parsed.data });
+      if (!ok) throw new Response("Not Found", { status: 404 });
+      back.searchParams.set("saved", "category");
+      return redirect(`${back.pathname}${back.search}`);
+    }
+    default:
+      return Response.json({ error: "rosters:errors.unknown" }, { status: 400 });
+  }
+}
+
+export const meta: MetaFunction = () => [{ title: "Plenary" }];
+export const handle = { i18n: ["common", "events", "reply", "rosters"] };
+
+export default function RosterRoute() {
+  const { t } = useTranslation("rosters");
+  const data = useLoaderData<typeof loader>();
+  const { event, view, frozen, versions, diff, canEdit } = data;
+  const [params] = useSearchParams();
+  const query = new URLSearchParams(params);
+  query.delete("saved");
+  query.delete("from");
+  query.delete("to");
+  if (!query.get("lang")) query.set("lang", data.lang);
+  const qs = query.toString();
+  const saved = params.get("saved");
+  return (
+    <>
+      <p className="breadcrumb">
+        <Link to="/events">{t("common:nav.events")}</Link> › <Link to={`/events/${event.id}`}>{event.title}</Link>
+      </p>
+      <div className="page-header">
+        <div>
+          <h1>{t("roster.title")}</h1>
+          <p className="muted">
+            {event.title} · {event.dates}
+          </p>
+        </div>
+        <div className="actions">
+          <a className="button primary" href={`/events/${event.id}/roster.pdf?${qs}`} download>
+            {t("roster.pdf")}
+          </a>
+          <a className="button" href={`/events/${event.id}/roster/print?${qs}`} target="_blank" rel="noreferrer">
+            {t("roster.print")}
+          </a>
+          <a className="button" href={`/events/${event.id}/roster.csv?${qs}`} download>
+            CSV
+          </a>
+          <a className="button" href={`/events/${event.id}/roster.xlsx?${qs}`} download>
+            XLSX
+          </a>
+        </div>
+      </div>
+      <EventTools eventId={event.id} isAdmin={data.isAdmin} />
+      {saved ? (
+        <p className="notice success" role="status">
+          {t(`roster.saved.${saved === "protocol" ? "protocol" : "category"}`)}
+        </p>
+      ) : null}
+
+      {frozen ? (
+        <p className="notice" role="status">
+          {t(`roster.viewingVersion.${frozen.kind}`, { number: frozen.number, at: frozen.at, by: frozen.by })}{" "}
+          <Link to={`/events/${event.id}/roster?lang=${data.lang}`}>{t("roster.backToLive")}</Link>
+        </p>
+      ) : (
+        <Form method="get" className="filters" aria-label={t("roster.filters")}>
+          <label>
+            {t("roster.language")}
+            <select name="lang" defaultValue={data.lang}>
+              {supportedLngs.map((lng) => (
+                <option key={lng} value={lng} lang={lng}>
+                  {languageNames[lng]}
+                </option>
+              ))}
+            </select>
+          </label>
+          <label>
+            {t("roster.category")}
+            <select name="category" defaultValue={data.filter.category ?? ""}>
+              <option value="">{t("roster.allCategories")}</option>
+              {data.categories.map((c) => (
+                <option key={c} value={c}>
+                  {t(`events:categories.${c}`)}
+                </option>
+              ))}
+            </select>
+          </label>
+          {data.programme.length ? (
+            <label>
+              {t("roster.programmeItem")}
+              <select name="programme" defaultValue={data.filter.programmeItemId ?? ""}>
+                <option value="">{t("roster.wholeEvent")}</option>
+                {data.programme.map((p) => (
+                  <option key={p.id} value={p.id}>
+                    {p.title}
+                  </option>
+                ))}
+              </select>
+            </label>
+          ) : null}
+          <label>
+            {t("roster.attendance")}
+            <select name="attendance" defaultValue={data.filter.attendance ?? "confirmed"}>
+              {(["confirmed", "all", "checked_in", "not_checked_in"] as const).map((a) => (
+                <option key={a} value={a}>
+                  {t(`roster.attendanceOptions.${a}`)}
+                </option>
+              ))}
+            </select>
+          </label>
+          <button type="submit" className="button">
+            {t("roster.apply")}
+          </button>
+        </Form>
+      )}
+
+      {view.count === 0 ? (
+        <EmptyState title={t("roster.empty.title")} body={t("roster.empty.body")} />
+      ) : (
+        <div className="table-wrap">
+          <table className="roster">
+            <caption>{t("roster.caption", { count: view.count })}</caption>
+            <thead>
+              <tr>
+                <th scope="col">{t("columns.name")}</th>
+                <th scope="col">{t("columns.title")}</th>
+                <th scope="col">{t("columns.role")}</th>
+                <th scope="col">{t("columns.category")}</th>
+              </tr>
+            </thead>
+            {view.sections.map((section, si) => (
+              <tbody key={`${section.heading}-${si}`}>
+                <tr className="roster-section">
+                  <th colSpan={4} scope="colgroup">
+                    {section.heading}
+                  </th>
+                </tr>
+                {section.members.map((member) => [
+                  <tr key={`m-${member.memberId}`} className="roster-member">
+                    <th colSpan={4} scope="rowgroup">
+                      {member.heading}
+                    </th>
+                  </tr>,
+                  ...member.lines.map((line) => (
+                    <tr key={line.key}>
+                      <td>
+                        <span lang={line.nameLang}>{line.name}</span>
+                        {line.latin ? <span className="muted block">{line.latin}</span> : null}
+                      </td>
+                      <td>{line.title}</td>
+                      <td>{line.roleLabel}</td>
+                      <td>
+                        {canEdit && !frozen ? (
+                          <Form method="post" className="inline">
+                            <input type="hidden" name="intent" value="category" />
+                            <input type="hidden" name="delegateId" value={line.key} />
+                            <label className="visually-hidden" htmlFor={`cat-${line.key}`}>
+                              {t("roster.categoryFor", { name: line.latin || line.name })}
+                            </label>
+                            <select id={`cat-${line.key}`} name="category" defaultValue={line.category}>
+                              {PARTICIPANT_CATEGORIES.map((c) => (
+                                <option key={c} value={c}>
+                                  {t(`events:categories.${c}`)}
+                                </option>
+                              ))}
+                            </select>
+                            <button type="submit" className="button small">
+                              {t("roster.setCategory")}
+                            </button>
+                          </Form>
+                        ) : (
+                          line.categoryLabel
+                        )}
+                      </td>
+                    </tr>
+                  )),
+                ])}
+              </tbody>
+            ))}
+          </table>
+        </div>
+      )}
+
+      <section className="panel" aria-labelledby="versions-heading">
+        <h2 id="versions-heading">{t("versions.title")}</h2>
+        <p className="muted">{t("versions.intro")}</p>
+        {canEdit && !frozen ? (
+          <Form method="post" className="inline">
+            <input type="hidden" name="intent" value="freeze" />
+            <input type="hidden" name="lang" value={data.lang} />
+            <label>
+              {t("versions.kind")}
+              <select name="kind" defaultValue="provisional">
+                {ROSTER_KINDS.map((k) => (
+                  <option key={k} value={k}>
+                    {t(`versions.kinds.${k}`)}
+                  </option>
+                ))}
+              </select>
+            </label>
+            <button type="submit" className="button">
+              {t("versions.freeze")}
+            </button>
+          </Form>
+        ) : null}
+        {versions.length ? (
+          <>
+            <table>
+              <thead>
+                <tr>
+                  <th scope="col">{t("versions.number")}</th>
+                  <th scope="col">{t("versions.kind")}</th>
+                  <th scope="col">{t("versions.at")}</th>
+                  <th scope="col">{t("versions.by")}</th>
+                  <th scope="col">{t("versions.rows")}</th>
+                  <th scope="col">{t("versions.files")}</th>
+                </tr>
+              </thead>
+              <tbody>
+                {versions.map((v) => (
+                  <tr key={v.id}>
+                    <td>
+                      <Link to={`/events/${event.id}/roster?version=${v.number}`}>#{v.number}</Link>
+                    </td>
+                    <td>{t(`versions.kinds.${v.kind}`)}</td>
+                    <td>{v.at}</td>
+                    <td>{v.createdByLabel}</td>
+                    <td>{v.rowCount}</td>
+                    <td>
+                      <a href={`/events/${event.id}/roster.pdf?version=${v.number}`} download>
+                        PDF
+                      </a>{" "}
+                      · <a href={`/events/${event.id}/roster.csv?version=${v.number}`}>CSV</a> ·{" "}
+                      <a href={`/events/${event.id}/roster.xlsx?version=${v.number}`}>XLSX</a>
+                    </td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+            {versions.length > 1 ? (
+              <Form method="get" className="inline">
+                <label>
+                  {t("versions.compareFrom")}
+                  <select name="from" defaultValue={diff?.from ?? versions[1].number}>
+                    {versions.map((v) => (
+                      <option key={v.id} value={v.number}>
+                        #{v.number} {t(`versions.kinds.${v.kind}`)}
+                      </option>
+                    ))}
+                  </select>
+                </label>
+                <label>
+                  {t("versions.compareTo")}
+                  <select name="to" defaultValue={diff?.to ?? versions[0].number}>
+                    {versions.map((v) => (
+                      <option key={v.id} value={v.number}>
+                        #{v.number} {t(`versions.kinds.${v.kind}`)}
+                      </option>
+                    ))}
+                  </select>
+                </label>
+                <button type="submit" className="button">
+                  {t("versions.compare")}
+                </button>
+              </Form>
+            ) : null}
+          </>
+        ) : (
+          <p>{t("versions.none")}</p>
+        )}
+        {diff ? (
+          <div aria-live="polite" className="diff">
+            <h3>{t("versions.diffTitle", { from: diff.from, to: diff.to })}</h3>
+            {diff.added.length + diff.removed.length + diff.changed.length === 0 ? <p>{t("versions.noChanges")}</p> : null}
+            {diff.added.length ? (
+              <>
+                <h4>{t("versions.added", { count: diff.added.length })}</h4>
+                <ul>
+                  {diff.added.map((l) => (
+                    <li key={l.key}>
+                      <span lang={l.nameLang}>{l.name}</span> {l.latin ? `(${l.latin})` : ""} — {l.member}
+                    </li>
+                  ))}
+                </ul>
+              </>
+            ) : null}
+            {diff.removed.length ? (
+              <>
+                <h4>{t("versions.removed", { count: diff.removed.length })}</h4>
+                <ul>
+                  {diff.removed.map((l) => (
+                    <li key={l.key}>
+                      <span lang={l.nameLang}>{l.name}</span> {l.latin ? `(${l.latin})` : ""} — {l.member}
+                    </li>
+                  ))}
+                </ul>
+              </>
+            ) : null}
+            {diff.changed.length ? (
+              <>
+                <h4>{t("versions.changed", { count: diff.changed.length })}</h4>
+                <ul>
+                  {diff.changed.map((c) => (
+                    <li key={c.after.key}>
+                      <span lang={c.after.nameLang}>{c.after.name}</span> — {c.after.member}:{" "}
+                      {c.fields
+                        .map((f) =>
+                          t("versions.changedField", {
+                            field: t(`columns.${f}`),
+                            before: f === "role" ? c.before.roleLabel : f === "category" ? c.before.categoryLabel : f === "memberId" ? c.before.member : c.before[f],
+                            after: f === "role" ? c.after.roleLabel : f === "category" ? c.after.categoryLabel : f === "memberId" ? c.after.member : c.after[f],
+                          }),
+                        )
+                        .join("; ")}
+                    </li>
+                  ))}
+                </ul>
+              </>
+            ) : null}
+          </div>
+        ) : null}
+      </section>
+
+      {canEdit ? (
+        <details className="panel">
+          <summary>
+            <h2 className="inline-heading">{t("protocol.title")}</h2>
+          </summary>
+          <p className="muted">{t("protocol.intro")}</p>
+          <Form method="post">
+            <input type="hidden" name="intent" value="protocol" />
+            <fieldset>
+              <legend>{t("protocol.countries")}</legend>
+              <div className="rank-grid">
+                {data.countries.map((c) => (
+                  <label key={c.code}>
+                    <input
+                      type="number"
+                      min={1}
+                      max={999}
+                      inputMode="numeric"
+                      name={`country.${c.code}`}
+                      defaultValue={(data.protocol.countryOrder?.indexOf(c.code) ?? -1) >= 0 ? data.protocol.countryOrder!.indexOf(c.code) + 1 : ""}
+                      className="rank"
+                    />{" "}
+                    {c.name}
+                  </label>
+                ))}
+              </div>
+            </fieldset>
+            <fieldset>
+              <legend>{t("protocol.members")}</legend>
+              <div className="rank-grid">
+                {data.members.map((m) => (
+                  <label key={m.id}>
+                    <input
+                      type="number"
+                      min={1}
+                      max={999}
+                      inputMode="numeric"
+                      name={`member.${m.id}`}
+                      defaultValue={(data.protocol.memberOrder?.indexOf(m.id) ?? -1) >= 0 ? data.protocol.memberOrder!.indexOf(m.id) + 1 : ""}
+                      className="rank"
+                    />{" "}
+                    {m.name} <span className="muted">({m.country})</span>
+                  </label>
+                ))}
+              </div>
+            </fieldset>
+            <fieldset>
+              <legend>{t("protocol.leading")}</legend>
+              <label>
+                {t("protocol.chair")}
+                <select name="chairMemberId" defaultValue={data.protocol.chairMemberId ?? ""}>
+                  <option value="">{t("protocol.noChair")}</option>
+                  {data.members.map((m) => (
+                    <option key={m.id} value={m.id}>
+                      {m.name}
+                    </option>
+                  ))}
+                </select>
+              </label>
+              <label className="checkbox">
+                <input type="checkbox" name="chairFirst" defaultChecked={Boolean(data.protocol.chairFirst)} /> {t("protocol.chairFirst")}
+              </label>
+              <label className="checkbox">
+                <input type="checkbox" name="hostFirst" defaultChecked={Boolean(data.protocol.hostFirst)} disabled={!data.hostMemberId} />{" "}
+                {t("protocol.hostFirst")}
+              </label>
+            </fieldset>
+            <button type="submit" className="button primary">
+              {t("protocol.save")}
+            </button>
+          </Form>
+        </details>
+      ) : null}
+    </>
+  );
+}

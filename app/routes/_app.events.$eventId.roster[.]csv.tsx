@@ -1,0 +1,10 @@
+import { type LoaderFunctionArgs } from "@remix-run/node";
+import { attachment, rosterForDownload, rosterTable } from "~/lib/roster-output.server";
+import { toCsv } from "~/lib/spreadsheet.server";
+
+/** The List of Participants as CSV: UTF-8 with a BOM for Excel, every cell formula-safe. */
+export async function loader(args: LoaderFunctionArgs) {
+  const download = await rosterForDownload(args, "csv");
+  const { headers, rows } = rosterTable(download.view, download.t);
+  return attachment(toCsv(headers, rows), "text/csv; charset=utf-8", `${download.fileBase}.csv`);
+}

@@ -1,0 +1,29 @@
+import { type LoaderFunctionArgs } from "@remix-run/node";
+import { requireUser } from "~/auth.server";
+import { getDb } from "~/db.server";
+import { getEnv } from "~/env.server";
+import { requireEvent } from "~/lib/event-view.server";
+import { attachment } from "~/lib/roster-output.server";
+import { visaLetterPdf } from "~/lib/visa-letter.server";
+import { writeAudit } from "~/models/audit.server";
+import { getVisaLetterData } from "~/models/roster.server";
+
+/** One delegate's visa support letter (passport data unsealed): admins only, every download on record. */
+export async function loader(args: LoaderFunctionArgs) {
+  const user = requireUser(args, "admin");
+  const event = await requireEvent(args.params.eventId);
+  const delegateId = args.params.delegateId ?? "";
+  if (!/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(delegateId)) throw new Response("Not Found", { status: 404 });
+  const db = getDb();
+  const person = await getVisaLetterData(db, { eventId: event.id, delegateId, key: getEnv().DATA_ENCRYPTION_KEY });
+  if (!person) throw new Response("Not Found", { status: 404 });
+  await writeAudit(db, {
+    actor: user,
+    action: "visa_letter.downloaded",
+    objectType: "delegate",
+    objectId: person.delegateId,
+    ip: args.context.clientIp,
+    details: { eventId: event.id, invitationId: person.invitationId },
+  });
+  return attachment(await visaLetterPdf(db, event, person), "application/pdf", `visa-letter-${(person.latinFamilyName ?? "delegate").toLowerCase()}-${person.checkInCode}.pdf`);
+}

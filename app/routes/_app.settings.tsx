@@ -1,0 +1,42 @@
+import { type LoaderFunctionArgs } from "@remix-run/node";
+import { NavLink, Outlet, useLoaderData } from "@remix-run/react";
+import { useTranslation } from "react-i18next";
+import { hasRole, requireUser } from "~/auth.server";
+
+/** Settings: the page title and the sections this user may open; each section is a child route. */
+export async function loader(args: LoaderFunctionArgs) {
+  const user = requireUser(args);
+  return { isAdmin: hasRole(user, "admin") };
+}
+
+export const handle = { i18n: ["common", "settings"] };
+
+const ADMIN_SECTIONS = [
+  { to: "/settings/identity", key: "nav.identity" },
+  { to: "/settings/staff", key: "nav.staff" },
+  { to: "/settings/audit", key: "nav.audit" },
+  { to: "/settings/system", key: "nav.system" },
+] as const;
+
+export default function SettingsLayoutRoute() {
+  const { t } = useTranslation("settings");
+  const { isAdmin } = useLoaderData<typeof loader>();
+  return (
+    <>
+      <h1>{t("title")}</h1>
+      <nav className="tabs" aria-label={t("nav.label")}>
+        <NavLink to="/settings" end prefetch="intent">
+          {t("nav.account")}
+        </NavLink>
+        {isAdmin
+          ? ADMIN_SECTIONS.map((section) => (
+              <NavLink key={section.to} to={section.to} prefetch="intent">
+                {t(section.key)}
+              </NavLink>
+            ))
+          : null}
+      </nav>
+      <Outlet />
+    </>
+  );
+}

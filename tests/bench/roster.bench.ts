@@ -1,0 +1,230 @@
+// npm run bench:roster — a 2,000-participant List of Participants (names in six scripts, incl. Mongolian Ө/Ү),
+// rendered by renderRosterPdf, next to raw pdfkit writing the same rows with the same fonts in the same run
+// (PERF-LIMITS 5a/5b: doc.text per cell, the right font per run, A4, a new page when full, nothing else).
+// Warm-up once, then the median of 5 runs each. Goal: renderRosterPdf ≤ 2 × raw pdfkit.
+import PDFDocument from "pdfkit";
+import { registerFonts } from "~/lib/pdf/fonts.server";
+import { renderRosterPdf, type RosterPdfInput } from "~/lib/pdf/roster.server";
+import { clearTextCaches, MM, textRuns, toBuffer } from "~/lib/pdf/text.server";
+import type { PdfLang, PdfText } from "~/lib/pdf/types";
+
+const N = Number(process.env.BENCH_N ?? 2000);
+const RUNS = Number(process.env.BENCH_RUNS ?? 5);
+
+// --- synthetic participants ------------------------------------------------------------------------------------
+
+const COUNTRIES: { name: string; lang: PdfLang }[] = [
+  { name: "China", lang: "zh" },
+  { name: "Japan", lang: "ja" },
+  { name: "Republic of Korea", lang: "ko" },
+  { name: "Mongolia", lang: "mn" },
+  { name: "Russian Federation", lang: "ru" },
+  { name: "Democratic People's Republic of Korea", lang: "ko" },
+];
+
+const NAMES: Record<PdfLang, { family: string[]; given: string[]; latin: (f: number, g: number) => string }> = {
+  zh: { family: ["李", "王", "张", "刘", "陈", "杨", "赵", "黄"], given: ["乐成", "建国", "丽华", "晓东", "海燕", "志强", "汉文", "单青"], latin: (f, g) => `${["LI", "WANG", "ZHANG", "LIU", "CHEN", "YANG", "ZHAO", "HUANG"][f]} ${["Lecheng", "Jianguo", "Lihua", "Xiaodong", "Haiyan", "Zhiqiang", "Hanwen", "Danqing"][g]}` },
+  ja: { family: ["鈴木", "佐藤", "高橋", "田中", "渡辺", "伊藤", "山本", "中村"], given: ["一郎", "花子", "さくら", "健太", "ゆかり", "翔太", "美咲", "かおる"], latin: (f, g) => `${["SUZUKI", "SATO", "TAKAHASHI", "TANAKA", "WATANABE", "ITO", "YAMAMOTO", "NAKAMURA"][f]} ${["Ichiro", "Hanako", "Sakura", "Kenta", "Yukari", "Shota", "Misaki", "Kaoru"][g]}` },
+  ko: { family: ["김", "이", "박", "최", "정", "강", "조", "윤"], given: ["철수", "영희", "민준", "서연", "지훈", "하은", "도윤", "수빈"], latin: (f, g) => `${["KIM", "LEE", "PARK", "CHOI", "JUNG", "KANG", "CHO", "YOON"][f]} ${["Cheolsu", "Younghee", "Minjun", "Seoyeon", "Jihun", "Haeun", "Doyun", "Subin"][g]}` },
+  mn: { family: ["Өлзийбат", "Батболд", "Үүрийнтуяа", "Ганбаатар", "Мөнхбат", "Сүхбаатар", "Отгонбаяр", "Нямдорж"], given: ["Үүрийнтуяа", "Өлзий", "Болормаа", "Түвшин", "Оюунчимэг", "Энхтүвшин", "Сарангэрэл", "Мөнхзул"], latin: (f, g) => `${["ULZIIBAT", "BATBOLD", "UURIINTUYA", "GANBAATAR", "MUNKHBAT", "SUKHBAATAR", "OTGONBAYAR", "NYAMDORJ"][f]} ${["Uuriintuya", "Ulzii", "Bolormaa", "Tuvshin", "Oyuunchimeg", "Enkhtuvshin", "Sarangerel", "Munkhzul"][g]}` },
+  ru: { family: ["Кожемяко", "Иванов", "Смирнова", "Кузнецов", "Попова", "Соколов", "Лебедева", "Новиков"], given: ["Олег Николаевич", "Анна Сергеевна", "Дмитрий Петрович", "Мария Ивановна", "Игорь Алексеевич", "Елена Викторовна", "Павел Андреевич", "Ольга Юрьевна"], latin: (f, g) => `${["KOZHEMYAKO", "IVANOV", "SMIRNOVA", "KUZNETSOV", "POPOVA", "SOKOLOV", "LEBEDEVA", "NOVIKOV"][f]} ${["Oleg", "Anna", "Dmitry", "Maria", "Igor", "Elena", "Pavel", "Olga"][g]}` },
+  en: { family: ["Smith"], given: ["John"], latin: () => "SMITH John" },
+};
+
+const MEMBER_NAMES: Record<PdfLang, string[]> = {
+  zh: ["辽宁省", "吉林省", "黑龙江省", "山东省", "河南省", "湖南省", "宁夏回族自治区", "内蒙古自治区", "河北省", "山西省", "陕西省", "甘肃省", "四川省", "安徽省"],
+  ja: ["北海道", "青森県", "秋田県", "山形県", "新潟県", "富山県", "石川県", "福井県", "鳥取県", "島根県", "兵庫県", "京都府", "和歌山県", "宮城県"],
+  ko: ["서울특별시", "부산광역시", "대구광역시", "인천광역시", "광주광역시", "대전광역시", "울산광역시", "경기도", "강원특별자치도", "충청북도", "충청남도", "전라남도", "경상북도", "제주특별자치도"],
+  mn: ["Төв аймаг", "Өвөрхангай аймаг", "Хөвсгөл аймаг", "Сүхбаатар аймаг", "Дорнод аймаг", "Хэнтий аймаг", "Увс аймаг", "Өмнөговь аймаг", "Булган аймаг", "Сэлэнгэ аймаг", "Дархан-Уул аймаг", "Орхон аймаг", "Говь-Алтай аймаг"],
+  ru: ["Приморский край", "Хабаровский край", "Республика Бурятия", "Забайкальский край", "Иркутская область", "Амурская область", "Сахалинская область", "Республика Саха (Якутия)", "Камчатский край", "Магаданская область", "Еврейская автономная область", "Томская область", "Тыва"],
+  en: ["Member"],
+};
+
+const TITLES = ["Governor", "Vice-Governor", "Director-General, Department of International Cooperation", "Deputy Director", "Senior Officer", "Interpreter", "Adviser to the Governor on Foreign Affairs and Investment"];
+const ROLES = ["Head of delegation", "Delegate", "Adviser", "Interpreter", "Observer"];
+
+type Participant = { name: PdfText; title: PdfText; member: PdfText; role: string; category: string };
+
+function participants(): RosterPdfInput["sections"] {
+  const sections: RosterPdfInput["sections"] = [];
+  let made = 0;
+  const membersTotal = 80;
+  let memberIndex = 0;
+  for (let c = 0; c < COUNTRIES.length; c++) {
+    const country = COUNTRIES[c];
+    const memberCount = Math.round(membersTotal / COUNTRIES.length) + (c < membersTotal % COUNTRIES.length ? 1 : 0);
+    const groups: RosterPdfInput["sections"][number]["groups"] = [];
+    for (let m = 0; m < memberCount; m++, memberIndex++) {
+      const lang = country.lang;
+      const memberName = MEMBER_NAMES[lang][m % MEMBER_NAMES[lang].length] + (m >= MEMBER_NAMES[lang].length ? ` ${Math.floor(m / MEMBER_NAMES[lang].length) + 1}` : "");
+      const size = Math.floor(N / membersTotal) + (memberIndex < N % membersTotal ? 1 : 0);
+      const rows: Record<string, PdfText>[] = [];
+      for (let p = 0; p < size; p++, made++) {
+        // every tenth participant is an English-named adviser, every seventh Mongolian-named (with Ө/Ү)
+        const personLang: PdfLang = made % 10 === 9 ? "en" : made % 7 === 3 ? "mn" : lang;
+        const pool = NAMES[personLang];
+        const f = (made * 7 + p) % 8;
+        const g = (made * 3 + m) % 8;
+        const person: Participant =
+          personLang === "en"
+            ? { name: `SMITH-JONES ${["Alexander", "Catherine", "Jonathan", "Elizabeth"][made % 4]} ${made}`, title: TITLES[made % TITLES.length], member: memberName, role: ROLES[4], category: "Observer" }
+            : {
+                name: { text: `${nativeName(personLang, pool.family[f % pool.family.length], pool.given[g % pool.given.length])}\n${pool.latin(f % pool.family.length, g % pool.given.length)}`, lang: personLang },
+                title: TITLES[made % TITLES.length],
+                member: { text: memberName, lang },
+                role: ROLES[p === 0 ? 0 : 1 + (made % 3)],
+                category: p === 0 ? "Delegate" : made % 5 === 0 ? "Press" : "Delegate",
+              };
+        rows.push({ name: person.name, title: person.title, member: person.member, role: person.role, category: person.category });
+      }
+      groups.push({ heading: { text: memberName, lang }, rows });
+    }
+    sections.push({ heading: country.name, groups });
+  }
+  return sections;
+}
+
+function nativeName(lang: PdfLang, family: string, given: string): string {
+  return lang === "ru" || lang === "mn" ? `${family} ${given}` : `${family}${lang === "ko" ? "" : " "}${given}`.replace(/ /g, lang === "ja" ? " " : "");
+}
+
+const input: RosterPdfInput = {
+  lang: "en",
+  title: "List of Participants",
+  subtitle: "16th General Assembly of NEAR · 16 – 17 June 2027 · Ulan-Ude, Republic of Buryatia (UTC+8)",
+  stamp: "Final list — 24 November 2026, 14:05",
+  columns: [
+    { key: "name", label: "Name", width: 30 },
+    { key: "title", label: "Title", width: 28 },
+    { key: "member", label: "Member", width: 20 },
+    { key: "role", label: "Role", width: 12 },
+    { key: "category", label: "Category", width: 10 },
+  ],
+  sections: participants(),
+  pageLabel: (page, pages) => `Page ${page} of ${pages}`,
+  emptyLabel: "No participants",
+  continuedLabel: "(continued)",
+};
+
+// --- (a) raw pdfkit: the same rows, the same fonts, doc.text per cell ------------------------------------------
+
+type RawRow = { cells: { x: number; width: number; lines: { text: string; font: string }[][] }[] };
+
+function prepareRawRows(): RawRow[] {
+  const margin = 15 * MM;
+  const contentWidth = 595.28 - 2 * margin;
+  const weights = input.columns.reduce((s, c) => s + c.width, 0);
+  let x = margin;
+  const cols = input.columns.map((c) => {
+    const col = { key: c.key, x, width: (c.width / weights) * contentWidth };
+    x += col.width;
+    return col;
+  });
+  const rows: RawRow[] = [];
+  for (const section of input.sections) {
+    for (const group of section.groups) {
+      for (const row of group.rows) {
+        rows.push({
+          cells: cols.map((col) => {
+            const value = row[col.key] ?? "";
+            const text = typeof value === "string" ? value : value.text;
+            const lang = typeof value === "string" ? input.lang : (value.lang ?? input.lang);
+            return { x: col.x, width: col.width, lines: text.split("\n").map((line) => textRuns(line, lang)) };
+          }),
+        });
+      }
+    }
+  }
+  return rows;
+}
+
+async function rawPdfkit(rows: RawRow[]): Promise<Buffer> {
+  const margin = 15 * MM;
+  const doc = new PDFDocument({ size: "A4", margin, font: null as unknown as string });
+  registerFonts(doc); // the same parsed Noto fonts as renderRosterPdf, loaded once per process
+  doc.fontSize(8);
+  const rowHeight = 2 * 8 * 1.3 + 5; // two lines (native + Latin name)
+  const bottom = doc.page.height - margin;
+  let y = margin;
+  for (const row of rows) {
+    if (y + rowHeight > bottom) {
+      doc.addPage();
+      y = margin;
+    }
+    for (const cell of row.cells) {
+      cell.lines.forEach((runs, lineIndex) => {
+        runs.forEach((run, i) => {
+          doc.font(run.font);
+          if (i === 0) doc.text(run.text, cell.x, y + lineIndex * 8 * 1.3, { width: cell.width - 6, height: 8 * 1.3, ellipsis: true, lineBreak: false, continued: i < runs.length - 1 });
+          else doc.text(run.text, { continued: i < runs.length - 1 });
+        });
+      });
+    }
+    y += rowHeight;
+  }
+  return toBuffer(doc);
+}
+
+// --- timing ----------------------------------------------------------------------------------------------------
+
+function median(values: number[]) {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.floor(sorted.length / 2)];
+}
+
+async function time<T>(fn: () => Promise<T>): Promise<{ ms: number; result: T }> {
+  const started = performance.now();
+  const result = await fn();
+  return { ms: performance.now() - started, result };
+}
+
+function pagesOf(pdf: Buffer) {
+  return (pdf.toString("latin1").match(/\/Type \/Page\b/g) ?? []).length;
+}
+
+const participantsCount = input.sections.flatMap((s) => s.groups).reduce((sum, g) => sum + g.rows.length, 0);
+const memberCount = input.sections.flatMap((s) => s.groups).length;
+console.log(`Roster PDF benchmark: ${participantsCount} participants, ${memberCount} members, ${input.sections.length} countries; median of ${RUNS} after a warm-up`);
+
+const rawRows = prepareRawRows(); // run splitting for (a) happens outside its timing: (a) is the floor
+
+if (process.env.BENCH_ONLY) {
+  // for profiling one side: BENCH_ONLY=a | b | b-cold (node --cpu-prof --import tsx tests/bench/roster.bench.ts)
+  for (let i = 0; i < 10; i++) {
+    if (process.env.BENCH_ONLY === "a") await rawPdfkit(rawRows);
+    else {
+      if (process.env.BENCH_ONLY === "b-cold") clearTextCaches();
+      await renderRosterPdf(input);
+    }
+  }
+  process.exit(0);
+}
+await rawPdfkit(rawRows);
+await renderRosterPdf(input);
+
+const a: number[] = [];
+const b: number[] = [];
+const bCold: number[] = [];
+let aPdf = Buffer.alloc(0);
+let bPdf = Buffer.alloc(0);
+for (let i = 0; i < RUNS; i++) {
+  // interleave, so that a noisy neighbour on the shared cores hits both alike
+  const ra = await time(() => rawPdfkit(rawRows));
+  a.push(ra.ms);
+  aPdf = ra.result;
+  const rb = await time(() => renderRosterPdf(input));
+  b.push(rb.ms);
+  bPdf = rb.result;
+  clearTextCaches(); // the same with cold run/width caches (as for a roster rendered for the first time)
+  bCold.push((await time(() => renderRosterPdf(input))).ms);
+}
+
+const fmt = (ms: number) => `${Math.round(ms).toLocaleString("en")} ms`;
+const kb = (buf: Buffer) => `${Math.round(buf.length / 1024).toLocaleString("en")} KB`;
+const spread = (xs: number[]) => `${fmt(Math.min(...xs))}–${fmt(Math.max(...xs))}`;
+console.log(`(a) raw pdfkit, doc.text per cell/run     ${fmt(median(a)).padStart(9)}  (${spread(a)})  ${kb(aPdf)}, ${pagesOf(aPdf)} pages`);
+console.log(`(b) renderRosterPdf                       ${fmt(median(b)).padStart(9)}  (${spread(b)})  ${kb(bPdf)}, ${pagesOf(bPdf)} pages`);
+console.log(`(b) renderRosterPdf, text caches cleared  ${fmt(median(bCold)).padStart(9)}  (${spread(bCold)})`);
+const ratio = median(b) / median(a);
+const ratioCold = median(bCold) / median(a);
+console.log(`ratio b/a: ${ratio.toFixed(2)} (cold caches ${ratioCold.toFixed(2)}); goal ≤ 2 — ${ratioCold <= 2 ? "met" : "NOT met"}`);
