@@ -365,7 +365,10 @@ async function restoreEmbedded(backup: VerifiedBackup, dataDir: string, force: b
           `A restore replaces all of it: run the command again with --force to do that.`,
       );
     }
-    fs.rmSync(staging, { recursive: true, force: true });
+    // with the lock held, any staging directory is left over from a restore that was killed
+    for (const entry of fs.readdirSync(dataDir)) {
+      if (entry.startsWith("pgdata.restoring-")) fs.rmSync(path.join(dataDir, entry), { recursive: true, force: true });
+    }
     try {
       const payload = await readPayload(backup);
       const db = createPgliteDb(await openPglite(staging, new Blob([payload])));
@@ -502,7 +505,7 @@ function startTool(tool: string, args: string[], env: NodeJS.ProcessEnv, stdio: 
   return { child, done };
 }
 
-async function runTool(tool: string, args: string[], env: NodeJS.ProcessEnv = {}, { stdinFile }: { stdinFile?: VerifiedBackup } = {}) {
+async function runTool(tool: string, args: string[], env: Partial<NodeJS.ProcessEnv> = {}, { stdinFile }: { stdinFile?: VerifiedBackup } = {}) {
   const run = startTool(tool, args, { ...process.env, ...env }, [stdinFile ? "pipe" : "ignore", "ignore", "pipe"]);
   if (stdinFile) {
     run.child.stdin!.on("error", () => undefined);

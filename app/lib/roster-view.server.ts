@@ -4,7 +4,7 @@ import { getFixedT } from "~/i18next.server";
 import { type Lng } from "~/i18n";
 import { countryName, localized } from "~/lib/directory";
 import { latinName, nativeName, type PersonName } from "~/lib/names";
-import { protocolSections, type SectionKind } from "~/lib/protocol";
+import { protocolCountryName, protocolSections, type SectionKind } from "~/lib/protocol";
 import { type EventRow } from "~/models/event.server";
 import { listRosterPeople, type RosterFilter, type RosterPerson } from "~/models/roster.server";
 import "~/lib/validation";
@@ -87,8 +87,11 @@ export async function rosterLabels(lang: Lng) {
     t,
     role: (role: DelegateRole) => t(`reply:roles.${role}`),
     category: (category: ParticipantCategory) => t(`events:categories.${category}`),
-    section: (kind: SectionKind, country: string) =>
-      kind === "country" ? countryName(country, lang) : t(`rosters:sections.${kind}`, { country: countryName(country, lang) }),
+    section: (kind: SectionKind, country: string) => {
+      // English lists say "Korea", as NEAR's own documents do; other languages use their usual short names
+      const name = lang === "en" ? protocolCountryName(country) : countryName(country, lang);
+      return kind === "country" ? name : t(`rosters:sections.${kind}`, { country: name });
+    },
   };
 }
 

@@ -101,7 +101,7 @@ const quote = (text: string) => `'${text.replace(/'/g, "''")}'`;
  * keeping its owner and grants (the audit log's triggers go with its table, so they block nothing).
  */
 export function restorePreludeSql({ replaceSchema }: { replaceSchema: boolean }) {
-  const lines = ["BEGIN;"];
+  const lines = ["SET client_min_messages = warning;", "BEGIN;"];
   if (replaceSchema) {
     lines.push(`DO $plenary$
 DECLARE owner_name text; acl aclitem[]; grant_row record;

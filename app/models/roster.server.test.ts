@@ -92,7 +92,7 @@ describe(`List of Participants and check-in (${databaseLabel})`, () => {
     const event = (await getEvent(t.db, { id: eventId }))!;
     const view = await buildRoster(t.db, event, { lang: "en", filter: {} });
     expect(view.sections.map((s) => [s.kind, s.heading])).toEqual([
-      ["host", "Host — South Korea"],
+      ["host", "Host — Korea"],
       ["country", "Mongolia"],
       ["country", "China"],
     ]);

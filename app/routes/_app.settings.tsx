@@ -2,6 +2,7 @@ import { type LoaderFunctionArgs } from "@remix-run/node";
 import { NavLink, Outlet, useLoaderData } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
 import { hasRole, requireUser } from "~/auth.server";
+import { GeneralErrorBoundary } from "~/components/error-boundary";
 
 /** Settings: the page title and the sections this user may open; each section is a child route. */
 export async function loader(args: LoaderFunctionArgs) {
@@ -39,4 +40,9 @@ export default function SettingsLayoutRoute() {
       <Outlet />
     </>
   );
+}
+
+/** A section's error (403 for a non-admin, 404 …) shows inside the signed-in layout, like the other sections. */
+export function ErrorBoundary() {
+  return <GeneralErrorBoundary />;
 }

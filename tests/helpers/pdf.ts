@@ -161,12 +161,20 @@ export async function renderPage(pdf: Uint8Array, pageNumber: number, scale = 2)
   });
 }
 
+export type RgbaImage = { width: number; height: number; data: Uint8Array | Uint8ClampedArray };
+
+/** Decode a PNG once, e.g. to look for several QR codes on one sheet. */
+export function readPng(png: Buffer): RgbaImage {
+  const { width, height, data } = PNG.sync.read(png);
+  return { width, height, data };
+}
+
 /**
- * Decode a QR code from a PNG. `crop` (in pixels of the PNG) limits the search to one area, e.g. one badge of a
- * sheet. Returns the decoded text, or null when no code is found.
+ * Decode a QR code from a PNG (or an already decoded image). `crop` (in pixels) limits the search to one area, e.g.
+ * one badge of a sheet. Returns the decoded text, or null when no code is found.
  */
-export function decodeQrFromPng(png: Buffer, crop?: { x: number; y: number; width: number; height: number }): string | null {
-  const image = PNG.sync.read(png);
+export function decodeQrFromPng(png: Buffer | RgbaImage, crop?: { x: number; y: number; width: number; height: number }): string | null {
+  const image = Buffer.isBuffer(png) ? readPng(png) : png;
   const area = crop ?? { x: 0, y: 0, width: image.width, height: image.height };
   const x0 = Math.max(0, Math.floor(area.x));
   const y0 = Math.max(0, Math.floor(area.y));

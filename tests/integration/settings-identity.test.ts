@@ -101,7 +101,7 @@ describe(`Settings → Identity and System over HTTP (${databaseLabel})`, () => 
   const uploadLogo = async (client: TestClient, file: { name: string; type: string; content: Buffer | string }, version: string) => {
     const form = new FormData();
     form.set("version", version);
-    form.set("logo", new Blob([file.content], { type: file.type }), file.name);
+    form.set("logo", new Blob([typeof file.content === "string" ? file.content : new Uint8Array(file.content)], { type: file.type }), file.name);
     const cookie = [...client.cookies].map(([k, v]) => `${k}=${v}`).join("; ");
     return fetch(`${server.url}/settings/identity`, {
       method: "POST",

@@ -113,6 +113,24 @@ describe("renderRosterPdf", () => {
     expect(all).toMatch(/(China|Japan|Mongolia) · Member \d\d\d \(continued\)/);
   });
 
+  it("never leaves a country or member heading alone at the foot of a page", async () => {
+    const row = (label: string) => ({ name: label, title: "Governor", member: "Somewhere", role: "Delegate" });
+    // however many rows come first, some of these lengths put the next heading at the very bottom of page 1
+    for (let n = 25; n <= 55; n++) {
+      const pdf = await renderRosterPdf(
+        roster([
+          { heading: "China", groups: [{ heading: "First member", rows: Array.from({ length: n }, (_, i) => row(`First ${i}`)) }, { heading: "Second member", rows: [row("Second 0"), row("Second 1")] }] },
+          { heading: "Japan", groups: [{ heading: "Third member", rows: [row("Third 0")] }] },
+        ]),
+      );
+      const pages = await extractPages(pdf);
+      for (const [heading, firstRow] of [["Second member", "Second 0"], ["Japan", "Third member"], ["Third member", "Third 0"]]) {
+        const page = pages.find((p) => p.includes(heading));
+        expect(page, `${n} rows: ${heading}`).toContain(firstRow);
+      }
+    }
+  });
+
   it("prints the empty label when there is nobody on the list", async () => {
     const pages = await extractPages(await renderRosterPdf(roster([])));
     expect(pages).toHaveLength(1);

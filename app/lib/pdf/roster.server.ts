@@ -137,7 +137,7 @@ export async function renderRosterPdf(input: RosterPdfInput): Promise<Buffer> {
       const groupHeight = GROUP_GAP + groupHead.height + 2;
       const rows = group.rows.map(layoutRow);
       // keep the country and member headings with the first row
-      const needed = (first ? sectionHeight : 0) + groupHeight;
+      const needed = (first ? sectionHeight : 0) + groupHeight + (rows[0]?.height ?? 0);
       if (y + needed > bottom) newPage();
       if (first) drawSection(sectionHead);
       first = false;
