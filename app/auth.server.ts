@@ -10,6 +10,11 @@ export function hasRole(user: Pick<StaffUser, "role">, role: StaffRole) {
   return ROLE_RANK[user.role] >= ROLE_RANK[role];
 }
 
+/** Mails about staff accounts (invitations, password resets) hold a set-password link: administrators only. */
+export function canReadMessage(user: Pick<StaffUser, "role">, kind: string) {
+  return !kind.startsWith("staff_") || hasRole(user, "admin");
+}
+
 let sessionCookie: ReturnType<typeof createCookie> | undefined;
 
 /** __Host- cookies need Secure, so the prefix is used only when APP_URL is https. */

@@ -82,11 +82,11 @@ function cellText(value: ExcelJS.CellValue): string {
 }
 
 /**
- * Spreadsheet programs run a cell that starts with = + - @ TAB or CR as a formula (CSV injection);
+ * Spreadsheet programs run a cell that starts with = + - @ TAB, CR or NUL as a formula (CSV injection);
  * a leading apostrophe makes it text. OWASP / ASVS 5.0 V1.2.10.
  */
 export function escapeFormula(value: string): string {
-  return /^[=+\-@\t\r]/.test(value) ? `'${value}` : value;
+  return /^[=+\-@\t\r\0]/.test(value) ? `'${value}` : value;
 }
 
 /** CSV with a UTF-8 BOM (so Excel reads Hangul, Hanzi and Cyrillic correctly), CRLF, every cell formula-safe. */

@@ -1,9 +1,11 @@
+import { requireUser } from "~/auth.server";
 import { type LoaderFunctionArgs } from "@remix-run/node";
 import { attachment, rosterForDownload, rosterTable } from "~/lib/roster-output.server";
 import { toXlsx } from "~/lib/spreadsheet.server";
 
 /** The List of Participants as an Excel workbook, every cell formula-safe. */
 export async function loader(args: LoaderFunctionArgs) {
+  requireUser(args); // again inside rosterForDownload; here so every route visibly guards itself
   const download = await rosterForDownload(args, "xlsx");
   const { headers, rows } = rosterTable(download.view, download.t);
   return attachment(

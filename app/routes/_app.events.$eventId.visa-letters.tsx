@@ -90,7 +90,7 @@ export default function VisaLettersRoute() {
                   <span lang={p.nameLang}>{p.name}</span> {p.latin ? <span className="muted">({p.latin})</span> : null}
                   <span className="block">{p.member}</span>
                 </div>
-                <a className="button" href={`/events/${data.event.id}/visa-letters/${p.id}.pdf`} download>
+                <a className="button" href={`/events/${data.event.id}/visa-letters/${p.id}`} download>
                   {t("visa.download")}
                 </a>
               </li>

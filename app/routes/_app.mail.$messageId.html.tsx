@@ -1,6 +1,6 @@
 import { type LoaderFunctionArgs } from "@remix-run/node";
 import { foundOr404 } from "~/lib/found.server";
-import { requireUser } from "~/auth.server";
+import { canReadMessage, requireUser } from "~/auth.server";
 import { getDb } from "~/db.server";
 import { getMessage } from "~/models/email-message.server";
 
@@ -9,8 +9,10 @@ import { getMessage } from "~/models/email-message.server";
  * inline styles may apply, nothing may run or load, and only this site may frame it.
  */
 export async function loader(args: LoaderFunctionArgs) {
-  requireUser(args, "staff");
+  const user = requireUser(args, "staff");
   const message = await foundOr404(args.params.messageId, (id) => getMessage(getDb(), { id }));
+  // staff-account mails carry a set-password link: administrators only
+  if (!canReadMessage(user, message.kind)) throw new Response("Not Found", { status: 404 });
   return new Response(message.html, {
     headers: {
       "Content-Type": "text/html; charset=utf-8",

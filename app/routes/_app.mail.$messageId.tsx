@@ -3,7 +3,8 @@ import { foundOr404 } from "~/lib/found.server";
 import { Link, useLoaderData } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
 import { type Address } from "../../db/schema";
-import { requireUser } from "~/auth.server";
+import { canReadMessage, requireUser } from "~/auth.server";
+import { type StaffUser } from "~/models/staff-user.server";
 import { ConfirmAction } from "~/components/forms";
 import { getDb } from "~/db.server";
 import { getEnv } from "~/env.server";
@@ -14,14 +15,16 @@ import { parseMailFrom } from "~/mail/transport.server";
 import { writeAudit } from "~/models/audit.server";
 import { getMessage, resendMessage } from "~/models/email-message.server";
 
-async function requireMessage(id: string | undefined) {
+/** Staff-account mails (invitations, password resets) carry a set-password link: only administrators may read them. */
+async function requireMessage(id: string | undefined, user: Pick<StaffUser, "role">) {
   const message = await foundOr404(id, (id) => getMessage(getDb(), { id }));
+  if (!canReadMessage(user, message.kind)) throw new Response("Not Found", { status: 404 });
   return message;
 }
 
 export async function loader(args: LoaderFunctionArgs) {
-  requireUser(args, "staff");
-  const m = await requireMessage(args.params.messageId);
+  const user = requireUser(args, "staff");
+  const m = await requireMessage(args.params.messageId, user);
   const when = (d: Date | null) => (d ? `${formatDateTime(new Date(d), args.context.locale, "UTC")} UTC` : null);
   return {
     message: {
@@ -46,7 +49,7 @@ export async function loader(args: LoaderFunctionArgs) {
 
 export async function action(args: ActionFunctionArgs) {
   const user = requireUser(args, "staff");
-  const m = await requireMessage(args.params.messageId);
+  const m = await requireMessage(args.params.messageId, user);
   const form = await args.request.formData();
   if (form.get("intent") !== "resend") throw new Response("Bad Request", { status: 400 });
   const domain = parseMailFrom(getEnv().MAIL_FROM).address.split("@")[1] ?? "plenary.invalid";

@@ -47,8 +47,6 @@ const IdentitySchema = z.object({
   defaultLocale: LngSchema,
 });
 
-const MAX_LOGO_KB = MAX_LOGO_BYTES / 1024;
-
 /** What the page shows of the identity; the loader sends it, and so does a 409, so the form shows the saved data. */
 function viewOf(identity: Secretariat, locale: Parameters<typeof localized>[1]) {
   return {
@@ -82,6 +80,8 @@ export async function loader(args: LoaderFunctionArgs) {
     identity: viewOf(identity, args.context.locale),
     timeZones: Intl.supportedValuesOf("timeZone"),
     mailFromAddress: parseMailFrom(getEnv().MAIL_FROM).address,
+    // from the .server module, which the browser bundle does not have
+    maxLogoKb: MAX_LOGO_BYTES / 1024,
   };
 }
 
@@ -99,7 +99,7 @@ export async function action(args: ActionFunctionArgs) {
       form = await unstable_parseMultipartFormData(args.request, unstable_createMemoryUploadHandler({ maxPartSize: MAX_LOGO_BYTES }));
     } catch (error) {
       // The rest of the upload is never read; the HTTP layer closes this connection.
-      if (error instanceof MaxPartSizeExceededError) return logoError(413, "tooLarge", { max: MAX_LOGO_KB });
+      if (error instanceof MaxPartSizeExceededError) return logoError(413, "tooLarge", { max: MAX_LOGO_BYTES / 1024 });
       throw error;
     }
     const version = VersionSchema.safeParse(form.get("version"));
@@ -109,7 +109,7 @@ export async function action(args: ActionFunctionArgs) {
     const checked = checkLogo(new Uint8Array(await file.arrayBuffer()));
     if (!checked.ok) {
       const status = checked.problem === "tooLarge" ? 413 : checked.problem === "format" ? 415 : 400;
-      return logoError(status, checked.problem, { max: checked.problem === "pngDimensions" ? MAX_LOGO_PIXELS_PER_SIDE : MAX_LOGO_KB });
+      return logoError(status, checked.problem, { max: checked.problem === "pngDimensions" ? MAX_LOGO_PIXELS_PER_SIDE : MAX_LOGO_BYTES / 1024 });
     }
     try {
       await setLogo(db, { version: version.data, data: checked.data, type: checked.type, width: checked.width, height: checked.height, actor: user, ip });
@@ -155,7 +155,7 @@ export async function action(args: ActionFunctionArgs) {
   return redirect("/settings/identity?saved=identity");
 }
 
-export const handle = { i18n: ["common", "directory", "settings"] };
+export const handle = { i18n: ["common", "settings"] };
 export const meta: MetaFunction = () => [{ title: "Plenary" }];
 
 export default function IdentityRoute() {
@@ -178,13 +178,6 @@ export default function IdentityRoute() {
           {t(`identity.saved.${saved}`)}
         </p>
       ) : null}
-      <LogoPanel
-        key={`logo-${identity.version}`}
-        logo={identity.logo}
-        name={identity.name}
-        version={identity.version}
-        error={actionData?.form === "logo" && !actionData.conflict ? { key: actionData.error, values: actionData.values } : null}
-      />
       <IdentityForm
         key={`identity-${identity.version}`}
         identity={identity}
@@ -192,15 +185,35 @@ export default function IdentityRoute() {
         timeZones={loaded.timeZones}
         mailFromAddress={loaded.mailFromAddress}
       />
+      <LogoPanel
+        key={`logo-${identity.version}`}
+        logo={identity.logo}
+        name={identity.name}
+        version={identity.version}
+        maxKb={loaded.maxLogoKb}
+        error={actionData?.form === "logo" && !actionData.conflict ? { key: actionData.error, values: actionData.values } : null}
+      />
     </>
   );
 }
 
-function LogoPanel({ logo, name, version, error }: { logo: View["logo"]; name: string; version: number; error: { key: string; values?: Record<string, number> } | null }) {
+function LogoPanel({
+  logo,
+  name,
+  version,
+  maxKb,
+  error,
+}: {
+  logo: View["logo"];
+  name: string;
+  version: number;
+  maxKb: number;
+  error: { key: string; values?: Record<string, number> } | null;
+}) {
   const { t } = useTranslation("settings");
   const navigation = useNavigation();
   return (
-    <section className="panel" aria-labelledby="logo-heading">
+    <section className="panel stacked-form logo-panel" aria-labelledby="logo-heading">
       <h3 id="logo-heading">{t("identity.logo.title")}</h3>
       {logo ? (
         <p className="logo-preview">
@@ -214,7 +227,7 @@ function LogoPanel({ logo, name, version, error }: { logo: View["logo"]; name: s
         <div className="field">
           <label htmlFor="logo-file">{t("identity.logo.file")}</label>
           <p id="logo-hint" className="field-hint">
-            {t("identity.logo.hint", { max: MAX_LOGO_KB })}
+            {t("identity.logo.hint", { max: maxKb })}
           </p>
           <input
             id="logo-file"

@@ -1,6 +1,6 @@
 import { render } from "@react-email/render";
 import { type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction, redirect } from "@remix-run/node";
-import { Form, Link, Outlet, useLoaderData, useNavigation } from "@remix-run/react";
+import { Form, Link, useLoaderData, useNavigation } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
 import { z } from "zod";
 import TestMessage from "../../emails/test-message";
@@ -220,7 +220,6 @@ export default function SystemRoute() {
           </button>
         </Form>
       </section>
-      <Outlet />
     </>
   );
 }

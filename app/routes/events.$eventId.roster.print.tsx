@@ -1,3 +1,4 @@
+import { requireUser } from "~/auth.server";
 import { type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { useLoaderData } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
@@ -10,6 +11,7 @@ import { rosterForDownload } from "~/lib/roster-output.server";
  * every page (thead), page numbers in the page margin (app.css @page).
  */
 export async function loader(args: LoaderFunctionArgs) {
+  requireUser(args); // again inside rosterForDownload; here so every route visibly guards itself
   const download = await rosterForDownload(args, "print");
   const head = await letterheadFor(download.db, download.lang);
   return {

@@ -8,7 +8,7 @@ import { ROOT } from "../helpers/paths";
 import { startTestServer, type TestServer } from "../helpers/server";
 
 /** Routes anyone may reach. Everything else is staff-only and must call requireUser in each loader and action. */
-const PUBLIC_ROUTES = new Set(["$", "healthz", "locales.$lng.$ns", "login", "logo", "logout", "r.$token", "set-language", "setup.$token"]);
+const PUBLIC_ROUTES = new Set(["$", "account.password.$token", "healthz", "locales.$lng.$ns", "login", "logo", "logout", "r.$token", "set-language", "setup.$token"]);
 
 const ROUTES_DIR = path.join(ROOT, "app/routes");
 const routeFiles = fs

@@ -227,7 +227,8 @@ describe(`staff accounts and the audit log (${databaseLabel})`, () => {
 
   it("the last active administrator can be neither demoted nor disabled", async () => {
     expect(locationOf(await admin.post(`/settings/staff/${secondId}`, { intent: "disable" }))).toBe(`/settings/staff/${secondId}?done=disabled`);
-    for (const form of [{ intent: "role", role: "staff" }, { intent: "disable" }]) {
+    const forms: Record<string, string>[] = [{ intent: "role", role: "staff" }, { intent: "disable" }];
+    for (const form of forms) {
       const refused = await admin.post(`/settings/staff/${adminId}`, form);
       expect(refused.status).toBe(409);
       expect(await refused.text()).toContain("This is the last active administrator.");
@@ -368,6 +369,21 @@ describe(`staff accounts and the audit log (${databaseLabel})`, () => {
     const log = await (await admin.get("/settings/audit?action=audit.exported")).text();
     expect(log).toContain("Audit log exported");
     expect(log).toContain("filter.action: test.formula");
+  });
+
+  it("only administrators can read staff-account mails in the mail log: a staff user must not see a set-password link", async () => {
+    await invite("mailguard@example.org");
+    const messageId = await withServerDb(server, database.env, async (db) =>
+      (await db.selectFrom("email_message").select(["id", "kind"]).where("kind", "=", "staff_invite").orderBy("created_at", "desc").limit(1).executeTakeFirstOrThrow()).id,
+    );
+    await invite("plainstaff@example.org");
+    const staffMail = await mailTo("plainstaff@example.org");
+    const plain = new TestClient(server.url);
+    expect((await plain.post(pathOf(linkOf(staffMail)), { password: NEW_PASSWORD, confirmPassword: NEW_PASSWORD })).status).toBe(302);
+    for (const path of [`/mail/${messageId}`, `/mail/${messageId}/html`]) {
+      expect((await plain.get(path)).status).toBe(404);
+      expect((await admin.get(path)).status).toBe(200);
+    }
   });
 
   it("guessing links from one client is stopped after 30 misses", async () => {

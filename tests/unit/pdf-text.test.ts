@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { FONT_KEYS, fontPath } from "~/lib/pdf/fonts.server";
 import { createDocument, drawText, layoutText, textRuns, toBuffer, widthOfText } from "~/lib/pdf/text.server";
 import type { PdfLang } from "~/lib/pdf/types";
 import { drawnGlyphs, extractText, fontDescriptors, notdefGlyphs } from "../helpers/pdf";
@@ -45,6 +46,14 @@ describe("textRuns: every character goes to a font that has a real glyph for it"
 
   it("uses the bold faces when asked", () => {
     expect(textRuns("김 Ө 汉", "zh", true).map((r) => r.font)).toEqual(["NotoSansKR-Bold", "NotoSans-Bold", "NotoSansSC-Bold"]);
+  });
+});
+
+describe("fonts", () => {
+  it("come from npm packages (node_modules), not from system font folders", () => {
+    for (const key of FONT_KEYS) {
+      for (const bold of [false, true]) expect(fontPath(key, bold)).toMatch(/node_modules\/@expo-google-fonts\/noto-sans(-kr|-sc|-jp)?\/(400Regular|700Bold)\/NotoSans\w*\.ttf$/);
+    }
   });
 });
 

@@ -24,7 +24,6 @@ export function fontName(key: FontKey, bold = false): string {
   return `${FAMILY[key]}-${bold ? "Bold" : "Regular"}`;
 }
 
-export const ALL_FONT_NAMES = FONT_KEYS.flatMap((key) => [fontName(key), fontName(key, true)]);
 
 /** The part of a fontkit font we use (pdfkit accepts the font object itself as a font source). */
 export type FontkitFont = {

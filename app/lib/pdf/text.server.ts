@@ -116,7 +116,7 @@ export function textRuns(text: string, lang: PdfLang, bold = false): TextRun[] {
     const script = scriptOf(cp);
     if (script !== "attach") {
       // ASCII punctuation ("(", "-", ".", …) stays in the current run when its font has it: "김철수 (金哲洙)"
-      const key = current !== null && isAsciiPunctuation(cp) && getFont(current, bold).hasGlyphForCodePoint(cp) ? current : fontFor(cp, script, lang, bold);
+      const key: FontKey = current !== null && isAsciiPunctuation(cp) && getFont(current, bold).hasGlyphForCodePoint(cp) ? current : fontFor(cp, script, lang, bold);
       if (current === null) {
         current = key;
         start = 0;
@@ -408,10 +408,10 @@ export function drawLayout(
   layout: TextLayout,
   x: number,
   y: number,
-  opts: { width: number; align?: "left" | "center" | "right"; color?: string },
+  opts: { width: number; align?: "left" | "center" | "right"; color?: string | null },
 ): number {
   const { size, lineHeight } = layout;
-  doc.fillColor(opts.color ?? "#000000");
+  if (opts.color !== null) doc.fillColor(opts.color ?? "#000000"); // null: keep the current fill colour
   let top = y;
   for (const line of layout.lines) {
     const lineWidth = line.width * size;

@@ -1,0 +1,215 @@
+import { type ChildProcess, spawn, spawnSync } from "node:child_process";
+import fs from "node:fs";
+import path from "node:path";
+import zlib from "node:zlib";
+import { expect, type Locator, test } from "@playwright/test";
+import { ROOT, TMP } from "../helpers/paths";
+import { freePort } from "../helpers/ports";
+import { ADMIN } from "./accounts";
+import { messages } from "./locales";
+
+const settings = JSON.parse(fs.readFileSync(path.join(ROOT, "app/locales/en/settings.json"), "utf8"));
+const settingsRu = JSON.parse(fs.readFileSync(path.join(ROOT, "app/locales/ru/settings.json"), "utf8"));
+const inv = messages("en", "invitations");
+
+const NAME = {
+  ko: "동북아시아지방정부연합 (시험)",
+  ru: "Ассоциация региональных администраций стран Северо-Восточной Азии (проверка)",
+};
+const SIGNATURE = {
+  ko: "임병진\n사무총장",
+  ru: "Лим Бён Джин\nГенеральный секретарь",
+};
+
+/**
+ * This journey changes the secretariat's identity, which every page header and letter shows, so it runs its
+ * own Plenary (the built `node app/server.js`, as `npm start` does) on a fresh data directory, with the
+ * administrator and the NEAR demo created by the command-line tools, instead of the shared e2e server.
+ */
+type Plenary = { url: string; dataDir: string; child: ChildProcess };
+
+function cli(script: string, args: string[], env: Record<string, string>, input?: string) {
+  const result = spawnSync(path.join(ROOT, "node_modules/.bin/tsx"), [script, ...args], {
+    cwd: ROOT,
+    env: { PATH: process.env.PATH, NODE_ENV: "production", LOG_LEVEL: "warn", ...env },
+    input,
+    encoding: "utf8",
+  });
+  if (result.status !== 0) throw new Error(`${script} failed:\n${result.stdout}${result.stderr}`);
+}
+
+async function startPlenary(): Promise<Plenary> {
+  fs.mkdirSync(TMP, { recursive: true });
+  const dataDir = fs.mkdtempSync(path.join(TMP, "e2e-settings-"));
+  const env = { DATA_DIR: dataDir };
+  cli("app/cli/user-create.ts", ["--email", ADMIN.email, "--name", ADMIN.name, "--role", "admin", "--locale", "en", "--password-stdin"], env, `${ADMIN.password}\n`);
+  cli("app/cli/seed-demo.ts", [], env);
+  const port = await freePort();
+  const url = `http://localhost:${port}`;
+  let output = "";
+  const child = spawn(process.execPath, [path.join(ROOT, "app/server.js")], {
+    cwd: ROOT,
+    env: { PATH: process.env.PATH, NODE_ENV: "production", PORT: String(port), APP_URL: url, DATA_DIR: dataDir, LOG_LEVEL: "info" },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  child.stdout!.on("data", (chunk) => (output += chunk));
+  child.stderr!.on("data", (chunk) => (output += chunk));
+  const deadline = Date.now() + 60_000;
+  while (Date.now() < deadline) {
+    if (child.exitCode !== null) throw new Error(`server exited with ${child.exitCode}:\n${output}`);
+    const health = await fetch(`${url}/healthz`).catch(() => undefined);
+    if (health?.ok) return { url, dataDir, child };
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+  child.kill("SIGTERM");
+  throw new Error(`server did not start within 60 s:\n${output}`);
+}
+
+async function stopPlenary(plenary: Plenary | undefined) {
+  if (!plenary) return;
+  if (plenary.child.exitCode === null) {
+    const exited = new Promise((resolve) => plenary.child.once("exit", resolve));
+    plenary.child.kill("SIGTERM");
+    await exited;
+  }
+  fs.rmSync(plenary.dataDir, { recursive: true, force: true });
+}
+
+/** A 96×32 PNG logo: a dark blue band with a lighter square, as an image editor would export it. */
+function logoPng() {
+  const width = 96;
+  const height = 32;
+  const table = Array.from({ length: 256 }, (_, n) => {
+    let c = n;
+    for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
+    return c >>> 0;
+  });
+  const crc = (b: Buffer) => {
+    let c = 0xffffffff;
+    for (const byte of b) c = table[(c ^ byte) & 0xff] ^ (c >>> 8);
+    return (c ^ 0xffffffff) >>> 0;
+  };
+  const chunk = (type: string, data: Buffer) => {
+    const body = Buffer.concat([Buffer.from(type, "latin1"), data]);
+    const out = Buffer.alloc(12 + data.length);
+    out.writeUInt32BE(data.length, 0);
+    body.copy(out, 4);
+    out.writeUInt32BE(crc(body), 8 + data.length);
+    return out;
+  };
+  const header = Buffer.alloc(13);
+  header.writeUInt32BE(width, 0);
+  header.writeUInt32BE(height, 4);
+  header.set([8, 2, 0, 0, 0], 8);
+  const rows = Array.from({ length: height }, (_, y) =>
+    Buffer.concat([Buffer.from([0]), ...Array.from({ length: width }, (_, x) => (x > 8 && x < 32 && y > 6 && y < 26 ? Buffer.from([0x6b, 0xa6, 0xd9]) : Buffer.from([0x17, 0x40, 0x6d])))]),
+  );
+  return Buffer.concat([
+    Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
+    chunk("IHDR", header),
+    chunk("IDAT", zlib.deflateSync(Buffer.concat(rows))),
+    chunk("IEND", Buffer.alloc(0)),
+  ]);
+}
+
+/** The image was really loaded (not refused by a CSP, not broken). */
+async function expectLoaded(image: Locator) {
+  await expect(image).toBeVisible();
+  await expect.poll(() => image.evaluate((img: HTMLImageElement) => img.complete && img.naturalWidth > 0)).toBe(true);
+}
+
+let plenary: Plenary | undefined;
+
+test.beforeAll(async () => {
+  test.setTimeout(120_000);
+  plenary = await startPlenary();
+});
+
+test.afterAll(async () => {
+  await stopPlenary(plenary);
+});
+
+test("an admin sets the identity in Korean and Russian, uploads a logo, and sees them in the page header and in the letters", async ({ browser }) => {
+  test.setTimeout(120_000);
+  const problems: string[] = [];
+  const context = await browser.newContext({ baseURL: plenary!.url, locale: "en-GB", viewport: { width: 1280, height: 900 } });
+  await context.addInitScript(() => {
+    document.addEventListener("securitypolicyviolation", (event) => console.error(`CSP violation: ${event.violatedDirective} ${event.blockedURI} on ${location.pathname}`));
+  });
+  // Chromium logs that the sandboxed preview frame blocks Playwright's own probing scripts; those lines are the tool's.
+  context.on("console", (m) => m.type() === "error" && !/Blocked script execution in .* sandboxed/.test(m.text()) && problems.push(`${m.text().slice(0, 60)} @ ${m.location().url}`));
+  context.on("weberror", (e) => problems.push(e.error().message));
+  const page = await context.newPage();
+
+  await page.goto("/login");
+  await page.getByLabel("Email").fill(ADMIN.email);
+  await page.getByLabel("Password").fill(ADMIN.password);
+  await page.getByRole("button", { name: "Sign in" }).click();
+  await expect(page.getByRole("heading", { name: "Dashboard", level: 1 })).toBeVisible();
+
+  // 1. Settings → Identity (the demo filled in NEAR's names; the secretariat now sets its own)
+  await page.getByRole("banner").getByRole("link", { name: "Settings" }).click();
+  const sections = page.getByRole("navigation", { name: settings.nav.label });
+  await sections.getByRole("link", { name: settings.nav.identity }).click();
+  await expect(page.getByRole("heading", { name: settings.identity.title })).toBeVisible();
+  await expect(sections.getByRole("link", { name: settings.nav.identity })).toHaveAttribute("aria-current", "page");
+
+  const names = page.getByRole("group", { name: settings.identity.fields.name });
+  await names.getByLabel("한국어").fill(NAME.ko);
+  await names.getByLabel("Русский").fill(NAME.ru);
+  await page.getByLabel(settings.identity.fields.shortName).fill("NEAR");
+  const signature = page.getByRole("group", { name: settings.identity.fields.signature });
+  await signature.getByLabel("한국어").fill(SIGNATURE.ko);
+  await signature.getByLabel("Русский").fill(SIGNATURE.ru);
+  await page.getByLabel(settings.identity.fields.senderName).fill("NEAR Secretariat");
+  await page.getByRole("button", { name: settings.identity.save }).click();
+  await expect(page.getByRole("status")).toHaveText(settings.identity.saved.identity);
+  await expect(names.getByLabel("Русский")).toHaveValue(NAME.ru);
+
+  // 2. The logo: a PNG, shown on the page and in the header
+  await page.getByLabel(settings.identity.logo.file).setInputFiles({ name: "near.png", mimeType: "image/png", buffer: logoPng() });
+  await page.getByRole("button", { name: settings.identity.logo.upload }).click();
+  await expect(page.getByRole("status")).toHaveText(settings.identity.saved.logo);
+  await expectLoaded(page.locator(".logo-preview img"));
+  const brand = page.getByRole("banner").locator("a.brand");
+  await expect(brand).toContainText("NEAR");
+  await expectLoaded(brand.locator("img"));
+
+  // 3. In Russian, the header names the organisation in Russian
+  await page.getByRole("banner").locator("summary").first().click();
+  await page.getByRole("button", { name: "Русский", exact: true }).click();
+  await expect(page.getByRole("heading", { name: settingsRu.identity.title })).toBeVisible();
+  await expect(brand).toHaveAttribute("title", NAME.ru);
+  await expectLoaded(brand.locator("img"));
+  await page.getByRole("banner").locator("summary").first().click();
+  await page.getByRole("button", { name: "English", exact: true }).click();
+  await expect(page.getByRole("heading", { name: settings.identity.title })).toBeVisible();
+
+  // 4. The invitation letter, previewed in Korean and in Russian: letterhead with logo, name and signature
+  await page.goto("/events");
+  await page.getByRole("link", { name: "16th NEAR General Assembly" }).click();
+  await page.waitForURL(/\/events\/[0-9a-f-]{36}$/);
+  await page.getByRole("link", { name: inv.editLetters }).click();
+  await page.getByRole("link", { name: "한국어" }).click();
+  await page.waitForURL(/locale=ko/);
+  await expect(page.locator("#placeholders")).toContainText("{{organisation}}");
+  await page.getByLabel(inv.letters.previewFor).selectOption({ label: "Primorsky Krai" });
+  await page.getByRole("button", { name: inv.letters.preview }).click();
+  const preview = page.frameLocator("iframe[name=letter-preview]");
+  await expect(preview.locator("body")).toContainText(NAME.ko);
+  await expect(preview.locator("body")).toContainText("임병진");
+  await expect(preview.locator("body")).toContainText("사무총장");
+  await expectLoaded(preview.locator("img").first());
+
+  await page.getByRole("link", { name: "Русский" }).click();
+  await page.waitForURL(/locale=ru/);
+  await page.getByLabel(inv.letters.previewFor).selectOption({ label: "Primorsky Krai" });
+  await page.getByRole("button", { name: inv.letters.preview }).click();
+  await expect(preview.locator("body")).toContainText(NAME.ru);
+  await expect(preview.locator("body")).toContainText("Лим Бён Джин");
+  await expect(preview.locator("body")).toContainText("Генеральный секретарь");
+  await expectLoaded(preview.locator("img").first());
+
+  expect(problems).toEqual([]);
+  await context.close();
+});
