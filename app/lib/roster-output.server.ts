@@ -89,6 +89,7 @@ export async function rosterPdf(download: Awaited<ReturnType<typeof rosterForDow
       })),
     })),
     pageLabel: (page, pages) => t("rosters:pageOf", { page, pages }),
+    continuedLabel: t("rosters:roster.continued"),
     emptyLabel: t("rosters:roster.empty.title"),
   });
 }

@@ -24,7 +24,7 @@ export default function SettingsLayoutRoute() {
   const { isAdmin } = useLoaderData<typeof loader>();
   return (
     <>
-      <h1>{t("title")}</h1>
+      <h1>{t("common:nav.settings")}</h1>
       <nav className="tabs" aria-label={t("nav.label")}>
         <NavLink to="/settings" end prefetch="intent">
           {t("nav.account")}

