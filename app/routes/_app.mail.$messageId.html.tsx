@@ -2,6 +2,7 @@ import { type LoaderFunctionArgs } from "@remix-run/node";
 import { foundOr404 } from "~/lib/found.server";
 import { canReadMessage, requireUser } from "~/auth.server";
 import { getDb } from "~/db.server";
+import { getEnv } from "~/env.server";
 import { getMessage } from "~/models/email-message.server";
 
 /**
@@ -16,7 +17,8 @@ export async function loader(args: LoaderFunctionArgs) {
   return new Response(message.html, {
     headers: {
       "Content-Type": "text/html; charset=utf-8",
-      "Content-Security-Policy": "default-src 'none'; style-src 'unsafe-inline'; img-src data:; frame-ancestors 'self'; sandbox",
+      // the letterhead's logo comes from this site's /logo; nothing else may load
+      "Content-Security-Policy": `default-src 'none'; style-src 'unsafe-inline'; img-src data: ${new URL(getEnv().APP_URL).origin}; frame-ancestors 'self'; sandbox`,
       "X-Frame-Options": "SAMEORIGIN",
       "Cache-Control": "no-store",
     },
