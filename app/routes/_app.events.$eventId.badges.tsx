@@ -10,7 +10,7 @@ import { htmlLang, languageNames, supportedLngs } from "~/i18n";
 import { localized } from "~/lib/directory";
 import { eventSummary, requireEvent } from "~/lib/event-view.server";
 import { protocolOrder } from "~/lib/protocol";
-import { CATEGORY_COLORS, nameForms } from "~/lib/roster-view.server";
+import { nameForms } from "~/lib/roster-view.server";
 import { listRosterPeople } from "~/models/roster.server";
 
 /** Badges and place cards: choose language, who and layout, then download the PDF to print. */
@@ -101,7 +101,6 @@ export default function BadgesRoute() {
               {data.categories.map((c) => (
                 <li key={c}>
                   <span className={`swatch swatch-${c}`} aria-hidden="true" /> {t(`events:categories.${c}`)}
-                  <span className="visually-hidden">{CATEGORY_COLORS[c]}</span>
                 </li>
               ))}
             </ul>
