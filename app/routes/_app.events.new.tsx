@@ -9,10 +9,14 @@ import { EventSchema } from "~/lib/event-schemas";
 import { eventFormChoices } from "~/lib/event-view.server";
 import { writeAudit } from "~/models/audit.server";
 import { createEvent } from "~/models/event.server";
+import { getSecretariat } from "~/models/secretariat.server";
 
 export async function loader(args: LoaderFunctionArgs) {
   requireUser(args, "staff");
-  return eventFormChoices(getDb(), args.context.locale);
+  const db = getDb();
+  const [choices, secretariat] = await Promise.all([eventFormChoices(db, args.context.locale), getSecretariat(db)]);
+  // a new event starts in the secretariat's time zone (Settings → Identity)
+  return { ...choices, defaultTimeZone: secretariat.timeZone };
 }
 
 export async function action(args: ActionFunctionArgs) {
@@ -30,7 +34,7 @@ export const meta: MetaFunction = () => [{ title: "Plenary" }];
 
 export default function NewEventRoute() {
   const { t } = useTranslation("events");
-  const choices = useLoaderData<typeof loader>();
+  const { defaultTimeZone, ...choices } = useLoaderData<typeof loader>();
   const actionData = useActionData<typeof action>();
   return (
     <>
@@ -38,7 +42,7 @@ export default function NewEventRoute() {
       <EventForm
         {...choices}
         lastResult={actionData?.result}
-        defaultValue={{ format: "in_person", quota: "5", categories: ["delegate", "observer"], timeZone: "Asia/Seoul" }}
+        defaultValue={{ format: "in_person", quota: "5", categories: ["delegate", "observer"], timeZone: defaultTimeZone }}
         cancelTo="/events"
         submitLabel={t("form.create")}
       />
