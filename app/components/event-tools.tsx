@@ -1,5 +1,7 @@
 import { NavLink } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
+import { type ParticipantCategory } from "../../db/schema";
+import { languageNames, supportedLngs } from "~/i18n";
 
 /** The organiser's pages of one event: list of participants, logistics, badges, check-in, visa letters. */
 export function EventTools({ eventId, isAdmin }: { eventId: string; isAdmin: boolean }) {
@@ -23,5 +25,40 @@ export function EventTools({ eventId, isAdmin }: { eventId: string; isAdmin: boo
         ))}
       </ul>
     </nav>
+  );
+}
+
+/** The language a list, badge or card is printed in: any of the six, each named in itself. */
+export function ListLanguageSelect({ value }: { value: string }) {
+  const { t } = useTranslation("rosters");
+  return (
+    <label>
+      {t("roster.language")}
+      <select name="lang" defaultValue={value}>
+        {supportedLngs.map((lng) => (
+          <option key={lng} value={lng} lang={lng}>
+            {languageNames[lng]}
+          </option>
+        ))}
+      </select>
+    </label>
+  );
+}
+
+/** Filter by participant category (empty = all). */
+export function CategorySelect({ categories, value }: { categories: readonly ParticipantCategory[]; value?: string }) {
+  const { t } = useTranslation("rosters");
+  return (
+    <label>
+      {t("roster.category")}
+      <select name="category" defaultValue={value ?? ""}>
+        <option value="">{t("roster.allCategories")}</option>
+        {categories.map((c) => (
+          <option key={c} value={c}>
+            {t(`events:categories.${c}`)}
+          </option>
+        ))}
+      </select>
+    </label>
   );
 }

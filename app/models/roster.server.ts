@@ -1,9 +1,5 @@
 import { sql } from "kysely";
 import {
-  type DelegateRole,
-  type DietaryTag,
-  type Gender,
-  type Honorific,
   type InvitationResponse,
   type LocalizedText,
   type Locale,
@@ -14,6 +10,7 @@ import {
 } from "../../db/schema";
 import { type DB } from "~/db.server";
 import { unseal } from "~/lib/sealed.server";
+import { type DelegateRow } from "~/models/reply.server";
 
 /** Who is on the List of Participants: the delegates of members whose answer is in `attendance`. */
 export type RosterFilter = {
@@ -23,7 +20,11 @@ export type RosterFilter = {
   attendance?: "confirmed" | "all" | "checked_in" | "not_checked_in";
 };
 
-export type RosterPerson = {
+/** A delegate as the list, badges and logistics see them: the delegation's fields plus member, answer and check-in. */
+export type RosterPerson = Omit<
+  DelegateRow,
+  "id" | "passportName" | "nationality" | "passportExpiry" | "passportNumberMasked" | "birthYear" | "hasPassportData" | "consentAt"
+> & {
   delegateId: string;
   invitationId: string;
   memberId: string;
@@ -32,34 +33,7 @@ export type RosterPerson = {
   memberNameEn: string;
   memberLocale: Locale;
   response: InvitationResponse;
-  role: DelegateRole;
-  position: number;
   category: ParticipantCategory;
-  nameLocale: Locale;
-  familyName: string | null;
-  givenName: string;
-  patronymic: string | null;
-  clanName: string | null;
-  latinFamilyName: string | null;
-  latinGivenName: string | null;
-  gender: Gender | null;
-  honorific: Honorific | null;
-  title: string | null;
-  email: string | null;
-  phone: string | null;
-  dietary: DietaryTag[];
-  dietaryNote: string | null;
-  accessibility: string | null;
-  interpretation: Locale | null;
-  arrivalAt: string | null;
-  arrivalTransport: string | null;
-  arrivalPlace: string | null;
-  departureAt: string | null;
-  departureTransport: string | null;
-  departurePlace: string | null;
-  hotel: string | null;
-  programme: string[];
-  needsVisaLetter: boolean;
   checkInCode: string;
   checkedInAt: Date | null;
 };

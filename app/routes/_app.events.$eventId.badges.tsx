@@ -4,9 +4,9 @@ import { useTranslation } from "react-i18next";
 import { PARTICIPANT_CATEGORIES } from "../../db/schema";
 import { hasRole, requireUser } from "~/auth.server";
 import { EmptyState } from "~/components/app-shell";
-import { EventTools } from "~/components/event-tools";
+import { CategorySelect, EventTools, ListLanguageSelect } from "~/components/event-tools";
 import { getDb } from "~/db.server";
-import { htmlLang, languageNames, supportedLngs } from "~/i18n";
+import { htmlLang } from "~/i18n";
 import { localized } from "~/lib/directory";
 import { eventSummary, requireEvent } from "~/lib/event-view.server";
 import { protocolOrder } from "~/lib/protocol";
@@ -57,27 +57,8 @@ export default function BadgesRoute() {
           <form method="get" action={`${base}/badges.pdf`} className="panel">
             <p>{t("badges.intro", { count: data.people.length, members: data.members })}</p>
             <div className="filters">
-              <label>
-                {t("roster.language")}
-                <select name="lang" defaultValue={data.locale}>
-                  {supportedLngs.map((lng) => (
-                    <option key={lng} value={lng} lang={lng}>
-                      {languageNames[lng]}
-                    </option>
-                  ))}
-                </select>
-              </label>
-              <label>
-                {t("roster.category")}
-                <select name="category" defaultValue="">
-                  <option value="">{t("roster.allCategories")}</option>
-                  {data.categories.map((c) => (
-                    <option key={c} value={c}>
-                      {t(`events:categories.${c}`)}
-                    </option>
-                  ))}
-                </select>
-              </label>
+              <ListLanguageSelect value={data.locale} />
+              <CategorySelect categories={data.categories} />
               <label>
                 {t("badges.layout")}
                 <select name="layout" defaultValue="sheet">

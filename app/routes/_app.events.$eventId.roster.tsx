@@ -5,9 +5,9 @@ import { z } from "zod";
 import { PARTICIPANT_CATEGORIES, ROSTER_KINDS, type ProtocolOrder } from "../../db/schema";
 import { hasRole, requireUser } from "~/auth.server";
 import { EmptyState } from "~/components/app-shell";
-import { EventTools } from "~/components/event-tools";
+import { CategorySelect, EventTools, ListLanguageSelect } from "~/components/event-tools";
 import { getDb } from "~/db.server";
-import { isSupportedLng, languageNames, supportedLngs } from "~/i18n";
+import { isSupportedLng, supportedLngs } from "~/i18n";
 import { formatDateTime } from "~/lib/dates";
 import { countryName, localized } from "~/lib/directory";
 import { eventSummary, requireEvent } from "~/lib/event-view.server";
@@ -146,6 +146,23 @@ export async function action(args: ActionFunctionArgs) {
 export const meta: MetaFunction = () => [{ title: "Plenary" }];
 export const handle = { i18n: ["common", "events", "reply", "rosters"] };
 
+/** People added to or removed from the list between two versions. */
+function PeopleList({ title, lines }: { title: string; lines: Pick<RosterLine, "key" | "name" | "nameLang" | "latin" | "member">[] }) {
+  if (!lines.length) return null;
+  return (
+    <>
+      <h4>{title}</h4>
+      <ul>
+        {lines.map((l) => (
+          <li key={l.key}>
+            <span lang={l.nameLang}>{l.name}</span> {l.latin ? `(${l.latin})` : ""} — {l.member}
+          </li>
+        ))}
+      </ul>
+    </>
+  );
+}
+
 export default function RosterRoute() {
   const { t } = useTranslation("rosters");
   const data = useLoaderData<typeof loader>();
@@ -199,27 +216,8 @@ export default function RosterRoute() {
         </p>
       ) : (
         <Form method="get" className="filters" aria-label={t("roster.filters")}>
-          <label>
-            {t("roster.language")}
-            <select name="lang" defaultValue={data.lang}>
-              {supportedLngs.map((lng) => (
-                <option key={lng} value={lng} lang={lng}>
-                  {languageNames[lng]}
-                </option>
-              ))}
-            </select>
-          </label>
-          <label>
-            {t("roster.category")}
-            <select name="category" defaultValue={data.filter.category ?? ""}>
-              <option value="">{t("roster.allCategories")}</option>
-              {data.categories.map((c) => (
-                <option key={c} value={c}>
-                  {t(`events:categories.${c}`)}
-                </option>
-              ))}
-            </select>
-          </label>
+          <ListLanguageSelect value={data.lang} />
+          <CategorySelect categories={data.categories} value={data.filter.category} />
           {data.programme.length ? (
             <label>
               {t("roster.programmeItem")}
@@ -407,30 +405,8 @@ export default function RosterRoute() {
           <div aria-live="polite" className="diff">
             <h3>{t("versions.diffTitle", { from: diff.from, to: diff.to })}</h3>
             {diff.added.length + diff.removed.length + diff.changed.length === 0 ? <p>{t("versions.noChanges")}</p> : null}
-            {diff.added.length ? (
-              <>
-                <h4>{t("versions.added", { count: diff.added.length })}</h4>
-                <ul>
-                  {diff.added.map((l) => (
-                    <li key={l.key}>
-                      <span lang={l.nameLang}>{l.name}</span> {l.latin ? `(${l.latin})` : ""} — {l.member}
-                    </li>
-                  ))}
-                </ul>
-              </>
-            ) : null}
-            {diff.removed.length ? (
-              <>
-                <h4>{t("versions.removed", { count: diff.removed.length })}</h4>
-                <ul>
-                  {diff.removed.map((l) => (
-                    <li key={l.key}>
-                      <span lang={l.nameLang}>{l.name}</span> {l.latin ? `(${l.latin})` : ""} — {l.member}
-                    </li>
-                  ))}
-                </ul>
-              </>
-            ) : null}
+            <PeopleList title={t("versions.added", { count: diff.added.length })} lines={diff.added} />
+            <PeopleList title={t("versions.removed", { count: diff.removed.length })} lines={diff.removed} />
             {diff.changed.length ? (
               <>
                 <h4>{t("versions.changed", { count: diff.changed.length })}</h4>
