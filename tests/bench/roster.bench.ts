@@ -256,3 +256,70 @@ console.log(
 console.log("context:");
 line("  raw pdfkit without width (no line wrapper, no clipping)", lean, `b/lean ${ratio(b, lean).toFixed(2)}, by CPU ${ratio(b, lean, "cpu").toFixed(2)}`);
 line("  raw pdfkit, fonts registered as Buffers (parsed per doc)", buffers, "(PERF-LIMITS 5b: 1,720 ms with the Debian .ttc)");
+
+// --- (c) the app's whole path -------------------------------------------------------------------------------------
+// 2,000 confirmed delegates of the 82 demo members in an in-memory PGlite: read, protocol order, labels in the
+// roster language, then the same PDF renderer; what GET /events/<id>/roster.pdf does apart from HTTP and audit.
+{
+  const { PGlite } = await import("@electric-sql/pglite");
+  const { migrateToLatest } = await import("../../db/migrator");
+  const { createPgliteDb } = await import("~/db.server");
+  const { loadDemoData } = await import("~/models/demo.server");
+  const { createEvent, getEvent, transitionEvent } = await import("~/models/event.server");
+  const { ensureInvitation } = await import("~/models/invitation.server");
+  const { createStaffUser } = await import("~/models/staff-user.server");
+  const { EventSchema } = await import("~/lib/event-schemas");
+  const { buildRoster, rosterLabels } = await import("~/lib/roster-view.server");
+  const { rosterPdf } = await import("~/lib/roster-output.server");
+
+  const db = createPgliteDb(await PGlite.create());
+  await migrateToLatest(db);
+  await loadDemoData(db);
+  const user = await createStaffUser(db, { email: "bench@example.org", displayName: "Bench", passwordHash: "x", role: "staff" });
+  const { id: eventId } = await createEvent(
+    db,
+    EventSchema.parse({ kind: "general_assembly", title: { en: "General Assembly" }, timeZone: "Asia/Seoul", start: "2027-06-16T09:00", end: "2027-06-17T18:00", quota: "30", categories: ["delegate"] }),
+  );
+  await transitionEvent(db, { id: eventId, version: 1, to: "open" });
+  const members = await db.selectFrom("member").select(["id", "country"]).execute();
+  const langOf: Record<string, PdfLang> = { CN: "zh", JP: "ja", KR: "ko", MN: "mn", RU: "ru" };
+  const rows = [];
+  for (const [m, member] of members.entries()) {
+    const { id: invitationId } = await ensureInvitation(db, { eventId, memberId: member.id, letterLocale: "en", createdBy: user.id });
+    await db.updateTable("invitation").set({ response: "attending" }).where("id", "=", invitationId).execute();
+    const lang = langOf[member.country] ?? "en";
+    const names = NAMES[lang];
+    const count = Math.floor(N / members.length) + (m < N % members.length ? 1 : 0);
+    for (let i = 0; i < count; i++) {
+      const [latinFamily, latinGiven] = names.latin(i % names.family.length, (i + m) % names.given.length).split(" ");
+      rows.push({
+        invitation_id: invitationId,
+        position: i,
+        role: (i === 0 ? "head" : i === 1 ? "deputy" : "official") as "head",
+        name_locale: lang,
+        ...(lang === "mn" ? { patronymic: names.family[i % names.family.length] } : { family_name: names.family[i % names.family.length] }),
+        given_name: names.given[(i + m) % names.given.length],
+        latin_family_name: latinFamily,
+        latin_given_name: latinGiven,
+        title: "Director-General, International Affairs",
+      });
+    }
+  }
+  for (let i = 0; i < rows.length; i += 500) await db.insertInto("delegate").values(rows.slice(i, i + 500)).execute();
+  const event = (await getEvent(db, { id: eventId }))!;
+  const appPath = async () => {
+    const view = await buildRoster(db, event, { lang: "en", filter: {} });
+    const { t } = await rosterLabels("en");
+    return rosterPdf({ db, view, t, lang: "en", subtitle: "General Assembly · 16–17 June 2027", stamp: "Final list no. 1" } as unknown as Parameters<typeof rosterPdf>[0]);
+  };
+  await appPath();
+  const c = series();
+  const aAgain = series();
+  let cPdf: Buffer = Buffer.alloc(0);
+  for (let i = 0; i < RUNS; i++) {
+    await measure(aAgain, () => rawPdfkit(rawRows));
+    cPdf = await measure(c, appPath);
+  }
+  line(`(c) the app's path from the database (${rows.length} delegates)`, c, `${kb(cPdf)}, ${pagesOf(cPdf)} pages; c/a ${ratio(c, aAgain).toFixed(2)}`);
+  await db.destroy();
+}
