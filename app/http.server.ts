@@ -12,6 +12,7 @@ import { getEnv } from "~/env.server";
 import { htmlLang, isSupportedLng, type Lng } from "~/i18n";
 import { detectLocale, getFixedT, lngCookie } from "~/i18next.server";
 import { findInvitationByToken } from "~/models/invitation.server";
+import { findUsableStaffToken } from "~/models/staff-token.server";
 import { TOKEN_PATTERN } from "~/lib/tokens.server";
 import { logger } from "~/logger.server";
 import { type MailWorker, startMailWorker } from "~/mail/worker.server";
@@ -195,9 +196,14 @@ export function createApp({ build, rootDir, mode }: { build: ServerBuild; rootDi
  * cookie, or a staff user's saved preference).
  */
 async function replyLinkLocale(request: Request, userLocale: string | null | undefined): Promise<Lng | undefined> {
-  const match = /^\/r\/([A-Za-z0-9_-]{43})\/?$/.exec(new URL(request.url).pathname);
-  if (!match || isSupportedLng(userLocale) || isSupportedLng(await lngCookie.parse(request.headers.get("Cookie")))) return undefined;
-  return (await findInvitationByToken(getDb(), { token: match[1] }))?.letterLocale;
+  const path = new URL(request.url).pathname;
+  const reply = /^\/r\/([A-Za-z0-9_-]{43})\/?$/.exec(path);
+  // a colleague's set-password link opens in the interface language the inviting admin chose for them
+  const account = /^\/account\/password\/([A-Za-z0-9_-]{43})\/?$/.exec(path);
+  if ((!reply && !account) || isSupportedLng(userLocale) || isSupportedLng(await lngCookie.parse(request.headers.get("Cookie")))) return undefined;
+  if (reply) return (await findInvitationByToken(getDb(), { token: reply[1] }))?.letterLocale;
+  const locale = (await findUsableStaffToken(getDb(), { token: account![1] }))?.locale;
+  return isSupportedLng(locale) ? locale : undefined;
 }
 
 /** Runs the portal: migrations, HTTP server, first-run setup link, graceful shutdown. */

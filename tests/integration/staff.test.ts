@@ -117,6 +117,7 @@ describe(`staff accounts and the audit log (${databaseLabel})`, () => {
     const form = await page.text();
     expect(form).toContain("kim.minji@example.org");
     expect(form).toContain('name="confirmPassword"');
+    expect(form).toContain('<html lang="ko"'); // the language chosen for her, not the browser's (none sent here)
 
     // the first-run policy: at least 12 characters, typed twice
     expect((await visitor.post(pathOf(link), { password: "too short", confirmPassword: "too short" })).status).toBe(400);
