@@ -4,10 +4,15 @@ import { getEnv } from "~/env.server";
 import { SESSION_ABSOLUTE_SECONDS } from "~/models/staff-session.server";
 import { type StaffUser } from "~/models/staff-user.server";
 
-const ROLE_RANK: Record<StaffRole, number> = { viewer: 1, staff: 2, admin: 3 };
+const ROLE_RANK: Record<StaffRole, number> = { viewer: 1, staff: 2, visa_officer: 2, admin: 3 };
 
 export function hasRole(user: Pick<StaffUser, "role">, role: StaffRole) {
   return ROLE_RANK[user.role] >= ROLE_RANK[role];
+}
+
+/** Passport data in clear (reveal, visa support letters): administrators and visa officers (RELIABILITY D4). */
+export function canHandlePassports(user: Pick<StaffUser, "role">) {
+  return user.role === "admin" || user.role === "visa_officer";
 }
 
 /** Mails about staff accounts (invitations, password resets) hold a set-password link: administrators only. */

@@ -9,7 +9,9 @@ type Timestamp = ColumnType<Date, Date | string, Date | string>;
 type DefaultTimestamp = ColumnType<Date, Date | string | undefined, Date | string>;
 
 export type Locale = "en" | "ko" | "zh" | "ja" | "ru" | "mn";
-export type StaffRole = "admin" | "staff" | "viewer";
+/** visa_officer: staff who may also reveal passport data and download visa letters (as admins may). */
+export const STAFF_ROLES = ["admin", "staff", "visa_officer", "viewer"] as const;
+export type StaffRole = (typeof STAFF_ROLES)[number];
 
 export interface StaffUserTable {
   id: Generated<string>;

@@ -22,7 +22,7 @@ const MESSAGES: Record<string, string> = {
 const ArgsSchema = z.object({
   email: EmailSchema,
   name: singleLine(100).optional(),
-  role: z.enum(["admin", "staff", "viewer"], { error: "must be admin, staff or viewer" }),
+  role: z.enum(["admin", "staff", "visa_officer", "viewer"], { error: "must be admin, staff, visa_officer or viewer" }),
   locale: z.enum(supportedLngs, { error: `must be one of ${supportedLngs.join(", ")}` }).optional(),
 });
 

@@ -4,14 +4,14 @@ import { type ParticipantCategory } from "../../db/schema";
 import { languageNames, supportedLngs } from "~/i18n";
 
 /** The organiser's pages of one event: list of participants, logistics, badges, check-in, visa letters. */
-export function EventTools({ eventId, isAdmin }: { eventId: string; isAdmin: boolean }) {
+export function EventTools({ eventId, visaLetters }: { eventId: string; visaLetters: boolean }) {
   const { t } = useTranslation("rosters");
   const links = [
     { to: `/events/${eventId}/roster`, label: t("tools.roster") },
     { to: `/events/${eventId}/logistics`, label: t("tools.logistics") },
     { to: `/events/${eventId}/badges`, label: t("tools.badges") },
     { to: `/events/${eventId}/check-in`, label: t("tools.checkIn") },
-    ...(isAdmin ? [{ to: `/events/${eventId}/visa-letters`, label: t("tools.visaLetters") }] : []),
+    ...(visaLetters ? [{ to: `/events/${eventId}/visa-letters`, label: t("tools.visaLetters") }] : []),
   ];
   return (
     <nav aria-label={t("tools.label")} className="subnav">

@@ -3,7 +3,7 @@ import { Form, Link, useActionData, useLoaderData, useRevalidator } from "@remix
 import { useEffect } from "react";
 import { useTranslation } from "react-i18next";
 import { z } from "zod";
-import { hasRole, requireUser } from "~/auth.server";
+import { canHandlePassports, hasRole, requireUser } from "~/auth.server";
 import { EventTools } from "~/components/event-tools";
 import { ConfirmAction } from "~/components/forms";
 import { EmptyState } from "~/components/app-shell";
@@ -67,7 +67,7 @@ export async function loader(args: LoaderFunctionArgs) {
     transitions: allowedTransitions(event.status),
     duplicateStart: utcToLocalInput(nextYear, event.timeZone),
     canEdit: hasRole(user, "staff"),
-    isAdmin: hasRole(user, "admin"),
+    visaLetters: canHandlePassports(user),
     saved: url.searchParams.get("saved") === "1",
     conflict: url.searchParams.get("conflict") === "1",
   };
@@ -144,7 +144,7 @@ export const meta: MetaFunction = () => [{ title: "Plenary" }];
 
 export default function EventRoute() {
   const { t } = useTranslation("events");
-  const { event, programme, invitations, mail, sent, linkChanged, reminderBatch, transitions, duplicateStart, canEdit, isAdmin, saved, conflict } = useLoaderData<typeof loader>();
+  const { event, programme, invitations, mail, sent, linkChanged, reminderBatch, transitions, duplicateStart, canEdit, visaLetters, saved, conflict } = useLoaderData<typeof loader>();
   const revalidator = useRevalidator();
   // While messages are on their way, refresh the progress every two seconds.
   useEffect(() => {
@@ -180,7 +180,7 @@ export default function EventRoute() {
           ) : null}
         </div>
       </div>
-      <EventTools eventId={event.id} isAdmin={isAdmin} />
+      <EventTools eventId={event.id} visaLetters={visaLetters} />
       {saved ? (
         <p className="notice success" role="status">
           {t("directory:form.saved")}

@@ -2,7 +2,7 @@ import { type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
 import { PARTICIPANT_CATEGORIES } from "../../db/schema";
-import { hasRole, requireUser } from "~/auth.server";
+import { canHandlePassports, requireUser } from "~/auth.server";
 import { EmptyState } from "~/components/app-shell";
 import { CategorySelect, EventTools, ListLanguageSelect } from "~/components/event-tools";
 import { getDb } from "~/db.server";
@@ -32,7 +32,7 @@ export async function loader(args: LoaderFunctionArgs) {
     })),
     members: new Set(people.map((p) => p.memberId)).size,
     categories: event.categories.length ? event.categories : [...PARTICIPANT_CATEGORIES],
-    isAdmin: hasRole(user, "admin"),
+    visaLetters: canHandlePassports(user),
   };
 }
 
@@ -49,7 +49,7 @@ export default function BadgesRoute() {
         <Link to={`/events/${data.event.id}`}>{data.event.title}</Link>
       </p>
       <h1>{t("badges.title")}</h1>
-      <EventTools eventId={data.event.id} isAdmin={data.isAdmin} />
+      <EventTools eventId={data.event.id} visaLetters={data.visaLetters} />
       {data.people.length === 0 ? (
         <EmptyState title={t("roster.empty.title")} body={t("roster.empty.body")} />
       ) : (

@@ -3,7 +3,7 @@ import { Form, Link, useActionData, useFetcher, useLoaderData, useRevalidator, u
 import { useEffect } from "react";
 import { useTranslation } from "react-i18next";
 import { z } from "zod";
-import { hasRole, requireUser } from "~/auth.server";
+import { canHandlePassports, hasRole, requireUser } from "~/auth.server";
 import { EventTools } from "~/components/event-tools";
 import { QrScanner } from "~/components/qr-scanner";
 import { getDb } from "~/db.server";
@@ -81,7 +81,7 @@ export async function loader(args: LoaderFunctionArgs) {
     total: people.length,
     delegations: [...delegations.entries()].map(([id, d]) => ({ id, ...d })),
     canCheckIn: hasRole(user, "staff"),
-    isAdmin: hasRole(user, "admin"),
+    visaLetters: canHandlePassports(user),
   };
 }
 
@@ -145,7 +145,7 @@ export default function CheckInRoute() {
         <Link to={`/events/${data.event.id}`}>{data.event.title}</Link>
       </p>
       <h1>{t("checkIn.title")}</h1>
-      <EventTools eventId={data.event.id} isAdmin={data.isAdmin} />
+      <EventTools eventId={data.event.id} visaLetters={data.visaLetters} />
       <p className="check-in-count" aria-live="polite">
         <strong>{t("checkIn.arrived", { count: data.arrived, total: data.total })}</strong>
       </p>

@@ -1,7 +1,7 @@
 import { type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
-import { hasRole, requireUser } from "~/auth.server";
+import { canHandlePassports, requireUser } from "~/auth.server";
 import { EmptyState } from "~/components/app-shell";
 import { EventTools } from "~/components/event-tools";
 import { getDb } from "~/db.server";
@@ -22,7 +22,7 @@ export async function loader(args: LoaderFunctionArgs) {
   const locale = args.context.locale;
   const list = listFrom(new URL(args.request.url));
   const people = protocolOrder(await listRosterPeople(getDb(), { eventId: event.id }), event.protocol ?? {}, event.hostMemberId);
-  return { event: eventSummary(event, locale), list, total: people.length, table: await logisticsTable(list, people, locale), isAdmin: hasRole(user, "admin") };
+  return { event: eventSummary(event, locale), list, total: people.length, table: await logisticsTable(list, people, locale), visaLetters: canHandlePassports(user) };
 }
 
 export const meta: MetaFunction = () => [{ title: "Plenary" }];
@@ -32,7 +32,7 @@ export const handle = { i18n: ["common", "rosters"] };
 
 export default function LogisticsRoute() {
   const { t } = useTranslation("rosters");
-  const { event, list, table, total, isAdmin } = useLoaderData<typeof loader>();
+  const { event, list, table, total, visaLetters } = useLoaderData<typeof loader>();
   return (
     <>
       <p className="breadcrumb">
@@ -46,7 +46,7 @@ export default function LogisticsRoute() {
           </a>
         </div>
       </div>
-      <EventTools eventId={event.id} isAdmin={isAdmin} />
+      <EventTools eventId={event.id} visaLetters={visaLetters} />
       <nav aria-label={t("logistics.lists")} className="subnav">
         <ul>
           {LOGISTICS_LISTS.map((l) => (

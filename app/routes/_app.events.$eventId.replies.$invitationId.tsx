@@ -4,7 +4,7 @@ import { type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction, re
 import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
 import { z } from "zod";
-import { hasRole, requireUser } from "~/auth.server";
+import { canHandlePassports, hasRole, requireUser } from "~/auth.server";
 import { ReplyForm } from "~/components/reply-form";
 import { ReplySummary } from "~/components/reply-summary";
 import { getDb } from "~/db.server";
@@ -41,7 +41,7 @@ export async function loader(args: LoaderFunctionArgs) {
   return {
     ...page,
     canEdit: hasRole(user, "staff"),
-    canReveal: hasRole(user, "admin"),
+    canReveal: canHandlePassports(user),
     saved: new URL(args.request.url).searchParams.get("saved") === "1",
     history: changes.map((c) => ({
       id: c.id,
@@ -61,8 +61,9 @@ const RevealSchema = z.object({ delegateId: z.string().uuid(), purpose: z.string
 export async function action(args: ActionFunctionArgs) {
   const formData = await args.request.formData();
   if (formData.get("intent") === "reveal") {
-    // RELIABILITY D4: admins only, each reveal audited with its purpose
-    const user = requireUser(args, "admin");
+    // RELIABILITY D4: administrators and visa officers only, each reveal audited with its purpose
+    const user = requireUser(args, "staff");
+    if (!canHandlePassports(user)) throw new Response("Forbidden", { status: 403 });
     const { reply } = await requireReply(args);
     const parsed = RevealSchema.safeParse(Object.fromEntries(formData));
     if (!parsed.success) return Response.json({ revealError: "reply:staff.purposeRequired" }, { status: 400 });

@@ -3,7 +3,7 @@ import { Form, Link, useLoaderData, useSearchParams } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
 import { z } from "zod";
 import { PARTICIPANT_CATEGORIES, ROSTER_KINDS, type ProtocolOrder } from "../../db/schema";
-import { hasRole, requireUser } from "~/auth.server";
+import { canHandlePassports, hasRole, requireUser } from "~/auth.server";
 import { EmptyState } from "~/components/app-shell";
 import { CategorySelect, EventTools, ListLanguageSelect } from "~/components/event-tools";
 import { getDb } from "~/db.server";
@@ -69,7 +69,7 @@ export async function loader(args: LoaderFunctionArgs) {
     countries: countries.map((code) => ({ code, name: countryName(code, locale) })),
     members,
     canEdit: hasRole(user, "staff"),
-    isAdmin: hasRole(user, "admin"),
+    visaLetters: canHandlePassports(user),
   };
 }
 
@@ -202,7 +202,7 @@ export default function RosterRoute() {
           </a>
         </div>
       </div>
-      <EventTools eventId={event.id} isAdmin={data.isAdmin} />
+      <EventTools eventId={event.id} visaLetters={data.visaLetters} />
       {saved ? (
         <p className="notice success" role="status">
           {t(`roster.saved.${saved === "protocol" ? "protocol" : "category"}`)}

@@ -1,5 +1,5 @@
 import { type LoaderFunctionArgs } from "@remix-run/node";
-import { requireUser } from "~/auth.server";
+import { canHandlePassports, requireUser } from "~/auth.server";
 import { getDb } from "~/db.server";
 import { getEnv } from "~/env.server";
 import { requireEvent } from "~/lib/event-view.server";
@@ -8,9 +8,10 @@ import { visaLetterPdf } from "~/lib/visa-letter.server";
 import { writeAudit } from "~/models/audit.server";
 import { getVisaLetterData } from "~/models/roster.server";
 
-/** One delegate's visa support letter (passport data unsealed): admins only, every download on record. */
+/** One delegate's visa support letter (passport data unsealed): administrators and visa officers only, every download on record. */
 export async function loader(args: LoaderFunctionArgs) {
-  const user = requireUser(args, "admin");
+  const user = requireUser(args, "staff");
+  if (!canHandlePassports(user)) throw new Response("Forbidden", { status: 403 });
   const event = await requireEvent(args.params.eventId);
   const delegateId = args.params.delegateId ?? "";
   if (!/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(delegateId)) throw new Response("Not Found", { status: 404 });

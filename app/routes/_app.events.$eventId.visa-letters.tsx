@@ -3,7 +3,7 @@ import { Form, Link, useActionData, useLoaderData, useSearchParams } from "@remi
 import { useTranslation } from "react-i18next";
 import { z } from "zod";
 import { type VisaLetterText } from "../../db/schema";
-import { requireUser } from "~/auth.server";
+import { canHandlePassports, requireUser } from "~/auth.server";
 import { EmptyState } from "~/components/app-shell";
 import { EventTools } from "~/components/event-tools";
 import { getDb } from "~/db.server";
@@ -18,9 +18,10 @@ import "~/lib/validation";
 
 const FIELDS = ["inviter", "purpose", "costs", "accommodation", "signatory"] as const;
 
-/** Visa support letters (admins only): the event's wording in English and the host's language, and one PDF per delegate who asked. */
+/** Visa support letters (administrators and visa officers only): the event's wording in English and the host's language, and one PDF per delegate who asked. */
 export async function loader(args: LoaderFunctionArgs) {
-  requireUser(args, "admin");
+  const viewer = requireUser(args, "staff");
+  if (!canHandlePassports(viewer)) throw new Response("Forbidden", { status: 403 });
   const event = await requireEvent(args.params.eventId);
   const locale = args.context.locale;
   const db = getDb();
@@ -39,7 +40,8 @@ const WordingSchema = z.object(
 );
 
 export async function action(args: ActionFunctionArgs) {
-  const user = requireUser(args, "admin");
+  const user = requireUser(args, "staff");
+  if (!canHandlePassports(user)) throw new Response("Forbidden", { status: 403 });
   const event = await requireEvent(args.params.eventId);
   const parsed = WordingSchema.safeParse(Object.fromEntries(await args.request.formData()));
   if (!parsed.success) return Response.json({ error: "rosters:visa.errors.tooLong" }, { status: 400 });
@@ -68,7 +70,7 @@ export default function VisaLettersRoute() {
         <Link to={`/events/${data.event.id}`}>{data.event.title}</Link>
       </p>
       <h1>{t("visa.title")}</h1>
-      <EventTools eventId={data.event.id} isAdmin />
+      <EventTools eventId={data.event.id} visaLetters />
       {params.get("saved") ? (
         <p className="notice success" role="status">
           {t("visa.saved")}

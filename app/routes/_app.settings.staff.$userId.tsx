@@ -4,6 +4,7 @@ import { type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction, re
 import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
 import { z } from "zod";
+import { STAFF_ROLES } from "../../db/schema";
 // zod must be configured jitless before this module builds its schema (the CSP forbids eval)
 import "~/lib/validation";
 import { getSessionCookie, requireUser } from "~/auth.server";
@@ -16,7 +17,6 @@ import { foundOr404 } from "~/lib/found.server";
 import { sendStaffLink } from "~/mail/staff.server";
 import { changeStaffRole, disableStaffUser, enableStaffUser, getStaffAccount, LastAdminError } from "~/models/staff-user.server";
 
-const STAFF_ROLES = ["admin", "staff", "viewer"] as const;
 
 const RoleSchema = z.object({ role: z.enum(STAFF_ROLES, { error: "validation.required" }) });
 

@@ -4,6 +4,7 @@ import { type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction, re
 import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
 import { z } from "zod";
+import { STAFF_ROLES } from "../../db/schema";
 import { requireUser } from "~/auth.server";
 import { Field, FormErrors, formErrorsOf, SelectField, useZodForm } from "~/components/forms";
 import { ViewerTime } from "~/components/viewer-time";
@@ -15,7 +16,6 @@ import { inviteStaff } from "~/mail/staff.server";
 import { DuplicateError } from "~/models/errors";
 import { listStaffAccounts } from "~/models/staff-user.server";
 
-const STAFF_ROLES = ["admin", "staff", "viewer"] as const;
 
 const InviteSchema = z.object({
   email: EmailSchema,

@@ -7,6 +7,7 @@ import * as m20261124_1300 from "./2026_11_24_1300_add_event_auto_reminders";
 import * as m20261124_1400 from "./2026_11_24_1400_create_replies";
 import * as m20261124_1500 from "./2026_11_24_1500_create_administration";
 import * as m20261124_1600 from "./2026_11_24_1600_create_rosters";
+import * as m20261124_1700 from "./2026_11_24_1700_add_visa_officer_role";
 
 /**
  * Every migration, by file name. Imported statically so migrations run from the server bundle as well as
@@ -21,4 +22,5 @@ export const migrations: Record<string, Migration> = {
   "2026_11_24_1400_create_replies": m20261124_1400,
   "2026_11_24_1500_create_administration": m20261124_1500,
   "2026_11_24_1600_create_rosters": m20261124_1600,
+  "2026_11_24_1700_add_visa_officer_role": m20261124_1700,
 };

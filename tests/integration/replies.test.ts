@@ -88,6 +88,7 @@ describe(`replies by link (${databaseLabel})`, () => {
     database = await prepareServerDatabase();
     createUser(database.env, "admin@example.org", "admin");
     createUser(database.env, "staff@example.org", "staff");
+    createUser(database.env, "visa@example.org", "visa_officer");
     server = await startTestServer({ SMTP_URL: sink.url(), MAIL_RETRY_BASE_SECONDS: "0.2" }, database);
     staff = new TestClient(server.url);
     await staff.signIn("admin@example.org", TEST_PASSWORD);
@@ -254,7 +255,7 @@ describe(`replies by link (${databaseLabel})`, () => {
     expect(stored.names).toEqual(people(1 + (winner % 5), letters(winner)).map((p) => p.latinGivenName));
   });
 
-  it("passport data: refused unless switched on and asked for, needs consent, stored encrypted, masked everywhere, revealed to admins only", async () => {
+  it("passport data: refused unless switched on and asked for, needs consent, stored encrypted, masked everywhere, revealed to admins and visa officers only", async () => {
     const link = new URL(links[3]).pathname;
     const client = new TestClient(server.url);
     const withPassport = [{ ...KOZHEMYAKO, needsVisaLetter: "on", passportName: "KOZHEMYAKO OLEG", nationality: "RU", passportNumber: SENTINEL, passportExpiry: "2030-01-31", birthDate: "1962-12-17" }];
@@ -287,12 +288,19 @@ describe(`replies by link (${databaseLabel})`, () => {
     const revealed = await staff.post(replyPath, { intent: "reveal", delegateId, purpose: "visa letter for the Korean consulate" });
     expect(revealed.status).toBe(200);
     expect(await revealed.text()).toContain(SENTINEL);
+    // a visa officer may reveal too (RELIABILITY D4); the staff colleague's page offers no reveal at all
+    const visaOfficer = new TestClient(server.url);
+    await visaOfficer.signIn("visa@example.org", TEST_PASSWORD);
+    const byOfficer = await visaOfficer.post(replyPath, { intent: "reveal", delegateId, purpose: "visa letter for the Korean consulate" });
+    expect(byOfficer.status).toBe(200);
+    expect(await byOfficer.text()).toContain(SENTINEL);
+    expect(await (await colleague.get(replyPath)).text()).not.toContain('value="reveal"');
 
     // the page after the reveal, the logs and a dump of the database never contain the number
     expect(server.output()).not.toContain(SENTINEL);
     await withServerDb(server, database.env, async (db) => {
-      const audit = await db.selectFrom("audit_log").select(["action", "details"]).where("action", "=", "replies.passport_revealed").execute();
-      expect(audit).toHaveLength(1);
+      const audit = await db.selectFrom("audit_log").select(["action", "details", "actor_label as actor"]).where("action", "=", "replies.passport_revealed").execute();
+      expect(audit.map((a) => a.actor).sort()).toEqual(["admin@example.org", "visa@example.org"]);
       expect(JSON.stringify(audit)).not.toContain(SENTINEL);
       const sealed = await db.selectFrom("delegate").select(["passport_number_enc", "birth_date_enc", "consent_at"]).where("id", "=", delegateId).executeTakeFirstOrThrow();
       expect(sealed.passport_number_enc).toMatch(/^v1\./);

@@ -106,6 +106,7 @@ describe(`List of Participants, badges and check-in through HTTP (${databaseLabe
     createUser(database.env, "admin@example.org", "admin");
     createUser(database.env, "staff@example.org", "staff");
     createUser(database.env, "viewer@example.org", "viewer");
+    createUser(database.env, "visa@example.org", "visa_officer");
     const env = { ...database.env, DATA_ENCRYPTION_KEY: KEY_HEX };
     const seeded = await withServerDb({ dataDir: database.dataDir, stop: async () => null, restart: async () => {} }, env, (db) => seed(db, decodeKey(KEY_HEX)!));
     codes = seeded.codes;
@@ -194,7 +195,7 @@ describe(`List of Participants, badges and check-in through HTTP (${databaseLabe
     expect((await viewer.post(`${eventPath}/check-in?_data=${encodeURIComponent("routes/_app.events.$eventId.check-in")}`, { intent: "code", code: codes["乐成"] })).status).toBe(403);
   });
 
-  it("lets only admins download visa letters, in English and the host's language, each download audited", async () => {
+  it("lets only admins and visa officers download visa letters, in English and the host's language, each download audited", async () => {
     const page = await admin.get(`${eventPath}/visa-letters`);
     const html = await page.text();
     const link = html.match(/\/events\/[0-9a-f-]+\/visa-letters\/([0-9a-f-]{36})/)![0];
@@ -202,6 +203,10 @@ describe(`List of Participants, badges and check-in through HTTP (${databaseLabe
     const staff = new TestClient(server.url);
     await staff.signIn("staff@example.org", TEST_PASSWORD);
     expect((await staff.get(link)).status).toBe(403);
+    expect((await staff.get(`${eventPath}/visa-letters`)).status).toBe(403);
+    const officer = new TestClient(server.url);
+    await officer.signIn("visa@example.org", TEST_PASSWORD);
+    expect((await officer.get(link)).status).toBe(200);
     const response = await admin.get(link);
     expect(response.status).toBe(200);
     const text = await extractText(new Uint8Array(await response.arrayBuffer()));
@@ -210,7 +215,7 @@ describe(`List of Participants, badges and check-in through HTTP (${databaseLabe
     const audit = await withServerDb(server, { ...database.env }, (db) =>
       db.selectFrom("audit_log").select(["action", "actor_label as actor"]).where("action", "in", ["visa_letter.downloaded", "roster.exported", "badges.exported"]).execute(),
     );
-    expect(audit.filter((a) => a.action === "visa_letter.downloaded")).toHaveLength(1);
+    expect(audit.filter((a) => a.action === "visa_letter.downloaded").map((a) => a.actor).sort()).toEqual(["admin@example.org", "visa@example.org"]);
     expect(audit.filter((a) => a.action === "roster.exported").length).toBeGreaterThanOrEqual(3);
     expect(audit.filter((a) => a.action === "badges.exported")).toHaveLength(1);
   });
