@@ -69,6 +69,8 @@ export async function loader(args: LoaderFunctionArgs) {
     countries: countries.map((code) => ({ code, name: countryName(code, locale) })),
     members,
     canEdit: hasRole(user, "staff"),
+    // one category form per person only on request: a list of 2,000 stays light
+    editCategories: hasRole(user, "staff") && url.searchParams.get("edit") === "categories",
     visaLetters: canHandlePassports(user),
   };
 }
@@ -146,6 +148,14 @@ export async function action(args: ActionFunctionArgs) {
 export const meta: MetaFunction = () => [{ title: "Plenary" }];
 export const handle = { i18n: ["common", "events", "reply", "rosters"] };
 
+/** The list's query with the per-person category forms switched on or off. */
+function categoryToggle(query: URLSearchParams, on: boolean) {
+  const next = new URLSearchParams(query);
+  if (on) next.set("edit", "categories");
+  else next.delete("edit");
+  return next.toString();
+}
+
 /** People added to or removed from the list between two versions. */
 function PeopleList({ title, lines }: { title: string; lines: Pick<RosterLine, "key" | "name" | "nameLang" | "latin" | "member">[] }) {
   if (!lines.length) return null;
@@ -172,6 +182,7 @@ export default function RosterRoute() {
   query.delete("saved");
   query.delete("from");
   query.delete("to");
+  query.delete("edit");
   if (!query.get("lang")) query.set("lang", data.lang);
   const qs = query.toString();
   const saved = params.get("saved");
@@ -252,7 +263,17 @@ export default function RosterRoute() {
       ) : (
         <div className="table-wrap">
           <table className="roster">
-            <caption>{t("roster.caption", { count: view.count })}</caption>
+            <caption>
+              {t("roster.caption", { count: view.count })}
+              {canEdit && !frozen ? (
+                <>
+                  {" "}
+                  <Link className="button small" to={`?${categoryToggle(query, !data.editCategories)}`}>
+                    {data.editCategories ? t("roster.doneCategories") : t("roster.editCategories")}
+                  </Link>
+                </>
+              ) : null}
+            </caption>
             <thead>
               <tr>
                 <th scope="col">{t("columns.name")}</th>
@@ -283,7 +304,7 @@ export default function RosterRoute() {
                       <td>{line.title}</td>
                       <td>{line.roleLabel}</td>
                       <td>
-                        {canEdit && !frozen ? (
+                        {data.editCategories && !frozen ? (
                           <Form method="post" className="inline">
                             <input type="hidden" name="intent" value="category" />
                             <input type="hidden" name="delegateId" value={line.key} />

@@ -130,6 +130,10 @@ describe(`List of Participants, badges and check-in through HTTP (${databaseLabe
     expect(order.every((i) => i > 0)).toBe(true);
     expect([...order].sort((a, b) => a - b)).toEqual(order); // China, Japan, Korea, Mongolia, Russia
     expect(html).toContain("Китай"); // country headings in Russian
+    // one category form per person only when asked for, and never for a viewer
+    expect(html).not.toMatch(/<select id="cat-/);
+    expect(await (await admin.get(`${eventPath}/roster?lang=ru&edit=categories`)).text()).toMatch(/<select id="cat-/);
+    expect(await (await viewer.get(`${eventPath}/roster?lang=ru&edit=categories`)).text()).not.toMatch(/<select id="cat-/);
   });
 
   it("makes a PDF in which every name is in its own script, drawn with real glyphs", async () => {
