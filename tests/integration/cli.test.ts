@@ -42,7 +42,7 @@ describe(`npm run user:create (${databaseLabel})`, () => {
     const result = userCreate(database.env, ["--email", "nope", "--role", "boss", "--password-stdin"], "short\n");
     expect(result.status).toBe(1);
     expect(result.stderr).toContain("--email is not a valid email address");
-    expect(result.stderr).toContain("--role must be admin, staff or viewer");
+    expect(result.stderr).toContain("--role must be admin, staff, visa_officer or viewer");
     expect(result.stderr).not.toMatch(/\n\s+at /);
   });
 
