@@ -262,18 +262,15 @@ export default function RosterRoute() {
         <EmptyState title={t("roster.empty.title")} body={t("roster.empty.body")} />
       ) : (
         <div className="table-wrap">
+          {canEdit && !frozen ? (
+            <p className="actions">
+              <Link className="button small" to={`?${categoryToggle(query, !data.editCategories)}`}>
+                {data.editCategories ? t("roster.doneCategories") : t("roster.editCategories")}
+              </Link>
+            </p>
+          ) : null}
           <table className="roster">
-            <caption>
-              {t("roster.caption", { count: view.count })}
-              {canEdit && !frozen ? (
-                <>
-                  {" "}
-                  <Link className="button small" to={`?${categoryToggle(query, !data.editCategories)}`}>
-                    {data.editCategories ? t("roster.doneCategories") : t("roster.editCategories")}
-                  </Link>
-                </>
-              ) : null}
-            </caption>
+            <caption>{t("roster.caption", { count: view.count })}</caption>
             <thead>
               <tr>
                 <th scope="col">{t("columns.name")}</th>
