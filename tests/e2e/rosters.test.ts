@@ -93,6 +93,11 @@ async function watch(context: BrowserContext, problems: string[]) {
 }
 
 /** A browser of its own for the organiser, signed in through the login page. */
+/** Waits until React has hydrated the page (app/root.tsx marks <html data-hydrated>), so clicks reach the app. */
+async function hydrated(page: Page) {
+  await page.waitForFunction(() => document.documentElement.dataset.hydrated === "true");
+}
+
 async function signIn(browser: Browser, baseURL: string, problems: string[], options: Parameters<Browser["newContext"]>[0] = {}) {
   const context = await browser.newContext({ baseURL, locale: "en-GB", viewport: { width: 1280, height: 900 }, acceptDownloads: true, ...options });
   await watch(context, problems);
@@ -149,6 +154,7 @@ test("an organiser freezes the final List of Participants and downloads it as a 
   const { context, page } = await signIn(browser, server.url, problems);
 
   await page.goto(`/events/${server.eventId}/roster`);
+  await hydrated(page);
   await expect(page.getByRole("heading", { name: en.roster.title, level: 1 })).toBeVisible();
   const table = page.locator("table.roster");
   await expect(table.locator("caption")).toHaveText(fill(en.roster.caption_other, { count: 6 }));
@@ -186,6 +192,7 @@ test("the organiser prints badges, one per page, and the first badge's QR code i
   const { context, page } = await signIn(browser, server.url, problems);
 
   await page.goto(`/events/${server.eventId}/badges`);
+  await hydrated(page);
   await expect(page.getByRole("heading", { name: en.badges.title, level: 1 })).toBeVisible();
   const people = page.locator("section", { has: page.getByRole("heading", { name: fill(en.badges.who_other, { count: 6 }) }) }).locator("tbody tr");
   await expect(people).toHaveCount(6);
@@ -228,6 +235,7 @@ test("on a phone the organiser checks one delegate in by name, another by the co
   expect(kimCode).toBe(server.codes.Kim);
 
   await page.goto(`/events/${server.eventId}/check-in`);
+  await hydrated(page);
   await expect(page.getByRole("heading", { name: en.checkIn.title, level: 1 })).toBeVisible();
   const count = page.locator(".check-in-count");
   await expect(count).toHaveText(arrived(0, 6));
@@ -288,6 +296,7 @@ test("on a phone every check-in button is at least 44 px tall", async ({ browser
   const problems: string[] = [];
   const { context, page } = await signIn(browser, server.url, problems, PHONE_CONTEXT);
   await page.goto(`/events/${server.eventId}/check-in?q=hirai`);
+  await hydrated(page);
   await expect(page.locator("ul.check-in-list > li")).toHaveCount(1);
   await thumbSized(page.locator("ul.check-in-list").getByRole("button", { name: en.checkIn.checkIn, exact: true }));
   const byCode = page.locator("section", { has: page.getByRole("heading", { name: en.checkIn.byCode }) });
