@@ -1,11 +1,12 @@
 import { expect, type Page, test } from "@playwright/test";
 import { ADMIN } from "./accounts";
 import { messages } from "./locales";
+import { open } from "./hydrated";
 
 const ko = messages("ko", "directory");
 
 async function signInKorean(page: Page) {
-  await page.goto("/login");
+  await open(page, "/login");
   await page.getByLabel("Email").or(page.getByLabel(messages("ko", "auth").login.email)).fill(ADMIN.email);
   await page.getByLabel("Password").or(page.getByLabel(messages("ko", "auth").login.password)).fill(ADMIN.password);
   await page.getByRole("button", { name: /Sign in|로그인/ }).click();
@@ -20,7 +21,7 @@ test("a Korean-speaking secretariat loads the demo, finds Liaoning, adds a Russi
   await signInKorean(page);
 
   // Empty directory → confirm → demo loaded
-  await page.goto("/members");
+  await open(page, "/members");
   await expect(page.getByRole("heading", { name: ko.members.empty.title })).toBeVisible();
   await page.getByText(ko.demo.load).click();
   await page.getByRole("button", { name: ko.demo.confirmButton }).click();
@@ -36,7 +37,7 @@ test("a Korean-speaking secretariat loads the demo, finds Liaoning, adds a Russi
   await expect(page.getByText("辽宁省")).toBeVisible();
 
   // Add a Russian oblast
-  await page.goto("/members/new");
+  await open(page, "/members/new");
   await page.getByLabel("English *").fill("Novosibirsk Oblast");
   await page.getByRole("group", { name: ko.fields.names }).getByLabel("Русский").fill("Новосибирская область");
   await page.getByRole("group", { name: ko.fields.names }).getByLabel("한국어").fill("노보시비르스크주");
@@ -69,7 +70,7 @@ test("a Korean-speaking secretariat loads the demo, finds Liaoning, adds a Russi
   await expect(governor).toContainText(ko.contacts.head);
 
   // Import three Korean contacts (file order: 이, 김, 박)
-  await page.goto("/members/import");
+  await open(page, "/members/import");
   await page.getByLabel(ko.import.kinds.contacts).check();
   const csv = [
     "member_country,member_name_en,name_locale,family_name,given_name,latin_family_name,latin_given_name,position_ko,is_focal_point,emails",
@@ -84,7 +85,7 @@ test("a Korean-speaking secretariat loads the demo, finds Liaoning, adds a Russi
   await expect(page.getByRole("status")).toContainText("3");
 
   // Listed the way Korean expects: 김, 박, 이 (Hangul order), not file order or Latin order (Kim, Lee, Park)
-  await page.goto("/members/contacts?q=import.example.org");
+  await open(page, "/members/contacts?q=import.example.org");
   const names = await page.locator("[data-testid=contacts-table] tbody tr td:first-child span[lang]").allTextContents();
   expect(names.map((n) => n.slice(0, 3))).toEqual(["김민수", "박지민", "이서연"]);
 
@@ -93,7 +94,7 @@ test("a Korean-speaking secretariat loads the demo, finds Liaoning, adds a Russi
 
 test("a bad import is refused whole with the row and column in the user's language", async ({ page }) => {
   await signInKorean(page);
-  await page.goto("/members/import");
+  await open(page, "/members/import");
   const csv = ["country,kind,name_en,time_zone", "RU,oblast,Kaliningrad Oblast,Europe/Kaliningrad", "XX,oblast,Nowhere,Europe/Kaliningrad"].join("\n");
   await page.getByLabel(ko.import.file).setInputFiles({ name: "bad.csv", mimeType: "text/csv", buffer: Buffer.from(csv) });
   await page.getByRole("button", { name: ko.import.check }).click();
@@ -101,6 +102,6 @@ test("a bad import is refused whole with the row and column in the user's langua
   await expect(alert).toContainText(ko.import.nothingWritten);
   await expect(alert).toContainText(ko.validation.country);
   await expect(alert.locator("tr.row-error td").first()).toHaveText("3");
-  await page.goto("/members?q=Kaliningrad");
+  await open(page, "/members?q=Kaliningrad");
   await expect(page.getByText(ko.members.noResults)).toBeVisible();
 });

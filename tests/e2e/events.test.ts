@@ -2,11 +2,12 @@ import fs from "node:fs";
 import { expect, type Page, test } from "@playwright/test";
 import { ADMIN } from "./accounts";
 import { messages } from "./locales";
+import { open } from "./hydrated";
 
 const en = messages("en", "events");
 
 async function signIn(page: Page) {
-  await page.goto("/login");
+  await open(page, "/login");
   await page.locator("input[name=email]").fill(ADMIN.email);
   await page.locator("input[name=password]").fill(ADMIN.password);
   await page.locator("button.primary").click();
@@ -30,7 +31,7 @@ test("staff create a General Assembly with a programme in three languages, open 
   await signIn(page);
   await switchTo(page, "English");
 
-  await page.goto("/events/new");
+  await open(page, "/events/new");
   const titles = page.getByRole("group", { name: en.fields.title });
   await titles.getByLabel("English").fill("18th NEAR General Assembly");
   await titles.getByLabel("한국어").fill("제18차 NEAR 총회");
@@ -93,7 +94,7 @@ test("staff create a General Assembly with a programme in three languages, open 
 test("the demo shows past General Assemblies and the upcoming ones", async ({ page }) => {
   await signIn(page);
   await switchTo(page, "English");
-  await page.goto("/events");
+  await open(page, "/events");
   await expect(page.getByRole("link", { name: "16th NEAR General Assembly" })).toBeVisible();
   await page.getByRole("link", { name: en.list.past }).click();
   await expect(page.getByRole("link", { name: "15th NEAR General Assembly" })).toBeVisible();

@@ -4,6 +4,7 @@ import { type Lng, languageNames } from "../../app/i18n";
 import { ADMIN } from "./accounts";
 import { SETUP_LINK_FILE } from "./global-setup";
 import { messages } from "./locales";
+import { open } from "./hydrated";
 
 const ORDER: Lng[] = ["ko", "zh", "ja", "ru", "mn", "en"];
 
@@ -25,7 +26,7 @@ test("a new secretariat opens the console setup link, creates the admin, signs i
   await collectCspViolations(page);
 
   // First run: the link printed by `npm start`
-  await page.goto(fs.readFileSync(SETUP_LINK_FILE, "utf8").trim());
+  await open(page, fs.readFileSync(SETUP_LINK_FILE, "utf8").trim());
   await expect(page.getByRole("heading", { name: "Create the first administrator" })).toBeVisible();
   await page.getByLabel("Your name").fill(ADMIN.name);
   await page.getByLabel("Email").fill(ADMIN.email);
@@ -76,7 +77,7 @@ test("a new secretariat opens the console setup link, creates the admin, signs i
   // Sign out (in English, the last language chosen)
   await page.getByRole("button", { name: "Sign out" }).click();
   await expect(page.getByRole("status")).toHaveText("You have signed out.");
-  await page.goto("/events");
+  await open(page, "/events");
   await expect(page).toHaveURL(/\/login\?redirectTo=%2Fevents/);
 
   expect(await page.evaluate(() => (window as unknown as { __csp: string[] }).__csp)).toEqual([]);
@@ -84,7 +85,7 @@ test("a new secretariat opens the console setup link, creates the admin, signs i
 });
 
 test("the language chosen is kept on the account: a fresh English browser signs in to the Korean interface", async ({ page, browser }) => {
-  await page.goto("/login");
+  await open(page, "/login");
   await page.getByLabel("Email").fill(ADMIN.email);
   await page.getByLabel("Password").fill(ADMIN.password);
   await page.getByRole("button", { name: "Sign in" }).click();
@@ -94,7 +95,7 @@ test("the language chosen is kept on the account: a fresh English browser signs 
 
   const fresh = await browser.newContext({ locale: "en-GB" });
   const other = await fresh.newPage();
-  await other.goto("/login");
+  await open(other, "/login");
   await expect(other.locator("html")).toHaveAttribute("lang", "en");
   await other.getByLabel("Email").fill(ADMIN.email);
   await other.getByLabel("Password").fill(ADMIN.password);
@@ -107,7 +108,7 @@ test("the language chosen is kept on the account: a fresh English browser signs 
 test("the sign-in page follows the browser's language and refuses a wrong password in it", async ({ browser }) => {
   const context = await browser.newContext({ locale: "ru-RU" });
   const page = await context.newPage();
-  await page.goto("/login");
+  await open(page, "/login");
   await expect(page.locator("html")).toHaveAttribute("lang", "ru");
   const t = messages("ru", "auth").login;
   await page.getByLabel(t.email).fill(ADMIN.email);
@@ -118,7 +119,7 @@ test("the sign-in page follows the browser's language and refuses a wrong passwo
 });
 
 test("on the sign-in page the email field has focus and the language menu is one Shift+Tab away", async ({ page }) => {
-  await page.goto("/login");
+  await open(page, "/login");
   await expect(page.getByLabel("Email")).toBeFocused();
   await page.keyboard.press("Shift+Tab");
   await expect(page.locator(":focus")).toHaveText(/English/);

@@ -1,6 +1,7 @@
 import { expect, test } from "@playwright/test";
 import { ADMIN } from "./accounts";
 import { messages } from "./locales";
+import { open } from "./hydrated";
 
 const inv = messages("en", "invitations");
 
@@ -12,7 +13,7 @@ test("staff pick an audience from the demo, preview the letter in Russian and Mo
     "console",
     (m) => m.type() === "error" && !/status of 4\d\d|Blocked script execution in .* sandboxed/.test(m.text()) && consoleErrors.push(m.text()),
   );
-  await page.goto("/login");
+  await open(page, "/login");
   await page.locator("input[name=email]").fill(ADMIN.email);
   await page.locator("input[name=password]").fill(ADMIN.password);
   await page.locator("button.primary").click();
@@ -20,7 +21,7 @@ test("staff pick an audience from the demo, preview the letter in Russian and Mo
   await page.locator("summary").first().click();
   await page.getByRole("button", { name: "English", exact: true }).click();
 
-  await page.goto("/events");
+  await open(page, "/events");
   await page.getByRole("link", { name: "16th NEAR General Assembly" }).click();
   await page.waitForURL(/\/events\/[0-9a-f-]{36}$/);
   const eventUrl = page.url();
@@ -41,7 +42,7 @@ test("staff pick an audience from the demo, preview the letter in Russian and Mo
   await expect(preview.locator("body")).toContainText("Эрхэм хүндэт");
 
   // Audience: Mongolia's 22 members, each in Mongolian
-  await page.goto(`${eventUrl}/invitations`);
+  await open(page, `${eventUrl}/invitations`);
   await page.getByLabel(inv.audience.mode, { exact: true }).selectOption("country");
   await page.getByLabel("Country", { exact: true }).selectOption({ label: "Mongolia" });
   await page.getByRole("button", { name: inv.audience.preview }).click();

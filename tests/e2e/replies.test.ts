@@ -8,6 +8,7 @@ import { SmtpSink } from "../helpers/smtp-sink";
 import { ADMIN } from "./accounts";
 import { messages } from "./locales";
 import { freePort } from "../helpers/ports";
+import { open } from "./hydrated";
 
 /** The reply namespace (messages() covers the staff namespaces only). */
 const reply = (lng: string) => JSON.parse(fs.readFileSync(path.join(ROOT, "app/locales", lng, "reply.json"), "utf8"));
@@ -103,7 +104,7 @@ async function signIn(browser: Browser, baseURL: string, problems: string[]) {
   const context = await browser.newContext({ baseURL, locale: "en-GB", viewport: { width: 1280, height: 900 } });
   await watch(context, problems);
   const page = await context.newPage();
-  await page.goto("/login");
+  await open(page, "/login");
   await page.getByLabel("Email").fill(ADMIN.email);
   await page.getByLabel("Password").fill(ADMIN.password);
   await page.getByRole("button", { name: "Sign in" }).click();
@@ -138,11 +139,11 @@ test("a Russian member opens the emailed link on a phone, registers a delegation
   // 1. The secretariat invites Primorsky Krai (letters in Russian) to the open General Assembly
   const staff = await signIn(browser, server.url, problems);
   const admin = staff.page;
-  await admin.goto("/events");
+  await open(admin, "/events");
   await admin.getByRole("link", { name: EVENT.en }).click();
   await admin.waitForURL(/\/events\/[0-9a-f-]{36}$/);
   const eventUrl = admin.url();
-  await admin.goto(`${eventUrl}/invitations`);
+  await open(admin, `${eventUrl}/invitations`);
   await admin.getByLabel(inv.audience.mode, { exact: true }).selectOption("country");
   await admin.getByLabel("Country", { exact: true }).selectOption("RU");
   await admin.getByRole("button", { name: inv.audience.preview }).click();
@@ -171,7 +172,7 @@ test("a Russian member opens the emailed link on a phone, registers a delegation
   const page = await phone.newPage();
   const posts: string[] = [];
   page.on("request", (request) => request.method() === "POST" && posts.push(request.url()));
-  await page.goto(link!);
+  await open(page, link!);
   await expect(page.locator("html")).toHaveAttribute("lang", "ru");
   await expect(page).toHaveTitle(`${EVENT.ru} · Plenary`);
   await expect(page.getByRole("heading", { name: EVENT.ru, level: 1 })).toBeVisible();
@@ -276,7 +277,7 @@ test("a Russian member opens the emailed link on a phone, registers a delegation
   await phone.close();
 
   // 6. The secretariat sees the answer on the event page and the history on the member's reply page
-  await admin.goto(eventUrl);
+  await open(admin, eventUrl);
   const row = admin.locator("table.data-table tbody tr").filter({ has: admin.getByRole("link", { name: MEMBER.en, exact: true }) });
   await expect(row.locator(".badge.answer-representative")).toHaveText(inv.responses.representative);
   await expect(row.locator("td.numeric")).toHaveText("2");

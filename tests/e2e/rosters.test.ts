@@ -5,6 +5,7 @@ import { type Browser, type BrowserContext, expect, type Locator, type Page, tes
 import { decodeQrFromPng, extractText, renderPageToPng } from "../helpers/pdf";
 import { ROOT, TMP } from "../helpers/paths";
 import { freePort } from "../helpers/ports";
+import { open } from "./hydrated";
 
 /** The rosters namespace in English (messages() covers the staff namespaces it was written for only). */
 const en = JSON.parse(fs.readFileSync(path.join(ROOT, "app/locales/en/rosters.json"), "utf8"));
@@ -93,16 +94,11 @@ async function watch(context: BrowserContext, problems: string[]) {
 }
 
 /** A browser of its own for the organiser, signed in through the login page. */
-/** Waits until React has hydrated the page (app/root.tsx marks <html data-hydrated>), so clicks reach the app. */
-async function hydrated(page: Page) {
-  await page.waitForFunction(() => document.documentElement.dataset.hydrated === "true");
-}
-
 async function signIn(browser: Browser, baseURL: string, problems: string[], options: Parameters<Browser["newContext"]>[0] = {}) {
   const context = await browser.newContext({ baseURL, locale: "en-GB", viewport: { width: 1280, height: 900 }, acceptDownloads: true, ...options });
   await watch(context, problems);
   const page = await context.newPage();
-  await page.goto("/login");
+  await open(page, "/login");
   await page.getByLabel("Email").fill(ORGANISER.email);
   await page.getByLabel("Password").fill(ORGANISER.password);
   await page.getByRole("button", { name: "Sign in" }).click();
@@ -153,8 +149,7 @@ test("an organiser freezes the final List of Participants and downloads it as a 
   const problems: string[] = [];
   const { context, page } = await signIn(browser, server.url, problems);
 
-  await page.goto(`/events/${server.eventId}/roster`);
-  await hydrated(page);
+  await open(page, `/events/${server.eventId}/roster`);
   await expect(page.getByRole("heading", { name: en.roster.title, level: 1 })).toBeVisible();
   const table = page.locator("table.roster");
   await expect(table.locator("caption")).toHaveText(fill(en.roster.caption_other, { count: 6 }));
@@ -191,8 +186,7 @@ test("the organiser prints badges, one per page, and the first badge's QR code i
   const problems: string[] = [];
   const { context, page } = await signIn(browser, server.url, problems);
 
-  await page.goto(`/events/${server.eventId}/badges`);
-  await hydrated(page);
+  await open(page, `/events/${server.eventId}/badges`);
   await expect(page.getByRole("heading", { name: en.badges.title, level: 1 })).toBeVisible();
   const people = page.locator("section", { has: page.getByRole("heading", { name: fill(en.badges.who_other, { count: 6 }) }) }).locator("tbody tr");
   await expect(people).toHaveCount(6);
@@ -234,8 +228,7 @@ test("on a phone the organiser checks one delegate in by name, another by the co
   const kimCode = decodeQrFromPng(await renderPageToPng(new Uint8Array(await badges.body()), 3, 3));
   expect(kimCode).toBe(server.codes.Kim);
 
-  await page.goto(`/events/${server.eventId}/check-in`);
-  await hydrated(page);
+  await open(page, `/events/${server.eventId}/check-in`);
   await expect(page.getByRole("heading", { name: en.checkIn.title, level: 1 })).toBeVisible();
   const count = page.locator(".check-in-count");
   await expect(count).toHaveText(arrived(0, 6));
@@ -295,8 +288,7 @@ test("on a phone every check-in button is at least 44 px tall", async ({ browser
   const server = plenary!;
   const problems: string[] = [];
   const { context, page } = await signIn(browser, server.url, problems, PHONE_CONTEXT);
-  await page.goto(`/events/${server.eventId}/check-in?q=hirai`);
-  await hydrated(page);
+  await open(page, `/events/${server.eventId}/check-in?q=hirai`);
   await expect(page.locator("ul.check-in-list > li")).toHaveCount(1);
   await thumbSized(page.locator("ul.check-in-list").getByRole("button", { name: en.checkIn.checkIn, exact: true }));
   const byCode = page.locator("section", { has: page.getByRole("heading", { name: en.checkIn.byCode }) });

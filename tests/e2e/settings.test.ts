@@ -7,6 +7,7 @@ import { ROOT, TMP } from "../helpers/paths";
 import { freePort } from "../helpers/ports";
 import { ADMIN } from "./accounts";
 import { messages } from "./locales";
+import { hydrated, open } from "./hydrated";
 
 const settings = JSON.parse(fs.readFileSync(path.join(ROOT, "app/locales/en/settings.json"), "utf8"));
 const settingsRu = JSON.parse(fs.readFileSync(path.join(ROOT, "app/locales/ru/settings.json"), "utf8"));
@@ -141,7 +142,7 @@ test("an admin sets the identity in Korean and Russian, uploads a logo, and sees
   context.on("weberror", (e) => problems.push(e.error().message));
   const page = await context.newPage();
 
-  await page.goto("/login");
+  await open(page, "/login");
   await page.getByLabel("Email").fill(ADMIN.email);
   await page.getByLabel("Password").fill(ADMIN.password);
   await page.getByRole("button", { name: "Sign in" }).click();
@@ -170,6 +171,7 @@ test("an admin sets the identity in Korean and Russian, uploads a logo, and sees
   await page.getByLabel(settings.identity.logo.file).setInputFiles({ name: "near.png", mimeType: "image/png", buffer: logoPng() });
   await page.getByRole("button", { name: settings.identity.logo.upload }).click();
   await expect(page.getByRole("status")).toHaveText(settings.identity.saved.logo);
+  await hydrated(page);
   await expectLoaded(page.locator(".logo-preview img"));
   const brand = page.getByRole("banner").locator("a.brand");
   await expect(brand).toContainText("NEAR");
@@ -179,14 +181,16 @@ test("an admin sets the identity in Korean and Russian, uploads a logo, and sees
   await page.getByRole("banner").locator("summary").first().click();
   await page.getByRole("button", { name: "Русский", exact: true }).click();
   await expect(page.getByRole("heading", { name: settingsRu.identity.title })).toBeVisible();
+  await hydrated(page);
   await expect(brand).toHaveAttribute("title", NAME.ru);
   await expectLoaded(brand.locator("img"));
   await page.getByRole("banner").locator("summary").first().click();
   await page.getByRole("button", { name: "English", exact: true }).click();
   await expect(page.getByRole("heading", { name: settings.identity.title })).toBeVisible();
+  await hydrated(page);
 
   // 4. The invitation letter, previewed in Korean and in Russian: letterhead with logo, name and signature
-  await page.goto("/events");
+  await open(page, "/events");
   await page.getByRole("link", { name: "16th NEAR General Assembly" }).click();
   await page.waitForURL(/\/events\/[0-9a-f-]{36}$/);
   await page.getByRole("link", { name: inv.editLetters }).click();
