@@ -1,43 +1,9 @@
 import zlib from "node:zlib";
 import { describe, expect, it } from "vitest";
+import { png as pngOf } from "../../tests/helpers/png";
 import { checkLogo, MAX_LOGO_BYTES } from "~/lib/logo.server";
 
-const CRC_TABLE = Array.from({ length: 256 }, (_, n) => {
-  let c = n;
-  for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
-  return c >>> 0;
-});
-const crc32 = (buffer: Buffer) => {
-  let crc = 0xffffffff;
-  for (const byte of buffer) crc = CRC_TABLE[(crc ^ byte) & 0xff] ^ (crc >>> 8);
-  return (crc ^ 0xffffffff) >>> 0;
-};
-
-function chunk(type: string, data: Buffer) {
-  const length = Buffer.alloc(4);
-  length.writeUInt32BE(data.length);
-  const body = Buffer.concat([Buffer.from(type, "latin1"), data]);
-  const crc = Buffer.alloc(4);
-  crc.writeUInt32BE(crc32(body));
-  return Buffer.concat([length, body, crc]);
-}
-
-/** A real, decodable RGB PNG of the given size (one colour), optionally padded with a private chunk. */
-function png(width: number, height: number, padding = 0) {
-  const header = Buffer.alloc(13);
-  header.writeUInt32BE(width, 0);
-  header.writeUInt32BE(height, 4);
-  header.set([8, 2, 0, 0, 0], 8); // 8-bit RGB, no interlace
-  const row = Buffer.concat([Buffer.from([0]), Buffer.alloc(width * 3, 0x40)]);
-  const pixels = zlib.deflateSync(Buffer.concat(Array.from({ length: height }, () => row)));
-  return Buffer.concat([
-    Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
-    chunk("IHDR", header),
-    ...(padding ? [chunk("prVt", Buffer.alloc(padding, 0x20))] : []),
-    chunk("IDAT", pixels),
-    chunk("IEND", Buffer.alloc(0)),
-  ]);
-}
+const png = (width: number, height: number, padding = 0) => pngOf(width, height, { padding });
 
 const svg = (body: string, attributes = "") =>
   Buffer.from(`<?xml version="1.0" encoding="UTF-8"?>\n<!-- exported -->\n<svg xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink" viewBox="0 0 100 40"${attributes}>${body}</svg>\n`);
@@ -70,7 +36,7 @@ describe("logo upload checks", () => {
     expect(checkLogo(png(5000, 1))).toEqual({ ok: false, problem: "pngDimensions" });
     const header = png(1, 1);
     header.writeUInt32BE(100_000, 16); // claims 100000 × 1 with a consistent CRC
-    header.writeUInt32BE(crc32(header.subarray(12, 29)), 29);
+    header.writeUInt32BE(zlib.crc32(header.subarray(12, 29)), 29);
     expect(checkLogo(header)).toEqual({ ok: false, problem: "pngDimensions" });
   });
 

@@ -1,3 +1,4 @@
+import zlib from "node:zlib";
 /**
  * Checks an uploaded logo before it is stored. PNG: signature, chunk structure (with CRCs) and dimensions, so
  * a truncated file, a polyglot with data after IEND or a decompression bomb is refused. SVG: refused, never
@@ -40,22 +41,6 @@ export function checkLogo(bytes: Uint8Array): LogoCheck {
 
 // --- PNG ---------------------------------------------------------------------------------------------
 
-const CRC_TABLE = (() => {
-  const table = new Uint32Array(256);
-  for (let n = 0; n < 256; n++) {
-    let c = n;
-    for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
-    table[n] = c >>> 0;
-  }
-  return table;
-})();
-
-function crc32(buffer: Buffer) {
-  let crc = 0xffffffff;
-  for (const byte of buffer) crc = CRC_TABLE[(crc ^ byte) & 0xff] ^ (crc >>> 8);
-  return (crc ^ 0xffffffff) >>> 0;
-}
-
 function checkPng(data: Buffer): LogoCheck {
   let offset = 8;
   let width = 0;
@@ -67,7 +52,7 @@ function checkPng(data: Buffer): LogoCheck {
     const type = data.toString("latin1", offset + 4, offset + 8);
     const end = offset + 12 + length;
     if (!/^[A-Za-z]{4}$/.test(type) || end > data.length) return { ok: false, problem: "pngCorrupt" };
-    if (crc32(data.subarray(offset + 4, offset + 8 + length)) !== data.readUInt32BE(offset + 8 + length)) return { ok: false, problem: "pngCorrupt" };
+    if (zlib.crc32(data.subarray(offset + 4, offset + 8 + length)) !== data.readUInt32BE(offset + 8 + length)) return { ok: false, problem: "pngCorrupt" };
     if (first) {
       if (type !== "IHDR" || length !== 13) return { ok: false, problem: "pngCorrupt" };
       width = data.readUInt32BE(offset + 8);

@@ -18,6 +18,8 @@ export type RosterFilter = {
   programmeItemId?: string;
   /** confirmed: attending or sending a representative (default); all: also undecided; checked_in / not_checked_in: of the confirmed */
   attendance?: "confirmed" | "all" | "checked_in" | "not_checked_in";
+  /** one person only (e.g. to show whom a scan just checked in) */
+  delegateId?: string;
 };
 
 /** A delegate as the list, badges and logistics see them: the delegation's fields plus member, answer and check-in. */
@@ -97,6 +99,7 @@ export async function listRosterPeople(db: DB, { eventId, filter = {} }: { event
   if (attendance === "checked_in") query = query.where("d.checked_in_at", "is not", null);
   if (attendance === "not_checked_in") query = query.where("d.checked_in_at", "is", null);
   if (filter.category) query = query.where("d.category", "=", filter.category);
+  if (filter.delegateId) query = query.where("d.id", "=", filter.delegateId);
   if (filter.programmeItemId) query = query.where(sql<boolean>`${filter.programmeItemId}::uuid = any(d.programme_item_ids)`);
   return (await query.execute()) as RosterPerson[];
 }

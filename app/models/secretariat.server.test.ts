@@ -1,4 +1,3 @@
-import zlib from "node:zlib";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createTestDb, databaseLabel, type TestDb } from "../../tests/helpers/db";
 import { checkLogo } from "~/lib/logo.server";
@@ -15,35 +14,10 @@ import {
   setLogo,
   updateSecretariat,
 } from "~/models/secretariat.server";
+import { png } from "../../tests/helpers/png";
 
-/** A minimal valid PNG (1×1, grey). */
-function tinyPng() {
-  const table = Array.from({ length: 256 }, (_, n) => {
-    let c = n;
-    for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
-    return c >>> 0;
-  });
-  const crc = (b: Buffer) => {
-    let c = 0xffffffff;
-    for (const byte of b) c = table[(c ^ byte) & 0xff] ^ (c >>> 8);
-    return (c ^ 0xffffffff) >>> 0;
-  };
-  const chunk = (type: string, data: Buffer) => {
-    const body = Buffer.concat([Buffer.from(type, "latin1"), data]);
-    const out = Buffer.alloc(12 + data.length);
-    out.writeUInt32BE(data.length, 0);
-    body.copy(out, 4);
-    out.writeUInt32BE(crc(body), 8 + data.length);
-    return out;
-  };
-  const ihdr = Buffer.from([0, 0, 0, 1, 0, 0, 0, 1, 8, 0, 0, 0, 0]);
-  return Buffer.concat([
-    Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
-    chunk("IHDR", ihdr),
-    chunk("IDAT", zlib.deflateSync(Buffer.from([0, 0x80]))),
-    chunk("IEND", Buffer.alloc(0)),
-  ]);
-}
+/** A minimal valid PNG (1×1). */
+const tinyPng = () => png(1, 1);
 
 const INPUT: SecretariatInput = {
   name: { en: "The Association of North East Asia Regional Governments (NEAR)", ko: "동북아시아지방정부연합", ru: "Ассоциация региональных администраций стран Северо-Восточной Азии (АРАССВА)" },

@@ -110,7 +110,7 @@ export async function action(args: ActionFunctionArgs) {
   } else delegateId = parsed.data.delegateId;
   const outcome = await setCheckedIn(db, { eventId: event.id, delegateId, by: user.id, arrived: parsed.data.intent !== "undo" });
   if (outcome.status === "not_found") return Response.json({ ok: false, error: "rosters:checkIn.unknownPerson" } satisfies CheckInResult, { status: 404 });
-  const person = (await listRosterPeople(db, { eventId: event.id, filter: { attendance: "all" } })).find((p) => p.delegateId === delegateId);
+  const [person] = await listRosterPeople(db, { eventId: event.id, filter: { attendance: "all", delegateId } });
   const locale = args.context.locale;
   return Response.json({
     ok: true,

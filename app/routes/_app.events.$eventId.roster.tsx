@@ -148,6 +148,26 @@ export async function action(args: ActionFunctionArgs) {
 export const meta: MetaFunction = () => [{ title: "Plenary" }];
 export const handle = { i18n: ["common", "events", "reply", "rosters"] };
 
+/** A rank number per country or member (`<prefix>.<id>`), prefilled from the saved order; empty = alphabetical. */
+function RankFields({ legend, prefix, order, items }: { legend: string; prefix: string; order?: string[]; items: { id: string; label: string }[] }) {
+  return (
+    <fieldset>
+      <legend>{legend}</legend>
+      <div className="rank-grid">
+        {items.map((item) => {
+          const rank = order?.indexOf(item.id) ?? -1;
+          return (
+            <label key={item.id}>
+              <input type="number" min={1} max={999} inputMode="numeric" name={`${prefix}.${item.id}`} defaultValue={rank >= 0 ? rank + 1 : ""} className="rank" />{" "}
+              {item.label}
+            </label>
+          );
+        })}
+      </div>
+    </fieldset>
+  );
+}
+
 /** The list's query with the per-person category forms switched on or off. */
 function categoryToggle(query: URLSearchParams, on: boolean) {
   const next = new URLSearchParams(query);
@@ -458,44 +478,18 @@ export default function RosterRoute() {
           <p className="muted">{t("protocol.intro")}</p>
           <Form method="post">
             <input type="hidden" name="intent" value="protocol" />
-            <fieldset>
-              <legend>{t("protocol.countries")}</legend>
-              <div className="rank-grid">
-                {data.countries.map((c) => (
-                  <label key={c.code}>
-                    <input
-                      type="number"
-                      min={1}
-                      max={999}
-                      inputMode="numeric"
-                      name={`country.${c.code}`}
-                      defaultValue={(data.protocol.countryOrder?.indexOf(c.code) ?? -1) >= 0 ? data.protocol.countryOrder!.indexOf(c.code) + 1 : ""}
-                      className="rank"
-                    />{" "}
-                    {c.name}
-                  </label>
-                ))}
-              </div>
-            </fieldset>
-            <fieldset>
-              <legend>{t("protocol.members")}</legend>
-              <div className="rank-grid">
-                {data.members.map((m) => (
-                  <label key={m.id}>
-                    <input
-                      type="number"
-                      min={1}
-                      max={999}
-                      inputMode="numeric"
-                      name={`member.${m.id}`}
-                      defaultValue={(data.protocol.memberOrder?.indexOf(m.id) ?? -1) >= 0 ? data.protocol.memberOrder!.indexOf(m.id) + 1 : ""}
-                      className="rank"
-                    />{" "}
-                    {m.name} <span className="muted">({m.country})</span>
-                  </label>
-                ))}
-              </div>
-            </fieldset>
+            <RankFields
+              legend={t("protocol.countries")}
+              prefix="country"
+              order={data.protocol.countryOrder}
+              items={data.countries.map((c) => ({ id: c.code, label: c.name }))}
+            />
+            <RankFields
+              legend={t("protocol.members")}
+              prefix="member"
+              order={data.protocol.memberOrder}
+              items={data.members.map((m) => ({ id: m.id, label: `${m.name} (${m.country})` }))}
+            />
             <fieldset>
               <legend>{t("protocol.leading")}</legend>
               <label>

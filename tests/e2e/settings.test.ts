@@ -1,12 +1,12 @@
 import { type ChildProcess, spawn, spawnSync } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
-import zlib from "node:zlib";
 import { expect, type Locator, test } from "@playwright/test";
 import { ROOT, TMP } from "../helpers/paths";
 import { freePort } from "../helpers/ports";
 import { ADMIN } from "./accounts";
 import { messages } from "./locales";
+import { png } from "../helpers/png";
 import { hydrated, open } from "./hydrated";
 
 const settings = JSON.parse(fs.readFileSync(path.join(ROOT, "app/locales/en/settings.json"), "utf8"));
@@ -77,41 +77,8 @@ async function stopPlenary(plenary: Plenary | undefined) {
 }
 
 /** A 96×32 PNG logo: a dark blue band with a lighter square, as an image editor would export it. */
-function logoPng() {
-  const width = 96;
-  const height = 32;
-  const table = Array.from({ length: 256 }, (_, n) => {
-    let c = n;
-    for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
-    return c >>> 0;
-  });
-  const crc = (b: Buffer) => {
-    let c = 0xffffffff;
-    for (const byte of b) c = table[(c ^ byte) & 0xff] ^ (c >>> 8);
-    return (c ^ 0xffffffff) >>> 0;
-  };
-  const chunk = (type: string, data: Buffer) => {
-    const body = Buffer.concat([Buffer.from(type, "latin1"), data]);
-    const out = Buffer.alloc(12 + data.length);
-    out.writeUInt32BE(data.length, 0);
-    body.copy(out, 4);
-    out.writeUInt32BE(crc(body), 8 + data.length);
-    return out;
-  };
-  const header = Buffer.alloc(13);
-  header.writeUInt32BE(width, 0);
-  header.writeUInt32BE(height, 4);
-  header.set([8, 2, 0, 0, 0], 8);
-  const rows = Array.from({ length: height }, (_, y) =>
-    Buffer.concat([Buffer.from([0]), ...Array.from({ length: width }, (_, x) => (x > 8 && x < 32 && y > 6 && y < 26 ? Buffer.from([0x6b, 0xa6, 0xd9]) : Buffer.from([0x17, 0x40, 0x6d])))]),
-  );
-  return Buffer.concat([
-    Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
-    chunk("IHDR", header),
-    chunk("IDAT", zlib.deflateSync(Buffer.concat(rows))),
-    chunk("IEND", Buffer.alloc(0)),
-  ]);
-}
+const logoPng = () =>
+  png(96, 32, { colour: (x, y) => (x > 8 && x < 32 && y > 6 && y < 26 ? [0x6b, 0xa6, 0xd9] : [0x17, 0x40, 0x6d]) });
 
 /** The image was really loaded (not refused by a CSP, not broken). */
 async function expectLoaded(image: Locator) {

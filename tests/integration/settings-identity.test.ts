@@ -1,10 +1,10 @@
-import zlib from "node:zlib";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { databaseLabel, type PreparedDatabase, prepareServerDatabase, withServerDb } from "../helpers/db";
 import { locationOf, TestClient } from "../helpers/http";
 import { startTestServer, type TestServer } from "../helpers/server";
 import { SmtpSink } from "../helpers/smtp-sink";
 import { createUser, TEST_PASSWORD } from "../helpers/users";
+import { png } from "../helpers/png";
 
 const NAME = {
   en: "The Association of North East Asia Regional Governments (NEAR)",
@@ -24,40 +24,6 @@ async function waitFor(check: () => boolean, ms = 30_000) {
     if (Date.now() > deadline) throw new Error("timed out");
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
-}
-
-/** A valid PNG of the given size; `padding` bytes of an ancillary chunk make it as large as a test needs. */
-function png(width: number, height: number, padding = 0) {
-  const table = Array.from({ length: 256 }, (_, n) => {
-    let c = n;
-    for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
-    return c >>> 0;
-  });
-  const crc = (b: Buffer) => {
-    let c = 0xffffffff;
-    for (const byte of b) c = table[(c ^ byte) & 0xff] ^ (c >>> 8);
-    return (c ^ 0xffffffff) >>> 0;
-  };
-  const chunk = (type: string, data: Buffer) => {
-    const body = Buffer.concat([Buffer.from(type, "latin1"), data]);
-    const out = Buffer.alloc(12 + data.length);
-    out.writeUInt32BE(data.length, 0);
-    body.copy(out, 4);
-    out.writeUInt32BE(crc(body), 8 + data.length);
-    return out;
-  };
-  const header = Buffer.alloc(13);
-  header.writeUInt32BE(width, 0);
-  header.writeUInt32BE(height, 4);
-  header.set([8, 2, 0, 0, 0], 8);
-  const row = Buffer.concat([Buffer.from([0]), Buffer.alloc(width * 3, 0x30)]);
-  return Buffer.concat([
-    Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
-    chunk("IHDR", header),
-    ...(padding ? [chunk("prVt", Buffer.alloc(padding, 0x20))] : []),
-    chunk("IDAT", zlib.deflateSync(Buffer.concat(Array.from({ length: height }, () => row)))),
-    chunk("IEND", Buffer.alloc(0)),
-  ]);
 }
 
 const CLEAN_SVG = `<?xml version="1.0" encoding="UTF-8"?>\n<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 120 40"><rect width="120" height="40" fill="#17406d"/><text x="8" y="28" fill="#fff">NEAR</text></svg>\n`;
@@ -188,7 +154,7 @@ describe(`Settings → Identity and System over HTTP (${databaseLabel})`, () => 
 
   it("refuses an oversized logo and an SVG with a script with a clear message, saving nothing", async () => {
     const version = await versionOf();
-    const big = await uploadLogo(admin, { name: "big.png", type: "image/png", content: png(10, 10, 600 * 1024) }, version);
+    const big = await uploadLogo(admin, { name: "big.png", type: "image/png", content: png(10, 10, { padding: 600 * 1024 }) }, version);
     expect(big.status).toBe(413);
     expect(await big.text()).toContain("The file is larger than 512 KB");
     const script = await uploadLogo(
