@@ -1,14 +1,13 @@
-import { type ChildProcess, spawn, spawnSync } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
-import { type Browser, type BrowserContext, expect, type Page, test } from "@playwright/test";
+import { type Browser, expect, type Page, test } from "@playwright/test";
 import { type ParsedMail } from "mailparser";
-import { ROOT, TMP } from "../helpers/paths";
+import { ROOT } from "../helpers/paths";
 import { SmtpSink } from "../helpers/smtp-sink";
 import { ADMIN } from "./accounts";
 import { messages } from "./locales";
-import { freePort } from "../helpers/ports";
 import { open } from "./hydrated";
+import { cli, type Plenary, startPlenary, stopPlenary, watch } from "./plenary";
 
 /** The reply namespace (messages() covers the staff namespaces only). */
 const reply = (lng: string) => JSON.parse(fs.readFileSync(path.join(ROOT, "app/locales", lng, "reply.json"), "utf8"));
@@ -28,75 +27,11 @@ const MEMBER = { en: "Primorsky Krai", ru: "Приморский край" };
  * directory with SMTP_URL pointing at a real SMTP server inside the test, the demo directory loaded and the
  * administrator created with the command-line tools an operator would use.
  */
-type Plenary = { url: string; dataDir: string; child: ChildProcess; log: () => string };
-
-
-function cli(script: string, args: string[], env: Record<string, string>, input?: string) {
-  const result = spawnSync(path.join(ROOT, "node_modules/.bin/tsx"), [script, ...args], {
-    cwd: ROOT,
-    env: { PATH: process.env.PATH, NODE_ENV: "production", LOG_LEVEL: "warn", ...env },
-    input,
-    encoding: "utf8",
-  });
-  if (result.status !== 0) throw new Error(`${script} failed:\n${result.stdout}${result.stderr}`);
-}
-
-async function startPlenary(smtpUrl: string): Promise<Plenary> {
-  fs.mkdirSync(TMP, { recursive: true });
-  const dataDir = fs.mkdtempSync(path.join(TMP, "e2e-replies-"));
-  const env = { DATA_DIR: dataDir };
+/** The administrator and the NEAR demo, created with the command-line tools. */
+function adminAndDemo(env: Record<string, string>) {
   cli("app/cli/user-create.ts", ["--email", ADMIN.email, "--name", ADMIN.name, "--role", "admin", "--locale", "en", "--password-stdin"], env, `${ADMIN.password}\n`);
   cli("app/cli/seed-demo.ts", [], env);
-  const port = await freePort();
-  const url = `http://localhost:${port}`;
-  let output = "";
-  const child = spawn(process.execPath, [path.join(ROOT, "app/server.js")], {
-    cwd: ROOT,
-    env: {
-      PATH: process.env.PATH,
-      NODE_ENV: "production",
-      PORT: String(port),
-      APP_URL: url,
-      DATA_DIR: dataDir,
-      SMTP_URL: smtpUrl,
-      MAIL_FROM: "NEAR Secretariat <secretariat@near.example.org>",
-      MAIL_RETRY_BASE_SECONDS: "0.5",
-      LOG_LEVEL: "info",
-    },
-    stdio: ["ignore", "pipe", "pipe"],
-  });
-  child.stdout!.on("data", (chunk) => (output += chunk));
-  child.stderr!.on("data", (chunk) => (output += chunk));
-  const deadline = Date.now() + 60_000;
-  while (Date.now() < deadline) {
-    if (child.exitCode !== null) throw new Error(`server exited with ${child.exitCode}:\n${output}`);
-    const health = await fetch(`${url}/healthz`).catch(() => undefined);
-    if (health?.ok) return { url, dataDir, child, log: () => output };
-    await new Promise((resolve) => setTimeout(resolve, 200));
-  }
-  child.kill("SIGTERM");
-  throw new Error(`server did not start within 60 s:\n${output}`);
-}
-
-async function stopPlenary(plenary: Plenary | undefined) {
-  if (!plenary) return;
-  if (plenary.child.exitCode === null) {
-    const exited = new Promise((resolve) => plenary.child.once("exit", resolve));
-    plenary.child.kill("SIGTERM");
-    await exited;
-  }
-  fs.rmSync(plenary.dataDir, { recursive: true, force: true });
-}
-
-/** Console errors and CSP violations of every page of a context, for the final assertions. */
-async function watch(context: BrowserContext, problems: string[]) {
-  await context.addInitScript(() => {
-    document.addEventListener("securitypolicyviolation", (event) =>
-      console.error(`CSP violation: ${event.violatedDirective} ${event.blockedURI} on ${location.pathname} (${event.sourceFile}:${event.lineNumber})`),
-    );
-  });
-  context.on("console", (m) => m.type() === "error" && problems.push(m.text()));
-  context.on("weberror", (e) => problems.push(e.error().message));
+  return {};
 }
 
 
@@ -121,7 +56,11 @@ let plenary: Plenary | undefined;
 test.beforeAll(async () => {
   test.setTimeout(120_000);
   sink = await new SmtpSink().start();
-  plenary = await startPlenary(sink.url());
+  plenary = await startPlenary("replies", adminAndDemo, {
+    SMTP_URL: sink.url(),
+    MAIL_FROM: "NEAR Secretariat <secretariat@near.example.org>",
+    MAIL_RETRY_BASE_SECONDS: "0.5",
+  });
 });
 
 test.afterAll(async () => {

@@ -1,11 +1,10 @@
-import { type ChildProcess, spawn, spawnSync } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
-import { type Browser, type BrowserContext, expect, type Locator, type Page, test } from "@playwright/test";
+import { type Browser, expect, type Locator, type Page, test } from "@playwright/test";
 import { decodeQrFromPng, extractText, renderPageToPng } from "../helpers/pdf";
-import { ROOT, TMP } from "../helpers/paths";
-import { freePort } from "../helpers/ports";
+import { ROOT } from "../helpers/paths";
 import { open } from "./hydrated";
+import { cli, startPlenary, stopPlenary, watch } from "./plenary";
 
 /** The rosters namespace in English (messages() covers the staff namespaces it was written for only). */
 const en = JSON.parse(fs.readFileSync(path.join(ROOT, "app/locales/en/rosters.json"), "utf8"));
@@ -22,75 +21,10 @@ const PHONE = { width: 390, height: 844 };
  * delegations (names in Hangul, Hanzi, Kana, Cyrillic incl. Mongolian Ө, and Latin) are written by
  * tests/e2e/rosters-seed.ts through the model functions before the server opens the database.
  */
-type Plenary = { url: string; dataDir: string; eventId: string; codes: Record<string, string>; child: ChildProcess; log: () => string };
-
-function tsx(script: string, args: string[], env: Record<string, string>, input?: string) {
-  const result = spawnSync(path.join(ROOT, "node_modules/.bin/tsx"), [script, ...args], {
-    cwd: ROOT,
-    env: { PATH: process.env.PATH, NODE_ENV: "production", LOG_LEVEL: "warn", ...env },
-    input,
-    encoding: "utf8",
-  });
-  if (result.status !== 0) throw new Error(`${script} failed:\n${result.stdout}${result.stderr}`);
-  return result.stdout;
-}
-
-async function startPlenary(): Promise<Plenary> {
-  fs.mkdirSync(TMP, { recursive: true });
-  const dataDir = fs.mkdtempSync(path.join(TMP, "e2e-rosters-"));
-  let child: ChildProcess | undefined;
-  let output = "";
-  try {
-    const env = { DATA_DIR: dataDir };
-    tsx("app/cli/user-create.ts", ["--email", ORGANISER.email, "--name", ORGANISER.name, "--role", "staff", "--locale", "en", "--password-stdin"], env, `${ORGANISER.password}\n`);
-    const seeded = JSON.parse(tsx("tests/e2e/rosters-seed.ts", [ORGANISER.email], env).trim().split("\n").at(-1)!) as { eventId: string; codes: Record<string, string> };
-    const port = await freePort();
-    const url = `http://localhost:${port}`;
-    child = spawn(process.execPath, [path.join(ROOT, "app/server.js")], {
-      cwd: ROOT,
-      env: { PATH: process.env.PATH, NODE_ENV: "production", PORT: String(port), APP_URL: url, DATA_DIR: dataDir, LOG_LEVEL: "info" },
-      stdio: ["ignore", "pipe", "pipe"],
-    });
-    child.stdout!.on("data", (chunk) => (output += chunk));
-    child.stderr!.on("data", (chunk) => (output += chunk));
-    const deadline = Date.now() + 60_000;
-    while (Date.now() < deadline) {
-      if (child.exitCode !== null) throw new Error(`server exited with ${child.exitCode}:\n${output}`);
-      const health = await fetch(`${url}/healthz`).catch(() => undefined);
-      if (health?.ok) return { url, dataDir, child, log: () => output, ...seeded };
-      await new Promise((resolve) => setTimeout(resolve, 200));
-    }
-    throw new Error(`server did not start within 60 s:\n${output}`);
-  } catch (error) {
-    if (child && child.exitCode === null) {
-      const exited = new Promise((resolve) => child!.once("exit", resolve));
-      child.kill("SIGTERM");
-      await exited;
-    }
-    fs.rmSync(dataDir, { recursive: true, force: true });
-    throw error;
-  }
-}
-
-async function stopPlenary(plenary: Plenary | undefined) {
-  if (!plenary) return;
-  if (plenary.child.exitCode === null) {
-    const exited = new Promise((resolve) => plenary.child.once("exit", resolve));
-    plenary.child.kill("SIGTERM");
-    await exited;
-  }
-  fs.rmSync(plenary.dataDir, { recursive: true, force: true });
-}
-
-/** Console errors and CSP violations of every page of a context, for the final assertions. */
-async function watch(context: BrowserContext, problems: string[]) {
-  await context.addInitScript(() => {
-    document.addEventListener("securitypolicyviolation", (event) =>
-      console.error(`CSP violation: ${event.violatedDirective} ${event.blockedURI} on ${location.pathname} (${event.sourceFile}:${event.lineNumber})`),
-    );
-  });
-  context.on("console", (m) => m.type() === "error" && problems.push(`${m.text()} (${m.location().url})`));
-  context.on("weberror", (e) => problems.push(e.error().message));
+/** The organiser (`npm run user:create`) and the seeded event; the seed prints the event id and check-in codes. */
+function organiserAndSeed(env: Record<string, string>) {
+  cli("app/cli/user-create.ts", ["--email", ORGANISER.email, "--name", ORGANISER.name, "--role", "staff", "--locale", "en", "--password-stdin"], env, `${ORGANISER.password}\n`);
+  return JSON.parse(cli("tests/e2e/rosters-seed.ts", [ORGANISER.email], env).trim().split("\n").at(-1)!) as { eventId: string; codes: Record<string, string> };
 }
 
 /** A browser of its own for the organiser, signed in through the login page. */
@@ -128,11 +62,12 @@ async function thumbSized(button: Locator) {
   expect((await button.boundingBox())!.height, `"${await button.innerText()}" is a button a thumb can hit`).toBeGreaterThanOrEqual(44);
 }
 
-let plenary: Plenary | undefined;
+let plenary: Awaited<ReturnType<typeof startRosters>> | undefined;
+const startRosters = () => startPlenary("rosters", organiserAndSeed);
 
 test.beforeAll(async () => {
   test.setTimeout(120_000);
-  plenary = await startPlenary();
+  plenary = await startRosters();
 });
 
 test.afterEach(async () => {

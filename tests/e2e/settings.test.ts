@@ -1,13 +1,12 @@
-import { type ChildProcess, spawn, spawnSync } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
 import { expect, type Locator, test } from "@playwright/test";
-import { ROOT, TMP } from "../helpers/paths";
-import { freePort } from "../helpers/ports";
+import { ROOT } from "../helpers/paths";
 import { ADMIN } from "./accounts";
 import { messages } from "./locales";
 import { png } from "../helpers/png";
 import { hydrated, open } from "./hydrated";
+import { cli, type Plenary, startPlenary, stopPlenary } from "./plenary";
 
 const settings = JSON.parse(fs.readFileSync(path.join(ROOT, "app/locales/en/settings.json"), "utf8"));
 const settingsRu = JSON.parse(fs.readFileSync(path.join(ROOT, "app/locales/ru/settings.json"), "utf8"));
@@ -27,53 +26,11 @@ const SIGNATURE = {
  * own Plenary (the built `node app/server.js`, as `npm start` does) on a fresh data directory, with the
  * administrator and the NEAR demo created by the command-line tools, instead of the shared e2e server.
  */
-type Plenary = { url: string; dataDir: string; child: ChildProcess };
-
-function cli(script: string, args: string[], env: Record<string, string>, input?: string) {
-  const result = spawnSync(path.join(ROOT, "node_modules/.bin/tsx"), [script, ...args], {
-    cwd: ROOT,
-    env: { PATH: process.env.PATH, NODE_ENV: "production", LOG_LEVEL: "warn", ...env },
-    input,
-    encoding: "utf8",
-  });
-  if (result.status !== 0) throw new Error(`${script} failed:\n${result.stdout}${result.stderr}`);
-}
-
-async function startPlenary(): Promise<Plenary> {
-  fs.mkdirSync(TMP, { recursive: true });
-  const dataDir = fs.mkdtempSync(path.join(TMP, "e2e-settings-"));
-  const env = { DATA_DIR: dataDir };
+/** The administrator and the NEAR demo, created with the command-line tools. */
+function adminAndDemo(env: Record<string, string>) {
   cli("app/cli/user-create.ts", ["--email", ADMIN.email, "--name", ADMIN.name, "--role", "admin", "--locale", "en", "--password-stdin"], env, `${ADMIN.password}\n`);
   cli("app/cli/seed-demo.ts", [], env);
-  const port = await freePort();
-  const url = `http://localhost:${port}`;
-  let output = "";
-  const child = spawn(process.execPath, [path.join(ROOT, "app/server.js")], {
-    cwd: ROOT,
-    env: { PATH: process.env.PATH, NODE_ENV: "production", PORT: String(port), APP_URL: url, DATA_DIR: dataDir, LOG_LEVEL: "info" },
-    stdio: ["ignore", "pipe", "pipe"],
-  });
-  child.stdout!.on("data", (chunk) => (output += chunk));
-  child.stderr!.on("data", (chunk) => (output += chunk));
-  const deadline = Date.now() + 60_000;
-  while (Date.now() < deadline) {
-    if (child.exitCode !== null) throw new Error(`server exited with ${child.exitCode}:\n${output}`);
-    const health = await fetch(`${url}/healthz`).catch(() => undefined);
-    if (health?.ok) return { url, dataDir, child };
-    await new Promise((resolve) => setTimeout(resolve, 200));
-  }
-  child.kill("SIGTERM");
-  throw new Error(`server did not start within 60 s:\n${output}`);
-}
-
-async function stopPlenary(plenary: Plenary | undefined) {
-  if (!plenary) return;
-  if (plenary.child.exitCode === null) {
-    const exited = new Promise((resolve) => plenary.child.once("exit", resolve));
-    plenary.child.kill("SIGTERM");
-    await exited;
-  }
-  fs.rmSync(plenary.dataDir, { recursive: true, force: true });
+  return {};
 }
 
 /** A 96×32 PNG logo: a dark blue band with a lighter square, as an image editor would export it. */
@@ -90,7 +47,7 @@ let plenary: Plenary | undefined;
 
 test.beforeAll(async () => {
   test.setTimeout(120_000);
-  plenary = await startPlenary();
+  plenary = await startPlenary("settings", adminAndDemo);
 });
 
 test.afterAll(async () => {
