@@ -7,8 +7,7 @@ import { protocolCountryName } from "~/lib/protocol";
 import { nameForms, personName } from "~/lib/roster-view.server";
 import { type RosterPerson } from "~/models/roster.server";
 
-export const LOGISTICS_LISTS = ["arrivals", "departures", "rooming", "dietary", "interpretation"] as const;
-export type LogisticsList = (typeof LOGISTICS_LISTS)[number];
+import { type LogisticsList } from "~/lib/logistics";
 
 export type LogisticsTable = { headers: string[]; rows: string[][]; groups?: { heading: string; from: number; to: number }[]; warnings?: number; summary?: { label: string; count: number }[] };
 

@@ -6,7 +6,8 @@ import { EmptyState } from "~/components/app-shell";
 import { EventTools } from "~/components/event-tools";
 import { getDb } from "~/db.server";
 import { eventSummary, requireEvent } from "~/lib/event-view.server";
-import { LOGISTICS_LISTS, type LogisticsList, logisticsTable } from "~/lib/logistics.server";
+import { LOGISTICS_LISTS, type LogisticsList } from "~/lib/logistics";
+import { logisticsTable } from "~/lib/logistics.server";
 import { protocolOrder } from "~/lib/protocol";
 import { listRosterPeople } from "~/models/roster.server";
 
