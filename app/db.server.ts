@@ -40,9 +40,8 @@ class Client extends pg.Client {
     this.on("error", (error: Error) => logger.debug({ err: error.message }, "database connection lost while in use"));
   }
 
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- pg.Client#query has a dozen overloads
+  // pg.Client#query has a dozen overloads; this passes every one through unchanged
   override query(...args: any[]): any {
-    // eslint-disable-next-line @typescript-eslint/no-explicit-any
     const result = (super.query as (...a: any[]) => any)(...args);
     if (result instanceof Promise) {
       result.catch((error: Error) => {

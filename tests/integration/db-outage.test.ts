@@ -1,5 +1,4 @@
 import { type ChildProcess, spawn } from "node:child_process";
-import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createPostgresDb, type DB } from "~/db.server";
 import { enqueueMessage } from "~/models/email-message.server";
@@ -218,7 +217,7 @@ describe.skipIf(!usingPostgres)("the mail worker while its database goes away (P
     (await db.selectFrom("email_message").select("message_id").where("status", "=", "sent").execute()).map((r) => r.message_id);
 
   it("a send wave survives terminated connections and an unreachable database: every message once, none marked sent unsent", async () => {
-    worker = spawn(path.join(ROOT, "node_modules/.bin/tsx"), ["app/cli/worker.ts"], {
+    worker = spawn(process.execPath, ["--import", "tsx", "app/cli/worker.ts"], {
       cwd: ROOT,
       env: {
         PATH: process.env.PATH,
