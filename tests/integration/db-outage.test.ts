@@ -48,7 +48,9 @@ async function expectOutagePage(response: Response, label: string) {
  * Issue 13 §1: a database that goes away never takes the portal down. The server talks to PostgreSQL through
  * a proxy the test can cut; "terminate every backend" is what a restart or failover does to live connections.
  */
-describe.skipIf(!usingPostgres)("the portal while its database goes away (PostgreSQL server)", () => {
+const ONLY_POSTGRES = "(PostgreSQL server only: the embedded PGlite runs in-process and has no connection to lose)";
+
+describe.skipIf(!usingPostgres)(`the portal while its database goes away ${ONLY_POSTGRES}`, () => {
   let database: PreparedDatabase;
   let proxy: TcpProxy;
   let server: TestServer;
@@ -171,7 +173,7 @@ describe.skipIf(!usingPostgres)("the portal while its database goes away (Postgr
  * lost, none is marked sent without having reached the SMTP server, and a fault duplicates at most the
  * messages in flight at that moment.
  */
-describe.skipIf(!usingPostgres)("the mail worker while its database goes away (PostgreSQL server)", () => {
+describe.skipIf(!usingPostgres)(`the mail worker while its database goes away ${ONLY_POSTGRES}`, () => {
   const TOTAL = 150;
   let database: PreparedDatabase;
   let proxy: TcpProxy;
