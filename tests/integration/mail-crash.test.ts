@@ -99,7 +99,6 @@ describe(`the mail sender killed at random moments (${databaseLabel})`, () => {
       sender.kill("SIGKILL");
       senders.push({ started, killed: Date.now() });
       await exited;
-      console.log(`kill ${senders.length} after ${Date.now() - started} ms: ${delivered()} of ${TOTAL} delivered`);
     }
     expect(senders.length, "every kill fell while messages were still unsent").toBe(KILLS);
 
