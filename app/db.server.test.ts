@@ -1,5 +1,8 @@
+import { sql } from "kysely";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createTestDb, databaseLabel, type TestDb } from "../tests/helpers/db";
+import { adminQuery, createTestDb, databaseLabel, type TestDb, usingPostgres } from "../tests/helpers/db";
+import { createPgliteDb, openPglite } from "~/db.server";
+import { isDatabaseUnavailable } from "~/lib/db-errors";
 import { listAudit, writeAudit } from "~/models/audit.server";
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -36,5 +39,42 @@ describe(`one database, several requests at once (${databaseLabel})`, () => {
     );
     await Promise.all(work);
     expect((await listAudit(t.db)).filter((row) => row.action === "test.concurrent")).toHaveLength(10);
+  });
+});
+
+describe(`a database connection that goes away (${databaseLabel})`, () => {
+  it.skipIf(!usingPostgres)(
+    "terminated while a transaction holds it: that transaction fails as 'unavailable', nothing crashes, the pool reconnects",
+    async () => {
+      const t = await createTestDb();
+      try {
+        const outcome = await t.db
+          .transaction()
+          .execute(async (trx) => {
+            const { rows } = await sql<{ pid: number }>`select pg_backend_pid() as pid`.execute(trx);
+            // the server ends this connection between two statements: pg emits 'error' on the checked-out client
+            await adminQuery(`select pg_terminate_backend(${rows[0].pid})`);
+            await sleep(200);
+            await writeAudit(trx, { actor: { label: "lost" }, action: "test.lost" });
+          })
+          .then(() => "committed", (error: unknown) => error);
+        expect(isDatabaseUnavailable(outcome), String(outcome)).toBe(true);
+        await writeAudit(t.db, { actor: { label: "after" }, action: "test.after" });
+        const actions = (await listAudit(t.db)).map((row) => row.action);
+        expect(actions).toContain("test.after");
+        expect(actions).not.toContain("test.lost");
+      } finally {
+        await t.close();
+      }
+    },
+  );
+
+  it("the embedded database, once closed, fails queries as 'unavailable' (a 503), not with a crash", async () => {
+    const pglite = await openPglite(undefined);
+    const db = createPgliteDb(pglite);
+    await sql`select 1`.execute(db);
+    await pglite.close();
+    const outcome = await sql`select 1`.execute(db).then(() => "answered", (error: unknown) => error);
+    expect(isDatabaseUnavailable(outcome), String(outcome)).toBe(true);
   });
 });

@@ -12,10 +12,49 @@ export type DB = Kysely<Database>;
 /** int8 comes back as a string on both drivers (pg does this by default), so ids never lose precision. */
 const PGLITE_PARSERS = { 20: (value: string) => value };
 
+/**
+ * How long we wait for the server. A connection attempt gives up after 5 s, a statement after 30 s (the
+ * server cancels it), and a query whose answer never comes (a dead network) after 35 s; TCP keepalive
+ * notices dead idle connections. Each ends in an error that pages answer with 503 (app/lib/db-errors.ts).
+ */
+export const POSTGRES_TIMEOUTS = {
+  connectionTimeoutMillis: 5_000,
+  statement_timeout: 30_000,
+  query_timeout: 35_000,
+  idle_in_transaction_session_timeout: 60_000,
+  keepAlive: true,
+  keepAliveInitialDelayMillis: 10_000,
+} as const;
+
+/**
+ * pg's Client, made safe for a server that goes away. pg emits 'error' on a client whose connection is
+ * terminated (restart, failover, pg_terminate_backend); pg-pool listens only while the client is idle, so a
+ * client checked out by a query or transaction would crash the process with an unhandled 'error' event
+ * (brianc/node-postgres#2439). Every client therefore listens from birth; the query in progress fails on its
+ * own, and pg-pool discards the client when it comes back. A query that timed out on our side (query_timeout)
+ * may still be running on the server, so that connection is closed instead of being reused.
+ */
+class Client extends pg.Client {
+  constructor(config?: string | pg.ClientConfig) {
+    super(config);
+    this.on("error", (error: Error) => logger.debug({ err: error.message }, "database connection lost while in use"));
+  }
+
+  // pg.Client#query has a dozen overloads; this passes every one through unchanged
+  override query(...args: any[]): any {
+    const result = (super.query as (...a: any[]) => any)(...args);
+    if (result instanceof Promise) {
+      result.catch((error: Error) => {
+        if (error?.message === "Query read timeout") this.end().catch(() => undefined);
+      });
+    }
+    return result;
+  }
+}
+
 export function createPostgresDb(connectionString: string, max = 10): DB {
-  const pool = new pg.Pool({ connectionString, max, application_name: "plenary" });
-  // An idle connection that the server drops (restart, failover) must not crash the process; the pool
-  // replaces it on the next query.
+  const pool = new pg.Pool({ connectionString, max, application_name: "plenary", ...POSTGRES_TIMEOUTS, Client });
+  // An idle connection that the server drops must not crash the process either; the pool replaces it.
   pool.on("error", (error) => logger.warn({ err: error.message }, "database connection lost"));
   return new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
 }

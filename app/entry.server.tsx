@@ -7,7 +7,9 @@ import { I18nextProvider } from "react-i18next";
 import { NonceProvider } from "~/components/nonce";
 import { loggablePath } from "~/http.server";
 import { createI18n } from "~/i18next.server";
+import { isDatabaseUnavailable } from "~/lib/db-errors";
 import { logger } from "~/logger.server";
+import { OUTAGE_HEADERS } from "~/outage.server";
 
 export { startServer } from "~/http.server";
 
@@ -42,6 +44,8 @@ export default async function handleRequest(
           shellRendered = true;
           const body = new PassThrough();
           responseHeaders.set("Content-Type", "text/html; charset=utf-8");
+          // the page of a database outage (a loader threw 503: app/outage.server.ts)
+          if (responseStatusCode === 503) for (const [name, value] of Object.entries(OUTAGE_HEADERS)) responseHeaders.set(name, value);
           if (loadContext.user) responseHeaders.set("Cache-Control", "private, no-store");
           resolve(
             new Response(createReadableStreamFromReadable(body), { headers: responseHeaders, status: responseStatusCode }),
@@ -63,6 +67,10 @@ export default async function handleRequest(
 
 export function handleError(error: unknown, { request }: { request: Request }) {
   if (request.signal.aborted) return;
+  if (isDatabaseUnavailable(error)) {
+    logger.warn({ err: (error as Error).message, method: request.method, path: loggablePath(request.url) }, "database unavailable");
+    return;
+  }
   const err = error instanceof Error ? { message: error.message, stack: error.stack } : String(error);
   logger.error({ err, method: request.method, path: loggablePath(request.url) }, "request failed");
 }

@@ -42,6 +42,7 @@ const EnvSchema = z
     MAIL_MAX_ATTEMPTS: z.coerce.number({ error: "must be a number" }).int().min(1, "must be at least 1").max(50, "must be at most 50").default(8),
     MAIL_SMTP_TIMEOUT_SECONDS: z.coerce.number({ error: "must be a number" }).min(1, "must be at least 1").default(30),
     MAIL_LEASE_SECONDS: z.coerce.number({ error: "must be a number" }).min(1, "must be at least 1").optional(),
+    MAIL_MAX_IN_FLIGHT: z.coerce.number({ error: "must be a number" }).int("must be a whole number").min(1, "must be at least 1").max(20, "must be at most 20").default(2),
     MAIL_WORKER: z.enum(["true", "false"], { error: "must be true or false" }).default("true"),
     TRUST_PROXY: z
       .enum(["true", "false", "0", "1", "2", "3"], { error: "must be true, false or a number of proxies (1-3)" })

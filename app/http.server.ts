@@ -13,10 +13,12 @@ import { htmlLang, isSupportedLng, type Lng } from "~/i18n";
 import { detectLocale, getFixedT, lngCookie } from "~/i18next.server";
 import { findInvitationByToken } from "~/models/invitation.server";
 import { findUsableStaffToken } from "~/models/staff-token.server";
+import { isDatabaseUnavailable } from "~/lib/db-errors";
 import { TOKEN_PATTERN } from "~/lib/tokens.server";
 import { logger } from "~/logger.server";
 import { type MailWorker, startMailWorker } from "~/mail/worker.server";
 import { getSessionUser } from "~/models/staff-session.server";
+import { OUTAGE_HEADERS, withOutageResponses } from "~/outage.server";
 import { issueSetupTokenIfNoAdmin } from "~/models/setup-token.server";
 
 type Mode = "production" | "development";
@@ -73,20 +75,30 @@ export function isSameOriginRequest(req: Pick<ExpressRequest, "headers" | "proto
 export const MAX_REQUEST_BYTES = 8 * 1024 * 1024;
 const DRAIN_LIMIT_BYTES = 32 * 1024 * 1024;
 
-async function renderNotice(res: ExpressResponse, context: RequestContext, status: number, key: "forbidden" | "tooLarge") {
+async function renderNotice(res: ExpressResponse, context: Pick<RequestContext, "locale">, status: number, key: "forbidden" | "tooLarge" | "unavailable") {
   const t = await getFixedT(context.locale, "common");
   const title = t(`errors.${key}.title`);
   const body = t(`errors.${key}.body`);
   const home = t("errors.backHome");
   const escape = (s: string) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+  // during a database outage: come back later, and a link that tries the same address again
+  const again = key === "unavailable" && res.req.method === "GET" ? `<a href="${escape(res.req.originalUrl)}">${escape(t("errors.tryAgain"))}</a> · ` : "";
+  if (key === "unavailable") res.set(OUTAGE_HEADERS);
   res
     .status(status)
     .type("html")
     .send(
       `<!doctype html><html lang="${htmlLang[context.locale]}"><head><meta charset="utf-8">` +
         `<meta name="viewport" content="width=device-width,initial-scale=1"><title>${escape(title)} · Plenary</title></head>` +
-        `<body><main><h1>${escape(title)}</h1><p>${escape(body)}</p><p><a href="/">${escape(home)}</a></p></main></body></html>`,
+        `<body><main><h1>${escape(title)}</h1><p>${escape(body)}</p><p>${again}<a href="/">${escape(home)}</a></p></main></body></html>`,
     );
+}
+
+/** The database is unreachable before Remix runs (session, reply-link language): 503 in the reader's language. */
+async function renderOutage(req: ExpressRequest, res: ExpressResponse, error: unknown) {
+  logger.warn({ err: error instanceof Error ? error.message : String(error), method: req.method, path: loggablePath(req.originalUrl) }, "database unavailable");
+  const locale = (res.locals.context as RequestContext | undefined)?.locale ?? (await detectLocale(toFetchRequest(req)));
+  await renderNotice(res, { locale }, 503, "unavailable");
 }
 
 export function createApp({ build, rootDir, mode }: { build: ServerBuild; rootDir: string; mode: Mode }) {
@@ -144,6 +156,7 @@ export function createApp({ build, rootDir, mode }: { build: ServerBuild; rootDi
       res.locals.context = context;
       next();
     } catch (error) {
+      if (isDatabaseUnavailable(error)) return renderOutage(req, res, error).catch(next);
       next(error);
     }
   });
@@ -181,10 +194,14 @@ export function createApp({ build, rootDir, mode }: { build: ServerBuild; rootDi
 
   app.all(
     "*",
-    createRequestHandler({ build, mode, getLoadContext: (_req, res) => res.locals.context as RequestContext }),
+    createRequestHandler({ build: withOutageResponses(build), mode, getLoadContext: (_req, res) => res.locals.context as RequestContext }),
   );
 
-  app.use((error: unknown, _req: ExpressRequest, res: ExpressResponse, _next: NextFunction) => {
+  app.use((error: unknown, req: ExpressRequest, res: ExpressResponse, _next: NextFunction) => {
+    if (isDatabaseUnavailable(error) && !res.headersSent) {
+      renderOutage(req, res, error).catch(() => res.status(503).set(OUTAGE_HEADERS).type("text").send("Service Unavailable"));
+      return;
+    }
     logger.error({ err: error instanceof Error ? { message: error.message, stack: error.stack } : String(error) }, "unhandled error");
     if (!res.headersSent) res.status(500).type("text").send("Internal Server Error");
   });

@@ -1,7 +1,7 @@
-import { isRouteErrorResponse, Link, useRouteError } from "@remix-run/react";
+import { isRouteErrorResponse, Link, useLocation, useRouteError } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
 
-type Kind = "notFound" | "forbidden" | "badRequest" | "gone" | "tooLarge" | "tooMany" | "server";
+type Kind = "notFound" | "forbidden" | "badRequest" | "gone" | "tooLarge" | "tooMany" | "unavailable" | "server";
 
 function kindOf(error: unknown): Kind {
   if (!isRouteErrorResponse(error)) return "server";
@@ -19,6 +19,8 @@ function kindOf(error: unknown): Kind {
       return "tooLarge";
     case 429:
       return "tooMany";
+    case 503:
+      return "unavailable";
     default:
       return error.status < 500 ? "badRequest" : "server";
   }
@@ -31,12 +33,19 @@ export function GeneralErrorBoundary() {
   const kind = kindOf(error);
   const status = isRouteErrorResponse(error) ? error.status : 500;
   const detail = isRouteErrorResponse(error) && typeof error.data === "object" && error.data?.messageKey;
+  const location = useLocation();
   return (
     <main className="error-page" id="main">
       <p className="error-status">{status}</p>
       <h1>{t(`errors.${kind}.title`)}</h1>
       <p>{detail ? t(String(detail)) : t(`errors.${kind}.body`)}</p>
       <p>
+        {kind === "unavailable" ? (
+          <>
+            <a href={location.pathname + location.search}>{t("errors.tryAgain")}</a>
+            {" · "}
+          </>
+        ) : null}
         <Link to="/">{t("errors.backHome")}</Link>
       </p>
     </main>

@@ -20,7 +20,8 @@ export function createMailTransport(env: Env): MailTransport {
   const timeout = env.MAIL_SMTP_TIMEOUT_SECONDS * 1000;
   return nodemailer.createTransport({
     pool: true,
-    maxConnections: 4,
+    // one connection per message in flight (MAIL_MAX_IN_FLIGHT): more could not be used
+    maxConnections: env.MAIL_MAX_IN_FLIGHT,
     // reconnecting every 100 messages (the default) halves throughput (PERF-LIMITS 1g)
     maxMessages: 10_000,
     host: url.hostname,

@@ -1,6 +1,8 @@
 import crypto from "node:crypto";
 import { type DB } from "~/db.server";
 import { type Env } from "~/env.server";
+import { forEachWithLimit } from "~/lib/concurrency";
+import { isDatabaseUnavailable } from "~/lib/db-errors";
 import { logger } from "~/logger.server";
 import { runReminderSchedules } from "~/mail/invitations.server";
 import { runRetentionPurge } from "~/lib/retention.server";
@@ -42,10 +44,19 @@ function rateLimiter(perMinute: number) {
 
 export type MailWorker = { stop: () => Promise<void>; runOnce: () => Promise<number> };
 
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** Longest pause between passes while the database is unreachable (the first is pollMs, then doubling). */
+const MAX_OUTAGE_BACKOFF_MS = 15_000;
+
 /**
  * Sends the outbox: leases due rows, sends each through the pooled SMTP transport (or stores it in the local
- * mailbox when SMTP_URL is unset), records the outcome. Crash semantics: a message is marked sent only after
- * the server's 250; a crash between the two re-sends it once (same Message-ID) when the lease runs out.
+ * mailbox when SMTP_URL is unset), records the outcome.
+ *
+ * Crash semantics: a message is marked sent only after the server's 250. At most MAIL_MAX_IN_FLIGHT messages
+ * are between "handed to the server" and "recorded as sent" at any moment, so a crash (or a database that
+ * vanishes before the record can be written) re-sends at most that many, once, with the same Message-ID,
+ * when their lease runs out. While the database is unreachable the worker backs off and sends nothing new.
  */
 export function startMailWorker(options: WorkerOptions): MailWorker {
   const { db, env } = options;
@@ -65,14 +76,44 @@ export function startMailWorker(options: WorkerOptions): MailWorker {
 
   type Sender = { from: { name: string; address: string }; replyTo?: string };
 
-  async function deliver(message: ClaimedMessage, sender: Sender) {
+  /**
+   * Records that the server accepted the message. While the database is briefly unreachable (a terminated
+   * connection, a failover) it tries again until the lease runs out; after that the message is sent again
+   * once, with the same Message-ID, which is the documented duplicate bound.
+   */
+  async function recordSent(message: ClaimedMessage, reply: string | null, leaseEnds: number) {
+    for (let attempt = 0; ; attempt++) {
+      try {
+        if (!(await finishMessage(db, { id: message.id, workerId, status: "sent", reply }))) {
+          logger.warn({ id: message.id }, "mail sent after its lease ran out; another worker may send it again");
+        }
+        return;
+      } catch (error) {
+        const delay = Math.min(100 * 2 ** attempt, 2_000);
+        if (!isDatabaseUnavailable(error) || Date.now() + delay >= leaseEnds) {
+          logger.warn({ id: message.id, err: (error as Error).message }, "mail sent but not recorded: it will be sent again (same Message-ID) when its lease runs out");
+          return;
+        }
+        await sleep(delay);
+      }
+    }
+  }
+
+  async function deliver(message: ClaimedMessage, sender: Sender, leaseEnds: number) {
     if (!transport) {
       await finishMessage(db, { id: message.id, workerId, status: "local", reply: null });
       return;
     }
     await throttle();
+    // Never start a send the lease may not cover: past half of it, give the message back untouched (no
+    // attempt used) for the next pass, rather than risk another worker claiming it while it is being sent.
+    if (Date.now() > leaseEnds - (leaseSeconds * 1000) / 2) {
+      await finishMessage(db, { id: message.id, workerId, status: "queued", refundAttempt: true });
+      return;
+    }
+    let info: { response?: string };
     try {
-      const info = await transport.sendMail({
+      info = await transport.sendMail({
         from: sender.from,
         replyTo: sender.replyTo,
         to: message.to,
@@ -85,7 +126,6 @@ export function startMailWorker(options: WorkerOptions): MailWorker {
           ? [{ filename: message.icsName ?? "event.ics", content: message.ics, contentType: "text/calendar; charset=utf-8; method=PUBLISH" }]
           : undefined,
       });
-      await finishMessage(db, { id: message.id, workerId, status: "sent", reply: info.response ?? null });
     } catch (error) {
       const outcome = classifySendError(error);
       if (outcome.kind === "configuration") {
@@ -104,7 +144,9 @@ export function startMailWorker(options: WorkerOptions): MailWorker {
       let next = new Date(Date.now() + retryDelaySeconds(message.attempts, env.MAIL_RETRY_BASE_SECONDS, random) * 1000);
       if (message.giveUpAt && next > new Date(message.giveUpAt)) next = new Date(message.giveUpAt);
       await finishMessage(db, { id: message.id, workerId, status: "deferred", reply: outcome.reply, nextAttemptAt: next });
+      return;
     }
+    await recordSent(message, info.response ?? null, leaseEnds);
   }
 
   /** One pass: claim a batch and deliver it. Returns how many messages were handled. */
@@ -120,27 +162,41 @@ export function startMailWorker(options: WorkerOptions): MailWorker {
       await runRetentionPurge(db).catch((error) => logger.error({ err: String(error) }, "retention purge failed"));
     }
     if ((await getQueueState(db)).pausedAt) return 0;
+    // measured before the claim, so it ends no later than the lease in the database
+    const leaseEnds = Date.now() + leaseSeconds * 1000;
     const batch = await claimDueMessages(db, { workerId, limit: batchSize, leaseSeconds });
     if (!batch.length) return 0;
     // Settings → Identity: the display name and Reply-To, read once per batch; the address stays MAIL_FROM's.
     const none = { senderName: null, replyTo: null };
     const { senderName, replyTo } = transport ? await getMailSender(db).catch(() => none) : none;
     const sender: Sender = { from: senderName ? { name: senderName, address: from.address } : from, replyTo: replyTo ?? undefined };
-    await Promise.all(batch.map((message) => deliver(message, sender).catch((error) => logger.error({ err: String(error), id: message.id }, "mail delivery error"))));
+    await forEachWithLimit(batch, env.MAIL_MAX_IN_FLIGHT, (message) =>
+      deliver(message, sender, leaseEnds).catch((error) =>
+        // the outcome could not be recorded (the database went away): the lease runs out and the message,
+        // never marked sent, is tried again
+        logger[isDatabaseUnavailable(error) ? "warn" : "error"]({ err: String(error), id: message.id }, "mail delivery error"),
+      ),
+    );
     return batch.length;
   }
 
   const loop = (async () => {
+    let failures = 0;
     while (!stopping && options.loop !== false) {
       let handled = 0;
       try {
         handled = await runOnce();
+        if (failures) logger.info({ after: failures }, "mail worker resumed");
+        failures = 0;
       } catch (error) {
-        logger.error({ err: String(error) }, "mail worker pass failed");
+        failures++;
+        if (!isDatabaseUnavailable(error)) logger.error({ err: String(error) }, "mail worker pass failed");
+        else if (failures === 1) logger.warn({ err: String(error) }, "mail worker paused: database unavailable; retrying with backoff");
       }
-      if (handled === 0 && !stopping) await new Promise<void>((resolve) => {
+      const wait = failures ? Math.min(pollMs * 2 ** (failures - 1), MAX_OUTAGE_BACKOFF_MS) : pollMs;
+      if ((handled === 0 || failures) && !stopping) await new Promise<void>((resolve) => {
         wake = resolve;
-        setTimeout(resolve, pollMs).unref();
+        setTimeout(resolve, wait).unref();
       });
     }
   })();

@@ -3,6 +3,7 @@ import { parseWithZod } from "@conform-to/zod/v4";
 import { type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction, redirect } from "@remix-run/node";
 import { isRouteErrorResponse, useActionData, useLoaderData, useRouteError, useRouteLoaderData, useSearchParams } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
+import { GeneralErrorBoundary } from "~/components/error-boundary";
 import { LanguageSwitcher } from "~/components/language-switcher";
 import { ReaderTime } from "~/components/local-time";
 import { ReplyForm } from "~/components/reply-form";
@@ -213,6 +214,9 @@ export default function ReplyLinkRoute() {
 }
 
 export function ErrorBoundary() {
+  const error = useRouteError();
+  // the database is unreachable (app/outage.server.ts): the link is fine, the page says to try again shortly
+  if (isRouteErrorResponse(error) && error.status === 503) return <GeneralErrorBoundary />;
   return <InvalidLink />;
 }
 

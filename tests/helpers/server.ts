@@ -9,6 +9,8 @@ import { freePort } from "./ports";
 export type TestServer = {
   url: string;
   output: () => string;
+  /** the exit code once the server process has ended (null while it runs) */
+  exitCode: () => number | null;
   setupLink: () => string | undefined;
   stop: (signal?: NodeJS.Signals) => Promise<number | null>;
   restart: () => Promise<void>;
@@ -71,6 +73,7 @@ export async function startTestServer(
   return {
     url,
     output: () => output,
+    exitCode: () => (child.exitCode ?? (child.signalCode ? -1 : null)),
     setupLink: () => [...output.matchAll(/https?:\/\/\S+\/setup\/[A-Za-z0-9_-]{43}/g)].at(-1)?.[0],
     stop,
     restart: async () => {

@@ -11,6 +11,10 @@ export type SinkReply = "250" | "421" | "451" | "550" | "stall";
  */
 export class SmtpSink {
   messages: ParsedMail[] = [];
+  /** every accepted message with the time its SMTP connection was opened: tells which sending process sent it */
+  accepted: { messageId: string; connectedAt: number }[] = [];
+  private connectedAt = new Map<string, number>();
+  lastAcceptedAt = 0;
   private script: SinkReply[] = [];
   private server: SMTPServer;
   port = 0;
@@ -24,6 +28,10 @@ export class SmtpSink {
       authOptional: !options.requireAuth,
       disabledCommands: ["STARTTLS"],
       logger: false,
+      onConnect: (session, callback) => {
+        this.connectedAt.set(session.id, Date.now());
+        callback();
+      },
       onAuth: (_auth, _session, callback) => {
         if (this.refuseAuth) {
           const error = new Error("5.7.8 Authentication credentials invalid") as Error & { responseCode: number };
@@ -32,7 +40,7 @@ export class SmtpSink {
         }
         callback(null, { user: "test" });
       },
-      onData: (stream, _session, callback) => {
+      onData: (stream, session, callback) => {
         const reply = this.script.shift() ?? "250";
         this.received++;
         const chunks: Buffer[] = [];
@@ -48,6 +56,8 @@ export class SmtpSink {
           if (this.delayMs) await new Promise((resolve) => setTimeout(resolve, this.delayMs));
           // accepted = the moment the server answers 250
           this.messages.push(parsed);
+          this.accepted.push({ messageId: parsed.messageId ?? "", connectedAt: this.connectedAt.get(session.id) ?? 0 });
+          this.lastAcceptedAt = Date.now();
           callback();
         });
       },
@@ -60,6 +70,8 @@ export class SmtpSink {
   }
 
   async start() {
+    // a client killed mid-session resets its connection; that is the client's problem, not the sink's
+    this.server.on("error", () => undefined);
     await new Promise<void>((resolve) => this.server.listen(0, "127.0.0.1", () => resolve()));
     this.port = (this.server.server.address() as AddressInfo).port;
     return this;
