@@ -1,0 +1,98 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { databaseLabel, type PreparedDatabase, prepareServerDatabase, withServerDb } from "../helpers/db";
+import { locationOf, TestClient } from "../helpers/http";
+import { startTestServer, type TestServer } from "../helpers/server";
+import { SmtpSink } from "../helpers/smtp-sink";
+import { createUser, TEST_PASSWORD } from "../helpers/users";
+
+const TITLE = { en: "16th NEAR General Assembly", ru: "16-я Генеральная ассамблея АРАССВА" };
+
+async function waitFor(check: () => boolean, ms = 30_000) {
+  const deadline = Date.now() + ms;
+  while (!check()) {
+    if (Date.now() > deadline) throw new Error("timed out");
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
+
+function formState(html: string) {
+  const revision = html.match(/name="revision" value="(\d+)"/)?.[1];
+  const submission = html.match(/name="submission" value="([0-9a-f-]{36})"/)?.[1];
+  if (!revision || !submission) throw new Error("no reply form on the page");
+  return { revision, submission };
+}
+
+function replyBody(state: { revision: string; submission: string }, response: string, people: Record<string, string>[], extra: Record<string, string> = {}) {
+  const body = new URLSearchParams({ response, ...state, ...extra });
+  people.forEach((person, i) => {
+    for (const [field, value] of Object.entries(person)) body.append(`delegates[${i}].${field}`, value);
+  });
+  return body;
+}
+
+/** Dates and times as English pages write them ("5 December 2026 at 14:05") that do not name their zone. */
+function unzonedTimes(html: string) {
+  return [...html.matchAll(/\d{1,2} [A-Z][a-z]+ \d{4} at \d{2}:\d{2}(?! \(UTC)/g)].map((m) => m[0]);
+}
+
+/**
+ * What the reply page and the staff pages around it say: in which language, in which time zone, to whom, and
+ * how many members are still to answer. One server, the NEAR demo, an event in Vladivostok (UTC+10) without a
+ * contact, and three Russian members invited; the secretariat (demo identity) sits in Pohang (UTC+9).
+ */
+describe(`reply and staff pages say the right thing (${databaseLabel})`, () => {
+  let database: PreparedDatabase;
+  let server: TestServer;
+  let sink: SmtpSink;
+  let staff: TestClient;
+  let eventPath = "";
+  const links: string[] = [];
+  const path = (i: number) => new URL(links[i]).pathname;
+
+  beforeAll(async () => {
+    sink = await new SmtpSink().start();
+    database = await prepareServerDatabase();
+    createUser(database.env, "admin@example.org", "admin");
+    server = await startTestServer({ SMTP_URL: sink.url(), MAIL_RETRY_BASE_SECONDS: "0.2" }, database);
+    staff = new TestClient(server.url);
+    await staff.signIn("admin@example.org", TEST_PASSWORD);
+    expect(locationOf(await staff.post("/members?index", { intent: "load-demo" }))).toBe("/members?loaded=82");
+    const created = await staff.post("/events/new", {
+      kind: "general_assembly",
+      timeZone: "Asia/Vladivostok",
+      start: "2027-09-14T09:00",
+      end: "2027-09-15T18:00",
+      rsvpDeadline: "2027-08-01T18:00",
+      format: "in_person",
+      quota: "5",
+      categories: "delegate",
+      "title.en": TITLE.en,
+      "title.ru": TITLE.ru,
+      "venue.en": "Vladivostok",
+    });
+    eventPath = locationOf(created);
+    expect((await staff.post(eventPath, { to: "open", version: "1" })).status).toBe(302);
+    const page = await (await staff.get(`${eventPath}/invitations?mode=country&country=RU`)).text();
+    const picked = [...page.matchAll(/name="memberIds"[^>]*value="([0-9a-f-]{36})"/g)].map((m) => m[1]).slice(0, 3);
+    const form = new URLSearchParams({ intent: "send", mode: "picked" });
+    for (const id of picked) form.append("memberIds", id);
+    expect((await staff.post(`${eventPath}/invitations`, form)).status).toBe(302);
+    await waitFor(() => sink.messages.length >= 3);
+    links.push(...sink.messages.map((m) => m.text!.match(/https?:\/\/\S+\/r\/[A-Za-z0-9_-]{43}/)![0]));
+  });
+  afterAll(async () => {
+    await server?.dispose();
+    await sink?.stop();
+  });
+
+  it("a Russian invitation stays Russian in an English browser, for the page's own data requests too (the form posted after hydration, the reload after it)", async () => {
+    const english = { "accept-language": "en-GB,en;q=0.9" };
+    expect(await (await fetch(links[0], { headers: english })).text()).toContain(TITLE.ru);
+    const data = await fetch(`${server.url}${path(0)}.data`, { headers: english });
+    expect(data.status).toBe(200);
+    const body = await data.text();
+    expect(body).toContain(TITLE.ru);
+    expect(body).not.toContain(TITLE.en);
+  });
+
+});
