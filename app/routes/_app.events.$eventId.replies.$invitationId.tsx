@@ -136,7 +136,7 @@ export default function StaffReplyRoute() {
       ) : null}
       <section className="panel" aria-labelledby="current-heading">
         <h2 id="current-heading">{t("staff.current")}</h2>
-        <ReplySummary reply={data.reply} />
+        <ReplySummary reply={data.reply} forStaff />
         {data.canReveal && withPassport.length ? (
           <details className="editor">
             <summary>{t("staff.reveal")}</summary>

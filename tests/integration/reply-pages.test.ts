@@ -95,4 +95,11 @@ describe(`reply and staff pages say the right thing (${databaseLabel})`, () => {
     expect(body).not.toContain(TITLE.en);
   });
 
+  it("staff reading a member that has not answered are told so about the member, not addressed as the delegate", async () => {
+    const id = (await (await staff.get(`${eventPath}/replies`)).text()).match(new RegExp(`href="${eventPath}/replies/([0-9a-f-]{36})"`))![1];
+    const html = await (await staff.get(`${eventPath}/replies/${id}`)).text();
+    expect(html).toContain("This member has not answered yet.");
+    expect(html).not.toContain("You have not replied yet.");
+  });
+
 });
