@@ -1,4 +1,3 @@
-import { PassThrough } from "node:stream";
 import { type AppLoadContext, createReadableStreamFromReadable, type EntryContext } from "@remix-run/node";
 import { RemixServer } from "@remix-run/react";
 import { isbot } from "isbot";
@@ -7,6 +6,7 @@ import { I18nextProvider } from "react-i18next";
 import { NonceProvider } from "~/components/nonce";
 import { loggablePath } from "~/http.server";
 import { createI18n } from "~/i18next.server";
+import { withoutTrailingNulls } from "~/lib/html-stream.server";
 import { logger } from "~/logger.server";
 
 export { startServer } from "~/http.server";
@@ -40,7 +40,7 @@ export default async function handleRequest(
         nonce,
         [waitForAll ? "onAllReady" : "onShellReady"]() {
           shellRendered = true;
-          const body = new PassThrough();
+          const body = withoutTrailingNulls();
           responseHeaders.set("Content-Type", "text/html; charset=utf-8");
           if (loadContext.user) responseHeaders.set("Cache-Control", "private, no-store");
           resolve(
