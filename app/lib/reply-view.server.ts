@@ -12,6 +12,7 @@ import { delegateLine } from "~/mail/replies.server";
 import { type ContactRow, listContactsOfMember } from "~/models/contact.server";
 import { type EventRow, getEvent, listProgramme, type ProgrammeItemRow } from "~/models/event.server";
 import { type DelegateRow, getReply, type ReplyState } from "~/models/reply.server";
+import { getSecretariat, type Secretariat } from "~/models/secretariat.server";
 
 /** Whether a link holder may still change the reply: the event is open and its deadline (else its start) not passed. */
 export function replyWindowOpen(event: Pick<EventRow, "status" | "rsvpDeadline" | "startsAt">, now = new Date()) {
@@ -96,6 +97,17 @@ export async function replyRules(db: DB, { env, event, invitationId, staff }: { 
   return rulesOf(event, reply, programme, staff);
 }
 
+/**
+ * Whom a reader with a question writes to: the event's contact, else the secretariat (Settings → Identity: its
+ * name, Reply-To address and phone); null when neither gives anything to write to or call.
+ */
+function whomToAsk(event: EventRow, secretariat: Secretariat, locale: Lng) {
+  const own = { name: event.contactName, email: event.contactEmail, phone: event.contactPhone };
+  if (own.email || own.phone) return own;
+  const fallback = { name: own.name || localized(secretariat.name, locale) || secretariat.shortName, email: secretariat.replyTo, phone: secretariat.phone };
+  return fallback.email || fallback.phone ? fallback : null;
+}
+
 export type ReplyPage = Awaited<ReturnType<typeof replyPageData>>;
 
 /**
@@ -104,10 +116,11 @@ export type ReplyPage = Awaited<ReturnType<typeof replyPageData>>;
  */
 export async function replyPageData(db: DB, { env, invitationId, locale, staff }: { env: Env; invitationId: string; locale: Lng; staff: boolean }) {
   const reply = (await getReply(db, { invitationId, key: env.DATA_ENCRYPTION_KEY })) as ReplyState;
-  const [event, programme, contacts] = await Promise.all([
+  const [event, programme, contacts, secretariat] = await Promise.all([
     getEvent(db, { id: reply.eventId }) as Promise<EventRow>,
     listProgramme(db, { eventId: reply.eventId }),
     listContactsOfMember(db, { memberId: reply.memberId }),
+    getSecretariat(db),
   ]);
   const asked = programme.filter((item) => item.attendanceAsked);
   const rules = rulesOf(event, reply, programme, staff);
@@ -159,7 +172,7 @@ export async function replyPageData(db: DB, { env, invitationId, locale, staff }
       status: event.status,
       deadline: deadline ? `${formatDateTime(deadline, locale, event.timeZone)} (${utcOffsetLabel(deadline, event.timeZone)})` : null,
       deadlineIso: deadline?.toISOString() ?? null,
-      contact: { name: event.contactName, email: event.contactEmail, phone: event.contactPhone },
+      contact: whomToAsk(event, secretariat, locale),
       programme: programme.map((item) => ({
         id: item.id,
         title: localized(item.title, locale),

@@ -197,14 +197,18 @@ export default function ReplyLinkRoute() {
         </section>
 
         <footer className="reply-contact small muted">
-          <p>{t("page.contact")}</p>
-          {event.contact.name ? <p>{event.contact.name}</p> : null}
-          {event.contact.email ? (
-            <p>
-              <a href={`mailto:${event.contact.email}`}>{event.contact.email}</a>
-            </p>
+          {event.contact ? (
+            <>
+              <p>{t("page.contact")}</p>
+              {event.contact.name ? <p>{event.contact.name}</p> : null}
+              {event.contact.email ? (
+                <p>
+                  <a href={`mailto:${event.contact.email}`}>{event.contact.email}</a>
+                </p>
+              ) : null}
+              {event.contact.phone ? <p>{event.contact.phone}</p> : null}
+            </>
           ) : null}
-          {event.contact.phone ? <p>{event.contact.phone}</p> : null}
           <p>{t("page.personal")}</p>
         </footer>
       </main>

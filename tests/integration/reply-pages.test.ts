@@ -102,4 +102,16 @@ describe(`reply and staff pages say the right thing (${databaseLabel})`, () => {
     expect(html).not.toContain("You have not replied yet.");
   });
 
+  it("the reply page offers the secretariat's contact when the event has none, and no empty 'contact:' line when neither has one", async () => {
+    const contactLine = "По всем вопросам просим обращаться в Секретариат:";
+    expect(await (await fetch(links[0])).text()).not.toContain(contactLine);
+    await withServerDb(server, database.env, (db) => db.updateTable("secretariat").set({ phone: "+82 54 223 2300", reply_to: "secretariat@near.example.org" }).execute());
+    const html = await (await fetch(links[0])).text();
+    expect(html).toContain(contactLine);
+    expect(html).toContain("+82 54 223 2300");
+    // (this page once carried a zero byte inside «вопросам», at byte 4095: app/lib/html-stream.server.ts)
+    expect(html).not.toContain("\0");
+    expect(html).toContain('href="mailto:secretariat@near.example.org"');
+  });
+
 });
