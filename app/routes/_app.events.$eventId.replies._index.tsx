@@ -6,6 +6,7 @@ import { hasRole, requireUser } from "~/auth.server";
 import { AnswersChart, type ChartPoint } from "~/components/answers-chart";
 import { EmptyState } from "~/components/app-shell";
 import { getDb } from "~/db.server";
+import { awaitsAnswer } from "~/lib/answers";
 import { formatDateTime } from "~/lib/dates";
 import { COUNTRY_CODES, countryName, localized } from "~/lib/directory";
 import { eventSummary, requireEvent } from "~/lib/event-view.server";
@@ -53,7 +54,7 @@ export async function loader(args: LoaderFunctionArgs) {
       size: c.summary.size,
       head: c.summary.delegates[0] ? delegateLine(c.summary.delegates[0], locale) : null,
     })),
-    noAnswer: invitations.filter((i) => i.response === "pending").map((i) => ({ id: i.id, member: localized(i.memberNames, locale) })),
+    waiting: invitations.filter((i) => awaitsAnswer(i.response)).map((i) => ({ id: i.id, member: localized(i.memberNames, locale), response: i.response })),
     countries: COUNTRY_CODES.map((code) => ({ code, name: countryName(code, locale) })),
     memberCountries: [...new Set(invitations.map((i) => i.country))],
     isAdmin: hasRole(user, "admin"),
@@ -154,13 +155,14 @@ export default function RepliesOverviewRoute() {
             </div>
           </section>
           <section className="panel" aria-labelledby="waiting-heading">
-            <h2 id="waiting-heading">{t("overview.noAnswer", { count: data.noAnswer.length })}</h2>
-            {data.noAnswer.length ? (
+            <h2 id="waiting-heading">{t("overview.waiting", { count: data.waiting.length })}</h2>
+            {data.waiting.length ? (
               <>
                 <ul className="compact-list">
-                  {data.noAnswer.map((i) => (
+                  {data.waiting.map((i) => (
                     <li key={i.id}>
                       <Link to={`/events/${data.event.id}/replies/${i.id}`}>{i.member}</Link>
+                      {i.response === "undecided" ? <span className="small muted"> ({t("answer.undecided")})</span> : null}
                     </li>
                   ))}
                 </ul>

@@ -114,4 +114,17 @@ describe(`reply and staff pages say the right thing (${databaseLabel})`, () => {
     expect(html).toContain('href="mailto:secretariat@near.example.org"');
   });
 
+  it("the Replies page and the reminder panel count the same members as still to answer (undecided included)", async () => {
+    const overview = await (await staff.get(`${eventPath}/replies`)).text();
+    const replyPath = overview.match(new RegExp(`href="(${eventPath}/replies/[0-9a-f-]{36})"`))![1];
+    const state = formState(await (await staff.get(replyPath)).text());
+    expect((await staff.post(replyPath, replyBody(state, "undecided", [], { reason: "phone call, 3 March" }))).status).toBe(303);
+    const replies = await (await staff.get(`${eventPath}/replies`)).text();
+    const event = await (await staff.get(eventPath)).text();
+    const listed = Number(replies.match(/id="waiting-heading">(\d+)/)?.[1]);
+    const toRemind = Number(event.match(/<fieldset class="remind-whom"><legend>(\d+)/)?.[1]);
+    expect(listed).toBe(3);
+    expect(toRemind).toBe(listed);
+  });
+
 });
