@@ -151,3 +151,13 @@ export function formatEventDates(start: Date, end: Date, locale: Lng, timeZone: 
   const separator = locale === "zh" || locale === "ja" ? "，" : ", ";
   return place ? `${dates}${separator}${place} (${zone})` : `${dates} (${zone})`;
 }
+
+/** "11 June 2025 at 09:30 (UTC+9)": date and time of one instant, with the zone it is written in. */
+export function formatDateTimeZoned(date: Date, locale: Lng, timeZone: string): string {
+  return `${formatDateTime(date, locale, timeZone)} (${utcOffsetLabel(date, timeZone)})`;
+}
+
+/** "09:30 (UTC+8)": the time of one instant, with its zone. */
+export function formatTimeZoned(date: Date, locale: Lng, timeZone: string): string {
+  return `${formatTime(date, locale, timeZone)} (${utcOffsetLabel(date, timeZone)})`;
+}

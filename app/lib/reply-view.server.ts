@@ -4,7 +4,7 @@ import { type Env } from "~/env.server";
 import { type Lng } from "~/i18n";
 import { type ContactChoice, type DelegateValue, type ReplyFormValue, type StoredPassport } from "~/components/reply-form";
 import { toPersonName } from "~/lib/contact-display";
-import { formatDateTime, formatEventDates, formatSlot, utcOffsetLabel } from "~/lib/dates";
+import { formatDateTimeZoned, formatEventDates, formatSlot } from "~/lib/dates";
 import { countryName, localized } from "~/lib/directory";
 import { formatName } from "~/lib/names";
 import { type ReplyRules } from "~/lib/reply-schemas";
@@ -170,7 +170,7 @@ export async function replyPageData(db: DB, { env, invitationId, locale, staff }
       format: event.format,
       meetingUrl: event.meetingUrl,
       status: event.status,
-      deadline: deadline ? `${formatDateTime(deadline, locale, event.timeZone)} (${utcOffsetLabel(deadline, event.timeZone)})` : null,
+      deadline: deadline ? formatDateTimeZoned(deadline, locale, event.timeZone) : null,
       deadlineIso: deadline?.toISOString() ?? null,
       contact: whomToAsk(event, secretariat, locale),
       programme: programme.map((item) => ({
@@ -184,7 +184,7 @@ export async function replyPageData(db: DB, { env, invitationId, locale, staff }
       response: reply.response,
       revision: reply.revision,
       declineReason: reply.declineReason,
-      changedAt: reply.changedAt ? formatDateTime(new Date(reply.changedAt), locale, event.timeZone) : null,
+      changedAt: reply.changedAt ? formatDateTimeZoned(new Date(reply.changedAt), locale, event.timeZone) : null,
       delegates: reply.delegates.map((d) => ({
         id: d.id,
         role: d.role,

@@ -10,7 +10,7 @@ import { EmptyState } from "~/components/app-shell";
 import { getDb } from "~/db.server";
 import { languageNames } from "~/i18n";
 import { awaitsAnswer } from "~/lib/answers";
-import { formatDateTime, formatSlot, utcToLocalInput } from "~/lib/dates";
+import { formatDateTimeZoned, formatSlot, utcToLocalInput } from "~/lib/dates";
 import { localized } from "~/lib/directory";
 import { DuplicateSchema, TransitionSchema } from "~/lib/event-schemas";
 import { allowedTransitions } from "~/lib/event-status";
@@ -57,7 +57,7 @@ export async function loader(args: LoaderFunctionArgs) {
       locale: i.letterLocale,
       response: i.response,
       people: Number(i.people),
-      changedAt: i.changedAt ? formatDateTime(new Date(i.changedAt), locale, event.timeZone) : null,
+      changedAt: i.changedAt ? formatDateTimeZoned(new Date(i.changedAt), locale, event.timeZone) : null,
       lastStatus: i.lastStatus,
       lastKind: i.lastKind,
     })),

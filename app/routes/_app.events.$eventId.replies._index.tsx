@@ -7,7 +7,7 @@ import { AnswersChart, type ChartPoint } from "~/components/answers-chart";
 import { EmptyState } from "~/components/app-shell";
 import { getDb } from "~/db.server";
 import { awaitsAnswer } from "~/lib/answers";
-import { formatDateTime } from "~/lib/dates";
+import { formatDateTimeZoned } from "~/lib/dates";
 import { COUNTRY_CODES, countryName, localized } from "~/lib/directory";
 import { eventSummary, requireEvent } from "~/lib/event-view.server";
 import { delegateLine } from "~/mail/replies.server";
@@ -36,7 +36,7 @@ export async function loader(args: LoaderFunctionArgs) {
     state.set(change.invitationId, change.response);
     const tally = { attending: 0, representative: 0, declining: 0, undecided: 0 };
     for (const response of state.values()) if (response in tally) tally[response as keyof typeof tally]++;
-    return { at: new Date(change.at).toISOString(), label: formatDateTime(new Date(change.at), locale, event.timeZone), ...tally };
+    return { at: new Date(change.at).toISOString(), label: formatDateTimeZoned(new Date(change.at), locale, event.timeZone), ...tally };
   });
   return {
     event: { ...eventSummary(event, locale), passportCountries: event.passportCountries, retentionDays: event.passportRetentionDays },
@@ -47,7 +47,7 @@ export async function loader(args: LoaderFunctionArgs) {
       id: c.id,
       invitationId: c.invitationId,
       member: localized(c.memberNames, locale),
-      at: formatDateTime(new Date(c.at), locale, event.timeZone),
+      at: formatDateTimeZoned(new Date(c.at), locale, event.timeZone),
       actor: c.actorKind === "staff" ? c.staffLabel : null,
       reason: c.reason,
       after: c.responseAfter,

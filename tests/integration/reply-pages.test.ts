@@ -127,4 +127,36 @@ describe(`reply and staff pages say the right thing (${databaseLabel})`, () => {
     expect(toRemind).toBe(listed);
   });
 
+  it("every time on screen names its zone: the venue's on event pages, the secretariat's on logs and accounts", async () => {
+    // a delegation registered by link, then checked in at the door
+    const client = new TestClient(server.url);
+    const state = formState(await (await client.get(path(1))).text());
+    const person = { role: "head", nameLocale: "ru", familyName: "Кожемяко", givenName: "Олег", latinFamilyName: "Kozhemyako", latinGivenName: "Oleg" };
+    expect((await client.post(path(1), replyBody(state, "attending", [person]))).status).toBe(303);
+    const checkIn = await (await staff.get(`${eventPath}/check-in?q=Kozhemyako`)).text();
+    const delegateId = checkIn.match(/name="delegateId" value="([0-9a-f-]{36})"/)![1];
+    expect((await staff.post(`${eventPath}/check-in`, { intent: "arrive", delegateId })).status).toBe(200);
+
+    // the venue's zone (UTC+10) on the event's pages
+    const linkPage = await (await client.get(path(1))).text();
+    expect(linkPage).toMatch(/последнее изменение: [^<]+ \(UTC\+10\)/);
+    expect(await (await staff.get(`${eventPath}/check-in?q=Kozhemyako`)).text()).toMatch(/Arrived \d{2}:\d{2} \(UTC\+10\)/);
+    const roster = await (await staff.get(`${eventPath}/roster/print?lang=en`)).text();
+    expect(roster).toMatch(/Working copy, [^<]+ \(UTC\+10\)/);
+    const replyId = (await (await staff.get(`${eventPath}/replies`)).text()).match(new RegExp(`href="${eventPath}/replies/([0-9a-f-]{36})"`))![1];
+    for (const page of [`${eventPath}/replies`, `${eventPath}/replies/${replyId}`, eventPath]) {
+      const html = await (await staff.get(page)).text();
+      expect(html, page).toMatch(/ at \d{2}:\d{2} \(UTC\+10\)/);
+      expect(unzonedTimes(html), page).toEqual([]);
+    }
+
+    // the secretariat's zone (Pohang, UTC+9) on logs and accounts, the same on every one of them
+    const mailId = (await (await staff.get("/mail")).text()).match(/href="\/mail\/([0-9a-f-]{36})"/)![1];
+    for (const page of ["/mail", `/mail/${mailId}`, "/settings/audit", "/settings/staff", "/settings/system"]) {
+      const html = await (await staff.get(page)).text();
+      expect(html, page).toMatch(/ at \d{2}:\d{2} \(UTC\+9\)/);
+      expect(html, page).not.toMatch(/ at \d{2}:\d{2} \(UTC\+10\)| UTC</);
+      expect(unzonedTimes(html), page).toEqual([]);
+    }
+  });
 });
