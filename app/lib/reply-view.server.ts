@@ -4,7 +4,7 @@ import { type Env } from "~/env.server";
 import { type Lng } from "~/i18n";
 import { type ContactChoice, type DelegateValue, type ReplyFormValue, type StoredPassport } from "~/components/reply-form";
 import { toPersonName } from "~/lib/contact-display";
-import { formatDateTimeZoned, formatEventDates, formatSlot } from "~/lib/dates";
+import { formatDateTimeZoned, formatEventDates, formatSlot, wallClockPattern } from "~/lib/dates";
 import { countryName, localized } from "~/lib/directory";
 import { formatName } from "~/lib/names";
 import { type ReplyRules } from "~/lib/reply-schemas";
@@ -172,6 +172,7 @@ export async function replyPageData(db: DB, { env, invitationId, locale, staff }
       status: event.status,
       deadline: deadline ? formatDateTimeZoned(deadline, locale, event.timeZone) : null,
       deadlineIso: deadline?.toISOString() ?? null,
+      timePattern: wallClockPattern(locale),
       contact: whomToAsk(event, secretariat, locale),
       programme: programme.map((item) => ({
         id: item.id,

@@ -129,14 +129,14 @@ export default function ReplyLinkRoute() {
             <dt>{t("page.dates")}</dt>
             <dd>
               {event.dates}
-              <ReaderTime iso={event.startsAt} venueZone={event.timeZone} locale={data.locale} />
+              <ReaderTime iso={event.startsAt} venueZone={event.timeZone} pattern={event.timePattern} />
             </dd>
             {event.deadline ? (
               <>
                 <dt>{t("page.deadline")}</dt>
                 <dd>
                   {event.deadline}
-                  {event.deadlineIso ? <ReaderTime iso={event.deadlineIso} venueZone={event.timeZone} locale={data.locale} /> : null}
+                  {event.deadlineIso ? <ReaderTime iso={event.deadlineIso} venueZone={event.timeZone} pattern={event.timePattern} /> : null}
                 </dd>
               </>
             ) : null}
