@@ -1,3 +1,4 @@
+import fs from "node:fs";
 import path from "node:path";
 import { build } from "esbuild";
 import { type Browser, chromium, type Page } from "playwright-core";
@@ -102,6 +103,34 @@ describe("invitation emails on a 375 px phone", () => {
     );
     await page.setContent(html);
     expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(375);
+  });
+});
+
+describe("Korean in the app's stylesheet", () => {
+  it("breaks lines between words, never inside one (대표단/장)", async () => {
+    const css = fs.readFileSync(path.join(ROOT, "app/styles/app.css"), "utf8");
+    const words = ["대한민국", "경상북도", "포항시", "대표단장", "대표단원", "부대표단장", "통역관"];
+    await page.setContent(
+      `<!doctype html><html lang="ko"><head><style>${css}</style></head><body>` +
+        `<table><tr><td id="cell" style="width: 5.5em; max-width: 5.5em">${words.join(" ")}</td></tr></table></body></html>`,
+    );
+    const split = await page.evaluate(() => {
+      const text = document.getElementById("cell")!.firstChild as Text;
+      const broken: string[] = [];
+      let offset = 0;
+      for (const word of text.data.split(" ")) {
+        const range = document.createRange();
+        range.setStart(text, offset);
+        range.setEnd(text, offset + word.length);
+        const lines = new Set([...range.getClientRects()].map((r) => Math.round(r.top)));
+        if (lines.size > 1) broken.push(word);
+        offset += word.length + 1;
+      }
+      return { broken, height: document.getElementById("cell")!.getBoundingClientRect().height };
+    });
+    expect(split.broken).toEqual([]);
+    // (the cell is narrow enough that the text does wrap)
+    expect(split.height).toBeGreaterThan(40);
   });
 });
 
