@@ -93,6 +93,8 @@ test("a Russian member opens the emailed link on a phone, registers a delegation
   await expect(admin.locator("table.data-table tbody input[name=memberIds]:checked")).toHaveCount(1);
   // (the confirmation panel counts the whole selection, not the ticked rows: see the report)
   await admin.getByText(inv.send).click();
+  await expect(admin.getByText(inv.confirm_one.replace("{{count}}", "1"))).toBeVisible();
+  await expect(admin.getByText("Русский: 1", { exact: true })).toBeVisible();
   await admin.getByRole("button", { name: inv.confirmButton }).click();
   await expect(admin).toHaveURL(/sent=1&/);
   await expect(admin.getByText(inv.queued_one.replace("{{count}}", "1"))).toBeVisible();
