@@ -125,11 +125,8 @@ export async function replyPageData(db: DB, { env, invitationId, locale, staff }
   const asked = programme.filter((item) => item.attendanceAsked);
   const rules = rulesOf(event, reply, programme, staff);
   const head = contacts.find((c) => c.isHead);
-  const delegates: DelegateValue[] = reply.delegates.length
-    ? reply.delegates.map(delegateValue)
-    : reply.response === "pending" && head
-      ? [{ ...contactValue(head, reply.letterLocale), role: "head" }]
-      : [];
+  const headPrefill: DelegateValue | null = !reply.delegates.length && reply.response === "pending" && head ? { ...contactValue(head, reply.letterLocale), role: "head" } : null;
+  const delegates: DelegateValue[] = reply.delegates.length ? reply.delegates.map(delegateValue) : headPrefill ? [headPrefill] : [];
   const defaultValue: ReplyFormValue = {
     response: reply.response === "pending" ? undefined : reply.response,
     declineReason: reply.declineReason ?? "",
@@ -153,6 +150,7 @@ export async function replyPageData(db: DB, { env, invitationId, locale, staff }
     invitationId,
     rules,
     defaultValue,
+    headPrefill,
     contacts: contactChoices,
     stored,
     programmeChoices: asked.map((item) => ({ id: item.id, label: `${localized(item.title, locale)} (${formatSlot(new Date(item.startsAt), new Date(item.endsAt), locale, event.timeZone)})` })),

@@ -178,6 +178,7 @@ export default function StaffReplyRoute() {
             programme={data.programmeChoices}
             stored={data.stored}
             nameLocale={data.letterLocale}
+            headPrefill={data.headPrefill}
             submitLabel={t("staff.save")}
           />
         </section>

@@ -184,6 +184,7 @@ export default function ReplyLinkRoute() {
               programme={data.programmeChoices}
               stored={data.stored}
               nameLocale={data.letterLocale}
+              headPrefill={data.headPrefill}
               submitLabel={data.reply.response === "pending" ? t("page.send") : t("page.update")}
             />
           ) : (
