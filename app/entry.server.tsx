@@ -1,4 +1,3 @@
-import { PassThrough } from "node:stream";
 import { type AppLoadContext, createReadableStreamFromReadable, type EntryContext } from "@remix-run/node";
 import { RemixServer } from "@remix-run/react";
 import { isbot } from "isbot";
@@ -8,6 +7,7 @@ import { NonceProvider } from "~/components/nonce";
 import { loggablePath } from "~/http.server";
 import { createI18n } from "~/i18next.server";
 import { isDatabaseUnavailable } from "~/lib/db-errors";
+import { withoutTrailingNulls } from "~/lib/html-stream.server";
 import { logger } from "~/logger.server";
 import { OUTAGE_HEADERS } from "~/outage.server";
 
@@ -42,7 +42,7 @@ export default async function handleRequest(
         nonce,
         [waitForAll ? "onAllReady" : "onShellReady"]() {
           shellRendered = true;
-          const body = new PassThrough();
+          const body = withoutTrailingNulls();
           responseHeaders.set("Content-Type", "text/html; charset=utf-8");
           // the page of a database outage (a loader threw 503: app/outage.server.ts)
           if (responseStatusCode === 503) for (const [name, value] of Object.entries(OUTAGE_HEADERS)) responseHeaders.set(name, value);

@@ -214,9 +214,10 @@ export function createApp({ build, rootDir, mode }: { build: ServerBuild; rootDi
  */
 async function replyLinkLocale(request: Request, userLocale: string | null | undefined): Promise<Lng | undefined> {
   const path = new URL(request.url).pathname;
-  const reply = /^\/r\/([A-Za-z0-9_-]{43})\/?$/.exec(path);
+  // the page's own data requests too (`/r/<token>.data`: the form posted after hydration, and the reload after it)
+  const reply = /^\/r\/([A-Za-z0-9_-]{43})(?:\.data|\/)?$/.exec(path);
   // a colleague's set-password link opens in the interface language the inviting admin chose for them
-  const account = /^\/account\/password\/([A-Za-z0-9_-]{43})\/?$/.exec(path);
+  const account = /^\/account\/password\/([A-Za-z0-9_-]{43})(?:\.data|\/)?$/.exec(path);
   if ((!reply && !account) || isSupportedLng(userLocale) || isSupportedLng(await lngCookie.parse(request.headers.get("Cookie")))) return undefined;
   if (reply) return (await findInvitationByToken(getDb(), { token: reply[1] }))?.letterLocale;
   const locale = (await findUsableStaffToken(getDb(), { token: account![1] }))?.locale;

@@ -5,48 +5,86 @@ export type LetterProps = {
   lang: string;
   organisation: string;
   preview: string;
-  /** paragraphs of the letter, placeholders already filled; the reply link, alone on a line, becomes a link */
+  /** paragraphs of the letter, placeholders already filled; the reply link's address in them becomes the button */
   paragraphs: string[];
   link?: { url: string; label: string; intro: string } | null;
   facts?: { heading: string; rows: { label: string; value: string }[] } | null;
   footer?: string;
   /** a second language version (bilingual letters): the English text under the recipient's */
-  second?: { lang: string; heading: string; paragraphs: string[] } | null;
+  second?: { lang: string; heading: string; paragraphs: string[]; linkLabel?: string } | null;
   letterhead?: LetterheadProps | null;
 };
 
-function Paragraphs({ paragraphs, linkUrl, lang }: { paragraphs: string[]; linkUrl?: string; lang: string }) {
+/** Long words (addresses, URLs in the staff's text) wrap instead of widening the message past a phone's screen. */
+const WRAP = { overflowWrap: "anywhere", wordBreak: "break-word" } as const;
+const PARAGRAPH = { fontSize: "15px", lineHeight: "24px", margin: "12px 0", whiteSpace: "pre-line", ...WRAP } as const;
+
+type ReplyLink = { url: string; label: string; intro: string };
+
+/** The reply link as a button; with `fallback`, the address written out once under it, wrapping anywhere. */
+function LinkButton({ link, label, fallback }: { link: ReplyLink; label: string; fallback: boolean }) {
+  return (
+    <Section style={{ margin: "16px 0" }}>
+      <Button
+        href={link.url}
+        style={{ backgroundColor: "#17406d", color: "#ffffff", borderRadius: "6px", padding: "12px 20px", fontWeight: 700, fontSize: "15px", lineHeight: "22px", maxWidth: "100%", boxSizing: "border-box", textAlign: "center" }}
+      >
+        {label}
+      </Button>
+      {fallback ? (
+        <Text style={{ fontSize: "13px", lineHeight: "20px", color: "#4a5565", margin: "12px 0 0", ...WRAP }}>
+          {link.intro}{" "}
+          <Link href={link.url} style={{ wordBreak: "break-all" }}>
+            {link.url}
+          </Link>
+        </Text>
+      ) : null}
+    </Section>
+  );
+}
+
+/**
+ * The letter's paragraphs, with `{{rsvp.link}}` (the address, wherever staff put it) shown as the button instead
+ * of the raw address: a 43-character token cannot wrap and pushed the message to 644 px on a phone.
+ */
+function Paragraphs({ paragraphs, lang, link, label, fallback }: { paragraphs: string[]; lang: string; link?: ReplyLink | null; label: string; fallback: boolean }) {
+  let shown = false;
   return (
     <>
-      {paragraphs.map((paragraph, index) => (
-        <Text key={index} lang={lang} style={{ fontSize: "15px", lineHeight: "24px", margin: "12px 0", whiteSpace: "pre-line" }}>
-          {linkUrl && paragraph.trim() === linkUrl ? <Link href={linkUrl}>{linkUrl}</Link> : paragraph}
-        </Text>
-      ))}
+      {paragraphs.flatMap((paragraph, index) => {
+        const pieces = link ? paragraph.split(link.url) : [paragraph];
+        return pieces.flatMap((piece, i) => {
+          const text = piece.trim();
+          const parts = [];
+          if (text)
+            parts.push(
+              <Text key={`${index}-${i}`} lang={lang} style={PARAGRAPH}>
+                {text}
+              </Text>,
+            );
+          if (link && i < pieces.length - 1) {
+            parts.push(<LinkButton key={`${index}-${i}-link`} link={link} label={label} fallback={fallback && !shown} />);
+            shown = true;
+          }
+          return parts;
+        });
+      })}
     </>
   );
 }
 
 /** Every letter kind (invitation, reminder, update, cancellation): the text staff wrote, plus the reply button and the facts. */
 export default function Letter({ lang, organisation, preview, paragraphs, link, facts, footer, second, letterhead }: LetterProps) {
+  const inBody = Boolean(link && paragraphs.some((p) => p.includes(link.url)));
   return (
     <Layout lang={lang} organisation={organisation} preview={preview} footer={footer} letterhead={letterhead}>
-      <Paragraphs paragraphs={paragraphs} linkUrl={link?.url} lang={lang} />
-      {link ? (
-        <Section style={{ margin: "20px 0" }}>
-          <Button href={link.url} style={{ backgroundColor: "#17406d", color: "#ffffff", borderRadius: "6px", padding: "12px 20px", fontWeight: 700, fontSize: "15px" }}>
-            {link.label}
-          </Button>
-          <Text style={{ fontSize: "13px", color: "#4a5565", margin: "12px 0 0" }}>
-            {link.intro} <Link href={link.url}>{link.url}</Link>
-          </Text>
-        </Section>
-      ) : null}
+      <Paragraphs paragraphs={paragraphs} link={link} label={link?.label ?? ""} fallback lang={lang} />
+      {link && !inBody ? <LinkButton link={link} label={link.label} fallback /> : null}
       {facts ? (
         <Section style={{ backgroundColor: "#f4f6f9", borderRadius: "6px", padding: "12px 16px", margin: "16px 0" }}>
           <Text style={{ fontWeight: 700, margin: "0 0 6px" }}>{facts.heading}</Text>
           {facts.rows.map((row) => (
-            <Text key={row.label} style={{ margin: "2px 0", fontSize: "14px" }}>
+            <Text key={row.label} style={{ margin: "2px 0", fontSize: "14px", ...WRAP }}>
               <strong>{row.label}:</strong> {row.value}
             </Text>
           ))}
@@ -58,7 +96,7 @@ export default function Letter({ lang, organisation, preview, paragraphs, link, 
           <Text lang={second.lang} style={{ fontWeight: 700 }}>
             {second.heading}
           </Text>
-          <Paragraphs paragraphs={second.paragraphs} linkUrl={link?.url} lang={second.lang} />
+          <Paragraphs paragraphs={second.paragraphs} link={link} label={second.linkLabel ?? link?.label ?? ""} fallback={false} lang={second.lang} />
         </>
       ) : null}
     </Layout>

@@ -16,16 +16,23 @@ export default function StaffLink({ lang, organisation, preview, paragraphs, lin
   return (
     <Layout lang={lang} organisation={organisation} preview={preview} footer={footer} letterhead={letterhead}>
       {paragraphs.map((paragraph, index) => (
-        <Text key={index} lang={lang} style={{ fontSize: "15px", lineHeight: "24px", margin: "12px 0" }}>
+        <Text key={index} lang={lang} style={{ fontSize: "15px", lineHeight: "24px", margin: "12px 0", overflowWrap: "anywhere" }}>
           {paragraph}
         </Text>
       ))}
       <Section style={{ margin: "20px 0" }}>
-        <Button href={link.url} style={{ backgroundColor: "#17406d", color: "#ffffff", borderRadius: "6px", padding: "12px 20px", fontWeight: 700, fontSize: "15px" }}>
+        <Button
+          href={link.url}
+          style={{ backgroundColor: "#17406d", color: "#ffffff", borderRadius: "6px", padding: "12px 20px", fontWeight: 700, fontSize: "15px", maxWidth: "100%", boxSizing: "border-box" }}
+        >
           {link.label}
         </Button>
-        <Text style={{ fontSize: "13px", color: "#4a5565", margin: "12px 0 0" }}>
-          {link.intro} <Link href={link.url}>{link.url}</Link>
+        <Text style={{ fontSize: "13px", color: "#4a5565", margin: "12px 0 0", overflowWrap: "anywhere" }}>
+          {/* a one-time token cannot wrap at word boundaries: it breaks anywhere rather than widen the message */}
+          {link.intro}{" "}
+          <Link href={link.url} style={{ wordBreak: "break-all" }}>
+            {link.url}
+          </Link>
         </Text>
       </Section>
     </Layout>

@@ -4,6 +4,7 @@ import { useMemo } from "react";
 import { useTranslation } from "react-i18next";
 import { LanguageOptions } from "~/components/directory";
 import { type AnyFieldMeta, CheckboxField, ErrorList, Field, FormErrors, formErrorsOf, SelectField, TextAreaField, useZodForm } from "~/components/forms";
+import { isBlankPerson, withoutPrefill } from "~/lib/delegate-prefill";
 import { DELEGATE_ROLES, DIETARY_TAGS, REPLY_ANSWERS, type ReplyRules, replySchema } from "~/lib/reply-schemas";
 
 export type DelegateValue = Record<string, string | string[] | undefined>;
@@ -34,9 +35,12 @@ export function ReplyForm({
   action,
   submitLabel,
   nameLocale,
+  headPrefill = null,
 }: {
   rules: ReplyRules;
   defaultValue: DefaultValue<ReplyFormValue>;
+  /** person 1 as prefilled from the directory's head of the member (a reply not yet given) */
+  headPrefill?: DelegateValue | null;
   lastResult?: SubmissionResult<string[]>;
   contacts: ContactChoice[];
   programme: { id: string; label: string }[];
@@ -55,6 +59,14 @@ export function ReplyForm({
   const delegates = fields.delegates.getFieldList();
   const anyVisa = rules.passportAllowed && delegates.some((d) => d.getFieldset().needsVisaLetter.value === "on");
   const blank: DelegateValue = { role: delegates.length ? "official" : "head", nameLocale };
+  // a representative leads instead of the head: person 1 is no longer the directory's head, and back again
+  const onAnswer = (answer: string) => {
+    const first = delegates[0];
+    if (!headPrefill || !first) return;
+    const current = (first.value ?? {}) as DelegateValue;
+    if (answer === "representative") form.update({ name: first.name, value: withoutPrefill(current, headPrefill) as never });
+    else if (answer === "attending" && isBlankPerson(current)) form.update({ name: first.name, value: { ...current, ...headPrefill, role: current.role ?? "head" } as never });
+  };
 
   return (
     <Form method="post" action={action} {...getFormProps(form)} className="stacked-form reply-form">
@@ -67,7 +79,14 @@ export function ReplyForm({
         <div className="answer-choices">
           {REPLY_ANSWERS.map((answer) => (
             <label key={answer} className={`answer-choice answer-${answer}`}>
-              <input type="radio" name={fields.response.name} value={answer} defaultChecked={fields.response.initialValue === answer} required />
+              <input
+                type="radio"
+                name={fields.response.name}
+                value={answer}
+                defaultChecked={fields.response.initialValue === answer}
+                required
+                onChange={(event) => event.currentTarget.checked && onAnswer(answer)}
+              />
               <span className="answer-title">{t(`answer.${answer}`)}</span>
               <span className="answer-hint">{t(`answer.${answer}Hint`)}</span>
             </label>

@@ -7,10 +7,13 @@ export type ReplySummaryData = {
   delegates: { id: string; role: string; line: string; needsVisaLetter: boolean; passportNumberMasked: string | null; birthYear: string | null; programme: string[] }[];
 };
 
-/** The reply as it stands: the answer, when it last changed, and who comes (passport data masked, D4). */
-export function ReplySummary({ reply }: { reply: ReplySummaryData }) {
+/**
+ * The reply as it stands: the answer, when it last changed, and who comes (passport data masked, D4). The link
+ * holder reads it about their own reply; staff (`forStaff`) about the member's.
+ */
+export function ReplySummary({ reply, forStaff = false }: { reply: ReplySummaryData; forStaff?: boolean }) {
   const { t } = useTranslation("reply");
-  if (reply.response === "pending") return <p className="muted">{t("summary.none")}</p>;
+  if (reply.response === "pending") return <p className="muted">{forStaff ? t("summary.noneStaff") : t("summary.none")}</p>;
   return (
     <div className="reply-summary">
       <p>

@@ -1,13 +1,18 @@
 import { describe, expect, it } from "vitest";
+import { supportedLngs } from "~/i18n";
 import {
   formatDateRange,
   formatDateTime,
+  formatDateTimeZoned,
+  formatTimeZoned,
+  formatWallClock,
   formatEventDates,
   formatSlot,
   isLocalDateTime,
   offsetMinutes,
   utcOffsetLabel,
   utcToLocalInput,
+  wallClockPattern,
   zonedToUtc,
 } from "~/lib/dates";
 
@@ -100,5 +105,27 @@ describe("dates in six languages, in the venue's zone", () => {
     expect(s.toISOString()).toBe("2026-03-02T21:00:00.000Z");
     expect(formatDateRange(s, e, "en", "Asia/Seoul")).toBe("3 March 2026");
     expect(formatDateRange(s, e, "zh", "Asia/Seoul")).toBe("2026年3月3日");
+  });
+});
+
+describe("times with their zone", () => {
+  it("names the offset after the time", () => {
+    const at = new Date("2027-09-13T14:05:00Z");
+    expect(formatDateTimeZoned(at, "en", "Asia/Vladivostok")).toBe("14 September 2027 at 00:05 (UTC+10)");
+    expect(formatTimeZoned(at, "ru", "Asia/Seoul")).toBe("23:05 (UTC+9)");
+  });
+});
+
+describe("a date and time written by a browser from the server's pattern", () => {
+  it("reads exactly like the server's own formatting, in every language, zone and month", () => {
+    for (const locale of supportedLngs) {
+      const pattern = JSON.parse(JSON.stringify(wallClockPattern(locale))); // as it travels in the loader's data
+      for (let month = 0; month < 12; month++) {
+        const at = new Date(Date.UTC(2027, month, 1 + month * 2, month * 2, month * 5));
+        for (const zone of ["Asia/Vladivostok", "Asia/Kolkata", "America/New_York", "UTC"]) {
+          expect(formatWallClock(at, zone, pattern), `${locale} ${zone} ${at.toISOString()}`).toBe(formatDateTime(at, locale, zone));
+        }
+      }
+    }
   });
 });

@@ -151,3 +151,44 @@ export function formatEventDates(start: Date, end: Date, locale: Lng, timeZone: 
   const separator = locale === "zh" || locale === "ja" ? "，" : ", ";
   return place ? `${dates}${separator}${place} (${zone})` : `${dates} (${zone})`;
 }
+
+/** "11 June 2025 at 09:30 (UTC+9)": date and time of one instant, with the zone it is written in. */
+export function formatDateTimeZoned(date: Date, locale: Lng, timeZone: string): string {
+  return `${formatDateTime(date, locale, timeZone)} (${utcOffsetLabel(date, timeZone)})`;
+}
+
+/** "09:30 (UTC+8)": the time of one instant, with its zone. */
+export function formatTimeZoned(date: Date, locale: Lng, timeZone: string): string {
+  return `${formatTime(date, locale, timeZone)} (${utcOffsetLabel(date, timeZone)})`;
+}
+
+type WallClockField = "year" | "month" | "day" | "hour" | "minute";
+
+/** How one language writes a date and time (formatDateTime's layout), as plain data a browser can fill in. */
+export type WallClockPattern = { parts: ({ field: WallClockField } | { text: string })[]; months: string[] };
+
+const WALL_CLOCK_FIELDS: readonly string[] = ["year", "month", "day", "hour", "minute"];
+
+/**
+ * formatDateTime's layout and month names for `locale`, read from the server's full ICU data. A browser may lack
+ * the language (Chromium has no Mongolian and writes "2027 M09 14 00:00"; a phone falls back to its own
+ * language), so the browser fills this pattern in with formatWallClock instead of formatting in `locale` itself.
+ */
+export function wallClockPattern(locale: Lng): WallClockPattern {
+  const format = dateFormat(intlLocale(locale), { timeZone: "UTC", year: "numeric", month: "long", day: "numeric", hour: "2-digit", minute: "2-digit", hourCycle: "h23" });
+  const parts = format
+    .formatToParts(new Date(Date.UTC(2001, 0, 2, 3, 4)))
+    // V8's format() writes ICU's narrow no-break space (U+202F) as a plain space, formatToParts() does not
+    .map((part) => (WALL_CLOCK_FIELDS.includes(part.type) ? { field: part.type as WallClockField } : { text: part.value.replace(/\u202f/g, " ") }));
+  // each month as it reads inside a full date (Russian "сентября", not "сентябрь")
+  const months = Array.from({ length: 12 }, (_, month) => format.formatToParts(new Date(Date.UTC(2001, month, 15, 12))).find((p) => p.type === "month")?.value ?? String(month + 1));
+  return { parts, months };
+}
+
+/** `date` in `timeZone`, written with a pattern from wallClockPattern; needs no language data in the browser. */
+export function formatWallClock(date: Date, timeZone: string, pattern: WallClockPattern): string {
+  const p = partsIn(date, timeZone);
+  const pad = (n: number) => String(n).padStart(2, "0");
+  const value: Record<WallClockField, string> = { year: String(p.year), month: pattern.months[p.month - 1], day: String(p.day), hour: pad(p.hour), minute: pad(p.minute) };
+  return pattern.parts.map((part) => ("field" in part ? value[part.field] : part.text)).join("");
+}

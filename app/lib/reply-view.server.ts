@@ -4,7 +4,7 @@ import { type Env } from "~/env.server";
 import { type Lng } from "~/i18n";
 import { type ContactChoice, type DelegateValue, type ReplyFormValue, type StoredPassport } from "~/components/reply-form";
 import { toPersonName } from "~/lib/contact-display";
-import { formatDateTime, formatEventDates, formatSlot, utcOffsetLabel } from "~/lib/dates";
+import { formatDateTimeZoned, formatEventDates, formatSlot, wallClockPattern } from "~/lib/dates";
 import { countryName, localized } from "~/lib/directory";
 import { formatName } from "~/lib/names";
 import { type ReplyRules } from "~/lib/reply-schemas";
@@ -12,6 +12,7 @@ import { delegateLine } from "~/mail/replies.server";
 import { type ContactRow, listContactsOfMember } from "~/models/contact.server";
 import { type EventRow, getEvent, listProgramme, type ProgrammeItemRow } from "~/models/event.server";
 import { type DelegateRow, getReply, type ReplyState } from "~/models/reply.server";
+import { getSecretariat, type Secretariat } from "~/models/secretariat.server";
 
 /** Whether a link holder may still change the reply: the event is open and its deadline (else its start) not passed. */
 export function replyWindowOpen(event: Pick<EventRow, "status" | "rsvpDeadline" | "startsAt">, now = new Date()) {
@@ -96,6 +97,17 @@ export async function replyRules(db: DB, { env, event, invitationId, staff }: { 
   return rulesOf(event, reply, programme, staff);
 }
 
+/**
+ * Whom a reader with a question writes to: the event's contact, else the secretariat (Settings → Identity: its
+ * name, Reply-To address and phone); null when neither gives anything to write to or call.
+ */
+function whomToAsk(event: EventRow, secretariat: Secretariat, locale: Lng) {
+  const own = { name: event.contactName, email: event.contactEmail, phone: event.contactPhone };
+  if (own.email || own.phone) return own;
+  const fallback = { name: own.name || localized(secretariat.name, locale) || secretariat.shortName, email: secretariat.replyTo, phone: secretariat.phone };
+  return fallback.email || fallback.phone ? fallback : null;
+}
+
 export type ReplyPage = Awaited<ReturnType<typeof replyPageData>>;
 
 /**
@@ -104,19 +116,17 @@ export type ReplyPage = Awaited<ReturnType<typeof replyPageData>>;
  */
 export async function replyPageData(db: DB, { env, invitationId, locale, staff }: { env: Env; invitationId: string; locale: Lng; staff: boolean }) {
   const reply = (await getReply(db, { invitationId, key: env.DATA_ENCRYPTION_KEY })) as ReplyState;
-  const [event, programme, contacts] = await Promise.all([
+  const [event, programme, contacts, secretariat] = await Promise.all([
     getEvent(db, { id: reply.eventId }) as Promise<EventRow>,
     listProgramme(db, { eventId: reply.eventId }),
     listContactsOfMember(db, { memberId: reply.memberId }),
+    getSecretariat(db),
   ]);
   const asked = programme.filter((item) => item.attendanceAsked);
   const rules = rulesOf(event, reply, programme, staff);
   const head = contacts.find((c) => c.isHead);
-  const delegates: DelegateValue[] = reply.delegates.length
-    ? reply.delegates.map(delegateValue)
-    : reply.response === "pending" && head
-      ? [{ ...contactValue(head, reply.letterLocale), role: "head" }]
-      : [];
+  const headPrefill: DelegateValue | null = !reply.delegates.length && reply.response === "pending" && head ? { ...contactValue(head, reply.letterLocale), role: "head" } : null;
+  const delegates: DelegateValue[] = reply.delegates.length ? reply.delegates.map(delegateValue) : headPrefill ? [headPrefill] : [];
   const defaultValue: ReplyFormValue = {
     response: reply.response === "pending" ? undefined : reply.response,
     declineReason: reply.declineReason ?? "",
@@ -140,6 +150,7 @@ export async function replyPageData(db: DB, { env, invitationId, locale, staff }
     invitationId,
     rules,
     defaultValue,
+    headPrefill,
     contacts: contactChoices,
     stored,
     programmeChoices: asked.map((item) => ({ id: item.id, label: `${localized(item.title, locale)} (${formatSlot(new Date(item.startsAt), new Date(item.endsAt), locale, event.timeZone)})` })),
@@ -157,9 +168,10 @@ export async function replyPageData(db: DB, { env, invitationId, locale, staff }
       format: event.format,
       meetingUrl: event.meetingUrl,
       status: event.status,
-      deadline: deadline ? `${formatDateTime(deadline, locale, event.timeZone)} (${utcOffsetLabel(deadline, event.timeZone)})` : null,
+      deadline: deadline ? formatDateTimeZoned(deadline, locale, event.timeZone) : null,
       deadlineIso: deadline?.toISOString() ?? null,
-      contact: { name: event.contactName, email: event.contactEmail, phone: event.contactPhone },
+      timePattern: wallClockPattern(locale),
+      contact: whomToAsk(event, secretariat, locale),
       programme: programme.map((item) => ({
         id: item.id,
         title: localized(item.title, locale),
@@ -171,7 +183,7 @@ export async function replyPageData(db: DB, { env, invitationId, locale, staff }
       response: reply.response,
       revision: reply.revision,
       declineReason: reply.declineReason,
-      changedAt: reply.changedAt ? formatDateTime(new Date(reply.changedAt), locale, event.timeZone) : null,
+      changedAt: reply.changedAt ? formatDateTimeZoned(new Date(reply.changedAt), locale, event.timeZone) : null,
       delegates: reply.delegates.map((d) => ({
         id: d.id,
         role: d.role,

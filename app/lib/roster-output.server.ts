@@ -2,7 +2,7 @@ import { type LoaderFunctionArgs } from "@remix-run/node";
 import { requireUser } from "~/auth.server";
 import { getDb } from "~/db.server";
 import { isSupportedLng, type Lng } from "~/i18n";
-import { formatDateTime, formatEventDates } from "~/lib/dates";
+import { formatDateTimeZoned, formatEventDates } from "~/lib/dates";
 import { localized } from "~/lib/directory";
 import { requireEvent } from "~/lib/event-view.server";
 import { type PdfLang, type PdfText } from "~/lib/pdf/types";
@@ -46,8 +46,8 @@ export async function rosterForDownload(args: LoaderFunctionArgs, format: "pdf" 
   const venue = localized(event.venue, lang);
   const subtitle = `${title} · ${formatEventDates(new Date(event.startsAt), new Date(event.endsAt), lang, event.timeZone, venue || null)}`;
   const stamp = version
-    ? t(`rosters:stamp.${version.kind}`, { number: version.number, at: formatDateTime(version.at, lang, event.timeZone) })
-    : t("rosters:stamp.live", { at: formatDateTime(new Date(), lang, event.timeZone) });
+    ? t(`rosters:stamp.${version.kind}`, { number: version.number, at: formatDateTimeZoned(version.at, lang, event.timeZone) })
+    : t("rosters:stamp.live", { at: formatDateTimeZoned(new Date(), lang, event.timeZone) });
   const fileBase = `${t("rosters:fileName")}-${event.startsAt.toISOString().slice(0, 10)}${version ? `-v${version.number}` : ""}`;
   return { db, event, view, version, labels, t, lang, title, subtitle, stamp, fileBase };
 }

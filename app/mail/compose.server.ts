@@ -165,7 +165,12 @@ export async function composeLetter(input: LetterInput) {
   if (input.english && locale !== "en") {
     const english = await placeholderValues(input, "en");
     const tEn = await getFixedT("en", "emails");
-    second = { lang: "en", heading: tEn("englishVersion"), paragraphs: paragraphsOf(fillPlaceholders(input.english.body, english)) };
+    second = {
+      lang: "en",
+      heading: tEn("englishVersion"),
+      paragraphs: paragraphsOf(fillPlaceholders(input.english.body, english)),
+      linkLabel: input.kind === "update" ? tEn("buttonUpdate") : tEn("button"),
+    };
   }
   const element = Letter({
     lang: locale === "zh" ? "zh-Hans" : locale,

@@ -14,6 +14,7 @@ import { enqueueMessage } from "~/models/email-message.server";
 import { getEvent, listDueReminderSchedules } from "~/models/event.server";
 import { ensureInvitation, ensureLinkToken, listInvitations } from "~/models/invitation.server";
 import { getLetter } from "~/models/letter.server";
+import { awaitsAnswer } from "~/lib/answers";
 
 export class EventNotOpenError extends Error {}
 
@@ -128,7 +129,7 @@ export async function sendReminders(
     const event = await getEvent(trx, { id: eventId });
     if (!event || event.status !== "open") throw new EventNotOpenError();
     const invitations = (await listInvitations(trx, { eventId })).filter(
-      (i) => (i.response === "pending" || i.response === "undecided") && (!invitationIds || invitationIds.includes(i.id)),
+      (i) => awaitsAnswer(i.response) && (!invitationIds || invitationIds.includes(i.id)),
     );
     // letters of this batch already in the outbox are not rendered again (automatic schedules run every minute)
     const keys = invitations.map((i) => `invitation:${i.id}:reminder:${batch}`);

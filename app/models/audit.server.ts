@@ -125,13 +125,13 @@ function nextDay(date: string) {
 }
 
 /**
- * The audit page's and CSV export's filters from a query string. Dates are whole days in the reader's time
- * zone (`tz`, sent by the page's form; UTC without it). Anything malformed is ignored, never an error.
+ * The audit page's and CSV export's filters from a query string. Dates are whole days in `tz` when given, else
+ * in `defaultZone` (the zone the page writes its times in). Anything malformed is ignored, never an error.
  */
-export function auditFilterFromQuery(params: URLSearchParams): { filter: AuditFilter; zone: string; before?: string } {
+export function auditFilterFromQuery(params: URLSearchParams, defaultZone = "UTC"): { filter: AuditFilter; zone: string; before?: string } {
   const text = (name: string, max: number) => params.get(name)?.normalize("NFC").trim().slice(0, max) || undefined;
   const tz = params.get("tz") ?? "";
-  const zone = isTimeZone(tz) ? tz : "UTC";
+  const zone = isTimeZone(tz) ? tz : isTimeZone(defaultZone) ? defaultZone : "UTC";
   const day = (name: string) => {
     const value = params.get(name) ?? "";
     return DATE.test(value) && isLocalDateTime(`${value}T00:00`) ? value : undefined;

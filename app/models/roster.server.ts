@@ -250,6 +250,7 @@ export async function getVisaLetterData(db: DB, { eventId, delegateId, key }: { 
   const row = await rosterQuery(db, eventId)
     .select([
       "d.passport_name as passportName",
+      "m.head_title as memberHeadTitle",
       "d.nationality",
       "d.passport_expiry as passportExpiry",
       "d.passport_number_enc as passportNumberEnc",
@@ -268,5 +269,13 @@ export async function getVisaLetterData(db: DB, { eventId, delegateId, key }: { 
       return null;
     }
   };
-  return { ...(rest as unknown as RosterPerson), passportName: rest.passportName, nationality: rest.nationality, passportExpiry: rest.passportExpiry, passportNumber: open(passportNumberEnc), birthDate: open(birthDateEnc) };
+  return {
+    ...(rest as unknown as RosterPerson),
+    passportName: rest.passportName,
+    memberHeadTitle: rest.memberHeadTitle,
+    nationality: rest.nationality,
+    passportExpiry: rest.passportExpiry,
+    passportNumber: open(passportNumberEnc),
+    birthDate: open(birthDateEnc),
+  };
 }

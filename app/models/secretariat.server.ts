@@ -59,6 +59,12 @@ const EMPTY: Secretariat = {
 
 const logoVersion = (at: Date | string) => new Date(at).getTime().toString(36);
 
+/** The zone staff pages write the times of logs and accounts in (Settings → Identity → Default time zone). */
+export async function getStaffTimeZone(db: DB): Promise<string> {
+  const row = await db.selectFrom("secretariat").select("time_zone").where("id", "=", 1).executeTakeFirst();
+  return row?.time_zone ?? EMPTY.timeZone;
+}
+
 export async function getSecretariat(db: DB): Promise<Secretariat> {
   const row = await db
     .selectFrom("secretariat")

@@ -9,7 +9,8 @@ import { ConfirmAction } from "~/components/forms";
 import { EmptyState } from "~/components/app-shell";
 import { getDb } from "~/db.server";
 import { languageNames } from "~/i18n";
-import { formatDateTime, formatSlot, utcToLocalInput } from "~/lib/dates";
+import { awaitsAnswer } from "~/lib/answers";
+import { formatDateTimeZoned, formatSlot, utcToLocalInput } from "~/lib/dates";
 import { localized } from "~/lib/directory";
 import { DuplicateSchema, TransitionSchema } from "~/lib/event-schemas";
 import { allowedTransitions } from "~/lib/event-status";
@@ -56,7 +57,7 @@ export async function loader(args: LoaderFunctionArgs) {
       locale: i.letterLocale,
       response: i.response,
       people: Number(i.people),
-      changedAt: i.changedAt ? formatDateTime(new Date(i.changedAt), locale, event.timeZone) : null,
+      changedAt: i.changedAt ? formatDateTimeZoned(new Date(i.changedAt), locale, event.timeZone) : null,
       lastStatus: i.lastStatus,
       lastKind: i.lastKind,
     })),
@@ -152,7 +153,7 @@ export default function EventRoute() {
     const timer = setInterval(() => revalidator.state === "idle" && revalidator.revalidate(), 2000);
     return () => clearInterval(timer);
   }, [mail.pending, revalidator]);
-  const unanswered = invitations.filter((i) => i.response === "pending" || i.response === "undecided");
+  const unanswered = invitations.filter((i) => awaitsAnswer(i.response));
   const actionData = useActionData<{ error?: string; from?: string; to?: string }>();
   const missingTexts = (["title", "venue", "description"] as const).filter((k) => event.missing[k].length);
   return (
@@ -436,7 +437,10 @@ export default function EventRoute() {
                   {unanswered.map((i) => (
                     <label key={i.id} className="checkbox">
                       <input type="checkbox" name="remindId" value={i.id} defaultChecked /> {i.member}{" "}
-                      <span className="muted small">({languageNames[i.locale]})</span>
+                      <span className="muted small">
+                        ({i.response === "undecided" ? `${t("invitations:responses.undecided")}, ` : ""}
+                        {languageNames[i.locale]})
+                      </span>
                     </label>
                   ))}
                 </fieldset>

@@ -8,7 +8,7 @@ import { EventTools } from "~/components/event-tools";
 import { QrScanner } from "~/components/qr-scanner";
 import { getDb } from "~/db.server";
 import { htmlLang } from "~/i18n";
-import { formatTime } from "~/lib/dates";
+import { formatTimeZoned } from "~/lib/dates";
 import { localized } from "~/lib/directory";
 import { eventSummary, requireEvent } from "~/lib/event-view.server";
 import { protocolOrder } from "~/lib/protocol";
@@ -39,7 +39,7 @@ export async function loader(args: LoaderFunctionArgs) {
   const q = (url.searchParams.get("q") ?? "").slice(0, 100);
   const db = getDb();
   const people = protocolOrder(await listRosterPeople(db, { eventId: event.id }), event.protocol ?? {}, event.hostMemberId);
-  const time = (at: Date | null) => (at ? formatTime(new Date(at), locale, event.timeZone) : null);
+  const time = (at: Date | null) => (at ? formatTimeZoned(new Date(at), locale, event.timeZone) : null);
   const needle = fold(q);
   const matches = needle
     ? people
@@ -117,7 +117,7 @@ export async function action(args: ActionFunctionArgs) {
     status: outcome.status,
     ...(person ? nameForms(person) : { name: "", latin: "" }),
     member: person ? localized(person.memberNames, locale) : "",
-    at: outcome.at ? formatTime(new Date(outcome.at), locale, event.timeZone) : null,
+    at: outcome.at ? formatTimeZoned(new Date(outcome.at), locale, event.timeZone) : null,
   } satisfies CheckInResult);
 }
 

@@ -2,6 +2,7 @@ import { render } from "@react-email/render";
 import { requireEvent } from "~/lib/event-view.server";
 import { type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction, redirect } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useNavigation, useSearchParams } from "@remix-run/react";
+import { useEffect, useState } from "react";
 import { useTranslation } from "react-i18next";
 import { z } from "zod";
 // zod must be configured jitless before this module builds its schema (the CSP forbids eval)
@@ -73,16 +74,10 @@ export async function loader(args: LoaderFunctionArgs) {
       invited: invitedIds.has(m.id),
     };
   });
-  const toSend = rows.filter((r) => !r.noEmail && !r.invited);
-  const perLanguage = Object.entries(
-    toSend.reduce<Record<string, number>>((acc, r) => ({ ...acc, [r.locale]: (acc[r.locale] ?? 0) + 1 }), {}),
-  ).map(([lng, count]) => ({ lng: lng as Lng, count }));
   return {
     event: { id: event.id, title: localized(event.title, locale), status: event.status },
     audience,
     rows,
-    toSend: toSend.length,
-    perLanguage,
     countries: countryOptions(locale).filter((c) => allMembers.some((m) => m.country === c.code)),
     subcommittees: subcommittees.map((s) => ({ id: s.id, name: localized(s.names, locale) })),
   };
@@ -131,11 +126,27 @@ export const meta: MetaFunction = () => [{ title: "Plenary" }];
 
 export default function InvitationsRoute() {
   const { t } = useTranslation("invitations");
-  const { event, audience, rows, toSend, perLanguage, countries, subcommittees } = useLoaderData<typeof loader>();
+  const { event, audience, rows, countries, subcommittees } = useLoaderData<typeof loader>();
   const actionData = useActionData<{ error?: string; testSent?: string }>();
   const navigation = useNavigation();
   const [params] = useSearchParams();
   const mode = audience.mode;
+  // Every member that can be invited starts ticked; the summary and the confirmation count the ticked ones, so
+  // "Send 2 invitations now?" means the two that will be sent (a new selection starts ticked again).
+  const [unticked, setUnticked] = useState<ReadonlySet<string>>(new Set());
+  const selection = rows.map((r) => r.id).join(",");
+  useEffect(() => setUnticked(new Set()), [selection]);
+  const picked = rows.filter((r) => !r.noEmail && !r.invited && !unticked.has(r.id));
+  const perLanguage = Object.entries(picked.reduce<Record<string, number>>((acc, r) => ({ ...acc, [r.locale]: (acc[r.locale] ?? 0) + 1 }), {})).map(
+    ([lng, count]) => ({ lng: lng as Lng, count }),
+  );
+  const toggle = (id: string, ticked: boolean) =>
+    setUnticked((before) => {
+      const after = new Set(before);
+      if (ticked) after.delete(id);
+      else after.add(id);
+      return after;
+    });
   return (
     <>
       <p className="breadcrumb">
@@ -210,7 +221,7 @@ export default function InvitationsRoute() {
       <Form method="post">
         <input type="hidden" name="mode" value="picked" />
         <p className="muted" role="status">
-          {t("summary", { count: rows.length, toSend })}
+          {t("summary", { count: rows.length, toSend: picked.length })}
         </p>
         <div className="table-wrap">
           <table className="data-table">
@@ -233,7 +244,8 @@ export default function InvitationsRoute() {
                       type="checkbox"
                       name="memberIds"
                       value={r.id}
-                      defaultChecked={!r.noEmail && !r.invited}
+                      checked={!r.noEmail && !r.invited && !unticked.has(r.id)}
+                      onChange={(e) => toggle(r.id, e.currentTarget.checked)}
                       disabled={r.noEmail || r.invited}
                       aria-label={r.name}
                     />
@@ -272,7 +284,7 @@ export default function InvitationsRoute() {
           <details className="confirm">
             <summary className="button primary">{t("send")}</summary>
             <div className="confirm-panel" role="group" aria-label={t("send")}>
-              <p>{t("confirm", { count: toSend })}</p>
+              <p>{t("confirm", { count: picked.length })}</p>
               <ul>
                 {perLanguage.map((p) => (
                   <li key={p.lng}>
@@ -280,7 +292,7 @@ export default function InvitationsRoute() {
                   </li>
                 ))}
               </ul>
-              <button type="submit" name="intent" value="send" className="button primary" disabled={navigation.state !== "idle" || event.status !== "open"}>
+              <button type="submit" name="intent" value="send" className="button primary" disabled={navigation.state !== "idle" || event.status !== "open" || picked.length === 0}>
                 {navigation.state !== "idle" ? t("sending") : t("confirmButton")}
               </button>
             </div>

@@ -10,7 +10,7 @@ import { ReplySummary } from "~/components/reply-summary";
 import { getDb } from "~/db.server";
 import { getEnv } from "~/env.server";
 import { languageNames } from "~/i18n";
-import { formatDateTime } from "~/lib/dates";
+import { formatDateTimeZoned } from "~/lib/dates";
 import { requireEvent } from "~/lib/event-view.server";
 import { foundOr404 } from "~/lib/found.server";
 import { replySchema } from "~/lib/reply-schemas";
@@ -45,7 +45,7 @@ export async function loader(args: LoaderFunctionArgs) {
     saved: new URL(args.request.url).searchParams.get("saved") === "1",
     history: changes.map((c) => ({
       id: c.id,
-      at: formatDateTime(new Date(c.at), locale, event.timeZone),
+      at: formatDateTimeZoned(new Date(c.at), locale, event.timeZone),
       actor: c.actorKind === "staff" ? (c.staffLabel ?? "") : null,
       reason: c.reason,
       before: c.responseBefore,
@@ -136,7 +136,7 @@ export default function StaffReplyRoute() {
       ) : null}
       <section className="panel" aria-labelledby="current-heading">
         <h2 id="current-heading">{t("staff.current")}</h2>
-        <ReplySummary reply={data.reply} />
+        <ReplySummary reply={data.reply} forStaff />
         {data.canReveal && withPassport.length ? (
           <details className="editor">
             <summary>{t("staff.reveal")}</summary>
@@ -178,6 +178,7 @@ export default function StaffReplyRoute() {
             programme={data.programmeChoices}
             stored={data.stored}
             nameLocale={data.letterLocale}
+            headPrefill={data.headPrefill}
             submitLabel={t("staff.save")}
           />
         </section>

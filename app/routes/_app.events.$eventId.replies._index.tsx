@@ -6,7 +6,8 @@ import { hasRole, requireUser } from "~/auth.server";
 import { AnswersChart, type ChartPoint } from "~/components/answers-chart";
 import { EmptyState } from "~/components/app-shell";
 import { getDb } from "~/db.server";
-import { formatDateTime } from "~/lib/dates";
+import { awaitsAnswer } from "~/lib/answers";
+import { formatDateTimeZoned } from "~/lib/dates";
 import { COUNTRY_CODES, countryName, localized } from "~/lib/directory";
 import { eventSummary, requireEvent } from "~/lib/event-view.server";
 import { delegateLine } from "~/mail/replies.server";
@@ -35,7 +36,7 @@ export async function loader(args: LoaderFunctionArgs) {
     state.set(change.invitationId, change.response);
     const tally = { attending: 0, representative: 0, declining: 0, undecided: 0 };
     for (const response of state.values()) if (response in tally) tally[response as keyof typeof tally]++;
-    return { at: new Date(change.at).toISOString(), label: formatDateTime(new Date(change.at), locale, event.timeZone), ...tally };
+    return { at: new Date(change.at).toISOString(), label: formatDateTimeZoned(new Date(change.at), locale, event.timeZone), ...tally };
   });
   return {
     event: { ...eventSummary(event, locale), passportCountries: event.passportCountries, retentionDays: event.passportRetentionDays },
@@ -46,14 +47,14 @@ export async function loader(args: LoaderFunctionArgs) {
       id: c.id,
       invitationId: c.invitationId,
       member: localized(c.memberNames, locale),
-      at: formatDateTime(new Date(c.at), locale, event.timeZone),
+      at: formatDateTimeZoned(new Date(c.at), locale, event.timeZone),
       actor: c.actorKind === "staff" ? c.staffLabel : null,
       reason: c.reason,
       after: c.responseAfter,
       size: c.summary.size,
       head: c.summary.delegates[0] ? delegateLine(c.summary.delegates[0], locale) : null,
     })),
-    noAnswer: invitations.filter((i) => i.response === "pending").map((i) => ({ id: i.id, member: localized(i.memberNames, locale) })),
+    waiting: invitations.filter((i) => awaitsAnswer(i.response)).map((i) => ({ id: i.id, member: localized(i.memberNames, locale), response: i.response })),
     countries: COUNTRY_CODES.map((code) => ({ code, name: countryName(code, locale) })),
     memberCountries: [...new Set(invitations.map((i) => i.country))],
     isAdmin: hasRole(user, "admin"),
@@ -154,13 +155,14 @@ export default function RepliesOverviewRoute() {
             </div>
           </section>
           <section className="panel" aria-labelledby="waiting-heading">
-            <h2 id="waiting-heading">{t("overview.noAnswer", { count: data.noAnswer.length })}</h2>
-            {data.noAnswer.length ? (
+            <h2 id="waiting-heading">{t("overview.waiting", { count: data.waiting.length })}</h2>
+            {data.waiting.length ? (
               <>
                 <ul className="compact-list">
-                  {data.noAnswer.map((i) => (
+                  {data.waiting.map((i) => (
                     <li key={i.id}>
                       <Link to={`/events/${data.event.id}/replies/${i.id}`}>{i.member}</Link>
+                      {i.response === "undecided" ? <span className="small muted"> ({t("answer.undecided")})</span> : null}
                     </li>
                   ))}
                 </ul>

@@ -8,7 +8,7 @@ import { EmptyState } from "~/components/app-shell";
 import { CategorySelect, EventTools, ListLanguageSelect } from "~/components/event-tools";
 import { getDb } from "~/db.server";
 import { isSupportedLng, supportedLngs } from "~/i18n";
-import { formatDateTime } from "~/lib/dates";
+import { formatDateTimeZoned } from "~/lib/dates";
 import { countryName, localized } from "~/lib/directory";
 import { eventSummary, requireEvent } from "~/lib/event-view.server";
 import { protocolCountryName } from "~/lib/protocol";
@@ -59,8 +59,8 @@ export async function loader(args: LoaderFunctionArgs) {
     lang: view.lang,
     view,
     filter,
-    frozen: frozen ? { number: frozen.number, kind: frozen.kind, at: formatDateTime(new Date(frozen.createdAt), locale, event.timeZone), by: frozen.createdByLabel } : null,
-    versions: versions.map((v) => ({ ...v, at: formatDateTime(new Date(v.createdAt), locale, event.timeZone) })),
+    frozen: frozen ? { number: frozen.number, kind: frozen.kind, at: formatDateTimeZoned(new Date(frozen.createdAt), locale, event.timeZone), by: frozen.createdByLabel } : null,
+    versions: versions.map((v) => ({ ...v, at: formatDateTimeZoned(new Date(v.createdAt), locale, event.timeZone) })),
     diff,
     programme: programme.filter((p) => p.attendanceAsked).map((p) => ({ id: p.id, title: localized(p.title, locale) })),
     categories: event.categories.length ? event.categories : [...PARTICIPANT_CATEGORIES],

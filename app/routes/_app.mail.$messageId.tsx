@@ -9,11 +9,12 @@ import { ConfirmAction } from "~/components/forms";
 import { getDb } from "~/db.server";
 import { getEnv } from "~/env.server";
 import { languageNames } from "~/i18n";
-import { formatDateTime } from "~/lib/dates";
+import { formatDateTimeZoned } from "~/lib/dates";
 import { messageIdFor } from "~/lib/tokens.server";
 import { parseMailFrom } from "~/mail/transport.server";
 import { writeAudit } from "~/models/audit.server";
 import { getMessage, resendMessage } from "~/models/email-message.server";
+import { getStaffTimeZone } from "~/models/secretariat.server";
 
 /** Staff-account mails (invitations, password resets) carry a set-password link: only administrators may read them. */
 async function requireMessage(id: string | undefined, user: Pick<StaffUser, "role">) {
@@ -25,7 +26,8 @@ async function requireMessage(id: string | undefined, user: Pick<StaffUser, "rol
 export async function loader(args: LoaderFunctionArgs) {
   const user = requireUser(args, "staff");
   const m = await requireMessage(args.params.messageId, user);
-  const when = (d: Date | null) => (d ? `${formatDateTime(new Date(d), args.context.locale, "UTC")} UTC` : null);
+  const zone = await getStaffTimeZone(getDb());
+  const when = (d: Date | null) => (d ? formatDateTimeZoned(new Date(d), args.context.locale, zone) : null);
   return {
     message: {
       id: m.id,

@@ -7,19 +7,20 @@ import { EmptyState } from "~/components/app-shell";
 import { getDb } from "~/db.server";
 import { getEnv } from "~/env.server";
 import { languageNames } from "~/i18n";
-import { formatDateTime } from "~/lib/dates";
+import { formatDateTimeZoned } from "~/lib/dates";
 import { getQueueState, listMessages } from "~/models/email-message.server";
+import { getStaffTimeZone } from "~/models/secretariat.server";
 
 export async function loader(args: LoaderFunctionArgs) {
   requireUser(args, "staff");
   const url = new URL(args.request.url);
   const status = MESSAGE_STATUSES.find((s) => s === url.searchParams.get("status"));
   const db = getDb();
-  const [messages, queue] = await Promise.all([
+  const [messages, queue, zone] = await Promise.all([
     listMessages(db, { status, kind: url.searchParams.get("kind") || undefined, q: url.searchParams.get("q")?.slice(0, 100) || undefined }),
     getQueueState(db),
+    getStaffTimeZone(db),
   ]);
-  const zone = "UTC";
   return {
     transport: getEnv().SMTP_URL ? "smtp" : "local",
     paused: queue.pausedAt ? { reason: queue.pauseReason } : null,
@@ -32,7 +33,7 @@ export async function loader(args: LoaderFunctionArgs) {
       to: (m.to as Address[]).map((a) => a.address).join(", "),
       attempts: m.attempts,
       lastReply: m.lastReply,
-      created: `${formatDateTime(new Date(m.createdAt), args.context.locale, zone)} UTC`,
+      created: formatDateTimeZoned(new Date(m.createdAt), args.context.locale, zone),
     })),
   };
 }

@@ -123,8 +123,9 @@ export async function action(args: ActionFunctionArgs) {
 
 export const meta: MetaFunction = () => [{ title: "Plenary" }];
 
+/** A message key as the schemas write them: "validation.email" (common) or "directory:import.errors.…", with "#n" for a count or line. */
 function Message({ message, values }: { message: string; values?: Record<string, string | number> }) {
-  const { t } = useTranslation("directory");
+  const { t } = useTranslation("common");
   const [key, n] = message.split("#");
   return <>{t(key, { ...values, ...(n ? { count: Number(n), line: Number(n) } : {}) })}</>;
 }

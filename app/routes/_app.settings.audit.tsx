@@ -2,9 +2,10 @@ import { type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Form, Link, useLoaderData, useSearchParams } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
 import { requireUser } from "~/auth.server";
-import { useViewerZone, ViewerTime } from "~/components/viewer-time";
 import { getDb } from "~/db.server";
+import { formatDateTimeZoned } from "~/lib/dates";
 import { auditFacets, auditFilterFromQuery, listAudit } from "~/models/audit.server";
+import { getStaffTimeZone } from "~/models/secretariat.server";
 
 const PAGE_SIZE = 100;
 
@@ -30,18 +31,17 @@ function compactDetails(details: Record<string, unknown>) {
 export async function loader(args: LoaderFunctionArgs) {
   requireUser(args, "admin");
   const db = getDb();
-  const { filter, zone, before } = auditFilterFromQuery(new URL(args.request.url).searchParams);
+  const { filter, zone, before } = auditFilterFromQuery(new URL(args.request.url).searchParams, await getStaffTimeZone(db));
   const [rows, facets] = await Promise.all([listAudit(db, { ...filter, before, limit: PAGE_SIZE + 1 }), auditFacets(db)]);
   const page = rows.slice(0, PAGE_SIZE);
   return {
-    locale: args.context.locale,
-    zone,
     facets,
     first: !before,
     next: rows.length > PAGE_SIZE ? page[page.length - 1].id : null,
     rows: page.map((row) => ({
       id: row.id,
       at: new Date(row.at).toISOString(),
+      when: formatDateTimeZoned(new Date(row.at), args.context.locale, zone),
       actorName: row.actorName,
       actorLabel: row.actorLabel,
       action: row.action,
@@ -75,9 +75,8 @@ function prefixesOf(actions: string[]) {
 
 export default function AuditLogRoute() {
   const { t } = useTranslation("staff");
-  const { rows, facets, next, first, locale, zone } = useLoaderData<typeof loader>();
+  const { rows, facets, next, first } = useLoaderData<typeof loader>();
   const [params] = useSearchParams();
-  const viewerZone = useViewerZone();
   const query = (changes: Record<string, string | null>) => {
     const copy = new URLSearchParams(params);
     for (const [key, value] of Object.entries(changes)) {
@@ -92,7 +91,7 @@ export default function AuditLogRoute() {
       <div className="page-header">
         <h2>{t("audit.title")}</h2>
         <div className="actions">
-          <a className="button" href={`/settings/audit.csv${query({ before: null, tz: viewerZone ?? params.get("tz") })}`} download>
+          <a className="button" href={`/settings/audit.csv${query({ before: null })}`} download>
             {t("audit.export")}
           </a>
         </div>
@@ -100,7 +99,6 @@ export default function AuditLogRoute() {
       <p className="muted">{t("audit.lead")}</p>
 
       <Form method="get" className="filters" role="search" aria-label={t("audit.filters")}>
-        <input type="hidden" name="tz" value={viewerZone ?? params.get("tz") ?? ""} />
         <div className="field">
           <label htmlFor="actor">{t("audit.actor")}</label>
           <input id="actor" name="actor" type="search" maxLength={100} defaultValue={params.get("actor") ?? ""} />
@@ -176,7 +174,7 @@ export default function AuditLogRoute() {
               {rows.map((row) => (
                 <tr key={row.id}>
                   <td className="small">
-                    <ViewerTime iso={row.at} locale={locale} zone={zone} />
+                    <time dateTime={row.at}>{row.when}</time>
                   </td>
                   <td>
                     {row.actorName ?? row.actorLabel}

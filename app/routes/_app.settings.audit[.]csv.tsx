@@ -4,6 +4,7 @@ import { getDb } from "~/db.server";
 import { getFixedT } from "~/i18next.server";
 import { toCsv } from "~/lib/spreadsheet.server";
 import { auditFilterFromQuery, listAudit, writeAudit } from "~/models/audit.server";
+import { getStaffTimeZone } from "~/models/secretariat.server";
 
 /** More than any secretariat writes in years; a larger export is cut here and says so in the audit row. */
 const MAX_ROWS = 100_000;
@@ -15,7 +16,7 @@ const MAX_ROWS = 100_000;
 export async function loader(args: LoaderFunctionArgs) {
   const user = requireUser(args, "admin");
   const db = getDb();
-  const { filter } = auditFilterFromQuery(new URL(args.request.url).searchParams);
+  const { filter } = auditFilterFromQuery(new URL(args.request.url).searchParams, await getStaffTimeZone(db));
   const rows = await listAudit(db, { ...filter, limit: MAX_ROWS });
   const t = await getFixedT(args.context.locale, "staff");
   // fixed column names, like the directory's exports: a script reading the file does not depend on the language

@@ -9,12 +9,13 @@ import { STAFF_ROLES } from "../../db/schema";
 import "~/lib/validation";
 import { getSessionCookie, requireUser } from "~/auth.server";
 import { ConfirmAction, FormErrors, formErrorsOf, SelectField, useZodForm } from "~/components/forms";
-import { ViewerTime } from "~/components/viewer-time";
 import { getDb } from "~/db.server";
+import { formatDateTimeZoned } from "~/lib/dates";
 import { getEnv } from "~/env.server";
 import { languageNames } from "~/i18n";
 import { foundOr404 } from "~/lib/found.server";
 import { sendStaffLink } from "~/mail/staff.server";
+import { getStaffTimeZone } from "~/models/secretariat.server";
 import { changeStaffRole, disableStaffUser, enableStaffUser, getStaffAccount, LastAdminError } from "~/models/staff-user.server";
 
 
@@ -31,8 +32,9 @@ export async function loader(args: LoaderFunctionArgs) {
   const admin = requireUser(args, "admin");
   const account = await requireAccount(args.params.userId);
   const done = new URL(args.request.url).searchParams.get("done");
+  const zone = await getStaffTimeZone(getDb());
+  const when = (at: Date | string | null) => (at ? formatDateTimeZoned(new Date(at), args.context.locale, zone) : null);
   return {
-    locale: args.context.locale,
     isSelf: account.id === admin.id,
     localMailbox: !getEnv().SMTP_URL,
     done: DONE.find((d) => d === done) ?? null,
@@ -44,9 +46,9 @@ export async function loader(args: LoaderFunctionArgs) {
       status: account.status,
       locale: account.locale,
       invitedByName: account.invitedByName,
-      invitedAt: account.invitedAt ? new Date(account.invitedAt).toISOString() : null,
-      lastSignInAt: account.lastSignInAt ? new Date(account.lastSignInAt).toISOString() : null,
-      disabledAt: account.disabledAt ? new Date(account.disabledAt).toISOString() : null,
+      invitedAt: when(account.invitedAt),
+      lastSignInAt: when(account.lastSignInAt),
+      disabledAt: when(account.disabledAt),
     },
   };
 }
@@ -111,7 +113,7 @@ const STATUS_BADGE = { active: "status-open", invited: "status-closed", disabled
 
 export default function StaffAccountRoute() {
   const { t } = useTranslation("staff");
-  const { account, isSelf, localMailbox, done, locale } = useLoaderData<typeof loader>();
+  const { account, isSelf, localMailbox, done } = useLoaderData<typeof loader>();
   const actionData = useActionData<ActionData>();
   const navigation = useNavigation();
   const [form, fields] = useZodForm(RoleSchema, { id: "role", defaultValue: { role: account.role }, lastResult: actionData?.result });
@@ -153,18 +155,18 @@ export default function StaffAccountRoute() {
             <>
               <dt>{t("fields.invited")}</dt>
               <dd>
-                <ViewerTime iso={account.invitedAt} locale={locale} />
+                {account.invitedAt}
                 {account.invitedByName ? ` · ${t("detail.invitedBy", { name: account.invitedByName })}` : null}
               </dd>
             </>
           ) : null}
           <dt>{t("fields.lastSignIn")}</dt>
-          <dd>{account.lastSignInAt ? <ViewerTime iso={account.lastSignInAt} locale={locale} /> : t("list.never")}</dd>
+          <dd>{account.lastSignInAt ?? t("list.never")}</dd>
           {account.disabledAt ? (
             <>
               <dt>{t("fields.disabled")}</dt>
               <dd>
-                <ViewerTime iso={account.disabledAt} locale={locale} />
+                {account.disabledAt}
               </dd>
             </>
           ) : null}

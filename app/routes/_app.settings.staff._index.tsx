@@ -7,13 +7,14 @@ import { z } from "zod";
 import { STAFF_ROLES } from "../../db/schema";
 import { requireUser } from "~/auth.server";
 import { Field, FormErrors, formErrorsOf, SelectField, useZodForm } from "~/components/forms";
-import { ViewerTime } from "~/components/viewer-time";
 import { getDb } from "~/db.server";
+import { formatDateTimeZoned } from "~/lib/dates";
 import { getEnv } from "~/env.server";
 import { htmlLang, languageNames, supportedLngs } from "~/i18n";
 import { EmailSchema, LngSchema, singleLine } from "~/lib/validation";
 import { inviteStaff } from "~/mail/staff.server";
 import { DuplicateError } from "~/models/errors";
+import { getStaffTimeZone } from "~/models/secretariat.server";
 import { listStaffAccounts } from "~/models/staff-user.server";
 
 
@@ -28,17 +29,16 @@ const InviteSchema = z.object({
 /** Staff accounts (administrators only): who can sign in, with which role, and inviting a colleague. */
 export async function loader(args: LoaderFunctionArgs) {
   requireUser(args, "admin");
-  const accounts = await listStaffAccounts(getDb());
+  const [accounts, zone] = await Promise.all([listStaffAccounts(getDb()), getStaffTimeZone(getDb())]);
+  const when = (at: Date | string | null) => (at ? formatDateTimeZoned(new Date(at), args.context.locale, zone) : null);
   return {
-    locale: args.context.locale,
     accounts: accounts.map((a) => ({
       id: a.id,
       displayName: a.displayName,
       email: a.email,
       role: a.role,
       status: a.status,
-      lastSignInAt: a.lastSignInAt ? new Date(a.lastSignInAt).toISOString() : null,
-      invitedAt: a.invitedAt ? new Date(a.invitedAt).toISOString() : null,
+      lastSignInAt: when(a.lastSignInAt),
     })),
   };
 }
@@ -72,7 +72,7 @@ const STATUS_BADGE = { active: "status-open", invited: "status-closed", disabled
 
 export default function StaffAccountsRoute() {
   const { t } = useTranslation("staff");
-  const { accounts, locale } = useLoaderData<typeof loader>();
+  const { accounts } = useLoaderData<typeof loader>();
   const actionData = useActionData<{ result?: SubmissionResult<string[]> }>();
   const navigation = useNavigation();
   const [form, fields] = useZodForm(InviteSchema, { id: "invite", defaultValue: { role: "staff", locale: "" }, lastResult: actionData?.result });
@@ -105,7 +105,7 @@ export default function StaffAccountsRoute() {
                 <td>
                   <span className={`badge ${STATUS_BADGE[a.status]}`}>{t(`status.${a.status}`)}</span>
                 </td>
-                <td className="small hide-narrow">{a.lastSignInAt ? <ViewerTime iso={a.lastSignInAt} locale={locale} /> : t("list.never")}</td>
+                <td className="small hide-narrow">{a.lastSignInAt ?? t("list.never")}</td>
               </tr>
             ))}
           </tbody>

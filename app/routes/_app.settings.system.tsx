@@ -9,7 +9,7 @@ import { databaseKind, getDb } from "~/db.server";
 import { getEnv } from "~/env.server";
 import { htmlLang, type Lng } from "~/i18n";
 import { getFixedT } from "~/i18next.server";
-import { formatDateTime, utcOffsetLabel } from "~/lib/dates";
+import { formatDateTimeZoned } from "~/lib/dates";
 import { localized } from "~/lib/directory";
 import { messageIdFor } from "~/lib/tokens.server";
 import { parseMailFrom } from "~/mail/transport.server";
@@ -61,7 +61,7 @@ export async function loader(args: LoaderFunctionArgs) {
     testId.success ? getMessageStatus(db, { id: testId.data }) : undefined,
   ]);
   const zone = identity.timeZone;
-  const when = (date: Date) => `${formatDateTime(date, locale, zone)} (${utcOffsetLabel(date, zone)})`;
+  const when = (date: Date) => formatDateTimeZoned(date, locale, zone);
   const now = Date.now();
   const heartbeatSeconds = state.heartbeatAt ? (now - new Date(state.heartbeatAt).getTime()) / 1000 : null;
   const built = builtAt();

@@ -130,14 +130,14 @@ export default function ReplyLinkRoute() {
             <dt>{t("page.dates")}</dt>
             <dd>
               {event.dates}
-              <ReaderTime iso={event.startsAt} venueZone={event.timeZone} locale={data.locale} />
+              <ReaderTime iso={event.startsAt} venueZone={event.timeZone} pattern={event.timePattern} />
             </dd>
             {event.deadline ? (
               <>
                 <dt>{t("page.deadline")}</dt>
                 <dd>
                   {event.deadline}
-                  {event.deadlineIso ? <ReaderTime iso={event.deadlineIso} venueZone={event.timeZone} locale={data.locale} /> : null}
+                  {event.deadlineIso ? <ReaderTime iso={event.deadlineIso} venueZone={event.timeZone} pattern={event.timePattern} /> : null}
                 </dd>
               </>
             ) : null}
@@ -185,6 +185,7 @@ export default function ReplyLinkRoute() {
               programme={data.programmeChoices}
               stored={data.stored}
               nameLocale={data.letterLocale}
+              headPrefill={data.headPrefill}
               submitLabel={data.reply.response === "pending" ? t("page.send") : t("page.update")}
             />
           ) : (
@@ -198,14 +199,18 @@ export default function ReplyLinkRoute() {
         </section>
 
         <footer className="reply-contact small muted">
-          <p>{t("page.contact")}</p>
-          {event.contact.name ? <p>{event.contact.name}</p> : null}
-          {event.contact.email ? (
-            <p>
-              <a href={`mailto:${event.contact.email}`}>{event.contact.email}</a>
-            </p>
+          {event.contact ? (
+            <>
+              <p>{t("page.contact")}</p>
+              {event.contact.name ? <p>{event.contact.name}</p> : null}
+              {event.contact.email ? (
+                <p>
+                  <a href={`mailto:${event.contact.email}`}>{event.contact.email}</a>
+                </p>
+              ) : null}
+              {event.contact.phone ? <p>{event.contact.phone}</p> : null}
+            </>
           ) : null}
-          {event.contact.phone ? <p>{event.contact.phone}</p> : null}
           <p>{t("page.personal")}</p>
         </footer>
       </main>

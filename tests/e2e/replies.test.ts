@@ -91,8 +91,10 @@ test("a Russian member opens the emailed link on a phone, registers a delegation
     if ((await box.getAttribute("aria-label")) !== MEMBER.en) await box.uncheck();
   }
   await expect(admin.locator("table.data-table tbody input[name=memberIds]:checked")).toHaveCount(1);
-  // (the confirmation panel counts the whole selection, not the ticked rows: see the report)
+  // the confirmation counts the ticked row, not the 17 of the selection
   await admin.getByText(inv.send).click();
+  await expect(admin.getByText(inv.confirm_one.replace("{{count}}", "1"))).toBeVisible();
+  await expect(admin.getByText("Русский: 1", { exact: true })).toBeVisible();
   await admin.getByRole("button", { name: inv.confirmButton }).click();
   await expect(admin).toHaveURL(/sent=1&/);
   await expect(admin.getByText(inv.queued_one.replace("{{count}}", "1"))).toBeVisible();
@@ -124,10 +126,19 @@ test("a Russian member opens the emailed link on a phone, registers a delegation
   // nothing overflows sideways on a narrow screen
   expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
 
-  // 3. Attending, with the head from the directory and two more people
+  // 3. "Sending a representative" first: person 1 is then no longer the governor from the directory…
+  await page.getByRole("radio", { name: ru.answer.representative }).check();
+  const representative = person(page, ru, 1);
+  for (const field of [ru.fields.email, ru.fields.title, ruDir.fields.familyName, ruDir.fields.givenName, ruDir.fields.latinFamilyName]) {
+    await expect(representative.getByLabel(field, { exact: true })).toHaveValue("");
+  }
+  await expect(representative.getByLabel(ru.fields.role)).toHaveValue("head");
+
+  // …then attending after all, with the head from the directory again and two more people
   await page.getByRole("radio", { name: ru.answer.attending }).check();
   await expect(page.getByRole("heading", { name: ru.delegation.title })).toBeVisible();
   const head = person(page, ru, 1);
+  await expect(head.getByLabel(ru.fields.email, { exact: true })).not.toHaveValue("");
   await expect(head.getByLabel(ru.fields.role)).toHaveValue("head");
   await expect(head.getByLabel(ruDir.fields.nameLocale)).toHaveValue("ru");
   await expect(head.getByLabel(ruDir.fields.familyName, { exact: true })).not.toHaveValue("");

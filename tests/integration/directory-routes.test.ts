@@ -106,6 +106,19 @@ describe(`directory pages over HTTP (${databaseLabel})`, () => {
     expect(locationOf(again)).toBe("/members/import?done=members&created=0&updated=0&unchanged=0");
   });
 
+  it("a preview names a bad cell in words, whichever namespace its message comes from", async () => {
+    const csv = "country,kind,name_en,time_zone,office_email\nRU,oblast,Tver Oblast,Mars/Olympus,not-an-address\n";
+    const check = await fetch(`${server.url}/members/import`, {
+      method: "POST",
+      headers: { origin: server.url, cookie: `plenary_session=${adminClient.cookies.get("plenary_session")}`, "accept-language": "en" },
+      body: multipart({ kind: "members" }, { name: "bad.csv", type: "text/csv", content: csv }),
+    });
+    const html = (await check.text()).replaceAll("<!-- -->", "");
+    expect(html).toContain("<code>office_email</code>: Please enter a valid email address");
+    expect(html).toContain("<code>time_zone</code>: Please enter a time zone such as Asia/Seoul.");
+    expect(html).not.toMatch(/<\/code>: [\w:]*validation\./);
+  });
+
   it("exports contacts as formula-safe UTF-8 CSV with a BOM, audited; viewers may not export", async () => {
     expect((await viewerClient.get("/members/export?type=contacts&format=csv")).status).toBe(403);
     const response = await adminClient.get("/members/export?type=members&format=csv");

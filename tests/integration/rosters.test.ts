@@ -216,6 +216,8 @@ describe(`List of Participants, badges and check-in through HTTP (${databaseLabe
     const text = await extractText(new Uint8Array(await response.arrayBuffer()));
     expect(text).toContain("KOZHEMIAKO OLEG");
     expect(text).toContain("720011223");
+    // no title in the reply: the member's head title in the letter's language, then the member
+    expect(text).toContain("Governor, Primorsky Krai");
     const audit = await withServerDb(server, { ...database.env }, (db) =>
       db.selectFrom("audit_log").select(["action", "actor_label as actor"]).where("action", "in", ["visa_letter.downloaded", "roster.exported", "badges.exported"]).execute(),
     );

@@ -33,7 +33,24 @@ export type FontkitFont = {
   postscriptName: string;
   hasGlyphForCodePoint(codePoint: number): boolean;
   layout(text: string): { advanceWidth: number };
+  getGlyph(id: number, codePoints?: number[]): { codePoints: number[] } | null;
 };
+
+/**
+ * fontkit caches each glyph with the characters of its first lookup, and writing a subset looks glyphs up by id
+ * alone: a base letter first reached as part of an accented one (É = E + ´) was cached with no character, and
+ * every later document sharing the parsed font wrote it without a ToUnicode entry, so copied or searched text
+ * lost it ("The ssociation of North East sia"). A later lookup that knows the characters restores them.
+ */
+function keepCharacters(font: FontkitFont): FontkitFont {
+  const getGlyph = font.getGlyph.bind(font);
+  font.getGlyph = (id, codePoints = []) => {
+    const glyph = getGlyph(id, codePoints);
+    if (glyph && codePoints.length && !glyph.codePoints?.length) glyph.codePoints = codePoints;
+    return glyph;
+  };
+  return font;
+}
 
 const require = createRequire(import.meta.url);
 let fontkit: { create(buffer: Uint8Array): FontkitFont } | undefined;
@@ -80,7 +97,7 @@ export function getFont(key: FontKey, bold = false): FontkitFont {
   const name = fontName(key, bold);
   let font = fonts.get(name);
   if (!font) {
-    font = getFontkit().create(fontBuffer(key, bold));
+    font = keepCharacters(getFontkit().create(fontBuffer(key, bold)));
     fonts.set(name, font);
   }
   return font;
