@@ -126,3 +126,15 @@ export function replySchema(rules: ReplyRules) {
     });
 }
 export type ReplyInput = z.infer<ReturnType<typeof replySchema>>;
+
+/** No delegation is larger than this, whatever an event's quota says (app/lib/form-limits.ts). */
+export const DELEGATION_CEILING = 100;
+
+/**
+ * What a reply form may post before it is parsed: one person more than the quota (so that the form can say
+ * "at most N people" in words), about 40 fields a person, and 24 KiB a person (1,000-character notes in any script).
+ */
+export function replyFormLimits(quota: number) {
+  const people = Math.min(Math.max(quota, 1), DELEGATION_CEILING) + 1;
+  return { maxBytes: 32 * 1024 + people * 24 * 1024, shape: { lists: { delegates: people }, maxNested: 50, maxFields: 60 + people * 60 } };
+}

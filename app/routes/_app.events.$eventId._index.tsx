@@ -22,6 +22,7 @@ import { getEnv } from "~/env.server";
 import { EventNotOpenError, linkSecret, sendReminders } from "~/mail/invitations.server";
 import { countMessagesByStatus } from "~/models/email-message.server";
 import { listInvitations, reissueLinkToken, revokeLinkToken } from "~/models/invitation.server";
+import { readForm } from "~/lib/bounded-form.server";
 
 
 export async function loader(args: LoaderFunctionArgs) {
@@ -77,7 +78,7 @@ export async function loader(args: LoaderFunctionArgs) {
 export async function action(args: ActionFunctionArgs) {
   const user = requireUser(args, "staff");
   const event = await requireEvent(args.params.eventId);
-  const formData = await args.request.formData();
+  const formData = await readForm(args.request);
   const form = Object.fromEntries(formData);
   const db = getDb();
   if (form.intent === "reissue" || form.intent === "revoke") {

@@ -15,6 +15,7 @@ import { protocolOrder } from "~/lib/protocol";
 import { nameForms } from "~/lib/roster-view.server";
 import { findByCheckInCode, listRosterPeople, setCheckedIn } from "~/models/roster.server";
 import "~/lib/validation";
+import { readForm } from "~/lib/bounded-form.server";
 
 /** Every written form of a person, folded for search: native and Latin names, parts, member names, badge code. */
 function searchText(values: (string | null | undefined)[]) {
@@ -98,7 +99,7 @@ export type CheckInResult =
 export async function action(args: ActionFunctionArgs) {
   const user = requireUser(args, "staff");
   const event = await requireEvent(args.params.eventId);
-  const parsed = CheckInSchema.safeParse(Object.fromEntries(await args.request.formData()));
+  const parsed = CheckInSchema.safeParse(Object.fromEntries(await readForm(args.request)));
   if (!parsed.success) return Response.json({ ok: false, error: "rosters:checkIn.invalid" } satisfies CheckInResult, { status: 400 });
   const db = getDb();
   let delegateId: string;

@@ -12,6 +12,7 @@ import { eventFormChoices, eventToFormValue, requireEvent } from "~/lib/event-vi
 import { writeAudit } from "~/models/audit.server";
 import { ConflictError } from "~/models/errors";
 import { updateEvent } from "~/models/event.server";
+import { readForm } from "~/lib/bounded-form.server";
 
 
 export async function loader(args: LoaderFunctionArgs) {
@@ -27,7 +28,7 @@ export async function loader(args: LoaderFunctionArgs) {
 export async function action(args: ActionFunctionArgs) {
   const user = requireUser(args, "staff");
   const event = await requireEvent(args.params.eventId);
-  const formData = await args.request.formData();
+  const formData = await readForm(args.request);
   const submission = parseWithZod(formData, { schema: EventSchema });
   if (submission.status !== "success") return Response.json({ result: submission.reply() }, { status: 400 });
   const version = VersionSchema.safeParse(formData.get("version"));

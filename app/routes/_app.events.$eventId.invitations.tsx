@@ -24,6 +24,7 @@ import { enqueueMessage } from "~/models/email-message.server";
 import { listInvitations } from "~/models/invitation.server";
 import { listMembers } from "~/models/member.server";
 import { listSubcommittees } from "~/models/subcommittee.server";
+import { readForm } from "~/lib/bounded-form.server";
 
 const AudienceSchema = z.discriminatedUnion("mode", [
   z.object({ mode: z.literal("all") }),
@@ -88,7 +89,7 @@ export async function action(args: ActionFunctionArgs) {
   const env = getEnv();
   const db = getDb();
   const event = await requireEvent(args.params.eventId);
-  const form = await args.request.formData();
+  const form = await readForm(args.request);
   if (form.get("intent") === "test") {
     const locale = args.context.locale;
     const t = await getFixedT(locale, "emails");

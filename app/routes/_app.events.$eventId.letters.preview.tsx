@@ -9,6 +9,7 @@ import { LngSchema } from "~/lib/validation";
 import { composeLetter, loadLetterIdentity } from "~/mail/compose.server";
 import { listAudience } from "~/models/audience.server";
 import { getEvent } from "~/models/event.server";
+import { readForm } from "~/lib/bounded-form.server";
 
 const PreviewSchema = z.object({
   kind: z.enum(LETTER_KINDS),
@@ -26,7 +27,7 @@ const escape = (s: string) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)}
  */
 export async function action(args: ActionFunctionArgs) {
   requireUser(args, "staff");
-  const parsed = PreviewSchema.safeParse(Object.fromEntries(await args.request.formData()));
+  const parsed = PreviewSchema.safeParse(Object.fromEntries(await readForm(args.request)));
   const db = getDb();
   const event = await getEvent(db, { id: args.params.eventId ?? "" }).catch(() => undefined);
   if (!parsed.success || !event) throw new Response("Bad Request", { status: 400 });

@@ -13,6 +13,7 @@ import { LngSchema } from "~/lib/validation";
 import { writeAudit } from "~/models/audit.server";
 import { getLetter, resetLetter, saveLetter } from "~/models/letter.server";
 import { listMembers } from "~/models/member.server";
+import { readForm } from "~/lib/bounded-form.server";
 
 const SelectionSchema = z.object({ kind: z.enum(LETTER_KINDS).default("invitation"), locale: LngSchema.default("en") });
 const LetterSchema = z.object({
@@ -43,7 +44,7 @@ export async function loader(args: LoaderFunctionArgs) {
 export async function action(args: ActionFunctionArgs) {
   const user = requireUser(args, "staff");
   const event = await requireEvent(args.params.eventId);
-  const form = await args.request.formData();
+  const form = await readForm(args.request);
   const selection = SelectionSchema.safeParse({ kind: form.get("kind"), locale: form.get("locale") });
   if (!selection.success) throw new Response("Bad Request", { status: 400 });
   const { kind, locale } = selection.data;

@@ -14,6 +14,7 @@ import { ProgrammeItemSchema } from "~/lib/event-schemas";
 import { writeAudit } from "~/models/audit.server";
 import { ConflictError } from "~/models/errors";
 import { createProgrammeItem, deleteProgrammeItem, getEvent, getProgrammeItem, updateProgrammeItem } from "~/models/event.server";
+import { readForm } from "~/lib/bounded-form.server";
 
 /** One route for "new" (itemId = new) and an existing item: form, save, delete. */
 async function load(params: { eventId?: string; itemId?: string }) {
@@ -55,7 +56,7 @@ export async function loader(args: LoaderFunctionArgs) {
 export async function action(args: ActionFunctionArgs) {
   const user = requireUser(args, "staff");
   const { event, item } = await load(args.params);
-  const formData = await args.request.formData();
+  const formData = await readForm(args.request);
   const db = getDb();
   const back = `/events/${event.id}`;
   if (item && formData.get("intent") === "delete") {

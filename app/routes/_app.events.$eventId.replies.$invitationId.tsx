@@ -13,7 +13,8 @@ import { languageNames } from "~/i18n";
 import { formatDateTimeZoned } from "~/lib/dates";
 import { requireEvent } from "~/lib/event-view.server";
 import { foundOr404 } from "~/lib/found.server";
-import { replySchema } from "~/lib/reply-schemas";
+import { readBoundedForm } from "~/lib/bounded-form.server";
+import { replyFormLimits, replySchema } from "~/lib/reply-schemas";
 import { replyPageData, replyRules } from "~/lib/reply-view.server";
 import { delegateLine, submitReply } from "~/mail/replies.server";
 import { writeAudit } from "~/models/audit.server";
@@ -59,16 +60,19 @@ export async function loader(args: LoaderFunctionArgs) {
 const RevealSchema = z.object({ delegateId: z.string().uuid(), purpose: z.string().trim().min(3).max(200) });
 
 export async function action(args: ActionFunctionArgs) {
-  const formData = await args.request.formData();
+  // who may act, and on what, before a byte of the body is read
+  const user = requireUser(args, "staff");
+  const { event, reply } = await requireReply(args);
+  const db = getDb();
+  const env = getEnv();
+  const rules = await replyRules(db, { env, event, invitationId: reply.id, staff: true });
+  const formData = await readBoundedForm(args.request, replyFormLimits(rules.quota));
   if (formData.get("intent") === "reveal") {
     // RELIABILITY D4: administrators and visa officers only, each reveal audited with its purpose
-    const user = requireUser(args, "staff");
     if (!canHandlePassports(user)) throw new Response("Forbidden", { status: 403 });
-    const { reply } = await requireReply(args);
     const parsed = RevealSchema.safeParse(Object.fromEntries(formData));
     if (!parsed.success) return Response.json({ revealError: "reply:staff.purposeRequired" }, { status: 400 });
-    const db = getDb();
-    const revealed = await revealPassport(db, { delegateId: parsed.data.delegateId, invitationId: reply.id, key: getEnv().DATA_ENCRYPTION_KEY });
+    const revealed = await revealPassport(db, { delegateId: parsed.data.delegateId, invitationId: reply.id, key: env.DATA_ENCRYPTION_KEY });
     if (!revealed) throw new Response("Not Found", { status: 404 });
     await writeAudit(db, {
       actor: user,
@@ -80,11 +84,6 @@ export async function action(args: ActionFunctionArgs) {
     });
     return Response.json({ revealed: { delegateId: parsed.data.delegateId, ...revealed } }, { headers: { "Cache-Control": "no-store" } });
   }
-  const user = requireUser(args, "staff");
-  const { event, reply } = await requireReply(args);
-  const db = getDb();
-  const env = getEnv();
-  const rules = await replyRules(db, { env, event, invitationId: reply.id, staff: true });
   const submission = parseWithZod(formData, { schema: replySchema(rules) });
   if (submission.status !== "success") return Response.json({ result: submission.reply() }, { status: submission.status === "error" ? 400 : 200 });
   const outcome = await submitReply(db, {

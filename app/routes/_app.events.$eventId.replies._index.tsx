@@ -15,6 +15,7 @@ import { writeAudit } from "~/models/audit.server";
 import { setPassportCollection } from "~/models/event.server";
 import { listInvitations } from "~/models/invitation.server";
 import { countReplies, listAnswerTimeline, listChanges } from "~/models/reply.server";
+import { readForm } from "~/lib/bounded-form.server";
 
 const ANSWERS = ["attending", "representative", "declining", "undecided"] as const;
 
@@ -69,7 +70,7 @@ const PassportSchema = z.object({
 export async function action(args: ActionFunctionArgs) {
   const user = requireUser(args, "admin");
   const event = await requireEvent(args.params.eventId);
-  const formData = await args.request.formData();
+  const formData = await readForm(args.request);
   const parsed = PassportSchema.safeParse({ countries: formData.getAll("countries"), retentionDays: formData.get("retentionDays") });
   if (!parsed.success) return Response.json({ error: "reply:overview.passportInvalid" }, { status: 400 });
   await setPassportCollection(getDb(), { id: event.id, ...parsed.data });

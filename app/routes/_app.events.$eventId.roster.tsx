@@ -18,6 +18,7 @@ import { listProgramme } from "~/models/event.server";
 import { listInvitations } from "~/models/invitation.server";
 import { freezeRosterVersion, getRosterVersion, listRosterVersions, saveProtocol, setDelegateCategory } from "~/models/roster.server";
 import "~/lib/validation";
+import { readForm } from "~/lib/bounded-form.server";
 
 /** The List of Participants: live or a frozen version, in any of the six languages, with filters, versions and diffs. */
 export async function loader(args: LoaderFunctionArgs) {
@@ -96,7 +97,7 @@ function ranked(form: FormData, prefix: string) {
 export async function action(args: ActionFunctionArgs) {
   const user = requireUser(args, "staff");
   const event = await requireEvent(args.params.eventId);
-  const form = await args.request.formData();
+  const form = await readForm(args.request);
   const db = getDb();
   const back = new URL(args.request.url);
   back.searchParams.delete("saved");

@@ -15,6 +15,7 @@ import { visaLetterLanguages } from "~/lib/visa-letter.server";
 import { writeAudit } from "~/models/audit.server";
 import { listRosterPeople, saveVisaLetterText } from "~/models/roster.server";
 import "~/lib/validation";
+import { readForm } from "~/lib/bounded-form.server";
 
 const FIELDS = ["inviter", "purpose", "costs", "accommodation", "signatory"] as const;
 
@@ -43,7 +44,7 @@ export async function action(args: ActionFunctionArgs) {
   const user = requireUser(args, "staff");
   if (!canHandlePassports(user)) throw new Response("Forbidden", { status: 403 });
   const event = await requireEvent(args.params.eventId);
-  const parsed = WordingSchema.safeParse(Object.fromEntries(await args.request.formData()));
+  const parsed = WordingSchema.safeParse(Object.fromEntries(await readForm(args.request)));
   if (!parsed.success) return Response.json({ error: "rosters:visa.errors.tooLong" }, { status: 400 });
   const text: VisaLetterText = {};
   for (const field of FIELDS) {

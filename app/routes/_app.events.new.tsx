@@ -10,6 +10,7 @@ import { eventFormChoices } from "~/lib/event-view.server";
 import { writeAudit } from "~/models/audit.server";
 import { createEvent } from "~/models/event.server";
 import { getSecretariat } from "~/models/secretariat.server";
+import { readForm } from "~/lib/bounded-form.server";
 
 export async function loader(args: LoaderFunctionArgs) {
   requireUser(args, "staff");
@@ -21,7 +22,7 @@ export async function loader(args: LoaderFunctionArgs) {
 
 export async function action(args: ActionFunctionArgs) {
   const user = requireUser(args, "staff");
-  const submission = parseWithZod(await args.request.formData(), { schema: EventSchema });
+  const submission = parseWithZod(await readForm(args.request), { schema: EventSchema });
   if (submission.status !== "success") return Response.json({ result: submission.reply() }, { status: 400 });
   const db = getDb();
   const { id } = await createEvent(db, submission.value);

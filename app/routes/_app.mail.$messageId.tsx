@@ -15,6 +15,7 @@ import { parseMailFrom } from "~/mail/transport.server";
 import { writeAudit } from "~/models/audit.server";
 import { getMessage, resendMessage } from "~/models/email-message.server";
 import { getStaffTimeZone } from "~/models/secretariat.server";
+import { readForm } from "~/lib/bounded-form.server";
 
 /** Staff-account mails (invitations, password resets) carry a set-password link: only administrators may read them. */
 async function requireMessage(id: string | undefined, user: Pick<StaffUser, "role">) {
@@ -52,7 +53,7 @@ export async function loader(args: LoaderFunctionArgs) {
 export async function action(args: ActionFunctionArgs) {
   const user = requireUser(args, "staff");
   const m = await requireMessage(args.params.messageId, user);
-  const form = await args.request.formData();
+  const form = await readForm(args.request);
   if (form.get("intent") !== "resend") throw new Response("Bad Request", { status: 400 });
   const domain = parseMailFrom(getEnv().MAIL_FROM).address.split("@")[1] ?? "plenary.invalid";
   const db = getDb();

@@ -13,6 +13,7 @@ import { listContactsOfMember } from "~/models/contact.server";
 import { ConflictError } from "~/models/errors";
 import { getMember, setMemberArchived } from "~/models/member.server";
 import { listSubcommitteesOfMember } from "~/models/subcommittee.server";
+import { readForm } from "~/lib/bounded-form.server";
 
 const ArchiveSchema = z.object({ intent: z.enum(["archive", "restore"]), version: z.coerce.number().int() });
 
@@ -75,7 +76,7 @@ export async function loader(args: LoaderFunctionArgs) {
 export async function action(args: ActionFunctionArgs) {
   const user = requireUser(args, "staff");
   const id = args.params.memberId ?? "";
-  const parsed = ArchiveSchema.safeParse(Object.fromEntries(await args.request.formData()));
+  const parsed = ArchiveSchema.safeParse(Object.fromEntries(await readForm(args.request)));
   if (!parsed.success) throw new Response("Bad Request", { status: 400 });
   const db = getDb();
   try {

@@ -14,6 +14,7 @@ import { writeAudit } from "~/models/audit.server";
 import { deleteContact, getContact, updateContact } from "~/models/contact.server";
 import { ConflictError, DuplicateError } from "~/models/errors";
 import { getMember } from "~/models/member.server";
+import { readForm } from "~/lib/bounded-form.server";
 
 async function requireContact(params: { memberId?: string; contactId?: string }) {
   const db = getDb();
@@ -57,7 +58,7 @@ export async function loader(args: LoaderFunctionArgs) {
 export async function action(args: ActionFunctionArgs) {
   const user = requireUser(args, "staff");
   const { member, contact } = await requireContact(args.params);
-  const formData = await args.request.formData();
+  const formData = await readForm(args.request);
   const version = VersionSchema.safeParse(formData.get("version"));
   if (!version.success) throw new Response("Bad Request", { status: 400 });
   const db = getDb();

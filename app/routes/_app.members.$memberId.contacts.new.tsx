@@ -13,6 +13,7 @@ import { writeAudit } from "~/models/audit.server";
 import { createContact } from "~/models/contact.server";
 import { DuplicateError } from "~/models/errors";
 import { getMember } from "~/models/member.server";
+import { readForm } from "~/lib/bounded-form.server";
 
 const NAME_LANGUAGE: Record<string, Lng> = { CN: "zh", JP: "ja", KR: "ko", KP: "ko", MN: "mn", RU: "ru" };
 
@@ -30,7 +31,7 @@ export async function loader(args: LoaderFunctionArgs) {
 export async function action(args: ActionFunctionArgs) {
   const user = requireUser(args, "staff");
   const member = await requireMember(args.params.memberId);
-  const submission = parseWithZod(await args.request.formData(), { schema: ContactSchema });
+  const submission = parseWithZod(await readForm(args.request), { schema: ContactSchema });
   if (submission.status !== "success") return Response.json({ result: submission.reply() }, { status: 400 });
   const db = getDb();
   try {

@@ -11,6 +11,7 @@ import { MemberSchema, VersionSchema } from "~/lib/directory-schemas";
 import { writeAudit } from "~/models/audit.server";
 import { ConflictError, DuplicateError } from "~/models/errors";
 import { getMember, updateMember } from "~/models/member.server";
+import { readForm } from "~/lib/bounded-form.server";
 
 export async function loader(args: LoaderFunctionArgs) {
   requireUser(args, "staff");
@@ -44,7 +45,7 @@ export async function loader(args: LoaderFunctionArgs) {
 export async function action(args: ActionFunctionArgs) {
   const user = requireUser(args, "staff");
   const id = args.params.memberId ?? "";
-  const formData = await args.request.formData();
+  const formData = await readForm(args.request);
   const submission = parseWithZod(formData, { schema: MemberSchema });
   if (submission.status !== "success") return Response.json({ result: submission.reply() }, { status: 400 });
   const version = VersionSchema.safeParse(formData.get("version"));

@@ -9,6 +9,7 @@ import { countryName, countryOptions, localized, MEMBER_KINDS, MEMBER_STATUSES, 
 import { writeAudit } from "~/models/audit.server";
 import { loadDemoData } from "~/models/demo.server";
 import { countMembers, listMembers } from "~/models/member.server";
+import { readForm } from "~/lib/bounded-form.server";
 
 export async function loader(args: LoaderFunctionArgs) {
   const user = requireUser(args);
@@ -46,7 +47,7 @@ export async function loader(args: LoaderFunctionArgs) {
 
 export async function action(args: ActionFunctionArgs) {
   const user = requireUser(args, "admin");
-  const form = await args.request.formData();
+  const form = await readForm(args.request);
   if (form.get("intent") !== "load-demo") throw new Response("Bad Request", { status: 400 });
   const db = getDb();
   const result = await loadDemoData(db);

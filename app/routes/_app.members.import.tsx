@@ -15,6 +15,7 @@ import { getDb } from "~/db.server";
 import { checkSheet, type ImportKind } from "~/lib/directory-import.server";
 import { MAX_ROWS, MAX_UPLOAD_BYTES, readSpreadsheet, SpreadsheetError } from "~/lib/spreadsheet.server";
 import { applyImportBatch, createImportBatch, ImportRejectedError, previewImport } from "~/models/import-batch.server";
+import { readForm } from "~/lib/bounded-form.server";
 
 const KindSchema = z.enum(["members", "contacts"]);
 
@@ -40,7 +41,7 @@ export async function action(args: ActionFunctionArgs) {
   const contentType = args.request.headers.get("Content-Type") ?? "";
 
   if (!contentType.startsWith("multipart/form-data")) {
-    const form = await args.request.formData();
+    const form = await readForm(args.request);
     const batchId = z.string().uuid().safeParse(form.get("batchId"));
     if (form.get("intent") !== "apply" || !batchId.success) throw new Response("Bad Request", { status: 400 });
     try {

@@ -10,6 +10,7 @@ import { MemberSchema } from "~/lib/directory-schemas";
 import { writeAudit } from "~/models/audit.server";
 import { DuplicateError } from "~/models/errors";
 import { createMember } from "~/models/member.server";
+import { readForm } from "~/lib/bounded-form.server";
 
 export async function loader(args: LoaderFunctionArgs) {
   requireUser(args, "staff");
@@ -18,7 +19,7 @@ export async function loader(args: LoaderFunctionArgs) {
 
 export async function action(args: ActionFunctionArgs) {
   const user = requireUser(args, "staff");
-  const submission = parseWithZod(await args.request.formData(), { schema: MemberSchema });
+  const submission = parseWithZod(await readForm(args.request), { schema: MemberSchema });
   if (submission.status !== "success") return Response.json({ result: submission.reply() }, { status: 400 });
   const db = getDb();
   try {

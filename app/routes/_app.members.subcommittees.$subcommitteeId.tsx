@@ -13,6 +13,7 @@ import { writeAudit } from "~/models/audit.server";
 import { ConflictError, DuplicateError } from "~/models/errors";
 import { listMembers } from "~/models/member.server";
 import { createSubcommittee, getSubcommittee, updateSubcommittee } from "~/models/subcommittee.server";
+import { readForm } from "~/lib/bounded-form.server";
 
 const COUNTRY_ORDER = ["CN", "JP", "KR", "KP", "MN", "RU"];
 
@@ -63,7 +64,7 @@ export async function loader(args: LoaderFunctionArgs) {
 
 export async function action(args: ActionFunctionArgs) {
   const user = requireUser(args, "staff");
-  const formData = await args.request.formData();
+  const formData = await readForm(args.request);
   const submission = parseWithZod(formData, { schema: SubcommitteeSchema });
   if (submission.status !== "success") return Response.json({ result: submission.reply() }, { status: 400 });
   const db = getDb();

@@ -13,6 +13,7 @@ import { LngSchema, NewPasswordSchema, PASSWORD_MAX, PASSWORD_MIN, singleLine } 
 import { writeAudit } from "~/models/audit.server";
 import { checkRateLimit, hitRateLimit, resetRateLimit } from "~/models/rate-limit.server";
 import { changeOwnPassword, getPasswordHash, signOutEverywhere, updateStaffProfile } from "~/models/staff-user.server";
+import { readForm } from "~/lib/bounded-form.server";
 
 const ProfileSchema = z.object({
   displayName: singleLine(100),
@@ -47,7 +48,7 @@ export async function action(args: ActionFunctionArgs) {
   const user = requireUser(args);
   const { context } = args;
   const db = getDb();
-  const formData = await args.request.formData();
+  const formData = await readForm(args.request);
   const intent = formData.get("intent");
 
   if (intent === "profile") {

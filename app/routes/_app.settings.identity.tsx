@@ -24,6 +24,7 @@ import { LngSchema, optionalLine, OptionalEmailSchema } from "~/lib/validation";
 import { parseMailFrom } from "~/mail/transport.server";
 import { ConflictError } from "~/models/errors";
 import { getSecretariat, removeLogo, type Secretariat, setLogo, updateSecretariat } from "~/models/secretariat.server";
+import { readForm } from "~/lib/bounded-form.server";
 
 const isWebAddress = (value: string) => {
   try {
@@ -122,7 +123,7 @@ export async function action(args: ActionFunctionArgs) {
     return redirect("/settings/identity?saved=logo");
   }
 
-  const formData = await args.request.formData();
+  const formData = await readForm(args.request);
   const version = VersionSchema.safeParse(formData.get("version"));
   if (!version.success) throw new Response("Bad Request", { status: 400 });
 

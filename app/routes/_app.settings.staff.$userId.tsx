@@ -17,6 +17,7 @@ import { foundOr404 } from "~/lib/found.server";
 import { sendStaffLink } from "~/mail/staff.server";
 import { getStaffTimeZone } from "~/models/secretariat.server";
 import { changeStaffRole, disableStaffUser, enableStaffUser, getStaffAccount, LastAdminError } from "~/models/staff-user.server";
+import { readForm } from "~/lib/bounded-form.server";
 
 
 const RoleSchema = z.object({ role: z.enum(STAFF_ROLES, { error: "validation.required" }) });
@@ -61,7 +62,7 @@ export async function action(args: ActionFunctionArgs) {
   const db = getDb();
   const ip = args.context.clientIp;
   const here = `/settings/staff/${account.id}`;
-  const formData = await args.request.formData();
+  const formData = await readForm(args.request);
   const intent = formData.get("intent");
   try {
     switch (intent) {

@@ -16,6 +16,7 @@ import { inviteStaff } from "~/mail/staff.server";
 import { DuplicateError } from "~/models/errors";
 import { getStaffTimeZone } from "~/models/secretariat.server";
 import { listStaffAccounts } from "~/models/staff-user.server";
+import { readForm } from "~/lib/bounded-form.server";
 
 
 const InviteSchema = z.object({
@@ -45,7 +46,7 @@ export async function loader(args: LoaderFunctionArgs) {
 
 export async function action(args: ActionFunctionArgs) {
   const admin = requireUser(args, "admin");
-  const formData = await args.request.formData();
+  const formData = await readForm(args.request);
   if (formData.get("intent") !== "invite") throw new Response("Bad Request", { status: 400 });
   const submission = parseWithZod(formData, { schema: InviteSchema });
   if (submission.status !== "success") return Response.json({ result: submission.reply() }, { status: 400 });

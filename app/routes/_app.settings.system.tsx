@@ -18,6 +18,7 @@ import { lastBackup } from "~/models/backup-log.server";
 import { enqueueMessage, getQueueState } from "~/models/email-message.server";
 import { getSecretariat } from "~/models/secretariat.server";
 import { appVersion, builtAt, databaseSize, findMessageByKey, getMessageStatus, queueSummary } from "~/models/system.server";
+import { readForm } from "~/lib/bounded-form.server";
 
 /** A worker that has not reported for this long is shown as a problem (it beats every ten seconds). */
 const HEARTBEAT_STALE_SECONDS = 120;
@@ -90,7 +91,7 @@ export async function loader(args: LoaderFunctionArgs) {
 
 export async function action(args: ActionFunctionArgs) {
   const user = requireUser(args, "admin");
-  const form = await args.request.formData();
+  const form = await readForm(args.request);
   const submission = SubmissionSchema.safeParse(form.get("submission"));
   if (form.get("intent") !== "test-email" || !submission.success) throw new Response("Bad Request", { status: 400 });
   const env = getEnv();

@@ -14,6 +14,7 @@ import { writeAudit } from "~/models/audit.server";
 import { checkRateLimit, hitRateLimit, resetRateLimit } from "~/models/rate-limit.server";
 import { createStaffSession, deleteStaffSession } from "~/models/staff-session.server";
 import { getStaffUserForSignIn, recordSignIn } from "~/models/staff-user.server";
+import { readForm } from "~/lib/bounded-form.server";
 
 const SignInSchema = z.object({
   email: EmailSchema,
@@ -39,7 +40,7 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
 
 export async function action({ request, context }: ActionFunctionArgs) {
   const db = getDb();
-  const submission = parseWithZod(await request.formData(), { schema: SignInSchema });
+  const submission = parseWithZod(await readForm(request), { schema: SignInSchema });
   if (submission.status !== "success") {
     return Response.json({ result: submission.reply({ hideFields: ["password"] }) }, { status: 400 });
   }

@@ -11,7 +11,8 @@ import { ReplySummary } from "~/components/reply-summary";
 import { getDb } from "~/db.server";
 import { type RootData } from "~/root";
 import { getEnv } from "~/env.server";
-import { replySchema } from "~/lib/reply-schemas";
+import { readBoundedForm } from "~/lib/bounded-form.server";
+import { replyFormLimits, replySchema } from "~/lib/reply-schemas";
 import { replyPageData, replyRules, replyWindowOpen } from "~/lib/reply-view.server";
 import { hashToken } from "~/lib/tokens.server";
 import { submitReply } from "~/mail/replies.server";
@@ -64,7 +65,9 @@ export async function action({ params, context, request }: ActionFunctionArgs) {
   const event = (await getEvent(db, { id: link.eventId }))!;
   if (!replyWindowOpen(event)) return Response.json({ closed: true }, { status: 410, headers: HEADERS });
   const rules = await replyRules(db, { env, event, invitationId: link.id, staff: false });
-  const submission = parseWithZod(await request.formData(), { schema: replySchema(rules) });
+  // bounded before parsed: a few crafted bytes must not make conform build an array of a million holes
+  const form = await readBoundedForm(request, replyFormLimits(rules.quota));
+  const submission = parseWithZod(form, { schema: replySchema(rules) });
   if (submission.status !== "success") {
     // list buttons (add / remove a person) without JavaScript come back here too: answered with the new form state
     return Response.json({ result: submission.reply() }, { status: submission.status === "error" ? 400 : 200, headers: HEADERS });
@@ -221,7 +224,8 @@ export default function ReplyLinkRoute() {
 export function ErrorBoundary() {
   const error = useRouteError();
   // the database is unreachable (app/outage.server.ts): the link is fine, the page says to try again shortly
-  if (isRouteErrorResponse(error) && error.status === 503) return <GeneralErrorBoundary />;
+  // or a refused form (400 / 413 with a message in the reader's language): the link is fine too
+  if (isRouteErrorResponse(error) && [400, 413, 503].includes(error.status)) return <GeneralErrorBoundary />;
   return <InvalidLink />;
 }
 
