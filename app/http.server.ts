@@ -20,6 +20,7 @@ import { type MailWorker, startMailWorker } from "~/mail/worker.server";
 import { getSessionUser } from "~/models/staff-session.server";
 import { OUTAGE_HEADERS, withOutageResponses } from "~/outage.server";
 import { issueSetupTokenIfNoAdmin } from "~/models/setup-token.server";
+import { flushSignInThrottle } from "~/models/sign-in-throttle.server";
 
 type Mode = "production" | "development";
 
@@ -293,6 +294,7 @@ export async function startServer({ build, rootDir, mode }: { build: ServerBuild
     force.unref();
     server.close(async () => {
       await worker?.stop();
+      await flushSignInThrottle(db, { all: true }).catch((error) => logger.warn({ err: String(error) }, "sign-in audit flush failed"));
       await closeDb();
       logger.info("stopped");
       process.exit(0);

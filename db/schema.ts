@@ -50,6 +50,22 @@ export interface RateLimitTable {
   window_started_at: Timestamp;
 }
 
+/**
+ * Sign-in throttling: a row per (address, client) pair that failed or waits, and per client (address '') its
+ * failed attempts across addresses. `unreported`: refused attempts not yet summarised in the audit log.
+ */
+export interface SignInThrottleTable {
+  address: string;
+  client: string;
+  started_at: Timestamp;
+  failures: ColumnType<number, number | undefined, number>;
+  refused: ColumnType<number, number | undefined, number>;
+  unreported: ColumnType<number, number | undefined, number>;
+  last_failure_at: Timestamp | null;
+  blocked_until: Timestamp | null;
+  reported_at: Timestamp | null;
+}
+
 export interface AuditLogTable {
   id: ColumnType<string, never, never>;
   at: DefaultTimestamp;
@@ -446,6 +462,7 @@ export interface Database {
   staff_session: StaffSessionTable;
   setup_token: SetupTokenTable;
   rate_limit: RateLimitTable;
+  sign_in_throttle: SignInThrottleTable;
   audit_log: AuditLogTable;
   member: MemberTable;
   contact: ContactTable;

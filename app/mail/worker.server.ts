@@ -9,6 +9,7 @@ import { runRetentionPurge } from "~/lib/retention.server";
 import { classifySendError, createMailTransport, type MailTransport, parseMailFrom } from "~/mail/transport.server";
 import { beatHeart, type ClaimedMessage, claimDueMessages, finishMessage, getQueueState, pauseQueue } from "~/models/email-message.server";
 import { getMailSender } from "~/models/secretariat.server";
+import { flushSignInThrottle } from "~/models/sign-in-throttle.server";
 
 export type WorkerOptions = {
   db: DB;
@@ -156,6 +157,8 @@ export function startMailWorker(options: WorkerOptions): MailWorker {
       await beatHeart(db);
       // automatic reminders are queued here too, at most every ten seconds per worker (idempotent keys)
       await runReminderSchedules(db, { env }).catch((error) => logger.error({ err: String(error) }, "automatic reminders failed"));
+      // refused sign-in attempts reach the audit log in aggregate rows (sign-in-throttle.server.ts)
+      await flushSignInThrottle(db).catch((error) => logger.error({ err: String(error) }, "sign-in audit flush failed"));
     }
     if (Date.now() - lastPurge > 60 * 60_000) {
       lastPurge = Date.now();

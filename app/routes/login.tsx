@@ -1,6 +1,6 @@
 import { getFormProps } from "@conform-to/react";
 import { parseWithZod } from "@conform-to/zod/v4";
-import { type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction, redirect } from "@remix-run/node";
+import { type ActionFunctionArgs, type HeadersFunction, type LoaderFunctionArgs, type MetaFunction, redirect } from "@remix-run/node";
 import { Form, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
 import { z } from "zod";
@@ -11,7 +11,7 @@ import { getDb } from "~/db.server";
 import { needsRehash, hashPassword, verifyDummyPassword, verifyPassword } from "~/lib/password.server";
 import { EmailSchema } from "~/lib/validation";
 import { writeAudit } from "~/models/audit.server";
-import { checkRateLimit, hitRateLimit, resetRateLimit } from "~/models/rate-limit.server";
+import { checkSignIn, clearSignInFailures, recordRefusedSignIn, recordSignInFailure } from "~/models/sign-in-throttle.server";
 import { createStaffSession, deleteStaffSession } from "~/models/staff-session.server";
 import { getStaffUserForSignIn, recordSignIn } from "~/models/staff-user.server";
 import { readForm } from "~/lib/bounded-form.server";
@@ -22,9 +22,13 @@ const SignInSchema = z.object({
   redirectTo: z.string().optional(),
 });
 
-/** RELIABILITY A5: 5 failures per account or 20 per client in 15 minutes, then wait. */
-const ACCOUNT_RULE = { limit: 5, windowSeconds: 15 * 60 };
-const CLIENT_RULE = { limit: 20, windowSeconds: 15 * 60 };
+/** A refused attempt says when to try again (the action's Retry-After reaches the page response). */
+export const headers: HeadersFunction = ({ actionHeaders }) => {
+  const headers = new Headers();
+  const retryAfter = actionHeaders.get("Retry-After");
+  if (retryAfter) headers.set("Retry-After", retryAfter);
+  return headers;
+};
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
   const url = new URL(request.url);
@@ -45,20 +49,16 @@ export async function action({ request, context }: ActionFunctionArgs) {
     return Response.json({ result: submission.reply({ hideFields: ["password"] }) }, { status: 400 });
   }
   const { email, password, redirectTo } = submission.value;
-  const clientKey = `sign-in:client:${context.clientIp}`;
-  const accountKey = `sign-in:account:${email}`;
-
-  const [clientState, accountState] = await Promise.all([
-    checkRateLimit(db, clientKey, CLIENT_RULE),
-    checkRateLimit(db, accountKey, ACCOUNT_RULE),
-  ]);
-  const blocked = clientState.limited ? clientState : accountState.limited ? accountState : null;
-  if (blocked) {
-    const minutes = Math.max(1, Math.ceil(blocked.retryAfterSeconds / 60));
-    const status = clientState.limited ? 429 : 400;
+  // Issue 13 §5: waits grow per (address, client) pair, with a ceiling per client; see sign-in-throttle.server.ts
+  const who = { address: email, client: context.clientIp };
+  const verdict = await checkSignIn(db, who);
+  if (!verdict.allowed) {
+    await recordRefusedSignIn(db, who);
+    const seconds = verdict.retryAfterSeconds;
+    const message = seconds < 120 ? `auth:login.throttledSeconds#${seconds}` : `auth:login.throttledMinutes#${Math.ceil(seconds / 60)}`;
     return Response.json(
-      { result: submission.reply({ formErrors: [`auth:login.tooManyAttempts#${minutes}`], hideFields: ["password"] }) },
-      { status, headers: { "Retry-After": String(blocked.retryAfterSeconds) } },
+      { result: submission.reply({ formErrors: [message], hideFields: ["password"] }) },
+      { status: 429, headers: { "Retry-After": String(seconds) } },
     );
   }
 
@@ -69,8 +69,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
       ? await verifyPassword(account.passwordHash, password)
       : await verifyDummyPassword(password);
   if (!account || account.disabledAt || !account.passwordHash || !ok) {
-    await Promise.all([hitRateLimit(db, clientKey, CLIENT_RULE), hitRateLimit(db, accountKey, ACCOUNT_RULE)]);
-    await writeAudit(db, { actor: { label: email }, action: "auth.sign_in_failed", ip: context.clientIp });
+    await recordSignInFailure(db, who);
     return Response.json(
       { result: submission.reply({ formErrors: ["auth:login.invalid"], hideFields: ["password"] }) },
       { status: 400 },
@@ -85,7 +84,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
     userAgent: request.headers.get("User-Agent"),
   });
   await recordSignIn(db, { id: account.id, passwordHash: needsRehash(account.passwordHash) ? await hashPassword(password) : undefined });
-  await resetRateLimit(db, accountKey);
+  await clearSignInFailures(db, who);
   await writeAudit(db, { actor: { id: account.id, email: account.email }, action: "auth.sign_in", ip: context.clientIp });
   return redirect(safeRedirect(redirectTo), {
     headers: { "Set-Cookie": await getSessionCookie().serialize(token) },
