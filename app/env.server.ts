@@ -14,6 +14,10 @@ const EnvSchema = z
       .min(1, "must be between 1 and 65535")
       .max(65535, "must be between 1 and 65535")
       .default(3000),
+    HOST: z
+      .string()
+      .regex(/^[A-Za-z0-9.:-]+$/, "must be an IP address or a host name to listen on, e.g. 127.0.0.1")
+      .optional(),
     APP_URL: z
       .url({ protocol: /^https?$/, error: "must be an http:// or https:// URL" })
       .refine((value) => ["", "/"].includes(new URL(value).pathname), {

@@ -109,6 +109,21 @@ export function createApp({ build, rootDir, mode }: { build: ServerBuild; rootDi
   app.disable("x-powered-by");
   app.set("trust proxy", env.TRUST_PROXY === "true" ? true : env.TRUST_PROXY === "false" ? false : Number(env.TRUST_PROXY));
 
+  // Behind a proxy with TRUST_PROXY unset, every visitor has the proxy's address: one scanner's burst of bad
+  // links would put every delegate over the link rate limit. Say so once, loudly.
+  let warnedAboutProxy = env.TRUST_PROXY !== "false";
+  app.use((req, _res, next) => {
+    if (!warnedAboutProxy && req.headers["x-forwarded-for"]) {
+      warnedAboutProxy = true;
+      logger.warn(
+        { from: req.socket.remoteAddress },
+        "requests arrive with X-Forwarded-For while TRUST_PROXY is false: every visitor counts as the proxy's address for rate limits. " +
+          "Set TRUST_PROXY=1 (the number of proxies in front of Plenary).",
+      );
+    }
+    next();
+  });
+
   app.use((req, res, next) => {
     const nonce = crypto.randomBytes(16).toString("base64");
     res.locals.nonce = nonce;
@@ -188,7 +203,13 @@ export function createApp({ build, rootDir, mode }: { build: ServerBuild; rootDi
 
   app.use((req, res, next) => {
     if (["GET", "HEAD", "OPTIONS"].includes(req.method)) return next();
-    if (isSameOriginRequest(req, env.APP_URL)) return next();
+    if (isSameOriginRequest(req, env.APP_URL)) {
+      // Remix repeats the check against X-Forwarded-Host or Host, which a reverse proxy rewrites (nginx sends its
+      // upstream address) and would answer 500. The Origin was just checked against APP_URL and our own Host:
+      // hand Remix that host, so its check agrees with ours.
+      if (req.headers.origin && req.headers.origin !== "null") req.headers["x-forwarded-host"] = new URL(req.headers.origin).host;
+      return next();
+    }
     logger.warn({ method: req.method, path: loggablePath(req.originalUrl), origin: req.headers.origin ?? null }, "cross-origin request refused");
     renderNotice(res, res.locals.context, 403, "forbidden").catch(next);
   });
@@ -259,7 +280,8 @@ export async function startServer({ build, rootDir, mode }: { build: ServerBuild
   const app = createApp({ build, rootDir, mode });
 
   const server: Server = await new Promise((resolve, reject) => {
-    const s = app.listen(env.PORT, () => resolve(s));
+    // HOST: the address to bind (unset: every interface, as Node does by default)
+    const s = env.HOST ? app.listen(env.PORT, env.HOST, () => resolve(s)) : app.listen(env.PORT, () => resolve(s));
     s.once("error", reject);
   });
   server.keepAliveTimeout = 65_000;

@@ -1,4 +1,4 @@
-import { type ActionFunctionArgs } from "@remix-run/node";
+import { type ActionFunctionArgs, type LoaderFunctionArgs } from "@remix-run/node";
 import { z } from "zod";
 import { LETTER_KINDS } from "../../db/schema";
 import { requireUser } from "~/auth.server";
@@ -25,6 +25,12 @@ const escape = (s: string) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)}
  * The letter exactly as it would be sent to one member, from the unsaved text in the editor; opened in the
  * editor's sandboxed frame, with a CSP that lets the email's inline styles apply and nothing run.
  */
+/** Only posted to; an anonymous visitor is sent to sign in like everywhere else, a colleague gets 405. */
+export function loader(args: LoaderFunctionArgs) {
+  requireUser(args, "staff");
+  throw new Response("Method Not Allowed", { status: 405, headers: { Allow: "POST" } });
+}
+
 export async function action(args: ActionFunctionArgs) {
   requireUser(args, "staff");
   const parsed = PreviewSchema.safeParse(Object.fromEntries(await readForm(args.request)));

@@ -30,7 +30,8 @@ export async function startTestServer(
 ): Promise<TestServer> {
   const database = prepared ?? (await prepareServerDatabase());
   const port = await freePort();
-  const url = `http://127.0.0.1:${port}`;
+  const host = extraEnv.HOST ?? "127.0.0.1";
+  const url = `http://${host.includes(":") ? `[${host}]` : host}:${port}`;
   let output = "";
   let child: ChildProcess;
 

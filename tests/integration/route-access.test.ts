@@ -1,4 +1,5 @@
 import fs from "node:fs";
+import http from "node:http";
 import path from "node:path";
 import ts from "typescript";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -77,7 +78,8 @@ describe(`anonymous requests to staff routes go to sign-in (${databaseLabel})`, 
   it.each(staffRoutes.map((r) => [r.id, urlFor(r.id)]))("%s (%s)", async (id, url) => {
     const client = new TestClient(server.url);
     const exports = guardedExports(`${id}.tsx`);
-    if ("loader" in exports) {
+    // also an action-only route: an anonymous GET is sent to sign in, never told about the route (400/405)
+    {
       const get = await client.get(url);
       expect(get.status, `GET ${url}`).toBe(302);
       expect(locationOf(get)).toBe(`/login?redirectTo=${encodeURIComponent(url)}`);
@@ -88,4 +90,52 @@ describe(`anonymous requests to staff routes go to sign-in (${databaseLabel})`, 
       expect(locationOf(post)).toContain("/login?redirectTo=");
     }
   });
+});
+
+/**
+ * POSTs a form whose body never ends: the request announces 1 MiB, sends a few bytes and waits. An action
+ * that reads the body before it checks the session never answers; one that checks first answers at once.
+ */
+function postWithEndlessBody(base: string, url: string): Promise<{ status: number; location: string }> {
+  return new Promise((resolve, reject) => {
+    const request = http.request(`${base}${url}`, {
+      method: "POST",
+      headers: { origin: base, "content-type": "application/x-www-form-urlencoded", "content-length": String(1024 * 1024) },
+    });
+    const deadline = setTimeout(() => {
+      request.destroy();
+      reject(new Error(`POST ${url} got no answer within 10 s: the action waits for the body before checking the session`));
+    }, 10_000);
+    request.on("response", (response) => {
+      clearTimeout(deadline);
+      resolve({ status: response.statusCode ?? 0, location: String(response.headers.location ?? "") });
+      response.resume();
+      request.destroy();
+    });
+    request.on("error", (error) => {
+      clearTimeout(deadline);
+      reject(error);
+    });
+    request.write("intent=reveal&delegateId=00000000-0000-4000-8000-000000000000&");
+  });
+}
+
+describe(`every staff action checks the session before it reads the body (${databaseLabel})`, () => {
+  let server: TestServer;
+  beforeAll(async () => {
+    server = await startTestServer();
+  });
+  afterAll(() => server.dispose());
+
+  const withAction = staffRoutes.filter((r) => "action" in guardedExports(r.file));
+  it("finds the staff actions", () => expect(withAction.length).toBeGreaterThan(20));
+
+  it.each(withAction.map((r) => [r.id, `${urlFor(r.id)}${r.id.endsWith("._index") ? "?index" : ""}`]))(
+    "%s (POST %s) answers an anonymous request without waiting for its body",
+    async (_id, url) => {
+      const { status, location } = await postWithEndlessBody(server.url, url);
+      expect([302, 401, 403], `POST ${url} → ${status}`).toContain(status);
+      if (status === 302) expect(location).toMatch(/^\/login\?/);
+    },
+  );
 });
