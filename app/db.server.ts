@@ -150,3 +150,60 @@ export async function closeDb(): Promise<void> {
 export function databaseKind(): "embedded" | "postgresql" {
   return getEnv().isEmbedded ? "embedded" : "postgresql";
 }
+
+/**
+ * Every running Plenary process (web server, mail worker) holds this advisory lock in shared mode on a connection
+ * of its own, for as long as it runs, idle pool or not; `npm run restore` takes it exclusively or refuses.
+ * Advisory locks belong to the database, so other databases on the server are not affected.
+ */
+export const PRESENCE_LOCK_KEY = 1_886_152_046; // "plen"
+export const PRESENCE_APPLICATION_NAME = "plenary-lock";
+
+/** Takes and keeps the shared presence lock; a dropped connection is replaced (never crashing the process). */
+export function holdPresenceLock(connectionString: string): { release: () => Promise<void> } {
+  let client: pg.Client | undefined;
+  let stopped = false;
+  let retry: NodeJS.Timeout | undefined;
+  const again = () => {
+    if (stopped || retry) return;
+    retry = setTimeout(() => {
+      retry = undefined;
+      void connect();
+    }, 1000);
+    retry.unref();
+  };
+  const connect = async () => {
+    if (stopped) return;
+    const next = new pg.Client({ connectionString, application_name: PRESENCE_APPLICATION_NAME, keepAlive: true });
+    next.on("error", (error) => logger.warn({ err: error.message }, "presence lock connection lost"));
+    next.on("end", () => {
+      if (client === next) client = undefined;
+      again();
+    });
+    try {
+      await next.connect();
+      // waits while a restore holds the lock exclusively
+      await next.query("select pg_advisory_lock_shared($1)", [PRESENCE_LOCK_KEY]);
+      client = next;
+      if (stopped) await next.end().catch(() => undefined);
+    } catch (error) {
+      logger.warn({ err: (error as Error).message }, "presence lock not taken; trying again");
+      await next.end().catch(() => undefined);
+      again();
+    }
+  };
+  void connect();
+  return {
+    release: async () => {
+      stopped = true;
+      clearTimeout(retry);
+      await client?.end().catch(() => undefined);
+    },
+  };
+}
+
+/** For restore: true when no Plenary process holds the presence lock; the exclusive lock is then kept on `client`. */
+export async function takePresenceLockExclusively(client: pg.Client): Promise<boolean> {
+  const { rows } = await client.query<{ taken: boolean }>("select pg_try_advisory_lock($1) as taken", [PRESENCE_LOCK_KEY]);
+  return rows[0].taken;
+}

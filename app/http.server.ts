@@ -7,7 +7,7 @@ import express, { type NextFunction, type Request as ExpressRequest, type Respon
 import { migrateToLatest } from "../db/migrator";
 import { readSessionToken } from "~/auth.server";
 import { type RequestContext } from "~/context";
-import { closeDb, databaseKind, getDb } from "~/db.server";
+import { closeDb, databaseKind, getDb, holdPresenceLock } from "~/db.server";
 import { getEnv } from "~/env.server";
 import { htmlLang, isSupportedLng, type Lng } from "~/i18n";
 import { detectLocale, getFixedT, lngCookie } from "~/i18next.server";
@@ -277,6 +277,8 @@ export async function startServer({ build, rootDir, mode }: { build: ServerBuild
   const env = getEnv();
   const db = getDb();
   await openAndMigrate();
+  // with PostgreSQL: tells `npm run restore` that this process runs, even while its pool is idle
+  const presence = env.DATABASE_URL ? holdPresenceLock(env.DATABASE_URL) : undefined;
   const app = createApp({ build, rootDir, mode });
 
   const server: Server = await new Promise((resolve, reject) => {
@@ -317,6 +319,7 @@ export async function startServer({ build, rootDir, mode }: { build: ServerBuild
     server.close(async () => {
       await worker?.stop();
       await flushSignInThrottle(db, { all: true }).catch((error) => logger.warn({ err: String(error) }, "sign-in audit flush failed"));
+      await presence?.release();
       await closeDb();
       logger.info("stopped");
       process.exit(0);

@@ -1,7 +1,7 @@
 // npm run worker — the mail worker alone (several may run against one PostgreSQL). With the embedded
 // database the worker already runs inside `npm start`, which holds the database.
 import { migrateToLatest } from "../../db/migrator";
-import { closeDb, getDb } from "~/db.server";
+import { closeDb, getDb, holdPresenceLock } from "~/db.server";
 import { getEnv } from "~/env.server";
 import { logger } from "~/logger.server";
 import { startMailWorker } from "~/mail/worker.server";
@@ -13,6 +13,8 @@ if (env.isEmbedded) {
 }
 const db = getDb();
 await migrateToLatest(db);
+// tells `npm run restore` that this worker runs, even while its pool is idle
+const presence = holdPresenceLock(env.DATABASE_URL!);
 const worker = startMailWorker({ db, env });
 logger.info({ transport: env.SMTP_URL ? "smtp" : "local mailbox" }, "mail worker started");
 
@@ -23,6 +25,7 @@ for (const signal of ["SIGTERM", "SIGINT"] as const) {
     stopping = true;
     logger.info({ signal }, "mail worker stopping");
     await worker.stop();
+    await presence.release();
     await closeDb();
     process.exit(0);
   });

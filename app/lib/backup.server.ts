@@ -8,7 +8,8 @@ import { type PGlite } from "@electric-sql/pglite";
 import { z } from "zod";
 import { migrations } from "../../db/migrations/index";
 import packageJson from "../../package.json";
-import { createPgliteDb, createPostgresDb, DataDirLockedError, type DB, lockDataDir, openPglite } from "~/db.server";
+import pg from "pg";
+import { createPgliteDb, createPostgresDb, DataDirLockedError, type DB, lockDataDir, openPglite, takePresenceLockExclusively } from "~/db.server";
 import { type Env } from "~/env.server";
 import { keyId } from "~/lib/sealed.server";
 import {
@@ -420,6 +421,25 @@ async function restorePostgres(backup: VerifiedBackup, databaseUrl: string, forc
   const list = await runTool("pg_restore", ["--list"], {}, { stdinFile: backup });
   if (list.code !== 0) throw new BackupError(`pg_restore cannot read the backup: ${list.stderr.trim()}`);
 
+  // Every running Plenary process holds the presence lock in shared mode, idle pool or not (db.server.ts): take it
+  // exclusively for the whole restore, or refuse. It also keeps processes starting meanwhile waiting.
+  const presence = new pg.Client({ connectionString: databaseUrl, application_name: "plenary-restore" });
+  presence.on("error", () => undefined);
+  try {
+    await presence.connect();
+    if (!(await takePresenceLockExclusively(presence))) {
+      throw new BackupError("Plenary is running against this database: stop every Plenary process (web servers, mail workers, commands) before restoring.");
+    }
+    return await restorePostgresLocked(backup, databaseUrl, force);
+  } catch (error) {
+    if (error instanceof BackupError) throw error;
+    throw new BackupError(`Cannot use the database at DATABASE_URL: ${(error as Error).message}`);
+  } finally {
+    await presence.end().catch(() => undefined);
+  }
+}
+
+async function restorePostgresLocked(backup: VerifiedBackup, databaseUrl: string, force: boolean): Promise<boolean> {
   const db = createPostgresDb(databaseUrl, 1);
   let nonEmpty: boolean;
   try {

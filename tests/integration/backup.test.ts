@@ -16,6 +16,29 @@ import { loadDemoData } from "~/models/demo.server";
 
 type Cli = { status: number | null; stdout: string; stderr: string };
 
+const RUNNING_ON_POSTGRES = /Plenary is running against this database: stop every Plenary process \(web servers, mail workers, commands\) before restoring\./;
+
+async function waitUntil(check: () => Promise<boolean>, what: string, ms = 30_000) {
+  const deadline = Date.now() + ms;
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
+
+async function backendCount(databaseName: string, applicationName: string) {
+  const rows = await adminQuery(
+    `SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = '${databaseName}' AND application_name = '${applicationName}'`,
+  );
+  return rows[0].n as number;
+}
+
+/** Ends the connections of one kind to a test's own database, and waits until they are gone. */
+async function terminateBackends(databaseName: string, applicationName: string) {
+  await adminQuery(`SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = '${databaseName}' AND application_name = '${applicationName}'`);
+  await waitUntil(async () => (await backendCount(databaseName, applicationName)) === 0, `the ${applicationName} connections to end`);
+}
+
 /** `npm run backup|restore -- …`, the way an operator runs them. */
 function npmRun(script: "backup" | "restore", args: string[], env: Record<string, string>): Cli {
   return spawnSync("npm", ["run", "--silent", script, "--", ...args], {
@@ -62,6 +85,7 @@ async function fillEveryTable(db: DB) {
   await db.insertInto("staff_session").values({ id_hash: "h".repeat(64), user_id: admin.id, expires_at: new Date(Date.now() + 3600_000), ip: "10.0.0.1" }).execute();
   await db.insertInto("setup_token").values({ token_hash: "s".repeat(64) }).execute();
   await db.insertInto("rate_limit").values({ key: "login:ip:10.0.0.1", hits: 3, window_started_at: new Date() }).execute();
+  await db.insertInto("sign_in_throttle").values({ address: "sg@near.example.org", client: "10.0.0.1", started_at: new Date(), failures: 4, last_failure_at: new Date() }).execute();
   await writeAudit(db, { actor: { id: admin.id, email: "sg@example.org" }, action: "test.backup", details: { note: "Улан-Удэ 울란우데 ウランウデ" } });
   await db
     .insertInto("import_batch")
@@ -372,11 +396,39 @@ describe(`Backup download from Settings → System (${databaseLabel})`, () => {
     await new TestClient(server.url).get("/healthz"); // PostgreSQL: the server now holds a pooled connection
     const result = npmRun("restore", [downloaded, "--force"], database.env);
     expect(result.status).toBe(1);
-    expect(result.stderr).toMatch(
-      usingPostgres ? /Plenary is connected to this database \(\d+ connections?\): stop every Plenary process/ : /Plenary is running \(pid \d+\): stop it before restoring\./,
-    );
+    expect(result.stderr).toMatch(usingPostgres ? RUNNING_ON_POSTGRES : /Plenary is running \(pid \d+\): stop it before restoring\./);
     expect(result.stderr).toContain("Nothing was changed.");
   });
+
+  it.skipIf(!usingPostgres)(
+    "PostgreSQL: the restore is refused while the server runs, also when its pool has no connection open (PGlite: the DATA_DIR lock covers this)",
+    async () => {
+      const marker = "Pool went idle";
+      const client = new TestClient(server.url);
+      await client.signIn("admin@example.org", TEST_PASSWORD);
+      expect((await client.post("/settings?index", { intent: "profile", displayName: marker, locale: "" })).status).toBe(302);
+      // The pool's connections go away (idle timeout, or dropped by the server); the process keeps running.
+      await terminateBackends(database.databaseName!, "plenary");
+      const result = npmRun("restore", [downloaded, "--force"], database.env);
+      expect(result.stderr).toMatch(RUNNING_ON_POSTGRES);
+      expect(result.status).toBe(1);
+      expect(result.stderr).toContain("Nothing was changed.");
+      expect(await (await client.get("/settings")).text()).toContain(marker);
+    },
+  );
+
+  it.skipIf(!usingPostgres)(
+    "PostgreSQL: a server whose lock connection was dropped keeps serving and takes the lock again (PGlite: no such connection)",
+    async () => {
+      await terminateBackends(database.databaseName!, "plenary-lock");
+      expect((await fetch(`${server.url}/healthz`)).status).toBe(200);
+      await waitUntil(async () => (await backendCount(database.databaseName!, "plenary-lock")) === 1, "the lock connection to come back");
+      const result = npmRun("restore", [downloaded, "--force"], database.env);
+      expect(result.stderr).toMatch(RUNNING_ON_POSTGRES);
+      expect(result.status).toBe(1);
+      expect(server.output()).not.toMatch(/uncaught|unhandled/i);
+    },
+  );
 
   it("the downloaded file restores into a new installation where the admin signs in", async () => {
     const dataDir = fs.mkdtempSync(path.join(TMP, "restored-"));
