@@ -281,6 +281,8 @@ export interface InvitationTokenTable {
   version: number;
   created_at: DefaultTimestamp;
   revoked_at: Timestamp | null;
+  /** the token sealed under DATA_ENCRYPTION_KEY, so reminders carry the same link (null: issued before 2026-12-05) */
+  token_sealed: ColumnType<string | null, string | null | undefined, string | null>;
 }
 
 export interface LetterTable {
@@ -310,6 +312,8 @@ export interface EmailMessageTable {
   text_body: string;
   ics: string | null;
   ics_name: string | null;
+  /** a set-password token sealed under DATA_ENCRYPTION_KEY; the stored body holds the link masked */
+  link_sealed: ColumnType<string | null, string | null | undefined, string | null>;
   status: ColumnType<MessageStatus, MessageStatus | undefined, MessageStatus>;
   attempts: ColumnType<number, number | undefined, number>;
   next_attempt_at: DefaultTimestamp;

@@ -303,14 +303,15 @@ function secretWarnings(manifest: BackupManifest, env: Env) {
   if (manifest.keys.dataEncryptionKeyId !== keyId(env.DATA_ENCRYPTION_KEY)) {
     warnings.push(
       `The backup was made with another data-encryption key (id ${manifest.keys.dataEncryptionKeyId}; this installation has ${keyId(env.DATA_ENCRYPTION_KEY)}). ` +
-        `Passport numbers and dates of birth in it can only be read with the original key: set DATA_ENCRYPTION_KEY, or put the original ` +
+        `Passport numbers and dates of birth in it can only be read with the original key, and reminders can only carry the reply links ` +
+        `already sent with it (without it, re-issue the links): set DATA_ENCRYPTION_KEY, or put the original ` +
         `data-encryption-key file into DATA_DIR, before starting Plenary.`,
     );
   }
   if (manifest.keys.sessionSecretId !== sessionSecretId(env.SESSION_SECRET)) {
     warnings.push(
-      `The backup was made with another SESSION_SECRET. With this one, staff must sign in again and the reply links in invitations ` +
-        `already sent stop working. Use the original SESSION_SECRET (or DATA_DIR/session-secret) to keep them.`,
+      `The backup was made with another SESSION_SECRET. With this one, staff must sign in again (reply links keep working). ` +
+        `Use the original SESSION_SECRET (or DATA_DIR/session-secret) to keep their sessions.`,
     );
   }
   return warnings;

@@ -17,9 +17,8 @@ export function isWellFormedToken(value: unknown): value is string {
 }
 
 /**
- * The emailed link token of an invitation: HMAC-SHA256 of (invitation, version) under a key derived from
- * SESSION_SECRET. 256 bits that nobody without the key can guess or derive; only its SHA-256 is stored, yet
- * a reminder can carry the same link. Re-issuing bumps the version, so the old link stops working at once.
+ * Links issued before 2026-12-05: HMAC-SHA256 of (invitation, version) under a key derived from SESSION_SECRET.
+ * Only used to recognise such a link once and seal it (models/invitation.server.ts); new links are random.
  */
 export function invitationLinkToken(secret: string, invitationId: string, version: number): string {
   const key = crypto.createHmac("sha256", secret).update("plenary/invitation-links/v1").digest();
@@ -30,3 +29,8 @@ export function invitationLinkToken(secret: string, invitationId: string, versio
 export function messageIdFor(idempotencyKey: string, domain: string): string {
   return `<${crypto.createHash("sha256").update(idempotencyKey).digest("hex").slice(0, 32)}@${domain}>`;
 }
+
+/** What a stored message holds instead of a link's token; the worker puts the real one in at send time. */
+export const LINK_PLACEHOLDER = "__plenary_link__";
+/** How the Mail log shows a link. */
+export const MASKED_LINK = "••••••••";

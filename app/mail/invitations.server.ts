@@ -12,19 +12,28 @@ import { type AudienceFilter, listAudience, lockEventForSending } from "~/models
 import { writeAudit } from "~/models/audit.server";
 import { enqueueMessage } from "~/models/email-message.server";
 import { getEvent, listDueReminderSchedules } from "~/models/event.server";
-import { ensureInvitation, ensureLinkToken, listInvitations } from "~/models/invitation.server";
+import { ensureInvitation, ensureLinkToken, type LinkKeys, listInvitations } from "~/models/invitation.server";
+import { LINK_PLACEHOLDER } from "~/lib/tokens.server";
 import { getLetter } from "~/models/letter.server";
 import { awaitsAnswer } from "~/lib/answers";
 
 export class EventNotOpenError extends Error {}
 
-/** The key that signs link tokens, derived from SESSION_SECRET (rotating it re-issues every link). */
-export function linkSecret(env: Env) {
-  return crypto.createHmac("sha256", env.SESSION_SECRET).update("plenary/link-secret").digest("hex");
+/**
+ * What hands out an invitation's link again: DATA_ENCRYPTION_KEY (links are random and sealed under it), and the
+ * SESSION_SECRET-derived key of links issued before 2026-12-05 (recognised once, then sealed).
+ */
+export function linkKeys(env: Env): LinkKeys {
+  return { key: env.DATA_ENCRYPTION_KEY, legacySecret: crypto.createHmac("sha256", env.SESSION_SECRET).update("plenary/link-secret").digest("hex") };
 }
 
 export function rsvpUrl(env: Env, token: string) {
   return `${env.APP_URL}/r/${token}`;
+}
+
+/** The reply link as a stored message holds it: masked; the worker puts the live token in when it sends. */
+export function storedRsvpUrl(env: Env) {
+  return rsvpUrl(env, LINK_PLACEHOLDER);
 }
 
 type Member = Awaited<ReturnType<typeof listAudience>>[number];
@@ -49,7 +58,7 @@ export async function sendInvitations(
   { env, eventId, audience, user, bilingual, ip }: { env: Env; eventId: string; audience: AudienceFilter; user: { id: string; email: string }; bilingual: boolean; ip?: string },
 ): Promise<SendResult> {
   const result: SendResult = { queued: 0, alreadyInvited: 0, noEmail: 0 };
-  const secret = linkSecret(env);
+  const keys = linkKeys(env);
   const domain = parseMailFrom(env.MAIL_FROM).address.split("@")[1] ?? "plenary.invalid";
   await db.transaction().execute(async (trx) => {
     await lockEventForSending(trx, { eventId });
@@ -71,7 +80,8 @@ export async function sendInvitations(
       }
       const invitation = await ensureInvitation(trx, { eventId, memberId: member.id, letterLocale: recipients.locale, createdBy: user.id });
       const key = `invitation:${invitation.id}:invitation:1`;
-      const token = await ensureLinkToken(trx, { invitationId: invitation.id, secret, isNew: invitation.created });
+      // the link exists from now on; the stored letter holds it masked and the worker puts it in when sending
+      await ensureLinkToken(trx, { invitationId: invitation.id, keys, isNew: invitation.created });
       const head = member.contacts.find((c) => c.isHead);
       const letter = await letterIn(invitation.letterLocale);
       const message = await composeLetter({
@@ -82,7 +92,7 @@ export async function sendInvitations(
         event,
         member,
         head: head ? toPersonName(head, invitation.letterLocale) : null,
-        rsvpUrl: rsvpUrl(env, token),
+        rsvpUrl: storedRsvpUrl(env),
         identity,
       });
       const queued = await enqueueMessage(trx, {
@@ -146,7 +156,7 @@ export async function sendReminders(
       const recipients = memberRecipients(member);
       if (recipients.noEmail) continue;
       const key = `invitation:${invitation.id}:reminder:${batch}`;
-      const token = await ensureLinkToken(trx, { invitationId: invitation.id, secret: linkSecret(env) });
+      await ensureLinkToken(trx, { invitationId: invitation.id, keys: linkKeys(env) });
       const head = member.contacts.find((c) => c.isHead);
       const message = await composeLetter({
         kind: "reminder",
@@ -155,7 +165,7 @@ export async function sendReminders(
         event,
         member,
         head: head ? toPersonName(head, invitation.letterLocale) : null,
-        rsvpUrl: rsvpUrl(env, token),
+        rsvpUrl: storedRsvpUrl(env),
         identity,
       });
       if (

@@ -9,7 +9,7 @@ import { formatName } from "~/lib/names";
 import { type ReplyInput } from "~/lib/reply-schemas";
 import { messageIdFor } from "~/lib/tokens.server";
 import { eventCalendar, eventFactsIn, type LetterIdentity, letterheadOf, loadLetterIdentity, organisationName } from "~/mail/compose.server";
-import { linkSecret, memberRecipients, rsvpUrl } from "~/mail/invitations.server";
+import { linkKeys, memberRecipients, storedRsvpUrl } from "~/mail/invitations.server";
 import { parseMailFrom } from "~/mail/transport.server";
 import { listAudience } from "~/models/audience.server";
 import { writeAudit } from "~/models/audit.server";
@@ -146,7 +146,7 @@ export async function submitReply(
       (a) => !taken.has(a.address.toLowerCase()) && taken.add(a.address.toLowerCase()),
     );
     if (to.length) {
-      const token = await ensureLinkToken(trx, { invitationId, secret: linkSecret(env) });
+      await ensureLinkToken(trx, { invitationId, keys: linkKeys(env) });
       const programme = (await listProgramme(trx, { eventId: event.id })).map((item) => ({ id: item.id, title: localized(item.title, invitation.locale) }));
       const message = await composeReplyConfirmation({
         event,
@@ -154,7 +154,7 @@ export async function submitReply(
         locale: invitation.locale,
         input,
         programme,
-        url: rsvpUrl(env, token),
+        url: storedRsvpUrl(env),
         identity: await loadLetterIdentity(trx, env.APP_URL),
       });
       const key = `invitation:${invitationId}:reply:${outcome.revision}`;

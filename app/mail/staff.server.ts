@@ -5,7 +5,8 @@ import { type DB } from "~/db.server";
 import { type Env } from "~/env.server";
 import { htmlLang, type Lng } from "~/i18n";
 import { getFixedT } from "~/i18next.server";
-import { hashToken, messageIdFor } from "~/lib/tokens.server";
+import { seal } from "~/lib/sealed.server";
+import { hashToken, LINK_PLACEHOLDER, messageIdFor } from "~/lib/tokens.server";
 import { type LetterIdentity, letterheadOf, loadLetterIdentity, organisationName } from "~/mail/compose.server";
 import { parseMailFrom } from "~/mail/transport.server";
 import { writeAudit } from "~/models/audit.server";
@@ -81,7 +82,8 @@ async function queueLink(
   const message = await composeStaffLink({
     purpose,
     locale,
-    url: staffLinkUrl(env, token),
+    // stored masked; the worker puts the token back in from the sealed copy when it sends (issue 13 §3)
+    url: staffLinkUrl(env, LINK_PLACEHOLDER),
     name: account.displayName,
     email: account.email,
     role: account.role,
@@ -98,6 +100,7 @@ async function queueLink(
     to: [{ name: account.displayName, address: account.email }],
     ...message,
     createdBy: admin.id,
+    linkSealed: seal(env.DATA_ENCRYPTION_KEY, token),
   });
 }
 

@@ -4,7 +4,10 @@ import { type Env } from "~/env.server";
 import { forEachWithLimit } from "~/lib/concurrency";
 import { isDatabaseUnavailable } from "~/lib/db-errors";
 import { logger } from "~/logger.server";
-import { runReminderSchedules } from "~/mail/invitations.server";
+import { linkKeys, runReminderSchedules } from "~/mail/invitations.server";
+import { unseal } from "~/lib/sealed.server";
+import { LINK_PLACEHOLDER } from "~/lib/tokens.server";
+import { liveLinkToken } from "~/models/invitation.server";
 import { runRetentionPurge } from "~/lib/retention.server";
 import { classifySendError, createMailTransport, type MailTransport, parseMailFrom } from "~/mail/transport.server";
 import { beatHeart, type ClaimedMessage, claimDueMessages, finishMessage, getQueueState, pauseQueue } from "~/models/email-message.server";
@@ -100,6 +103,23 @@ export function startMailWorker(options: WorkerOptions): MailWorker {
     }
   }
 
+  async function withLiveLink(message: ClaimedMessage): Promise<{ html: string; text: string }> {
+    if (!message.html.includes(LINK_PLACEHOLDER) && !message.text.includes(LINK_PLACEHOLDER)) return message;
+    let token: string | null = null;
+    if (message.linkSealed) {
+      try {
+        token = unseal(env.DATA_ENCRYPTION_KEY, message.linkSealed);
+      } catch {
+        token = null;
+      }
+    } else if (message.invitationId) token = await liveLinkToken(db, { invitationId: message.invitationId, keys: linkKeys(env) });
+    if (!token) {
+      logger.warn({ id: message.id }, "the link of this message can no longer be handed out (revoked, or another DATA_ENCRYPTION_KEY): sent masked");
+      return message;
+    }
+    return { html: message.html.replaceAll(LINK_PLACEHOLDER, token), text: message.text.replaceAll(LINK_PLACEHOLDER, token) };
+  }
+
   async function deliver(message: ClaimedMessage, sender: Sender, leaseEnds: number) {
     if (!transport) {
       await finishMessage(db, { id: message.id, workerId, status: "local", reply: null });
@@ -112,6 +132,8 @@ export function startMailWorker(options: WorkerOptions): MailWorker {
       await finishMessage(db, { id: message.id, workerId, status: "queued", refundAttempt: true });
       return;
     }
+    // Stored bodies hold links masked (issue 13 §3): the live link goes in here, and only into what leaves.
+    const { html, text } = await withLiveLink(message);
     let info: { response?: string };
     try {
       info = await transport.sendMail({
@@ -120,8 +142,8 @@ export function startMailWorker(options: WorkerOptions): MailWorker {
         to: message.to,
         cc: message.cc.length ? message.cc : undefined,
         subject: message.subject,
-        html: message.html,
-        text: message.text,
+        html,
+        text,
         messageId: message.messageId,
         attachments: message.ics
           ? [{ filename: message.icsName ?? "event.ics", content: message.ics, contentType: "text/calendar; charset=utf-8; method=PUBLISH" }]

@@ -17,6 +17,8 @@ export type NewMessage = {
   ics?: { name: string; content: string } | null;
   giveUpAt?: Date | null;
   createdBy?: string | null;
+  /** a set-password token sealed under DATA_ENCRYPTION_KEY; the html/text hold its link masked (LINK_PLACEHOLDER) */
+  linkSealed?: string | null;
 };
 
 /**
@@ -42,6 +44,7 @@ export async function enqueueMessage(db: DB, message: NewMessage): Promise<boole
       ics_name: message.ics?.name ?? null,
       give_up_at: message.giveUpAt ?? null,
       created_by: message.createdBy ?? null,
+      link_sealed: message.linkSealed ?? null,
     })
     .onConflict((oc) => oc.column("idempotency_key").doNothing())
     .returning("id")
@@ -63,6 +66,8 @@ export type ClaimedMessage = {
   icsName: string | null;
   attempts: number;
   giveUpAt: Date | null;
+  invitationId: string | null;
+  linkSealed: string | null;
 };
 
 /**
@@ -87,7 +92,7 @@ export async function claimDueMessages(db: DB, { workerId, limit, leaseSeconds }
     )
     returning id, idempotency_key as "idempotencyKey", message_id as "messageId", kind, to_addresses as "to",
       cc_addresses as "cc", subject, html, text_body as "text", ics, ics_name as "icsName", attempts,
-      give_up_at as "giveUpAt"`.execute(db);
+      give_up_at as "giveUpAt", invitation_id as "invitationId", link_sealed as "linkSealed"`.execute(db);
   return rows;
 }
 
@@ -238,6 +243,7 @@ export async function resendMessage(db: DB, { id, createdBy, messageIdFor }: { i
         text_body: original.text_body,
         ics: original.ics,
         ics_name: original.ics_name,
+        link_sealed: original.link_sealed,
         created_by: createdBy,
       })
       .returning("id")

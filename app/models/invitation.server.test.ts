@@ -1,3 +1,4 @@
+import crypto from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createTestDb, databaseLabel, type TestDb } from "../../tests/helpers/db";
 import { EventSchema } from "~/lib/event-schemas";
@@ -6,11 +7,12 @@ import { createEvent } from "~/models/event.server";
 import { ensureInvitation, ensureLinkToken, findInvitationByToken, reissueLinkToken, revokeLinkToken } from "~/models/invitation.server";
 import { createMember } from "~/models/member.server";
 import { createStaffUser } from "~/models/staff-user.server";
+import { hashToken, invitationLinkToken } from "~/lib/tokens.server";
 
 describe(`invitation links (${databaseLabel})`, () => {
   let t: TestDb;
   let invitationId: string;
-  const secret = "s".repeat(64);
+  const keys = { key: crypto.randomBytes(32), legacySecret: "s".repeat(64) };
   beforeAll(async () => {
     t = await createTestDb();
     const user = await createStaffUser(t.db, { email: "s@example.org", displayName: "S", passwordHash: "x", role: "staff" });
@@ -28,17 +30,17 @@ describe(`invitation links (${databaseLabel})`, () => {
   afterAll(() => t.close());
 
   it("gives the same 256-bit link every time until it is re-issued, and stores only its hash", async () => {
-    const token = await ensureLinkToken(t.db, { invitationId, secret, isNew: true });
+    const token = await ensureLinkToken(t.db, { invitationId, keys, isNew: true });
     expect(token).toMatch(/^[A-Za-z0-9_-]{43}$/);
-    expect(await ensureLinkToken(t.db, { invitationId, secret })).toBe(token);
+    expect(await ensureLinkToken(t.db, { invitationId, keys })).toBe(token);
     expect((await findInvitationByToken(t.db, { token }))?.id).toBe(invitationId);
     const stored = await t.db.selectFrom("invitation_token").selectAll().execute();
     expect(JSON.stringify(stored)).not.toContain(token);
   });
 
   it("re-issuing makes the old link stop working at once; revoking ends the new one", async () => {
-    const old = await ensureLinkToken(t.db, { invitationId, secret });
-    const fresh = await reissueLinkToken(t.db, { invitationId, secret });
+    const old = await ensureLinkToken(t.db, { invitationId, keys });
+    const fresh = await reissueLinkToken(t.db, { invitationId, keys });
     expect(fresh).not.toBe(old);
     expect(await findInvitationByToken(t.db, { token: old })).toBeUndefined();
     expect((await findInvitationByToken(t.db, { token: fresh }))?.id).toBe(invitationId);
@@ -46,11 +48,28 @@ describe(`invitation links (${databaseLabel})`, () => {
     expect(await findInvitationByToken(t.db, { token: fresh })).toBeUndefined();
   });
 
-  it("a link signed with another secret is not accepted, and a new one is issued for the next letter", async () => {
-    const other = await ensureLinkToken(t.db, { invitationId, secret: "o".repeat(64) });
+  it("links do not depend on SESSION_SECRET: another legacy secret hands out the same link; another data key issues a new one", async () => {
+    const live = await ensureLinkToken(t.db, { invitationId, keys });
+    expect(await ensureLinkToken(t.db, { invitationId, keys: { key: keys.key, legacySecret: "o".repeat(64) } })).toBe(live);
+    expect(await ensureLinkToken(t.db, { invitationId, keys: { key: keys.key } })).toBe(live);
+    const other = await ensureLinkToken(t.db, { invitationId, keys: { key: crypto.randomBytes(32) } });
+    expect(other).not.toBe(live);
+    expect(await findInvitationByToken(t.db, { token: live })).toBeUndefined();
     expect((await findInvitationByToken(t.db, { token: other }))?.id).toBe(invitationId);
-    const back = await ensureLinkToken(t.db, { invitationId, secret });
-    expect(await findInvitationByToken(t.db, { token: other })).toBeUndefined();
-    expect((await findInvitationByToken(t.db, { token: back }))?.id).toBe(invitationId);
+  });
+
+  it("a link issued before sealing (derived from SESSION_SECRET) keeps working and is sealed on first use", async () => {
+    await reissueLinkToken(t.db, { invitationId, keys });
+    const row = await t.db.selectFrom("invitation_token").select(["token_hash", "version"]).where("invitation_id", "=", invitationId).where("revoked_at", "is", null).executeTakeFirstOrThrow();
+    const legacy = invitationLinkToken(keys.legacySecret, invitationId, row.version);
+    // as the migration leaves a link of that time: its hash, no sealed copy
+    await t.db.updateTable("invitation_token").set({ token_hash: hashToken(legacy), token_sealed: null }).where("token_hash", "=", row.token_hash).execute();
+    expect((await findInvitationByToken(t.db, { token: legacy }))?.id).toBe(invitationId);
+    expect(await ensureLinkToken(t.db, { invitationId, keys })).toBe(legacy);
+    const sealed = await t.db.selectFrom("invitation_token").select("token_sealed").where("token_hash", "=", hashToken(legacy)).executeTakeFirstOrThrow();
+    expect(sealed.token_sealed).not.toBeNull();
+    expect(sealed.token_sealed).not.toContain(legacy);
+    // from now on SESSION_SECRET does not matter
+    expect(await ensureLinkToken(t.db, { invitationId, keys: { key: keys.key } })).toBe(legacy);
   });
 });

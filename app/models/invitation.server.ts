@@ -1,7 +1,8 @@
 import { sql } from "kysely";
 import { type InvitationResponse, type LocalizedText, type Locale } from "../../db/schema";
 import { type DB } from "~/db.server";
-import { hashToken, invitationLinkToken, isWellFormedToken } from "~/lib/tokens.server";
+import { seal, unseal } from "~/lib/sealed.server";
+import { createToken, hashToken, invitationLinkToken, isWellFormedToken } from "~/lib/tokens.server";
 
 /** The invitation of a member to an event, created once (event × member is unique). */
 export async function ensureInvitation(
@@ -24,39 +25,64 @@ export async function ensureInvitation(
   return { ...existing, created: false };
 }
 
-/** The invitation's live link token (derived, see tokens.server.ts); issues version 1 the first time. */
-export async function ensureLinkToken(
-  db: DB,
-  { invitationId, secret, isNew = false }: { invitationId: string; secret: string; isNew?: boolean },
-): Promise<string> {
-  if (isNew) {
-    // a fresh invitation has no token yet: version 1 directly
-    const token = invitationLinkToken(secret, invitationId, 1);
-    await db.insertInto("invitation_token").values({ token_hash: hashToken(token), invitation_id: invitationId, version: 1 }).execute();
-    return token;
-  }
+/**
+ * What it takes to hand out an invitation's link again: DATA_ENCRYPTION_KEY, under which each random token is
+ * sealed, and (only for links issued before 2026-12-05, which were derived from SESSION_SECRET) the legacy key.
+ */
+export type LinkKeys = { key: Buffer; legacySecret?: string };
+
+/**
+ * The invitation's live link token: 256 random bits whose SHA-256 finds the invitation and whose sealed copy lets a
+ * reminder carry the same link; nothing in the database opens it without DATA_ENCRYPTION_KEY. Issues one the first
+ * time. A link from before sealing is recognised by the legacy key once and sealed from then on.
+ */
+export async function ensureLinkToken(db: DB, { invitationId, keys, isNew = false }: { invitationId: string; keys: LinkKeys; isNew?: boolean }): Promise<string> {
+  if (isNew) return issueLinkToken(db, { invitationId, keys, version: 1 });
+  return (await liveLinkToken(db, { invitationId, keys })) ?? reissueLinkToken(db, { invitationId, keys });
+}
+
+/**
+ * The live link's token when it can be handed out again, else null (revoked, or sealed under another key). Never
+ * issues a link: the worker uses it at send time, and a revoked link must stay revoked.
+ */
+export async function liveLinkToken(db: DB, { invitationId, keys }: { invitationId: string; keys: LinkKeys }): Promise<string | null> {
   const live = await db
     .selectFrom("invitation_token")
-    .select(["token_hash", "version"])
+    .select(["token_hash", "version", "token_sealed"])
     .where("invitation_id", "=", invitationId)
     .where("revoked_at", "is", null)
     .executeTakeFirst();
-  if (live) {
-    const token = invitationLinkToken(secret, invitationId, live.version);
-    if (hashToken(token) === live.token_hash) return token;
-    // the secret changed since this link was issued: that link cannot be rebuilt, so issue a new one
+  if (live?.token_sealed) {
+    try {
+      const token = unseal(keys.key, live.token_sealed);
+      if (hashToken(token) === live.token_hash) return token;
+    } catch {
+      // sealed under another DATA_ENCRYPTION_KEY: that link cannot be handed out again
+    }
+  } else if (live && keys.legacySecret) {
+    const token = invitationLinkToken(keys.legacySecret, invitationId, live.version);
+    if (hashToken(token) === live.token_hash) {
+      await db.updateTable("invitation_token").set({ token_sealed: seal(keys.key, token) }).where("token_hash", "=", live.token_hash).execute();
+      return token;
+    }
   }
-  return reissueLinkToken(db, { invitationId, secret });
+  return null;
 }
 
-/** Revokes the live link (it stops working at once) and issues the next version. */
-export async function reissueLinkToken(db: DB, { invitationId, secret }: { invitationId: string; secret: string }): Promise<string> {
+async function issueLinkToken(db: DB, { invitationId, keys, version }: { invitationId: string; keys: LinkKeys; version: number }) {
+  const token = createToken();
+  await db
+    .insertInto("invitation_token")
+    .values({ token_hash: hashToken(token), invitation_id: invitationId, version, token_sealed: seal(keys.key, token) })
+    .execute();
+  return token;
+}
+
+/** Revokes the live link (it stops working at once) and issues the next one. */
+export async function reissueLinkToken(db: DB, { invitationId, keys }: { invitationId: string; keys: LinkKeys }): Promise<string> {
   await db.updateTable("invitation_token").set({ revoked_at: sql`now()` }).where("invitation_id", "=", invitationId).where("revoked_at", "is", null).execute();
   const last = await db.selectFrom("invitation_token").select((eb) => eb.fn.max("version").as("v")).where("invitation_id", "=", invitationId).executeTakeFirst();
-  const version = Number(last?.v ?? 0) + 1;
-  const token = invitationLinkToken(secret, invitationId, version);
-  await db.insertInto("invitation_token").values({ token_hash: hashToken(token), invitation_id: invitationId, version }).execute();
-  return token;
+  return issueLinkToken(db, { invitationId, keys, version: Number(last?.v ?? 0) + 1 });
 }
 
 export async function revokeLinkToken(db: DB, { invitationId }: { invitationId: string }) {

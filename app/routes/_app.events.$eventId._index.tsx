@@ -19,7 +19,7 @@ import { writeAudit } from "~/models/audit.server";
 import { ConflictError } from "~/models/errors";
 import { duplicateEvent, InvalidTransitionError, listProgramme, ReasonRequiredError, transitionEvent } from "~/models/event.server";
 import { getEnv } from "~/env.server";
-import { EventNotOpenError, linkSecret, sendReminders } from "~/mail/invitations.server";
+import { EventNotOpenError, linkKeys, sendReminders } from "~/mail/invitations.server";
 import { countMessagesByStatus } from "~/models/email-message.server";
 import { listInvitations, reissueLinkToken, revokeLinkToken } from "~/models/invitation.server";
 import { readForm } from "~/lib/bounded-form.server";
@@ -85,7 +85,7 @@ export async function action(args: ActionFunctionArgs) {
     const invitationId = z.string().uuid().safeParse(form.invitationId);
     const invitation = invitationId.success ? (await listInvitations(db, { eventId: event.id })).find((i) => i.id === invitationId.data) : undefined;
     if (!invitation) throw new Response("Not Found", { status: 404 });
-    if (form.intent === "reissue") await reissueLinkToken(db, { invitationId: invitation.id, secret: linkSecret(getEnv()) });
+    if (form.intent === "reissue") await reissueLinkToken(db, { invitationId: invitation.id, keys: linkKeys(getEnv()) });
     else await revokeLinkToken(db, { invitationId: invitation.id });
     await writeAudit(db, {
       actor: user,

@@ -4,6 +4,7 @@ import { canReadMessage, requireUser } from "~/auth.server";
 import { getDb } from "~/db.server";
 import { getEnv } from "~/env.server";
 import { getMessage } from "~/models/email-message.server";
+import { LINK_PLACEHOLDER, MASKED_LINK } from "~/lib/tokens.server";
 
 /**
  * A message's HTML exactly as sent, for the sandboxed frame on the message page. Its own CSP: the email's
@@ -14,7 +15,7 @@ export async function loader(args: LoaderFunctionArgs) {
   const message = await foundOr404(args.params.messageId, (id) => getMessage(getDb(), { id }));
   // staff-account mails carry a set-password link: administrators only
   if (!canReadMessage(user, message.kind)) throw new Response("Not Found", { status: 404 });
-  return new Response(message.html, {
+  return new Response(message.html.replaceAll(LINK_PLACEHOLDER, MASKED_LINK), {
     headers: {
       "Content-Type": "text/html; charset=utf-8",
       // the letterhead's logo comes from this site's /logo; nothing else may load

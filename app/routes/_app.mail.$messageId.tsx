@@ -16,6 +16,7 @@ import { writeAudit } from "~/models/audit.server";
 import { getMessage, resendMessage } from "~/models/email-message.server";
 import { getStaffTimeZone } from "~/models/secretariat.server";
 import { readForm } from "~/lib/bounded-form.server";
+import { LINK_PLACEHOLDER, MASKED_LINK } from "~/lib/tokens.server";
 
 /** Staff-account mails (invitations, password resets) carry a set-password link: only administrators may read them. */
 async function requireMessage(id: string | undefined, user: Pick<StaffUser, "role">) {
@@ -36,7 +37,8 @@ export async function loader(args: LoaderFunctionArgs) {
       locale: m.locale,
       status: m.status,
       subject: m.subject,
-      text: m.text,
+      // links are stored masked; the Mail log says so with dots (issue 13 §3)
+      text: m.text.replaceAll(LINK_PLACEHOLDER, MASKED_LINK),
       to: (m.to as Address[]).map((a) => (a.name ? `${a.name} <${a.address}>` : a.address)),
       cc: (m.cc as Address[]).map((a) => (a.name ? `${a.name} <${a.address}>` : a.address)),
       icsName: m.icsName,

@@ -8,6 +8,7 @@ import * as m20261124_1400 from "./2026_11_24_1400_create_replies";
 import * as m20261124_1500 from "./2026_11_24_1500_create_administration";
 import * as m20261124_1600 from "./2026_11_24_1600_create_rosters";
 import * as m20261124_1700 from "./2026_11_24_1700_add_visa_officer_role";
+import * as m20261205_1000 from "./2026_12_05_1000_seal_link_tokens";
 import * as m20261205_1100 from "./2026_12_05_1100_create_sign_in_throttle";
 
 /**
@@ -24,5 +25,6 @@ export const migrations: Record<string, Migration> = {
   "2026_11_24_1500_create_administration": m20261124_1500,
   "2026_11_24_1600_create_rosters": m20261124_1600,
   "2026_11_24_1700_add_visa_officer_role": m20261124_1700,
+  "2026_12_05_1000_seal_link_tokens": m20261205_1000,
   "2026_12_05_1100_create_sign_in_throttle": m20261205_1100,
 };

@@ -24,12 +24,11 @@ import { createPgliteDb, type DB, openPglite } from "~/db.server";
 import { parseEnv } from "~/env.server";
 import { MemberSchema } from "~/lib/directory-schemas";
 import { EventSchema, ProgrammeItemSchema } from "~/lib/event-schemas";
-import { invitationLinkToken } from "~/lib/tokens.server";
-import { linkSecret, sendInvitations } from "~/mail/invitations.server";
+import { linkKeys, sendInvitations } from "~/mail/invitations.server";
 import { loadDemoData } from "~/models/demo.server";
 import { createEvent, createProgrammeItem, transitionEvent } from "~/models/event.server";
 import { createMember } from "~/models/member.server";
-import { findInvitationByToken } from "~/models/invitation.server";
+import { ensureLinkToken, findInvitationByToken } from "~/models/invitation.server";
 import { createStaffUser } from "~/models/staff-user.server";
 import { freePort } from "../helpers/ports";
 
@@ -210,8 +209,9 @@ async function seed(db: DB, env: ReturnType<typeof parseEnv>) {
   await transitionEvent(db, { id: event.id, version: 1, to: "open" });
   const sent = await sendInvitations(db, { env, eventId: event.id, audience: { mode: "all" }, user: { id: user.id, email: user.email }, bilingual: false });
   const ids = (await db.selectFrom("invitation").select("id").where("event_id", "=", event.id).orderBy("id").execute()).map((r) => r.id);
-  const secret = linkSecret(env);
-  const tokens = ids.map((id) => invitationLinkToken(secret, id, 1));
+  // the links as the worker puts them into the letters: unsealed from the live token of each invitation
+  const tokens = [];
+  for (const id of ids) tokens.push(await ensureLinkToken(db, { invitationId: id, keys: linkKeys(env) }));
   if (!(await findInvitationByToken(db, { token: tokens[0] }))) throw new Error("the computed link token does not match the stored one");
   return { eventId: event.id, tokens, queued: sent.queued };
 }
