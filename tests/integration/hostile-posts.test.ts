@@ -153,7 +153,8 @@ describe(`hostile posts on reply links (${databaseLabel})`, () => {
     await poll;
     expect(statuses.every((s) => s === 400)).toBe(true);
     expect(gaps.length).toBeGreaterThan(3);
-    expect(Math.max(...gaps)).toBeLessThan(1_000);
+    // the old code left /healthz unanswered for over a minute; 3 s leaves room for a loaded 2-core CI machine
+    expect(Math.max(...gaps)).toBeLessThan(3_000);
   });
 
   it("a real 20-person delegation saves; one person over the quota is told so in words on the form", async () => {
