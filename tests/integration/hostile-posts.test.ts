@@ -26,6 +26,10 @@ function formState(html: string) {
   return { revision, submission };
 }
 
+/** conform intents: an update that replaces the whole form with 40,000 empty people (360 KB), a list intent */
+const intentOf = (payload: object) => encodeURIComponent(JSON.stringify({ type: "update", payload }));
+const crowd = intentOf({ name: "", value: { response: "attending", delegates: Array.from({ length: 40_000 }, () => ({})) } });
+
 const letters = (n: number) => [...n.toString(26)].map((c) => String.fromCharCode(97 + parseInt(c, 26))).join("");
 
 function delegation(state: { revision: string; submission: string }, size: number) {
@@ -107,7 +111,10 @@ describe(`hostile posts on reply links (${databaseLabel})`, () => {
     const crafted: [string, BodyInit, number][] = [
       ["index 1000", `response=attending&revision=${revision}&submission=${submission}&delegates[1000].role=head`, 400],
       ["index 99999999", `response=attending&revision=${revision}&submission=${submission}&delegates[99999999].role=head`, 400],
-      ["list intent", `revision=${revision}&__intent__=${encodeURIComponent(JSON.stringify({ type: "update", payload: { name: "delegates[9999999]", value: {} } }))}`, 400],
+      ["list intent", `revision=${revision}&__intent__=${intentOf({ name: "delegates[9999999]", value: {} })}`, 400],
+      ["an intent carrying 40,000 people", `revision=${revision}&submission=${submission}&__intent__=${crowd}`, 400],
+      ["an intent that is not JSON", `response=attending&revision=${revision}&submission=${submission}&__intent__=save`, 400],
+      ["a deeply nested form state", `response=attending&revision=${revision}&submission=${submission}&__state__=${"%5B".repeat(50_000)}${"%5D".repeat(50_000)}`, 400],
       ["500 people", delegation({ revision, submission }, 500).toString(), 400],
       ["3 MB of text", `response=declining&revision=${revision}&submission=${submission}&declineReason=${"x".repeat(3_000_000)}`, 413],
     ];
@@ -143,7 +150,12 @@ describe(`hostile posts on reply links (${databaseLabel})`, () => {
     })();
     const statuses = await Promise.all(
       Array.from({ length: 50 }, (_, i) =>
-        post(link, `response=attending&revision=${revision}&submission=${submission}&delegates[${1000 + i * 99999}].role=head`).then(async (r) => {
+        post(
+          link,
+          i % 2
+            ? `response=attending&revision=${revision}&submission=${submission}&delegates[${1000 + i * 99999}].role=head`
+            : `revision=${revision}&submission=${submission}&__intent__=${crowd}`,
+        ).then(async (r) => {
           await r.text();
           return r.status;
         }),
