@@ -56,7 +56,10 @@ function refusal(status: 400 | 413, messageKey: string) {
 /** Every staff and sign-in form: 2 MiB (a logo upload included) and no list longer than 200 items. */
 export const GENERAL_FORM_LIMITS = { maxBytes: 2 * 1024 * 1024, shape: { maxItems: 200, maxNested: 50, maxFields: 5_000 } };
 
+/** The public forms (sign-in, first-run setup, set password, language): a few fields of a few hundred bytes. */
+export const PUBLIC_FORM_LIMITS = { maxBytes: 16 * 1024, shape: { maxItems: 10, maxNested: 10, maxFields: 50 } };
+
 /** `request.formData()` for actions, bounded before parsed (a test keeps routes from calling formData() directly). */
-export function readForm(request: Request): Promise<FormData> {
-  return readBoundedForm(request, GENERAL_FORM_LIMITS);
+export function readForm(request: Request, limits: FormLimits = GENERAL_FORM_LIMITS): Promise<FormData> {
+  return readBoundedForm(request, limits);
 }

@@ -185,7 +185,7 @@ describe(`hostile posts on reply links (${databaseLabel})`, () => {
     expect(count).toBe(20);
   });
 
-  it("every other form is bounded too: a staff form and the public sign-in refuse crafted indices at once", async () => {
+  it("every other form is bounded too: a staff form and the public sign-in refuse crafted indices at once, sign-in a bulky body", async () => {
     const started = performance.now();
     const event = await staff.post("/events/new", { kind: "forum", "title.en": "X", "categories[99999999]": "delegate" });
     expect(event.status).toBe(400);
@@ -197,6 +197,14 @@ describe(`hostile posts on reply links (${databaseLabel})`, () => {
     });
     expect(signIn.status).toBe(400);
     expect(await signIn.text()).toContain("이 페이지에서 허용하는 것보다 많은 항목");
+    // the public forms (sign-in, first-run setup, set password, language) need a few hundred bytes, not megabytes
+    const bulky = await fetch(`${server.url}/login`, {
+      method: "POST",
+      body: `email=a%40example.org&password=${"x".repeat(100_000)}`,
+      headers: { origin: server.url, "content-type": "application/x-www-form-urlencoded", "accept-language": "ko" },
+    });
+    expect(bulky.status).toBe(413);
+    expect(await bulky.text()).toContain("양식의 크기가 이 페이지에서 허용하는 범위를 초과합니다");
     expect(performance.now() - started).toBeLessThan(2_000);
   });
 });
