@@ -56,6 +56,21 @@ export function FormActions({ submitLabel, cancelTo, cancelLabel }: { submitLabe
 // The components only read metadata, so they accept any field shape (zod preprocessors type inputs as unknown).
 export type AnyFieldMeta = FieldMetadata<any, any, string[]>;
 
+/**
+ * The metadata of one field with each property read once: every read of conform's metadata builds a new proxy
+ * and notes the read for re-rendering, and getInputProps and the frames around a control read the same
+ * properties again and again (a 100-person reply form took tens of thousands of such reads per page).
+ */
+export function readOnce(meta: AnyFieldMeta): AnyFieldMeta {
+  const seen = new Map<PropertyKey, unknown>();
+  return new Proxy(meta, {
+    get(target, key) {
+      if (!seen.has(key)) seen.set(key, Reflect.get(target, key));
+      return seen.get(key);
+    },
+  });
+}
+
 type InputType = "text" | "email" | "password" | "search" | "tel" | "url" | "number" | "datetime-local" | "date";
 
 type FieldProps = { meta: AnyFieldMeta; label: string; hint?: string };
@@ -98,6 +113,7 @@ export function Field({
   autoFocus?: boolean;
   list?: string;
 }) {
+  meta = readOnce(meta);
   const { key: _key, ...inputProps } = getInputProps(meta, { type, ariaDescribedBy: describedBy(meta, hint) });
   return (
     <FieldFrame meta={meta} label={label} hint={hint}>
@@ -128,6 +144,7 @@ export function FormErrors({ errors }: { errors?: string[] | null }) {
 }
 
 export function SelectField({ meta, label, hint, children }: FieldProps & { children: React.ReactNode }) {
+  meta = readOnce(meta);
   return (
     <FieldFrame meta={meta} label={label} hint={hint}>
       <select
@@ -146,6 +163,7 @@ export function SelectField({ meta, label, hint, children }: FieldProps & { chil
 }
 
 export function TextAreaField({ meta, label, hint, rows = 3 }: FieldProps & { rows?: number }) {
+  meta = readOnce(meta);
   return (
     <FieldFrame meta={meta} label={label} hint={hint}>
       <textarea
@@ -162,6 +180,7 @@ export function TextAreaField({ meta, label, hint, rows = 3 }: FieldProps & { ro
 }
 
 export function CheckboxField({ meta, label }: { meta: AnyFieldMeta; label: string }) {
+  meta = readOnce(meta);
   return (
     <div className="field checkbox-field">
       <label className="checkbox">
@@ -205,7 +224,7 @@ export function LocalizedFields({
       <p className="field-hint">{missing.length ? missingLabel(missing.map((l) => languageNames[l]).join(", ")) : allPresentLabel}</p>
       <div className={multiline ? "localized-grid wide" : "localized-grid"}>
         {supportedLngs.map((lng) => {
-          const meta = fieldset[lng]!;
+          const meta = readOnce(fieldset[lng]!);
           const { key: _key, ...props } = getInputProps(meta, { type: "text", ariaDescribedBy: meta.errors?.length ? meta.errorId : undefined });
           return (
             <div className="field" key={lng}>

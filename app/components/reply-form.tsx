@@ -1,9 +1,9 @@
-import { type DefaultValue, getCollectionProps, getFormProps, type SubmissionResult } from "@conform-to/react";
+import { type DefaultValue, FormProvider, getCollectionProps, getFormProps, type SubmissionResult, useField } from "@conform-to/react";
 import { Form, useNavigation } from "@remix-run/react";
 import { useMemo } from "react";
 import { useTranslation } from "react-i18next";
 import { LanguageOptions } from "~/components/directory";
-import { type AnyFieldMeta, CheckboxField, ErrorList, Field, FormErrors, formErrorsOf, SelectField, TextAreaField, useZodForm } from "~/components/forms";
+import { type AnyFieldMeta, CheckboxField, ErrorList, Field, FormErrors, formErrorsOf, readOnce, SelectField, TextAreaField, useZodForm } from "~/components/forms";
 import { isBlankPerson, withoutPrefill } from "~/lib/delegate-prefill";
 import { DELEGATE_ROLES, DIETARY_TAGS, REPLY_ANSWERS, type ReplyRules, replySchema } from "~/lib/reply-schemas";
 
@@ -51,6 +51,9 @@ export function ReplyForm({
   nameLocale: string;
 }) {
   const { t } = useTranslation("reply");
+  const { t: tDirectory } = useTranslation("directory");
+  // every person's form has the same labels: translated once per page, not once per person
+  const texts = useMemo(() => ({ t: remembered(t as unknown as Translate), td: remembered(tDirectory as unknown as Translate) }), [t, tDirectory]);
   const schema = useMemo(() => replySchema(rules), [rules]);
   const [form, fields] = useZodForm(schema, { id: "reply", defaultValue: defaultValue as never, lastResult });
   const navigation = useNavigation();
@@ -98,38 +101,41 @@ export function ReplyForm({
       {response === "declining" ? <TextAreaField meta={fields.declineReason} label={t("fields.declineReason")} hint={t("fields.declineReasonHint")} /> : null}
 
       {coming ? (
-        <section className="delegation" aria-labelledby="delegation-heading">
-          <div className="section-header">
-            <h2 id="delegation-heading">{t("delegation.title")}</h2>
-            <p className="muted small">{t("delegation.quota", { count: delegates.length, quota: rules.quota })}</p>
-          </div>
-          <p className="field-hint">{t("delegation.hint")}</p>
-          <ErrorList id={fields.delegates.errorId} errors={fields.delegates.errors} />
-          {delegates.map((delegate, index) => (
-            <DelegateFields
-              key={delegate.key}
-              meta={delegate}
-              index={index}
-              rules={rules}
-              contacts={contacts}
-              programme={programme}
-              stored={stored}
-              onFill={(value) => form.update({ name: delegate.name, value: { ...value, role: delegate.getFieldset().role.value ?? "official" } as never })}
-              removeButton={
-                <button className="button small danger" {...form.remove.getButtonProps({ name: fields.delegates.name, index })}>
-                  {t("delegation.remove")}
-                </button>
-              }
-            />
-          ))}
-          {delegates.length < rules.quota ? (
-            <button className="button" {...form.insert.getButtonProps({ name: fields.delegates.name, defaultValue: blank as never })}>
-              {delegates.length ? t("delegation.add") : t("delegation.addHead")}
-            </button>
-          ) : (
-            <p className="muted small">{t("delegation.full", { quota: rules.quota })}</p>
-          )}
-        </section>
+        <FormProvider context={form.context}>
+          <section className="delegation" aria-labelledby="delegation-heading">
+            <div className="section-header">
+              <h2 id="delegation-heading">{t("delegation.title")}</h2>
+              <p className="muted small">{t("delegation.quota", { count: delegates.length, quota: rules.quota })}</p>
+            </div>
+            <p className="field-hint">{t("delegation.hint")}</p>
+            <ErrorList id={fields.delegates.errorId} errors={fields.delegates.errors} />
+            {delegates.map((delegate, index) => (
+              <DelegateFields
+                key={delegate.key}
+                name={delegate.name}
+                index={index}
+                texts={texts}
+                rules={rules}
+                contacts={contacts}
+                programme={programme}
+                stored={stored}
+                onFill={(value) => form.update({ name: delegate.name, value: { ...value, role: delegate.getFieldset().role.value ?? "official" } as never })}
+                removeButton={
+                  <button className="button small danger" {...form.remove.getButtonProps({ name: fields.delegates.name, index })}>
+                    {t("delegation.remove")}
+                  </button>
+                }
+              />
+            ))}
+            {delegates.length < rules.quota ? (
+              <button className="button" {...form.insert.getButtonProps({ name: fields.delegates.name, defaultValue: blank as never })}>
+                {delegates.length ? t("delegation.add") : t("delegation.addHead")}
+              </button>
+            ) : (
+              <p className="muted small">{t("delegation.full", { quota: rules.quota })}</p>
+            )}
+          </section>
+        </FormProvider>
       ) : null}
 
       {coming && anyVisa ? (
@@ -151,9 +157,22 @@ export function ReplyForm({
   );
 }
 
+type Translate = (key: string, options?: Record<string, unknown>) => string;
+
+function remembered(t: Translate): Translate {
+  const seen = new Map<string, string>();
+  return (key, options) => {
+    if (options) return t(key, options);
+    let text = seen.get(key);
+    if (text === undefined) seen.set(key, (text = t(key)));
+    return text;
+  };
+}
+
 function DelegateFields({
-  meta,
+  name,
   index,
+  texts,
   rules,
   contacts,
   programme,
@@ -161,8 +180,9 @@ function DelegateFields({
   onFill,
   removeButton,
 }: {
-  meta: { id: string; name: string; getFieldset: () => unknown };
+  name: string;
   index: number;
+  texts: { t: Translate; td: Translate };
   rules: ReplyRules;
   contacts: ContactChoice[];
   programme: { id: string; label: string }[];
@@ -170,9 +190,12 @@ function DelegateFields({
   onFill: (value: DelegateValue) => void;
   removeButton: React.ReactNode;
 }) {
-  const { t } = useTranslation("reply");
-  const { t: td } = useTranslation("directory");
-  const f = meta.getFieldset() as Record<string, AnyFieldMeta>;
+  const { t, td } = texts;
+  // Each person reads its fields through its own useField: conform notes every field a component reads in a list
+  // it copies on each read, so one component reading a whole delegation took quadratic time (100 people: a
+  // second of server CPU per page; 500: half a minute).
+  const [meta] = useField<DelegateValue>(name);
+  const f = meta.getFieldset() as unknown as Record<string, AnyFieldMeta>;
   const nameLocale = (f.nameLocale.value ?? "en") as string;
   const visa = f.needsVisaLetter.value === "on";
   const id = f.id.value as string | undefined;
@@ -264,7 +287,7 @@ function DelegateFields({
         <summary>{t("sections.needs")}</summary>
         <fieldset className="checkbox-group">
           <legend>{t("fields.dietary")}</legend>
-          {getCollectionProps(f.dietary, { type: "checkbox", options: [...DIETARY_TAGS] }).map(({ key, ...props }) => (
+          {getCollectionProps(readOnce(f.dietary), { type: "checkbox", options: [...DIETARY_TAGS] }).map(({ key, ...props }) => (
             <label key={key} className="checkbox">
               <input {...props} /> {t(`dietary.${props.value}`)}
             </label>
@@ -282,7 +305,7 @@ function DelegateFields({
       {programme.length ? (
         <fieldset className="checkbox-group">
           <legend>{t("fields.programme")}</legend>
-          {getCollectionProps(f.programme, { type: "checkbox", options: programme.map((p) => p.id) }).map(({ key, ...props }) => (
+          {getCollectionProps(readOnce(f.programme), { type: "checkbox", options: programme.map((p) => p.id) }).map(({ key, ...props }) => (
             <label key={key} className="checkbox">
               <input {...props} /> {programme.find((p) => p.id === props.value)?.label}
             </label>

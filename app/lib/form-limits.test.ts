@@ -53,7 +53,37 @@ describe("form shape before parsing", () => {
     expect(intent({ name: "delegates", index: -1 })).toBe("tooManyItems");
     expect(intent({ name: "delegates[0].programme", index: 11 })).toBe("tooManyItems");
     expect(intent({ name: "delegates", index: 6 })).toBeNull();
-    // a submit button's plain value is not an intent
-    expect(check([["__intent__", "save"]])).toBeNull();
+  });
+
+  it("refuses what conform would fail on or echo back: a non-JSON or unknown intent, any posted form state", () => {
+    // conform JSON.parses both fields: garbage answered 500, and a deeply nested state overflowed the stack
+    // when the reply was serialised
+    expect(check([["__intent__", "save"]])).toBe("badField");
+    expect(check([["__intent__", JSON.stringify({ type: "explode", payload: {} })]])).toBe("badField");
+    expect(check([["__intent__", JSON.stringify({ type: "insert" })]])).toBe("badField");
+    expect(check([["__state__", "{}"]])).toBe("badField");
+    expect(check([["__state__", "[".repeat(50_000) + "]".repeat(50_000)]])).toBe("badField");
+  });
+
+  it("checks the values an intent carries like posted fields: list lengths, nesting, names, count", () => {
+    const update = (value: unknown, name = "") => check([["__intent__", JSON.stringify({ type: "update", payload: { name, value } })]]);
+    const insert = (defaultValue: unknown) => check([["__intent__", JSON.stringify({ type: "insert", payload: { name: "delegates", defaultValue } })]]);
+    // what the form's buttons send
+    expect(insert({ role: "official", nameLocale: "ru" })).toBeNull();
+    expect(update({ role: "head", givenName: "Олег", dietary: ["halal", "vegetarian"] }, "delegates[0]")).toBeNull();
+    expect(update({ response: "attending", delegates: [{ role: "head" }, { role: "official" }] })).toBeNull();
+    // 40,000 empty people in 120 KB: zod walked every one of them for minutes
+    expect(update({ response: "attending", delegates: Array.from({ length: 40_000 }, () => ({})) })).toBe("tooManyItems");
+    expect(update({ people: [{}] })).toBe("badField");
+    expect(insert({ programme: Array.from({ length: 51 }, () => "x") })).toBe("tooManyItems");
+    expect(update(Array.from({ length: 3 }, () => ({})), "delegates")).toBeNull();
+    expect(update(Array.from({ length: 7 }, () => ({})), "delegates")).toBe("tooManyItems");
+    // nesting deeper than any form has, and names conform refuses
+    const deep = `{"type":"update","payload":{"name":"","value":${'{"a":'.repeat(50_000)}"x"${"}".repeat(50_000)}}}`;
+    expect(check([["__intent__", deep]])).toBe("badField");
+    expect(update(JSON.parse('{"__proto__": {"x": "y"}}'))).toBe("badField");
+    expect(update({ "a b": "x" })).toBe("badField");
+    // every value counts towards the form's fields
+    expect(update(Object.fromEntries(Array.from({ length: 60 }, (_, i) => [`f${i}`, "x"])))).toBe("tooManyFields");
   });
 });

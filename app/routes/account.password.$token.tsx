@@ -14,7 +14,7 @@ import { NewPasswordSchema, PASSWORD_MIN } from "~/lib/validation";
 import { checkRateLimit, hitRateLimit } from "~/models/rate-limit.server";
 import { findUsableStaffToken, setPasswordWithToken, StaffTokenUnusableError } from "~/models/staff-token.server";
 import { type RootData } from "~/root";
-import { readForm } from "~/lib/bounded-form.server";
+import { PUBLIC_FORM_LIMITS, readForm } from "~/lib/bounded-form.server";
 
 const SetPasswordSchema = z
   .object({
@@ -54,7 +54,7 @@ export async function loader({ params, context }: LoaderFunctionArgs) {
 
 export async function action({ request, params, context }: ActionFunctionArgs) {
   await usableOrNotFound(params.token, context.clientIp);
-  const submission = parseWithZod(await readForm(request), { schema: SetPasswordSchema });
+  const submission = parseWithZod(await readForm(request, PUBLIC_FORM_LIMITS), { schema: SetPasswordSchema });
   if (submission.status !== "success") {
     return Response.json({ result: submission.reply({ hideFields: ["password", "confirmPassword"] }) }, { status: 400, headers: HEADERS });
   }

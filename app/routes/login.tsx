@@ -14,7 +14,7 @@ import { writeAudit } from "~/models/audit.server";
 import { checkSignIn, clearSignInFailures, recordRefusedSignIn, recordSignInFailure } from "~/models/sign-in-throttle.server";
 import { createStaffSession, deleteStaffSession } from "~/models/staff-session.server";
 import { getStaffUserForSignIn, recordSignIn } from "~/models/staff-user.server";
-import { readForm } from "~/lib/bounded-form.server";
+import { PUBLIC_FORM_LIMITS, readForm } from "~/lib/bounded-form.server";
 
 const SignInSchema = z.object({
   email: EmailSchema,
@@ -44,7 +44,7 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
 
 export async function action({ request, context }: ActionFunctionArgs) {
   const db = getDb();
-  const submission = parseWithZod(await readForm(request), { schema: SignInSchema });
+  const submission = parseWithZod(await readForm(request, PUBLIC_FORM_LIMITS), { schema: SignInSchema });
   if (submission.status !== "success") {
     return Response.json({ result: submission.reply({ hideFields: ["password"] }) }, { status: 400 });
   }

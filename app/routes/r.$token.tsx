@@ -11,8 +11,8 @@ import { ReplySummary } from "~/components/reply-summary";
 import { getDb } from "~/db.server";
 import { type RootData } from "~/root";
 import { getEnv } from "~/env.server";
-import { readBoundedForm } from "~/lib/bounded-form.server";
-import { replyFormLimits, replySchema } from "~/lib/reply-schemas";
+import { readBoundedBody, requireWithin } from "~/lib/bounded-form.server";
+import { DELEGATION_CEILING, replyFormLimits, replySchema } from "~/lib/reply-schemas";
 import { replyPageData, replyRules, replyWindowOpen } from "~/lib/reply-view.server";
 import { hashToken } from "~/lib/tokens.server";
 import { submitReply } from "~/mail/replies.server";
@@ -57,6 +57,9 @@ export async function loader({ params, context, request }: LoaderFunctionArgs) {
 }
 
 export async function action({ params, context, request }: ActionFunctionArgs) {
+  // bounded before parsed, and before any database work: a few crafted bytes must not make conform build an array
+  // of a million holes, and a flood of them must cost next to nothing (the event's quota is checked below)
+  const body = await readBoundedBody(request, replyFormLimits(DELEGATION_CEILING));
   const link = await linkOrNotFound(params.token, context.clientIp);
   const db = getDb();
   const env = getEnv();
@@ -65,8 +68,7 @@ export async function action({ params, context, request }: ActionFunctionArgs) {
   const event = (await getEvent(db, { id: link.eventId }))!;
   if (!replyWindowOpen(event)) return Response.json({ closed: true }, { status: 410, headers: HEADERS });
   const rules = await replyRules(db, { env, event, invitationId: link.id, staff: false });
-  // bounded before parsed: a few crafted bytes must not make conform build an array of a million holes
-  const form = await readBoundedForm(request, replyFormLimits(rules.quota));
+  const form = requireWithin(body, replyFormLimits(rules.quota));
   const submission = parseWithZod(form, { schema: replySchema(rules) });
   if (submission.status !== "success") {
     // list buttons (add / remove a person) without JavaScript come back here too: answered with the new form state

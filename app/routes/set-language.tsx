@@ -5,7 +5,7 @@ import { getDb } from "~/db.server";
 import { isSupportedLng } from "~/i18n";
 import { lngCookie } from "~/i18next.server";
 import { setStaffUserLocale } from "~/models/staff-user.server";
-import { readForm } from "~/lib/bounded-form.server";
+import { PUBLIC_FORM_LIMITS, readForm } from "~/lib/bounded-form.server";
 
 export async function loader() {
   return redirect("/");
@@ -13,7 +13,7 @@ export async function loader() {
 
 /** Switching language is a POST; the value is checked against the six languages. */
 export async function action({ request, context }: ActionFunctionArgs) {
-  const formData = await readForm(request);
+  const formData = await readForm(request, PUBLIC_FORM_LIMITS);
   const lng = formData.get("lng");
   if (!isSupportedLng(lng)) {
     throw Response.json({ messageKey: "errors.language" }, { status: 400 });

@@ -10,7 +10,7 @@ import { getDb } from "~/db.server";
 import { hashPassword } from "~/lib/password.server";
 import { EmailSchema, NewPasswordSchema, singleLine } from "~/lib/validation";
 import { createFirstAdmin, isSetupTokenValid, SetupTokenInvalidError } from "~/models/setup-token.server";
-import { readForm } from "~/lib/bounded-form.server";
+import { PUBLIC_FORM_LIMITS, readForm } from "~/lib/bounded-form.server";
 
 const SetupSchema = z
   .object({
@@ -30,7 +30,7 @@ export async function loader({ params, context }: LoaderFunctionArgs) {
 }
 
 export async function action({ request, params, context }: ActionFunctionArgs) {
-  const submission = parseWithZod(await readForm(request), { schema: SetupSchema });
+  const submission = parseWithZod(await readForm(request, PUBLIC_FORM_LIMITS), { schema: SetupSchema });
   if (submission.status !== "success") {
     return Response.json({ result: submission.reply({ hideFields: ["password", "confirmPassword"] }) }, { status: 400 });
   }
