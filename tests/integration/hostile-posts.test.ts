@@ -3,6 +3,7 @@ import { databaseLabel, type PreparedDatabase, prepareServerDatabase, withServer
 import { locationOf, TestClient } from "../helpers/http";
 import { startTestServer, type TestServer } from "../helpers/server";
 import { SmtpSink } from "../helpers/smtp-sink";
+import { formState, inviteCountry } from "../helpers/replies";
 import { createUser, TEST_PASSWORD } from "../helpers/users";
 import { findInvitationByToken } from "~/models/invitation.server";
 
@@ -10,21 +11,6 @@ import { findInvitationByToken } from "~/models/invitation.server";
  * Issue 13 §2: a few crafted bytes on a reply link must not freeze the server. Indexed fields are bounded before
  * conform parses them, bodies are capped per route, and everyone else (here: /healthz) keeps being answered.
  */
-
-async function waitFor(check: () => boolean, ms = 30_000) {
-  const deadline = Date.now() + ms;
-  while (!check()) {
-    if (Date.now() > deadline) throw new Error("timed out");
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-}
-
-function formState(html: string) {
-  const revision = html.match(/name="revision" value="(\d+)"/)?.[1];
-  const submission = html.match(/name="submission" value="([0-9a-f-]{36})"/)?.[1];
-  if (!revision || !submission) throw new Error("no reply form on the page");
-  return { revision, submission };
-}
 
 /** conform intents: an update that replaces the whole form with 40,000 empty people (360 KB), a list intent */
 const intentOf = (payload: object) => encodeURIComponent(JSON.stringify({ type: "update", payload }));
@@ -77,14 +63,7 @@ describe(`hostile posts on reply links (${databaseLabel})`, () => {
         contactEmail: "secretariat@near.example.org",
       }),
     );
-    expect((await staff.post(eventPath, { to: "open", version: "1" })).status).toBe(302);
-    const page = await (await staff.get(`${eventPath}/invitations?mode=country&country=RU`)).text();
-    const picked = [...page.matchAll(/name="memberIds"[^>]*value="([0-9a-f-]{36})"/g)].map((m) => m[1]).slice(0, 3);
-    const form = new URLSearchParams({ intent: "send", mode: "picked" });
-    for (const id of picked) form.append("memberIds", id);
-    expect((await staff.post(`${eventPath}/invitations`, form)).status).toBe(302);
-    await waitFor(() => sink.messages.length >= 3);
-    links.push(...sink.messages.map((m) => m.text!.match(/https?:\/\/\S+\/r\/[A-Za-z0-9_-]{43}/)![0]));
+    links.push(...(await inviteCountry(staff, sink, { eventPath, country: "RU", count: 3 })));
   });
   afterAll(async () => {
     await server?.dispose();

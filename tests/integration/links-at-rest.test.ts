@@ -5,6 +5,7 @@ import { databaseLabel, type PreparedDatabase, prepareServerDatabase, usingPostg
 import { locationOf, TestClient } from "../helpers/http";
 import { startTestServer, type TestServer } from "../helpers/server";
 import { SmtpSink } from "../helpers/smtp-sink";
+import { waitFor } from "../helpers/replies";
 import { createUser, TEST_PASSWORD } from "../helpers/users";
 
 /**
@@ -12,14 +13,6 @@ import { createUser, TEST_PASSWORD } from "../helpers/users";
  * (the SMTP sink); then the database (every row of every table, and pg_dump on PostgreSQL) and the Mail log are
  * searched for each of them. Links do not depend on SESSION_SECRET.
  */
-
-async function waitFor(check: () => boolean, ms = 30_000) {
-  const deadline = Date.now() + ms;
-  while (!check()) {
-    if (Date.now() > deadline) throw new Error("timed out");
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-}
 
 const tokensIn = (text: string) => [...text.matchAll(/\/(?:r|account\/password|setup)\/([A-Za-z0-9_-]{43})/g)].map((m) => m[1]);
 

@@ -6,26 +6,11 @@ import { databaseLabel, type PreparedDatabase, prepareServerDatabase, withServer
 import { locationOf, TestClient } from "../helpers/http";
 import { startTestServer, type TestServer } from "../helpers/server";
 import { SmtpSink } from "../helpers/smtp-sink";
+import { formState, inviteCountry, waitFor } from "../helpers/replies";
 import { createUser, TEST_PASSWORD } from "../helpers/users";
 import { findInvitationByToken } from "~/models/invitation.server";
 
 const SENTINEL = "ZZ9876543";
-
-async function waitFor(check: () => boolean, ms = 30_000) {
-  const deadline = Date.now() + ms;
-  while (!check()) {
-    if (Date.now() > deadline) throw new Error("timed out");
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-}
-
-/** The hidden fields a browser would send back: the revision the page shows and its one-time submission id. */
-function formState(html: string) {
-  const revision = html.match(/name="revision" value="(\d+)"/)?.[1];
-  const submission = html.match(/name="submission" value="([0-9a-f-]{36})"/)?.[1];
-  if (!revision || !submission) throw new Error("no reply form on the page");
-  return { revision, submission };
-}
 
 type Person = Record<string, string | string[]>;
 
@@ -118,14 +103,7 @@ describe(`replies by link (${databaseLabel})`, () => {
       attendanceAsked: "on",
     });
     expect(item.status).toBe(302);
-    expect((await staff.post(eventPath, { to: "open", version: "1" })).status).toBe(302);
-    const page = await (await staff.get(`${eventPath}/invitations?mode=country&country=RU`)).text();
-    const picked = [...page.matchAll(/name="memberIds"[^>]*value="([0-9a-f-]{36})"/g)].map((m) => m[1]).slice(0, 4);
-    const form = new URLSearchParams({ intent: "send", mode: "picked" });
-    for (const id of picked) form.append("memberIds", id);
-    expect((await staff.post(`${eventPath}/invitations`, form)).status).toBe(302);
-    await waitFor(() => sink.messages.length >= 4);
-    links.push(...sink.messages.map((m) => m.text!.match(/https?:\/\/\S+\/r\/[A-Za-z0-9_-]{43}/)![0]));
+    links.push(...(await inviteCountry(staff, sink, { eventPath, country: "RU", count: 4 })));
   });
   afterAll(async () => {
     await server?.dispose();
