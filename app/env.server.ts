@@ -41,9 +41,34 @@ const EnvSchema = z
       .refine((value) => decodeKey(value) !== null, "must be 32 random bytes as base64 or 64 hex digits (openssl rand -base64 32)")
       .optional(),
     LOG_LEVEL: z.enum(LOG_LEVELS, { error: `must be one of ${LOG_LEVELS.join(", ")}` }).default("info"),
-    MAIL_RATE_PER_MINUTE: z.coerce.number({ error: "must be a number" }).int().min(0, "must be 0 (no limit) or more").default(0),
+    // RELIABILITY E5: a conservative default, one message a second; 0 = no limit
+    MAIL_RATE_PER_MINUTE: z.coerce.number({ error: "must be a number" }).int().min(0, "must be 0 (no limit) or more").default(60),
+    MAIL_MAX_PER_DAY: z.coerce.number({ error: "must be a number" }).int().min(0, "must be 0 (no limit) or more").default(0),
+    MAIL_RATE_PAUSE_SECONDS: z.coerce.number({ error: "must be a number" }).min(1, "must be at least 1").default(300),
     MAIL_RETRY_BASE_SECONDS: z.coerce.number({ error: "must be a number" }).min(0.1, "must be at least 0.1").default(60),
-    MAIL_MAX_ATTEMPTS: z.coerce.number({ error: "must be a number" }).int().min(1, "must be at least 1").max(50, "must be at most 50").default(8),
+    MAIL_RETRY_MAX_DELAY_SECONDS: z.coerce.number({ error: "must be a number" }).min(1, "must be at least 1").default(3600),
+    MAIL_RETRY_WINDOW_HOURS: z.coerce.number({ error: "must be a number" }).min(0.001, "must be more than 0").max(24 * 30, "must be at most 720").default(48),
+    MAIL_MAX_ATTEMPTS: z.coerce.number({ error: "must be a number" }).int().min(1, "must be at least 1").max(10_000, "must be at most 10000").optional(),
+    MAIL_RETURN_PATH: z
+      .string()
+      .regex(/^[A-Za-z0-9._%-]+@[A-Za-z0-9.-]+$/, "must be a plain address like bounces@near.example.org")
+      .optional(),
+    MAIL_INBOUND_PORT: z.coerce.number({ error: "must be a number" }).int().min(1, "must be between 1 and 65535").max(65535, "must be between 1 and 65535").optional(),
+    MAIL_INBOUND_HOST: z
+      .string()
+      .regex(/^[A-Za-z0-9.:-]+$/, "must be an IP address or a host name to listen on, e.g. 127.0.0.1")
+      .default("127.0.0.1"),
+    MAIL_INBOUND_MAX_BYTES: z.coerce.number({ error: "must be a number" }).int().min(10_000, "must be at least 10000").default(10 * 1024 * 1024),
+    MAIL_DKIM: z.enum(["on", "off"], { error: "must be on or off" }).default("off"),
+    MAIL_DKIM_SELECTOR: z
+      .string()
+      .regex(/^[A-Za-z0-9-]{1,63}$/, "must be letters, digits and hyphens, e.g. plenary")
+      .default("plenary"),
+    MAIL_DKIM_DOMAIN: z
+      .string()
+      .regex(/^[A-Za-z0-9.-]+\.[A-Za-z]{2,}$/, "must be a domain name, e.g. near.example.org")
+      .optional(),
+    MAIL_DKIM_PRIVATE_KEY: z.string().optional(),
     MAIL_SMTP_TIMEOUT_SECONDS: z.coerce.number({ error: "must be a number" }).min(1, "must be at least 1").default(30),
     MAIL_LEASE_SECONDS: z.coerce.number({ error: "must be a number" }).min(1, "must be at least 1").optional(),
     MAIL_MAX_IN_FLIGHT: z.coerce.number({ error: "must be a number" }).int("must be a whole number").min(1, "must be at least 1").max(20, "must be at most 20").default(2),

@@ -256,9 +256,13 @@ export const INVITATION_RESPONSES = ["pending", "attending", "declining", "repre
 export type InvitationResponse = (typeof INVITATION_RESPONSES)[number];
 export const LETTER_KINDS = ["invitation", "reminder", "update", "cancellation"] as const;
 export type LetterKind = (typeof LETTER_KINDS)[number];
-export const MESSAGE_STATUSES = ["queued", "sending", "sent", "deferred", "failed", "local", "cancelled"] as const;
+export const MESSAGE_STATUSES = ["queued", "sending", "sent", "deferred", "bounced", "suppressed", "failed", "local", "cancelled"] as const;
 export type MessageStatus = (typeof MESSAGE_STATUSES)[number];
 export type Address = { name?: string; address: string };
+/** What became of one recipient of a message (issue 16 §3). */
+export const RECIPIENT_STATES = ["pending", "accepted", "deferred", "refused", "bounced", "suppressed", "failed"] as const;
+export type RecipientState = (typeof RECIPIENT_STATES)[number];
+export type RecipientOutcome = { address: string; name?: string; field: "to" | "cc"; state: RecipientState; reply?: string | null; at?: string | null };
 
 export interface InvitationTable {
   id: Generated<string>;
@@ -325,6 +329,14 @@ export interface EmailMessageTable {
   created_at: DefaultTimestamp;
   updated_at: DefaultTimestamp;
   sent_at: Timestamp | null;
+  /** per-recipient outcomes; empty until the first attempt */
+  recipients: JsonWithDefault<RecipientOutcome[]>;
+  first_attempt_at: Timestamp | null;
+  /** a To address was refused, bounced or suppressed (a Cc may still have been accepted) */
+  to_undelivered: ColumnType<boolean, boolean | undefined, boolean>;
+  /** the Settings test message: sent while the queue is paused, and its success resumes the queue */
+  bypass_pause: ColumnType<boolean, boolean | undefined, boolean>;
+  bounced_at: Timestamp | null;
 }
 
 export interface MailQueueStateTable {
@@ -332,6 +344,40 @@ export interface MailQueueStateTable {
   paused_at: Timestamp | null;
   pause_reason: string | null;
   heartbeat_at: Timestamp | null;
+  pause_kind: "configuration" | "rate" | null;
+  /** a rate pause ends by itself at this time */
+  resume_at: Timestamp | null;
+  /** hash of the SMTP settings the configuration pause was taken under */
+  pause_fingerprint: string | null;
+}
+
+export const SUPPRESSION_REASONS = ["refused", "bounced", "manual"] as const;
+export type SuppressionReason = (typeof SUPPRESSION_REASONS)[number];
+export interface MailSuppressionTable {
+  address: string;
+  reason: SuppressionReason;
+  reply: string | null;
+  email_message_id: string | null;
+  created_by: string | null;
+  created_at: DefaultTimestamp;
+}
+
+export const INBOUND_KINDS = ["bounce", "delay", "auto_reply", "reply", "other"] as const;
+export type InboundKind = (typeof INBOUND_KINDS)[number];
+export interface InboundMailTable {
+  id: Generated<string>;
+  kind: InboundKind;
+  how: string;
+  email_message_id: string | null;
+  invitation_id: string | null;
+  event_id: string | null;
+  message_id: string | null;
+  from_name: string | null;
+  from_address: string | null;
+  subject: string;
+  body: string;
+  details: JsonWithDefault<Record<string, unknown>>;
+  received_at: DefaultTimestamp;
 }
 
 export const DELEGATE_ROLES = ["head", "deputy", "official", "interpreter", "staff", "accompanying"] as const;
@@ -480,6 +526,8 @@ export interface Database {
   letter: LetterTable;
   email_message: EmailMessageTable;
   mail_queue_state: MailQueueStateTable;
+  mail_suppression: MailSuppressionTable;
+  inbound_mail: InboundMailTable;
   delegate: DelegateTable;
   invitation_change: InvitationChangeTable;
   invitation_access: InvitationAccessTable;

@@ -1,5 +1,7 @@
+import crypto from "node:crypto";
 import nodemailer, { type Transporter } from "nodemailer";
 import { type Env } from "~/env.server";
+import { type DkimSettings } from "~/mail/dkim.server";
 
 export type MailTransport = Transporter | null;
 
@@ -14,7 +16,7 @@ export function parseMailFrom(from: string): { name: string; address: string } {
  * The pooled SMTP transport for SMTP_URL, or null for the local mailbox. nodemailer may read neither files
  * nor URLs for content (disableFileAccess/disableUrlAccess): every message is built from our own strings.
  */
-export function createMailTransport(env: Env): MailTransport {
+export function createMailTransport(env: Env, dkim: DkimSettings | null = null): MailTransport {
   if (!env.SMTP_URL) return null;
   const url = new URL(env.SMTP_URL);
   const timeout = env.MAIL_SMTP_TIMEOUT_SECONDS * 1000;
@@ -30,12 +32,40 @@ export function createMailTransport(env: Env): MailTransport {
     auth: url.username ? { user: decodeURIComponent(url.username), pass: decodeURIComponent(url.password) } : undefined,
     // Loopback test servers speak plain SMTP; real relays get STARTTLS when they offer it.
     ignoreTLS: ["127.0.0.1", "localhost", "::1"].includes(url.hostname) && url.searchParams.get("tls") !== "1",
-    connectionTimeout: timeout,
-    greetingTimeout: timeout,
+    // RELIABILITY E5: 10 s to connect and to be greeted, MAIL_SMTP_TIMEOUT_SECONDS (30 s) of silence mid-session
+    connectionTimeout: Math.min(timeout, 10_000),
+    greetingTimeout: Math.min(timeout, 10_000),
     socketTimeout: timeout,
+    dkim: dkim ? { domainName: dkim.domainName, keySelector: dkim.keySelector, privateKey: dkim.privateKey } : undefined,
     disableFileAccess: true,
     disableUrlAccess: true,
   });
+}
+
+/**
+ * A short hash of the settings a configuration pause was taken under: when a restart brings other settings
+ * (a corrected SMTP_URL, a new key), the pause ends by itself (issue 16 §2). Never stored in clear.
+ */
+export function mailSettingsFingerprint(env: Env): string {
+  const material = [env.SMTP_URL ?? "", env.MAIL_FROM, env.MAIL_DKIM, env.MAIL_DKIM_SELECTOR, env.MAIL_DKIM_DOMAIN ?? "", env.MAIL_DKIM_PRIVATE_KEY ?? ""].join("\n");
+  return crypto.createHash("sha256").update(`plenary/mail-settings/v1\n${material}`).digest("hex").slice(0, 32);
+}
+
+/** A relay asking us to slow down: 421/452 or any 4xx that speaks of rate, limits or too many (E5). */
+export function isRateLimitReply(reply: string, responseCode?: number) {
+  if (responseCode !== undefined && (responseCode < 400 || responseCode >= 500)) return false;
+  return /\b(rate|limit(ed|s)?|too many|throttl\w*|slow down)\b/i.test(reply);
+}
+
+/** One recipient refused at RCPT TO, from nodemailer's rejectedErrors. */
+export type RecipientRefusal = { address: string; code: number | null; reply: string };
+
+export function recipientRefusals(errors: unknown): RecipientRefusal[] {
+  if (!Array.isArray(errors)) return [];
+  return errors
+    .map((error) => error as { recipient?: string; responseCode?: number; response?: string; message?: string })
+    .filter((error) => typeof error.recipient === "string")
+    .map((error) => ({ address: error.recipient!, code: error.responseCode ?? null, reply: (error.response ?? error.message ?? "").slice(0, 1000) }));
 }
 
 export type SendOutcome =
@@ -44,7 +74,7 @@ export type SendOutcome =
   | { kind: "permanent"; reply: string }
   | { kind: "configuration"; reply: string };
 
-const CONFIGURATION_CODES = new Set(["EAUTH", "ENOAUTH", "ECONFIG", "EOAUTH2"]);
+const CONFIGURATION_CODES = new Set(["EAUTH", "ENOAUTH", "ECONFIG", "EOAUTH2", "ETLS"]);
 const AUTH_REPLY_CODES = new Set([530, 534, 535, 538]);
 
 /**

@@ -1,4 +1,5 @@
 import crypto from "node:crypto";
+import { type RecipientOutcome } from "../../db/schema";
 import { type DB } from "~/db.server";
 import { type Env } from "~/env.server";
 import { forEachWithLimit } from "~/lib/concurrency";
@@ -7,10 +8,31 @@ import { logger } from "~/logger.server";
 import { linkKeys, runReminderSchedules } from "~/mail/invitations.server";
 import { unseal } from "~/lib/sealed.server";
 import { LINK_PLACEHOLDER } from "~/lib/tokens.server";
+import { verpAddress } from "~/lib/verp.server";
+import { dkimSettings } from "~/mail/dkim.server";
 import { liveLinkToken } from "~/models/invitation.server";
 import { runRetentionPurge } from "~/lib/retention.server";
-import { classifySendError, createMailTransport, type MailTransport, parseMailFrom } from "~/mail/transport.server";
-import { beatHeart, type ClaimedMessage, claimDueMessages, finishMessage, getQueueState, pauseQueue } from "~/models/email-message.server";
+import {
+  classifySendError,
+  createMailTransport,
+  isRateLimitReply,
+  mailSettingsFingerprint,
+  type MailTransport,
+  parseMailFrom,
+  recipientRefusals,
+} from "~/mail/transport.server";
+import {
+  beatHeart,
+  type ClaimedMessage,
+  claimDueMessages,
+  countSentSince,
+  finishMessage,
+  type FinishedStatus,
+  getQueueState,
+  pauseQueue,
+  resumeQueue,
+} from "~/models/email-message.server";
+import { normaliseAddress, suppressAddresses, suppressedAmong } from "~/models/mail-suppression.server";
 import { getMailSender } from "~/models/secretariat.server";
 import { flushSignInThrottle } from "~/models/sign-in-throttle.server";
 
@@ -25,11 +47,13 @@ export type WorkerOptions = {
   random?: () => number;
   /** false: no background loop, the caller drives it with runOnce() (tests, benchmarks) */
   loop?: boolean;
+  /** the time retries, the retry window and pauses are measured in (tests inject one; default: the real clock) */
+  clock?: () => Date;
 };
 
-/** Exponential backoff with ±20% jitter: base, 2×base, 4×base … capped at 12 h. */
-export function retryDelaySeconds(attempt: number, baseSeconds: number, random = Math.random) {
-  const delay = Math.min(baseSeconds * 2 ** Math.max(0, attempt - 1), 12 * 3600);
+/** Exponential backoff with ±20% jitter: base, 2×base, 4×base … capped (RELIABILITY E4: 1 h). */
+export function retryDelaySeconds(attempt: number, baseSeconds: number, random = Math.random, capSeconds = 3600) {
+  const delay = Math.min(baseSeconds * 2 ** Math.max(0, attempt - 1), capSeconds);
   return delay * (0.8 + 0.4 * random());
 }
 
@@ -52,55 +76,150 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** Longest pause between passes while the database is unreachable (the first is pollMs, then doubling). */
 const MAX_OUTAGE_BACKOFF_MS = 15_000;
+/** RELIABILITY E5: this many transient failures in a row (without a success between them) pause the whole queue. */
+const CONSECUTIVE_TRANSIENT_PAUSE = 3;
+
+const PENDING = new Set<RecipientOutcome["state"]>(["pending", "deferred"]);
+const UNDELIVERED = new Set<RecipientOutcome["state"]>(["refused", "bounced", "suppressed", "failed"]);
+
+/** Every recipient of a message, To first, each address once. */
+export function initialRecipients(message: Pick<ClaimedMessage, "to" | "cc">): RecipientOutcome[] {
+  const seen = new Set<string>();
+  const list: RecipientOutcome[] = [];
+  for (const [field, addresses] of [["to", message.to], ["cc", message.cc]] as const) {
+    for (const a of addresses) {
+      const key = normaliseAddress(a.address);
+      if (!key || seen.has(key)) continue;
+      seen.add(key);
+      list.push({ address: a.address, ...(a.name ? { name: a.name } : {}), field, state: "pending" });
+    }
+  }
+  return list;
+}
+
+/**
+ * The message's status once no recipient is pending: sent when a To address took it (or, without a To, any
+ * recipient); suppressed when every To address is on the suppression list; bounced when the To addresses were
+ * refused or bounced; failed otherwise. `toUndelivered` flags a To address that did not get it even when the
+ * message counts as sent (a Cc took it, or one To of two).
+ */
+export function settledStatus(recipients: RecipientOutcome[]): { status: FinishedStatus; toUndelivered: boolean } {
+  const to = recipients.filter((r) => r.field === "to");
+  const main = to.length ? to : recipients;
+  const toUndelivered = to.some((r) => UNDELIVERED.has(r.state));
+  if (main.some((r) => r.state === "accepted")) return { status: "sent", toUndelivered };
+  if (main.length && main.every((r) => r.state === "suppressed")) return { status: "suppressed", toUndelivered };
+  if (main.some((r) => r.state === "refused" || r.state === "bounced")) return { status: "bounced", toUndelivered };
+  return { status: "failed", toUndelivered };
+}
 
 /**
  * Sends the outbox: leases due rows, sends each through the pooled SMTP transport (or stores it in the local
- * mailbox when SMTP_URL is unset), records the outcome.
+ * mailbox when SMTP_URL is unset), records the outcome per recipient.
  *
  * Crash semantics: a message is marked sent only after the server's 250. At most MAIL_MAX_IN_FLIGHT messages
  * are between "handed to the server" and "recorded as sent" at any moment, so a crash (or a database that
  * vanishes before the record can be written) re-sends at most that many, once, with the same Message-ID,
  * when their lease runs out. While the database is unreachable the worker backs off and sends nothing new.
+ *
+ * Delivery (issue 16): each recipient has its own outcome; a transient refusal retries only that recipient;
+ * a permanent one puts the address on the suppression list, and suppressed addresses are skipped. Transient
+ * failures retry with capped backoff for MAIL_RETRY_WINDOW_HOURS from the first attempt. A rate-limit reply
+ * (or three transient failures in a row) pauses the whole queue for MAIL_RATE_PAUSE_SECONDS; a configuration
+ * error (535, TLS) pauses it until the settings change or the Settings test message gets through.
  */
 export function startMailWorker(options: WorkerOptions): MailWorker {
   const { db, env } = options;
-  const transport = options.transport === undefined ? createMailTransport(env) : options.transport;
+  const dkim = options.transport === undefined && env.SMTP_URL ? dkimSettings(env) : null;
+  const transport = options.transport === undefined ? createMailTransport(env, dkim) : options.transport;
   const workerId = `${process.pid}-${crypto.randomBytes(4).toString("hex")}`;
   const pollMs = options.pollMs ?? 1000;
   // A lease outlives the slowest send (three SMTP timeouts); after it a dead worker's message comes back.
   const leaseSeconds = options.leaseSeconds ?? env.MAIL_LEASE_SECONDS ?? Math.max(60, env.MAIL_SMTP_TIMEOUT_SECONDS * 3);
   const batchSize = options.batchSize ?? 20;
   const random = options.random ?? Math.random;
+  const clock = options.clock ?? (() => new Date());
   const from = parseMailFrom(env.MAIL_FROM);
   const throttle = rateLimiter(env.MAIL_RATE_PER_MINUTE);
+  const fingerprint = mailSettingsFingerprint(env);
+  const windowMs = env.MAIL_RETRY_WINDOW_HOURS * 3600_000;
   let stopping = false;
   let wake: (() => void) | undefined;
   let lastBeat = 0;
   let lastPurge = 0;
+  /** transient failures in a row, across messages (reset by any success) */
+  let consecutiveTransient = 0;
+  /** set when this pass paused the queue for rate: the rest of the batch goes back untouched */
+  let ratePausedUntil: Date | null = null;
 
   type Sender = { from: { name: string; address: string }; replyTo?: string };
 
   /**
-   * Records that the server accepted the message. While the database is briefly unreachable (a terminated
-   * connection, a failover) it tries again until the lease runs out; after that the message is sent again
-   * once, with the same Message-ID, which is the documented duplicate bound.
+   * Records an outcome. While the database is briefly unreachable (a terminated connection, a failover) it
+   * tries again until the lease runs out; after that a sent message is sent again once, with the same
+   * Message-ID, which is the documented duplicate bound.
    */
-  async function recordSent(message: ClaimedMessage, reply: string | null, leaseEnds: number) {
+  async function record(message: ClaimedMessage, outcome: Omit<Parameters<typeof finishMessage>[1], "id" | "workerId">, leaseEnds: number) {
     for (let attempt = 0; ; attempt++) {
       try {
-        if (!(await finishMessage(db, { id: message.id, workerId, status: "sent", reply }))) {
-          logger.warn({ id: message.id }, "mail sent after its lease ran out; another worker may send it again");
+        if (!(await finishMessage(db, { id: message.id, workerId, now: clock(), ...outcome }))) {
+          logger.warn({ id: message.id }, "mail outcome recorded after its lease ran out; another worker may send it again");
         }
         return;
       } catch (error) {
         const delay = Math.min(100 * 2 ** attempt, 2_000);
         if (!isDatabaseUnavailable(error) || Date.now() + delay >= leaseEnds) {
-          logger.warn({ id: message.id, err: (error as Error).message }, "mail sent but not recorded: it will be sent again (same Message-ID) when its lease runs out");
+          logger.warn({ id: message.id, err: (error as Error).message }, "mail outcome not recorded: it will be tried again (same Message-ID) when its lease runs out");
           return;
         }
         await sleep(delay);
       }
     }
+  }
+
+  /** Gives a message back untouched (no attempt used), due again at `at`. */
+  const giveBack = (message: ClaimedMessage, at: Date | undefined, leaseEnds: number) =>
+    record(message, { status: message.attempts > 1 ? "deferred" : "queued", refundAttempt: true, nextAttemptAt: at }, leaseEnds);
+
+  async function pauseForRate(reply: string) {
+    const until = new Date(clock().getTime() + env.MAIL_RATE_PAUSE_SECONDS * 1000);
+    ratePausedUntil = until;
+    await pauseQueue(db, { reason: reply, kind: "rate", resumeAt: until, now: clock() });
+    logger.warn({ reply, until }, "mail queue paused: the relay asks us to slow down");
+  }
+
+  /** When the retry window (or the invitation's deadline, give_up_at) ends for this message. */
+  function retryEnds(message: ClaimedMessage) {
+    const windowEnd = message.firstAttemptAt.getTime() + windowMs;
+    return Math.min(windowEnd, message.giveUpAt ? message.giveUpAt.getTime() : Infinity);
+  }
+
+  /** Next attempt for a transient failure, or null when the retry window is over (or MAIL_MAX_ATTEMPTS used). */
+  function nextAttempt(message: ClaimedMessage): Date | null {
+    const now = clock().getTime();
+    const ends = retryEnds(message);
+    if (now >= ends || (env.MAIL_MAX_ATTEMPTS && message.attempts >= env.MAIL_MAX_ATTEMPTS)) return null;
+    const next = now + retryDelaySeconds(message.attempts, env.MAIL_RETRY_BASE_SECONDS, random, env.MAIL_RETRY_MAX_DELAY_SECONDS) * 1000;
+    // one last try at the end of the window rather than none after it
+    return new Date(Math.min(next, ends));
+  }
+
+  /** Writes the outcome of an attempt: deferred while a recipient may still get it, else the settled status. */
+  async function conclude(message: ClaimedMessage, recipients: RecipientOutcome[], reply: string | null, leaseEnds: number) {
+    const now = clock();
+    const stamp = now.toISOString();
+    let list = recipients;
+    if (list.some((r) => r.state === "deferred")) {
+      const next = nextAttempt(message);
+      if (next) {
+        await record(message, { status: "deferred", reply, nextAttemptAt: next, recipients: list, toUndelivered: list.some((r) => r.field === "to" && UNDELIVERED.has(r.state)) }, leaseEnds);
+        return;
+      }
+      list = list.map((r) => (r.state === "deferred" ? { ...r, state: "failed", at: stamp } : r));
+    }
+    const { status, toUndelivered } = settledStatus(list);
+    await record(message, { status, reply, recipients: list, toUndelivered }, leaseEnds);
+    if (status !== "sent") logger.warn({ id: message.id, status, reply }, "mail not delivered");
   }
 
   async function withLiveLink(message: ClaimedMessage): Promise<{ html: string; text: string }> {
@@ -122,25 +241,39 @@ export function startMailWorker(options: WorkerOptions): MailWorker {
 
   async function deliver(message: ClaimedMessage, sender: Sender, leaseEnds: number) {
     if (!transport) {
-      await finishMessage(db, { id: message.id, workerId, status: "local", reply: null });
+      await finishMessage(db, { id: message.id, workerId, status: "local", reply: null, now: clock() });
       return;
     }
+    if (ratePausedUntil && !message.bypassPause) return giveBack(message, ratePausedUntil, leaseEnds);
+    const stamp = () => clock().toISOString();
+    // recipients still to try: all of them the first time, the deferred ones afterwards; suppressed ones are skipped
+    let recipients = message.recipients.length ? message.recipients : initialRecipients(message);
+    const suppressed = await suppressedAmong(db, recipients.filter((r) => PENDING.has(r.state)).map((r) => r.address));
+    recipients = recipients.map((r) => {
+      const entry = PENDING.has(r.state) ? suppressed.get(normaliseAddress(r.address)) : undefined;
+      return entry ? { ...r, state: "suppressed", reply: entry.reply ?? entry.reason, at: entry.createdAt.toISOString() } : r;
+    });
+    const targets = recipients.filter((r) => PENDING.has(r.state));
+    if (!targets.length) return conclude(message, recipients, message.recipients.length ? null : "suppressed", leaseEnds);
+
     await throttle();
     // Never start a send the lease may not cover: past half of it, give the message back untouched (no
     // attempt used) for the next pass, rather than risk another worker claiming it while it is being sent.
-    if (Date.now() > leaseEnds - (leaseSeconds * 1000) / 2) {
-      await finishMessage(db, { id: message.id, workerId, status: "queued", refundAttempt: true });
-      return;
-    }
+    if (Date.now() > leaseEnds - (leaseSeconds * 1000) / 2) return giveBack(message, undefined, leaseEnds);
     // Stored bodies hold links masked (issue 13 §3): the live link goes in here, and only into what leaves.
     const { html, text } = await withLiveLink(message);
-    let info: { response?: string };
+    let info: { response?: string; accepted?: unknown[]; rejected?: unknown[]; rejectedErrors?: unknown[] };
     try {
       info = await transport.sendMail({
         from: sender.from,
         replyTo: sender.replyTo,
         to: message.to,
         cc: message.cc.length ? message.cc : undefined,
+        // the envelope: a VERP return path naming this message, and only the recipients still to be served
+        envelope: {
+          from: env.MAIL_RETURN_PATH ? verpAddress(env.MAIL_RETURN_PATH, message.id, env.SESSION_SECRET) : sender.from.address,
+          to: targets.map((r) => r.address),
+        },
         subject: message.subject,
         html,
         text,
@@ -150,26 +283,94 @@ export function startMailWorker(options: WorkerOptions): MailWorker {
           : undefined,
       });
     } catch (error) {
+      const e = error as { code?: string; command?: string; responseCode?: number; rejectedErrors?: unknown[] };
       const outcome = classifySendError(error);
       if (outcome.kind === "configuration") {
+        if (message.bypassPause) {
+          // the Settings test message: it fails with the reason, and the queue stays paused
+          await record(message, { status: "failed", reply: outcome.reply }, leaseEnds);
+          await pauseQueue(db, { reason: outcome.reply, kind: "configuration", fingerprint, now: clock() });
+          return;
+        }
         // Bad credentials or settings: pause everything, give the attempt back, keep the message queued.
-        await pauseQueue(db, { reason: outcome.reply });
-        await finishMessage(db, { id: message.id, workerId, status: "queued", reply: outcome.reply, refundAttempt: true });
+        await pauseQueue(db, { reason: outcome.reply, kind: "configuration", fingerprint, now: clock() });
+        await giveBack(message, undefined, leaseEnds);
         logger.error({ reply: outcome.reply }, "mail queue paused: SMTP authentication or configuration error");
         return;
       }
-      const giveUp = message.giveUpAt && new Date(message.giveUpAt).getTime() <= Date.now();
-      if (outcome.kind === "permanent" || giveUp || message.attempts >= env.MAIL_MAX_ATTEMPTS) {
-        await finishMessage(db, { id: message.id, workerId, status: "failed", reply: outcome.reply });
-        logger.warn({ id: message.id, reply: outcome.reply }, "mail failed");
+      // every recipient refused at RCPT TO: an answer per recipient, like a partial success
+      const refusals = e.code === "EENVELOPE" && e.command === "RCPT TO" ? recipientRefusals(e.rejectedErrors) : [];
+      if (refusals.length) {
+        info = { accepted: [], rejectedErrors: e.rejectedErrors, response: outcome.reply };
+      } else {
+        if (outcome.kind === "transient" && isRateLimitReply(outcome.reply, e.responseCode)) {
+          await pauseForRate(outcome.reply);
+          return giveBack(message, ratePausedUntil ?? undefined, leaseEnds);
+        }
+        const state = outcome.kind === "permanent" ? "failed" : "deferred";
+        const after = recipients.map((r) => (PENDING.has(r.state) ? { ...r, state, reply: outcome.reply, at: stamp() } : r)) as RecipientOutcome[];
+        await conclude(message, after, outcome.reply, leaseEnds);
+        if (outcome.kind === "transient" && ++consecutiveTransient >= CONSECUTIVE_TRANSIENT_PAUSE && !ratePausedUntil) {
+          consecutiveTransient = 0;
+          await pauseForRate(outcome.reply);
+        }
         return;
       }
-      let next = new Date(Date.now() + retryDelaySeconds(message.attempts, env.MAIL_RETRY_BASE_SECONDS, random) * 1000);
-      if (message.giveUpAt && next > new Date(message.giveUpAt)) next = new Date(message.giveUpAt);
-      await finishMessage(db, { id: message.id, workerId, status: "deferred", reply: outcome.reply, nextAttemptAt: next });
-      return;
     }
-    await recordSent(message, info.response ?? null, leaseEnds);
+    // The server answered: accepted recipients are done, refused ones are refused (5xx, suppressed from now on)
+    // or deferred (4xx, tried again alone).
+    const accepted = new Set((info.accepted ?? []).map((a) => normaliseAddress(String(a))));
+    const refused = new Map(recipientRefusals(info.rejectedErrors).map((r) => [normaliseAddress(r.address), r]));
+    if (accepted.size) consecutiveTransient = 0;
+    const after = recipients.map((r): RecipientOutcome => {
+      if (!PENDING.has(r.state)) return r;
+      const key = normaliseAddress(r.address);
+      const refusal = refused.get(key);
+      if (refusal) return { ...r, state: refusal.code !== null && refusal.code < 500 ? "deferred" : "refused", reply: refusal.reply, at: stamp() };
+      // nodemailer lists what the server took; an address it did not mention was part of a 250 for the whole message
+      return { ...r, state: "accepted", reply: info.response ?? null, at: stamp() };
+    });
+    if (message.bypassPause && accepted.size) {
+      // the Settings test message got through: whatever paused the queue for configuration is fixed
+      const state = await getQueueState(db);
+      if (state.pauseKind === "configuration") {
+        await resumeQueue(db);
+        logger.info("mail queue resumed: the test message from Settings was accepted");
+      }
+    }
+    const hard = [...refused.values()].filter((r) => r.code === null || r.code >= 500);
+    if (hard.length) {
+      await suppressAddresses(db, hard.map((r) => ({ address: r.address, reason: "refused" as const, reply: r.reply, messageId: message.id, now: clock() })));
+    }
+    await conclude(message, after, accepted.size ? (info.response ?? null) : (hard[0]?.reply ?? info.response ?? null), leaseEnds);
+  }
+
+  /**
+   * Whether the queue is paused, ending the pauses that end by themselves: a rate pause at its time, a
+   * configuration pause when this process runs with other settings than the ones it was taken under.
+   * Also applies the daily cap (MAIL_MAX_PER_DAY) as a rate pause until the oldest send of the day is 24 h old.
+   */
+  async function queuePaused(): Promise<"configuration" | "rate" | null> {
+    const state = await getQueueState(db);
+    const now = clock();
+    if (state.pausedAt) {
+      if (state.pauseKind === "rate" && (!state.resumeAt || state.resumeAt <= now)) {
+        await resumeQueue(db);
+        logger.info("mail queue resumed after a rate pause");
+      } else if (state.pauseKind === "configuration" && transport && state.pauseFingerprint !== fingerprint) {
+        await resumeQueue(db);
+        logger.info("mail queue resumed: the mail settings changed since it was paused");
+      } else return state.pauseKind ?? "configuration";
+    }
+    if (env.MAIL_MAX_PER_DAY && transport) {
+      const day = await countSentSince(db, { since: new Date(now.getTime() - 24 * 3600_000) });
+      if (day.count >= env.MAIL_MAX_PER_DAY && day.first) {
+        const until = new Date(day.first.getTime() + 24 * 3600_000);
+        await pauseQueue(db, { reason: `MAIL_MAX_PER_DAY (${env.MAIL_MAX_PER_DAY}) reached`, kind: "rate", resumeAt: until, now });
+        return "rate";
+      }
+    }
+    return null;
   }
 
   /** One pass: claim a batch and deliver it. Returns how many messages were handled. */
@@ -186,10 +387,12 @@ export function startMailWorker(options: WorkerOptions): MailWorker {
       lastPurge = Date.now();
       await runRetentionPurge(db).catch((error) => logger.error({ err: String(error) }, "retention purge failed"));
     }
-    if ((await getQueueState(db)).pausedAt) return 0;
+    const paused = await queuePaused();
+    if (paused === "rate") return 0;
     // measured before the claim, so it ends no later than the lease in the database
     const leaseEnds = Date.now() + leaseSeconds * 1000;
-    const batch = await claimDueMessages(db, { workerId, limit: batchSize, leaseSeconds });
+    ratePausedUntil = null;
+    const batch = await claimDueMessages(db, { workerId, limit: batchSize, leaseSeconds, now: clock(), pausedOnly: paused === "configuration" });
     if (!batch.length) return 0;
     // Settings → Identity: the display name and Reply-To, read once per batch; the address stays MAIL_FROM's.
     const none = { senderName: null, replyTo: null };

@@ -1,5 +1,5 @@
 import { sql } from "kysely";
-import { type Address, type Locale, type MessageStatus } from "../../db/schema";
+import { type Address, type Locale, type MessageStatus, type RecipientOutcome } from "../../db/schema";
 import { type DB } from "~/db.server";
 
 export type NewMessage = {
@@ -19,6 +19,8 @@ export type NewMessage = {
   createdBy?: string | null;
   /** a set-password token sealed under DATA_ENCRYPTION_KEY; the html/text hold its link masked (LINK_PLACEHOLDER) */
   linkSealed?: string | null;
+  /** the Settings test message: sent while the queue is paused; its success ends a configuration pause */
+  bypassPause?: boolean;
 };
 
 /**
@@ -45,6 +47,7 @@ export async function enqueueMessage(db: DB, message: NewMessage): Promise<boole
       give_up_at: message.giveUpAt ?? null,
       created_by: message.createdBy ?? null,
       link_sealed: message.linkSealed ?? null,
+      bypass_pause: message.bypassPause ?? false,
     })
     .onConflict((oc) => oc.column("idempotency_key").doNothing())
     .returning("id")
@@ -68,57 +71,90 @@ export type ClaimedMessage = {
   giveUpAt: Date | null;
   invitationId: string | null;
   linkSealed: string | null;
+  recipients: RecipientOutcome[];
+  /** when the first attempt was made: the retry window counts from here */
+  firstAttemptAt: Date;
+  bypassPause: boolean;
 };
 
 /**
  * Leases due messages to one worker: queued or deferred ones whose time has come, and "sending" ones whose
  * lease ran out (a dead worker's). SKIP LOCKED lets several workers claim side by side without overlap.
+ * While the queue is paused only the Settings test message (bypass_pause) is claimed. `now` is the worker's
+ * clock (injectable in tests).
  */
-export async function claimDueMessages(db: DB, { workerId, limit, leaseSeconds }: { workerId: string; limit: number; leaseSeconds: number }) {
+export async function claimDueMessages(
+  db: DB,
+  { workerId, limit, leaseSeconds, now, pausedOnly = false }: { workerId: string; limit: number; leaseSeconds: number; now: Date; pausedOnly?: boolean },
+) {
   const { rows } = await sql<ClaimedMessage>`
     update email_message set
       status = 'sending',
       attempts = attempts + 1,
-      lease_until = now() + make_interval(secs => ${leaseSeconds}),
+      first_attempt_at = coalesce(first_attempt_at, ${now}::timestamptz),
+      lease_until = ${now}::timestamptz + make_interval(secs => ${leaseSeconds}),
       leased_by = ${workerId},
-      updated_at = now()
+      updated_at = ${now}::timestamptz
     where id in (
       select id from email_message
-      where (status in ('queued', 'deferred') and next_attempt_at <= now())
-         or (status = 'sending' and lease_until < now())
+      where ((status in ('queued', 'deferred') and next_attempt_at <= ${now}::timestamptz)
+         or (status = 'sending' and lease_until < ${now}::timestamptz))
+        ${pausedOnly ? sql`and bypass_pause` : sql``}
       order by next_attempt_at, created_at
       limit ${limit}
       for update skip locked
     )
     returning id, idempotency_key as "idempotencyKey", message_id as "messageId", kind, to_addresses as "to",
       cc_addresses as "cc", subject, html, text_body as "text", ics, ics_name as "icsName", attempts,
-      give_up_at as "giveUpAt", invitation_id as "invitationId", link_sealed as "linkSealed"`.execute(db);
-  return rows;
+      give_up_at as "giveUpAt", invitation_id as "invitationId", link_sealed as "linkSealed", recipients,
+      first_attempt_at as "firstAttemptAt", bypass_pause as "bypassPause"`.execute(db);
+  return rows.map((row) => ({ ...row, firstAttemptAt: new Date(row.firstAttemptAt), giveUpAt: row.giveUpAt ? new Date(row.giveUpAt) : null }));
 }
+
+export type FinishedStatus = Extract<MessageStatus, "sent" | "local" | "deferred" | "failed" | "queued" | "bounced" | "suppressed">;
 
 /** Records the outcome, only while this worker still holds the lease (a slow worker cannot overwrite a newer one). */
 export async function finishMessage(
   db: DB,
-  { id, workerId, status, reply, nextAttemptAt, refundAttempt }: {
+  {
+    id,
+    workerId,
+    status,
+    reply,
+    nextAttemptAt,
+    refundAttempt,
+    recipients,
+    toUndelivered,
+    now,
+  }: {
     id: string;
     workerId: string;
-    status: Extract<MessageStatus, "sent" | "local" | "deferred" | "failed" | "queued">;
+    status: FinishedStatus;
     reply?: string | null;
     nextAttemptAt?: Date;
     refundAttempt?: boolean;
+    recipients?: RecipientOutcome[];
+    toUndelivered?: boolean;
+    now?: Date;
   },
 ) {
+  const at = now ? sql<Date>`${now}::timestamptz` : sql<Date>`now()`;
+  const accepted = recipients?.some((r) => r.state === "accepted");
   const result = await db
     .updateTable("email_message")
     .set((eb) => ({
       status,
       last_reply: reply === undefined ? eb.ref("last_reply") : reply ? reply.slice(0, 1000) : null,
       next_attempt_at: nextAttemptAt ?? eb.ref("next_attempt_at"),
-      sent_at: status === "sent" || status === "local" ? sql`now()` : eb.ref("sent_at"),
+      // a message counts as sent when a recipient took it (a deferred Cc may still be pending)
+      sent_at: status === "sent" || status === "local" || accepted ? sql`coalesce(sent_at, ${at})` : eb.ref("sent_at"),
       attempts: refundAttempt ? sql<number>`greatest(attempts - 1, 0)` : eb.ref("attempts"),
+      recipients: recipients ? JSON.stringify(recipients) : sql<string>`recipients`,
+      to_undelivered: toUndelivered ?? eb.ref("to_undelivered"),
+      bounced_at: status === "bounced" ? sql`coalesce(bounced_at, ${at})` : eb.ref("bounced_at"),
       lease_until: null,
       leased_by: null,
-      updated_at: sql`now()`,
+      updated_at: at,
     }))
     .where("id", "=", id)
     .where("leased_by", "=", workerId)
@@ -127,20 +163,72 @@ export async function finishMessage(
   return Number(result.numUpdatedRows) === 1;
 }
 
-export async function getQueueState(db: DB) {
-  return db.selectFrom("mail_queue_state").select(["paused_at as pausedAt", "pause_reason as pauseReason", "heartbeat_at as heartbeatAt"]).where("id", "=", 1).executeTakeFirstOrThrow();
+export type QueueState = {
+  pausedAt: Date | null;
+  pauseReason: string | null;
+  heartbeatAt: Date | null;
+  /** configuration (bad credentials or TLS: ends when the settings change or a test message succeeds) or rate (ends by itself at resumeAt) */
+  pauseKind: "configuration" | "rate" | null;
+  resumeAt: Date | null;
+  pauseFingerprint: string | null;
+};
+
+export async function getQueueState(db: DB): Promise<QueueState> {
+  const row = await db
+    .selectFrom("mail_queue_state")
+    .select([
+      "paused_at as pausedAt",
+      "pause_reason as pauseReason",
+      "heartbeat_at as heartbeatAt",
+      "pause_kind as pauseKind",
+      "resume_at as resumeAt",
+      "pause_fingerprint as pauseFingerprint",
+    ])
+    .where("id", "=", 1)
+    .executeTakeFirstOrThrow();
+  const date = (value: Date | string | null) => (value ? new Date(value) : null);
+  return { ...row, pausedAt: date(row.pausedAt), heartbeatAt: date(row.heartbeatAt), resumeAt: date(row.resumeAt), pauseKind: row.pausedAt ? (row.pauseKind ?? "configuration") : null };
 }
 
-export async function pauseQueue(db: DB, { reason }: { reason: string }) {
-  await db.updateTable("mail_queue_state").set({ paused_at: sql`coalesce(paused_at, now())`, pause_reason: reason.slice(0, 1000) }).where("id", "=", 1).execute();
+/**
+ * Pauses the whole queue. A configuration pause wins over a rate pause (it needs a person); a rate pause keeps
+ * the later of two resume times.
+ */
+export async function pauseQueue(
+  db: DB,
+  { reason, kind = "configuration", fingerprint = null, resumeAt = null, now }: { reason: string; kind?: "configuration" | "rate"; fingerprint?: string | null; resumeAt?: Date | null; now?: Date },
+) {
+  const at = now ? sql<Date>`${now}::timestamptz` : sql<Date>`now()`;
+  await db
+    .updateTable("mail_queue_state")
+    .set({
+      paused_at: sql`coalesce(paused_at, ${at})`,
+      pause_reason: kind === "configuration" ? reason.slice(0, 1000) : sql`case when pause_kind = 'configuration' and paused_at is not null then pause_reason else ${reason.slice(0, 1000)} end`,
+      pause_kind: kind === "configuration" ? "configuration" : sql`case when pause_kind = 'configuration' and paused_at is not null then pause_kind else 'rate' end`,
+      pause_fingerprint: kind === "configuration" ? fingerprint : sql`pause_fingerprint`,
+      resume_at: kind === "configuration" ? null : sql`case when pause_kind = 'configuration' and paused_at is not null then null else greatest(resume_at, ${resumeAt}::timestamptz) end`,
+    })
+    .where("id", "=", 1)
+    .execute();
 }
 
 export async function resumeQueue(db: DB) {
-  await db.updateTable("mail_queue_state").set({ paused_at: null, pause_reason: null }).where("id", "=", 1).execute();
+  await db.updateTable("mail_queue_state").set({ paused_at: null, pause_reason: null, pause_kind: null, resume_at: null, pause_fingerprint: null }).where("id", "=", 1).execute();
 }
 
 export async function beatHeart(db: DB) {
   await db.updateTable("mail_queue_state").set({ heartbeat_at: sql`now()` }).where("id", "=", 1).execute();
+}
+
+/** How many messages were handed to the relay since a moment (the daily cap, MAIL_MAX_PER_DAY). */
+export async function countSentSince(db: DB, { since }: { since: Date }) {
+  const row = await db
+    .selectFrom("email_message")
+    .select([(eb) => eb.fn.countAll<string>().as("n"), (eb) => eb.fn.min("sent_at").as("first")])
+    .where("sent_at", ">", since)
+    .where("status", "<>", "local")
+    .executeTakeFirstOrThrow();
+  return { count: Number(row.n), first: row.first ? new Date(row.first) : null };
 }
 
 export type MessageFilter = { eventId?: string; status?: MessageStatus; kind?: string; q?: string; limit?: number };
@@ -162,6 +250,8 @@ export async function listMessages(db: DB, filter: MessageFilter = {}) {
       "sent_at as sentAt",
       "event_id as eventId",
       "invitation_id as invitationId",
+      "next_attempt_at as nextAttemptAt",
+      "to_undelivered as toUndelivered",
     ])
     .orderBy("created_at", "desc")
     .orderBy("id")
@@ -200,6 +290,9 @@ export function getMessage(db: DB, { id }: { id: string }) {
       "sent_at as sentAt",
       "event_id as eventId",
       "invitation_id as invitationId",
+      "recipients",
+      "to_undelivered as toUndelivered",
+      "bounced_at as bouncedAt",
     ])
     .where("id", "=", id)
     .executeTakeFirst();

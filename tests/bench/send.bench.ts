@@ -95,7 +95,7 @@ async function seed(db: Kysely<Database>) {
 async function plenaryEndToEnd(port: number) {
   const db = await openDatabase();
   const { eventId, user } = await seed(db);
-  const env = parseEnv({ DATA_DIR: path.join(ROOT, "tests/.tmp/bench"), SMTP_URL: `smtp://127.0.0.1:${port}`, SESSION_SECRET: "b".repeat(40) });
+  const env = parseEnv({ DATA_DIR: path.join(ROOT, "tests/.tmp/bench"), SMTP_URL: `smtp://127.0.0.1:${port}`, MAIL_RATE_PER_MINUTE: "0", SESSION_SECRET: "b".repeat(40) });
   const started = performance.now();
   const result = await sendInvitations(db, { env, eventId, audience: { mode: "all" }, user, bilingual: false });
   const enqueued = performance.now();

@@ -60,6 +60,7 @@ test.beforeAll(async () => {
     SMTP_URL: sink.url(),
     MAIL_FROM: "NEAR Secretariat <secretariat@near.example.org>",
     MAIL_RETRY_BASE_SECONDS: "0.5",
+    MAIL_RATE_PER_MINUTE: "0",
   });
 });
 

@@ -66,7 +66,7 @@ describe.skipIf(!usingPostgres)(`the portal while its database goes away ${ONLY_
     proxy = await new TcpProxy({ host: direct.hostname, port: Number(direct.port || 5432) }).start();
     createUser(database.env, "admin@example.org", "admin");
     server = await startTestServer(
-      { SMTP_URL: sink.url(), MAIL_RETRY_BASE_SECONDS: "0.2", DATABASE_URL: proxy.proxied(database.env.DATABASE_URL) },
+      { SMTP_URL: sink.url(), MAIL_RETRY_BASE_SECONDS: "0.2", MAIL_RATE_PER_MINUTE: "0", DATABASE_URL: proxy.proxied(database.env.DATABASE_URL) },
       database,
     );
     staff = new TestClient(server.url);
@@ -231,6 +231,7 @@ describe.skipIf(!usingPostgres)(`the mail worker while its database goes away ${
         MAIL_FROM: "NEAR Secretariat <secretariat@near.example.org>",
         MAIL_LEASE_SECONDS: "4",
         MAIL_RETRY_BASE_SECONDS: "0.2",
+        MAIL_RATE_PER_MINUTE: "0",
       },
       stdio: ["ignore", "pipe", "pipe"],
     });

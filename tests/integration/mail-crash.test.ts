@@ -76,6 +76,7 @@ describe(`the mail sender killed at random moments (${databaseLabel})`, () => {
       MAIL_FROM: "NEAR Secretariat <secretariat@near.example.org>",
       MAIL_LEASE_SECONDS: String(LEASE_SECONDS),
       MAIL_RETRY_BASE_SECONDS: "0.2",
+      MAIL_RATE_PER_MINUTE: "0",
     };
     // node itself with tsx as a loader: the tsx launcher would run the worker in a child that survives a SIGKILL
     if (usingPostgres) return spawn(process.execPath, ["--import", "tsx", "app/cli/worker.ts"], { cwd: ROOT, env, stdio: "ignore" });

@@ -11,7 +11,7 @@ import { SmtpSink } from "../helpers/smtp-sink";
 
 const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "plenary-mail-"));
 const envFor = (extra: Record<string, string>) =>
-  parseEnv({ DATA_DIR: dataDir, MAIL_FROM: "NEAR Secretariat <secretariat@near.example.org>", MAIL_RETRY_BASE_SECONDS: "0.1", ...extra });
+  parseEnv({ DATA_DIR: dataDir, MAIL_FROM: "NEAR Secretariat <secretariat@near.example.org>", MAIL_RETRY_BASE_SECONDS: "0.1", MAIL_RATE_PER_MINUTE: "0", ...extra });
 
 let counter = 0;
 function message(overrides: Partial<Parameters<typeof enqueueMessage>[1]> = {}) {
