@@ -139,6 +139,8 @@ export function startMailWorker(options: WorkerOptions): MailWorker {
   const batchSize = options.batchSize ?? 20;
   const random = options.random ?? Math.random;
   const clock = options.clock ?? (() => new Date());
+  /** what the database is told "now" is: its own clock, unless a test injected one */
+  const dbNow = () => (options.clock ? options.clock() : undefined);
   const from = parseMailFrom(env.MAIL_FROM);
   const throttle = rateLimiter(env.MAIL_RATE_PER_MINUTE);
   const fingerprint = mailSettingsFingerprint(env);
@@ -162,7 +164,7 @@ export function startMailWorker(options: WorkerOptions): MailWorker {
   async function record(message: ClaimedMessage, outcome: Omit<Parameters<typeof finishMessage>[1], "id" | "workerId">, leaseEnds: number) {
     for (let attempt = 0; ; attempt++) {
       try {
-        if (!(await finishMessage(db, { id: message.id, workerId, now: clock(), ...outcome }))) {
+        if (!(await finishMessage(db, { id: message.id, workerId, now: dbNow(), ...outcome }))) {
           logger.warn({ id: message.id }, "mail outcome recorded after its lease ran out; another worker may send it again");
         }
         return;
@@ -184,7 +186,7 @@ export function startMailWorker(options: WorkerOptions): MailWorker {
   async function pauseForRate(reply: string) {
     const until = new Date(clock().getTime() + env.MAIL_RATE_PAUSE_SECONDS * 1000);
     ratePausedUntil = until;
-    await pauseQueue(db, { reason: reply, kind: "rate", resumeAt: until, now: clock() });
+    await pauseQueue(db, { reason: reply, kind: "rate", resumeAt: until, now: dbNow() });
     logger.warn({ reply, until }, "mail queue paused: the relay asks us to slow down");
   }
 
@@ -241,7 +243,7 @@ export function startMailWorker(options: WorkerOptions): MailWorker {
 
   async function deliver(message: ClaimedMessage, sender: Sender, leaseEnds: number) {
     if (!transport) {
-      await finishMessage(db, { id: message.id, workerId, status: "local", reply: null, now: clock() });
+      await finishMessage(db, { id: message.id, workerId, status: "local", reply: null, now: dbNow() });
       return;
     }
     if (ratePausedUntil && !message.bypassPause) return giveBack(message, ratePausedUntil, leaseEnds);
@@ -289,11 +291,11 @@ export function startMailWorker(options: WorkerOptions): MailWorker {
         if (message.bypassPause) {
           // the Settings test message: it fails with the reason, and the queue stays paused
           await record(message, { status: "failed", reply: outcome.reply }, leaseEnds);
-          await pauseQueue(db, { reason: outcome.reply, kind: "configuration", fingerprint, now: clock() });
+          await pauseQueue(db, { reason: outcome.reply, kind: "configuration", fingerprint, now: dbNow() });
           return;
         }
         // Bad credentials or settings: pause everything, give the attempt back, keep the message queued.
-        await pauseQueue(db, { reason: outcome.reply, kind: "configuration", fingerprint, now: clock() });
+        await pauseQueue(db, { reason: outcome.reply, kind: "configuration", fingerprint, now: dbNow() });
         await giveBack(message, undefined, leaseEnds);
         logger.error({ reply: outcome.reply }, "mail queue paused: SMTP authentication or configuration error");
         return;
@@ -340,7 +342,7 @@ export function startMailWorker(options: WorkerOptions): MailWorker {
     }
     const hard = [...refused.values()].filter((r) => r.code === null || r.code >= 500);
     if (hard.length) {
-      await suppressAddresses(db, hard.map((r) => ({ address: r.address, reason: "refused" as const, reply: r.reply, messageId: message.id, now: clock() })));
+      await suppressAddresses(db, hard.map((r) => ({ address: r.address, reason: "refused" as const, reply: r.reply, messageId: message.id, now: dbNow() })));
     }
     await conclude(message, after, accepted.size ? (info.response ?? null) : (hard[0]?.reply ?? info.response ?? null), leaseEnds);
   }
@@ -366,7 +368,7 @@ export function startMailWorker(options: WorkerOptions): MailWorker {
       const day = await countSentSince(db, { since: new Date(now.getTime() - 24 * 3600_000) });
       if (day.count >= env.MAIL_MAX_PER_DAY && day.first) {
         const until = new Date(day.first.getTime() + 24 * 3600_000);
-        await pauseQueue(db, { reason: `MAIL_MAX_PER_DAY (${env.MAIL_MAX_PER_DAY}) reached`, kind: "rate", resumeAt: until, now });
+        await pauseQueue(db, { reason: `MAIL_MAX_PER_DAY (${env.MAIL_MAX_PER_DAY}) reached`, kind: "rate", resumeAt: until, now: dbNow() });
         return "rate";
       }
     }
@@ -392,7 +394,7 @@ export function startMailWorker(options: WorkerOptions): MailWorker {
     // measured before the claim, so it ends no later than the lease in the database
     const leaseEnds = Date.now() + leaseSeconds * 1000;
     ratePausedUntil = null;
-    const batch = await claimDueMessages(db, { workerId, limit: batchSize, leaseSeconds, now: clock(), pausedOnly: paused === "configuration" });
+    const batch = await claimDueMessages(db, { workerId, limit: batchSize, leaseSeconds, now: dbNow(), pausedOnly: paused === "configuration" });
     if (!batch.length) return 0;
     // Settings → Identity: the display name and Reply-To, read once per batch; the address stays MAIL_FROM's.
     const none = { senderName: null, replyTo: null };

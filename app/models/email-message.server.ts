@@ -85,20 +85,22 @@ export type ClaimedMessage = {
  */
 export async function claimDueMessages(
   db: DB,
-  { workerId, limit, leaseSeconds, now, pausedOnly = false }: { workerId: string; limit: number; leaseSeconds: number; now: Date; pausedOnly?: boolean },
+  { workerId, limit, leaseSeconds, now, pausedOnly = false }: { workerId: string; limit: number; leaseSeconds: number; now?: Date; pausedOnly?: boolean },
 ) {
+  // the database's clock unless a test injects one: several workers on several hosts then agree on leases
+  const at = now ? sql<Date>`${now}::timestamptz` : sql<Date>`now()`;
   const { rows } = await sql<ClaimedMessage>`
     update email_message set
       status = 'sending',
       attempts = attempts + 1,
-      first_attempt_at = coalesce(first_attempt_at, ${now}::timestamptz),
-      lease_until = ${now}::timestamptz + make_interval(secs => ${leaseSeconds}),
+      first_attempt_at = coalesce(first_attempt_at, ${at}),
+      lease_until = ${at} + make_interval(secs => ${leaseSeconds}),
       leased_by = ${workerId},
-      updated_at = ${now}::timestamptz
+      updated_at = ${at}
     where id in (
       select id from email_message
-      where ((status in ('queued', 'deferred') and next_attempt_at <= ${now}::timestamptz)
-         or (status = 'sending' and lease_until < ${now}::timestamptz))
+      where ((status in ('queued', 'deferred') and next_attempt_at <= ${at})
+         or (status = 'sending' and lease_until < ${at}))
         ${pausedOnly ? sql`and bypass_pause` : sql``}
       order by next_attempt_at, created_at
       limit ${limit}

@@ -146,7 +146,8 @@ describe(`mail delivery: recipients, suppression, retries and pauses (${database
     await enqueueMessage(t.db, m);
     // the relay is down: every connection is refused
     sink.refuseConnectionsUntil = Number.MAX_SAFE_INTEGER;
-    const start = Date.now();
+    // a second ahead: the row's next_attempt_at (the database's now(), in microseconds) is surely due
+    const start = Date.now() + 1000;
     let now = new Date(start);
     const w = worker({ MAIL_RETRY_BASE_SECONDS: "60" }, { clock: () => now });
     const delays: number[] = [];
