@@ -17,6 +17,7 @@ import { isDatabaseUnavailable } from "~/lib/db-errors";
 import { TOKEN_PATTERN } from "~/lib/tokens.server";
 import { logger } from "~/logger.server";
 import { type MailWorker, startMailWorker } from "~/mail/worker.server";
+import { startConfiguredIntake } from "~/mail/intake.server";
 import { getSessionUser } from "~/models/staff-session.server";
 import { OUTAGE_HEADERS, withOutageResponses } from "~/outage.server";
 import { issueSetupTokenIfNoAdmin } from "~/models/setup-token.server";
@@ -305,6 +306,8 @@ export async function startServer({ build, rootDir, mode }: { build: ServerBuild
   if (mode === "development") await broadcastDevReady(build);
 
   const worker: MailWorker | undefined = env.MAIL_WORKER === "true" ? startMailWorker({ db, env }) : undefined;
+  // late bounces and replies by email (MAIL_INBOUND_PORT), next to the worker
+  const intake = env.MAIL_WORKER === "true" ? await startConfiguredIntake(db, env) : undefined;
 
   let stopping = false;
   const shutdown = (signal: string) => {
@@ -317,6 +320,7 @@ export async function startServer({ build, rootDir, mode }: { build: ServerBuild
     }, 10_000);
     force.unref();
     server.close(async () => {
+      await intake?.stop();
       await worker?.stop();
       await flushSignInThrottle(db, { all: true }).catch((error) => logger.warn({ err: String(error) }, "sign-in audit flush failed"));
       await presence?.release();

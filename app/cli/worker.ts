@@ -4,6 +4,7 @@ import { migrateToLatest } from "../../db/migrator";
 import { closeDb, getDb, holdPresenceLock } from "~/db.server";
 import { getEnv } from "~/env.server";
 import { logger } from "~/logger.server";
+import { startConfiguredIntake } from "~/mail/intake.server";
 import { startMailWorker } from "~/mail/worker.server";
 
 const env = getEnv();
@@ -16,6 +17,7 @@ await migrateToLatest(db);
 // tells `npm run restore` that this worker runs, even while its pool is idle
 const presence = holdPresenceLock(env.DATABASE_URL!);
 const worker = startMailWorker({ db, env });
+const intake = await startConfiguredIntake(db, env);
 logger.info({ transport: env.SMTP_URL ? "smtp" : "local mailbox" }, "mail worker started");
 
 let stopping = false;
@@ -24,6 +26,7 @@ for (const signal of ["SIGTERM", "SIGINT"] as const) {
     if (stopping) return;
     stopping = true;
     logger.info({ signal }, "mail worker stopping");
+    await intake?.stop();
     await worker.stop();
     await presence.release();
     await closeDb();

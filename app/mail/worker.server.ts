@@ -32,6 +32,7 @@ import {
   pauseQueue,
   resumeQueue,
 } from "~/models/email-message.server";
+import { initialRecipients, PENDING, settledStatus, UNDELIVERED } from "~/lib/mail-recipients";
 import { normaliseAddress, suppressAddresses, suppressedAmong } from "~/models/mail-suppression.server";
 import { getMailSender } from "~/models/secretariat.server";
 import { flushSignInThrottle } from "~/models/sign-in-throttle.server";
@@ -78,40 +79,6 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 const MAX_OUTAGE_BACKOFF_MS = 15_000;
 /** RELIABILITY E5: this many transient failures in a row (without a success between them) pause the whole queue. */
 const CONSECUTIVE_TRANSIENT_PAUSE = 3;
-
-const PENDING = new Set<RecipientOutcome["state"]>(["pending", "deferred"]);
-const UNDELIVERED = new Set<RecipientOutcome["state"]>(["refused", "bounced", "suppressed", "failed"]);
-
-/** Every recipient of a message, To first, each address once. */
-export function initialRecipients(message: Pick<ClaimedMessage, "to" | "cc">): RecipientOutcome[] {
-  const seen = new Set<string>();
-  const list: RecipientOutcome[] = [];
-  for (const [field, addresses] of [["to", message.to], ["cc", message.cc]] as const) {
-    for (const a of addresses) {
-      const key = normaliseAddress(a.address);
-      if (!key || seen.has(key)) continue;
-      seen.add(key);
-      list.push({ address: a.address, ...(a.name ? { name: a.name } : {}), field, state: "pending" });
-    }
-  }
-  return list;
-}
-
-/**
- * The message's status once no recipient is pending: sent when a To address took it (or, without a To, any
- * recipient); suppressed when every To address is on the suppression list; bounced when the To addresses were
- * refused or bounced; failed otherwise. `toUndelivered` flags a To address that did not get it even when the
- * message counts as sent (a Cc took it, or one To of two).
- */
-export function settledStatus(recipients: RecipientOutcome[]): { status: FinishedStatus; toUndelivered: boolean } {
-  const to = recipients.filter((r) => r.field === "to");
-  const main = to.length ? to : recipients;
-  const toUndelivered = to.some((r) => UNDELIVERED.has(r.state));
-  if (main.some((r) => r.state === "accepted")) return { status: "sent", toUndelivered };
-  if (main.length && main.every((r) => r.state === "suppressed")) return { status: "suppressed", toUndelivered };
-  if (main.some((r) => r.state === "refused" || r.state === "bounced")) return { status: "bounced", toUndelivered };
-  return { status: "failed", toUndelivered };
-}
 
 /**
  * Sends the outbox: leases due rows, sends each through the pooled SMTP transport (or stores it in the local

@@ -39,7 +39,29 @@ function slug(text: string) {
     .replace(/^-+|-+$/g, "");
 }
 
+function fullSlug(text: string) {
+  return text
+    .normalize("NFKD")
+    .replace(/[\u0300-\u036f]/g, "")
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, "-")
+    .replace(/^-+|-+$/g, "");
+}
+
 type Entry = (typeof nearMembers.members)[number];
+
+/** Two members may share a short name (Altai Krai, Altai Republic): the second keeps its full name in addresses. */
+const LONG_KEYS = (() => {
+  const seen = new Set<string>();
+  const long = new Set<string>();
+  for (const entry of nearMembers.members) {
+    const name = (entry.names as { en: string }).en;
+    if (seen.has(slug(name))) long.add(name);
+    seen.add(slug(name));
+  }
+  return long;
+})();
+const demoKey = (name: string) => (LONG_KEYS.has(name) ? fullSlug(name) : slug(name));
 
 export function memberFromSeed(entry: Entry): MemberInput {
   const language = COUNTRY_LANGUAGE[entry.country] ?? "en";
@@ -53,7 +75,7 @@ export function memberFromSeed(entry: Entry): MemberInput {
     headTitle: compact({ en: entry.headTitle.en.replace(/\s*\(UNCERTAIN\)/, ""), [language]: entry.headTitle.native.replace(/\s*\(UNCERTAIN\)/, "") }) as MemberInput["headTitle"],
     defaultLocale: language,
     timeZone: entry.timeZone[0],
-    officeEmail: `office.${slug(names.en)}@example.org`,
+    officeEmail: `office.${demoKey(names.en)}@example.org`,
     postalAddress: undefined,
     notes: entry.note ? `${entry.note}\n(Demo data.)` : "(Demo data.)",
   };
@@ -162,7 +184,7 @@ export async function loadDemoData(db: DB): Promise<DemoResult> {
       const { id } = await upsertMember(trx, input, { isDemo: true });
       idsByName.set(input.names.en, id);
       const language = input.defaultLocale;
-      const key = slug(input.names.en);
+      const key = demoKey(input.names.en);
       const head = demoPerson(language, index, index % 4 === 1);
       const focal = demoPerson(language, index + 41, index % 2 === 0);
       await upsertContact(trx, {

@@ -254,6 +254,7 @@ export async function listMessages(db: DB, filter: MessageFilter = {}) {
       "invitation_id as invitationId",
       "next_attempt_at as nextAttemptAt",
       "to_undelivered as toUndelivered",
+      "recipients",
     ])
     .orderBy("created_at", "desc")
     .orderBy("id")
@@ -295,6 +296,7 @@ export function getMessage(db: DB, { id }: { id: string }) {
       "recipients",
       "to_undelivered as toUndelivered",
       "bounced_at as bouncedAt",
+      "next_attempt_at as nextAttemptAt",
     ])
     .where("id", "=", id)
     .executeTakeFirst();
@@ -315,7 +317,7 @@ export async function countMessagesByStatus(db: DB, { eventId }: { eventId?: str
 export async function resendMessage(db: DB, { id, createdBy, messageIdFor }: { id: string; createdBy: string; messageIdFor: (key: string) => string }) {
   return db.transaction().execute(async (trx) => {
     const original = await trx.selectFrom("email_message").selectAll().where("id", "=", id).forUpdate().executeTakeFirst();
-    if (!original || original.status !== "failed") return undefined;
+    if (!original || !["failed", "bounced", "suppressed"].includes(original.status)) return undefined;
     const revisions = await trx
       .selectFrom("email_message")
       .select((eb) => eb.fn.countAll<string>().as("n"))

@@ -1,6 +1,7 @@
 import { sql } from "kysely";
-import { type InvitationResponse, type LocalizedText, type Locale } from "../../db/schema";
+import { type InvitationResponse, type LocalizedText, type Locale, type RecipientOutcome } from "../../db/schema";
 import { type DB } from "~/db.server";
+import { UNDELIVERED } from "~/lib/mail-recipients";
 import { seal, unseal } from "~/lib/sealed.server";
 import { createToken, hashToken, invitationLinkToken, isWellFormedToken } from "~/lib/tokens.server";
 
@@ -116,6 +117,11 @@ export type InvitationListRow = {
   lastStatus: string | null;
   lastKind: string | null;
   lastTo: unknown;
+  /** the latest message did not reach a To address (refused, bounced, suppressed or failed): those addresses */
+  lastUndelivered: string[];
+  /** replies written by email to this invitation's messages (the intake), and the latest one's time */
+  emailedReplies: number;
+  lastEmailedReplyAt: Date | null;
   /** size of the registered delegation */
   people: number;
   changedAt: Date | null;
@@ -130,7 +136,15 @@ export async function listInvitations(db: DB, { eventId }: { eventId: string }):
       (eb) =>
         eb
           .selectFrom("email_message")
-          .select(["invitation_id", "status", "kind", "to_addresses", sql<number>`row_number() over (partition by invitation_id order by created_at desc)`.as("rn")])
+          .select([
+            "invitation_id",
+            "status",
+            "kind",
+            "to_addresses",
+            "to_undelivered",
+            "recipients",
+            sql<number>`row_number() over (partition by invitation_id order by created_at desc)`.as("rn"),
+          ])
           .where("event_id", "=", eventId)
           .as("last"),
       (join) => join.onRef("last.invitation_id", "=", "i.id").on("last.rn", "=", 1),
@@ -145,11 +159,21 @@ export async function listInvitations(db: DB, { eventId }: { eventId: string }):
       "last.status as lastStatus",
       "last.kind as lastKind",
       "last.to_addresses as lastTo",
+      "last.to_undelivered as lastToUndelivered",
+      "last.recipients as lastRecipients",
       sql<number>`(select count(*) from delegate d where d.invitation_id = i.id)::int`.as("people"),
+      sql<number>`(select count(*) from inbound_mail im where im.invitation_id = i.id and im.kind = 'reply')::int`.as("emailedReplies"),
+      sql<Date | null>`(select max(received_at) from inbound_mail im where im.invitation_id = i.id and im.kind = 'reply')`.as("lastEmailedReplyAt"),
       "i.changed_at as changedAt",
     ])
     .where("i.event_id", "=", eventId)
     .orderBy("m.country")
     .orderBy(sql`m.names->>'en'`)
-    .execute()) as InvitationListRow[];
+    .execute()).map(({ lastToUndelivered, lastRecipients, ...row }) => ({
+    ...row,
+    lastUndelivered: lastToUndelivered
+      ? ((lastRecipients ?? []) as RecipientOutcome[]).filter((r) => r.field === "to" && UNDELIVERED.has(r.state)).map((r) => r.address)
+      : [],
+    lastEmailedReplyAt: row.lastEmailedReplyAt ? new Date(row.lastEmailedReplyAt) : null,
+  })) as InvitationListRow[];
 }

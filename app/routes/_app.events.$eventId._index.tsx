@@ -37,6 +37,8 @@ export async function loader(args: LoaderFunctionArgs) {
   const url = new URL(args.request.url);
   const delivered = (counts.sent ?? 0) + (counts.local ?? 0);
   const pending = (counts.queued ?? 0) + (counts.sending ?? 0) + (counts.deferred ?? 0);
+  // not delivered: failed after the retry window, bounced (now or later), or not sent to a suppressed address
+  const undelivered = (counts.failed ?? 0) + (counts.bounced ?? 0) + (counts.suppressed ?? 0);
   // a year later, same venue time: the usual starting point for next year's meeting
   const nextYear = new Date(event.startsAt);
   nextYear.setUTCFullYear(nextYear.getUTCFullYear() + 1);
@@ -61,9 +63,11 @@ export async function loader(args: LoaderFunctionArgs) {
       changedAt: i.changedAt ? formatDateTimeZoned(new Date(i.changedAt), locale, event.timeZone) : null,
       lastStatus: i.lastStatus,
       lastKind: i.lastKind,
+      undelivered: i.lastUndelivered,
+      emailedReply: i.lastEmailedReplyAt ? formatDateTimeZoned(i.lastEmailedReplyAt, locale, event.timeZone) : null,
     })),
     reminderBatch: crypto.randomUUID(),
-    mail: { delivered, pending, failed: counts.failed ?? 0, local: counts.local ?? 0, total: delivered + pending + (counts.failed ?? 0) },
+    mail: { delivered, pending, failed: undelivered, local: counts.local ?? 0, total: delivered + pending + undelivered },
     sent: url.searchParams.get("sent"),
     linkChanged: url.searchParams.get("link"),
     transitions: allowedTransitions(event.status),
@@ -395,9 +399,17 @@ export default function EventRoute() {
                       <td>
                         {i.lastStatus ? <span className={`badge mail-${i.lastStatus}`}>{t(`invitations:status.${i.lastStatus}`)}</span> : "—"}
                         {i.lastKind && i.lastKind !== "invitation" ? <span className="small muted"> ({t(`invitations:kinds.${i.lastKind}`)})</span> : null}
+                        {i.undelivered.length ? (
+                          <span className="secondary-name field-errors">{t("invitations:undeliveredTo", { addresses: i.undelivered.join(", ") })}</span>
+                        ) : null}
                       </td>
                       <td>
                         <span className={`badge answer-${i.response}`}>{t(`invitations:responses.${i.response}`)}</span>
+                        {i.emailedReply ? (
+                          <Link className="secondary-name" to={`/events/${event.id}/replies/${i.id}#emailed-replies`}>
+                            {t("invitations:emailedReply", { at: i.emailedReply })}
+                          </Link>
+                        ) : null}
                       </td>
                       <td className="numeric">{i.people || "—"}</td>
                       <td className="small">{i.changedAt ?? "—"}</td>

@@ -18,6 +18,7 @@ import { replyFormLimits, replySchema } from "~/lib/reply-schemas";
 import { replyPageData, replyRules } from "~/lib/reply-view.server";
 import { delegateLine, submitReply } from "~/mail/replies.server";
 import { writeAudit } from "~/models/audit.server";
+import { emailedRepliesForInvitation } from "~/models/inbound-mail.server";
 import { getReply, listChanges, revealPassport } from "~/models/reply.server";
 
 async function requireReply(args: LoaderFunctionArgs | ActionFunctionArgs) {
@@ -35,15 +36,24 @@ export async function loader(args: LoaderFunctionArgs) {
   const { event, reply } = await requireReply(args);
   const locale = args.context.locale;
   const db = getDb();
-  const [page, changes] = await Promise.all([
+  const [page, changes, emailed] = await Promise.all([
     replyPageData(db, { env: getEnv(), invitationId: reply.id, locale, staff: true }),
     listChanges(db, { invitationId: reply.id }),
+    emailedRepliesForInvitation(db, { invitationId: reply.id }),
   ]);
   return {
     ...page,
     canEdit: hasRole(user, "staff"),
     canReveal: canHandlePassports(user),
     saved: new URL(args.request.url).searchParams.get("saved") === "1",
+    // replies the member's office wrote by email instead of using the link (issue 16 §5): staff read and record them
+    emailed: emailed.map((m) => ({
+      id: m.id,
+      at: formatDateTimeZoned(m.receivedAt, locale, event.timeZone),
+      from: m.fromName ? `${m.fromName} <${m.fromAddress ?? ""}>` : (m.fromAddress ?? ""),
+      subject: m.subject,
+      body: m.body,
+    })),
     history: changes.map((c) => ({
       id: c.id,
       at: formatDateTimeZoned(new Date(c.at), locale, event.timeZone),
@@ -132,6 +142,21 @@ export default function StaffReplyRoute() {
         <p className="notice warning" role="alert">
           {t("page.conflict")}
         </p>
+      ) : null}
+      {data.emailed.length ? (
+        <section className="panel" id="emailed-replies" aria-labelledby="emailed-heading">
+          <h2 id="emailed-heading">{t("staff.emailedTitle", { count: data.emailed.length })}</h2>
+          <p className="small muted">{t("staff.emailedHint")}</p>
+          {data.emailed.map((m) => (
+            <article key={m.id} className="emailed-reply" lang="">
+              <p>
+                <strong>{t("staff.emailedOn", { at: m.at })}</strong> · {m.from}
+              </p>
+              <p className="small">{m.subject}</p>
+              <pre className="mail-text">{m.body}</pre>
+            </article>
+          ))}
+        </section>
       ) : null}
       <section className="panel" aria-labelledby="current-heading">
         <h2 id="current-heading">{t("staff.current")}</h2>

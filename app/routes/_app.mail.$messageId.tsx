@@ -2,7 +2,7 @@ import { type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction, re
 import { foundOr404 } from "~/lib/found.server";
 import { Link, useLoaderData } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
-import { type Address } from "../../db/schema";
+import { type Address, type RecipientOutcome } from "../../db/schema";
 import { canReadMessage, requireUser } from "~/auth.server";
 import { type StaffUser } from "~/models/staff-user.server";
 import { ConfirmAction } from "~/components/forms";
@@ -17,6 +17,9 @@ import { getMessage, resendMessage } from "~/models/email-message.server";
 import { getStaffTimeZone } from "~/models/secretariat.server";
 import { readForm } from "~/lib/bounded-form.server";
 import { LINK_PLACEHOLDER, MASKED_LINK } from "~/lib/tokens.server";
+
+/** A message that did not reach its main recipient may be sent again as a new revision (suppressed addresses stay skipped). */
+const RESENDABLE = new Set(["failed", "bounced", "suppressed"]);
 
 /** Staff-account mails (invitations, password resets) carry a set-password link: only administrators may read them. */
 async function requireMessage(id: string | undefined, user: Pick<StaffUser, "role">) {
@@ -47,7 +50,15 @@ export async function loader(args: LoaderFunctionArgs) {
       messageId: m.messageId,
       created: when(m.createdAt),
       sent: when(m.sentAt),
+      nextAttempt: m.status === "deferred" ? when(m.nextAttemptAt) : null,
       eventId: m.eventId,
+      recipients: ((m.recipients ?? []) as RecipientOutcome[]).map((r) => ({
+        address: r.address,
+        field: r.field,
+        state: r.state,
+        reply: r.reply ?? null,
+        at: r.at ? when(new Date(r.at)) : null,
+      })),
     },
   };
 }
@@ -78,7 +89,7 @@ export default function MailMessageRoute() {
       </p>
       <div className="page-header">
         <h1>{message.subject}</h1>
-        {message.status === "failed" ? <ConfirmAction label={t("mail.resend")} question={t("mail.resendConfirm")} intent="intent" value="resend" /> : null}
+        {RESENDABLE.has(message.status) ? <ConfirmAction label={t("mail.resend")} question={t("mail.resendConfirm")} intent="intent" value="resend" /> : null}
       </div>
       <section className="panel">
         <dl className="facts">
@@ -107,6 +118,12 @@ export default function MailMessageRoute() {
               </dd>
             </>
           ) : null}
+          {message.nextAttempt ? (
+            <>
+              <dt>{t("mail.nextAttemptLabel")}</dt>
+              <dd>{message.nextAttempt}</dd>
+            </>
+          ) : null}
           <dt>{t("mail.created")}</dt>
           <dd>{message.created}</dd>
           {message.sent ? (
@@ -127,6 +144,36 @@ export default function MailMessageRoute() {
           </dd>
         </dl>
       </section>
+      {message.recipients.length ? (
+        <section className="panel" aria-labelledby="recipients-heading">
+          <h2 id="recipients-heading">{t("mail.recipients")}</h2>
+          <div className="table-wrap">
+            <table className="data-table">
+              <thead>
+                <tr>
+                  <th scope="col">{t("mail.recipient")}</th>
+                  <th scope="col">{t("mail.statusFilter")}</th>
+                  <th scope="col">{t("mail.lastReply")}</th>
+                </tr>
+              </thead>
+              <tbody>
+                {message.recipients.map((r) => (
+                  <tr key={r.address}>
+                    <td>
+                      {r.address} <span className="small muted">({r.field === "to" ? t("mail.to") : t("cc")})</span>
+                    </td>
+                    <td>
+                      <span className={`badge recipient-${r.state}`}>{t(`mail.recipientStates.${r.state}`)}</span>
+                      {r.at ? <span className="secondary-name">{r.at}</span> : null}
+                    </td>
+                    <td className="small">{r.reply ? <code>{r.reply}</code> : "—"}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
+        </section>
+      ) : null}
       <section className="panel" aria-labelledby="html-heading">
         <h2 id="html-heading">{t("mail.html")}</h2>
         <iframe title={t("mail.html")} src={`/mail/${message.id}/html`} sandbox="" className="mail-frame" />

@@ -8,22 +8,20 @@ import { getDb } from "~/db.server";
 import { getEnv } from "~/env.server";
 import { languageNames } from "~/i18n";
 import { formatDateTimeZoned } from "~/lib/dates";
+import { mailFilter } from "~/lib/mail-log";
 import { getQueueState, listMessages } from "~/models/email-message.server";
 import { getStaffTimeZone } from "~/models/secretariat.server";
 
 export async function loader(args: LoaderFunctionArgs) {
   requireUser(args, "staff");
   const url = new URL(args.request.url);
-  const status = MESSAGE_STATUSES.find((s) => s === url.searchParams.get("status"));
   const db = getDb();
-  const [messages, queue, zone] = await Promise.all([
-    listMessages(db, { status, kind: url.searchParams.get("kind") || undefined, q: url.searchParams.get("q")?.slice(0, 100) || undefined }),
-    getQueueState(db),
-    getStaffTimeZone(db),
-  ]);
+  const [messages, queue, zone] = await Promise.all([listMessages(db, mailFilter(url)), getQueueState(db), getStaffTimeZone(db)]);
+  const when = (date: Date) => formatDateTimeZoned(date, args.context.locale, zone);
   return {
     transport: getEnv().SMTP_URL ? "smtp" : "local",
-    paused: queue.pausedAt ? { reason: queue.pauseReason } : null,
+    paused: queue.pausedAt ? { reason: queue.pauseReason, kind: queue.pauseKind, resumeAt: queue.resumeAt ? when(queue.resumeAt) : null } : null,
+    csv: `/mail.csv${url.search}`,
     messages: messages.map((m) => ({
       id: m.id,
       kind: m.kind,
@@ -33,7 +31,9 @@ export async function loader(args: LoaderFunctionArgs) {
       to: (m.to as Address[]).map((a) => a.address).join(", "),
       attempts: m.attempts,
       lastReply: m.lastReply,
-      created: formatDateTimeZoned(new Date(m.createdAt), args.context.locale, zone),
+      created: when(new Date(m.createdAt)),
+      nextAttempt: m.status === "deferred" || m.status === "queued" ? when(new Date(m.nextAttemptAt)) : null,
+      toUndelivered: m.toUndelivered,
     })),
   };
 }
@@ -43,16 +43,23 @@ export const meta: MetaFunction = () => [{ title: "Plenary" }];
 
 export default function MailLogRoute() {
   const { t } = useTranslation("invitations");
-  const { transport, paused, messages } = useLoaderData<typeof loader>();
+  const { transport, paused, messages, csv } = useLoaderData<typeof loader>();
   const [params] = useSearchParams();
   return (
     <>
       <h1>{t("common:nav.mail")}</h1>
       {paused ? (
         <div className="form-errors" role="alert">
-          <p>{t("mail.paused", { reason: paused.reason })}</p>
+          <p>{paused.kind === "rate" ? t("mail.pausedRate", { reason: paused.reason, at: paused.resumeAt ?? "—" }) : t("mail.paused", { reason: paused.reason })}</p>
         </div>
       ) : null}
+      <nav className="link-actions" aria-label={t("mail.more")}>
+        <Link to="/mail/suppressions">{t("mail.suppressions")}</Link>
+        <Link to="/mail/received">{t("mail.received")}</Link>
+        <a href={csv} download>
+          {t("mail.exportCsv")}
+        </a>
+      </nav>
       {transport === "local" ? <p className="notice">{t("mail.localMailbox")}</p> : null}
       <Form method="get" className="filters" role="search" aria-label={t("mail.filters")}>
         <div className="field grow">
@@ -102,7 +109,9 @@ export default function MailLogRoute() {
                   <td>
                     <span className={`badge mail-${m.status}`}>{t(`status.${m.status}`)}</span>
                     {m.attempts > 1 ? <span className="small muted"> ×{m.attempts}</span> : null}
+                    {m.toUndelivered && m.status === "sent" ? <span className="secondary-name field-errors">{t("mail.toUndelivered")}</span> : null}
                     {m.lastReply && m.status !== "sent" ? <span className="secondary-name">{m.lastReply}</span> : null}
+                    {m.nextAttempt && m.status === "deferred" ? <span className="secondary-name">{t("mail.nextAttempt", { at: m.nextAttempt })}</span> : null}
                   </td>
                   <td className="small hide-narrow">{m.created}</td>
                 </tr>

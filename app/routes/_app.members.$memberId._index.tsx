@@ -12,7 +12,10 @@ import { writeAudit } from "~/models/audit.server";
 import { listContactsOfMember } from "~/models/contact.server";
 import { ConflictError } from "~/models/errors";
 import { getMember, setMemberArchived } from "~/models/member.server";
+import { suppressedAmong } from "~/models/mail-suppression.server";
+import { getStaffTimeZone } from "~/models/secretariat.server";
 import { listSubcommitteesOfMember } from "~/models/subcommittee.server";
+import { formatDateTimeZoned } from "~/lib/dates";
 import { readForm } from "~/lib/bounded-form.server";
 
 const ArchiveSchema = z.object({ intent: z.enum(["archive", "restore"]), version: z.coerce.number().int() });
@@ -31,10 +34,13 @@ export async function loader(args: LoaderFunctionArgs) {
   const member = id.success ? await getMember(db, { id: id.data }) : undefined;
   if (!member) throw new Response("Not Found", { status: 404 });
   const locale = args.context.locale;
-  const [contacts, subcommittees] = await Promise.all([
+  const [contacts, subcommittees, zone] = await Promise.all([
     listContactsOfMember(db, { memberId: member.id }),
     listSubcommitteesOfMember(db, { memberId: member.id }),
+    getStaffTimeZone(db),
   ]);
+  // addresses of this member that get no more mail (a hard bounce, issue 16 §4)
+  const suppressed = await suppressedAmong(db, [member.officeEmail ?? "", ...contacts.flatMap((c) => c.emails)]);
   const url = new URL(args.request.url);
   return {
     member: {
@@ -67,6 +73,12 @@ export async function loader(args: LoaderFunctionArgs) {
       nameLang: htmlLang[c.nameLocale],
     })),
     subcommittees: subcommittees.map((s) => ({ id: s.id, name: localized(s.names, locale), isCoordinator: s.isCoordinator })),
+    suppressed: [...suppressed.values()].map((entry) => ({
+      address: entry.address,
+      reason: entry.reason,
+      since: formatDateTimeZoned(entry.createdAt, locale, zone),
+      reply: entry.reply,
+    })),
     canEdit: hasRole(user, "staff"),
     saved: url.searchParams.get("saved") === "1",
     conflict: url.searchParams.get("conflict") === "1",
@@ -93,7 +105,7 @@ export const meta: MetaFunction = () => [{ title: "Plenary" }];
 
 export default function MemberRoute() {
   const { t } = useTranslation("directory");
-  const { member, contacts, subcommittees, canEdit, saved, conflict } = useLoaderData<typeof loader>();
+  const { member, contacts, subcommittees, canEdit, saved, conflict, suppressed } = useLoaderData<typeof loader>();
   return (
     <>
       <p className="breadcrumb">
@@ -127,6 +139,20 @@ export default function MemberRoute() {
         <p className="notice success" role="status">
           {t("form.saved")}
         </p>
+      ) : null}
+      {suppressed.length ? (
+        <div className="notice warning" role="alert">
+          <p>{t("suppressed.title", { count: suppressed.length })}</p>
+          <ul>
+            {suppressed.map((s) => (
+              <li key={s.address}>
+                {t(`suppressed.${s.reason}`, { address: s.address, at: s.since })}
+                {s.reply ? <span className="secondary-name">{s.reply}</span> : null}{" "}
+                <Link to={`/mail/suppressions?q=${encodeURIComponent(s.address)}`}>{t("suppressed.manage")}</Link>
+              </li>
+            ))}
+          </ul>
+        </div>
       ) : null}
       {conflict ? (
         <p className="notice" role="alert">

@@ -12,6 +12,7 @@ import { getFixedT } from "~/i18next.server";
 import { formatDateTimeZoned } from "~/lib/dates";
 import { localized } from "~/lib/directory";
 import { messageIdFor } from "~/lib/tokens.server";
+import { dkimSettings, dnsAdvice } from "~/mail/dkim.server";
 import { parseMailFrom } from "~/mail/transport.server";
 import { writeAudit } from "~/models/audit.server";
 import { lastBackup } from "~/models/backup-log.server";
@@ -66,6 +67,14 @@ export async function loader(args: LoaderFunctionArgs) {
   const now = Date.now();
   const heartbeatSeconds = state.heartbeatAt ? (now - new Date(state.heartbeatAt).getTime()) / 1000 : null;
   const built = builtAt();
+  let dkim: ReturnType<typeof dkimSettings> = null;
+  let dkimError: string | null = null;
+  try {
+    dkim = dkimSettings(env);
+  } catch (error) {
+    dkimError = (error as Error).message.slice(0, 300);
+  }
+  const dns = dnsAdvice(env, dkim);
   return {
     email: user.email,
     submission: crypto.randomUUID(),
@@ -79,7 +88,20 @@ export async function loader(args: LoaderFunctionArgs) {
       deferred: queue.deferred,
       oldest: queue.oldestAt ? { at: when(queue.oldestAt), ago: ago((now - queue.oldestAt.getTime()) / 1000, locale) } : null,
       paused: state.pausedAt ? (state.pauseReason ?? "") : null,
+      pauseKind: state.pauseKind,
+      resumeAt: state.resumeAt ? when(state.resumeAt) : null,
     },
+    delivery: {
+      rate: env.MAIL_RATE_PER_MINUTE,
+      perDay: env.MAIL_MAX_PER_DAY,
+      connections: env.MAIL_MAX_IN_FLIGHT,
+      windowHours: env.MAIL_RETRY_WINDOW_HOURS,
+      returnPath: env.MAIL_RETURN_PATH ?? null,
+      intake: env.MAIL_INBOUND_PORT ? `${env.MAIL_INBOUND_HOST}:${env.MAIL_INBOUND_PORT}` : null,
+      dkim: dkim ? `${dkim.keySelector}._domainkey.${dkim.domainName}` : null,
+      dkimError,
+    },
+    dns,
     worker: {
       ago: heartbeatSeconds === null ? null : ago(heartbeatSeconds, locale),
       stale: heartbeatSeconds === null || heartbeatSeconds > HEARTBEAT_STALE_SECONDS,
@@ -122,6 +144,8 @@ export async function action(args: ActionFunctionArgs) {
     html: await render(element),
     text: await render(element, { plainText: true }),
     createdBy: user.id,
+    // sent even while the queue is paused: when it gets through, the pause ends (issue 16 §2)
+    bypassPause: true,
   });
   const message = await findMessageByKey(db, { key });
   if (!message) throw new Error("the test message was not queued");
@@ -166,7 +190,9 @@ export default function SystemRoute() {
         <h3 id="mail-heading">{t("system.mail")}</h3>
         {data.queue.paused !== null ? (
           <p className="notice warning" role="alert">
-            {t("system.queuePaused", { reason: data.queue.paused })}
+            {data.queue.pauseKind === "rate"
+              ? t("system.queuePausedRate", { reason: data.queue.paused, at: data.queue.resumeAt ?? "—" })
+              : t("system.queuePaused", { reason: data.queue.paused })}
           </p>
         ) : null}
         {!data.worker.ago || data.worker.stale ? (
@@ -187,6 +213,20 @@ export default function SystemRoute() {
           <dd>{data.queue.oldest ? t("system.oldestAt", { at: data.queue.oldest.at, ago: data.queue.oldest.ago }) : t("system.oldestNone")}</dd>
           <dt>{t("system.worker")}</dt>
           <dd>{data.worker.ago ? t("system.heartbeat", { ago: data.worker.ago }) : t("system.heartbeatNone")}</dd>
+          <dt>{t("system.rate")}</dt>
+          <dd>
+            {data.delivery.rate ? t("system.ratePerMinute", { count: data.delivery.rate }) : t("system.rateNone")}
+            {data.delivery.perDay ? ` · ${t("system.ratePerDay", { count: data.delivery.perDay })}` : ""}
+            {` · ${t("system.connections", { count: data.delivery.connections })}`}
+          </dd>
+          <dt>{t("system.retryWindow")}</dt>
+          <dd>{t("system.retryHours", { count: data.delivery.windowHours })}</dd>
+          <dt>{t("system.returnPath")}</dt>
+          <dd>{data.delivery.returnPath ? <code>{data.delivery.returnPath.replace("@", "+…@")}</code> : t("system.returnPathNone")}</dd>
+          <dt>{t("system.intake")}</dt>
+          <dd>{data.delivery.intake ? t("system.intakeOn", { address: data.delivery.intake }) : t("system.intakeOff")}</dd>
+          <dt>{t("system.dkim")}</dt>
+          <dd>{data.delivery.dkimError ? <span className="field-errors">{data.delivery.dkimError}</span> : data.delivery.dkim ? <code>{data.delivery.dkim}</code> : t("system.dkimOff")}</dd>
         </dl>
         {data.test ? (
           <p className="notice success" role="status">
@@ -202,6 +242,25 @@ export default function SystemRoute() {
             {t("system.testSend")}
           </button>
         </Form>
+      </section>
+
+      <section className="panel" aria-labelledby="dns-heading">
+        <h3 id="dns-heading">{t("system.dnsTitle", { domain: data.dns.domain })}</h3>
+        <p className="field-hint">{t("system.dnsHint")}</p>
+        <dl className="facts dns-records">
+          <dt>SPF · TXT <code>{data.dns.spf.name}</code></dt>
+          <dd>
+            <code className="copyable">{data.dns.spf.value}</code>
+            <span className="secondary-name">{t("system.spfHint")}</span>
+          </dd>
+          <dt>DKIM · TXT {data.dns.dkim ? <code>{data.dns.dkim.name}</code> : null}</dt>
+          <dd>{data.dns.dkim ? <code className="copyable">{data.dns.dkim.value}</code> : t("system.dkimHint")}</dd>
+          <dt>DMARC · TXT <code>{data.dns.dmarc.name}</code></dt>
+          <dd>
+            <code className="copyable">{data.dns.dmarc.value}</code>
+            <span className="secondary-name">{t("system.dmarcHint")}</span>
+          </dd>
+        </dl>
       </section>
 
       <section className="panel" aria-labelledby="backup-heading">
