@@ -72,6 +72,8 @@ export async function up(db: Kysely<any>): Promise<void> {
 
 export async function down(db: Kysely<any>): Promise<void> {
   await db.schema.dropTable("inbound_mail").execute();
+  await db.schema.dropIndex("email_message_message_id_idx").ifExists().execute();
+  await db.schema.dropIndex("email_message_invitation_idx").ifExists().execute();
   await db.schema.dropTable("mail_suppression").execute();
   await db.schema.alterTable("mail_queue_state").dropColumn("pause_kind").dropColumn("resume_at").dropColumn("pause_fingerprint").execute();
   await sql`update email_message set status = 'failed' where status in ('bounced', 'suppressed')`.execute(db);
