@@ -215,12 +215,12 @@ export default function SystemRoute() {
           <dd>{data.worker.ago ? t("system.heartbeat", { ago: data.worker.ago }) : t("system.heartbeatNone")}</dd>
           <dt>{t("system.rate")}</dt>
           <dd>
-            {data.delivery.rate ? t("system.ratePerMinute", { count: data.delivery.rate }) : t("system.rateNone")}
-            {data.delivery.perDay ? ` · ${t("system.ratePerDay", { count: data.delivery.perDay })}` : ""}
-            {` · ${t("system.connections", { count: data.delivery.connections })}`}
+            {data.delivery.rate ? t("system.ratePerMinute", { value: data.delivery.rate }) : t("system.rateNone")}
+            {data.delivery.perDay ? ` · ${t("system.ratePerDay", { value: data.delivery.perDay })}` : ""}
+            {` · ${t("system.connections", { value: data.delivery.connections })}`}
           </dd>
           <dt>{t("system.retryWindow")}</dt>
-          <dd>{t("system.retryHours", { count: data.delivery.windowHours })}</dd>
+          <dd>{t("system.retryHours", { value: data.delivery.windowHours })}</dd>
           <dt>{t("system.returnPath")}</dt>
           <dd>{data.delivery.returnPath ? <code>{data.delivery.returnPath.replace("@", "+…@")}</code> : t("system.returnPathNone")}</dd>
           <dt>{t("system.intake")}</dt>
@@ -247,7 +247,7 @@ export default function SystemRoute() {
       <section className="panel" aria-labelledby="dns-heading">
         <h3 id="dns-heading">{t("system.dnsTitle", { domain: data.dns.domain })}</h3>
         <p className="field-hint">{t("system.dnsHint")}</p>
-        <dl className="facts dns-records">
+        <dl className="dns-records">
           <dt>SPF · TXT <code>{data.dns.spf.name}</code></dt>
           <dd>
             <code className="copyable">{data.dns.spf.value}</code>
