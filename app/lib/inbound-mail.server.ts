@@ -102,11 +102,18 @@ function baseFields(parsed: ParsedMail) {
     messageId: parsed.messageId ?? null,
     from: from?.address ? { name: (from.name ?? "").slice(0, 500), address: from.address.slice(0, 500) } : null,
     subject: (parsed.subject ?? "").replace(/[\r\n\t]+/g, " ").trim().slice(0, 500),
-    date: parsed.date && !Number.isNaN(parsed.date.getTime()) ? parsed.date : null,
+    date: headerDate(parsed),
     refersTo: [] as string[],
     bounces: [] as InboundBounce[],
     text: text.slice(0, MAX_TEXT),
   };
+}
+
+/** The Date header, when there is one that parses (mailparser puts the current time in place of a bad one). */
+function headerDate(parsed: ParsedMail): Date | null {
+  const line = parsed.headerLines.find((h) => h.key === "date")?.line.replace(/^date:\s*/i, "");
+  if (!line || Number.isNaN(Date.parse(line))) return null;
+  return parsed.date && !Number.isNaN(parsed.date.getTime()) ? parsed.date : null;
 }
 
 function ids(value: string | string[] | undefined): string[] {

@@ -20,7 +20,7 @@ import { ConflictError } from "~/models/errors";
 import { duplicateEvent, InvalidTransitionError, listProgramme, ReasonRequiredError, transitionEvent } from "~/models/event.server";
 import { getEnv } from "~/env.server";
 import { EventNotOpenError, linkKeys, sendReminders } from "~/mail/invitations.server";
-import { countMessagesByStatus } from "~/models/email-message.server";
+import { countMessagesByStatus, getQueueState } from "~/models/email-message.server";
 import { listInvitations, reissueLinkToken, revokeLinkToken } from "~/models/invitation.server";
 import { readForm } from "~/lib/bounded-form.server";
 
@@ -29,10 +29,11 @@ export async function loader(args: LoaderFunctionArgs) {
   const user = requireUser(args);
   const locale = args.context.locale;
   const event = await requireEvent(args.params.eventId);
-  const [programme, invitations, counts] = await Promise.all([
+  const [programme, invitations, counts, queue] = await Promise.all([
     listProgramme(getDb(), { eventId: event.id }),
     listInvitations(getDb(), { eventId: event.id }),
     countMessagesByStatus(getDb(), { eventId: event.id }),
+    getQueueState(getDb()),
   ]);
   const url = new URL(args.request.url);
   const delivered = (counts.sent ?? 0) + (counts.local ?? 0);
@@ -67,6 +68,8 @@ export async function loader(args: LoaderFunctionArgs) {
       emailedReply: i.lastEmailedReplyAt ? formatDateTimeZoned(i.lastEmailedReplyAt, locale, event.timeZone) : null,
     })),
     reminderBatch: crypto.randomUUID(),
+    // sending paused (a broken relay password, or the relay asking to slow down): said where staff send
+    queuePaused: queue.pausedAt ? queue.pauseKind : null,
     mail: { delivered, pending, failed: undelivered, local: counts.local ?? 0, total: delivered + pending + undelivered },
     sent: url.searchParams.get("sent"),
     linkChanged: url.searchParams.get("link"),
@@ -150,7 +153,7 @@ export const meta: MetaFunction = () => [{ title: "Plenary" }];
 
 export default function EventRoute() {
   const { t } = useTranslation("events");
-  const { event, programme, invitations, mail, sent, linkChanged, reminderBatch, transitions, duplicateStart, canEdit, visaLetters, saved, conflict } = useLoaderData<typeof loader>();
+  const { queuePaused, event, programme, invitations, mail, sent, linkChanged, reminderBatch, transitions, duplicateStart, canEdit, visaLetters, saved, conflict } = useLoaderData<typeof loader>();
   const revalidator = useRevalidator();
   // While messages are on their way, refresh the progress every two seconds.
   useEffect(() => {
@@ -366,6 +369,11 @@ export default function EventRoute() {
           <EmptyState title={t("invitations.emptyTitle")} body={t("invitations.emptyBody")} />
         ) : (
           <>
+            {queuePaused ? (
+              <p className="notice warning" role="alert">
+                {t(queuePaused === "rate" ? "invitations:queueSlowed" : "invitations:queuePaused")} <Link to="/mail">{t("common:nav.mail")}</Link>
+              </p>
+            ) : null}
             <div className="progress-block">
               <label htmlFor="delivery">{t("invitations:progress", { delivered: mail.delivered, total: mail.total })}</label>
               <progress id="delivery" max={mail.total || 1} value={mail.delivered} />

@@ -157,6 +157,21 @@ async function fillEveryTable(db: DB) {
     .insertInto("roster_version")
     .values({ event_id: event.id, number: 1, kind: "provisional", locale: "ko", created_by_label: "sg@example.org", rows: JSON.stringify([{ name: "김" }]) })
     .execute();
+  // mail delivery (issue 16): a suppressed address and a reply that came back by email
+  await db.insertInto("mail_suppression").values({ address: "gone@example.org", reason: "bounced", reply: "550 5.1.1 unknown" }).execute();
+  await db
+    .insertInto("inbound_mail")
+    .values({
+      kind: "reply",
+      how: "in-reply-to",
+      invitation_id: invitation.id,
+      event_id: event.id,
+      from_address: "waiban@example.cn",
+      subject: "回复：邀请函",
+      body: "省长将出席。",
+      details: JSON.stringify({ refersTo: ["<x@plenary>"] }),
+    })
+    .execute();
 }
 
 /** Rewrites a backup's manifest (keeping its checksum line valid), to forge a file that passes the hashes. */
