@@ -27,7 +27,6 @@ import {
   claimDueMessages,
   countSentSince,
   finishMessage,
-  type FinishedStatus,
   getQueueState,
   pauseQueue,
   resumeQueue,

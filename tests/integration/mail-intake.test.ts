@@ -97,7 +97,7 @@ ${b64("12월 10일까지 부재중입니다.")}
 `);
 }
 
-function humanReply({ from, inReplyTo }: { from: string; inReplyTo: string }) {
+function humanReply({ inReplyTo }: { inReplyTo: string }) {
   const body = `Уважаемый Секретариат!
 
 Губернатор примет участие в Генеральной ассамблее. Делегация: 3 человека, список пришлём позже.
@@ -184,7 +184,7 @@ describe(`late bounces, auto-replies and replies by email reach the event page (
     await deliver(chineseBounce({ failed: second.to, originalId: second.id }), { from: "", to: [RETURN_PATH] });
     // 3. an out-of-office (Korean subject) and 4. a human reply (Russian) to the third invitation
     await deliver(outOfOffice({ from: third.to, inReplyTo: third.id }), { from: third.to, to: ["secretariat@near.example.org"] });
-    await deliver(humanReply({ from: "intl@primorsky.example.ru", inReplyTo: third.id }), { from: "intl@primorsky.example.ru", to: ["secretariat@near.example.org"] });
+    await deliver(humanReply({ inReplyTo: third.id }), { from: "intl@primorsky.example.ru", to: ["secretariat@near.example.org"] });
     // 5. garbage
     await deliver("\u0000\u0001 not a message at all \r\n\r\n\u00ff", { from: "x@example.org", to: ["secretariat@near.example.org"] });
 
