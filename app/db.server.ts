@@ -52,8 +52,9 @@ class Client extends pg.Client {
   }
 }
 
-export function createPostgresDb(connectionString: string, max = 10): DB {
+export function createPostgresDb(connectionString: string, max = 10, onPool?: (pool: pg.Pool) => void): DB {
   const pool = new pg.Pool({ connectionString, max, application_name: "plenary", ...POSTGRES_TIMEOUTS, Client });
+  onPool?.(pool);
   // An idle connection that the server drops must not crash the process either; the pool replaces it.
   pool.on("error", (error) => logger.warn({ err: error.message }, "database connection lost"));
   return new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
@@ -108,10 +109,18 @@ function isAlive(pid: number) {
 type Holder = { db: DB; close: () => Promise<void>; pglite?: () => Promise<PGlite> };
 const globalForDb = globalThis as typeof globalThis & { __plenaryDb?: Holder };
 
+let configuredPool: pg.Pool | undefined;
+
+/** The configured PostgreSQL pool's connections (metrics); undefined on the embedded database. */
+export function poolStats(): { total: number; idle: number; waiting: number } | undefined {
+  if (!configuredPool) return undefined;
+  return { total: configuredPool.totalCount, idle: configuredPool.idleCount, waiting: configuredPool.waitingCount };
+}
+
 function openConfiguredDb(): Holder {
   const env = getEnv();
   if (env.DATABASE_URL) {
-    const db = createPostgresDb(env.DATABASE_URL);
+    const db = createPostgresDb(env.DATABASE_URL, 10, (pool) => (configuredPool = pool));
     return { db, close: () => db.destroy() };
   }
   const unlock = lockDataDir(env.DATA_DIR);

@@ -5,6 +5,7 @@ import { createRequestHandler } from "@remix-run/express";
 import { broadcastDevReady, type ServerBuild } from "@remix-run/node";
 import express, { type NextFunction, type Request as ExpressRequest, type Response as ExpressResponse } from "express";
 import { migrateToLatest } from "../db/migrator";
+import { migrations } from "../db/migrations/index";
 import { readSessionToken } from "~/auth.server";
 import { type RequestContext } from "~/context";
 import { closeDb, databaseKind, getDb, holdPresenceLock } from "~/db.server";
@@ -20,6 +21,8 @@ import { type MailWorker, startMailWorker } from "~/mail/worker.server";
 import { startConfiguredIntake } from "~/mail/intake.server";
 import { getSessionUser } from "~/models/staff-session.server";
 import { OUTAGE_HEADERS, withOutageResponses } from "~/outage.server";
+import { observeRequest, registerDatabaseMetrics, registry } from "~/metrics.server";
+import { latestAppliedMigration } from "~/models/system.server";
 import { issueSetupTokenIfNoAdmin } from "~/models/setup-token.server";
 import { flushSignInThrottle } from "~/models/sign-in-throttle.server";
 
@@ -103,9 +106,39 @@ async function renderOutage(req: ExpressRequest, res: ExpressResponse, error: un
   await renderNotice(res, { locale }, 503, "unavailable");
 }
 
+/** Set on SIGTERM: /readyz answers 503 from then on, so a proxy or orchestrator stops sending new work. */
+let shuttingDown = false;
+const LATEST_MIGRATION = Object.keys(migrations).sort().at(-1) ?? null;
+
+/**
+ * Readiness (issue 20 §3): not shutting down, the database answers within 2 s, and its schema is the one this
+ * code expects (a process started against an older or newer schema is not ready). Liveness is /healthz.
+ */
+async function readiness(db: ReturnType<typeof getDb>) {
+  if (shuttingDown) return { ready: false, reason: "shutting down" };
+  const timeout = new Promise<never>((_, reject) => setTimeout(() => reject(new Error("database timeout")), 2_000).unref());
+  try {
+    const latest = await Promise.race([latestAppliedMigration(db), timeout]);
+    if (latest !== LATEST_MIGRATION) return { ready: false, reason: `schema at ${latest ?? "nothing"}, code expects ${LATEST_MIGRATION}` };
+    return { ready: true, reason: null };
+  } catch (error) {
+    return { ready: false, reason: `database unavailable: ${(error as Error).message}` };
+  }
+}
+
+/** /metrics: from the loopback interface without a proxy in between, or with METRICS_TOKEN as a bearer token. */
+function mayReadMetrics(req: ExpressRequest) {
+  const token = process.env.METRICS_TOKEN;
+  const given = req.headers.authorization?.match(/^Bearer\s+(\S+)$/)?.[1];
+  if (token && given && given.length === token.length && crypto.timingSafeEqual(Buffer.from(given), Buffer.from(token))) return true;
+  const local = ["127.0.0.1", "::1", "::ffff:127.0.0.1"].includes(req.socket.remoteAddress ?? "");
+  return local && !req.headers["x-forwarded-for"];
+}
+
 export function createApp({ build, rootDir, mode }: { build: ServerBuild; rootDir: string; mode: Mode }) {
   const env = getEnv();
   const db = getDb();
+  registerDatabaseMetrics(db);
   const app = express();
   app.disable("x-powered-by");
   app.set("trust proxy", env.TRUST_PROXY === "true" ? true : env.TRUST_PROXY === "false" ? false : Number(env.TRUST_PROXY));
@@ -145,6 +178,19 @@ export function createApp({ build, rootDir, mode }: { build: ServerBuild; rootDi
     next();
   });
 
+  app.get("/readyz", async (_req, res) => {
+    const { ready, reason } = await readiness(db);
+    res.status(ready ? 200 : 503).set("Cache-Control", "no-store").json(ready ? { status: "ready" } : { status: "not ready", reason });
+  });
+  app.get("/metrics", async (req, res) => {
+    if (!mayReadMetrics(req)) return void res.status(403).type("text").send("Forbidden");
+    try {
+      res.set("Content-Type", registry.contentType).set("Cache-Control", "no-store").send(await registry.metrics());
+    } catch (error) {
+      res.status(503).type("text").send(`metrics unavailable: ${(error as Error).message}`);
+    }
+  });
+
   app.use("/build", express.static(path.join(rootDir, "public/build"), { immutable: true, maxAge: "1y" }));
   app.use(express.static(path.join(rootDir, "public"), { maxAge: "1h", index: false }));
 
@@ -152,6 +198,7 @@ export function createApp({ build, rootDir, mode }: { build: ServerBuild; rootDi
     const started = process.hrtime.bigint();
     res.on("finish", () => {
       const ms = Number(process.hrtime.bigint() - started) / 1e6;
+      observeRequest(req.path, req.method, res.statusCode, ms / 1000);
       logger.info({ method: req.method, path: loggablePath(req.originalUrl), status: res.statusCode, ms: Math.round(ms) }, "request");
     });
     next();
@@ -313,6 +360,7 @@ export async function startServer({ build, rootDir, mode }: { build: ServerBuild
   const shutdown = (signal: string) => {
     if (stopping) return;
     stopping = true;
+    shuttingDown = true;
     logger.info({ signal }, "shutting down");
     const force = setTimeout(() => {
       logger.warn("requests still open after 10 s; closing anyway");

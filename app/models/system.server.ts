@@ -62,3 +62,41 @@ export function findMessageByKey(db: DB, { key }: { key: string }) {
 export function getMessageStatus(db: DB, { id }: { id: string }) {
   return db.selectFrom("email_message").select(["id", "status", "to_addresses as to", "last_reply as lastReply"]).where("id", "=", id).executeTakeFirst();
 }
+
+/** The mail figures of /metrics and Settings → System, in one round trip. */
+export async function mailMetrics(db: DB) {
+  const { rows } = await sql<{ status: string; n: string; retries: string; sent_hour: string }>`
+    select status, count(*)::text as n, coalesce(sum(greatest(attempts - 1, 0)), 0)::text as retries,
+      count(*) filter (where sent_at > now() - interval '1 hour')::text as sent_hour
+    from email_message group by status`.execute(db);
+  const other = await sql<{ suppressed: string; paused: boolean }>`
+    select (select count(*) from mail_suppression)::text as suppressed,
+      (select paused_at is not null from mail_queue_state where id = 1) as paused`.execute(db);
+  const byStatus: Record<string, number> = {};
+  let retries = 0;
+  let sentLastHour = 0;
+  for (const row of rows) {
+    byStatus[row.status] = Number(row.n);
+    retries += Number(row.retries);
+    sentLastHour += Number(row.sent_hour);
+  }
+  return { byStatus, retries, sentLastHour, suppressed: Number(other.rows[0]?.suppressed ?? 0), paused: Boolean(other.rows[0]?.paused) };
+}
+
+/** Messages handed to the relay per minute over the last hour, oldest first (60 numbers; the System chart). */
+export async function sentPerMinute(db: DB, { now = new Date() }: { now?: Date } = {}) {
+  const { rows } = await sql<{ minute: number; n: string }>`
+    select floor(extract(epoch from (${now}::timestamptz - sent_at)) / 60)::int as minute, count(*)::text as n
+    from email_message
+    where sent_at > ${now}::timestamptz - interval '1 hour' and sent_at <= ${now}::timestamptz and status <> 'local'
+    group by 1`.execute(db);
+  const series = Array.from({ length: 60 }, () => 0);
+  for (const row of rows) if (row.minute >= 0 && row.minute < 60) series[59 - row.minute] = Number(row.n);
+  return series;
+}
+
+/** The last migration applied to the database, for the readiness check (null before the first). */
+export async function latestAppliedMigration(db: DB): Promise<string | null> {
+  const { rows } = await sql<{ name: string }>`select name from kysely_migration order by name desc limit 1`.execute(db);
+  return rows[0]?.name ?? null;
+}

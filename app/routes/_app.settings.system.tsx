@@ -18,7 +18,7 @@ import { writeAudit } from "~/models/audit.server";
 import { lastBackup } from "~/models/backup-log.server";
 import { enqueueMessage, getQueueState } from "~/models/email-message.server";
 import { getSecretariat } from "~/models/secretariat.server";
-import { appVersion, builtAt, databaseSize, findMessageByKey, getMessageStatus, queueSummary } from "~/models/system.server";
+import { appVersion, builtAt, databaseSize, findMessageByKey, getMessageStatus, mailMetrics, queueSummary, sentPerMinute } from "~/models/system.server";
 import { readForm } from "~/lib/bounded-form.server";
 
 /** A worker that has not reported for this long is shown as a problem (it beats every ten seconds). */
@@ -54,13 +54,15 @@ export async function loader(args: LoaderFunctionArgs) {
   const env = getEnv();
   const db = getDb();
   const testId = z.string().uuid().safeParse(new URL(args.request.url).searchParams.get("test"));
-  const [identity, size, queue, state, backup, test] = await Promise.all([
+  const [identity, size, queue, state, backup, test, figures, perMinute] = await Promise.all([
     getSecretariat(db),
     databaseSize(db, { dataDir: env.isEmbedded ? env.DATA_DIR : undefined }),
     queueSummary(db),
     getQueueState(db),
     lastBackup(db),
     testId.success ? getMessageStatus(db, { id: testId.data }) : undefined,
+    mailMetrics(db),
+    sentPerMinute(db),
   ]);
   const zone = identity.timeZone;
   const when = (date: Date) => formatDateTimeZoned(date, locale, zone);
@@ -102,6 +104,15 @@ export async function loader(args: LoaderFunctionArgs) {
       dkimError,
     },
     dns,
+    // the figures /metrics reports, for staff: the last hour's sending, minute by minute
+    figures: {
+      sentLastHour: figures.sentLastHour,
+      retries: figures.retries,
+      bounced: figures.byStatus.bounced ?? 0,
+      failed: figures.byStatus.failed ?? 0,
+      suppressed: figures.suppressed,
+      perMinute,
+    },
     worker: {
       ago: heartbeatSeconds === null ? null : ago(heartbeatSeconds, locale),
       stale: heartbeatSeconds === null || heartbeatSeconds > HEARTBEAT_STALE_SECONDS,
@@ -157,6 +168,21 @@ export async function action(args: ActionFunctionArgs) {
 
 export const handle = { i18n: ["common", "invitations", "settings"] };
 export const meta: MetaFunction = () => [{ title: "Plenary" }];
+
+/** Messages sent per minute over the last hour: 60 bars, scaled to the busiest minute. */
+function SendChart({ perMinute, label }: { perMinute: number[]; label: string }) {
+  const max = Math.max(1, ...perMinute);
+  return (
+    <svg className="send-chart" viewBox="0 0 240 48" role="img" aria-label={label} preserveAspectRatio="none">
+      <title>{label}</title>
+      <line x1="0" y1="47.5" x2="240" y2="47.5" className="axis" />
+      {perMinute.map((n, i) => {
+        const height = n ? Math.max(1, (n / max) * 44) : 0;
+        return <rect key={i} x={i * 4 + 0.5} y={47 - height} width="3" height={height} />;
+      })}
+    </svg>
+  );
+}
 
 export default function SystemRoute() {
   const { t } = useTranslation("settings");
@@ -242,6 +268,20 @@ export default function SystemRoute() {
             {t("system.testSend")}
           </button>
         </Form>
+      </section>
+
+      <section className="panel" aria-labelledby="figures-heading">
+        <h3 id="figures-heading">{t("system.figures")}</h3>
+        <SendChart perMinute={data.figures.perMinute} label={t("system.chartLabel", { value: data.figures.sentLastHour })} />
+        <dl className="facts">
+          <dt>{t("system.sentLastHour")}</dt>
+          <dd>{data.figures.sentLastHour}</dd>
+          <dt>{t("system.retries")}</dt>
+          <dd>{data.figures.retries}</dd>
+          <dt>{t("system.undelivered")}</dt>
+          <dd>{t("system.undeliveredValue", { bounced: data.figures.bounced, failed: data.figures.failed, suppressed: data.figures.suppressed })}</dd>
+        </dl>
+        <p className="field-hint">{t("system.metricsHint")}</p>
       </section>
 
       <section className="panel" aria-labelledby="dns-heading">
