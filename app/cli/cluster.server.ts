@@ -72,11 +72,11 @@ export function readUnit(file: string, instance: string): { command: string[]; e
 }
 
 /** deploy/nginx/plenary.conf inside a main configuration that runs unprivileged in `dir`. */
-export function nginxConfig({ dir, listen, upstreams }: { dir: string; listen: string; upstreams: number[] }) {
+export function nginxConfig({ dir, listen, upstreams, down = [] }: { dir: string; listen: string; upstreams: number[]; down?: number[] }) {
   const site = fs
     .readFileSync(path.join(DEPLOY, "nginx/plenary.conf"), "utf8")
     .replace(/^\s*server 127\.0\.0\.1:\d+[^\n]*\n/gm, "")
-    .replace(/upstream plenary_web \{\n/, `upstream plenary_web {\n${upstreams.map((port) => `    server 127.0.0.1:${port} max_fails=1 fail_timeout=2s;\n`).join("")}`)
+    .replace(/upstream plenary_web \{\n/, `upstream plenary_web {\n${upstreams.map((port) => `    server 127.0.0.1:${port} max_fails=1 fail_timeout=2s${down.includes(port) ? " down" : ""};\n`).join("")}`)
     .replace(/listen 80;/, `listen ${listen};`)
     .replace(/server_name [^;]+;/, "server_name localhost;");
   const temp = ["client_body", "proxy", "fastcgi", "uwsgi", "scgi"].map((name) => `  ${name}_temp_path ${path.join(dir, name)};`).join("\n");
@@ -184,15 +184,27 @@ export async function startCluster(options: ClusterOptions): Promise<Cluster> {
     throw error;
   }
 
+  /** Rewrites nginx's configuration with some web processes marked down, and reloads it (SIGHUP: graceful). */
+  const reloadNginx = async (down: number[]) => {
+    fs.writeFileSync(path.join(nginxDir, "nginx.conf"), nginxConfig({ dir: nginxDir, listen: `127.0.0.1:${proxyPort}`, upstreams: webPorts, down }));
+    nginx!.kill("SIGHUP");
+    // the new workers take new requests at once; the old ones finish theirs and exit
+    await new Promise((resolve) => setTimeout(resolve, 500));
+  };
+
   return {
     url,
     webPorts,
     metricsToken: env.METRICS_TOKEN,
     logs: () => output,
+    // deploy/rolling-restart.sh does the same with systemctl: take the process out of nginx, let it finish, restart
+    // it, wait until ready, put it back
     restartWeb: async (index) => {
+      await reloadNginx([webPorts[index]]);
       await stopChild(webs[index]);
       webs[index] = spawnUnit("plenary-web@.service", String(webPorts[index]));
       await waitReady(`http://127.0.0.1:${webPorts[index]}`, webs[index], () => output);
+      await reloadNginx([]);
     },
     restartWorker: async (index) => {
       await stopChild(workers[index]);
