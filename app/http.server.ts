@@ -128,7 +128,7 @@ async function readiness(db: ReturnType<typeof getDb>) {
 
 /** /metrics: from the loopback interface without a proxy in between, or with METRICS_TOKEN as a bearer token. */
 function mayReadMetrics(req: ExpressRequest) {
-  const token = process.env.METRICS_TOKEN;
+  const token = getEnv().METRICS_TOKEN;
   const given = req.headers.authorization?.match(/^Bearer\s+(\S+)$/)?.[1];
   if (token && given && given.length === token.length && crypto.timingSafeEqual(Buffer.from(given), Buffer.from(token))) return true;
   const local = ["127.0.0.1", "::1", "::ffff:127.0.0.1"].includes(req.socket.remoteAddress ?? "");
