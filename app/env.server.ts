@@ -88,6 +88,9 @@ const EnvSchema = z
     }
   });
 
+/** Every variable the configuration reads (the deployment files may name no other). */
+export const EnvSchemaKeys: string[] = Object.keys(EnvSchema.shape);
+
 export type Env = Omit<z.infer<typeof EnvSchema>, "APP_URL" | "SESSION_SECRET" | "MAIL_FROM" | "DATA_ENCRYPTION_KEY"> & {
   APP_URL: string;
   SESSION_SECRET: string;
