@@ -2,10 +2,11 @@ import { requireUser } from "~/auth.server";
 import { type LoaderFunctionArgs } from "@remix-run/node";
 import { badgesDownload } from "~/lib/badges.server";
 import { attachment } from "~/lib/roster-output.server";
+import { timeJob } from "~/metrics.server";
 
 /** Badges with a QR check-in code, A4 sheets of 8 (`layout=sheet`) or one per page (`layout=single`). */
 export async function loader(args: LoaderFunctionArgs) {
   requireUser(args); // again inside badgesDownload; here so every route visibly guards itself
-  const { body, fileName } = await badgesDownload(args, "badges");
+  const { body, fileName } = await timeJob("badges_pdf", () => badgesDownload(args, "badges"));
   return attachment(body, "application/pdf", fileName);
 }

@@ -25,6 +25,7 @@ import { listInvitations } from "~/models/invitation.server";
 import { listMembers } from "~/models/member.server";
 import { listSubcommittees } from "~/models/subcommittee.server";
 import { readForm } from "~/lib/bounded-form.server";
+import { timeJob } from "~/metrics.server";
 
 const AudienceSchema = z.discriminatedUnion("mode", [
   z.object({ mode: z.literal("all") }),
@@ -114,7 +115,7 @@ export async function action(args: ActionFunctionArgs) {
   const audience = audienceFrom(form);
   if (!audience || form.get("intent") !== "send") throw new Response("Bad Request", { status: 400 });
   try {
-    const result = await sendInvitations(db, { env, eventId: event.id, audience, user, bilingual: form.get("bilingual") === "on", ip: args.context.clientIp });
+    const result = await timeJob("send_wave", () => sendInvitations(db, { env, eventId: event.id, audience, user, bilingual: form.get("bilingual") === "on", ip: args.context.clientIp }));
     return redirect(`/events/${event.id}?sent=${result.queued}&skipped=${result.alreadyInvited}&noEmail=${result.noEmail}#invitations`);
   } catch (error) {
     if (error instanceof EventNotOpenError) return Response.json({ error: "invitations:notOpen" }, { status: 409 });

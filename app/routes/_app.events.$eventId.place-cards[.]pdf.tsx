@@ -2,10 +2,11 @@ import { requireUser } from "~/auth.server";
 import { type LoaderFunctionArgs } from "@remix-run/node";
 import { badgesDownload } from "~/lib/badges.server";
 import { attachment } from "~/lib/roster-output.server";
+import { timeJob } from "~/metrics.server";
 
 /** Table place cards (tent cards): the member's name in the roster language and in its own. */
 export async function loader(args: LoaderFunctionArgs) {
   requireUser(args); // again inside badgesDownload; here so every route visibly guards itself
-  const { body, fileName } = await badgesDownload(args, "place_cards");
+  const { body, fileName } = await timeJob("place_cards_pdf", () => badgesDownload(args, "place_cards"));
   return attachment(body, "application/pdf", fileName);
 }

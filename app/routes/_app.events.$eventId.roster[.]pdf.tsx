@@ -1,10 +1,11 @@
 import { requireUser } from "~/auth.server";
 import { type LoaderFunctionArgs } from "@remix-run/node";
 import { attachment, rosterForDownload, rosterPdf } from "~/lib/roster-output.server";
+import { timeJob } from "~/metrics.server";
 
 /** The List of Participants as a PDF made on the server (every script with its own font). */
 export async function loader(args: LoaderFunctionArgs) {
   requireUser(args); // again inside rosterForDownload; here so every route visibly guards itself
   const download = await rosterForDownload(args, "pdf");
-  return attachment(await rosterPdf(download), "application/pdf", `${download.fileBase}.pdf`);
+  return attachment(await timeJob("roster_pdf", () => rosterPdf(download)), "application/pdf", `${download.fileBase}.pdf`);
 }

@@ -7,6 +7,7 @@ import { attachment } from "~/lib/roster-output.server";
 import { visaLetterPdf } from "~/lib/visa-letter.server";
 import { writeAudit } from "~/models/audit.server";
 import { getVisaLetterData } from "~/models/roster.server";
+import { timeJob } from "~/metrics.server";
 
 /** One delegate's visa support letter (passport data unsealed): administrators and visa officers only, every download on record. */
 export async function loader(args: LoaderFunctionArgs) {
@@ -26,5 +27,5 @@ export async function loader(args: LoaderFunctionArgs) {
     ip: args.context.clientIp,
     details: { eventId: event.id, invitationId: person.invitationId },
   });
-  return attachment(await visaLetterPdf(db, event, person), "application/pdf", `visa-letter-${(person.latinFamilyName ?? "delegate").toLowerCase()}-${person.checkInCode}.pdf`);
+  return attachment(await timeJob("visa_letter_pdf", () => visaLetterPdf(db, event, person)), "application/pdf", `visa-letter-${(person.latinFamilyName ?? "delegate").toLowerCase()}-${person.checkInCode}.pdf`);
 }
