@@ -69,6 +69,9 @@ const EnvSchema = z
       .regex(/^[A-Za-z0-9.-]+\.[A-Za-z]{2,}$/, "must be a domain name, e.g. near.example.org")
       .optional(),
     MAIL_DKIM_PRIVATE_KEY: z.string().optional(),
+    BACKUP_EVERY_HOURS: z.coerce.number({ error: "must be a number" }).min(0, "must be 0 (off) or more").default(0),
+    BACKUP_KEEP: z.coerce.number({ error: "must be a number" }).int("must be a whole number").min(1, "must be at least 1").default(7),
+    BACKUP_DIR: z.string().min(1).optional(),
     METRICS_TOKEN: z.string().min(16, "must be at least 16 characters").optional(),
     MAIL_SMTP_TIMEOUT_SECONDS: z.coerce.number({ error: "must be a number" }).min(1, "must be at least 1").default(30),
     MAIL_LEASE_SECONDS: z.coerce.number({ error: "must be a number" }).min(1, "must be at least 1").optional(),

@@ -484,7 +484,7 @@ export interface StaffTokenTable {
 export interface BackupLogTable {
   id: Generated<string>;
   at: DefaultTimestamp;
-  kind: "command" | "download";
+  kind: "command" | "download" | "scheduled";
   database_kind: "embedded" | "postgres";
   file_name: string | null;
   bytes: ColumnType<string, number | string | null | undefined, never> | null;

@@ -12,6 +12,8 @@ import { verpAddress } from "~/lib/verp.server";
 import { dkimSettings } from "~/mail/dkim.server";
 import { liveLinkToken } from "~/models/invitation.server";
 import { runRetentionPurge } from "~/lib/retention.server";
+import { getPglite } from "~/db.server";
+import { runScheduledBackup } from "~/services/scheduled-backup.server";
 import {
   classifySendError,
   createMailTransport,
@@ -115,6 +117,7 @@ export function startMailWorker(options: WorkerOptions): MailWorker {
   let wake: (() => void) | undefined;
   let lastBeat = 0;
   let lastPurge = 0;
+  let lastBackupCheck = 0;
   /** transient failures in a row, across messages (reset by any success) */
   let consecutiveTransient = 0;
   /** set when this pass paused the queue for rate: the rest of the batch goes back untouched */
@@ -350,6 +353,11 @@ export function startMailWorker(options: WorkerOptions): MailWorker {
       await runReminderSchedules(db, { env }).catch((error) => logger.error({ err: String(error) }, "automatic reminders failed"));
       // refused sign-in attempts reach the audit log in aggregate rows (sign-in-throttle.server.ts)
       await flushSignInThrottle(db).catch((error) => logger.error({ err: String(error) }, "sign-in audit flush failed"));
+    }
+    // scheduled backups of the embedded database (BACKUP_EVERY_HOURS), looked at once a minute
+    if (env.isEmbedded && env.BACKUP_EVERY_HOURS && Date.now() - lastBackupCheck > 60_000) {
+      lastBackupCheck = Date.now();
+      await runScheduledBackup({ db, env, pglite: await getPglite() }).catch((error) => logger.error({ err: String(error) }, "scheduled backup failed"));
     }
     if (Date.now() - lastPurge > 60 * 60_000) {
       lastPurge = Date.now();

@@ -1,7 +1,7 @@
 import { sql } from "kysely";
 import { type DB } from "~/db.server";
 
-export type BackupLogKind = "command" | "download";
+export type BackupLogKind = "command" | "download" | "scheduled";
 export type TableChecksums = Record<string, { rows: number; md5: string }>;
 
 /** One row per backup taken (the command line or a download from Settings → System). */
@@ -13,6 +13,12 @@ export async function recordBackup(
     .insertInto("backup_log")
     .values({ kind: entry.kind, database_kind: entry.databaseKind, file_name: entry.fileName, bytes: entry.bytes, created_by: entry.createdBy })
     .execute();
+}
+
+/** When the last backup of a kind was taken (the schedule), or null. */
+export async function lastBackupOfKind(db: DB, { kind }: { kind: BackupLogKind }): Promise<Date | null> {
+  const row = await db.selectFrom("backup_log").select("at").where("kind", "=", kind).orderBy("at", "desc").limit(1).executeTakeFirst();
+  return row ? new Date(row.at) : null;
 }
 
 /** The most recent backup, for Settings → System. */
