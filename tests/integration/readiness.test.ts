@@ -2,6 +2,7 @@ import { sql } from "kysely";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { databaseLabel, type PreparedDatabase, prepareServerDatabase, usingPostgres, withServerDb } from "../helpers/db";
 import { startTestServer, type TestServer } from "../helpers/server";
+import { TcpProxy } from "../helpers/tcp-proxy";
 
 /** Issue 20 §3 and §5: readiness for proxies and units, and the Prometheus endpoint's access rule. */
 describe(`readiness and metrics (${databaseLabel})`, () => {
@@ -48,5 +49,42 @@ describe(`readiness and metrics (${databaseLabel})`, () => {
     expect((await fetch(`${server.url}/metrics`, { headers: { "X-Forwarded-For": "203.0.113.9" } })).status).toBe(403);
     expect((await fetch(`${server.url}/metrics`, { headers: { "X-Forwarded-For": "203.0.113.9", Authorization: "Bearer wrong-token-of-the-same-length!" } })).status).toBe(403);
     expect((await fetch(`${server.url}/metrics`, { headers: { "X-Forwarded-For": "203.0.113.9", Authorization: `Bearer ${TOKEN}` } })).status).toBe(200);
+  });
+});
+
+describe.skipIf(!usingPostgres)("readiness when the database goes away (PostgreSQL server)", () => {
+  let database: PreparedDatabase;
+  let server: TestServer;
+  let proxy: TcpProxy;
+
+  beforeAll(async () => {
+    database = await prepareServerDatabase();
+    const direct = new URL(database.env.DATABASE_URL);
+    proxy = await new TcpProxy({ host: direct.hostname, port: Number(direct.port || 5432) }).start();
+    server = await startTestServer({ DATABASE_URL: proxy.proxied(database.env.DATABASE_URL), MAIL_WORKER: "false" }, database);
+  });
+  afterAll(async () => {
+    await server?.dispose();
+    await proxy?.stop();
+    await database?.dispose();
+  });
+
+  it("a process that cannot reach the database is not ready, and is ready again when it can", async () => {
+    expect((await fetch(`${server.url}/readyz`)).status).toBe(200);
+    proxy.cut();
+    const started = Date.now();
+    const down = await fetch(`${server.url}/readyz`);
+    expect(down.status).toBe(503);
+    expect((await down.json()).reason).toMatch(/database unavailable/);
+    // answered within the 2 s budget, not after a connection timeout
+    expect(Date.now() - started).toBeLessThan(5_000);
+    proxy.restore();
+    const deadline = Date.now() + 20_000;
+    let status = 0;
+    while (Date.now() < deadline && status !== 200) {
+      status = (await fetch(`${server.url}/readyz`)).status;
+      if (status !== 200) await new Promise((resolve) => setTimeout(resolve, 250));
+    }
+    expect(status).toBe(200);
   });
 });
