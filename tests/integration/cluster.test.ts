@@ -125,16 +125,28 @@ describe.skipIf(!usingPostgres || !nginxAvailable)("nginx, two web processes and
     // member offices answer through the proxy while every process is restarted in turn
     const statuses: number[] = [];
     const failures: string[] = [];
+    // A browser retries a request once when the proxy closed the kept-alive connection it reused before any
+    // byte of the answer came (nginx closes idle client connections on a graceful reload): so does this client.
+    let clientRetries = 0;
+    const once = async <T,>(send: () => Promise<T>) => {
+      try {
+        return await send();
+      } catch (error) {
+        if (!/other side closed|ECONNRESET|fetch failed/i.test(String((error as Error).cause ?? error))) throw error;
+        clientRetries++;
+        return send();
+      }
+    };
     const answer = async (link: string, response: string) => {
       const path = new URL(link).pathname;
       const client = new TestClient(cluster.url);
-      const page = await client.get(path);
+      const page = await once(() => client.get(path));
       statuses.push(page.status);
       const html = await page.text();
       const revision = html.match(/name="revision" value="(\d+)"/)?.[1];
       const submission = html.match(/name="submission" value="([0-9a-f-]{36})"/)?.[1];
       if (!revision || !submission) return void failures.push(`${page.status} without a form: ${path}`);
-      const posted = await client.post(path, { response, revision, submission });
+      const posted = await once(() => client.post(path, { response, revision, submission }));
       statuses.push(posted.status);
       if (posted.status !== 303 && posted.status !== 302) failures.push(`POST ${posted.status}`);
     };
@@ -160,6 +172,8 @@ describe.skipIf(!usingPostgres || !nginxAvailable)("nginx, two web processes and
     expect(failures).toEqual([]);
     expect(statuses.filter((s) => s >= 500)).toEqual([]);
     expect(statuses.length).toBeGreaterThanOrEqual(4 * 82);
+    // at most a few keep-alive races, never a pattern
+    expect(clientRetries).toBeLessThan(10);
 
     // every message delivered (the wave, the invitations, the replies' confirmations); a SIGTERM'd worker finished
     // what it was sending, so none twice
