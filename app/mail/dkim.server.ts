@@ -14,6 +14,18 @@ export type DkimSettings = { domainName: string; keySelector: string; privateKey
  */
 export function dkimSettings(env: Env): DkimSettings | null {
   if (env.MAIL_DKIM !== "on") return null;
+  // read (and derived) once per process and settings: Settings → System asks on every page load
+  const cacheKey = [env.DATA_DIR, env.MAIL_DKIM_SELECTOR, env.MAIL_DKIM_DOMAIN ?? "", env.MAIL_FROM, env.MAIL_DKIM_PRIVATE_KEY ?? ""].join("\n");
+  const cached = settingsCache.get(cacheKey);
+  if (cached) return cached;
+  const settings = loadSettings(env);
+  settingsCache.set(cacheKey, settings);
+  return settings;
+}
+
+const settingsCache = new Map<string, DkimSettings>();
+
+function loadSettings(env: Env): DkimSettings {
   const domainName = (env.MAIL_DKIM_DOMAIN ?? parseMailFrom(env.MAIL_FROM).address.split("@")[1] ?? "").toLowerCase();
   const privateKey = readKey(env);
   const publicKey = crypto.createPublicKey(privateKey).export({ type: "spki", format: "der" }).toString("base64");

@@ -4,6 +4,7 @@ import { databaseLabel, type PreparedDatabase, prepareServerDatabase } from "../
 import { locationOf, TestClient } from "../helpers/http";
 import { freePort } from "../helpers/ports";
 import { inviteCountry, waitFor } from "../helpers/replies";
+import { createAssembly } from "../helpers/events";
 import { startTestServer, type TestServer } from "../helpers/server";
 import { SmtpSink } from "../helpers/smtp-sink";
 import { createUser, TEST_PASSWORD } from "../helpers/users";
@@ -147,21 +148,7 @@ describe(`late bounces, auto-replies and replies by email reach the event page (
     staff = new TestClient(server.url);
     await staff.signIn("admin@example.org", TEST_PASSWORD);
     expect(locationOf(await staff.post("/members?index", { intent: "load-demo" }))).toBe("/members?loaded=82");
-    eventPath = locationOf(
-      await staff.post("/events/new", {
-        kind: "general_assembly",
-        timeZone: "Asia/Seoul",
-        start: "2027-06-16T09:00",
-        end: "2027-06-17T18:00",
-        rsvpDeadline: "2027-05-14T18:00",
-        format: "in_person",
-        quota: "5",
-        categories: "delegate",
-        "title.en": "16th NEAR General Assembly",
-        "venue.en": "Pohang",
-        contactEmail: "secretariat@near.example.org",
-      }),
-    );
+    eventPath = await createAssembly(staff, { contactEmail: "secretariat@near.example.org" });
     await inviteCountry(staff, sink, { eventPath, country: "RU", count: 3 });
   }, 180_000);
 
