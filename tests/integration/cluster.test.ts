@@ -8,6 +8,7 @@ import { enqueueMessage } from "~/models/email-message.server";
 import { adminQuery, usingPostgres } from "../helpers/db";
 import { locationOf, TestClient } from "../helpers/http";
 import { ROOT, TMP } from "../helpers/paths";
+import { createAssembly } from "../helpers/events";
 import { SmtpSink } from "../helpers/smtp-sink";
 
 /**
@@ -19,11 +20,15 @@ import { SmtpSink } from "../helpers/smtp-sink";
  * is sending), and /metrics adds up to what the relay received.
  */
 const nginxAvailable = spawnSync("nginx", ["-v"]).status === 0;
-if (process.env.CI && usingPostgres && !nginxAvailable) throw new Error("nginx is missing: .ci/run installs Debian's nginx-light");
+if (process.env.CI && process.env.PLENARY_CLUSTER_TEST === "1" && !nginxAvailable) throw new Error("nginx is missing: .ci/run installs Debian's nginx-light");
 
 const WAVE = 2_000;
 
-describe.skipIf(!usingPostgres || !nginxAvailable)("nginx, two web processes and two workers on PostgreSQL, restarted one at a time", () => {
+// It starts five processes and restarts them under load: run alone, not beside the rest of the suite's forks
+// (.ci/run has a step for it; once in about four runs it failed when it shared the two cores with them).
+const wanted = process.env.PLENARY_CLUSTER_TEST === "1";
+
+describe.skipIf(!usingPostgres || !nginxAvailable || !wanted)("nginx, two web processes and two workers on PostgreSQL, restarted one at a time", () => {
   let cluster: Cluster;
   let sink: SmtpSink;
   let databaseUrl = "";
@@ -76,20 +81,7 @@ describe.skipIf(!usingPostgres || !nginxAvailable)("nginx, two web processes and
     const staff = new TestClient(cluster.url);
     expect(locationOf(await staff.signIn("sg@near.example.org", "correct horse battery staple 2026"))).toBe("/");
     expect(locationOf(await staff.post("/members?index", { intent: "load-demo" }))).toBe("/members?loaded=82");
-    const eventPath = locationOf(
-      await staff.post("/events/new", {
-        kind: "general_assembly",
-        timeZone: "Asia/Seoul",
-        start: "2027-06-16T09:00",
-        end: "2027-06-17T18:00",
-        rsvpDeadline: "2027-05-14T18:00",
-        format: "in_person",
-        quota: "5",
-        categories: "delegate",
-        "title.en": "16th NEAR General Assembly",
-        "venue.en": "Pohang",
-      }),
-    );
+    const eventPath = await createAssembly(staff);
     expect((await staff.post(eventPath, { to: "open", version: "1" })).status).toBe(302);
     expect((await staff.post(`${eventPath}/invitations`, { intent: "send", mode: "all" })).status).toBe(302);
 
