@@ -10,6 +10,7 @@ import { readSessionToken } from "~/auth.server";
 import { type RequestContext } from "~/context";
 import { closeDb, databaseKind, getDb, holdPresenceLock } from "~/db.server";
 import { getEnv } from "~/env.server";
+import { drainAndClose } from "~/http-shutdown.server";
 import { htmlLang, isSupportedLng, type Lng } from "~/i18n";
 import { detectLocale, getFixedT, lngCookie } from "~/i18next.server";
 import { findInvitationByToken } from "~/models/invitation.server";
@@ -362,12 +363,7 @@ export async function startServer({ build, rootDir, mode }: { build: ServerBuild
     stopping = true;
     shuttingDown = true;
     logger.info({ signal }, "shutting down");
-    const force = setTimeout(() => {
-      logger.warn("requests still open after 10 s; closing anyway");
-      server.closeAllConnections();
-    }, 10_000);
-    force.unref();
-    server.close(async () => {
+    void drainAndClose(server, { onForce: () => logger.warn("requests still open after 10 s; closing anyway") }).then(async () => {
       await intake?.stop();
       await worker?.stop();
       await flushSignInThrottle(db, { all: true }).catch((error) => logger.warn({ err: String(error) }, "sign-in audit flush failed"));
@@ -376,7 +372,6 @@ export async function startServer({ build, rootDir, mode }: { build: ServerBuild
       logger.info("stopped");
       process.exit(0);
     });
-    server.closeIdleConnections();
   };
   process.once("SIGTERM", () => shutdown("SIGTERM"));
   process.once("SIGINT", () => shutdown("SIGINT"));

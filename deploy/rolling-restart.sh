@@ -9,7 +9,10 @@ SITE=${SITE:-/etc/nginx/sites-available/plenary}
 for port in "$@"; do
   sed -i "s/^\(\s*server 127\.0\.0\.1:$port [^;]*\);/\1 down;/" "$SITE"
   nginx -t -q && nginx -s reload
-  sleep 1
+  # the old nginx workers finish the requests they hold, some of them on this process; wait until they are gone
+  sleep 0.2
+  for _ in $(seq 300); do pgrep -f "nginx: worker process is shutting down" >/dev/null || break; sleep 0.1; done
+  # SIGTERM: the process drains (serves what still arrives, then stops listening) and finishes its requests
   systemctl restart "plenary-web@$port"
   sed -i "s/^\(\s*server 127\.0\.0\.1:$port [^;]*\) down;/\1;/" "$SITE"
   nginx -t -q && nginx -s reload

@@ -92,6 +92,23 @@ ${site}
 `;
 }
 
+/** How many of an nginx master's worker processes are the old generation, finishing their requests after a reload. */
+export function oldNginxWorkers(masterPid: number): number {
+  let count = 0;
+  for (const entry of fs.readdirSync("/proc")) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const stat = fs.readFileSync(`/proc/${entry}/stat`, "utf8");
+      const ppid = Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[1]);
+      if (ppid !== masterPid) continue;
+      if (fs.readFileSync(`/proc/${entry}/cmdline`, "utf8").includes("shutting down")) count++;
+    } catch {
+      // the process ended while we looked
+    }
+  }
+  return count;
+}
+
 async function waitReady(url: string, child: ChildProcess, output: () => string, ms = 60_000) {
   const deadline = Date.now() + ms;
   while (Date.now() < deadline) {
@@ -188,8 +205,11 @@ export async function startCluster(options: ClusterOptions): Promise<Cluster> {
   const reloadNginx = async (down: number[]) => {
     fs.writeFileSync(path.join(nginxDir, "nginx.conf"), nginxConfig({ dir: nginxDir, listen: `127.0.0.1:${proxyPort}`, upstreams: webPorts, down }));
     nginx!.kill("SIGHUP");
-    // the new workers take new requests at once; the old ones finish theirs and exit
-    await new Promise((resolve) => setTimeout(resolve, 500));
+    // the new workers take new requests at once; the old ones finish theirs and exit: wait for that, so that no
+    // request is still on its way to a process about to stop (deploy/rolling-restart.sh waits the same way)
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    const deadline = Date.now() + 30_000;
+    while (oldNginxWorkers(nginx!.pid!) > 0 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 100));
   };
 
   return {
