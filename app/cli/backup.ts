@@ -6,7 +6,7 @@ import path from "node:path";
 import { parseArgs } from "node:util";
 import { closeDb, DataDirLockedError, getDb, getPglite } from "~/db.server";
 import { getEnv } from "~/env.server";
-import { backupDatabaseKind, backupFileName, createBackup, verifyBackupFile } from "~/lib/backup.server";
+import { backupDatabaseKind, backupFileName, createBackup, verifyBackupFile } from "~/services/backup.server";
 import { writeAudit } from "~/models/audit.server";
 import { recordBackup } from "~/models/backup-log.server";
 

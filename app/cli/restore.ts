@@ -4,7 +4,7 @@
 import path from "node:path";
 import { parseArgs } from "node:util";
 import { getEnv } from "~/env.server";
-import { BackupError, restoreBackup } from "~/lib/backup.server";
+import { BackupError, restoreBackup } from "~/services/backup.server";
 
 async function main() {
   const { values, positionals } = parseArgs({ options: { force: { type: "boolean", default: false } }, allowPositionals: true });

@@ -1,5 +1,3 @@
-import { type LetterKind } from "../../db/schema";
-
 /** The placeholders a letter may use; anything else in {{…}} is refused when the letter is saved. */
 export const PLACEHOLDERS = [
   "salutation",
@@ -14,8 +12,6 @@ export const PLACEHOLDERS = [
 ] as const;
 export type Placeholder = (typeof PLACEHOLDERS)[number];
 export type PlaceholderValues = Record<Placeholder, string>;
-
-export const LETTER_KIND_LIST: LetterKind[] = ["invitation", "reminder", "update", "cancellation"];
 
 const PATTERN = /\{\{\s*([^{}]*?)\s*\}\}/g;
 

@@ -4,7 +4,7 @@ import { languageNames, type Lng } from "~/i18n";
 import { countryName, localized } from "~/lib/directory";
 import { latinName } from "~/lib/names";
 import { protocolCountryName } from "~/lib/protocol";
-import { nameForms, personName } from "~/lib/roster-view.server";
+import { nameForms, personName } from "~/services/roster-view.server";
 import { type RosterPerson } from "~/models/roster.server";
 
 import { type LogisticsList } from "~/lib/logistics";

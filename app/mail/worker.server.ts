@@ -11,7 +11,7 @@ import { LINK_PLACEHOLDER } from "~/lib/tokens.server";
 import { verpAddress } from "~/lib/verp.server";
 import { dkimSettings } from "~/mail/dkim.server";
 import { liveLinkToken } from "~/models/invitation.server";
-import { runRetentionPurge } from "~/lib/retention.server";
+import { runRetentionPurge } from "~/services/retention.server";
 import { getPglite } from "~/db.server";
 import { runScheduledBackup } from "~/services/scheduled-backup.server";
 import {

@@ -58,15 +58,6 @@ export async function createImportBatch(
     .executeTakeFirstOrThrow();
 }
 
-export function getImportBatch(db: DB, { id, userId }: { id: string; userId: string }) {
-  return db
-    .selectFrom("import_batch")
-    .select(["id", "kind", "file_name as fileName", "row_count as rowCount", "applied_at as appliedAt"])
-    .where("id", "=", id)
-    .where("created_by", "=", userId)
-    .executeTakeFirst();
-}
-
 export class ImportRejectedError extends Error {
   constructor(public outcome: ImportOutcome) {
     super("import rejected");

@@ -4,7 +4,7 @@ import { createTestDb, databaseLabel, type TestDb } from "../../tests/helpers/db
 import { MemberSchema } from "~/lib/directory-schemas";
 import { EventSchema } from "~/lib/event-schemas";
 import { type ReplyRules, replySchema } from "~/lib/reply-schemas";
-import { runRetentionPurge } from "~/lib/retention.server";
+import { runRetentionPurge } from "~/services/retention.server";
 import { seal, unseal } from "~/lib/sealed.server";
 import { createEvent, setPassportCollection, transitionEvent } from "~/models/event.server";
 import { ensureInvitation } from "~/models/invitation.server";

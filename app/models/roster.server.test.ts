@@ -4,7 +4,7 @@ import { createTestDb, databaseLabel, type TestDb } from "../../tests/helpers/db
 import { MemberSchema } from "~/lib/directory-schemas";
 import { EventSchema } from "~/lib/event-schemas";
 import { type ReplyRules, replySchema } from "~/lib/reply-schemas";
-import { buildRoster, diffRosters, flatten } from "~/lib/roster-view.server";
+import { buildRoster, diffRosters, flatten } from "~/services/roster-view.server";
 import { createEvent, getEvent, transitionEvent } from "~/models/event.server";
 import { ensureInvitation } from "~/models/invitation.server";
 import { createMember } from "~/models/member.server";

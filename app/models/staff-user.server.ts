@@ -19,15 +19,6 @@ export function normalizeEmail(email: string) {
   return email.trim().normalize("NFC").toLowerCase();
 }
 
-export function getStaffUserById(db: DB, { id }: { id: string }) {
-  return db
-    .selectFrom("staff_user")
-    .select(PUBLIC_COLUMNS)
-    .where("id", "=", id)
-    .where("disabled_at", "is", null)
-    .executeTakeFirst() as Promise<StaffUser | undefined>;
-}
-
 /** For sign-in only: the one query that reads password_hash. */
 export function getStaffUserForSignIn(db: DB, { email }: { email: string }) {
   return db
@@ -134,7 +125,7 @@ export function listStaffAccounts(db: DB): Promise<StaffAccount[]> {
     .execute() as Promise<StaffAccount[]>;
 }
 
-/** Any account, disabled ones included (administration); getStaffUserById finds only active ones. */
+/** Any account, disabled ones included (administration). */
 export function getStaffAccount(db: DB, { id }: { id: string }): Promise<StaffAccount | undefined> {
   return accountQuery(db).where("u.id", "=", id).executeTakeFirst() as Promise<StaffAccount | undefined>;
 }

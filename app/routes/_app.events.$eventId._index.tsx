@@ -14,7 +14,7 @@ import { formatDateTimeZoned, formatSlot, utcToLocalInput } from "~/lib/dates";
 import { localized } from "~/lib/directory";
 import { DuplicateSchema, TransitionSchema } from "~/lib/event-schemas";
 import { allowedTransitions } from "~/lib/event-status";
-import { eventDetails, requireEvent } from "~/lib/event-view.server";
+import { eventDetails, requireEvent } from "~/services/event-view.server";
 import { writeAudit } from "~/models/audit.server";
 import { ConflictError } from "~/models/errors";
 import { duplicateEvent, InvalidTransitionError, listProgramme, ReasonRequiredError, transitionEvent } from "~/models/event.server";

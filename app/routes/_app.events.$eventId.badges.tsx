@@ -8,9 +8,9 @@ import { CategorySelect, EventTools, ListLanguageSelect } from "~/components/eve
 import { getDb } from "~/db.server";
 import { htmlLang } from "~/i18n";
 import { localized } from "~/lib/directory";
-import { eventSummary, requireEvent } from "~/lib/event-view.server";
+import { eventSummary, requireEvent } from "~/services/event-view.server";
 import { protocolOrder } from "~/lib/protocol";
-import { nameForms } from "~/lib/roster-view.server";
+import { nameForms } from "~/services/roster-view.server";
 import { listRosterPeople } from "~/models/roster.server";
 
 /** Badges and place cards: choose language, who and layout, then download the PDF to print. */

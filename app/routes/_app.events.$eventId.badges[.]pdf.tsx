@@ -1,7 +1,7 @@
 import { requireUser } from "~/auth.server";
 import { type LoaderFunctionArgs } from "@remix-run/node";
-import { badgesDownload } from "~/lib/badges.server";
-import { attachment } from "~/lib/roster-output.server";
+import { badgesDownload } from "~/services/badges.server";
+import { attachment } from "~/services/roster-output.server";
 import { timeJob } from "~/metrics.server";
 
 /** Badges with a QR check-in code, A4 sheets of 8 (`layout=sheet`) or one per page (`layout=single`). */

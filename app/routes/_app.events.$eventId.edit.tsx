@@ -8,7 +8,7 @@ import { getDb } from "~/db.server";
 import { localized } from "~/lib/directory";
 import { VersionSchema } from "~/lib/directory-schemas";
 import { EventSchema } from "~/lib/event-schemas";
-import { eventFormChoices, eventToFormValue, requireEvent } from "~/lib/event-view.server";
+import { eventFormChoices, eventToFormValue, requireEvent } from "~/services/event-view.server";
 import { writeAudit } from "~/models/audit.server";
 import { ConflictError } from "~/models/errors";
 import { updateEvent } from "~/models/event.server";

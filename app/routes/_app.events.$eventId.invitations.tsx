@@ -1,5 +1,5 @@
 import { render } from "@react-email/render";
-import { requireEvent } from "~/lib/event-view.server";
+import { requireEvent } from "~/services/event-view.server";
 import { type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction, redirect } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useNavigation, useSearchParams } from "@remix-run/react";
 import { useEffect, useState } from "react";

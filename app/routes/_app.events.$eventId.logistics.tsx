@@ -5,7 +5,7 @@ import { canHandlePassports, requireUser } from "~/auth.server";
 import { EmptyState } from "~/components/app-shell";
 import { EventTools } from "~/components/event-tools";
 import { getDb } from "~/db.server";
-import { eventSummary, requireEvent } from "~/lib/event-view.server";
+import { eventSummary, requireEvent } from "~/services/event-view.server";
 import { LOGISTICS_LISTS, type LogisticsList } from "~/lib/logistics";
 import { logisticsTable } from "~/lib/logistics.server";
 import { protocolOrder } from "~/lib/protocol";

@@ -1,11 +1,11 @@
 import { type LoaderFunctionArgs } from "@remix-run/node";
 import { requireUser } from "~/auth.server";
 import { getDb } from "~/db.server";
-import { requireEvent } from "~/lib/event-view.server";
+import { requireEvent } from "~/services/event-view.server";
 import { LOGISTICS_LISTS, type LogisticsList } from "~/lib/logistics";
 import { logisticsTable } from "~/lib/logistics.server";
 import { protocolOrder } from "~/lib/protocol";
-import { attachment } from "~/lib/roster-output.server";
+import { attachment } from "~/services/roster-output.server";
 import { toCsv } from "~/lib/spreadsheet.server";
 import { writeAudit } from "~/models/audit.server";
 import { listRosterPeople } from "~/models/roster.server";

@@ -9,7 +9,7 @@ import { getDb } from "~/db.server";
 import { awaitsAnswer } from "~/lib/answers";
 import { formatDateTimeZoned } from "~/lib/dates";
 import { COUNTRY_CODES, countryName, localized } from "~/lib/directory";
-import { eventSummary, requireEvent } from "~/lib/event-view.server";
+import { eventSummary, requireEvent } from "~/services/event-view.server";
 import { delegateLine } from "~/mail/replies.server";
 import { writeAudit } from "~/models/audit.server";
 import { setPassportCollection } from "~/models/event.server";

@@ -1,6 +1,6 @@
 import { requireUser } from "~/auth.server";
 import { type LoaderFunctionArgs } from "@remix-run/node";
-import { attachment, rosterForDownload, rosterTable } from "~/lib/roster-output.server";
+import { attachment, rosterForDownload, rosterTable } from "~/services/roster-output.server";
 import { toCsv } from "~/lib/spreadsheet.server";
 
 /** The List of Participants as CSV: UTF-8 with a BOM for Excel, every cell formula-safe. */

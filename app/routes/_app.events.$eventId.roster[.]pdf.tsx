@@ -1,6 +1,6 @@
 import { requireUser } from "~/auth.server";
 import { type LoaderFunctionArgs } from "@remix-run/node";
-import { attachment, rosterForDownload, rosterPdf } from "~/lib/roster-output.server";
+import { attachment, rosterForDownload, rosterPdf } from "~/services/roster-output.server";
 import { timeJob } from "~/metrics.server";
 
 /** The List of Participants as a PDF made on the server (every script with its own font). */

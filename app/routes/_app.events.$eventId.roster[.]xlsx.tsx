@@ -1,6 +1,6 @@
 import { requireUser } from "~/auth.server";
 import { type LoaderFunctionArgs } from "@remix-run/node";
-import { attachment, rosterForDownload, rosterTable } from "~/lib/roster-output.server";
+import { attachment, rosterForDownload, rosterTable } from "~/services/roster-output.server";
 import { toXlsx } from "~/lib/spreadsheet.server";
 import { timeJob } from "~/metrics.server";
 

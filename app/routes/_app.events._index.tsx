@@ -5,7 +5,7 @@ import { EVENT_KINDS } from "../../db/schema";
 import { hasRole, requireUser } from "~/auth.server";
 import { EmptyState } from "~/components/app-shell";
 import { getDb } from "~/db.server";
-import { eventSummary } from "~/lib/event-view.server";
+import { eventSummary } from "~/services/event-view.server";
 import { listEvents } from "~/models/event.server";
 
 export async function loader(args: LoaderFunctionArgs) {

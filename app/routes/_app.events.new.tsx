@@ -6,7 +6,7 @@ import { requireUser } from "~/auth.server";
 import { EventForm } from "~/components/event-form";
 import { getDb } from "~/db.server";
 import { EventSchema } from "~/lib/event-schemas";
-import { eventFormChoices } from "~/lib/event-view.server";
+import { eventFormChoices } from "~/services/event-view.server";
 import { writeAudit } from "~/models/audit.server";
 import { createEvent } from "~/models/event.server";
 import { getSecretariat } from "~/models/secretariat.server";

@@ -3,7 +3,7 @@ import { requireUser } from "~/auth.server";
 import { getDb, getPglite } from "~/db.server";
 import { getEnv } from "~/env.server";
 import { getFixedT } from "~/i18next.server";
-import { backupDatabaseKind, backupFileName, createBackup } from "~/lib/backup.server";
+import { backupDatabaseKind, backupFileName, createBackup } from "~/services/backup.server";
 import { logger } from "~/logger.server";
 import { writeAudit } from "~/models/audit.server";
 import { recordBackup } from "~/models/backup-log.server";

@@ -3,8 +3,8 @@ import { type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { useLoaderData } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
 import { htmlLang } from "~/i18n";
-import { letterheadFor } from "~/lib/letterhead.server";
-import { rosterForDownload } from "~/lib/roster-output.server";
+import { letterheadFor } from "~/services/letterhead.server";
+import { rosterForDownload } from "~/services/roster-output.server";
 
 /**
  * The List of Participants for the browser's print dialog: A4, no navigation, the column header repeated on

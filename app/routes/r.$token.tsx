@@ -13,7 +13,7 @@ import { type RootData } from "~/root";
 import { getEnv } from "~/env.server";
 import { readBoundedBody, requireWithin } from "~/lib/bounded-form.server";
 import { DELEGATION_CEILING, replyFormLimits, replySchema } from "~/lib/reply-schemas";
-import { replyPageData, replyRules, replyWindowOpen } from "~/lib/reply-view.server";
+import { replyPageData, replyRules, replyWindowOpen } from "~/services/reply-view.server";
 import { hashToken } from "~/lib/tokens.server";
 import { submitReply } from "~/mail/replies.server";
 import { getEvent } from "~/models/event.server";

@@ -3,7 +3,7 @@ import path from "node:path";
 import { type PGlite } from "@electric-sql/pglite";
 import { type DB } from "~/db.server";
 import { type Env } from "~/env.server";
-import { backupDatabaseKind, backupFileName, createBackup } from "~/lib/backup.server";
+import { backupDatabaseKind, backupFileName, createBackup } from "~/services/backup.server";
 import { logger } from "~/logger.server";
 import { lastBackupOfKind, recordBackup } from "~/models/backup-log.server";
 

@@ -269,8 +269,8 @@ line("  raw pdfkit, fonts registered as Buffers (parsed per doc)", buffers, "(PE
   const { ensureInvitation } = await import("~/models/invitation.server");
   const { createStaffUser } = await import("~/models/staff-user.server");
   const { EventSchema } = await import("~/lib/event-schemas");
-  const { buildRoster, rosterLabels } = await import("~/lib/roster-view.server");
-  const { rosterPdf } = await import("~/lib/roster-output.server");
+  const { buildRoster, rosterLabels } = await import("~/services/roster-view.server");
+  const { rosterPdf } = await import("~/services/roster-output.server");
 
   const db = createPgliteDb(await PGlite.create());
   await migrateToLatest(db);

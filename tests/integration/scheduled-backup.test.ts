@@ -1,7 +1,7 @@
 import fs from "node:fs";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { verifyBackupFile } from "~/lib/backup.server";
+import { verifyBackupFile } from "~/services/backup.server";
 import { type PreparedDatabase, prepareServerDatabase, usingPostgres } from "../helpers/db";
 import { waitFor } from "../helpers/replies";
 import { startTestServer, type TestServer } from "../helpers/server";

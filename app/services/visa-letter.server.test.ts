@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { visaLetterPages, type VisaLetterSource } from "~/lib/visa-letter.server";
+import { visaLetterPages, type VisaLetterSource } from "~/services/visa-letter.server";
 
 const plain = (t: string | { text: string }) => (typeof t === "string" ? t : t.text);
 

@@ -9,7 +9,7 @@ import { createTestDb, databaseLabel, type PreparedDatabase, prepareServerDataba
 import { TMP } from "../../tests/helpers/paths";
 import { createPgliteDb, createPostgresDb, type DB, openPglite } from "~/db.server";
 import { parseEnv } from "~/env.server";
-import { BackupError, backupFileName, createBackup, verifyBackupFile } from "~/lib/backup.server";
+import { BackupError, backupFileName, createBackup, verifyBackupFile } from "~/services/backup.server";
 import { lastBackup, recordBackup, tableChecksums } from "~/models/backup-log.server";
 
 describe("backupFileName", () => {

@@ -3,7 +3,7 @@ import { getFixedT } from "~/i18next.server";
 import { isSupportedLng, type Lng } from "~/i18n";
 import { formatDateRange } from "~/lib/dates";
 import { countryName, localized } from "~/lib/directory";
-import { letterheadFor } from "~/lib/letterhead.server";
+import { letterheadFor } from "~/services/letterhead.server";
 import { type VisaLetterPage, renderVisaLetterPdf } from "~/lib/pdf/visa-letter.server";
 import { type PdfLang } from "~/lib/pdf/types";
 import { type EventRow } from "~/models/event.server";

@@ -3,13 +3,13 @@ import { requireUser } from "~/auth.server";
 import { getDb } from "~/db.server";
 import { isSupportedLng } from "~/i18n";
 import { countryName, localized } from "~/lib/directory";
-import { requireEvent } from "~/lib/event-view.server";
-import { letterheadFor } from "~/lib/letterhead.server";
+import { requireEvent } from "~/services/event-view.server";
+import { letterheadFor } from "~/services/letterhead.server";
 import { type BadgeInput, renderBadgesPdf } from "~/lib/pdf/badges.server";
 import { renderPlaceCardsPdf } from "~/lib/pdf/place-cards.server";
 import { type PdfLang } from "~/lib/pdf/types";
 import { protocolOrder } from "~/lib/protocol";
-import { CATEGORY_COLORS, nameForms, rosterFilterFrom, rosterLabels } from "~/lib/roster-view.server";
+import { CATEGORY_COLORS, nameForms, rosterFilterFrom, rosterLabels } from "~/services/roster-view.server";
 import { writeAudit } from "~/models/audit.server";
 import { listRosterPeople } from "~/models/roster.server";
 
