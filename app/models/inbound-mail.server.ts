@@ -139,3 +139,26 @@ export async function listInbound(db: DB, { kind, limit = 100 }: { kind?: Inboun
   if (kind) query = query.where("kind", "=", kind);
   return (await query.execute()).map((row) => ({ ...row, receivedAt: new Date(row.receivedAt) }));
 }
+
+/** Mail about no event (unmatched bounces, stray replies) is kept this long. */
+export const UNLINKED_INBOUND_KEEP_DAYS = 90;
+
+/**
+ * Retention (RELIABILITY D6): received mail holds people's words and addresses. Mail about an event is deleted
+ * with the event's other personal data (the event's end plus its retention period); mail about no event after
+ * UNLINKED_INBOUND_KEEP_DAYS. Returns how many were deleted.
+ */
+export async function purgeExpiredInbound(db: DB, { now = new Date() }: { now?: Date } = {}) {
+  const linked = await db
+    .deleteFrom("inbound_mail as m")
+    .using("event as e")
+    .whereRef("m.event_id", "=", "e.id")
+    .where(sql<boolean>`e.ends_at + make_interval(days => e.passport_retention_days) < ${now}`)
+    .executeTakeFirst();
+  const unlinked = await db
+    .deleteFrom("inbound_mail")
+    .where("event_id", "is", null)
+    .where("received_at", "<", new Date(now.getTime() - UNLINKED_INBOUND_KEEP_DAYS * 86_400_000))
+    .executeTakeFirst();
+  return Number(linked.numDeletedRows) + Number(unlinked.numDeletedRows);
+}

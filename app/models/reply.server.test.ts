@@ -110,12 +110,21 @@ describe(`replies and passport data (${databaseLabel})`, () => {
     expect((await t.db.selectFrom("invitation_change").select("id").where("submission_id", "=", again.submission).execute()).length).toBe(1);
   });
 
-  it("the retention purge deletes passport data, birth dates, consents and dietary notes after the event; a second run does nothing", async () => {
+  it("the retention purge deletes passport data, birth dates, consents, dietary notes and mail received about the event after it, stray mail after 90 days; a second run does nothing", async () => {
+    // a member's emailed reply about the event; a stray mail about no event from June, another from October
+    const mail = (values: { event_id: string | null; received_at: Date; subject: string }) =>
+      t.db.insertInto("inbound_mail").values({ kind: "reply", how: "test", body: "We will attend. Batbold", ...values }).execute();
+    await mail({ event_id: eventId, received_at: new Date("2026-09-01T00:00:00Z"), subject: "Re: invitation" });
+    await mail({ event_id: null, received_at: new Date("2026-06-01T00:00:00Z"), subject: "old stray" });
+    await mail({ event_id: null, received_at: new Date("2026-10-01T00:00:00Z"), subject: "recent stray" });
     const before = new Date("2026-10-10T00:00:00Z"); // 29 days after the event
-    expect(await runRetentionPurge(t.db, { now: before })).toEqual({ delegates: 0, events: 0 });
+    expect(await runRetentionPurge(t.db, { now: before })).toEqual({ delegates: 0, events: 0, inboundMail: 1 });
     const after = new Date("2026-10-12T00:00:00Z");
-    expect(await runRetentionPurge(t.db, { now: after })).toEqual({ delegates: 1, events: 1 });
-    expect(await runRetentionPurge(t.db, { now: after })).toEqual({ delegates: 0, events: 0 });
+    expect(await runRetentionPurge(t.db, { now: after })).toEqual({ delegates: 1, events: 1, inboundMail: 1 });
+    expect(await runRetentionPurge(t.db, { now: after })).toEqual({ delegates: 0, events: 0, inboundMail: 0 });
+    expect((await t.db.selectFrom("inbound_mail").select("subject").execute()).map((row) => row.subject)).toEqual(["recent stray"]);
+    const purgedMail = await t.db.selectFrom("audit_log").select("details").where("action", "=", "mail.inbound_purged").execute();
+    expect(purgedMail.map((row) => row.details)).toEqual([{ messages: 1 }, { messages: 1 }]);
     const row = await t.db.selectFrom("delegate").selectAll().where("invitation_id", "=", invitationId).executeTakeFirstOrThrow();
     expect(row).toMatchObject({ passport_number_enc: null, birth_date_enc: null, passport_name: null, consent_at: null, dietary_note: null, given_name: "Батболд" });
     const audit = await t.db.selectFrom("audit_log").select(["action", "details"]).where("action", "=", "replies.passport_purged").execute();

@@ -1,10 +1,12 @@
 import { type DB } from "~/db.server";
 import { writeAudit } from "~/models/audit.server";
+import { purgeExpiredInbound } from "~/models/inbound-mail.server";
 import { purgeExpiredPassportData } from "~/models/reply.server";
 
 /**
  * RELIABILITY D6: deletes passport data, dates of birth, consents and dietary free text once an event ended
  * more than its retention period (default 30 days) ago, and writes one audit row per event with counts only.
+ * Mail received about such an event goes too (and mail about no event after 90 days), with one audit row.
  * Run by the mail worker every hour; a second run finds nothing and writes nothing.
  */
 export async function runRetentionPurge(db: DB, { now = new Date() }: { now?: Date } = {}) {
@@ -15,6 +17,10 @@ export async function runRetentionPurge(db: DB, { now = new Date() }: { now?: Da
     for (const [eventId, delegates] of byEvent) {
       await writeAudit(trx, { actor: { label: "retention purge" }, action: "replies.passport_purged", objectType: "event", objectId: eventId, details: { delegates } });
     }
-    return { delegates: purged.length, events: byEvent.size };
+    const inboundMail = await purgeExpiredInbound(trx, { now });
+    if (inboundMail) {
+      await writeAudit(trx, { actor: { label: "retention purge" }, action: "mail.inbound_purged", objectType: "inbound_mail", details: { messages: inboundMail } });
+    }
+    return { delegates: purged.length, events: byEvent.size, inboundMail };
   });
 }
