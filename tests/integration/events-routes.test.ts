@@ -43,7 +43,12 @@ describe(`event pages over HTTP (${databaseLabel})`, () => {
     expect(response.status).toBe(400);
     const html = await response.text();
     expect(html).toContain("Окончание должно быть позже начала");
-    expect(await staff.get("/events")).toBeDefined();
+    // the message is tied to the end field (aria-describedby → the list that holds it), and nothing was created
+    const describedBy = html.match(/<input[^>]*name="end"[^>]*aria-describedby="([^"]+)"/)?.[1] ?? html.match(/<input[^>]*aria-describedby="([^"]+)"[^>]*name="end"/)?.[1];
+    expect(describedBy).toBeTruthy();
+    const errorList = html.match(new RegExp(`<ul id="${describedBy!.split(" ").at(-1)}"[^>]*>([\\s\\S]*?)</ul>`))?.[1];
+    expect(errorList).toContain("Окончание должно быть позже начала");
+    expect(await (await staff.get("/events")).text()).not.toContain("17th NEAR General Assembly");
   });
 
   it("creates the event and shows its dates in the venue's zone, in Korean and in Russian", async () => {
