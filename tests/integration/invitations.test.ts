@@ -200,6 +200,13 @@ describe(`invitations through a real SMTP server (${databaseLabel})`, () => {
     const statuses = await Promise.all(links.map(async (link) => (await fetch(link!)).status));
     expect(statuses.filter((s) => s === 404)).toHaveLength(1);
     expect(statuses.filter((s) => s === 200)).toHaveLength(9);
+    // the revoked link gets the very page an unknown link gets: nothing tells that it once worked
+    const revoked = links[statuses.indexOf(404)]!;
+    const revokedToken = revoked.split("/r/")[1];
+    const strip = (html: string, token: string) => html.replace(/nonce="[^"]+"/g, "").replaceAll(token, "TOKEN");
+    const unknown = await fetch(`${server.url}/r/${"B".repeat(43)}`);
+    expect(unknown.status).toBe(404);
+    expect(strip(await (await fetch(revoked)).text(), revokedToken)).toBe(strip(await unknown.text(), "B".repeat(43)));
   });
 
   it("refuses a letter with an unknown placeholder, in the user's language", async () => {
@@ -237,7 +244,7 @@ describe(`invitations through a real SMTP server (${databaseLabel})`, () => {
     expect(new Set(ids).size).toBe(22);
   });
 
-  it("an unknown, malformed or revoked link gets the same page with 404", async () => {
+  it("an unknown or a malformed link gets the same page with 404 (a revoked one: above)", async () => {
     const unknown = await fetch(`${server.url}/r/${"A".repeat(43)}`);
     const malformed = await fetch(`${server.url}/r/not-a-token`);
     expect(unknown.status).toBe(404);

@@ -137,7 +137,7 @@ describe(`replies by link (${databaseLabel})`, () => {
     expect(await snapshot()).toEqual(before);
   });
 
-  it("opens in the invitation's language, and an unknown, malformed or revoked link gets one uniform 404", async () => {
+  it("opens in the invitation's language, and an unknown or a malformed link gets one uniform 404 (a revoked one: tests/integration/invitations.test.ts)", async () => {
     const page = await fetch(links[1]);
     const html = await page.text();
     expect(html).toContain('lang="ru"');
