@@ -119,17 +119,35 @@ describe(`directory pages over HTTP (${databaseLabel})`, () => {
     expect(html).not.toMatch(/<\/code>: [\w:]*validation\./);
   });
 
-  it("exports contacts as formula-safe UTF-8 CSV with a BOM, audited; viewers may not export", async () => {
+  it("exports members as formula-safe UTF-8 CSV with a BOM and contacts as XLSX, audited; viewers may not export", async () => {
     expect((await viewerClient.get("/members/export?type=contacts&format=csv")).status).toBe(403);
+    // a name that a spreadsheet would run as a formula
+    const created = await adminClient.post("/members/new", {
+      "names.en": '=HYPERLINK("http://evil.example","Open")',
+      country: "MN",
+      kind: "aimag",
+      status: "observer",
+      defaultLocale: "mn",
+      timeZone: "Asia/Ulaanbaatar",
+    });
+    expect(created.status).toBe(302);
     const response = await adminClient.get("/members/export?type=members&format=csv");
     expect(response.headers.get("content-type")).toBe("text/csv; charset=utf-8");
     expect(response.headers.get("content-disposition")).toMatch(/attachment; filename="plenary-members-\d{4}-\d{2}-\d{2}\.csv"/);
-    const text = await response.text();
-    const rows = parse(text, { bom: true, columns: true }) as Record<string, string>[];
-    expect(rows.length).toBe(84);
+    const bytes = new Uint8Array(await response.arrayBuffer());
+    expect([...bytes.slice(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
+    const rows = parse(new TextDecoder().decode(bytes), { bom: true, columns: true }) as Record<string, string>[];
     expect(rows.find((r) => r.name_en === "Liaoning Province")).toMatchObject({ name_ko: "랴오닝성", name_zh: "辽宁省", country: "CN" });
+    expect(rows.filter((r) => r.name_en.includes("HYPERLINK")).map((r) => r.name_en)).toEqual(['\'=HYPERLINK("http://evil.example","Open")']);
+
+    const audited = async () => {
+      const csv = parse(await (await adminClient.get("/settings/audit.csv")).text(), { bom: true, columns: true }) as Record<string, string>[];
+      return csv.filter((row) => row.action === "directory.contacts_exported").length;
+    };
+    const auditedBefore = await audited();
     const contacts = await adminClient.get("/members/export?type=contacts&format=xlsx");
     expect(contacts.headers.get("content-type")).toContain("spreadsheetml");
     expect(new Uint8Array(await contacts.arrayBuffer()).slice(0, 2)).toEqual(new Uint8Array([0x50, 0x4b]));
+    expect(await audited()).toBe(auditedBefore + 1);
   });
 });
