@@ -4,6 +4,7 @@ import { createPostgresDb, type DB } from "~/db.server";
 import { enqueueMessage } from "~/models/email-message.server";
 import ru from "~/locales/ru/common.json";
 import { adminQuery, type PreparedDatabase, prepareServerDatabase, usingPostgres } from "../helpers/db";
+import { createAssembly } from "../helpers/events";
 import { locationOf, TestClient } from "../helpers/http";
 import { ROOT } from "../helpers/paths";
 import { startTestServer, type TestServer } from "../helpers/server";
@@ -72,21 +73,10 @@ describe.skipIf(!usingPostgres)(`the portal while its database goes away ${ONLY_
     staff = new TestClient(server.url);
     await staff.signIn("admin@example.org", TEST_PASSWORD);
     expect(locationOf(await staff.post("/members?index", { intent: "load-demo" }))).toBe("/members?loaded=82");
-    const created = await staff.post("/events/new", {
-      kind: "general_assembly",
-      timeZone: "Asia/Seoul",
-      start: "2027-06-16T09:00",
-      end: "2027-06-17T18:00",
-      rsvpDeadline: "2027-05-14T18:00",
-      format: "in_person",
-      quota: "5",
-      categories: "delegate",
-      "title.en": "16th NEAR General Assembly",
+    eventPath = await createAssembly(staff, {
       "title.ru": "16-я Генеральная ассамблея АРАССВА",
-      "venue.en": "Pohang",
       contactEmail: "secretariat@near.example.org",
     });
-    eventPath = locationOf(created);
     expect((await staff.post(eventPath, { to: "open", version: "1" })).status).toBe(302);
     const page = await (await staff.get(`${eventPath}/invitations?mode=country&country=RU`)).text();
     const picked = [...page.matchAll(/name="memberIds"[^>]*value="([0-9a-f-]{36})"/g)].map((m) => m[1]).slice(0, 2);

@@ -3,6 +3,7 @@ import fs from "node:fs";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { databaseLabel, type PreparedDatabase, prepareServerDatabase, withServerDb } from "../helpers/db";
+import { createAssembly } from "../helpers/events";
 import { locationOf, TestClient } from "../helpers/http";
 import { startTestServer, type TestServer } from "../helpers/server";
 import { SmtpSink } from "../helpers/smtp-sink";
@@ -78,22 +79,11 @@ describe(`replies by link (${databaseLabel})`, () => {
     staff = new TestClient(server.url);
     await staff.signIn("admin@example.org", TEST_PASSWORD);
     expect(locationOf(await staff.post("/members?index", { intent: "load-demo" }))).toBe("/members?loaded=82");
-    const created = await staff.post("/events/new", {
-      kind: "general_assembly",
-      timeZone: "Asia/Seoul",
-      start: "2027-06-16T09:00",
-      end: "2027-06-17T18:00",
-      rsvpDeadline: "2027-05-14T18:00",
-      format: "in_person",
-      quota: "5",
-      categories: "delegate",
-      "title.en": "16th NEAR General Assembly",
+    eventPath = await createAssembly(staff, {
       "title.ru": "16-я Генеральная ассамблея АРАССВА",
       "title.ko": "제16차 NEAR 총회",
-      "venue.en": "Pohang",
       contactEmail: "secretariat@near.example.org",
     });
-    eventPath = locationOf(created);
     const item = await staff.post(`${eventPath}/programme/new`, {
       kind: "field_trip",
       start: "2027-06-17T14:00",
