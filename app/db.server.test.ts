@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { adminQuery, createTestDb, databaseLabel, type TestDb, usingPostgres } from "../tests/helpers/db";
 import { createPgliteDb, openPglite } from "~/db.server";
 import { isDatabaseUnavailable } from "~/lib/db-errors";
-import { listAudit, writeAudit } from "~/models/audit.server";
+import { listAudit, recordAccess, writeAudit } from "~/models/audit.server";
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -24,7 +24,7 @@ describe(`one database, several requests at once (${databaseLabel})`, () => {
       })
       .catch((error: Error) => error.message);
     await sleep(20);
-    await writeAudit(t.db, { actor: { label: "outside" }, action: "test.outside" });
+    await recordAccess(t.db, { actor: { label: "outside" }, action: "test.outside" });
     expect(await rolledBack).toBe("roll back");
     const actions = (await listAudit(t.db)).map((row) => row.action);
     expect(actions).toContain("test.outside");
@@ -35,7 +35,7 @@ describe(`one database, several requests at once (${databaseLabel})`, () => {
     const work = Array.from({ length: 10 }, (_, i) =>
       i % 2
         ? t.db.transaction().execute(async (trx) => writeAudit(trx, { actor: { label: `tx${i}` }, action: "test.concurrent" }))
-        : writeAudit(t.db, { actor: { label: `q${i}` }, action: "test.concurrent" }),
+        : recordAccess(t.db, { actor: { label: `q${i}` }, action: "test.concurrent" }),
     );
     await Promise.all(work);
     expect((await listAudit(t.db)).filter((row) => row.action === "test.concurrent")).toHaveLength(10);
@@ -59,7 +59,7 @@ describe(`a database connection that goes away (${databaseLabel})`, () => {
           })
           .then(() => "committed", (error: unknown) => error);
         expect(isDatabaseUnavailable(outcome), String(outcome)).toBe(true);
-        await writeAudit(t.db, { actor: { label: "after" }, action: "test.after" });
+        await recordAccess(t.db, { actor: { label: "after" }, action: "test.after" });
         const actions = (await listAudit(t.db)).map((row) => row.action);
         expect(actions).toContain("test.after");
         expect(actions).not.toContain("test.lost");

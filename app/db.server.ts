@@ -1,13 +1,24 @@
 import fs from "node:fs";
 import path from "node:path";
 import { PGlite } from "@electric-sql/pglite";
-import { Kysely, PGliteDialect, PostgresDialect } from "kysely";
+import { Kysely, PGliteDialect, PostgresDialect, type Transaction } from "kysely";
 import pg from "pg";
 import { type Database } from "../db/schema";
 import { getEnv } from "~/env.server";
 import { logger } from "~/logger.server";
 
 export type DB = Kysely<Database>;
+/** A handle inside a transaction: functions that must run together with others (audit rows) ask for this type. */
+export type Tx = Transaction<Database>;
+
+/**
+ * Runs `fn` in a transaction: a new one, or the caller's when `db` already is one, so a model function that
+ * needs several statements to commit together can also be part of a larger change (its audit row, a service).
+ */
+export function inTransaction<T>(db: DB, fn: (trx: Tx) => Promise<T>): Promise<T> {
+  if (db.isTransaction) return fn(db as Tx);
+  return db.transaction().execute(fn);
+}
 
 /** int8 comes back as a string on both drivers (pg does this by default), so ids never lose precision. */
 const PGLITE_PARSERS = { 20: (value: string) => value };

@@ -3,15 +3,14 @@
 import { migrateToLatest } from "../../db/migrator";
 import { closeDb, getDb } from "~/db.server";
 import { getEnv } from "~/env.server";
-import { writeAudit } from "~/models/audit.server";
+import { audited } from "~/models/audit.server";
 import { loadDemoData } from "~/models/demo.server";
 
 getEnv();
 const db = getDb();
 try {
   await migrateToLatest(db);
-  const result = await loadDemoData(db);
-  await writeAudit(db, { actor: { label: "command line" }, action: "directory.demo_loaded", details: result });
+  const result = await audited(db, (trx) => loadDemoData(trx), (result) => ({ actor: { label: "command line" }, action: "directory.demo_loaded", details: result }));
   console.log(`Demo directory ready: ${result.members} members, ${result.subcommittees} subcommittees, ${result.contacts} fictional contacts.`);
 } catch (error) {
   console.error(`Cannot load the demo data: ${error instanceof Error ? error.message : String(error)}`);

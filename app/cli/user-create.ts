@@ -8,7 +8,7 @@ import { getEnv } from "~/env.server";
 import { supportedLngs } from "~/i18n";
 import { hashPassword } from "~/lib/password.server";
 import { EmailSchema, NewPasswordSchema, parseMessage, singleLine } from "~/lib/validation";
-import { writeAudit } from "~/models/audit.server";
+import { audited } from "~/models/audit.server";
 import { createStaffUser, staffEmailExists } from "~/models/staff-user.server";
 
 const MESSAGES: Record<string, string> = {
@@ -114,20 +114,12 @@ async function main() {
       console.error(`A staff account with the email ${email} already exists.`);
       return 1;
     }
-    const user = await createStaffUser(db, {
-      email,
-      displayName: name,
-      passwordHash: await hashPassword(pw.data),
-      role,
-      locale: locale ?? null,
-    });
-    await writeAudit(db, {
-      actor: { label: "command line" },
-      action: "staff.created",
-      objectType: "staff_user",
-      objectId: user.id,
-      details: { role },
-    });
+    const passwordHash = await hashPassword(pw.data);
+    const user = await audited(
+      db,
+      (trx) => createStaffUser(trx, { email, displayName: name, passwordHash, role, locale: locale ?? null }),
+      (user) => ({ actor: { label: "command line" }, action: "staff.created", objectType: "staff_user", objectId: user.id, details: { role } }),
+    );
     console.log(`Created ${role} ${user.email}.`);
     return 0;
   } finally {

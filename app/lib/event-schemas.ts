@@ -85,3 +85,23 @@ export const DuplicateSchema = z.object({
   start: LocalDateTimeSchema,
   version: z.coerce.number().int().optional(),
 });
+
+/**
+ * The event page's one form schema: each intent with its own fields. The status buttons post no intent (they
+ * predate the others), so a missing intent means a status change.
+ */
+export const EventPageActionSchema = z.preprocess(
+  (value) => (value && typeof value === "object" && !("intent" in value) ? { ...value, intent: "transition" } : value),
+  z.discriminatedUnion("intent", [
+    z.object({ intent: z.enum(["reissue", "revoke"]), invitationId: z.string().uuid() }),
+    z.object({
+      intent: z.literal("remind"),
+      batch: z.string().uuid(),
+      /** "1" when the form lists the members to remind (all ticked); without it, every member who has not answered */
+      picked: z.literal("1").optional(),
+      remindId: z.array(z.string().uuid()).default([]),
+    }),
+    DuplicateSchema.extend({ intent: z.literal("duplicate") }),
+    TransitionSchema.extend({ intent: z.literal("transition") }),
+  ]),
+);

@@ -1,5 +1,5 @@
 import crypto from "node:crypto";
-import { type DB } from "~/db.server";
+import { type DB, inTransaction } from "~/db.server";
 import { type Lng } from "~/i18n";
 import { type Env } from "~/env.server";
 import { messageIdFor } from "~/lib/tokens.server";
@@ -60,7 +60,7 @@ export async function sendInvitations(
   const result: SendResult = { queued: 0, alreadyInvited: 0, noEmail: 0 };
   const keys = linkKeys(env);
   const domain = parseMailFrom(env.MAIL_FROM).address.split("@")[1] ?? "plenary.invalid";
-  await db.transaction().execute(async (trx) => {
+  await inTransaction(db, async (trx) => {
     await lockEventForSending(trx, { eventId });
     const event = await getEvent(trx, { id: eventId });
     if (!event || event.status !== "open") throw new EventNotOpenError();
@@ -134,7 +134,7 @@ export async function sendReminders(
 ) {
   let queued = 0;
   const domain = parseMailFrom(env.MAIL_FROM).address.split("@")[1] ?? "plenary.invalid";
-  await db.transaction().execute(async (trx) => {
+  await inTransaction(db, async (trx) => {
     await lockEventForSending(trx, { eventId });
     const event = await getEvent(trx, { id: eventId });
     if (!event || event.status !== "open") throw new EventNotOpenError();

@@ -1,6 +1,6 @@
 import { render } from "@react-email/render";
 import Letter from "../../emails/letter";
-import { type DB } from "~/db.server";
+import { type DB, inTransaction } from "~/db.server";
 import { type Env } from "~/env.server";
 import { type Lng } from "~/i18n";
 import { getFixedT } from "~/i18next.server";
@@ -129,7 +129,7 @@ export async function submitReply(
     ip,
   }: { env: Env; event: EventRow; invitationId: string; input: ReplyInput; actor: ReplyActor; passportAllowed: boolean; ip?: string },
 ): Promise<SaveOutcome> {
-  return db.transaction().execute(async (trx) => {
+  return inTransaction(db, async (trx) => {
     const outcome = await applyReply(trx, { invitationId, expectedRevision: input.revision, input, actor, key: env.DATA_ENCRYPTION_KEY, passportAllowed });
     if (outcome.status !== "saved") return outcome;
     const invitation = await trx

@@ -1,7 +1,7 @@
 import { render } from "@react-email/render";
 import { type Locale, type StaffRole } from "../../db/schema";
 import StaffLink from "../../emails/staff-link";
-import { type DB } from "~/db.server";
+import { type DB, inTransaction } from "~/db.server";
 import { type Env } from "~/env.server";
 import { htmlLang, type Lng } from "~/i18n";
 import { getFixedT } from "~/i18next.server";
@@ -119,7 +119,7 @@ export async function inviteStaff(
     ip,
   }: { env: Env; admin: Admin; adminLocale: Lng; input: { email: string; displayName: string; role: StaffRole; locale: Locale | null }; ip?: string | null },
 ): Promise<StaffUser> {
-  return db.transaction().execute(async (trx) => {
+  return inTransaction(db, async (trx) => {
     if (await staffEmailExists(trx, { email: input.email })) throw new DuplicateError("staff_user", "email");
     const account = await createInvitedStaffUser(trx, { ...input, email: normalizeEmail(input.email), invitedBy: admin.id });
     await queueLink(trx, { env, admin, account, purpose: "invite", locale: input.locale ?? adminLocale });
@@ -145,7 +145,7 @@ export async function sendStaffLink(
   db: DB,
   { env, admin, adminLocale, userId, purpose, ip }: { env: Env; admin: Admin; adminLocale: Lng; userId: string; purpose: StaffTokenPurpose; ip?: string | null },
 ): Promise<LinkOutcome> {
-  return db.transaction().execute(async (trx) => {
+  return inTransaction(db, async (trx) => {
     const row = await trx
       .selectFrom("staff_user")
       .select(["id", "email", "display_name as displayName", "role", "locale", "disabled_at as disabledAt", "password_hash as passwordHash"])

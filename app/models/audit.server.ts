@@ -1,5 +1,5 @@
 import { sql } from "kysely";
-import { type DB } from "~/db.server";
+import { type DB, inTransaction, type Tx } from "~/db.server";
 import { isLocalDateTime, zonedToUtc } from "~/lib/dates";
 
 export type AuditEntry = {
@@ -11,8 +11,37 @@ export type AuditEntry = {
   details?: Record<string, unknown>;
 };
 
-/** Appends one row to the audit log. Never pass passwords, tokens or passport data in details. */
-export async function writeAudit(db: DB, entry: AuditEntry) {
+/**
+ * Appends one row to the audit log inside the change's own transaction, so the change and its record commit
+ * together or not at all (the type asks for a transaction; see `audited`). Never pass passwords, tokens or
+ * passport data in details.
+ */
+export async function writeAudit(trx: Tx, entry: AuditEntry) {
+  await insertAudit(trx, entry);
+}
+
+/**
+ * Runs a change and writes its audit row in the same transaction; `entry` may use the change's result (a new
+ * id) and may return null when there was nothing to record.
+ */
+export function audited<T>(db: DB, change: (trx: Tx) => Promise<T>, entry: AuditEntry | ((result: T) => AuditEntry | null)): Promise<T> {
+  return inTransaction(db, async (trx) => {
+    const result = await change(trx);
+    const row = typeof entry === "function" ? entry(result) : entry;
+    if (row) await insertAudit(trx, row);
+    return result;
+  });
+}
+
+/**
+ * Records an access that changes no data of its own (a sign-in, an export, a test message sent): a single
+ * insert, atomic on its own. Write it before the data leaves, so a crash never hides an export.
+ */
+export async function recordAccess(db: DB, entry: AuditEntry) {
+  await insertAudit(db, entry);
+}
+
+async function insertAudit(db: DB, entry: AuditEntry) {
   await db
     .insertInto("audit_log")
     .values({

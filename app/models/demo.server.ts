@@ -4,7 +4,7 @@ import demoEvents from "../../db/seed/events.json";
 import nearMembers from "../../db/seed/near-members.json";
 import subcommittees from "../../db/seed/subcommittees.json";
 import { type EventKind, type EventStatus, type LocalizedText, type MemberKind, type ProgrammeKind } from "../../db/schema";
-import { type DB } from "~/db.server";
+import { type DB, inTransaction } from "~/db.server";
 import { type Lng } from "~/i18n";
 import { zonedToUtc } from "~/lib/dates";
 import { type ContactInput, type MemberInput } from "~/lib/directory-schemas";
@@ -176,7 +176,7 @@ export type DemoResult = { members: number; contacts: number; subcommittees: num
  * contacts per member (example.org addresses, marked as demo). Idempotent: natural keys make a second run a no-op.
  */
 export async function loadDemoData(db: DB): Promise<DemoResult> {
-  return db.transaction().execute(async (trx) => {
+  return inTransaction(db, async (trx) => {
     const idsByName = new Map<string, string>();
     let contacts = 0;
     for (const [index, entry] of nearMembers.members.entries()) {

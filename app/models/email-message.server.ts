@@ -1,6 +1,6 @@
 import { sql } from "kysely";
 import { type Address, type Locale, type MessageStatus, type RecipientOutcome } from "../../db/schema";
-import { type DB } from "~/db.server";
+import { type DB, inTransaction } from "~/db.server";
 
 export type NewMessage = {
   idempotencyKey: string;
@@ -315,7 +315,7 @@ export async function countMessagesByStatus(db: DB, { eventId }: { eventId?: str
  * carrying the same content. Returns the new row's id.
  */
 export async function resendMessage(db: DB, { id, createdBy, messageIdFor }: { id: string; createdBy: string; messageIdFor: (key: string) => string }) {
-  return db.transaction().execute(async (trx) => {
+  return inTransaction(db, async (trx) => {
     const original = await trx.selectFrom("email_message").selectAll().where("id", "=", id).forUpdate().executeTakeFirst();
     if (!original || !["failed", "bounced", "suppressed"].includes(original.status)) return undefined;
     const revisions = await trx

@@ -8,7 +8,7 @@ import {
   type ProtocolOrder,
   type VisaLetterText,
 } from "../../db/schema";
-import { type DB } from "~/db.server";
+import { type DB, inTransaction } from "~/db.server";
 import { zonedToUtc } from "~/lib/dates";
 import { type EventInput, type ProgrammeItemInput } from "~/lib/event-schemas";
 import { canTransition } from "~/lib/event-status";
@@ -187,7 +187,7 @@ export class ReasonRequiredError extends Error {}
 
 /** Moves an event through its workflow; cancelling needs a reason. Checked against the stored state. */
 export async function transitionEvent(db: DB, { id, version, to, reason }: { id: string; version: number; to: EventStatus; reason?: string }) {
-  return db.transaction().execute(async (trx) => {
+  return inTransaction(db, async (trx) => {
     const current = await trx.selectFrom("event").select(["status", "version"]).where("id", "=", id).forUpdate().executeTakeFirst();
     if (!current || current.version !== version) throw new ConflictError("event");
     if (!canTransition(current.status, to)) throw new InvalidTransitionError(current.status, to);
@@ -206,7 +206,7 @@ export async function transitionEvent(db: DB, { id, version, to, reason }: { id:
  * `start` (venue time); programme items and the deadline keep their distance to the start.
  */
 export async function duplicateEvent(db: DB, { id, start }: { id: string; start: string }) {
-  return db.transaction().execute(async (trx) => {
+  return inTransaction(db, async (trx) => {
     const source = await trx.selectFrom("event").selectAll().where("id", "=", id).executeTakeFirst();
     if (!source) throw new Error("event not found");
     const shift = zonedToUtc(start, source.time_zone).getTime() - new Date(source.starts_at).getTime();

@@ -1,5 +1,5 @@
 import { sql } from "kysely";
-import { type DB } from "~/db.server";
+import { type DB, inTransaction } from "~/db.server";
 import { type CheckedRow, type ImportKind, type RowError } from "~/lib/directory-import.server";
 import { type ContactInput, type MemberInput } from "~/lib/directory-schemas";
 import { writeAudit } from "~/models/audit.server";
@@ -36,7 +36,7 @@ async function applyRows(db: DB, kind: ImportKind, rows: ValidRow[]): Promise<Im
 export async function previewImport(db: DB, kind: ImportKind, rows: ValidRow[]): Promise<ImportOutcome> {
   let result: ImportOutcome | undefined;
   try {
-    await db.transaction().execute(async (trx) => {
+    await inTransaction(db, async (trx) => {
       result = await applyRows(trx, kind, rows);
       throw new Rollback();
     });
@@ -72,7 +72,7 @@ export async function applyImportBatch(
   db: DB,
   { id, user, ip }: { id: string; user: { id: string; email: string }; ip?: string },
 ): Promise<{ counts: ImportCounts; alreadyApplied: boolean; kind: ImportKind }> {
-  return db.transaction().execute(async (trx) => {
+  return inTransaction(db, async (trx) => {
     const batch = await trx
       .selectFrom("import_batch")
       .select(["kind", "rows", "applied_at as appliedAt", "file_name as fileName"])

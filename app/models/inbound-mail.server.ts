@@ -1,6 +1,6 @@
 import { sql } from "kysely";
 import { type InboundKind, type RecipientOutcome } from "../../db/schema";
-import { type DB } from "~/db.server";
+import { type DB, inTransaction } from "~/db.server";
 import { settledStatus } from "~/lib/mail-recipients";
 import { normaliseAddress, suppressAddresses } from "~/models/mail-suppression.server";
 
@@ -31,7 +31,7 @@ export type InboundResult = { id: string; kind: InboundKind; emailMessageId: str
  * All of it in one transaction: the intake answers 250 only after it committed, so nothing is lost.
  */
 export async function recordInbound(db: DB, { mail, verpMessageRowId, now }: { mail: InboundRecord; verpMessageRowId?: string | null; now?: Date }) {
-  return db.transaction().execute(async (trx): Promise<InboundResult> => {
+  return inTransaction(db, async (trx): Promise<InboundResult> => {
     const message = await findReferencedMessage(trx, { rowId: verpMessageRowId ?? null, messageIds: mail.refersTo });
     const bounced: string[] = [];
     if (message && mail.kind === "bounce") {

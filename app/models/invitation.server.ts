@@ -86,6 +86,12 @@ export async function reissueLinkToken(db: DB, { invitationId, keys }: { invitat
   return issueLinkToken(db, { invitationId, keys, version: Number(last?.v ?? 0) + 1 });
 }
 
+/** Whether this invitation is one of this event's (one indexed lookup; the event page's link actions check it). */
+export async function invitationOfEvent(db: DB, { eventId, invitationId }: { eventId: string; invitationId: string }) {
+  const row = await db.selectFrom("invitation").select("id").where("id", "=", invitationId).where("event_id", "=", eventId).executeTakeFirst();
+  return Boolean(row);
+}
+
 export async function revokeLinkToken(db: DB, { invitationId }: { invitationId: string }) {
   await db.updateTable("invitation_token").set({ revoked_at: sql`now()` }).where("invitation_id", "=", invitationId).where("revoked_at", "is", null).execute();
 }

@@ -8,7 +8,7 @@ import {
   type RosterKind,
   type VisaLetterText,
 } from "../../db/schema";
-import { type DB } from "~/db.server";
+import { type DB, inTransaction } from "~/db.server";
 import { unseal } from "~/lib/sealed.server";
 import { type DelegateRow } from "~/models/reply.server";
 
@@ -141,7 +141,7 @@ export async function freezeRosterVersion(
   db: DB,
   input: { eventId: string; kind: RosterKind; locale: Locale; createdBy: { id: string; label: string }; filters: RosterFilter; rows: unknown[] },
 ): Promise<number> {
-  return db.transaction().execute(async (trx) => {
+  return inTransaction(db, async (trx) => {
     await trx.selectFrom("event").select("id").where("id", "=", input.eventId).forUpdate().executeTakeFirstOrThrow();
     const last = await trx
       .selectFrom("roster_version")

@@ -1,6 +1,6 @@
 import { sql } from "kysely";
 import { type Locale, type LocalizedText } from "../../db/schema";
-import { type DB } from "~/db.server";
+import { type DB, inTransaction } from "~/db.server";
 import { type Lng } from "~/i18n";
 import { localized } from "~/lib/directory";
 import { type LogoType } from "~/lib/logo.server";
@@ -145,7 +145,7 @@ function changedFields(before: Secretariat, input: SecretariatInput) {
  * audits the change in the same transaction. Returns the new version.
  */
 export async function updateSecretariat(db: DB, { version, input, actor, ip }: { version: number; input: SecretariatInput; actor: Actor & { id: string }; ip?: string }) {
-  return db.transaction().execute(async (trx) => {
+  return inTransaction(db, async (trx) => {
     const before = await getSecretariat(trx);
     const row = await trx
       .updateTable("secretariat")
@@ -171,7 +171,7 @@ export async function setLogo(
   db: DB,
   { version, data, type, width, height, actor, ip }: { version: number; data: Buffer; type: LogoType; width?: number | null; height?: number | null; actor: Actor & { id: string }; ip?: string },
 ) {
-  return db.transaction().execute(async (trx) => {
+  return inTransaction(db, async (trx) => {
     const row = await trx
       .updateTable("secretariat")
       .set((eb) => ({ logo: data, logo_type: type, logo_updated_at: sql`clock_timestamp()`, version: eb("version", "+", 1), updated_by: actor.id, updated_at: sql`now()` }))
@@ -193,7 +193,7 @@ export async function setLogo(
 }
 
 export async function removeLogo(db: DB, { version, actor, ip }: { version: number; actor: Actor & { id: string }; ip?: string }) {
-  return db.transaction().execute(async (trx) => {
+  return inTransaction(db, async (trx) => {
     const row = await trx
       .updateTable("secretariat")
       .set((eb) => ({ logo: null, logo_type: null, logo_updated_at: null, version: eb("version", "+", 1), updated_by: actor.id, updated_at: sql`now()` }))

@@ -1,6 +1,6 @@
 import { sql } from "kysely";
 import { type Locale } from "../../db/schema";
-import { type DB } from "~/db.server";
+import { type DB, inTransaction } from "~/db.server";
 import { createToken, hashToken, isWellFormedToken } from "~/lib/tokens.server";
 import { writeAudit } from "~/models/audit.server";
 import { createStaffUser, hasActiveAdmin, type StaffUser } from "~/models/staff-user.server";
@@ -33,7 +33,7 @@ export async function createFirstAdmin(
   db: DB,
   input: { token: string; email: string; displayName: string; passwordHash: string; locale: Locale; ip?: string },
 ): Promise<StaffUser> {
-  return db.transaction().execute(async (trx) => {
+  return inTransaction(db, async (trx) => {
     await sql`select pg_advisory_xact_lock(4242001)`.execute(trx);
     const row = isWellFormedToken(input.token)
       ? await trx

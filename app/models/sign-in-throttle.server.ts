@@ -1,5 +1,5 @@
 import { sql } from "kysely";
-import { type DB } from "~/db.server";
+import { type DB, inTransaction, type Tx } from "~/db.server";
 import { writeAudit } from "~/models/audit.server";
 
 /**
@@ -47,7 +47,7 @@ export async function checkSignIn(db: DB, { address, client, now = new Date() }:
 
 /** A wrong password: counts it for the pair and the client, sets their waits, and writes its audit row. */
 export async function recordSignInFailure(db: DB, { address, client, now = new Date() }: { address: string; client: string; now?: Date }) {
-  await db.transaction().execute(async (trx) => {
+  await inTransaction(db, async (trx) => {
     const windowStart = new Date(now.getTime() - SIGN_IN_WINDOW_SECONDS * 1000);
     for (const key of [address, ANY_ADDRESS]) {
       const row = await trx
@@ -78,7 +78,7 @@ export async function recordSignInFailure(db: DB, { address, client, now = new D
 
 /** An attempt refused while its pair or client waits: counted, and reported in aggregate. */
 export async function recordRefusedSignIn(db: DB, { address, client, now = new Date() }: { address: string; client: string; now?: Date }) {
-  await db.transaction().execute(async (trx) => {
+  await inTransaction(db, async (trx) => {
     const row = await trx
       .insertInto("sign_in_throttle")
       .values({ address, client, started_at: now, refused: 1, unreported: 1 })
@@ -95,7 +95,7 @@ export async function recordRefusedSignIn(db: DB, { address, client, now = new D
   });
 }
 
-async function reportRow(trx: DB, { address, client, count, now }: { address: string; client: string; count: number; now: Date }) {
+async function reportRow(trx: Tx, { address, client, count, now }: { address: string; client: string; count: number; now: Date }) {
   await writeAudit(trx, { actor: { label: address }, action: "auth.sign_in_throttled", ip: client, details: { count } });
   await trx
     .updateTable("sign_in_throttle")
@@ -115,7 +115,7 @@ export async function flushSignInThrottle(db: DB, { now = new Date(), all = fals
   let query = db.selectFrom("sign_in_throttle").select(["address", "client", "unreported"]).where("unreported", ">", 0);
   if (!all) query = query.where((eb) => eb.or([eb("reported_at", "is", null), eb("reported_at", "<=", cutoff)]));
   for (const row of await query.limit(500).execute()) {
-    await db.transaction().execute((trx) => reportRow(trx, { address: row.address, client: row.client, count: row.unreported, now }));
+    await inTransaction(db, (trx) => reportRow(trx, { address: row.address, client: row.client, count: row.unreported, now }));
   }
   const stale = new Date(now.getTime() - (SIGN_IN_WINDOW_SECONDS + MAX_DELAY_SECONDS) * 1000);
   await db

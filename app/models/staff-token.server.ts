@@ -1,6 +1,6 @@
 import { sql } from "kysely";
 import { type StaffTokenTable } from "../../db/schema";
-import { type DB } from "~/db.server";
+import { type DB, inTransaction } from "~/db.server";
 import { createToken, hashToken, isWellFormedToken } from "~/lib/tokens.server";
 import { writeAudit } from "~/models/audit.server";
 import { createStaffSession, deleteStaffSession } from "~/models/staff-session.server";
@@ -70,7 +70,7 @@ export async function setPasswordWithToken(
   input: { token: string; passwordHash: string; ip?: string | null; userAgent?: string | null; previousSession?: string | null },
 ): Promise<{ sessionToken: string; userId: string }> {
   if (!isWellFormedToken(input.token)) throw new StaffTokenUnusableError();
-  return db.transaction().execute(async (trx) => {
+  return inTransaction(db, async (trx) => {
     const used = await trx
       .updateTable("staff_token")
       .set({ used_at: sql`now()` })

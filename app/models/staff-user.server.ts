@@ -1,6 +1,6 @@
 import { sql } from "kysely";
 import { type Locale, type StaffRole } from "../../db/schema";
-import { type DB } from "~/db.server";
+import { type DB, inTransaction } from "~/db.server";
 import { hashToken } from "~/lib/tokens.server";
 import { writeAudit } from "~/models/audit.server";
 import { DuplicateError, isUniqueViolation } from "~/models/errors";
@@ -179,7 +179,7 @@ export async function changeOwnPassword(
   db: DB,
   { user, passwordHash, keepSession, ip }: { user: Actor; passwordHash: string; keepSession: string; ip?: string | null },
 ) {
-  await db.transaction().execute(async (trx) => {
+  await inTransaction(db, async (trx) => {
     await trx
       .updateTable("staff_user")
       .set((eb) => ({ password_hash: passwordHash, updated_at: eb.fn("now") }))
@@ -209,7 +209,7 @@ export async function changeOwnPassword(
 
 /** "Sign out of all sessions": every session of the user ends, the current one too. */
 export async function signOutEverywhere(db: DB, { user, ip }: { user: Actor; ip?: string | null }) {
-  await db.transaction().execute(async (trx) => {
+  await inTransaction(db, async (trx) => {
     const ended = await trx.deleteFrom("staff_session").where("user_id", "=", user.id).executeTakeFirst();
     await writeAudit(trx, {
       actor: user,
@@ -254,7 +254,7 @@ export async function changeStaffRole(
   db: DB,
   { id, role, actor, ip }: { id: string; role: StaffRole; actor: Actor; ip?: string | null },
 ): Promise<{ from: StaffRole; to: StaffRole } | undefined> {
-  return db.transaction().execute(async (trx) => {
+  return inTransaction(db, async (trx) => {
     const { target, isLastAdmin } = await lockForAdminChange(trx, id);
     if (!target) return undefined;
     if (target.role === role) return { from: role, to: role };
@@ -281,7 +281,7 @@ export async function changeStaffRole(
  * disabled already, undefined when there is no such account.
  */
 export async function disableStaffUser(db: DB, { id, actor, ip }: { id: string; actor: Actor; ip?: string | null }) {
-  return db.transaction().execute(async (trx) => {
+  return inTransaction(db, async (trx) => {
     const { target, isLastAdmin } = await lockForAdminChange(trx, id);
     if (!target) return undefined;
     if (target.disabledAt) return false;
@@ -307,7 +307,7 @@ export async function disableStaffUser(db: DB, { id, actor, ip }: { id: string; 
 
 /** Re-enables a disabled account (an invited one goes back to waiting for its link: re-send it). */
 export async function enableStaffUser(db: DB, { id, actor, ip }: { id: string; actor: Actor; ip?: string | null }) {
-  return db.transaction().execute(async (trx) => {
+  return inTransaction(db, async (trx) => {
     const row = await trx
       .updateTable("staff_user")
       .set((eb) => ({ disabled_at: null, updated_at: eb.fn("now") }))

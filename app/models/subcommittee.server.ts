@@ -1,6 +1,6 @@
 import { sql } from "kysely";
 import { type LocalizedText } from "../../db/schema";
-import { type DB } from "~/db.server";
+import { type DB, inTransaction } from "~/db.server";
 import { type SubcommitteeInput } from "~/lib/directory-schemas";
 import { ConflictError, DuplicateError, isUniqueViolation } from "~/models/errors";
 import { compact } from "~/models/member.server";
@@ -80,7 +80,7 @@ async function replaceMembers(db: DB, id: string, input: SubcommitteeInput) {
 }
 
 export async function createSubcommittee(db: DB, input: SubcommitteeInput) {
-  return db.transaction().execute(async (trx) => {
+  return inTransaction(db, async (trx) => {
     try {
       const { id } = await trx
         .insertInto("subcommittee")
@@ -97,7 +97,7 @@ export async function createSubcommittee(db: DB, input: SubcommitteeInput) {
 }
 
 export async function updateSubcommittee(db: DB, { id, version, input }: { id: string; version: number; input: SubcommitteeInput }) {
-  return db.transaction().execute(async (trx) => {
+  return inTransaction(db, async (trx) => {
     let row;
     try {
       row = await trx

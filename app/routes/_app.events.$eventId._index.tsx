@@ -2,7 +2,6 @@ import { type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction, re
 import { Form, Link, useActionData, useLoaderData, useRevalidator } from "@remix-run/react";
 import { useEffect } from "react";
 import { useTranslation } from "react-i18next";
-import { z } from "zod";
 import { canHandlePassports, hasRole, requireUser } from "~/auth.server";
 import { EventTools } from "~/components/event-tools";
 import { ConfirmAction } from "~/components/forms";
@@ -12,16 +11,16 @@ import { languageNames } from "~/i18n";
 import { awaitsAnswer } from "~/lib/answers";
 import { formatDateTimeZoned, formatSlot, utcToLocalInput } from "~/lib/dates";
 import { localized } from "~/lib/directory";
-import { DuplicateSchema, TransitionSchema } from "~/lib/event-schemas";
+import { EventPageActionSchema } from "~/lib/event-schemas";
 import { allowedTransitions } from "~/lib/event-status";
 import { eventDetails, requireEvent } from "~/services/event-view.server";
-import { writeAudit } from "~/models/audit.server";
+import { audited } from "~/models/audit.server";
 import { ConflictError } from "~/models/errors";
 import { duplicateEvent, InvalidTransitionError, listProgramme, ReasonRequiredError, transitionEvent } from "~/models/event.server";
 import { getEnv } from "~/env.server";
 import { EventNotOpenError, linkKeys, sendReminders } from "~/mail/invitations.server";
 import { countMessagesByStatus, getQueueState } from "~/models/email-message.server";
-import { listInvitations, reissueLinkToken, revokeLinkToken } from "~/models/invitation.server";
+import { invitationOfEvent, listInvitations, reissueLinkToken, revokeLinkToken } from "~/models/invitation.server";
 import { readForm } from "~/lib/bounded-form.server";
 
 
@@ -86,66 +85,67 @@ export async function action(args: ActionFunctionArgs) {
   const user = requireUser(args, "staff");
   const event = await requireEvent(args.params.eventId);
   const formData = await readForm(args.request);
-  const form = Object.fromEntries(formData);
+  const parsed = EventPageActionSchema.safeParse({ ...Object.fromEntries(formData), remindId: formData.getAll("remindId") });
+  if (!parsed.success) {
+    if (formData.get("intent") === "duplicate") return Response.json({ error: "events:validation.dateTime" }, { status: 400 });
+    throw new Response("Bad Request", { status: 400 });
+  }
+  const form = parsed.data;
   const db = getDb();
-  if (form.intent === "reissue" || form.intent === "revoke") {
-    const invitationId = z.string().uuid().safeParse(form.invitationId);
-    const invitation = invitationId.success ? (await listInvitations(db, { eventId: event.id })).find((i) => i.id === invitationId.data) : undefined;
-    if (!invitation) throw new Response("Not Found", { status: 404 });
-    if (form.intent === "reissue") await reissueLinkToken(db, { invitationId: invitation.id, keys: linkKeys(getEnv()) });
-    else await revokeLinkToken(db, { invitationId: invitation.id });
-    await writeAudit(db, {
-      actor: user,
-      action: form.intent === "reissue" ? "invitations.link_reissued" : "invitations.link_revoked",
-      objectType: "invitation",
-      objectId: invitation.id,
-      ip: args.context.clientIp,
-    });
-    return redirect(`/events/${event.id}?link=${form.intent}#invitations`);
-  }
-  if (form.intent === "remind") {
-    const batch = z.string().uuid().safeParse(form.batch);
-    if (!batch.success) throw new Response("Bad Request", { status: 400 });
-    // the form lists the members who have not answered, all ticked; without that list: all of them
-    const picked = form.picked === "1" ? z.array(z.string().uuid()).safeParse(formData.getAll("remindId")) : undefined;
-    if (picked && !picked.success) throw new Response("Bad Request", { status: 400 });
-    if (picked && picked.data.length === 0) return Response.json({ error: "invitations:remindNone" }, { status: 400 });
-    try {
-      const { queued } = await sendReminders(db, {
-        env: getEnv(),
-        eventId: event.id,
-        batch: batch.data,
-        invitationIds: picked?.data,
-        user,
-        ip: args.context.clientIp,
-      });
-      return redirect(`/events/${event.id}?reminded=${queued}#invitations`);
-    } catch (error) {
-      if (error instanceof EventNotOpenError) return Response.json({ error: "invitations:notOpen" }, { status: 409 });
-      throw error;
+  const ip = args.context.clientIp;
+  switch (form.intent) {
+    case "reissue":
+    case "revoke": {
+      const { invitationId } = form;
+      if (!(await invitationOfEvent(db, { eventId: event.id, invitationId }))) throw new Response("Not Found", { status: 404 });
+      await audited(
+        db,
+        async (trx) => {
+          if (form.intent === "reissue") await reissueLinkToken(trx, { invitationId, keys: linkKeys(getEnv()) });
+          else await revokeLinkToken(trx, { invitationId });
+        },
+        { actor: user, action: `invitations.link_${form.intent}d`, objectType: "invitation", objectId: invitationId, ip },
+      );
+      return redirect(`/events/${event.id}?link=${form.intent}#invitations`);
+    }
+    case "remind": {
+      const picked = form.picked === "1" ? form.remindId : undefined;
+      if (picked && picked.length === 0) return Response.json({ error: "invitations:remindNone" }, { status: 400 });
+      try {
+        const { queued } = await sendReminders(db, { env: getEnv(), eventId: event.id, batch: form.batch, invitationIds: picked, user, ip });
+        return redirect(`/events/${event.id}?reminded=${queued}#invitations`);
+      } catch (error) {
+        if (error instanceof EventNotOpenError) return Response.json({ error: "invitations:notOpen" }, { status: 409 });
+        throw error;
+      }
+    }
+    case "duplicate": {
+      const { id } = await audited(
+        db,
+        (trx) => duplicateEvent(trx, { id: event.id, start: form.start }),
+        ({ id }) => ({ actor: user, action: "events.duplicated", objectType: "event", objectId: id, ip, details: { from: event.id } }),
+      );
+      return redirect(`/events/${id}/edit`);
+    }
+    case "transition": {
+      const { intent: _intent, ...transition } = form;
+      try {
+        await audited(
+          db,
+          (trx) => transitionEvent(trx, { id: event.id, ...transition }),
+          ({ from, to }) => ({ actor: user, action: "events.status_changed", objectType: "event", objectId: event.id, ip, details: { from, to } }),
+        );
+      } catch (error) {
+        if (error instanceof ConflictError) return redirect(`/events/${event.id}?conflict=1`);
+        if (error instanceof InvalidTransitionError) {
+          return Response.json({ error: "events:status.invalid", from: error.from, to: error.to }, { status: 409 });
+        }
+        if (error instanceof ReasonRequiredError) return Response.json({ error: "events:status.reasonRequired" }, { status: 400 });
+        throw error;
+      }
+      return redirect(`/events/${event.id}`);
     }
   }
-  if (form.intent === "duplicate") {
-    const parsed = DuplicateSchema.safeParse(form);
-    if (!parsed.success) return Response.json({ error: "events:validation.dateTime" }, { status: 400 });
-    const { id } = await duplicateEvent(db, { id: event.id, start: parsed.data.start });
-    await writeAudit(db, { actor: user, action: "events.duplicated", objectType: "event", objectId: id, ip: args.context.clientIp, details: { from: event.id } });
-    return redirect(`/events/${id}/edit`);
-  }
-  const parsed = TransitionSchema.safeParse(form);
-  if (!parsed.success) throw new Response("Bad Request", { status: 400 });
-  try {
-    const { from, to } = await transitionEvent(db, { id: event.id, ...parsed.data });
-    await writeAudit(db, { actor: user, action: "events.status_changed", objectType: "event", objectId: event.id, ip: args.context.clientIp, details: { from, to } });
-  } catch (error) {
-    if (error instanceof ConflictError) return redirect(`/events/${event.id}?conflict=1`);
-    if (error instanceof InvalidTransitionError) {
-      return Response.json({ error: "events:status.invalid", from: error.from, to: error.to }, { status: 409 });
-    }
-    if (error instanceof ReasonRequiredError) return Response.json({ error: "events:status.reasonRequired" }, { status: 400 });
-    throw error;
-  }
-  return redirect(`/events/${event.id}`);
 }
 
 export const handle = { i18n: ["common", "directory", "events", "invitations", "rosters"] };

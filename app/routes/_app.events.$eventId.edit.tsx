@@ -9,7 +9,7 @@ import { localized } from "~/lib/directory";
 import { VersionSchema } from "~/lib/directory-schemas";
 import { EventSchema } from "~/lib/event-schemas";
 import { eventFormChoices, eventToFormValue, requireEvent } from "~/services/event-view.server";
-import { writeAudit } from "~/models/audit.server";
+import { audited } from "~/models/audit.server";
 import { ConflictError } from "~/models/errors";
 import { updateEvent } from "~/models/event.server";
 import { readForm } from "~/lib/bounded-form.server";
@@ -35,12 +35,17 @@ export async function action(args: ActionFunctionArgs) {
   if (!version.success) throw new Response("Bad Request", { status: 400 });
   const db = getDb();
   try {
-    await updateEvent(db, { id: event.id, version: version.data, input: submission.value });
+    await audited(db, (trx) => updateEvent(trx, { id: event.id, version: version.data, input: submission.value }), {
+      actor: user,
+      action: "events.updated",
+      objectType: "event",
+      objectId: event.id,
+      ip: args.context.clientIp,
+    });
   } catch (error) {
     if (error instanceof ConflictError) return redirect(`/events/${event.id}/edit?conflict=1`);
     throw error;
   }
-  await writeAudit(db, { actor: user, action: "events.updated", objectType: "event", objectId: event.id, ip: args.context.clientIp });
   return redirect(`/events/${event.id}?saved=1`);
 }
 

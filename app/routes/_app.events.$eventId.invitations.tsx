@@ -19,7 +19,7 @@ import { messageIdFor } from "~/lib/tokens.server";
 import { EventNotOpenError, memberRecipients, sendInvitations } from "~/mail/invitations.server";
 import { parseMailFrom } from "~/mail/transport.server";
 import { type AudienceFilter, listAudience } from "~/models/audience.server";
-import { writeAudit } from "~/models/audit.server";
+import { audited } from "~/models/audit.server";
 import { enqueueMessage } from "~/models/email-message.server";
 import { listInvitations } from "~/models/invitation.server";
 import { listMembers } from "~/models/member.server";
@@ -97,7 +97,7 @@ export async function action(args: ActionFunctionArgs) {
     const subject = t("test.subject");
     const element = TestMessage({ lang: locale, organisation: t("organisation"), subject, body: t("test.body") });
     const key = `test:${user.id}:${Date.now()}`;
-    await enqueueMessage(db, {
+    const message = {
       idempotencyKey: key,
       messageId: messageIdFor(key, parseMailFrom(env.MAIL_FROM).address.split("@")[1] ?? "plenary.invalid"),
       kind: "test",
@@ -108,8 +108,8 @@ export async function action(args: ActionFunctionArgs) {
       html: await render(element),
       text: await render(element, { plainText: true }),
       createdBy: user.id,
-    });
-    await writeAudit(db, { actor: user, action: "mail.test_sent", objectType: "event", objectId: event.id, ip: args.context.clientIp });
+    };
+    await audited(db, (trx) => enqueueMessage(trx, message), { actor: user, action: "mail.test_sent", objectType: "event", objectId: event.id, ip: args.context.clientIp });
     return Response.json({ testSent: user.email });
   }
   const audience = audienceFrom(form);

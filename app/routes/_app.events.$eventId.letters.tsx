@@ -10,7 +10,7 @@ import { htmlLang, languageNames, supportedLngs } from "~/i18n";
 import { localized, sortMembers } from "~/lib/directory";
 import { PLACEHOLDERS, unknownPlaceholders } from "~/lib/letters";
 import { LngSchema } from "~/lib/validation";
-import { writeAudit } from "~/models/audit.server";
+import { audited } from "~/models/audit.server";
 import { getLetter, resetLetter, saveLetter } from "~/models/letter.server";
 import { listMembers } from "~/models/member.server";
 import { readForm } from "~/lib/bounded-form.server";
@@ -51,8 +51,14 @@ export async function action(args: ActionFunctionArgs) {
   const db = getDb();
   const here = `/events/${event.id}/letters?kind=${kind}&locale=${locale}`;
   if (form.get("intent") === "reset") {
-    await resetLetter(db, { eventId: event.id, kind, locale });
-    await writeAudit(db, { actor: user, action: "letters.reset", objectType: "event", objectId: event.id, ip: args.context.clientIp, details: { kind, locale } });
+    await audited(db, (trx) => resetLetter(trx, { eventId: event.id, kind, locale }), {
+      actor: user,
+      action: "letters.reset",
+      objectType: "event",
+      objectId: event.id,
+      ip: args.context.clientIp,
+      details: { kind, locale },
+    });
     return redirect(`${here}&saved=1`);
   }
   const parsed = LetterSchema.safeParse(Object.fromEntries(form));
@@ -63,10 +69,12 @@ export async function action(args: ActionFunctionArgs) {
   if (unknown.length) {
     return Response.json({ errors: [{ field: "body", message: "invitations:letters.unknownPlaceholders", values: { names: unknown.map((n) => `{{${n}}}`).join(", ") } }] }, { status: 400 });
   }
-  if (!(await saveLetter(db, { eventId: event.id, kind, locale, ...parsed.data, userId: user.id }))) {
-    return Response.json({ errors: [{ field: "body", message: "directory:form.conflict" }] }, { status: 409 });
-  }
-  await writeAudit(db, { actor: user, action: "letters.saved", objectType: "event", objectId: event.id, ip: args.context.clientIp, details: { kind, locale } });
+  const saved = await audited(
+    db,
+    (trx) => saveLetter(trx, { eventId: event.id, kind, locale, ...parsed.data, userId: user.id }),
+    (saved) => (saved ? { actor: user, action: "letters.saved", objectType: "event", objectId: event.id, ip: args.context.clientIp, details: { kind, locale } } : null),
+  );
+  if (!saved) return Response.json({ errors: [{ field: "body", message: "directory:form.conflict" }] }, { status: 409 });
   return redirect(`${here}&saved=1`);
 }
 

@@ -7,7 +7,7 @@ import { logisticsTable } from "~/lib/logistics.server";
 import { protocolOrder } from "~/lib/protocol";
 import { attachment } from "~/services/roster-output.server";
 import { toCsv } from "~/lib/spreadsheet.server";
-import { writeAudit } from "~/models/audit.server";
+import { recordAccess } from "~/models/audit.server";
 import { listRosterPeople } from "~/models/roster.server";
 
 /** One logistics list as CSV (UTF-8 with BOM, formula-safe); downloads are audited. */
@@ -19,6 +19,6 @@ export async function loader(args: LoaderFunctionArgs) {
   const db = getDb();
   const people = protocolOrder(await listRosterPeople(db, { eventId: event.id }), event.protocol ?? {}, event.hostMemberId);
   const table = await logisticsTable(list, people, args.context.locale);
-  await writeAudit(db, { actor: user, action: "logistics.exported", objectType: "event", objectId: event.id, ip: args.context.clientIp, details: { list, rows: table.rows.length } });
+  await recordAccess(db, { actor: user, action: "logistics.exported", objectType: "event", objectId: event.id, ip: args.context.clientIp, details: { list, rows: table.rows.length } });
   return attachment(toCsv(table.headers, table.rows), "text/csv; charset=utf-8", `${list}-${event.startsAt.toISOString().slice(0, 10)}.csv`);
 }

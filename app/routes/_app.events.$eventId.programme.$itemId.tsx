@@ -11,7 +11,7 @@ import { utcToLocalInput } from "~/lib/dates";
 import { localized } from "~/lib/directory";
 import { VersionSchema } from "~/lib/directory-schemas";
 import { ProgrammeItemSchema } from "~/lib/event-schemas";
-import { writeAudit } from "~/models/audit.server";
+import { audited } from "~/models/audit.server";
 import { ConflictError } from "~/models/errors";
 import { createProgrammeItem, deleteProgrammeItem, getEvent, getProgrammeItem, updateProgrammeItem } from "~/models/event.server";
 import { readForm } from "~/lib/bounded-form.server";
@@ -63,30 +63,41 @@ export async function action(args: ActionFunctionArgs) {
     const version = VersionSchema.safeParse(formData.get("version"));
     if (!version.success) throw new Response("Bad Request", { status: 400 });
     try {
-      await deleteProgrammeItem(db, { id: item.id, eventId: event.id, version: version.data });
+      await audited(db, (trx) => deleteProgrammeItem(trx, { id: item.id, eventId: event.id, version: version.data }), {
+        actor: user,
+        action: "events.programme_deleted",
+        objectType: "programme_item",
+        objectId: item.id,
+        ip: args.context.clientIp,
+      });
     } catch (error) {
       if (error instanceof ConflictError) return redirect(`${back}/programme/${item.id}?conflict=1`);
       throw error;
     }
-    await writeAudit(db, { actor: user, action: "events.programme_deleted", objectType: "programme_item", objectId: item.id, ip: args.context.clientIp });
     return redirect(back);
   }
   const submission = parseWithZod(formData, { schema: ProgrammeItemSchema });
   if (submission.status !== "success") return Response.json({ result: submission.reply() }, { status: 400 });
   if (!item) {
-    const { id } = await createProgrammeItem(db, { eventId: event.id, timeZone: event.timeZone, input: submission.value });
-    await writeAudit(db, { actor: user, action: "events.programme_created", objectType: "programme_item", objectId: id, ip: args.context.clientIp });
+    await audited(
+      db,
+      (trx) => createProgrammeItem(trx, { eventId: event.id, timeZone: event.timeZone, input: submission.value }),
+      ({ id }) => ({ actor: user, action: "events.programme_created", objectType: "programme_item", objectId: id, ip: args.context.clientIp }),
+    );
     return redirect(back);
   }
   const version = VersionSchema.safeParse(formData.get("version"));
   if (!version.success) throw new Response("Bad Request", { status: 400 });
   try {
-    await updateProgrammeItem(db, { id: item.id, eventId: event.id, version: version.data, timeZone: event.timeZone, input: submission.value });
+    await audited(
+      db,
+      (trx) => updateProgrammeItem(trx, { id: item.id, eventId: event.id, version: version.data, timeZone: event.timeZone, input: submission.value }),
+      { actor: user, action: "events.programme_updated", objectType: "programme_item", objectId: item.id, ip: args.context.clientIp },
+    );
   } catch (error) {
     if (error instanceof ConflictError) return redirect(`${back}/programme/${item.id}?conflict=1`);
     throw error;
   }
-  await writeAudit(db, { actor: user, action: "events.programme_updated", objectType: "programme_item", objectId: item.id, ip: args.context.clientIp });
   return redirect(back);
 }
 

@@ -17,7 +17,7 @@ import { readBoundedForm } from "~/lib/bounded-form.server";
 import { replyFormLimits, replySchema } from "~/lib/reply-schemas";
 import { replyPageData, replyRules } from "~/services/reply-view.server";
 import { delegateLine, submitReply } from "~/mail/replies.server";
-import { writeAudit } from "~/models/audit.server";
+import { audited } from "~/models/audit.server";
 import { emailedRepliesForInvitation } from "~/models/inbound-mail.server";
 import { getReply, listChanges, revealPassport } from "~/models/reply.server";
 
@@ -82,16 +82,23 @@ export async function action(args: ActionFunctionArgs) {
     if (!canHandlePassports(user)) throw new Response("Forbidden", { status: 403 });
     const parsed = RevealSchema.safeParse(Object.fromEntries(formData));
     if (!parsed.success) return Response.json({ revealError: "reply:staff.purposeRequired" }, { status: 400 });
-    const revealed = await revealPassport(db, { delegateId: parsed.data.delegateId, invitationId: reply.id, key: env.DATA_ENCRYPTION_KEY });
+    // the reveal and its audit row are one transaction: no number leaves without its record
+    const revealed = await audited(
+      db,
+      (trx) => revealPassport(trx, { delegateId: parsed.data.delegateId, invitationId: reply.id, key: env.DATA_ENCRYPTION_KEY }),
+      (revealed) =>
+        revealed
+          ? {
+              actor: user,
+              action: "replies.passport_revealed",
+              objectType: "delegate",
+              objectId: parsed.data.delegateId,
+              ip: args.context.clientIp,
+              details: { invitationId: reply.id, purpose: parsed.data.purpose },
+            }
+          : null,
+    );
     if (!revealed) throw new Response("Not Found", { status: 404 });
-    await writeAudit(db, {
-      actor: user,
-      action: "replies.passport_revealed",
-      objectType: "delegate",
-      objectId: parsed.data.delegateId,
-      ip: args.context.clientIp,
-      details: { invitationId: reply.id, purpose: parsed.data.purpose },
-    });
     return Response.json({ revealed: { delegateId: parsed.data.delegateId, ...revealed } }, { headers: { "Cache-Control": "no-store" } });
   }
   const submission = parseWithZod(formData, { schema: replySchema(rules) });

@@ -11,7 +11,7 @@ import { formatDateTimeZoned } from "~/lib/dates";
 import { COUNTRY_CODES, countryName, localized } from "~/lib/directory";
 import { eventSummary, requireEvent } from "~/services/event-view.server";
 import { delegateLine } from "~/mail/replies.server";
-import { writeAudit } from "~/models/audit.server";
+import { audited } from "~/models/audit.server";
 import { setPassportCollection } from "~/models/event.server";
 import { listInvitations } from "~/models/invitation.server";
 import { countReplies, listAnswerTimeline, listChanges } from "~/models/reply.server";
@@ -73,8 +73,7 @@ export async function action(args: ActionFunctionArgs) {
   const formData = await readForm(args.request);
   const parsed = PassportSchema.safeParse({ countries: formData.getAll("countries"), retentionDays: formData.get("retentionDays") });
   if (!parsed.success) return Response.json({ error: "reply:overview.passportInvalid" }, { status: 400 });
-  await setPassportCollection(getDb(), { id: event.id, ...parsed.data });
-  await writeAudit(getDb(), {
+  await audited(getDb(), (trx) => setPassportCollection(trx, { id: event.id, ...parsed.data }), {
     actor: user,
     action: "events.passport_collection_changed",
     objectType: "event",

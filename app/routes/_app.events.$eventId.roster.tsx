@@ -13,7 +13,7 @@ import { countryName, localized } from "~/lib/directory";
 import { eventSummary, requireEvent } from "~/services/event-view.server";
 import { protocolCountryName } from "~/lib/protocol";
 import { buildRoster, diffRosters, flatten, regroup, type RosterLine, rosterFilterFrom } from "~/services/roster-view.server";
-import { writeAudit } from "~/models/audit.server";
+import { audited } from "~/models/audit.server";
 import { listProgramme } from "~/models/event.server";
 import { listInvitations } from "~/models/invitation.server";
 import { freezeRosterVersion, getRosterVersion, listRosterVersions, saveProtocol, setDelegateCategory } from "~/models/roster.server";
@@ -112,8 +112,14 @@ export async function action(args: ActionFunctionArgs) {
         chairFirst: Boolean(parsed.data.chairFirst),
         hostFirst: Boolean(parsed.data.hostFirst),
       };
-      await saveProtocol(db, { eventId: event.id, protocol });
-      await writeAudit(db, { actor: user, action: "roster.protocol_changed", objectType: "event", objectId: event.id, ip: args.context.clientIp, details: protocol });
+      await audited(db, (trx) => saveProtocol(trx, { eventId: event.id, protocol }), {
+        actor: user,
+        action: "roster.protocol_changed",
+        objectType: "event",
+        objectId: event.id,
+        ip: args.context.clientIp,
+        details: protocol,
+      });
       back.searchParams.set("saved", "protocol");
       return redirect(`${back.pathname}${back.search}`);
     }
@@ -122,15 +128,19 @@ export async function action(args: ActionFunctionArgs) {
       if (!parsed.success) return Response.json({ error: "rosters:errors.freeze" }, { status: 400 });
       const filter = rosterFilterFrom(back);
       const view = await buildRoster(db, event, { lang: parsed.data.lang, filter });
-      const number = await freezeRosterVersion(db, {
-        eventId: event.id,
-        kind: parsed.data.kind,
-        locale: parsed.data.lang,
-        createdBy: { id: user.id, label: user.displayName || user.email },
-        filters: filter,
-        rows: flatten(view),
-      });
-      await writeAudit(db, { actor: user, action: "roster.version_frozen", objectType: "event", objectId: event.id, ip: args.context.clientIp, details: { number, kind: parsed.data.kind, rows: view.count } });
+      const number = await audited(
+        db,
+        (trx) =>
+          freezeRosterVersion(trx, {
+            eventId: event.id,
+            kind: parsed.data.kind,
+            locale: parsed.data.lang,
+            createdBy: { id: user.id, label: user.displayName || user.email },
+            filters: filter,
+            rows: flatten(view),
+          }),
+        (number) => ({ actor: user, action: "roster.version_frozen", objectType: "event", objectId: event.id, ip: args.context.clientIp, details: { number, kind: parsed.data.kind, rows: view.count } }),
+      );
       return redirect(`/events/${event.id}/roster?version=${number}`);
     }
     case "category": {

@@ -5,7 +5,7 @@ import { getEnv } from "~/env.server";
 import { requireEvent } from "~/services/event-view.server";
 import { attachment } from "~/services/roster-output.server";
 import { visaLetterPdf } from "~/services/visa-letter.server";
-import { writeAudit } from "~/models/audit.server";
+import { recordAccess } from "~/models/audit.server";
 import { getVisaLetterData } from "~/models/roster.server";
 import { timeJob } from "~/metrics.server";
 
@@ -19,7 +19,7 @@ export async function loader(args: LoaderFunctionArgs) {
   const db = getDb();
   const person = await getVisaLetterData(db, { eventId: event.id, delegateId, key: getEnv().DATA_ENCRYPTION_KEY });
   if (!person) throw new Response("Not Found", { status: 404 });
-  await writeAudit(db, {
+  await recordAccess(db, {
     actor: user,
     action: "visa_letter.downloaded",
     objectType: "delegate",

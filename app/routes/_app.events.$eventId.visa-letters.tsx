@@ -12,7 +12,7 @@ import { localized } from "~/lib/directory";
 import { eventSummary, requireEvent } from "~/services/event-view.server";
 import { nameForms } from "~/services/roster-view.server";
 import { visaLetterLanguages } from "~/services/visa-letter.server";
-import { writeAudit } from "~/models/audit.server";
+import { audited } from "~/models/audit.server";
 import { listRosterPeople, saveVisaLetterText } from "~/models/roster.server";
 import "~/lib/validation";
 import { readForm } from "~/lib/bounded-form.server";
@@ -52,8 +52,13 @@ export async function action(args: ActionFunctionArgs) {
     if (Object.keys(values).length) text[field] = values;
   }
   const db = getDb();
-  await saveVisaLetterText(db, { eventId: event.id, text });
-  await writeAudit(db, { actor: user, action: "visa_letter.wording_changed", objectType: "event", objectId: event.id, ip: args.context.clientIp });
+  await audited(db, (trx) => saveVisaLetterText(trx, { eventId: event.id, text }), {
+    actor: user,
+    action: "visa_letter.wording_changed",
+    objectType: "event",
+    objectId: event.id,
+    ip: args.context.clientIp,
+  });
   return redirect(`/events/${event.id}/visa-letters?saved=1`);
 }
 

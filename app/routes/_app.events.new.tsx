@@ -7,7 +7,7 @@ import { EventForm } from "~/components/event-form";
 import { getDb } from "~/db.server";
 import { EventSchema } from "~/lib/event-schemas";
 import { eventFormChoices } from "~/services/event-view.server";
-import { writeAudit } from "~/models/audit.server";
+import { audited } from "~/models/audit.server";
 import { createEvent } from "~/models/event.server";
 import { getSecretariat } from "~/models/secretariat.server";
 import { readForm } from "~/lib/bounded-form.server";
@@ -25,8 +25,11 @@ export async function action(args: ActionFunctionArgs) {
   const submission = parseWithZod(await readForm(args.request), { schema: EventSchema });
   if (submission.status !== "success") return Response.json({ result: submission.reply() }, { status: 400 });
   const db = getDb();
-  const { id } = await createEvent(db, submission.value);
-  await writeAudit(db, { actor: user, action: "events.created", objectType: "event", objectId: id, ip: args.context.clientIp });
+  const { id } = await audited(
+    db,
+    (trx) => createEvent(trx, submission.value),
+    ({ id }) => ({ actor: user, action: "events.created", objectType: "event", objectId: id, ip: args.context.clientIp }),
+  );
   return redirect(`/events/${id}`);
 }
 

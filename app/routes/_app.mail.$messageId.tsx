@@ -12,7 +12,7 @@ import { languageNames } from "~/i18n";
 import { formatDateTimeZoned } from "~/lib/dates";
 import { messageIdFor } from "~/lib/tokens.server";
 import { parseMailFrom } from "~/mail/transport.server";
-import { writeAudit } from "~/models/audit.server";
+import { audited } from "~/models/audit.server";
 import { getMessage, resendMessage } from "~/models/email-message.server";
 import { getStaffTimeZone } from "~/models/secretariat.server";
 import { readForm } from "~/lib/bounded-form.server";
@@ -70,9 +70,12 @@ export async function action(args: ActionFunctionArgs) {
   if (form.get("intent") !== "resend") throw new Response("Bad Request", { status: 400 });
   const domain = parseMailFrom(getEnv().MAIL_FROM).address.split("@")[1] ?? "plenary.invalid";
   const db = getDb();
-  const id = await resendMessage(db, { id: m.id, createdBy: user.id, messageIdFor: (key) => messageIdFor(key, domain) });
+  const id = await audited(
+    db,
+    (trx) => resendMessage(trx, { id: m.id, createdBy: user.id, messageIdFor: (key) => messageIdFor(key, domain) }),
+    (id) => (id ? { actor: user, action: "mail.resent", objectType: "email_message", objectId: id, ip: args.context.clientIp, details: { from: m.id } } : null),
+  );
   if (!id) throw new Response("Conflict", { status: 409 });
-  await writeAudit(db, { actor: user, action: "mail.resent", objectType: "email_message", objectId: id, ip: args.context.clientIp, details: { from: m.id } });
   return redirect(`/mail/${id}`);
 }
 

@@ -4,7 +4,7 @@ import { requireUser } from "~/auth.server";
 import { getDb } from "~/db.server";
 import { mailFilter } from "~/lib/mail-log";
 import { toCsv } from "~/lib/spreadsheet.server";
-import { writeAudit } from "~/models/audit.server";
+import { recordAccess } from "~/models/audit.server";
 import { listMessages } from "~/models/email-message.server";
 
 /** More than a secretariat sends in years; a larger export is cut here and says so in the audit row. */
@@ -38,7 +38,7 @@ export async function loader(args: LoaderFunctionArgs) {
     m.toUndelivered ? "yes" : "no",
     ((m.recipients ?? []) as RecipientOutcome[]).map((r) => `${r.address}=${r.state}`).join(" "),
   ]);
-  await writeAudit(db, {
+  await recordAccess(db, {
     actor: user,
     action: "mail.exported",
     ip: args.context.clientIp,

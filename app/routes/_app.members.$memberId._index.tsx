@@ -8,7 +8,7 @@ import { getDb } from "~/db.server";
 import { htmlLang, languageNames, supportedLngs } from "~/i18n";
 import { contactLabels } from "~/lib/contact-display";
 import { countryName, localized, missingLanguages } from "~/lib/directory";
-import { writeAudit } from "~/models/audit.server";
+import { audited } from "~/models/audit.server";
 import { listContactsOfMember } from "~/models/contact.server";
 import { ConflictError } from "~/models/errors";
 import { getMember, setMemberArchived } from "~/models/member.server";
@@ -92,12 +92,17 @@ export async function action(args: ActionFunctionArgs) {
   if (!parsed.success) throw new Response("Bad Request", { status: 400 });
   const db = getDb();
   try {
-    await setMemberArchived(db, { id, version: parsed.data.version, archived: parsed.data.intent === "archive" });
+    await audited(db, (trx) => setMemberArchived(trx, { id, version: parsed.data.version, archived: parsed.data.intent === "archive" }), {
+      actor: user,
+      action: `directory.member_${parsed.data.intent}d`,
+      objectType: "member",
+      objectId: id,
+      ip: args.context.clientIp,
+    });
   } catch (error) {
     if (error instanceof ConflictError) return redirect(`/members/${id}?conflict=1`);
     throw error;
   }
-  await writeAudit(db, { actor: user, action: `directory.member_${parsed.data.intent}d`, objectType: "member", objectId: id, ip: args.context.clientIp });
   return redirect(`/members/${id}`);
 }
 

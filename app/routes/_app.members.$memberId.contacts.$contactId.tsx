@@ -10,7 +10,7 @@ import { getDb } from "~/db.server";
 import { contactLabels } from "~/lib/contact-display";
 import { localized } from "~/lib/directory";
 import { ContactSchema, VersionSchema } from "~/lib/directory-schemas";
-import { writeAudit } from "~/models/audit.server";
+import { audited } from "~/models/audit.server";
 import { deleteContact, getContact, updateContact } from "~/models/contact.server";
 import { ConflictError, DuplicateError } from "~/models/errors";
 import { getMember } from "~/models/member.server";
@@ -65,18 +65,29 @@ export async function action(args: ActionFunctionArgs) {
   const here = `/members/${member.id}/contacts/${contact.id}`;
   if (formData.get("intent") === "delete") {
     try {
-      await deleteContact(db, { id: contact.id, memberId: member.id, version: version.data });
+      await audited(db, (trx) => deleteContact(trx, { id: contact.id, memberId: member.id, version: version.data }), {
+        actor: user,
+        action: "directory.contact_deleted",
+        objectType: "contact",
+        objectId: contact.id,
+        ip: args.context.clientIp,
+      });
     } catch (error) {
       if (error instanceof ConflictError) return redirect(`${here}?conflict=1`);
       throw error;
     }
-    await writeAudit(db, { actor: user, action: "directory.contact_deleted", objectType: "contact", objectId: contact.id, ip: args.context.clientIp });
     return redirect(`/members/${member.id}`);
   }
   const submission = parseWithZod(formData, { schema: ContactSchema });
   if (submission.status !== "success") return Response.json({ result: submission.reply() }, { status: 400 });
   try {
-    await updateContact(db, { id: contact.id, memberId: member.id, version: version.data, input: submission.value });
+    await audited(db, (trx) => updateContact(trx, { id: contact.id, memberId: member.id, version: version.data, input: submission.value }), {
+      actor: user,
+      action: "directory.contact_updated",
+      objectType: "contact",
+      objectId: contact.id,
+      ip: args.context.clientIp,
+    });
   } catch (error) {
     if (error instanceof ConflictError) return redirect(`${here}?conflict=1`);
     if (error instanceof DuplicateError) {
@@ -84,7 +95,6 @@ export async function action(args: ActionFunctionArgs) {
     }
     throw error;
   }
-  await writeAudit(db, { actor: user, action: "directory.contact_updated", objectType: "contact", objectId: contact.id, ip: args.context.clientIp });
   return redirect(`/members/${member.id}?saved=1`);
 }
 

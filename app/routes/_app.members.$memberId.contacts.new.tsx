@@ -9,7 +9,7 @@ import { getDb } from "~/db.server";
 import { type Lng } from "~/i18n";
 import { localized } from "~/lib/directory";
 import { ContactSchema } from "~/lib/directory-schemas";
-import { writeAudit } from "~/models/audit.server";
+import { audited } from "~/models/audit.server";
 import { createContact } from "~/models/contact.server";
 import { DuplicateError } from "~/models/errors";
 import { getMember } from "~/models/member.server";
@@ -35,8 +35,11 @@ export async function action(args: ActionFunctionArgs) {
   if (submission.status !== "success") return Response.json({ result: submission.reply() }, { status: 400 });
   const db = getDb();
   try {
-    const { id } = await createContact(db, { memberId: member.id, input: submission.value });
-    await writeAudit(db, { actor: user, action: "directory.contact_created", objectType: "contact", objectId: id, ip: args.context.clientIp });
+    await audited(
+      db,
+      (trx) => createContact(trx, { memberId: member.id, input: submission.value }),
+      ({ id }) => ({ actor: user, action: "directory.contact_created", objectType: "contact", objectId: id, ip: args.context.clientIp }),
+    );
   } catch (error) {
     if (!(error instanceof DuplicateError)) throw error;
     return Response.json({ result: submission.reply({ fieldErrors: { emails: ["directory:validation.duplicateContact"] } }) }, { status: 409 });

@@ -8,7 +8,7 @@ import { MemberForm } from "~/components/member-form";
 import { getDb } from "~/db.server";
 import { countryOptions, localized } from "~/lib/directory";
 import { MemberSchema, VersionSchema } from "~/lib/directory-schemas";
-import { writeAudit } from "~/models/audit.server";
+import { audited } from "~/models/audit.server";
 import { ConflictError, DuplicateError } from "~/models/errors";
 import { getMember, updateMember } from "~/models/member.server";
 import { readForm } from "~/lib/bounded-form.server";
@@ -52,7 +52,13 @@ export async function action(args: ActionFunctionArgs) {
   if (!version.success) throw new Response("Bad Request", { status: 400 });
   const db = getDb();
   try {
-    await updateMember(db, { id, version: version.data, input: submission.value });
+    await audited(db, (trx) => updateMember(trx, { id, version: version.data, input: submission.value }), {
+      actor: user,
+      action: "directory.member_updated",
+      objectType: "member",
+      objectId: id,
+      ip: args.context.clientIp,
+    });
   } catch (error) {
     // Someone saved meanwhile: show them the current data instead of overwriting it.
     if (error instanceof ConflictError) return redirect(`/members/${id}/edit?conflict=1`);
@@ -61,7 +67,6 @@ export async function action(args: ActionFunctionArgs) {
     }
     throw error;
   }
-  await writeAudit(db, { actor: user, action: "directory.member_updated", objectType: "member", objectId: id, ip: args.context.clientIp });
   return redirect(`/members/${id}?saved=1`);
 }
 

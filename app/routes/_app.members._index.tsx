@@ -6,7 +6,7 @@ import { EmptyState } from "~/components/app-shell";
 import { CountryOptions } from "~/components/directory";
 import { getDb } from "~/db.server";
 import { countryName, countryOptions, localized, MEMBER_KINDS, MEMBER_STATUSES, sortMembers } from "~/lib/directory";
-import { writeAudit } from "~/models/audit.server";
+import { audited } from "~/models/audit.server";
 import { loadDemoData } from "~/models/demo.server";
 import { countMembers, listMembers } from "~/models/member.server";
 import { readForm } from "~/lib/bounded-form.server";
@@ -50,8 +50,7 @@ export async function action(args: ActionFunctionArgs) {
   const form = await readForm(args.request);
   if (form.get("intent") !== "load-demo") throw new Response("Bad Request", { status: 400 });
   const db = getDb();
-  const result = await loadDemoData(db);
-  await writeAudit(db, { actor: user, action: "directory.demo_loaded", ip: args.context.clientIp, details: result });
+  const result = await audited(db, (trx) => loadDemoData(trx), (result) => ({ actor: user, action: "directory.demo_loaded", ip: args.context.clientIp, details: result }));
   return redirect(`/members?loaded=${result.members}`);
 }
 

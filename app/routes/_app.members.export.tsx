@@ -5,7 +5,7 @@ import { getDb } from "~/db.server";
 import { COLUMNS, contactToRow, memberToRow } from "~/lib/directory-import.server";
 import { type ContactInput, type MemberInput } from "~/lib/directory-schemas";
 import { toCsv, toXlsx } from "~/lib/spreadsheet.server";
-import { writeAudit } from "~/models/audit.server";
+import { recordAccess } from "~/models/audit.server";
 import { listContacts } from "~/models/contact.server";
 import { listMembers } from "~/models/member.server";
 
@@ -33,7 +33,7 @@ export async function loader(args: LoaderFunctionArgs) {
     const contacts = await listContacts(db);
     rows = contacts.map((c) => contactToRow(c as unknown as ContactInput, { country: c.memberCountry, nameEn: c.memberNames.en ?? "" }));
     // Contacts are personal data: every export is recorded.
-    await writeAudit(db, { actor: user, action: "directory.contacts_exported", ip: args.context.clientIp, details: { format, rows: rows.length } });
+    await recordAccess(db, { actor: user, action: "directory.contacts_exported", ip: args.context.clientIp, details: { format, rows: rows.length } });
   }
   const stamp = new Date().toISOString().slice(0, 10);
   const name = template ? `plenary-${type}-template` : `plenary-${type}-${stamp}`;

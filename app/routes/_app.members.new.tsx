@@ -7,7 +7,7 @@ import { MemberForm } from "~/components/member-form";
 import { getDb } from "~/db.server";
 import { countryOptions } from "~/lib/directory";
 import { MemberSchema } from "~/lib/directory-schemas";
-import { writeAudit } from "~/models/audit.server";
+import { audited } from "~/models/audit.server";
 import { DuplicateError } from "~/models/errors";
 import { createMember } from "~/models/member.server";
 import { readForm } from "~/lib/bounded-form.server";
@@ -23,8 +23,11 @@ export async function action(args: ActionFunctionArgs) {
   if (submission.status !== "success") return Response.json({ result: submission.reply() }, { status: 400 });
   const db = getDb();
   try {
-    const { id } = await createMember(db, submission.value);
-    await writeAudit(db, { actor: user, action: "directory.member_created", objectType: "member", objectId: id, ip: args.context.clientIp });
+    const { id } = await audited(
+      db,
+      (trx) => createMember(trx, submission.value),
+      ({ id }) => ({ actor: user, action: "directory.member_created", objectType: "member", objectId: id, ip: args.context.clientIp }),
+    );
     return redirect(`/members/${id}`);
   } catch (error) {
     if (!(error instanceof DuplicateError)) throw error;

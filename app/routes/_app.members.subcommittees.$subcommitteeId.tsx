@@ -9,7 +9,7 @@ import { getDb } from "~/db.server";
 import { type Lng } from "~/i18n";
 import { countryName, localized, sortMembers } from "~/lib/directory";
 import { SubcommitteeSchema, VersionSchema } from "~/lib/directory-schemas";
-import { writeAudit } from "~/models/audit.server";
+import { audited } from "~/models/audit.server";
 import { ConflictError, DuplicateError } from "~/models/errors";
 import { listMembers } from "~/models/member.server";
 import { createSubcommittee, getSubcommittee, updateSubcommittee } from "~/models/subcommittee.server";
@@ -71,15 +71,23 @@ export async function action(args: ActionFunctionArgs) {
   const isNew = args.params.subcommitteeId === "new";
   try {
     if (isNew) {
-      const { id } = await createSubcommittee(db, submission.value);
-      await writeAudit(db, { actor: user, action: "directory.subcommittee_created", objectType: "subcommittee", objectId: id, ip: args.context.clientIp });
+      const { id } = await audited(
+        db,
+        (trx) => createSubcommittee(trx, submission.value),
+        ({ id }) => ({ actor: user, action: "directory.subcommittee_created", objectType: "subcommittee", objectId: id, ip: args.context.clientIp }),
+      );
       return redirect(`/members/subcommittees/${id}?saved=1`);
     }
     const id = args.params.subcommitteeId ?? "";
     const version = VersionSchema.safeParse(formData.get("version"));
     if (!version.success) throw new Response("Bad Request", { status: 400 });
-    await updateSubcommittee(db, { id, version: version.data, input: submission.value });
-    await writeAudit(db, { actor: user, action: "directory.subcommittee_updated", objectType: "subcommittee", objectId: id, ip: args.context.clientIp });
+    await audited(db, (trx) => updateSubcommittee(trx, { id, version: version.data, input: submission.value }), {
+      actor: user,
+      action: "directory.subcommittee_updated",
+      objectType: "subcommittee",
+      objectId: id,
+      ip: args.context.clientIp,
+    });
     return redirect(`/members/subcommittees/${id}?saved=1`);
   } catch (error) {
     if (error instanceof ConflictError) return redirect(`/members/subcommittees/${args.params.subcommitteeId}?conflict=1`);

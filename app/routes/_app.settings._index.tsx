@@ -10,7 +10,7 @@ import { getDb } from "~/db.server";
 import { htmlLang, languageNames, supportedLngs } from "~/i18n";
 import { hashPassword, verifyPassword } from "~/lib/password.server";
 import { LngSchema, NewPasswordSchema, PASSWORD_MAX, PASSWORD_MIN, singleLine } from "~/lib/validation";
-import { writeAudit } from "~/models/audit.server";
+import { audited } from "~/models/audit.server";
 import { checkRateLimit, hitRateLimit, resetRateLimit } from "~/models/rate-limit.server";
 import { changeOwnPassword, getPasswordHash, signOutEverywhere, updateStaffProfile } from "~/models/staff-user.server";
 import { readForm } from "~/lib/bounded-form.server";
@@ -55,8 +55,7 @@ export async function action(args: ActionFunctionArgs) {
     const submission = parseWithZod(formData, { schema: ProfileSchema });
     if (submission.status !== "success") return Response.json({ form: "profile", result: submission.reply() } satisfies ActionData, { status: 400 });
     const { displayName, locale } = submission.value;
-    await updateStaffProfile(db, { id: user.id, displayName, locale: locale ?? null });
-    await writeAudit(db, {
+    await audited(db, (trx) => updateStaffProfile(trx, { id: user.id, displayName, locale: locale ?? null }), {
       actor: user,
       action: "staff.profile_updated",
       objectType: "staff_user",

@@ -3,7 +3,7 @@ import { requireUser } from "~/auth.server";
 import { getDb } from "~/db.server";
 import { getFixedT } from "~/i18next.server";
 import { toCsv } from "~/lib/spreadsheet.server";
-import { auditFilterFromQuery, listAudit, writeAudit } from "~/models/audit.server";
+import { auditFilterFromQuery, listAudit, recordAccess } from "~/models/audit.server";
 import { getStaffTimeZone } from "~/models/secretariat.server";
 
 /** More than any secretariat writes in years; a larger export is cut here and says so in the audit row. */
@@ -32,7 +32,7 @@ export async function loader(args: LoaderFunctionArgs) {
     row.ip ?? "",
     JSON.stringify(row.details ?? {}),
   ]);
-  await writeAudit(db, {
+  await recordAccess(db, {
     actor: user,
     action: "audit.exported",
     ip: args.context.clientIp,

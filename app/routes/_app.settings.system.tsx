@@ -14,7 +14,7 @@ import { localized } from "~/lib/directory";
 import { messageIdFor } from "~/lib/tokens.server";
 import { dkimSettings, dnsAdvice } from "~/mail/dkim.server";
 import { parseMailFrom } from "~/mail/transport.server";
-import { writeAudit } from "~/models/audit.server";
+import { audited } from "~/models/audit.server";
 import { lastBackup } from "~/models/backup-log.server";
 import { enqueueMessage, getQueueState } from "~/models/email-message.server";
 import { getSecretariat } from "~/models/secretariat.server";
@@ -145,7 +145,7 @@ export async function action(args: ActionFunctionArgs) {
   });
   // The page's one-time id makes a double click queue one message.
   const key = `settings-test:${user.id}:${submission.data}`;
-  const queued = await enqueueMessage(db, {
+  const draft = {
     idempotencyKey: key,
     messageId: messageIdFor(key, parseMailFrom(env.MAIL_FROM).address.split("@")[1] ?? "plenary.invalid"),
     kind: "test",
@@ -157,12 +157,15 @@ export async function action(args: ActionFunctionArgs) {
     createdBy: user.id,
     // sent even while the queue is paused: when it gets through, the pause ends (issue 16 §2)
     bypassPause: true,
-  });
-  const message = await findMessageByKey(db, { key });
+  };
+  // queued now (and audited with it), or already by the first click of a double click
+  const message = await audited(
+    db,
+    async (trx) => ({ queued: await enqueueMessage(trx, draft), row: await findMessageByKey(trx, { key }) }),
+    ({ queued, row }) =>
+      queued && row ? { actor: user, action: "mail.test_sent", objectType: "email_message", objectId: row.id, ip: args.context.clientIp, details: { from: "settings" } } : null,
+  ).then(({ row }) => row);
   if (!message) throw new Error("the test message was not queued");
-  if (queued) {
-    await writeAudit(db, { actor: user, action: "mail.test_sent", objectType: "email_message", objectId: message.id, ip: args.context.clientIp, details: { from: "settings" } });
-  }
   return redirect(`/settings/system?test=${message.id}`);
 }
 

@@ -10,7 +10,7 @@ import { LanguageSwitcher } from "~/components/language-switcher";
 import { getDb } from "~/db.server";
 import { needsRehash, hashPassword, verifyDummyPassword, verifyPassword } from "~/lib/password.server";
 import { EmailSchema } from "~/lib/validation";
-import { writeAudit } from "~/models/audit.server";
+import { audited } from "~/models/audit.server";
 import { checkSignIn, clearSignInFailures, recordRefusedSignIn, recordSignInFailure } from "~/models/sign-in-throttle.server";
 import { createStaffSession, deleteStaffSession } from "~/models/staff-session.server";
 import { getStaffUserForSignIn, recordSignIn } from "~/models/staff-user.server";
@@ -77,15 +77,19 @@ export async function action({ request, context }: ActionFunctionArgs) {
   }
 
   // A new session id at every sign-in; the one sent before (if any) is destroyed (no fixation).
-  if (context.sessionToken) await deleteStaffSession(db, { token: context.sessionToken });
-  const token = await createStaffSession(db, {
-    userId: account.id,
-    ip: context.clientIp,
-    userAgent: request.headers.get("User-Agent"),
-  });
-  await recordSignIn(db, { id: account.id, passwordHash: needsRehash(account.passwordHash) ? await hashPassword(password) : undefined });
-  await clearSignInFailures(db, who);
-  await writeAudit(db, { actor: { id: account.id, email: account.email }, action: "auth.sign_in", ip: context.clientIp });
+  // The session, the sign-in's bookkeeping and its audit row commit together.
+  const rehashed = needsRehash(account.passwordHash) ? await hashPassword(password) : undefined;
+  const token = await audited(
+    db,
+    async (trx) => {
+      if (context.sessionToken) await deleteStaffSession(trx, { token: context.sessionToken });
+      const token = await createStaffSession(trx, { userId: account.id, ip: context.clientIp, userAgent: request.headers.get("User-Agent") });
+      await recordSignIn(trx, { id: account.id, passwordHash: rehashed });
+      await clearSignInFailures(trx, who);
+      return token;
+    },
+    { actor: { id: account.id, email: account.email }, action: "auth.sign_in", ip: context.clientIp },
+  );
   return redirect(safeRedirect(redirectTo), {
     headers: { "Set-Cookie": await getSessionCookie().serialize(token) },
   });

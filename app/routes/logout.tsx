@@ -1,7 +1,7 @@
 import { type ActionFunctionArgs, redirect } from "@remix-run/node";
 import { getSessionCookie } from "~/auth.server";
 import { getDb } from "~/db.server";
-import { writeAudit } from "~/models/audit.server";
+import { audited } from "~/models/audit.server";
 import { deleteStaffSession } from "~/models/staff-session.server";
 
 export async function loader() {
@@ -12,10 +12,10 @@ export async function loader() {
 export async function action({ context }: ActionFunctionArgs) {
   const db = getDb();
   if (context.sessionToken) {
-    await deleteStaffSession(db, { token: context.sessionToken });
-    if (context.user) {
-      await writeAudit(db, { actor: { id: context.user.id, email: context.user.email }, action: "auth.sign_out", ip: context.clientIp });
-    }
+    const { sessionToken, user } = context;
+    await audited(db, (trx) => deleteStaffSession(trx, { token: sessionToken }), () =>
+      user ? { actor: { id: user.id, email: user.email }, action: "auth.sign_out", ip: context.clientIp } : null,
+    );
   }
   return redirect("/login?signedOut=1", {
     headers: { "Set-Cookie": await getSessionCookie().serialize("", { maxAge: 0 }) },

@@ -9,7 +9,7 @@ import { z } from "zod";
 import { migrations } from "../../db/migrations/index";
 import packageJson from "../../package.json";
 import pg from "pg";
-import { createPgliteDb, createPostgresDb, DataDirLockedError, type DB, lockDataDir, openPglite, takePresenceLockExclusively } from "~/db.server";
+import { createPgliteDb, createPostgresDb, DataDirLockedError, type DB, lockDataDir, openPglite, takePresenceLockExclusively, inTransaction } from "~/db.server";
 import { type Env } from "~/env.server";
 import { keyId } from "~/lib/sealed.server";
 import {
@@ -116,7 +116,7 @@ export async function createBackup({ db, env, pglite }: { db: DB; env: Env; pgli
 
   if (kind === "embedded") {
     if (!pglite) throw new Error("createBackup: the embedded database needs its PGlite instance");
-    const snapshot = await db.transaction().execute(async (trx) => {
+    const snapshot = await inTransaction(db, async (trx) => {
       const tables = await tableChecksums(trx);
       const migration = await latestMigration(trx);
       const dump = await pglite.dumpDataDir("gzip");
@@ -375,7 +375,7 @@ async function restoreEmbedded(backup: VerifiedBackup, dataDir: string, force: b
       const payload = await readPayload(backup);
       const db = createPgliteDb(await openPglite(staging, new Blob([payload])));
       try {
-        const actual = await db.transaction().execute((trx) => tableChecksums(trx));
+        const actual = await inTransaction(db, (trx) => tableChecksums(trx));
         const wrong = differences(backup.manifest.tables, actual);
         if (wrong.length) throw new BackupError(`The restored data does not match the backup's checksums (tables: ${wrong.join(", ")}).`);
       } finally {

@@ -10,7 +10,7 @@ import { renderPlaceCardsPdf } from "~/lib/pdf/place-cards.server";
 import { type PdfLang } from "~/lib/pdf/types";
 import { protocolOrder } from "~/lib/protocol";
 import { CATEGORY_COLORS, nameForms, rosterFilterFrom, rosterLabels } from "~/services/roster-view.server";
-import { writeAudit } from "~/models/audit.server";
+import { recordAccess } from "~/models/audit.server";
 import { listRosterPeople } from "~/models/roster.server";
 
 /** Badges (A4 sheets of 8, or one per A6 page) and table place cards, in protocol order, for the roster's filters. */
@@ -24,7 +24,7 @@ export async function badgesDownload(args: LoaderFunctionArgs, kind: "badges" | 
   const people = protocolOrder(await listRosterPeople(db, { eventId: event.id, filter: rosterFilterFrom(url) }), event.protocol ?? {}, event.hostMemberId);
   const labels = await rosterLabels(lang);
   const eventTitle = { text: localized(event.title, lang), lang: lang as PdfLang };
-  await writeAudit(db, {
+  await recordAccess(db, {
     actor: user,
     action: kind === "badges" ? "badges.exported" : "place_cards.exported",
     objectType: "event",

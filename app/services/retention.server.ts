@@ -1,4 +1,4 @@
-import { type DB } from "~/db.server";
+import { type DB, inTransaction } from "~/db.server";
 import { writeAudit } from "~/models/audit.server";
 import { purgeExpiredInbound } from "~/models/inbound-mail.server";
 import { purgeExpiredPassportData } from "~/models/reply.server";
@@ -10,7 +10,7 @@ import { purgeExpiredPassportData } from "~/models/reply.server";
  * Run by the mail worker every hour; a second run finds nothing and writes nothing.
  */
 export async function runRetentionPurge(db: DB, { now = new Date() }: { now?: Date } = {}) {
-  return db.transaction().execute(async (trx) => {
+  return inTransaction(db, async (trx) => {
     const purged = await purgeExpiredPassportData(trx, { now });
     const byEvent = new Map<string, number>();
     for (const row of purged) byEvent.set(row.eventId, (byEvent.get(row.eventId) ?? 0) + 1);

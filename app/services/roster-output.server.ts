@@ -8,7 +8,7 @@ import { requireEvent } from "~/services/event-view.server";
 import { type PdfLang, type PdfText } from "~/lib/pdf/types";
 import { renderRosterPdf } from "~/lib/pdf/roster.server";
 import { buildRoster, flatten, regroup, type RosterLine, rosterFilterFrom, rosterLabels, type RosterView } from "~/services/roster-view.server";
-import { writeAudit } from "~/models/audit.server";
+import { recordAccess } from "~/models/audit.server";
 import { getRosterVersion } from "~/models/roster.server";
 import { letterheadFor } from "~/services/letterhead.server";
 
@@ -31,7 +31,7 @@ export async function rosterForDownload(args: LoaderFunctionArgs, format: "pdf" 
     view = await buildRoster(db, event, { lang: isSupportedLng(lngParam) ? lngParam : args.context.locale, filter: rosterFilterFrom(url) });
   }
   // Lists of people are personal data: every download is on record (RELIABILITY D5, issue 8's audit log).
-  await writeAudit(db, {
+  await recordAccess(db, {
     actor: user,
     action: "roster.exported",
     objectType: "event",

@@ -11,7 +11,7 @@ import { startTestServer, type TestServer } from "../helpers/server";
 import { createUser, TEST_PASSWORD } from "../helpers/users";
 import { createPgliteDb, createPostgresDb, type DB, openPglite } from "~/db.server";
 import { seal } from "~/lib/sealed.server";
-import { writeAudit } from "~/models/audit.server";
+import { recordAccess } from "~/models/audit.server";
 import { loadDemoData } from "~/models/demo.server";
 
 type Cli = { status: number | null; stdout: string; stderr: string };
@@ -86,7 +86,7 @@ async function fillEveryTable(db: DB) {
   await db.insertInto("setup_token").values({ token_hash: "s".repeat(64) }).execute();
   await db.insertInto("rate_limit").values({ key: "login:ip:10.0.0.1", hits: 3, window_started_at: new Date() }).execute();
   await db.insertInto("sign_in_throttle").values({ address: "sg@near.example.org", client: "10.0.0.1", started_at: new Date(), failures: 4, last_failure_at: new Date() }).execute();
-  await writeAudit(db, { actor: { id: admin.id, email: "sg@example.org" }, action: "test.backup", details: { note: "Улан-Удэ 울란우데 ウランウデ" } });
+  await recordAccess(db, { actor: { id: admin.id, email: "sg@example.org" }, action: "test.backup", details: { note: "Улан-Удэ 울란우데 ウランウデ" } });
   await db
     .insertInto("import_batch")
     .values({ kind: "members", file_name: "членов.csv", rows: JSON.stringify([{ a: 1 }]), row_count: 1, created_by: admin.id })

@@ -6,7 +6,7 @@ import { locationOf, TestClient } from "../helpers/http";
 import { startTestServer, type TestServer } from "../helpers/server";
 import { SmtpSink } from "../helpers/smtp-sink";
 import { createUser, TEST_PASSWORD } from "../helpers/users";
-import { writeAudit } from "~/models/audit.server";
+import { recordAccess } from "~/models/audit.server";
 import { changeStaffRole, createStaffUser, disableStaffUser, LastAdminError } from "~/models/staff-user.server";
 
 async function waitFor<T>(find: () => T | undefined, ms = 30_000): Promise<T> {
@@ -340,7 +340,7 @@ describe(`staff accounts and the audit log (${databaseLabel})`, () => {
     expect(kims).not.toContain("second@example.org");
 
     await withServerDb(server, database.env, async (db) => {
-      for (let i = 0; i < 130; i++) await writeAudit(db, { actor: { label: "bulk@example.org" }, action: "test.bulk", objectId: `n${i}` });
+      for (let i = 0; i < 130; i++) await recordAccess(db, { actor: { label: "bulk@example.org" }, action: "test.bulk", objectId: `n${i}` });
     });
     const one = await (await admin.get("/settings/audit?action=test.bulk")).text();
     expect(one.match(/<code>test\.bulk<\/code>/g)).toHaveLength(100);
@@ -354,7 +354,7 @@ describe(`staff accounts and the audit log (${databaseLabel})`, () => {
 
   it("exports the filtered rows as formula-safe CSV (UTF-8 with BOM, an attachment) and records the export", async () => {
     const formula = '=HYPERLINK("http://x","y")';
-    await withServerDb(server, database.env, (db) => writeAudit(db, { actor: { label: formula }, action: "test.formula", ip: "192.0.2.7" }));
+    await withServerDb(server, database.env, (db) => recordAccess(db, { actor: { label: formula }, action: "test.formula", ip: "192.0.2.7" }));
     const response = await admin.get("/settings/audit.csv?action=test.formula");
     expect(response.status).toBe(200);
     expect(response.headers.get("content-type")).toBe("text/csv; charset=utf-8");
