@@ -10,7 +10,7 @@ import { toPersonName } from "~/lib/contact-display";
 import { formatName } from "~/lib/names";
 import { type AudienceFilter, listAudience, lockEventForSending } from "~/models/audience.server";
 import { writeAudit } from "~/models/audit.server";
-import { enqueueMessage } from "~/models/email-message.server";
+import { enqueueMessage, existingMessageKeys } from "~/models/email-message.server";
 import { getEvent, listDueReminderSchedules } from "~/models/event.server";
 import { ensureInvitation, ensureLinkToken, type LinkKeys, listInvitations } from "~/models/invitation.server";
 import { LINK_PLACEHOLDER } from "~/lib/tokens.server";
@@ -143,9 +143,7 @@ export async function sendReminders(
     );
     // letters of this batch already in the outbox are not rendered again (automatic schedules run every minute)
     const keys = invitations.map((i) => `invitation:${i.id}:reminder:${batch}`);
-    const queuedKeys = new Set(
-      keys.length ? (await trx.selectFrom("email_message").select("idempotency_key").where("idempotency_key", "in", keys).execute()).map((r) => r.idempotency_key) : [],
-    );
+    const queuedKeys = await existingMessageKeys(trx, { keys });
     const due = invitations.filter((i) => !queuedKeys.has(`invitation:${i.id}:reminder:${batch}`));
     if (!due.length) return;
     const members = await listAudience(trx, { mode: "picked", memberIds: due.map((i) => i.memberId) });

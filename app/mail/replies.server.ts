@@ -15,7 +15,7 @@ import { listAudience } from "~/models/audience.server";
 import { writeAudit } from "~/models/audit.server";
 import { enqueueMessage } from "~/models/email-message.server";
 import { type EventRow, listProgramme } from "~/models/event.server";
-import { ensureLinkToken } from "~/models/invitation.server";
+import { ensureLinkToken, getInvitationAddressing } from "~/models/invitation.server";
 import { applyReply, type ReplyActor, type SaveOutcome } from "~/models/reply.server";
 
 /** How one delegate reads in a summary: "KIM Minsoo (김민수), Vice-Governor". */
@@ -132,11 +132,7 @@ export async function submitReply(
   return inTransaction(db, async (trx) => {
     const outcome = await applyReply(trx, { invitationId, expectedRevision: input.revision, input, actor, key: env.DATA_ENCRYPTION_KEY, passportAllowed });
     if (outcome.status !== "saved") return outcome;
-    const invitation = await trx
-      .selectFrom("invitation")
-      .select(["member_id as memberId", "letter_locale as locale"])
-      .where("id", "=", invitationId)
-      .executeTakeFirstOrThrow();
+    const invitation = await getInvitationAddressing(trx, { invitationId });
     const [member] = await listAudience(trx, { mode: "picked", memberIds: [invitation.memberId] });
     const recipients = member ? memberRecipients(member) : null;
     const head = input.response !== "declining" ? input.delegates.find((p) => p.role === "head") : undefined;

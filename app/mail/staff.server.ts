@@ -13,7 +13,7 @@ import { writeAudit } from "~/models/audit.server";
 import { enqueueMessage } from "~/models/email-message.server";
 import { DuplicateError } from "~/models/errors";
 import { issueStaffToken, STAFF_TOKEN_SECONDS, type StaffTokenPurpose } from "~/models/staff-token.server";
-import { createInvitedStaffUser, normalizeEmail, staffEmailExists, type StaffUser } from "~/models/staff-user.server";
+import { createInvitedStaffUser, lockStaffUserForLink, normalizeEmail, staffEmailExists, type StaffUser } from "~/models/staff-user.server";
 
 export function staffLinkUrl(env: Env, token: string) {
   return `${env.APP_URL}/account/password/${token}`;
@@ -146,24 +146,18 @@ export async function sendStaffLink(
   { env, admin, adminLocale, userId, purpose, ip }: { env: Env; admin: Admin; adminLocale: Lng; userId: string; purpose: StaffTokenPurpose; ip?: string | null },
 ): Promise<LinkOutcome> {
   return inTransaction(db, async (trx) => {
-    const row = await trx
-      .selectFrom("staff_user")
-      .select(["id", "email", "display_name as displayName", "role", "locale", "disabled_at as disabledAt", "password_hash as passwordHash"])
-      .where("id", "=", userId)
-      .forUpdate()
-      .executeTakeFirst();
-    if (!row) return "not_found";
-    const waiting = row.passwordHash === null;
-    if (row.disabledAt || (purpose === "invite") !== waiting) return "not_applicable";
-    const account: StaffUser = { id: row.id, email: row.email, displayName: row.displayName, role: row.role, locale: row.locale };
-    await queueLink(trx, { env, admin, account, purpose, locale: row.locale ?? adminLocale });
+    const found = await lockStaffUserForLink(trx, { id: userId });
+    if (!found) return "not_found";
+    const { account } = found;
+    if (found.disabled || (purpose === "invite") !== found.waitingForPassword) return "not_applicable";
+    await queueLink(trx, { env, admin, account, purpose, locale: account.locale ?? adminLocale });
     await writeAudit(trx, {
       actor: admin,
       action: purpose === "invite" ? "staff.invite_resent" : "staff.reset_sent",
       objectType: "staff_user",
-      objectId: row.id,
+      objectId: account.id,
       ip,
-      details: { email: row.email },
+      details: { email: account.email },
     });
     return "sent";
   });

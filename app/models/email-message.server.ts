@@ -348,3 +348,10 @@ export async function resendMessage(db: DB, { id, createdBy, messageIdFor }: { i
     return row.id;
   });
 }
+
+/** Which of these idempotency keys are already in the outbox (one query; a wave skips what is there). */
+export async function existingMessageKeys(db: DB, { keys }: { keys: string[] }): Promise<Set<string>> {
+  if (!keys.length) return new Set();
+  const rows = await db.selectFrom("email_message").select("idempotency_key").where("idempotency_key", "in", keys).execute();
+  return new Set(rows.map((r) => r.idempotency_key));
+}

@@ -86,6 +86,15 @@ export async function reissueLinkToken(db: DB, { invitationId, keys }: { invitat
   return issueLinkToken(db, { invitationId, keys, version: Number(last?.v ?? 0) + 1 });
 }
 
+/** The member and letter language of one invitation (what a confirmation needs to address its letter). */
+export async function getInvitationAddressing(db: DB, { invitationId }: { invitationId: string }) {
+  return db
+    .selectFrom("invitation")
+    .select(["member_id as memberId", "letter_locale as locale"])
+    .where("id", "=", invitationId)
+    .executeTakeFirstOrThrow();
+}
+
 /** Whether this invitation is one of this event's (one indexed lookup; the event page's link actions check it). */
 export async function invitationOfEvent(db: DB, { eventId, invitationId }: { eventId: string; invitationId: string }) {
   const row = await db.selectFrom("invitation").select("id").where("id", "=", invitationId).where("event_id", "=", eventId).executeTakeFirst();

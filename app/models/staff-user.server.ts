@@ -320,3 +320,19 @@ export async function enableStaffUser(db: DB, { id, actor, ip }: { id: string; a
     return true;
   });
 }
+
+/**
+ * The account a link is about to be sent to, locked until the caller's transaction ends (two admins clicking
+ * "resend" at once queue one link after the other, never two live ones), with whether it waits for a password.
+ */
+export async function lockStaffUserForLink(db: DB, { id }: { id: string }) {
+  const row = await db
+    .selectFrom("staff_user")
+    .select(["id", "email", "display_name as displayName", "role", "locale", "disabled_at as disabledAt", "password_hash as passwordHash"])
+    .where("id", "=", id)
+    .forUpdate()
+    .executeTakeFirst();
+  if (!row) return undefined;
+  const account: StaffUser = { id: row.id, email: row.email, displayName: row.displayName, role: row.role, locale: row.locale };
+  return { account, disabled: Boolean(row.disabledAt), waitingForPassword: row.passwordHash === null };
+}

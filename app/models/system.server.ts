@@ -100,3 +100,9 @@ export async function latestAppliedMigration(db: DB): Promise<string | null> {
   const { rows } = await sql<{ name: string }>`select name from kysely_migration order by name desc limit 1`.execute(db);
   return rows[0]?.name ?? null;
 }
+
+/** One round trip to the database (health checks). */
+export async function pingDatabase(db: DB): Promise<true> {
+  await sql`select 1`.execute(db);
+  return true;
+}

@@ -48,6 +48,16 @@ describe("one home per kind of code (issue 14)", () => {
     expect(offending).toEqual([]);
   });
 
+  it("queries live in app/models: no query builder or raw SQL in routes, services, mail, lib or components", () => {
+    const QUERY = /\.(selectFrom|insertInto|updateTable|deleteFrom|replaceInto|mergeInto)\(|\bsql`/;
+    const offending = ["app/routes", "app/services", "app/mail", "app/lib", "app/components"]
+      .flatMap((dir) => files(dir))
+      .filter((file) => QUERY.test(fs.readFileSync(path.join(ROOT, file), "utf8")));
+    expect(offending).toEqual([]);
+    // and it does match a model
+    expect(QUERY.test(fs.readFileSync(path.join(ROOT, "app/models/invitation.server.ts"), "utf8"))).toBe(true);
+  });
+
   it("the rule sees what it is meant to see (a service does read the database)", () => {
     expect(valueImports("app/services/retention.server.ts").some((from) => DATABASE.test(from))).toBe(true);
     expect(valueImports("app/lib/logistics.server.ts").some((from) => /models\//.test(from))).toBe(false);
