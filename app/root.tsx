@@ -7,14 +7,17 @@ import {
   Scripts,
   ScrollRestoration,
   useLoaderData,
+  useMatches,
+  useRouteError,
   useRouteLoaderData,
 } from "@remix-run/react";
 import { type ReactNode, useEffect } from "react";
 import { useTranslation } from "react-i18next";
 import { useChangeLanguage } from "remix-i18next/react";
-import { GeneralErrorBoundary } from "~/components/error-boundary";
+import { GeneralErrorBoundary, kindOf } from "~/components/error-boundary";
 import { useNonce } from "~/components/nonce";
 import { htmlLang, type Lng } from "~/i18n";
+import { pageTitle, PRODUCT_NAME } from "~/lib/page-title";
 import styles from "~/styles/app.css";
 
 export const links: LinksFunction = () => [
@@ -36,8 +39,12 @@ export type RootData = Awaited<ReturnType<typeof loader>>;
 
 export function Layout({ children }: { children: ReactNode }) {
   const data = useRouteLoaderData<typeof loader>("root");
-  const { i18n } = useTranslation();
+  const { i18n, t } = useTranslation();
   const nonce = useNonce();
+  const matches = useMatches();
+  // an error page is titled by what went wrong ("Page not found"), not by the page that failed
+  const error = useRouteError();
+  const title = error ? `${t(`common:errors.${kindOf(error)}.title`)} · ${PRODUCT_NAME}` : pageTitle(matches, (key, values) => t(key, values));
   const locale = (data?.locale ?? i18n.language ?? "en") as Lng;
   return (
     <html lang={htmlLang[locale] ?? "en"} dir={i18n.dir(locale)}>
@@ -45,6 +52,7 @@ export function Layout({ children }: { children: ReactNode }) {
         <meta charSet="utf-8" />
         <meta name="viewport" content="width=device-width, initial-scale=1" />
         <meta name="color-scheme" content="light" />
+        <title>{title}</title>
         <Meta />
         <Links />
       </head>

@@ -3,7 +3,7 @@ import { useTranslation } from "react-i18next";
 
 type Kind = "notFound" | "forbidden" | "badRequest" | "gone" | "tooLarge" | "tooMany" | "unavailable" | "server";
 
-function kindOf(error: unknown): Kind {
+export function kindOf(error: unknown): Kind {
   if (!isRouteErrorResponse(error)) return "server";
   switch (error.status) {
     case 400:

@@ -1,4 +1,4 @@
-import { type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction, redirect } from "@remix-run/node";
+import { type ActionFunctionArgs, type LoaderFunctionArgs, redirect } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useRevalidator } from "@remix-run/react";
 import { useEffect } from "react";
 import { useTranslation } from "react-i18next";
@@ -22,6 +22,7 @@ import { EventNotOpenError, linkKeys, sendReminders } from "~/mail/invitations.s
 import { countMessagesByStatus, getQueueState } from "~/models/email-message.server";
 import { invitationOfEvent, listInvitations, reissueLinkToken, revokeLinkToken } from "~/models/invitation.server";
 import { readForm } from "~/lib/bounded-form.server";
+import { titleFrom } from "~/lib/page-title";
 
 
 export async function loader(args: LoaderFunctionArgs) {
@@ -148,8 +149,7 @@ export async function action(args: ActionFunctionArgs) {
   }
 }
 
-export const handle = { i18n: ["common", "directory", "events", "invitations", "rosters"] };
-export const meta: MetaFunction = () => [{ title: "Plenary" }];
+export const handle = { i18n: ["common", "directory", "events", "invitations", "rosters"], title: titleFrom<typeof loader>((data) => (data?.event?.title ? { text: data.event.title } : null)) };
 
 export default function EventRoute() {
   const { t } = useTranslation("events");

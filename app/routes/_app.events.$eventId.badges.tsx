@@ -1,4 +1,4 @@
-import { type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
+import { type LoaderFunctionArgs } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
 import { PARTICIPANT_CATEGORIES } from "../../db/schema";
@@ -12,6 +12,7 @@ import { eventSummary, requireEvent } from "~/services/event-view.server";
 import { protocolOrder } from "~/lib/protocol";
 import { nameForms } from "~/services/roster-view.server";
 import { listRosterPeople } from "~/models/roster.server";
+import { type PageTitle } from "~/lib/page-title";
 
 /** Badges and place cards: choose language, who and layout, then download the PDF to print. */
 export async function loader(args: LoaderFunctionArgs) {
@@ -36,8 +37,7 @@ export async function loader(args: LoaderFunctionArgs) {
   };
 }
 
-export const meta: MetaFunction = () => [{ title: "Plenary" }];
-export const handle = { i18n: ["common", "events", "rosters"] };
+export const handle = { i18n: ["common", "events", "rosters"], title: "rosters:badges.title" satisfies PageTitle };
 
 export default function BadgesRoute() {
   const { t } = useTranslation("rosters");

@@ -1,4 +1,4 @@
-import { type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
+import { type ActionFunctionArgs, type LoaderFunctionArgs } from "@remix-run/node";
 import { Form, Link, useActionData, useFetcher, useLoaderData, useRevalidator, useSearchParams } from "@remix-run/react";
 import { useEffect } from "react";
 import { useTranslation } from "react-i18next";
@@ -16,6 +16,7 @@ import { nameForms } from "~/services/roster-view.server";
 import { findByCheckInCode, listRosterPeople, setCheckedIn } from "~/models/roster.server";
 import "~/lib/validation";
 import { readForm } from "~/lib/bounded-form.server";
+import { type PageTitle } from "~/lib/page-title";
 
 /** Every written form of a person, folded for search: native and Latin names, parts, member names, badge code. */
 function searchText(values: (string | null | undefined)[]) {
@@ -122,8 +123,7 @@ export async function action(args: ActionFunctionArgs) {
   } satisfies CheckInResult);
 }
 
-export const meta: MetaFunction = () => [{ title: "Plenary" }];
-export const handle = { i18n: ["common", "events", "reply", "rosters"] };
+export const handle = { i18n: ["common", "events", "reply", "rosters"], title: "rosters:checkIn.title" satisfies PageTitle };
 
 export default function CheckInRoute() {
   const { t } = useTranslation("rosters");

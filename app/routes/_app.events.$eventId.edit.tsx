@@ -1,5 +1,5 @@
 import { parseWithZod } from "@conform-to/zod/v4";
-import { type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction, redirect } from "@remix-run/node";
+import { type ActionFunctionArgs, type LoaderFunctionArgs, redirect } from "@remix-run/node";
 import { useActionData, useLoaderData } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
 import { requireUser } from "~/auth.server";
@@ -13,6 +13,7 @@ import { audited } from "~/models/audit.server";
 import { ConflictError } from "~/models/errors";
 import { updateEvent } from "~/models/event.server";
 import { readForm } from "~/lib/bounded-form.server";
+import { titleFrom } from "~/lib/page-title";
 
 
 export async function loader(args: LoaderFunctionArgs) {
@@ -49,8 +50,7 @@ export async function action(args: ActionFunctionArgs) {
   return redirect(`/events/${event.id}?saved=1`);
 }
 
-export const handle = { i18n: ["common", "directory", "events"] };
-export const meta: MetaFunction = () => [{ title: "Plenary" }];
+export const handle = { i18n: ["common", "directory", "events"], title: titleFrom<typeof loader>((data) => (data?.event ? { key: "events:form.editTitle", values: { title: data.event.title } } : null)) };
 
 export default function EditEventRoute() {
   const { t } = useTranslation("events");

@@ -1,6 +1,6 @@
 import { render } from "@react-email/render";
 import { requireEvent } from "~/services/event-view.server";
-import { type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction, redirect } from "@remix-run/node";
+import { type ActionFunctionArgs, type LoaderFunctionArgs, redirect } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useNavigation, useSearchParams } from "@remix-run/react";
 import { useEffect, useState } from "react";
 import { useTranslation } from "react-i18next";
@@ -26,6 +26,7 @@ import { listMembers } from "~/models/member.server";
 import { listSubcommittees } from "~/models/subcommittee.server";
 import { readForm } from "~/lib/bounded-form.server";
 import { timeJob } from "~/metrics.server";
+import { type PageTitle } from "~/lib/page-title";
 
 const AudienceSchema = z.discriminatedUnion("mode", [
   z.object({ mode: z.literal("all") }),
@@ -123,8 +124,7 @@ export async function action(args: ActionFunctionArgs) {
   }
 }
 
-export const handle = { i18n: ["common", "directory", "events", "invitations"] };
-export const meta: MetaFunction = () => [{ title: "Plenary" }];
+export const handle = { i18n: ["common", "directory", "events", "invitations"], title: "invitations:title" satisfies PageTitle };
 
 export default function InvitationsRoute() {
   const { t } = useTranslation("invitations");

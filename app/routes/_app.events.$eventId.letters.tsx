@@ -1,4 +1,4 @@
-import { type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction, redirect } from "@remix-run/node";
+import { type ActionFunctionArgs, type LoaderFunctionArgs, redirect } from "@remix-run/node";
 import { requireEvent } from "~/services/event-view.server";
 import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
@@ -14,6 +14,7 @@ import { audited } from "~/models/audit.server";
 import { getLetter, resetLetter, saveLetter } from "~/models/letter.server";
 import { listMembers } from "~/models/member.server";
 import { readForm } from "~/lib/bounded-form.server";
+import { type PageTitle } from "~/lib/page-title";
 
 const SelectionSchema = z.object({ kind: z.enum(LETTER_KINDS).default("invitation"), locale: LngSchema.default("en") });
 const LetterSchema = z.object({
@@ -78,8 +79,7 @@ export async function action(args: ActionFunctionArgs) {
   return redirect(`${here}&saved=1`);
 }
 
-export const handle = { i18n: ["common", "directory", "invitations"] };
-export const meta: MetaFunction = () => [{ title: "Plenary" }];
+export const handle = { i18n: ["common", "directory", "invitations"], title: "invitations:letters.title" satisfies PageTitle };
 
 export default function LettersRoute() {
   const { t } = useTranslation("invitations");

@@ -1,4 +1,4 @@
-import { type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
+import { type LoaderFunctionArgs } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
 import { canHandlePassports, requireUser } from "~/auth.server";
@@ -10,6 +10,7 @@ import { LOGISTICS_LISTS, type LogisticsList } from "~/lib/logistics";
 import { logisticsTable } from "~/lib/logistics.server";
 import { protocolOrder } from "~/lib/protocol";
 import { listRosterPeople } from "~/models/roster.server";
+import { type PageTitle } from "~/lib/page-title";
 
 function listFrom(url: URL): LogisticsList {
   const list = url.searchParams.get("list");
@@ -26,8 +27,7 @@ export async function loader(args: LoaderFunctionArgs) {
   return { event: eventSummary(event, locale), list, total: people.length, table: await logisticsTable(list, people, locale), visaLetters: canHandlePassports(user) };
 }
 
-export const meta: MetaFunction = () => [{ title: "Plenary" }];
-export const handle = { i18n: ["common", "rosters"] };
+export const handle = { i18n: ["common", "rosters"], title: "rosters:logistics.title" satisfies PageTitle };
 
 
 

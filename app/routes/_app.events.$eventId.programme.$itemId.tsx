@@ -1,6 +1,6 @@
 import { parseWithZod } from "@conform-to/zod/v4";
 import { foundOr404 } from "~/lib/found.server";
-import { type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction, redirect } from "@remix-run/node";
+import { type ActionFunctionArgs, type LoaderFunctionArgs, redirect } from "@remix-run/node";
 import { useActionData, useLoaderData } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
 import { requireUser } from "~/auth.server";
@@ -15,6 +15,7 @@ import { audited } from "~/models/audit.server";
 import { ConflictError } from "~/models/errors";
 import { createProgrammeItem, deleteProgrammeItem, getEvent, getProgrammeItem, updateProgrammeItem } from "~/models/event.server";
 import { readForm } from "~/lib/bounded-form.server";
+import { titleFrom } from "~/lib/page-title";
 
 /** One route for "new" (itemId = new) and an existing item: form, save, delete. */
 async function load(params: { eventId?: string; itemId?: string }) {
@@ -101,8 +102,7 @@ export async function action(args: ActionFunctionArgs) {
   return redirect(back);
 }
 
-export const handle = { i18n: ["common", "directory", "events"] };
-export const meta: MetaFunction = () => [{ title: "Plenary" }];
+export const handle = { i18n: ["common", "directory", "events"], title: titleFrom<typeof loader>((data) => (data?.event ? { key: data.item ? "events:programme.editTitle" : "events:programme.newTitle", values: { event: data.event.title } } : null)) };
 
 export default function ProgrammeItemRoute() {
   const { t } = useTranslation("events");

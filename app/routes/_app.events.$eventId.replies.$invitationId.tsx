@@ -1,6 +1,6 @@
 import { type SubmissionResult } from "@conform-to/react";
 import { parseWithZod } from "@conform-to/zod/v4";
-import { type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction, redirect } from "@remix-run/node";
+import { type ActionFunctionArgs, type LoaderFunctionArgs, redirect } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
 import { z } from "zod";
@@ -20,6 +20,7 @@ import { delegateLine, submitReply } from "~/mail/replies.server";
 import { audited } from "~/models/audit.server";
 import { emailedRepliesForInvitation } from "~/models/inbound-mail.server";
 import { getReply, listChanges, revealPassport } from "~/models/reply.server";
+import { titleFrom } from "~/lib/page-title";
 
 async function requireReply(args: LoaderFunctionArgs | ActionFunctionArgs) {
   const event = await requireEvent(args.params.eventId);
@@ -116,8 +117,7 @@ export async function action(args: ActionFunctionArgs) {
   return redirect(`/events/${event.id}/replies/${reply.id}?saved=1`, 303);
 }
 
-export const handle = { i18n: ["common", "directory", "events", "invitations", "reply"] };
-export const meta: MetaFunction = () => [{ title: "Plenary" }];
+export const handle = { i18n: ["common", "directory", "events", "invitations", "reply"], title: titleFrom<typeof loader>((data) => (data?.member?.name ? { text: data.member.name } : null)) };
 
 type ActionData = {
   result?: SubmissionResult<string[]>;

@@ -1,4 +1,4 @@
-import { type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction, redirect } from "@remix-run/node";
+import { type ActionFunctionArgs, type LoaderFunctionArgs, redirect } from "@remix-run/node";
 import { Form, Link, useLoaderData } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
 import { z } from "zod";
@@ -16,6 +16,7 @@ import { setPassportCollection } from "~/models/event.server";
 import { listInvitations } from "~/models/invitation.server";
 import { countReplies, listAnswerTimeline, listChanges } from "~/models/reply.server";
 import { readForm } from "~/lib/bounded-form.server";
+import { type PageTitle } from "~/lib/page-title";
 
 const ANSWERS = ["attending", "representative", "declining", "undecided"] as const;
 
@@ -84,8 +85,7 @@ export async function action(args: ActionFunctionArgs) {
   return redirect(`/events/${event.id}/replies?passport=1`, 303);
 }
 
-export const handle = { i18n: ["common", "events", "invitations", "reply"] };
-export const meta: MetaFunction = () => [{ title: "Plenary" }];
+export const handle = { i18n: ["common", "events", "invitations", "reply"], title: "reply:overview.title" satisfies PageTitle };
 
 export default function RepliesOverviewRoute() {
   const { t } = useTranslation("reply");

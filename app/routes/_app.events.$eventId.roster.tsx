@@ -1,4 +1,4 @@
-import { type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction, redirect } from "@remix-run/node";
+import { type ActionFunctionArgs, type LoaderFunctionArgs, redirect } from "@remix-run/node";
 import { Form, Link, useLoaderData, useSearchParams } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
 import { z } from "zod";
@@ -19,6 +19,7 @@ import { listInvitations } from "~/models/invitation.server";
 import { freezeRosterVersion, getRosterVersion, listRosterVersions, saveProtocol, setDelegateCategory } from "~/models/roster.server";
 import "~/lib/validation";
 import { readForm } from "~/lib/bounded-form.server";
+import { type PageTitle } from "~/lib/page-title";
 
 /** The List of Participants: live or a frozen version, in any of the six languages, with filters, versions and diffs. */
 export async function loader(args: LoaderFunctionArgs) {
@@ -156,8 +157,7 @@ export async function action(args: ActionFunctionArgs) {
   }
 }
 
-export const meta: MetaFunction = () => [{ title: "Plenary" }];
-export const handle = { i18n: ["common", "events", "reply", "rosters"] };
+export const handle = { i18n: ["common", "events", "reply", "rosters"], title: "rosters:roster.title" satisfies PageTitle };
 
 /** A rank number per country or member (`<prefix>.<id>`), prefilled from the saved order; empty = alphabetical. */
 function RankFields({ legend, prefix, order, items }: { legend: string; prefix: string; order?: string[]; items: { id: string; label: string }[] }) {

@@ -1,4 +1,4 @@
-import { type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction, redirect } from "@remix-run/node";
+import { type ActionFunctionArgs, type LoaderFunctionArgs, redirect } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useSearchParams } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
 import { z } from "zod";
@@ -16,6 +16,7 @@ import { audited } from "~/models/audit.server";
 import { listRosterPeople, saveVisaLetterText } from "~/models/roster.server";
 import "~/lib/validation";
 import { readForm } from "~/lib/bounded-form.server";
+import { type PageTitle } from "~/lib/page-title";
 
 const FIELDS = ["inviter", "purpose", "costs", "accommodation", "signatory"] as const;
 
@@ -62,8 +63,7 @@ export async function action(args: ActionFunctionArgs) {
   return redirect(`/events/${event.id}/visa-letters?saved=1`);
 }
 
-export const meta: MetaFunction = () => [{ title: "Plenary" }];
-export const handle = { i18n: ["common", "rosters"] };
+export const handle = { i18n: ["common", "rosters"], title: "rosters:visa.title" satisfies PageTitle };
 
 export default function VisaLettersRoute() {
   const { t } = useTranslation("rosters");

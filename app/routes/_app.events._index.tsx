@@ -1,4 +1,4 @@
-import { type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
+import { type LoaderFunctionArgs } from "@remix-run/node";
 import { Form, Link, NavLink, useLoaderData, useSearchParams } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
 import { EVENT_KINDS } from "../../db/schema";
@@ -7,6 +7,7 @@ import { EmptyState } from "~/components/app-shell";
 import { getDb } from "~/db.server";
 import { eventSummary } from "~/services/event-view.server";
 import { listEvents } from "~/models/event.server";
+import { type PageTitle } from "~/lib/page-title";
 
 export async function loader(args: LoaderFunctionArgs) {
   const user = requireUser(args);
@@ -24,8 +25,7 @@ export async function loader(args: LoaderFunctionArgs) {
   };
 }
 
-export const handle = { i18n: ["common", "directory", "events"] };
-export const meta: MetaFunction = () => [{ title: "Plenary" }];
+export const handle = { i18n: ["common", "directory", "events"], title: "common:nav.events" satisfies PageTitle };
 
 export default function EventsRoute() {
   const { t } = useTranslation("events");

@@ -1,5 +1,5 @@
 import { parseWithZod } from "@conform-to/zod/v4";
-import { type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction, redirect } from "@remix-run/node";
+import { type ActionFunctionArgs, type LoaderFunctionArgs, redirect } from "@remix-run/node";
 import { useActionData, useLoaderData } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
 import { requireUser } from "~/auth.server";
@@ -11,6 +11,7 @@ import { audited } from "~/models/audit.server";
 import { createEvent } from "~/models/event.server";
 import { getSecretariat } from "~/models/secretariat.server";
 import { readForm } from "~/lib/bounded-form.server";
+import { type PageTitle } from "~/lib/page-title";
 
 export async function loader(args: LoaderFunctionArgs) {
   requireUser(args, "staff");
@@ -33,8 +34,7 @@ export async function action(args: ActionFunctionArgs) {
   return redirect(`/events/${id}`);
 }
 
-export const handle = { i18n: ["common", "directory", "events"] };
-export const meta: MetaFunction = () => [{ title: "Plenary" }];
+export const handle = { i18n: ["common", "directory", "events"], title: "events:form.newTitle" satisfies PageTitle };
 
 export default function NewEventRoute() {
   const { t } = useTranslation("events");

@@ -1,4 +1,4 @@
-import { type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction, redirect } from "@remix-run/node";
+import { type ActionFunctionArgs, type LoaderFunctionArgs, redirect } from "@remix-run/node";
 import { foundOr404 } from "~/lib/found.server";
 import { Link, useLoaderData } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
@@ -17,6 +17,7 @@ import { getMessage, resendMessage } from "~/models/email-message.server";
 import { getStaffTimeZone } from "~/models/secretariat.server";
 import { readForm } from "~/lib/bounded-form.server";
 import { LINK_PLACEHOLDER, MASKED_LINK } from "~/lib/tokens.server";
+import { titleFrom } from "~/lib/page-title";
 
 /** A message that did not reach its main recipient may be sent again as a new revision (suppressed addresses stay skipped). */
 const RESENDABLE = new Set(["failed", "bounced", "suppressed"]);
@@ -79,8 +80,7 @@ export async function action(args: ActionFunctionArgs) {
   return redirect(`/mail/${id}`);
 }
 
-export const handle = { i18n: ["common", "invitations"] };
-export const meta: MetaFunction = () => [{ title: "Plenary" }];
+export const handle = { i18n: ["common", "invitations"], title: titleFrom<typeof loader>((data) => (data?.message?.subject ? { text: data.message.subject } : null)) };
 
 export default function MailMessageRoute() {
   const { t } = useTranslation("invitations");

@@ -1,4 +1,4 @@
-import { type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
+import { type LoaderFunctionArgs } from "@remix-run/node";
 import { Form, Link, useLoaderData, useSearchParams } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
 import { MESSAGE_STATUSES, type Address } from "../../db/schema";
@@ -11,6 +11,7 @@ import { formatDateTimeZoned } from "~/lib/dates";
 import { mailFilter } from "~/lib/mail-log";
 import { getQueueState, listMessages } from "~/models/email-message.server";
 import { getStaffTimeZone } from "~/models/secretariat.server";
+import { type PageTitle } from "~/lib/page-title";
 
 export async function loader(args: LoaderFunctionArgs) {
   requireUser(args, "staff");
@@ -38,8 +39,7 @@ export async function loader(args: LoaderFunctionArgs) {
   };
 }
 
-export const handle = { i18n: ["common", "invitations"] };
-export const meta: MetaFunction = () => [{ title: "Plenary" }];
+export const handle = { i18n: ["common", "invitations"], title: "common:nav.mail" satisfies PageTitle };
 
 export default function MailLogRoute() {
   const { t } = useTranslation("invitations");

@@ -1,4 +1,4 @@
-import { type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
+import { type LoaderFunctionArgs } from "@remix-run/node";
 import { Form, Link, useLoaderData, useSearchParams } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
 import { INBOUND_KINDS } from "../../db/schema";
@@ -9,6 +9,7 @@ import { getEnv } from "~/env.server";
 import { formatDateTimeZoned } from "~/lib/dates";
 import { listInbound } from "~/models/inbound-mail.server";
 import { getStaffTimeZone } from "~/models/secretariat.server";
+import { type PageTitle } from "~/lib/page-title";
 
 /** What the mail intake received (issue 16 §5): late bounces, auto-replies, replies by email, the rest. */
 export async function loader(args: LoaderFunctionArgs) {
@@ -32,8 +33,7 @@ export async function loader(args: LoaderFunctionArgs) {
   };
 }
 
-export const handle = { i18n: ["common", "invitations"] };
-export const meta: MetaFunction = () => [{ title: "Plenary" }];
+export const handle = { i18n: ["common", "invitations"], title: "invitations:received.title" satisfies PageTitle };
 
 export default function ReceivedMailRoute() {
   const { t } = useTranslation("invitations");

@@ -1,4 +1,4 @@
-import { type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction, redirect } from "@remix-run/node";
+import { type ActionFunctionArgs, type LoaderFunctionArgs, redirect } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useSearchParams } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
 import { z } from "zod";
@@ -11,6 +11,7 @@ import { formatDateTimeZoned } from "~/lib/dates";
 import { writeAudit } from "~/models/audit.server";
 import { liftSuppression, listSuppressions, suppressAddresses } from "~/models/mail-suppression.server";
 import { getStaffTimeZone } from "~/models/secretariat.server";
+import { type PageTitle } from "~/lib/page-title";
 
 /** One form, two intents: lift an address from the list, or put one on it by hand (a bounce reported by phone). */
 const SuppressionSchema = z.discriminatedUnion("intent", [
@@ -57,8 +58,7 @@ export async function action(args: ActionFunctionArgs) {
   return redirect(`/mail/suppressions?${intent === "lift" ? "lifted" : "added"}=${encodeURIComponent(address.toLowerCase())}`);
 }
 
-export const handle = { i18n: ["common", "invitations"] };
-export const meta: MetaFunction = () => [{ title: "Plenary" }];
+export const handle = { i18n: ["common", "invitations"], title: "invitations:suppressions.title" satisfies PageTitle };
 
 export default function SuppressionsRoute() {
   const { t } = useTranslation("invitations");

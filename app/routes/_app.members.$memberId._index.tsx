@@ -1,4 +1,4 @@
-import { type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction, redirect } from "@remix-run/node";
+import { type ActionFunctionArgs, type LoaderFunctionArgs, redirect } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
 import { z } from "zod";
@@ -17,6 +17,7 @@ import { getStaffTimeZone } from "~/models/secretariat.server";
 import { listSubcommitteesOfMember } from "~/models/subcommittee.server";
 import { formatDateTimeZoned } from "~/lib/dates";
 import { readForm } from "~/lib/bounded-form.server";
+import { titleFrom } from "~/lib/page-title";
 
 const ArchiveSchema = z.object({ intent: z.enum(["archive", "restore"]), version: z.coerce.number().int() });
 
@@ -106,7 +107,8 @@ export async function action(args: ActionFunctionArgs) {
   return redirect(`/members/${id}`);
 }
 
-export const meta: MetaFunction = () => [{ title: "Plenary" }];
+
+export const handle = { title: titleFrom<typeof loader>((data) => (data?.member?.title ? { text: data.member.title } : null)) };
 
 export default function MemberRoute() {
   const { t } = useTranslation("directory");

@@ -1,6 +1,6 @@
 import { parseWithZod } from "@conform-to/zod/v4";
 import { foundOr404 } from "~/lib/found.server";
-import { type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction, redirect } from "@remix-run/node";
+import { type ActionFunctionArgs, type LoaderFunctionArgs, redirect } from "@remix-run/node";
 import { useActionData, useLoaderData } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
 import { requireUser } from "~/auth.server";
@@ -15,6 +15,7 @@ import { deleteContact, getContact, updateContact } from "~/models/contact.serve
 import { ConflictError, DuplicateError } from "~/models/errors";
 import { getMember } from "~/models/member.server";
 import { readForm } from "~/lib/bounded-form.server";
+import { titleFrom } from "~/lib/page-title";
 
 async function requireContact(params: { memberId?: string; contactId?: string }) {
   const db = getDb();
@@ -98,7 +99,8 @@ export async function action(args: ActionFunctionArgs) {
   return redirect(`/members/${member.id}?saved=1`);
 }
 
-export const meta: MetaFunction = () => [{ title: "Plenary" }];
+
+export const handle = { title: titleFrom<typeof loader>((data) => (data?.contact ? { key: "directory:contacts.editTitle", values: { name: data.contact.label, member: data.member.title } } : null)) };
 
 export default function EditContactRoute() {
   const { t } = useTranslation("directory");

@@ -1,6 +1,6 @@
 import { parseWithZod } from "@conform-to/zod/v4";
 import { foundOr404 } from "~/lib/found.server";
-import { type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction, redirect } from "@remix-run/node";
+import { type ActionFunctionArgs, type LoaderFunctionArgs, redirect } from "@remix-run/node";
 import { useActionData, useLoaderData } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
 import { requireUser } from "~/auth.server";
@@ -14,6 +14,7 @@ import { createContact } from "~/models/contact.server";
 import { DuplicateError } from "~/models/errors";
 import { getMember } from "~/models/member.server";
 import { readForm } from "~/lib/bounded-form.server";
+import { titleFrom } from "~/lib/page-title";
 
 const NAME_LANGUAGE: Record<string, Lng> = { CN: "zh", JP: "ja", KR: "ko", KP: "ko", MN: "mn", RU: "ru" };
 
@@ -47,7 +48,8 @@ export async function action(args: ActionFunctionArgs) {
   return redirect(`/members/${member.id}`);
 }
 
-export const meta: MetaFunction = () => [{ title: "Plenary" }];
+
+export const handle = { title: titleFrom<typeof loader>((data) => (data?.member ? { key: "directory:contacts.new", values: { member: data.member.title } } : null)) };
 
 export default function NewContactRoute() {
   const { t } = useTranslation("directory");

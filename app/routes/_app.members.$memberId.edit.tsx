@@ -1,6 +1,6 @@
 import { parseWithZod } from "@conform-to/zod/v4";
 import { foundOr404 } from "~/lib/found.server";
-import { type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction, redirect } from "@remix-run/node";
+import { type ActionFunctionArgs, type LoaderFunctionArgs, redirect } from "@remix-run/node";
 import { useActionData, useLoaderData } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
 import { requireUser } from "~/auth.server";
@@ -12,6 +12,7 @@ import { audited } from "~/models/audit.server";
 import { ConflictError, DuplicateError } from "~/models/errors";
 import { getMember, updateMember } from "~/models/member.server";
 import { readForm } from "~/lib/bounded-form.server";
+import { titleFrom } from "~/lib/page-title";
 
 export async function loader(args: LoaderFunctionArgs) {
   requireUser(args, "staff");
@@ -70,7 +71,8 @@ export async function action(args: ActionFunctionArgs) {
   return redirect(`/members/${id}?saved=1`);
 }
 
-export const meta: MetaFunction = () => [{ title: "Plenary" }];
+
+export const handle = { title: titleFrom<typeof loader>((data) => (data?.member ? { key: "directory:members.edit", values: { name: data.member.title } } : null)) };
 
 export default function EditMemberRoute() {
   const { t } = useTranslation("directory");

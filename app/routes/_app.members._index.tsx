@@ -1,4 +1,4 @@
-import { type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction, redirect } from "@remix-run/node";
+import { type ActionFunctionArgs, type LoaderFunctionArgs, redirect } from "@remix-run/node";
 import { Form, Link, useLoaderData, useNavigation, useSearchParams } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
 import { hasRole, requireUser } from "~/auth.server";
@@ -10,6 +10,7 @@ import { audited } from "~/models/audit.server";
 import { loadDemoData } from "~/models/demo.server";
 import { countMembers, listMembers } from "~/models/member.server";
 import { readForm } from "~/lib/bounded-form.server";
+import { type PageTitle } from "~/lib/page-title";
 
 export async function loader(args: LoaderFunctionArgs) {
   const user = requireUser(args);
@@ -54,7 +55,8 @@ export async function action(args: ActionFunctionArgs) {
   return redirect(`/members?loaded=${result.members}`);
 }
 
-export const meta: MetaFunction = () => [{ title: "Plenary" }];
+
+export const handle = { title: "directory:members.title" satisfies PageTitle };
 
 export default function MembersRoute() {
   const { t } = useTranslation("directory");

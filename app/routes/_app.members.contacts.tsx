@@ -1,4 +1,4 @@
-import { type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
+import { type LoaderFunctionArgs } from "@remix-run/node";
 import { Form, Link, useLoaderData, useSearchParams } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
 import { requireUser } from "~/auth.server";
@@ -8,6 +8,7 @@ import { contactLabels, toPersonName } from "~/lib/contact-display";
 import { localized } from "~/lib/directory";
 import { compareNames } from "~/lib/names";
 import { listContacts } from "~/models/contact.server";
+import { type PageTitle } from "~/lib/page-title";
 
 export async function loader(args: LoaderFunctionArgs) {
   requireUser(args);
@@ -31,7 +32,8 @@ export async function loader(args: LoaderFunctionArgs) {
   };
 }
 
-export const meta: MetaFunction = () => [{ title: "Plenary" }];
+
+export const handle = { title: "directory:contacts.allTitle" satisfies PageTitle };
 
 export default function ContactsRoute() {
   const { t } = useTranslation("directory");

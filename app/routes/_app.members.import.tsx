@@ -1,7 +1,6 @@
 import {
   type ActionFunctionArgs,
   type LoaderFunctionArgs,
-  type MetaFunction,
   MaxPartSizeExceededError,
   redirect,
   unstable_createMemoryUploadHandler,
@@ -16,6 +15,7 @@ import { checkSheet, type ImportKind } from "~/lib/directory-import.server";
 import { MAX_ROWS, MAX_UPLOAD_BYTES, readSpreadsheet, SpreadsheetError } from "~/lib/spreadsheet.server";
 import { applyImportBatch, createImportBatch, ImportRejectedError, previewImport } from "~/models/import-batch.server";
 import { readForm } from "~/lib/bounded-form.server";
+import { type PageTitle } from "~/lib/page-title";
 
 const KindSchema = z.enum(["members", "contacts"]);
 
@@ -122,7 +122,6 @@ export async function action(args: ActionFunctionArgs) {
   } satisfies ActionResult);
 }
 
-export const meta: MetaFunction = () => [{ title: "Plenary" }];
 
 /** A message key as the schemas write them: "validation.email" (common) or "directory:import.errors.…", with "#n" for a count or line. */
 function Message({ message, values }: { message: string; values?: Record<string, string | number> }) {
@@ -171,6 +170,8 @@ function RowsTable({ rows, onlyErrors }: { rows: PreviewRow[]; onlyErrors?: bool
     </div>
   );
 }
+
+export const handle = { title: "directory:import.title" satisfies PageTitle };
 
 export default function ImportRoute() {
   const { t } = useTranslation("directory");

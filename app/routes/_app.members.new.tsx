@@ -1,5 +1,5 @@
 import { parseWithZod } from "@conform-to/zod/v4";
-import { type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction, redirect } from "@remix-run/node";
+import { type ActionFunctionArgs, type LoaderFunctionArgs, redirect } from "@remix-run/node";
 import { useActionData, useLoaderData } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
 import { requireUser } from "~/auth.server";
@@ -11,6 +11,7 @@ import { audited } from "~/models/audit.server";
 import { DuplicateError } from "~/models/errors";
 import { createMember } from "~/models/member.server";
 import { readForm } from "~/lib/bounded-form.server";
+import { type PageTitle } from "~/lib/page-title";
 
 export async function loader(args: LoaderFunctionArgs) {
   requireUser(args, "staff");
@@ -35,7 +36,8 @@ export async function action(args: ActionFunctionArgs) {
   }
 }
 
-export const meta: MetaFunction = () => [{ title: "Plenary" }];
+
+export const handle = { title: "directory:members.new" satisfies PageTitle };
 
 export default function NewMemberRoute() {
   const { t } = useTranslation("directory");

@@ -1,6 +1,6 @@
 import { parseWithZod } from "@conform-to/zod/v4";
 import { foundOr404 } from "~/lib/found.server";
-import { type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction, redirect } from "@remix-run/node";
+import { type ActionFunctionArgs, type LoaderFunctionArgs, redirect } from "@remix-run/node";
 import { useActionData, useLoaderData } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
 import { hasRole, requireUser } from "~/auth.server";
@@ -14,6 +14,7 @@ import { ConflictError, DuplicateError } from "~/models/errors";
 import { listMembers } from "~/models/member.server";
 import { createSubcommittee, getSubcommittee, updateSubcommittee } from "~/models/subcommittee.server";
 import { readForm } from "~/lib/bounded-form.server";
+import { titleFrom } from "~/lib/page-title";
 
 const COUNTRY_ORDER = ["CN", "JP", "KR", "KP", "MN", "RU"];
 
@@ -98,7 +99,8 @@ export async function action(args: ActionFunctionArgs) {
   }
 }
 
-export const meta: MetaFunction = () => [{ title: "Plenary" }];
+
+export const handle = { title: titleFrom<typeof loader>((data) => (data?.isNew ? { key: "directory:subcommittees.add" } : data?.subcommittee?.title ? { text: data.subcommittee.title } : null)) };
 
 export default function SubcommitteeRoute() {
   const { t } = useTranslation("directory");

@@ -1,10 +1,11 @@
-import { type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
+import { type LoaderFunctionArgs } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
 import { hasRole, requireUser } from "~/auth.server";
 import { getDb } from "~/db.server";
 import { localized, missingLanguages } from "~/lib/directory";
 import { listSubcommittees } from "~/models/subcommittee.server";
+import { type PageTitle } from "~/lib/page-title";
 
 export async function loader(args: LoaderFunctionArgs) {
   const user = requireUser(args);
@@ -23,7 +24,8 @@ export async function loader(args: LoaderFunctionArgs) {
   };
 }
 
-export const meta: MetaFunction = () => [{ title: "Plenary" }];
+
+export const handle = { title: "directory:tabs.subcommittees" satisfies PageTitle };
 
 export default function SubcommitteesRoute() {
   const { t } = useTranslation("directory");

@@ -1,6 +1,6 @@
 import { getFormProps, type SubmissionResult } from "@conform-to/react";
 import { parseWithZod } from "@conform-to/zod/v4";
-import { type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction, redirect } from "@remix-run/node";
+import { type ActionFunctionArgs, type LoaderFunctionArgs, redirect } from "@remix-run/node";
 import { Form, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
 import { z } from "zod";
@@ -14,6 +14,7 @@ import { audited } from "~/models/audit.server";
 import { checkRateLimit, hitRateLimit, resetRateLimit } from "~/models/rate-limit.server";
 import { changeOwnPassword, getPasswordHash, signOutEverywhere, updateStaffProfile } from "~/models/staff-user.server";
 import { readForm } from "~/lib/bounded-form.server";
+import { type PageTitle } from "~/lib/page-title";
 
 const ProfileSchema = z.object({
   displayName: singleLine(100),
@@ -98,9 +99,8 @@ export async function action(args: ActionFunctionArgs) {
   throw new Response("Bad Request", { status: 400 });
 }
 
-export const handle = { i18n: ["common", "auth", "staff"] };
+export const handle = { i18n: ["common", "auth", "staff"], title: "staff:account.title" satisfies PageTitle };
 
-export const meta: MetaFunction = () => [{ title: "Plenary" }];
 
 export default function MyAccountRoute() {
   const { t } = useTranslation("staff");

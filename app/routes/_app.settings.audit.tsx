@@ -1,4 +1,4 @@
-import { type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
+import { type LoaderFunctionArgs } from "@remix-run/node";
 import { Form, Link, useLoaderData, useSearchParams } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
 import { requireUser } from "~/auth.server";
@@ -6,6 +6,7 @@ import { getDb } from "~/db.server";
 import { formatDateTimeZoned } from "~/lib/dates";
 import { auditFacets, auditFilterFromQuery, listAudit } from "~/models/audit.server";
 import { getStaffTimeZone } from "~/models/secretariat.server";
+import { type PageTitle } from "~/lib/page-title";
 
 const PAGE_SIZE = 100;
 
@@ -53,9 +54,8 @@ export async function loader(args: LoaderFunctionArgs) {
   };
 }
 
-export const handle = { i18n: ["common", "staff"] };
+export const handle = { i18n: ["common", "staff"], title: "staff:audit.title" satisfies PageTitle };
 
-export const meta: MetaFunction = () => [{ title: "Plenary" }];
 
 /** "Signed in" for auth.sign_in; an action this version does not know keeps its code. */
 type Translate = (key: string, options: { defaultValue: string }) => string;

@@ -4,7 +4,6 @@ import {
   type ActionFunctionArgs,
   type LoaderFunctionArgs,
   MaxPartSizeExceededError,
-  type MetaFunction,
   redirect,
   unstable_createMemoryUploadHandler,
   unstable_parseMultipartFormData,
@@ -25,6 +24,7 @@ import { parseMailFrom } from "~/mail/transport.server";
 import { ConflictError } from "~/models/errors";
 import { getSecretariat, removeLogo, type Secretariat, setLogo, updateSecretariat } from "~/models/secretariat.server";
 import { readForm } from "~/lib/bounded-form.server";
+import { type PageTitle } from "~/lib/page-title";
 
 const isWebAddress = (value: string) => {
   try {
@@ -156,8 +156,7 @@ export async function action(args: ActionFunctionArgs) {
   return redirect("/settings/identity?saved=identity");
 }
 
-export const handle = { i18n: ["common", "settings"] };
-export const meta: MetaFunction = () => [{ title: "Plenary" }];
+export const handle = { i18n: ["common", "settings"], title: "settings:identity.title" satisfies PageTitle };
 
 export default function IdentityRoute() {
   const { t } = useTranslation("settings");

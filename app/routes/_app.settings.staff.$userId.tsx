@@ -1,6 +1,6 @@
 import { getFormProps, type SubmissionResult } from "@conform-to/react";
 import { parseWithZod } from "@conform-to/zod/v4";
-import { type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction, redirect } from "@remix-run/node";
+import { type ActionFunctionArgs, type LoaderFunctionArgs, redirect } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
 import { z } from "zod";
@@ -18,6 +18,7 @@ import { sendStaffLink } from "~/mail/staff.server";
 import { getStaffTimeZone } from "~/models/secretariat.server";
 import { changeStaffRole, disableStaffUser, enableStaffUser, getStaffAccount, LastAdminError } from "~/models/staff-user.server";
 import { readForm } from "~/lib/bounded-form.server";
+import { titleFrom } from "~/lib/page-title";
 
 
 const RoleSchema = z.object({ role: z.enum(STAFF_ROLES, { error: "validation.required" }) });
@@ -106,9 +107,8 @@ export async function action(args: ActionFunctionArgs) {
   }
 }
 
-export const handle = { i18n: ["common", "staff"] };
+export const handle = { i18n: ["common", "staff"], title: titleFrom<typeof loader>((data) => (data?.account?.displayName ? { text: data.account.displayName } : null)) };
 
-export const meta: MetaFunction = () => [{ title: "Plenary" }];
 
 const STATUS_BADGE = { active: "status-open", invited: "status-closed", disabled: "status-cancelled" } as const;
 

@@ -1,6 +1,6 @@
 import { getFormProps, type SubmissionResult } from "@conform-to/react";
 import { parseWithZod } from "@conform-to/zod/v4";
-import { type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction, redirect } from "@remix-run/node";
+import { type ActionFunctionArgs, type LoaderFunctionArgs, redirect } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
 import { z } from "zod";
@@ -17,6 +17,7 @@ import { DuplicateError } from "~/models/errors";
 import { getStaffTimeZone } from "~/models/secretariat.server";
 import { listStaffAccounts } from "~/models/staff-user.server";
 import { readForm } from "~/lib/bounded-form.server";
+import { type PageTitle } from "~/lib/page-title";
 
 
 const InviteSchema = z.object({
@@ -65,9 +66,8 @@ export async function action(args: ActionFunctionArgs) {
   }
 }
 
-export const handle = { i18n: ["common", "staff"] };
+export const handle = { i18n: ["common", "staff"], title: "staff:list.title" satisfies PageTitle };
 
-export const meta: MetaFunction = () => [{ title: "Plenary" }];
 
 const STATUS_BADGE = { active: "status-open", invited: "status-closed", disabled: "status-cancelled" } as const;
 

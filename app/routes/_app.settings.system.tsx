@@ -1,5 +1,5 @@
 import { render } from "@react-email/render";
-import { type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction, redirect } from "@remix-run/node";
+import { type ActionFunctionArgs, type LoaderFunctionArgs, redirect } from "@remix-run/node";
 import { Form, Link, useLoaderData, useNavigation } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
 import { z } from "zod";
@@ -20,6 +20,7 @@ import { enqueueMessage, getQueueState } from "~/models/email-message.server";
 import { getSecretariat } from "~/models/secretariat.server";
 import { appVersion, builtAt, databaseSize, findMessageByKey, getMessageStatus, mailMetrics, queueSummary, sentPerMinute } from "~/models/system.server";
 import { readForm } from "~/lib/bounded-form.server";
+import { type PageTitle } from "~/lib/page-title";
 
 /** A worker that has not reported for this long is shown as a problem (it beats every ten seconds). */
 const HEARTBEAT_STALE_SECONDS = 120;
@@ -169,8 +170,7 @@ export async function action(args: ActionFunctionArgs) {
   return redirect(`/settings/system?test=${message.id}`);
 }
 
-export const handle = { i18n: ["common", "invitations", "settings"] };
-export const meta: MetaFunction = () => [{ title: "Plenary" }];
+export const handle = { i18n: ["common", "invitations", "settings"], title: "settings:system.title" satisfies PageTitle };
 
 /** Messages sent per minute over the last hour: 60 bars, scaled to the busiest minute. */
 function SendChart({ perMinute, label }: { perMinute: number[]; label: string }) {

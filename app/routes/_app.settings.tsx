@@ -3,6 +3,7 @@ import { NavLink, Outlet, useLoaderData } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
 import { hasRole, requireUser } from "~/auth.server";
 import { GeneralErrorBoundary } from "~/components/error-boundary";
+import { type PageTitle } from "~/lib/page-title";
 
 /** Settings: the page title and the sections this user may open; each section is a child route. */
 export async function loader(args: LoaderFunctionArgs) {
@@ -10,7 +11,7 @@ export async function loader(args: LoaderFunctionArgs) {
   return { isAdmin: hasRole(user, "admin") };
 }
 
-export const handle = { i18n: ["common", "settings"] };
+export const handle = { i18n: ["common", "settings"], title: "common:nav.settings" satisfies PageTitle };
 
 const ADMIN_SECTIONS = [
   { to: "/settings/identity", key: "nav.identity" },

@@ -15,6 +15,7 @@ import { checkRateLimit, hitRateLimit } from "~/models/rate-limit.server";
 import { findUsableStaffToken, setPasswordWithToken, StaffTokenUnusableError } from "~/models/staff-token.server";
 import { type RootData } from "~/root";
 import { PUBLIC_FORM_LIMITS, readForm } from "~/lib/bounded-form.server";
+import { titleFrom } from "~/lib/page-title";
 
 const SetPasswordSchema = z
   .object({
@@ -76,9 +77,9 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
 
 export const headers = () => HEADERS;
 
-export const handle = { i18n: ["common", "auth", "staff"] };
+export const handle = { i18n: ["common", "auth", "staff"], title: titleFrom<typeof loader>((data) => (data && "purpose" in data ? { key: data.purpose === "invite" ? "staff:setPassword.inviteTitle" : "staff:setPassword.resetTitle" } : null)) };
 
-export const meta: MetaFunction = () => [{ title: "Plenary" }, { name: "robots", content: "noindex" }];
+export const meta: MetaFunction = () => [{ name: "robots", content: "noindex" }];
 
 export default function SetPasswordRoute() {
   const { t } = useTranslation("staff");

@@ -1,10 +1,11 @@
 import { requireUser } from "~/auth.server";
-import { type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
+import { type LoaderFunctionArgs } from "@remix-run/node";
 import { useLoaderData } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
 import { htmlLang } from "~/i18n";
 import { letterheadFor } from "~/services/letterhead.server";
 import { rosterForDownload } from "~/services/roster-output.server";
+import { titleFrom } from "~/lib/page-title";
 
 /**
  * The List of Participants for the browser's print dialog: A4, no navigation, the column header repeated on
@@ -31,8 +32,7 @@ export async function loader(args: LoaderFunctionArgs) {
   };
 }
 
-export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: data ? `${data.title} — ${data.subtitle}` : "Plenary" }];
-export const handle = { i18n: ["common", "rosters"] };
+export const handle = { i18n: ["common", "rosters"], title: titleFrom<typeof loader>((data) => (data?.title ? { text: `${data.title} — ${data.subtitle}` } : null)) };
 
 export default function RosterPrintRoute() {
   const { t } = useTranslation("rosters");

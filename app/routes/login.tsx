@@ -1,6 +1,6 @@
 import { getFormProps } from "@conform-to/react";
 import { parseWithZod } from "@conform-to/zod/v4";
-import { type ActionFunctionArgs, type HeadersFunction, type LoaderFunctionArgs, type MetaFunction, redirect } from "@remix-run/node";
+import { type ActionFunctionArgs, type HeadersFunction, type LoaderFunctionArgs, redirect } from "@remix-run/node";
 import { Form, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
 import { z } from "zod";
@@ -15,6 +15,7 @@ import { checkSignIn, clearSignInFailures, recordRefusedSignIn, recordSignInFail
 import { createStaffSession, deleteStaffSession } from "~/models/staff-session.server";
 import { getStaffUserForSignIn, recordSignIn } from "~/models/staff-user.server";
 import { PUBLIC_FORM_LIMITS, readForm } from "~/lib/bounded-form.server";
+import { type PageTitle } from "~/lib/page-title";
 
 const SignInSchema = z.object({
   email: EmailSchema,
@@ -95,9 +96,8 @@ export async function action({ request, context }: ActionFunctionArgs) {
   });
 }
 
-export const handle = { i18n: ["common", "auth"] };
+export const handle = { i18n: ["common", "auth"], title: "auth:login.title" satisfies PageTitle };
 
-export const meta: MetaFunction = () => [{ title: "Plenary" }];
 
 export default function LoginRoute() {
   const { t } = useTranslation("auth");

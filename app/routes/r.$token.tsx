@@ -20,6 +20,7 @@ import { getEvent } from "~/models/event.server";
 import { checkRateLimit, hitRateLimit } from "~/models/rate-limit.server";
 import { findInvitationByToken } from "~/models/invitation.server";
 import { recordLinkOpened } from "~/models/reply.server";
+import { titleFrom } from "~/lib/page-title";
 
 /** RELIABILITY T7: more than 30 unknown links from one client in 10 minutes → 429. */
 const MISS_RULE = { limit: 30, windowSeconds: 10 * 60 };
@@ -93,9 +94,8 @@ export function headers() {
   return HEADERS;
 }
 
-export const handle = { i18n: ["common", "emails", "reply", "directory"] };
-export const meta: MetaFunction<typeof loader> = ({ data }) => [
-  { title: data && "event" in data ? `${(data as { event: { title: string } }).event.title} · Plenary` : "Plenary" },
+export const handle = { i18n: ["common", "emails", "reply", "directory"], title: titleFrom<() => Partial<PageData>>((data) => (data?.event?.title ? { text: data.event.title } : { key: "emails:rsvpInvalid.title" })) };
+export const meta: MetaFunction<typeof loader> = () => [
   { name: "robots", content: "noindex" },
 ];
 

@@ -1,6 +1,6 @@
 import { getFormProps } from "@conform-to/react";
 import { parseWithZod } from "@conform-to/zod/v4";
-import { type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction, redirect } from "@remix-run/node";
+import { type ActionFunctionArgs, type LoaderFunctionArgs, redirect } from "@remix-run/node";
 import { Form, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
 import { z } from "zod";
@@ -11,6 +11,7 @@ import { hashPassword } from "~/lib/password.server";
 import { EmailSchema, NewPasswordSchema, singleLine } from "~/lib/validation";
 import { createFirstAdmin, isSetupTokenValid, SetupTokenInvalidError } from "~/models/setup-token.server";
 import { PUBLIC_FORM_LIMITS, readForm } from "~/lib/bounded-form.server";
+import { type PageTitle } from "~/lib/page-title";
 
 const SetupSchema = z
   .object({
@@ -51,9 +52,8 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
   return redirect("/login?created=1");
 }
 
-export const handle = { i18n: ["common", "auth"] };
+export const handle = { i18n: ["common", "auth"], title: "auth:setup.title" satisfies PageTitle };
 
-export const meta: MetaFunction = () => [{ title: "Plenary" }];
 
 export default function SetupRoute() {
   const { t } = useTranslation("auth");

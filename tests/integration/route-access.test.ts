@@ -92,6 +92,22 @@ describe(`anonymous requests to staff routes go to sign-in (${databaseLabel})`, 
   });
 });
 
+describe(`pages are titled in the reader's language (${databaseLabel})`, () => {
+  let server: TestServer;
+  beforeAll(async () => {
+    server = await startTestServer();
+  });
+  afterAll(() => server.dispose());
+
+  const titleOf = async (url: string, lang: string) => (await (await fetch(`${server.url}${url}`, { headers: { "accept-language": lang } })).text()).match(/<title>([^<]*)<\/title>/g);
+
+  it("the sign-in page in Korean and Russian, and a missing page by what went wrong, each with exactly one title", async () => {
+    expect(await titleOf("/login", "ko")).toEqual(["<title>로그인 · Plenary</title>"]);
+    expect(await titleOf("/login", "ru")).toEqual(["<title>Вход · Plenary</title>"]);
+    expect(await titleOf("/no-such-page", "ru")).toEqual(["<title>Страница не найдена · Plenary</title>"]);
+  });
+});
+
 /**
  * POSTs a form whose body never ends: the request announces 1 MiB, sends a few bytes and waits. An action
  * that reads the body before it checks the session never answers; one that checks first answers at once.
