@@ -12,7 +12,7 @@ const pages = fs
   .filter((name) => /\.tsx$/.test(name) && !/\.test\.tsx$/.test(name))
   .map((name) => ({ name, source: fs.readFileSync(path.join(ROUTES, name), "utf8") }))
   // a route whose component renders nothing (its loader always answers with a redirect or an error page) needs no title
-  .filter(({ source }) => /export default function/.test(source) && !/export default function \w+\(\) \{\n  return null;\n\}/.test(source));
+  .filter(({ source }) => /export default function/.test(source) && !/export default function \w+\(\) \{\n {2}return null;\n\}/.test(source));
 
 function handleLine(source: string) {
   return source.split("\n").find((line) => line.startsWith("export const handle = {")) ?? "";
@@ -28,7 +28,7 @@ function lookup(lng: string, key: string): unknown {
 describe("page titles", () => {
   it("every page (not a layout) has a title in its handle, and no route hard-codes one in meta", () => {
     expect(pages.length).toBeGreaterThan(40);
-    const missing = pages.filter(({ name, source }) => !/<Outlet/.test(source) && !/\btitle: /.test(handleLine(source))).map((p) => p.name);
+    const missing = pages.filter(({ source }) => !/<Outlet/.test(source) && !/\btitle: /.test(handleLine(source))).map((p) => p.name);
     expect(missing).toEqual([]);
     const inMeta = pages.filter(({ source }) => /export (const|function) meta[\s\S]{0,200}\btitle:/.test(source)).map((p) => p.name);
     expect(inMeta).toEqual([]);
