@@ -1,8 +1,9 @@
 import { type AppLoadContext, createCookie, redirect } from "@remix-run/node";
-import { type StaffRole } from "../db/schema";
+
 import { getEnv } from "~/env.server";
 import { SESSION_ABSOLUTE_SECONDS } from "~/models/staff-session.server";
-import { type StaffUser } from "~/models/staff-user.server";
+import type { StaffUser } from "~/models/staff-user.server";
+import type { StaffRole } from "../db/schema";
 
 const ROLE_RANK: Record<StaffRole, number> = { viewer: 1, staff: 2, visa_officer: 2, admin: 3 };
 
@@ -46,10 +47,7 @@ export async function readSessionToken(request: Request): Promise<string | null>
  * Guards every staff loader and action. Anonymous → redirect to sign-in (with where to come back to);
  * signed in without the role → 403.
  */
-export function requireUser(
-  { request, context }: { request: Request; context: AppLoadContext },
-  role: StaffRole = "viewer",
-): StaffUser {
+export function requireUser({ request, context }: { request: Request; context: AppLoadContext }, role: StaffRole = "viewer"): StaffUser {
   const user = context.user;
   if (!user) {
     const url = new URL(request.url);

@@ -1,5 +1,5 @@
-import { type Lng } from "~/i18n";
-import { type StaffUser } from "~/models/staff-user.server";
+import type { Lng } from "~/i18n";
+import type { StaffUser } from "~/models/staff-user.server";
 
 /** What the HTTP layer resolves once per request and hands to every loader and action. */
 export type RequestContext = {

@@ -1,9 +1,10 @@
 import { sql } from "kysely";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { adminQuery, createTestDb, databaseLabel, type TestDb, usingPostgres } from "../tests/helpers/db";
+
 import { createPgliteDb, openPglite } from "~/db.server";
 import { isDatabaseUnavailable } from "~/lib/db-errors";
 import { listAudit, recordAccess, writeAudit } from "~/models/audit.server";
+import { adminQuery, createTestDb, databaseLabel, type TestDb, usingPostgres } from "../tests/helpers/db";
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -57,7 +58,10 @@ describe(`a database connection that goes away (${databaseLabel})`, () => {
             await sleep(200);
             await writeAudit(trx, { actor: { label: "lost" }, action: "test.lost" });
           })
-          .then(() => "committed", (error: unknown) => error);
+          .then(
+            () => "committed",
+            (error: unknown) => error,
+          );
         expect(isDatabaseUnavailable(outcome), String(outcome)).toBe(true);
         await recordAccess(t.db, { actor: { label: "after" }, action: "test.after" });
         const actions = (await listAudit(t.db)).map((row) => row.action);
@@ -74,7 +78,10 @@ describe(`a database connection that goes away (${databaseLabel})`, () => {
     const db = createPgliteDb(pglite);
     await sql`select 1`.execute(db);
     await pglite.close();
-    const outcome = await sql`select 1`.execute(db).then(() => "answered", (error: unknown) => error);
+    const outcome = await sql`select 1`.execute(db).then(
+      () => "answered",
+      (error: unknown) => error,
+    );
     expect(isDatabaseUnavailable(outcome), String(outcome)).toBe(true);
   });
 });

@@ -1,11 +1,13 @@
 import fs from "node:fs";
 import path from "node:path";
+
 import { PGlite } from "@electric-sql/pglite";
 import { Kysely, PGliteDialect, PostgresDialect, type Transaction } from "kysely";
 import pg from "pg";
-import { type Database } from "../db/schema";
+
 import { getEnv } from "~/env.server";
 import { logger } from "~/logger.server";
+import type { Database } from "../db/schema";
 
 export type DB = Kysely<Database>;
 /** A handle inside a transaction: functions that must run together with others (audit rows) ask for this type. */
@@ -81,7 +83,10 @@ export function openPglite(dataDir: string | undefined, loadDataDir?: Blob): Pro
 }
 
 export class DataDirLockedError extends Error {
-  constructor(public lockFile: string, public pid: number) {
+  constructor(
+    public lockFile: string,
+    public pid: number,
+  ) {
     super(
       `The embedded database in ${path.dirname(lockFile)} is in use by another Plenary process (pid ${pid}). ` +
         `Stop it first, or set DATABASE_URL to use a PostgreSQL server that several processes can share.`,

@@ -4,6 +4,7 @@ import { startTransition, StrictMode } from "react";
 import { hydrateRoot } from "react-dom/client";
 import { I18nextProvider, initReactI18next } from "react-i18next";
 import { getInitialNamespaces } from "remix-i18next/client";
+
 import { allNamespaces, defaultNS, fallbackLng, supportedLngs, toSupportedLng } from "~/i18n";
 
 /** Loads a namespace from /locales/<lng>/<ns> (same origin, so the CSP allows it). */

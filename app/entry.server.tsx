@@ -3,6 +3,7 @@ import { RemixServer } from "@remix-run/react";
 import { isbot } from "isbot";
 import { renderToPipeableStream } from "react-dom/server";
 import { I18nextProvider } from "react-i18next";
+
 import { NonceProvider } from "~/components/nonce";
 import { loggablePath } from "~/http.server";
 import { createI18n } from "~/i18next.server";
@@ -47,9 +48,7 @@ export default async function handleRequest(
           // the page of a database outage (a loader threw 503: app/outage.server.ts)
           if (responseStatusCode === 503) for (const [name, value] of Object.entries(OUTAGE_HEADERS)) responseHeaders.set(name, value);
           if (loadContext.user) responseHeaders.set("Cache-Control", "private, no-store");
-          resolve(
-            new Response(createReadableStreamFromReadable(body), { headers: responseHeaders, status: responseStatusCode }),
-          );
+          resolve(new Response(createReadableStreamFromReadable(body), { headers: responseHeaders, status: responseStatusCode }));
           pipe(body);
         },
         onShellError(error: unknown) {

@@ -1,6 +1,7 @@
 import crypto from "node:crypto";
 import fs from "node:fs";
 import path from "node:path";
+
 import { z } from "zod";
 
 const LOG_LEVELS = ["fatal", "error", "warn", "info", "debug", "trace", "silent"] as const;
@@ -24,13 +25,9 @@ const EnvSchema = z
         error: "must be an origin without a path, e.g. https://plenary.example.org",
       })
       .optional(),
-    DATABASE_URL: z
-      .url({ protocol: /^postgres(ql)?$/, error: "must be a postgres:// URL" })
-      .optional(),
+    DATABASE_URL: z.url({ protocol: /^postgres(ql)?$/, error: "must be a postgres:// URL" }).optional(),
     DATA_DIR: z.string().min(1).default("./data"),
-    SMTP_URL: z
-      .url({ protocol: /^smtps?$/, error: "must be an smtp:// or smtps:// URL" })
-      .optional(),
+    SMTP_URL: z.url({ protocol: /^smtps?$/, error: "must be an smtp:// or smtps:// URL" }).optional(),
     MAIL_FROM: z
       .string()
       .regex(/^[^\r\n]*<?[^\s@<>]+@[^\s@<>]+>?$/, "must be an address like Plenary <noreply@example.org>")
@@ -47,18 +44,31 @@ const EnvSchema = z
     MAIL_RATE_PAUSE_SECONDS: z.coerce.number({ error: "must be a number" }).min(1, "must be at least 1").default(300),
     MAIL_RETRY_BASE_SECONDS: z.coerce.number({ error: "must be a number" }).min(0.1, "must be at least 0.1").default(60),
     MAIL_RETRY_MAX_DELAY_SECONDS: z.coerce.number({ error: "must be a number" }).min(1, "must be at least 1").default(3600),
-    MAIL_RETRY_WINDOW_HOURS: z.coerce.number({ error: "must be a number" }).min(0.001, "must be more than 0").max(24 * 30, "must be at most 720").default(48),
+    MAIL_RETRY_WINDOW_HOURS: z.coerce
+      .number({ error: "must be a number" })
+      .min(0.001, "must be more than 0")
+      .max(24 * 30, "must be at most 720")
+      .default(48),
     MAIL_MAX_ATTEMPTS: z.coerce.number({ error: "must be a number" }).int().min(1, "must be at least 1").max(10_000, "must be at most 10000").optional(),
     MAIL_RETURN_PATH: z
       .string()
       .regex(/^[A-Za-z0-9._%-]+@[A-Za-z0-9.-]+$/, "must be a plain address like bounces@near.example.org")
       .optional(),
-    MAIL_INBOUND_PORT: z.coerce.number({ error: "must be a number" }).int().min(1, "must be between 1 and 65535").max(65535, "must be between 1 and 65535").optional(),
+    MAIL_INBOUND_PORT: z.coerce
+      .number({ error: "must be a number" })
+      .int()
+      .min(1, "must be between 1 and 65535")
+      .max(65535, "must be between 1 and 65535")
+      .optional(),
     MAIL_INBOUND_HOST: z
       .string()
       .regex(/^[A-Za-z0-9.:-]+$/, "must be an IP address or a host name to listen on, e.g. 127.0.0.1")
       .default("127.0.0.1"),
-    MAIL_INBOUND_MAX_BYTES: z.coerce.number({ error: "must be a number" }).int().min(10_000, "must be at least 10000").default(10 * 1024 * 1024),
+    MAIL_INBOUND_MAX_BYTES: z.coerce
+      .number({ error: "must be a number" })
+      .int()
+      .min(10_000, "must be at least 10000")
+      .default(10 * 1024 * 1024),
     MAIL_DKIM: z.enum(["on", "off"], { error: "must be on or off" }).default("off"),
     MAIL_DKIM_SELECTOR: z
       .string()
@@ -75,11 +85,14 @@ const EnvSchema = z
     METRICS_TOKEN: z.string().min(16, "must be at least 16 characters").optional(),
     MAIL_SMTP_TIMEOUT_SECONDS: z.coerce.number({ error: "must be a number" }).min(1, "must be at least 1").default(30),
     MAIL_LEASE_SECONDS: z.coerce.number({ error: "must be a number" }).min(1, "must be at least 1").optional(),
-    MAIL_MAX_IN_FLIGHT: z.coerce.number({ error: "must be a number" }).int("must be a whole number").min(1, "must be at least 1").max(20, "must be at most 20").default(2),
+    MAIL_MAX_IN_FLIGHT: z.coerce
+      .number({ error: "must be a number" })
+      .int("must be a whole number")
+      .min(1, "must be at least 1")
+      .max(20, "must be at most 20")
+      .default(2),
     MAIL_WORKER: z.enum(["true", "false"], { error: "must be true or false" }).default("true"),
-    TRUST_PROXY: z
-      .enum(["true", "false", "0", "1", "2", "3"], { error: "must be true, false or a number of proxies (1-3)" })
-      .default("false"),
+    TRUST_PROXY: z.enum(["true", "false", "0", "1", "2", "3"], { error: "must be true, false or a number of proxies (1-3)" }).default("false"),
   })
   .superRefine((value, ctx) => {
     if (value.DATABASE_URL && !value.SESSION_SECRET) {

@@ -1,6 +1,8 @@
 import http from "node:http";
 import net from "node:net";
+
 import { afterEach, describe, expect, it } from "vitest";
+
 import { drainAndClose } from "./http-shutdown.server";
 
 /** A server whose handler takes `delayMs` per request, on a free loopback port. */

@@ -55,12 +55,15 @@ export function drainAndClose(server: Server, { quietMs = 300, maxDrainMs = 5_00
       server.closeIdleConnections();
       idleSweep = setInterval(() => server.closeIdleConnections(), 100);
     };
-    const watch = setInterval(() => {
-      const now = Date.now();
-      if (now - lastConnection >= quietMs || now - started >= maxDrainMs) {
-        clearInterval(watch);
-        closeListener();
-      }
-    }, Math.max(10, Math.min(50, quietMs / 3)));
+    const watch = setInterval(
+      () => {
+        const now = Date.now();
+        if (now - lastConnection >= quietMs || now - started >= maxDrainMs) {
+          clearInterval(watch);
+          closeListener();
+        }
+      },
+      Math.max(10, Math.min(50, quietMs / 3)),
+    );
   });
 }

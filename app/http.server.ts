@@ -1,31 +1,33 @@
 import crypto from "node:crypto";
-import { type Server } from "node:http";
+import type { Server } from "node:http";
 import path from "node:path";
+
 import { createRequestHandler } from "@remix-run/express";
 import { broadcastDevReady, type ServerBuild } from "@remix-run/node";
 import express, { type NextFunction, type Request as ExpressRequest, type Response as ExpressResponse } from "express";
-import { migrateToLatest } from "../db/migrator";
-import { migrations } from "../db/migrations/index";
+
 import { readSessionToken } from "~/auth.server";
-import { type RequestContext } from "~/context";
+import type { RequestContext } from "~/context";
 import { closeDb, databaseKind, getDb, holdPresenceLock } from "~/db.server";
 import { getEnv } from "~/env.server";
 import { drainAndClose } from "~/http-shutdown.server";
 import { htmlLang, isSupportedLng, type Lng } from "~/i18n";
 import { detectLocale, getFixedT, lngCookie } from "~/i18next.server";
-import { findInvitationByToken } from "~/models/invitation.server";
-import { findUsableStaffToken } from "~/models/staff-token.server";
 import { isDatabaseUnavailable } from "~/lib/db-errors";
 import { TOKEN_PATTERN } from "~/lib/tokens.server";
 import { logger } from "~/logger.server";
-import { type MailWorker, startMailWorker } from "~/mail/worker.server";
 import { startConfiguredIntake } from "~/mail/intake.server";
-import { getSessionUser } from "~/models/staff-session.server";
-import { OUTAGE_HEADERS, withOutageResponses } from "~/outage.server";
+import { type MailWorker, startMailWorker } from "~/mail/worker.server";
 import { observeRequest, registerDatabaseMetrics, registry } from "~/metrics.server";
-import { latestAppliedMigration } from "~/models/system.server";
+import { findInvitationByToken } from "~/models/invitation.server";
 import { issueSetupTokenIfNoAdmin } from "~/models/setup-token.server";
 import { flushSignInThrottle } from "~/models/sign-in-throttle.server";
+import { getSessionUser } from "~/models/staff-session.server";
+import { findUsableStaffToken } from "~/models/staff-token.server";
+import { latestAppliedMigration } from "~/models/system.server";
+import { OUTAGE_HEADERS, withOutageResponses } from "~/outage.server";
+import { migrations } from "../db/migrations/index";
+import { migrateToLatest } from "../db/migrator";
 
 type Mode = "production" | "development";
 
@@ -181,14 +183,23 @@ export function createApp({ build, rootDir, mode }: { build: ServerBuild; rootDi
 
   app.get("/readyz", async (_req, res) => {
     const { ready, reason } = await readiness(db);
-    res.status(ready ? 200 : 503).set("Cache-Control", "no-store").json(ready ? { status: "ready" } : { status: "not ready", reason });
+    res
+      .status(ready ? 200 : 503)
+      .set("Cache-Control", "no-store")
+      .json(ready ? { status: "ready" } : { status: "not ready", reason });
   });
   app.get("/metrics", async (req, res) => {
     if (!mayReadMetrics(req)) return void res.status(403).type("text").send("Forbidden");
     try {
-      res.set("Content-Type", registry.contentType).set("Cache-Control", "no-store").send(await registry.metrics());
+      res
+        .set("Content-Type", registry.contentType)
+        .set("Cache-Control", "no-store")
+        .send(await registry.metrics());
     } catch (error) {
-      res.status(503).type("text").send(`metrics unavailable: ${(error as Error).message}`);
+      res
+        .status(503)
+        .type("text")
+        .send(`metrics unavailable: ${(error as Error).message}`);
     }
   });
 
@@ -263,10 +274,7 @@ export function createApp({ build, rootDir, mode }: { build: ServerBuild; rootDi
     renderNotice(res, res.locals.context, 403, "forbidden").catch(next);
   });
 
-  app.all(
-    "*",
-    createRequestHandler({ build: withOutageResponses(build), mode, getLoadContext: (_req, res) => res.locals.context as RequestContext }),
-  );
+  app.all("*", createRequestHandler({ build: withOutageResponses(build), mode, getLoadContext: (_req, res) => res.locals.context as RequestContext }));
 
   app.use((error: unknown, req: ExpressRequest, res: ExpressResponse, _next: NextFunction) => {
     if (isDatabaseUnavailable(error) && !res.headersSent) {

@@ -1,8 +1,8 @@
 import { createCookie } from "@remix-run/node";
 import { createInstance, type i18n as I18n, type Resource } from "i18next";
 import { initReactI18next } from "react-i18next";
-import { defaultNS, fallbackLng, type Lng, isSupportedLng, matchAcceptLanguage, supportedLngs } from "~/i18n";
 
+import { defaultNS, fallbackLng, isSupportedLng, type Lng, matchAcceptLanguage, supportedLngs } from "~/i18n";
 import { resources as bundled } from "~/locales/resources";
 
 export const resources: Resource = bundled;

@@ -1,5 +1,7 @@
 import { monitorEventLoopDelay } from "node:perf_hooks";
+
 import client from "prom-client";
+
 import { type DB, poolStats } from "~/db.server";
 import { mailMetrics } from "~/models/system.server";
 

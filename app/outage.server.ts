@@ -1,4 +1,5 @@
-import { type ServerBuild } from "@remix-run/node";
+import type { ServerBuild } from "@remix-run/node";
+
 import { isDatabaseUnavailable, OUTAGE_RETRY_AFTER_SECONDS } from "~/lib/db-errors";
 import { logger } from "~/logger.server";
 

@@ -1,19 +1,9 @@
-import { type LinksFunction, type LoaderFunctionArgs } from "@remix-run/node";
-import {
-  Links,
-  LiveReload,
-  Meta,
-  Outlet,
-  Scripts,
-  ScrollRestoration,
-  useLoaderData,
-  useMatches,
-  useRouteError,
-  useRouteLoaderData,
-} from "@remix-run/react";
+import type { LinksFunction, LoaderFunctionArgs } from "@remix-run/node";
+import { Links, LiveReload, Meta, Outlet, Scripts, ScrollRestoration, useLoaderData, useMatches, useRouteError, useRouteLoaderData } from "@remix-run/react";
 import { type ReactNode, useEffect } from "react";
 import { useTranslation } from "react-i18next";
 import { useChangeLanguage } from "remix-i18next/react";
+
 import { GeneralErrorBoundary, kindOf } from "~/components/error-boundary";
 import { useNonce } from "~/components/nonce";
 import { htmlLang, type Lng } from "~/i18n";
@@ -27,9 +17,7 @@ export const links: LinksFunction = () => [
 ];
 
 export async function loader({ context }: LoaderFunctionArgs) {
-  const user = context.user
-    ? { displayName: context.user.displayName, email: context.user.email, role: context.user.role }
-    : null;
+  const user = context.user ? { displayName: context.user.displayName, email: context.user.email, role: context.user.role } : null;
   return { locale: context.locale, user };
 }
 

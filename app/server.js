@@ -42,7 +42,11 @@ function buildIsStale() {
 if (mode === "production" && buildIsStale()) {
   console.log("Building Plenary (first start or changed sources)…");
   // app/cli/build.js rather than `remix build`, which exits with esbuild still running (see that file)
-  const result = spawnSync(process.execPath, [path.join(root, "app", "cli", "build.js")], { cwd: root, stdio: "inherit", env: { ...process.env, NODE_ENV: "production" } });
+  const result = spawnSync(process.execPath, [path.join(root, "app", "cli", "build.js")], {
+    cwd: root,
+    stdio: "inherit",
+    env: { ...process.env, NODE_ENV: "production" },
+  });
   if (result.status !== 0) {
     console.error("The build failed; see the messages above.");
     process.exit(result.status ?? 1);

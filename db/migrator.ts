@@ -1,5 +1,6 @@
-import { type Kysely } from "kysely";
+import type { Kysely } from "kysely";
 import { type MigrationResultSet, Migrator } from "kysely/migration";
+
 import { migrations } from "./migrations/index";
 
 export function createMigrator(db: Kysely<any>) {

@@ -1,4 +1,5 @@
 import { Button, Hr, Link, Section, Text } from "@react-email/components";
+
 import { Layout, type LetterheadProps } from "./components/layout";
 
 export type LetterProps = {
@@ -27,7 +28,18 @@ function LinkButton({ link, label, fallback }: { link: ReplyLink; label: string;
     <Section style={{ margin: "16px 0" }}>
       <Button
         href={link.url}
-        style={{ backgroundColor: "#17406d", color: "#ffffff", borderRadius: "6px", padding: "12px 20px", fontWeight: 700, fontSize: "15px", lineHeight: "22px", maxWidth: "100%", boxSizing: "border-box", textAlign: "center" }}
+        style={{
+          backgroundColor: "#17406d",
+          color: "#ffffff",
+          borderRadius: "6px",
+          padding: "12px 20px",
+          fontWeight: 700,
+          fontSize: "15px",
+          lineHeight: "22px",
+          maxWidth: "100%",
+          boxSizing: "border-box",
+          textAlign: "center",
+        }}
       >
         {label}
       </Button>
@@ -47,7 +59,19 @@ function LinkButton({ link, label, fallback }: { link: ReplyLink; label: string;
  * The letter's paragraphs, with `{{rsvp.link}}` (the address, wherever staff put it) shown as the button instead
  * of the raw address: a 43-character token cannot wrap and pushed the message to 644 px on a phone.
  */
-function Paragraphs({ paragraphs, lang, link, label, fallback }: { paragraphs: string[]; lang: string; link?: ReplyLink | null; label: string; fallback: boolean }) {
+function Paragraphs({
+  paragraphs,
+  lang,
+  link,
+  label,
+  fallback,
+}: {
+  paragraphs: string[];
+  lang: string;
+  link?: ReplyLink | null;
+  label: string;
+  fallback: boolean;
+}) {
   let shown = false;
   return (
     <>
@@ -108,7 +132,11 @@ Letter.PreviewProps = {
   organisation: "NEAR Secretariat",
   preview: "Invitation: 16th NEAR General Assembly",
   paragraphs: ["Dear Governor Tsydenov,", "The NEAR Secretariat has the honour to invite you …", "Yours sincerely,\nNEAR Secretariat"],
-  link: { url: "http://localhost:3000/r/example", label: "Reply and register your delegation", intro: "If the button does not work, copy this address into your browser:" },
+  link: {
+    url: "http://localhost:3000/r/example",
+    label: "Reply and register your delegation",
+    intro: "If the button does not work, copy this address into your browser:",
+  },
   facts: { heading: "The meeting", rows: [{ label: "Dates", value: "16 – 17 June 2027, Ulan-Ude (UTC+8)" }] },
   footer: "This message was sent by the NEAR Secretariat.",
 } satisfies LetterProps;

@@ -1,4 +1,5 @@
 import { Button, Link, Section, Text } from "@react-email/components";
+
 import { Layout, type LetterheadProps } from "./components/layout";
 
 export type StaffLinkProps = {
@@ -23,7 +24,16 @@ export default function StaffLink({ lang, organisation, preview, paragraphs, lin
       <Section style={{ margin: "20px 0" }}>
         <Button
           href={link.url}
-          style={{ backgroundColor: "#17406d", color: "#ffffff", borderRadius: "6px", padding: "12px 20px", fontWeight: 700, fontSize: "15px", maxWidth: "100%", boxSizing: "border-box" }}
+          style={{
+            backgroundColor: "#17406d",
+            color: "#ffffff",
+            borderRadius: "6px",
+            padding: "12px 20px",
+            fontWeight: 700,
+            fontSize: "15px",
+            maxWidth: "100%",
+            boxSizing: "border-box",
+          }}
         >
           {link.label}
         </Button>
@@ -44,6 +54,10 @@ StaffLink.PreviewProps = {
   organisation: "NEAR Secretariat",
   preview: "You are invited to Plenary",
   paragraphs: ["Dear Kim Minji,", "Lim Byung-jin has invited you to Plenary, the NEAR Secretariat's portal for its meetings, as Staff."],
-  link: { url: "http://localhost:3000/account/password/example", label: "Choose your password", intro: "If the button does not work, copy this address into your browser:" },
+  link: {
+    url: "http://localhost:3000/account/password/example",
+    label: "Choose your password",
+    intro: "If the button does not work, copy this address into your browser:",
+  },
   footer: "The link works once and expires in 7 days. If you did not expect this message, you can ignore it.",
 } satisfies StaffLinkProps;

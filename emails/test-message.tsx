@@ -1,4 +1,5 @@
 import { Text } from "@react-email/components";
+
 import { Layout, type LetterheadProps } from "./components/layout";
 
 /** "Send a test to me": checks the mail settings with a short message in the sender's language. */

@@ -4,11 +4,12 @@
 import fs from "node:fs";
 import path from "node:path";
 import { parseArgs } from "node:util";
+
 import { closeDb, DataDirLockedError, getDb, getPglite } from "~/db.server";
 import { getEnv } from "~/env.server";
-import { backupDatabaseKind, backupFileName, createBackup, verifyBackupFile } from "~/services/backup.server";
 import { writeAudit } from "~/models/audit.server";
 import { recordBackup } from "~/models/backup-log.server";
+import { backupDatabaseKind, backupFileName, createBackup, verifyBackupFile } from "~/services/backup.server";
 
 function megabytes(bytes: number) {
   return `${(bytes / 1024 / 1024).toFixed(1)} MB`;

@@ -7,8 +7,8 @@
 // second), that ping is never answered and Go aborts with "fatal error: all goroutines are asleep - deadlock!"
 // and a goroutine dump on the terminal (a slow first build makes it likely). With the contexts disposed, the
 // service exits as soon as this process does, and this process exits by itself.
-import { createRequire } from "node:module";
 import fs from "node:fs";
+import { createRequire } from "node:module";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 

@@ -63,7 +63,10 @@ export function readEnvFile(file: string): Record<string, string> {
 /** The command and fixed environment of a systemd unit, with %i replaced. */
 export function readUnit(file: string, instance: string): { command: string[]; env: Record<string, string> } {
   const text = fs.readFileSync(file, "utf8").replaceAll("%i", instance);
-  const exec = text.match(/^ExecStart=(.+)$/m)?.[1].trim().split(/\s+/);
+  const exec = text
+    .match(/^ExecStart=(.+)$/m)?.[1]
+    .trim()
+    .split(/\s+/);
   if (!exec) throw new Error(`${file} has no ExecStart`);
   const env: Record<string, string> = {};
   for (const match of text.matchAll(/^Environment=([A-Z0-9_]+)=(.*)$/gm)) env[match[1]] = match[2].trim();
@@ -76,7 +79,10 @@ export function nginxConfig({ dir, listen, upstreams, down = [] }: { dir: string
   const site = fs
     .readFileSync(path.join(DEPLOY, "nginx/plenary.conf"), "utf8")
     .replace(/^\s*server 127\.0\.0\.1:\d+[^\n]*\n/gm, "")
-    .replace(/upstream plenary_web \{\n/, `upstream plenary_web {\n${upstreams.map((port) => `    server 127.0.0.1:${port} max_fails=1 fail_timeout=2s${down.includes(port) ? " down" : ""};\n`).join("")}`)
+    .replace(
+      /upstream plenary_web \{\n/,
+      `upstream plenary_web {\n${upstreams.map((port) => `    server 127.0.0.1:${port} max_fails=1 fail_timeout=2s${down.includes(port) ? " down" : ""};\n`).join("")}`,
+    )
     .replace(/listen 80;/, `listen ${listen};`)
     .replace(/server_name [^;]+;/, "server_name localhost;");
   const temp = ["client_body", "proxy", "fastcgi", "uwsgi", "scgi"].map((name) => `  ${name}_temp_path ${path.join(dir, name)};`).join("\n");

@@ -3,7 +3,9 @@
 // server, created when missing). Ctrl-C stops everything. See deploy/ and README "Deployment".
 import os from "node:os";
 import path from "node:path";
+
 import pg from "pg";
+
 import { startCluster } from "./cluster.server";
 
 const databaseUrl = process.env.DATABASE_URL ?? "postgres://postgres@127.0.0.1:5432/plenary_cluster";

@@ -3,6 +3,7 @@
 // a database that is not empty. The whole file is verified first; on any error nothing is changed.
 import path from "node:path";
 import { parseArgs } from "node:util";
+
 import { getEnv } from "~/env.server";
 import { BackupError, restoreBackup } from "~/services/backup.server";
 

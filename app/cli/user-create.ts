@@ -1,8 +1,9 @@
 // npm run user:create -- --email ana@example.org --role admin [--name "Ana Kim"] [--locale ko] [--password-stdin]
 // Creates a staff account. The password is read from a hidden prompt, or from standard input with --password-stdin.
 import { parseArgs } from "node:util";
+
 import { z } from "zod";
-import { migrateToLatest } from "../../db/migrator";
+
 import { closeDb, getDb } from "~/db.server";
 import { getEnv } from "~/env.server";
 import { supportedLngs } from "~/i18n";
@@ -10,6 +11,7 @@ import { hashPassword } from "~/lib/password.server";
 import { EmailSchema, NewPasswordSchema, parseMessage, singleLine } from "~/lib/validation";
 import { audited } from "~/models/audit.server";
 import { createStaffUser, staffEmailExists } from "~/models/staff-user.server";
+import { migrateToLatest } from "../../db/migrator";
 
 const MESSAGES: Record<string, string> = {
   "validation.required": "is required",
@@ -37,7 +39,9 @@ function explain(issues: z.core.$ZodIssue[]) {
 async function readStdin(): Promise<string> {
   const chunks: Buffer[] = [];
   for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
-  return Buffer.concat(chunks).toString("utf8").replace(/\r?\n$/, "");
+  return Buffer.concat(chunks)
+    .toString("utf8")
+    .replace(/\r?\n$/, "");
 }
 
 /** A prompt that does not echo what is typed. */

@@ -1,11 +1,11 @@
 // npm run worker — the mail worker alone (several may run against one PostgreSQL). With the embedded
 // database the worker already runs inside `npm start`, which holds the database.
-import { migrateToLatest } from "../../db/migrator";
 import { closeDb, getDb, holdPresenceLock } from "~/db.server";
 import { getEnv } from "~/env.server";
 import { logger } from "~/logger.server";
 import { startConfiguredIntake } from "~/mail/intake.server";
 import { startMailWorker } from "~/mail/worker.server";
+import { migrateToLatest } from "../../db/migrator";
 
 const env = getEnv();
 if (env.isEmbedded) {

@@ -1,8 +1,9 @@
 import { Form, NavLink } from "@remix-run/react";
-import { type ReactNode } from "react";
+import type { ReactNode } from "react";
 import { useTranslation } from "react-i18next";
+
 import { LanguageSwitcher } from "~/components/language-switcher";
-import { type Lng } from "~/i18n";
+import type { Lng } from "~/i18n";
 
 const NAV = [
   { to: "/", key: "nav.dashboard", end: true },
@@ -34,7 +35,12 @@ export function AppShell({
       </a>
       <header className="topbar">
         {brand?.name || brand?.logoUrl ? (
-          <NavLink to="/" className="brand" title={brand.fullName ?? undefined} aria-label={`${brand.name ?? brand.fullName ?? "Plenary"} – ${t("shell.home")}`}>
+          <NavLink
+            to="/"
+            className="brand"
+            title={brand.fullName ?? undefined}
+            aria-label={`${brand.name ?? brand.fullName ?? "Plenary"} – ${t("shell.home")}`}
+          >
             {brand.logoUrl ? <img src={brand.logoUrl} alt="" height={32} className="brand-logo" /> : null}
             {brand.logoUrl && brand.name ? " " : null}
             {brand.name ?? (brand.logoUrl ? null : "Plenary")}

@@ -1,7 +1,8 @@
 import { type DefaultValue, getFormProps, type SubmissionResult } from "@conform-to/react";
 import { Form } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
-import { type z } from "zod";
+import type { z } from "zod";
+
 import { LanguageOptions } from "~/components/directory";
 import { CheckboxField, Field, FormActions, FormErrors, formErrorsOf, LocalizedFields, SelectField, useZodForm } from "~/components/forms";
 import { ContactSchema } from "~/lib/directory-schemas";

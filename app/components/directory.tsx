@@ -1,4 +1,5 @@
 import { useTranslation } from "react-i18next";
+
 import { languageNames, supportedLngs } from "~/i18n";
 
 export type CountryOption = { code: string; name: string; priority: boolean };
@@ -9,18 +10,22 @@ export function CountryOptions({ countries }: { countries: CountryOption[] }) {
   return (
     <>
       <optgroup label={t("fields.nearCountries")}>
-        {countries.filter((c) => c.priority).map(({ code, name }) => (
-          <option key={code} value={code}>
-            {name}
-          </option>
-        ))}
+        {countries
+          .filter((c) => c.priority)
+          .map(({ code, name }) => (
+            <option key={code} value={code}>
+              {name}
+            </option>
+          ))}
       </optgroup>
       <optgroup label={t("fields.otherCountries")}>
-        {countries.filter((c) => !c.priority).map(({ code, name }) => (
-          <option key={code} value={code}>
-            {name}
-          </option>
-        ))}
+        {countries
+          .filter((c) => !c.priority)
+          .map(({ code, name }) => (
+            <option key={code} value={code}>
+              {name}
+            </option>
+          ))}
       </optgroup>
     </>
   );

@@ -1,10 +1,11 @@
 import { type DefaultValue, getFormProps, type SubmissionResult } from "@conform-to/react";
 import { Form } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
-import { type z } from "zod";
-import { EVENT_FORMATS, EVENT_KINDS, PARTICIPANT_CATEGORIES } from "../../db/schema";
+import type { z } from "zod";
+
 import { Field, FormActions, FormErrors, formErrorsOf, LocalizedFields, SelectField, useZodForm } from "~/components/forms";
 import { EventSchema } from "~/lib/event-schemas";
+import { EVENT_FORMATS, EVENT_KINDS, PARTICIPANT_CATEGORIES } from "../../db/schema";
 
 export type EventFormValue = z.input<typeof EventSchema>;
 export type Choice = { id: string; name: string; group?: string };
@@ -110,13 +111,7 @@ export function EventForm({
         ))}
         {fields.categories.errors?.length ? <p className="field-errors">{t(fields.categories.errors[0])}</p> : null}
       </fieldset>
-      <LocalizedFields
-        legend={t("fields.description")}
-        fieldset={fields.description.getFieldset()}
-        missingLabel={missing}
-        allPresentLabel={all}
-        multiline
-      />
+      <LocalizedFields legend={t("fields.description")} fieldset={fields.description.getFieldset()} missingLabel={missing} allPresentLabel={all} multiline />
       <fieldset className="group">
         <legend>{t("fields.contact")}</legend>
         <div className="form-grid">

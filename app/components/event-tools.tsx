@@ -1,7 +1,8 @@
 import { NavLink } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
-import { type ParticipantCategory } from "../../db/schema";
+
 import { languageNames, supportedLngs } from "~/i18n";
+import type { ParticipantCategory } from "../../db/schema";
 
 /** The organiser's pages of one event: list of participants, logistics, badges, check-in, visa letters. */
 export function EventTools({ eventId, visaLetters }: { eventId: string; visaLetters: boolean }) {

@@ -1,9 +1,10 @@
 import { type DefaultValue, type FieldMetadata, getInputProps, type SubmissionResult, useForm } from "@conform-to/react";
 import { getZodConstraint, parseWithZod } from "@conform-to/zod/v4";
 import { Form, Link, useNavigation } from "@remix-run/react";
-import { type z } from "zod";
 import type React from "react";
 import { useTranslation } from "react-i18next";
+import type { z } from "zod";
+
 import { htmlLang, languageNames, supportedLngs } from "~/i18n";
 import { parseMessage } from "~/lib/validation";
 

@@ -1,5 +1,6 @@
 import { Form, useLocation } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
+
 import { htmlLang, languageNames, type Lng, supportedLngs } from "~/i18n";
 
 /**
@@ -21,14 +22,7 @@ export function LanguageSwitcher({ current }: { current: Lng }) {
         <input type="hidden" name="redirectTo" value={`${location.pathname}${location.search}`} />
         <p className="language-menu-title">{t("language.choose")}</p>
         {supportedLngs.map((lng) => (
-          <button
-            key={lng}
-            type="submit"
-            name="lng"
-            value={lng}
-            lang={htmlLang[lng]}
-            aria-current={lng === current ? "true" : undefined}
-          >
+          <button key={lng} type="submit" name="lng" value={lng} lang={htmlLang[lng]} aria-current={lng === current ? "true" : undefined}>
             {languageNames[lng]}
           </button>
         ))}

@@ -1,7 +1,8 @@
 import { type DefaultValue, getFormProps, type SubmissionResult } from "@conform-to/react";
 import { Form } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
-import { type z } from "zod";
+import type { z } from "zod";
+
 import { type CountryOption, CountryOptions, LanguageOptions } from "~/components/directory";
 import { Field, FormActions, FormErrors, formErrorsOf, LocalizedFields, SelectField, TextAreaField, useZodForm } from "~/components/forms";
 import { MEMBER_KINDS, MEMBER_STATUSES } from "~/lib/directory";

@@ -1,10 +1,11 @@
 import { type DefaultValue, getFormProps, type SubmissionResult } from "@conform-to/react";
 import { Form } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
-import { type z } from "zod";
-import { PROGRAMME_KINDS } from "../../db/schema";
+import type { z } from "zod";
+
 import { CheckboxField, Field, FormActions, FormErrors, formErrorsOf, LocalizedFields, SelectField, useZodForm } from "~/components/forms";
 import { ProgrammeItemSchema } from "~/lib/event-schemas";
+import { PROGRAMME_KINDS } from "../../db/schema";
 
 export function ProgrammeForm({
   defaultValue,
@@ -43,13 +44,7 @@ export function ProgrammeForm({
       </div>
       <LocalizedFields legend={t("fields.title")} fieldset={fields.title.getFieldset()} required missingLabel={missing} allPresentLabel={all} />
       <LocalizedFields legend={t("programme.place")} fieldset={fields.place.getFieldset()} missingLabel={missing} allPresentLabel={all} />
-      <LocalizedFields
-        legend={t("fields.description")}
-        fieldset={fields.description.getFieldset()}
-        missingLabel={missing}
-        allPresentLabel={all}
-        multiline
-      />
+      <LocalizedFields legend={t("fields.description")} fieldset={fields.description.getFieldset()} missingLabel={missing} allPresentLabel={all} multiline />
       <div className="form-grid">
         <CheckboxField meta={fields.attendanceAsked} label={t("programme.askAttendance")} />
         <Field meta={fields.capacity} label={t("programme.capacity")} type="number" hint={t("programme.capacityHint")} />

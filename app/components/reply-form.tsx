@@ -2,8 +2,20 @@ import { type DefaultValue, FormProvider, getCollectionProps, getFormProps, type
 import { Form, useNavigation } from "@remix-run/react";
 import { useMemo } from "react";
 import { useTranslation } from "react-i18next";
+
 import { LanguageOptions } from "~/components/directory";
-import { type AnyFieldMeta, CheckboxField, ErrorList, Field, FormErrors, formErrorsOf, readOnce, SelectField, TextAreaField, useZodForm } from "~/components/forms";
+import {
+  type AnyFieldMeta,
+  CheckboxField,
+  ErrorList,
+  Field,
+  FormErrors,
+  formErrorsOf,
+  readOnce,
+  SelectField,
+  TextAreaField,
+  useZodForm,
+} from "~/components/forms";
 import { isBlankPerson, withoutPrefill } from "~/lib/delegate-prefill";
 import { DELEGATE_ROLES, DIETARY_TAGS, REPLY_ANSWERS, type ReplyRules, replySchema } from "~/lib/reply-schemas";
 
@@ -68,7 +80,8 @@ export function ReplyForm({
     if (!headPrefill || !first) return;
     const current = (first.value ?? {}) as DelegateValue;
     if (answer === "representative") form.update({ name: first.name, value: withoutPrefill(current, headPrefill) as never });
-    else if (answer === "attending" && isBlankPerson(current)) form.update({ name: first.name, value: { ...current, ...headPrefill, role: current.role ?? "head" } as never });
+    else if (answer === "attending" && isBlankPerson(current))
+      form.update({ name: first.name, value: { ...current, ...headPrefill, role: current.role ?? "head" } as never });
   };
 
   return (

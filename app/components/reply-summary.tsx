@@ -4,7 +4,15 @@ export type ReplySummaryData = {
   response: string;
   declineReason: string | null;
   changedAt: string | null;
-  delegates: { id: string; role: string; line: string; needsVisaLetter: boolean; passportNumberMasked: string | null; birthYear: string | null; programme: string[] }[];
+  delegates: {
+    id: string;
+    role: string;
+    line: string;
+    needsVisaLetter: boolean;
+    passportNumberMasked: string | null;
+    birthYear: string | null;
+    programme: string[];
+  }[];
 };
 
 /**

@@ -1,7 +1,8 @@
 import { type DefaultValue, getFormProps, type SubmissionResult } from "@conform-to/react";
 import { Form } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
-import { type z } from "zod";
+import type { z } from "zod";
+
 import { Field, FormActions, FormErrors, formErrorsOf, LocalizedFields, useZodForm } from "~/components/forms";
 import { SubcommitteeSchema } from "~/lib/directory-schemas";
 

@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+
 import { forEachWithLimit } from "~/lib/concurrency";
 
 const tick = () => new Promise((resolve) => setImmediate(resolve));
@@ -8,13 +9,17 @@ describe("at most N tasks at once", () => {
     let running = 0;
     let peak = 0;
     const started: number[] = [];
-    await forEachWithLimit(Array.from({ length: 12 }, (_, i) => i), limit, async (i) => {
-      started.push(i);
-      running++;
-      peak = Math.max(peak, running);
-      for (let k = 0; k < (i % 3) + 1; k++) await tick();
-      running--;
-    });
+    await forEachWithLimit(
+      Array.from({ length: 12 }, (_, i) => i),
+      limit,
+      async (i) => {
+        started.push(i);
+        running++;
+        peak = Math.max(peak, running);
+        for (let k = 0; k < (i % 3) + 1; k++) await tick();
+        running--;
+      },
+    );
     expect(peak).toBe(limit);
     expect(started).toEqual(Array.from({ length: 12 }, (_, i) => i));
   });

@@ -1,7 +1,7 @@
-import { type Lng } from "~/i18n";
+import type { Lng } from "~/i18n";
 import { localized } from "~/lib/directory";
 import { formatName, type PersonName } from "~/lib/names";
-import { type ContactRow } from "~/models/contact.server";
+import type { ContactRow } from "~/models/contact.server";
 
 /** A directory contact as names.ts sees it, with the position in `locale` as the title. */
 export function toPersonName(contact: Omit<ContactRow, "id" | "memberId" | "version" | "isDemo">, locale: Lng): PersonName {

@@ -1,13 +1,14 @@
 import { describe, expect, it } from "vitest";
+
 import { supportedLngs } from "~/i18n";
 import {
   formatDateRange,
   formatDateTime,
   formatDateTimeZoned,
-  formatTimeZoned,
-  formatWallClock,
   formatEventDates,
   formatSlot,
+  formatTimeZoned,
+  formatWallClock,
   isLocalDateTime,
   offsetMinutes,
   utcOffsetLabel,

@@ -175,13 +175,24 @@ const WALL_CLOCK_FIELDS: readonly string[] = ["year", "month", "day", "hour", "m
  * language), so the browser fills this pattern in with formatWallClock instead of formatting in `locale` itself.
  */
 export function wallClockPattern(locale: Lng): WallClockPattern {
-  const format = dateFormat(intlLocale(locale), { timeZone: "UTC", year: "numeric", month: "long", day: "numeric", hour: "2-digit", minute: "2-digit", hourCycle: "h23" });
+  const format = dateFormat(intlLocale(locale), {
+    timeZone: "UTC",
+    year: "numeric",
+    month: "long",
+    day: "numeric",
+    hour: "2-digit",
+    minute: "2-digit",
+    hourCycle: "h23",
+  });
   const parts = format
     .formatToParts(new Date(Date.UTC(2001, 0, 2, 3, 4)))
     // V8's format() writes ICU's narrow no-break space (U+202F) as a plain space, formatToParts() does not
     .map((part) => (WALL_CLOCK_FIELDS.includes(part.type) ? { field: part.type as WallClockField } : { text: part.value.replace(/\u202f/g, " ") }));
   // each month as it reads inside a full date (Russian "сентября", not "сентябрь")
-  const months = Array.from({ length: 12 }, (_, month) => format.formatToParts(new Date(Date.UTC(2001, month, 15, 12))).find((p) => p.type === "month")?.value ?? String(month + 1));
+  const months = Array.from(
+    { length: 12 },
+    (_, month) => format.formatToParts(new Date(Date.UTC(2001, month, 15, 12))).find((p) => p.type === "month")?.value ?? String(month + 1),
+  );
   return { parts, months };
 }
 
@@ -189,6 +200,12 @@ export function wallClockPattern(locale: Lng): WallClockPattern {
 export function formatWallClock(date: Date, timeZone: string, pattern: WallClockPattern): string {
   const p = partsIn(date, timeZone);
   const pad = (n: number) => String(n).padStart(2, "0");
-  const value: Record<WallClockField, string> = { year: String(p.year), month: pattern.months[p.month - 1], day: String(p.day), hour: pad(p.hour), minute: pad(p.minute) };
+  const value: Record<WallClockField, string> = {
+    year: String(p.year),
+    month: pattern.months[p.month - 1],
+    day: String(p.day),
+    hour: pad(p.hour),
+    minute: pad(p.minute),
+  };
   return pattern.parts.map((part) => ("field" in part ? value[part.field] : part.text)).join("");
 }

@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+
 import { isDatabaseUnavailable } from "~/lib/db-errors";
 
 const withCode = (code: string, message = "x") => Object.assign(new Error(message), { code });

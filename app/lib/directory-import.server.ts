@@ -1,7 +1,8 @@
-import { type z } from "zod";
+import type { z } from "zod";
+
 import { supportedLngs } from "~/i18n";
 import { type ContactInput, ContactSchema, type MemberInput, MemberSchema } from "~/lib/directory-schemas";
-import { type Sheet } from "~/lib/spreadsheet.server";
+import type { Sheet } from "~/lib/spreadsheet.server";
 
 export type ImportKind = "members" | "contacts";
 
@@ -49,8 +50,7 @@ export const REQUIRED_COLUMNS: Record<ImportKind, string[]> = {
 };
 
 const blank = (value: string | undefined) => (value === undefined || value === "" ? undefined : value);
-const texts = (row: Record<string, string>, prefix: string) =>
-  Object.fromEntries(supportedLngs.map((lng) => [lng, blank(row[`${prefix}_${lng}`])]));
+const texts = (row: Record<string, string>, prefix: string) => Object.fromEntries(supportedLngs.map((lng) => [lng, blank(row[`${prefix}_${lng}`])]));
 
 function memberShape(row: Record<string, string>) {
   return {
@@ -140,7 +140,8 @@ export function checkSheet(kind: ImportKind, sheet: Sheet): CheckedFile {
   const seen = new Map<string, number>();
   const rows: CheckedRow[] = sheet.rows.map((row, index) => {
     const line = index + 2;
-    const label = kind === "members" ? `${row.country ?? ""} ${row.name_en ?? ""}`.trim() : `${row.given_name ?? ""} ${row.family_name ?? ""} ${row.emails ?? ""}`.trim();
+    const label =
+      kind === "members" ? `${row.country ?? ""} ${row.name_en ?? ""}`.trim() : `${row.given_name ?? ""} ${row.family_name ?? ""} ${row.emails ?? ""}`.trim();
     if (kind === "members") {
       const parsed = MemberSchema.safeParse(memberShape(row));
       if (!parsed.success) return { line, ok: false, errors: issuesToErrors(kind, parsed.error.issues), label };

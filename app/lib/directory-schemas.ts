@@ -1,14 +1,7 @@
 import { z } from "zod";
+
 import { isCountryCode, isTimeZone, MEMBER_KINDS, MEMBER_STATUSES } from "~/lib/directory";
-import {
-  CheckboxSchema,
-  EmailSchema,
-  LngSchema,
-  optionalLine,
-  optionalText,
-  OptionalEmailSchema,
-  singleLine,
-} from "~/lib/validation";
+import { CheckboxSchema, EmailSchema, LngSchema, OptionalEmailSchema, optionalLine, optionalText, singleLine } from "~/lib/validation";
 
 /** The same schemas validate the forms and every import row, so both refuse the same things. */
 

@@ -1,5 +1,5 @@
-import { type LocalizedText, MEMBER_KINDS, MEMBER_STATUSES } from "../../db/schema";
 import { htmlLang, type Lng, supportedLngs } from "~/i18n";
+import { type LocalizedText, MEMBER_KINDS, MEMBER_STATUSES } from "../../db/schema";
 
 export { MEMBER_KINDS, MEMBER_STATUSES };
 

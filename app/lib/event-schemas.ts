@@ -1,17 +1,15 @@
 import { z } from "zod";
-import { EVENT_FORMATS, EVENT_KINDS, PARTICIPANT_CATEGORIES, PROGRAMME_KINDS } from "../../db/schema";
+
 import { isLocalDateTime, zonedToUtc } from "~/lib/dates";
 import { isTimeZone } from "~/lib/directory";
 import { optionalLongTexts, optionalTexts, requiredTexts } from "~/lib/directory-schemas";
 import { CheckboxSchema, OptionalEmailSchema, optionalLine } from "~/lib/validation";
+import { EVENT_FORMATS, EVENT_KINDS, PARTICIPANT_CATEGORIES, PROGRAMME_KINDS } from "../../db/schema";
 
 const blank = (v: unknown) => (v === "" ? undefined : v);
 
 /** A date-time as typed into <input type="datetime-local">, in the venue's zone. */
-export const LocalDateTimeSchema = z
-  .string({ error: "validation.required" })
-  .trim()
-  .refine(isLocalDateTime, "events:validation.dateTime");
+export const LocalDateTimeSchema = z.string({ error: "validation.required" }).trim().refine(isLocalDateTime, "events:validation.dateTime");
 
 const OptionalUuid = z.preprocess(blank, z.string().uuid().optional());
 
@@ -28,11 +26,30 @@ export const EventSchema = z
     end: LocalDateTimeSchema,
     rsvpDeadline: z.preprocess(blank, LocalDateTimeSchema.optional()),
     format: z.enum(EVENT_FORMATS, { error: "events:validation.format" }).default("in_person"),
-    meetingUrl: z.preprocess(blank, z.url({ protocol: /^https?$/, error: "events:validation.url" }).max(500).optional()),
-    quota: z.coerce.number({ error: "events:validation.quota" }).int("events:validation.quota").min(1, "events:validation.quota").max(100, "events:validation.quota"),
+    meetingUrl: z.preprocess(
+      blank,
+      z
+        .url({ protocol: /^https?$/, error: "events:validation.url" })
+        .max(500)
+        .optional(),
+    ),
+    quota: z.coerce
+      .number({ error: "events:validation.quota" })
+      .int("events:validation.quota")
+      .min(1, "events:validation.quota")
+      .max(100, "events:validation.quota"),
     reminderDays: z
       .preprocess((value) => (Array.isArray(value) ? value.join(",") : value), z.string().optional())
-      .transform((value) => [...new Set((value ?? "").split(/[\s,;]+/).filter(Boolean).map(Number))].sort((a, b) => b - a))
+      .transform((value) =>
+        [
+          ...new Set(
+            (value ?? "")
+              .split(/[\s,;]+/)
+              .filter(Boolean)
+              .map(Number),
+          ),
+        ].sort((a, b) => b - a),
+      )
       .refine((days) => days.every((d) => Number.isInteger(d) && d >= 1 && d <= 90) && days.length <= 5, "events:validation.reminderDays"),
     categories: z.array(z.enum(PARTICIPANT_CATEGORIES)).min(1, "events:validation.categories").default(["delegate"]),
     contactName: optionalLine(150),

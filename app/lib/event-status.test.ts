@@ -1,9 +1,19 @@
 import { describe, expect, it } from "vitest";
-import { EVENT_STATUSES } from "../../db/schema";
+
 import { canTransition } from "~/lib/event-status";
+import { EVENT_STATUSES } from "../../db/schema";
 
 // Every pair of states: the workflow as a table (from, to, allowed).
-const ALLOWED = new Set(["draft>open", "draft>cancelled", "open>closed", "open>cancelled", "closed>open", "closed>archived", "closed>cancelled", "cancelled>archived"]);
+const ALLOWED = new Set([
+  "draft>open",
+  "draft>cancelled",
+  "open>closed",
+  "open>cancelled",
+  "closed>open",
+  "closed>archived",
+  "closed>cancelled",
+  "cancelled>archived",
+]);
 
 describe("event status transitions", () => {
   const pairs = EVENT_STATUSES.flatMap((from) => EVENT_STATUSES.map((to) => [from, to, ALLOWED.has(`${from}>${to}`)] as const));

@@ -1,4 +1,4 @@
-import { type EventStatus } from "../../db/schema";
+import type { EventStatus } from "../../db/schema";
 
 /**
  * draft → open (invitations may be sent) → closed (no more answers) → archived; a closed event may be

@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+
 import { checkFormShape, type FormShape } from "~/lib/form-limits";
 
 const shape: FormShape = { lists: { delegates: 6 }, maxNested: 10, maxFields: 50 };
@@ -28,7 +29,14 @@ describe("form shape before parsing", () => {
   });
 
   it("refuses indices that are not plain small numbers: huge, leading zeros, signs, exponents, empty", () => {
-    for (const name of ["delegates[99999999].role", "delegates[01].role", "delegates[-1].role", "delegates[1e3].role", "delegates[].role", "delegates[0x1].role"]) {
+    for (const name of [
+      "delegates[99999999].role",
+      "delegates[01].role",
+      "delegates[-1].role",
+      "delegates[1e3].role",
+      "delegates[].role",
+      "delegates[0x1].role",
+    ]) {
       expect(check([[name, "head"]]), name).toBe("badField");
     }
   });
@@ -76,8 +84,18 @@ describe("form shape before parsing", () => {
     expect(update({ response: "attending", delegates: Array.from({ length: 40_000 }, () => ({})) })).toBe("tooManyItems");
     expect(update({ people: [{}] })).toBe("badField");
     expect(insert({ programme: Array.from({ length: 51 }, () => "x") })).toBe("tooManyItems");
-    expect(update(Array.from({ length: 3 }, () => ({})), "delegates")).toBeNull();
-    expect(update(Array.from({ length: 7 }, () => ({})), "delegates")).toBe("tooManyItems");
+    expect(
+      update(
+        Array.from({ length: 3 }, () => ({})),
+        "delegates",
+      ),
+    ).toBeNull();
+    expect(
+      update(
+        Array.from({ length: 7 }, () => ({})),
+        "delegates",
+      ),
+    ).toBe("tooManyItems");
     // nesting deeper than any form has, and names conform refuses
     const deep = `{"type":"update","payload":{"name":"","value":${'{"a":'.repeat(50_000)}"x"${"}".repeat(50_000)}}}`;
     expect(check([["__intent__", deep]])).toBe("badField");

@@ -47,8 +47,7 @@ function segments(name: string): (string | number)[] | null {
     if (match[1] !== undefined) {
       if (FORBIDDEN_SEGMENTS.has(match[1])) return null;
       parts.push(match[1]);
-    }
-    else if (CANONICAL_INDEX.test(match[2])) parts.push(Number(match[2]));
+    } else if (CANONICAL_INDEX.test(match[2])) parts.push(Number(match[2]));
     else return null;
     rest = rest.slice(match[0].length);
     if (parts.length > MAX_DEPTH) return null;
@@ -122,11 +121,7 @@ function checkIntent(raw: string, shape: FormShape, budget: Budget): ShapeProble
   }
   const top = name ? (segments(name) ?? []) : [];
   const ceiling =
-    top.length === 1
-      ? shape.lists
-        ? (shape.lists[top[0] as string] ?? 0)
-        : (shape.maxItems ?? DEFAULT_MAX_ITEMS)
-      : (shape.maxNested ?? DEFAULT_MAX_NESTED);
+    top.length === 1 ? (shape.lists ? (shape.lists[top[0] as string] ?? 0) : (shape.maxItems ?? DEFAULT_MAX_ITEMS)) : (shape.maxNested ?? DEFAULT_MAX_NESTED);
   for (const position of [index, from, to]) {
     if (position === undefined) continue;
     if (typeof position !== "number" || !Number.isInteger(position) || position < 0 || position > ceiling) return "tooManyItems";

@@ -1,8 +1,13 @@
 import { describe, expect, it } from "vitest";
+
 import { foundOr404 } from "~/lib/found.server";
 
 const id = "0b7e1a52-6c2f-4c3e-9a53-2f1d7f0c9e11";
-const status = (promise: Promise<unknown>) => promise.then(() => 200, (error) => (error instanceof Response ? error.status : "thrown"));
+const status = (promise: Promise<unknown>) =>
+  promise.then(
+    () => 200,
+    (error) => (error instanceof Response ? error.status : "thrown"),
+  );
 
 describe("foundOr404", () => {
   it("answers 404 for a malformed id without asking the database", async () => {

@@ -1,7 +1,9 @@
 import { PassThrough, type Transform } from "node:stream";
 import { text } from "node:stream/consumers";
+
 import { renderToPipeableStream, renderToString } from "react-dom/server";
 import { describe, expect, it } from "vitest";
+
 import { withoutTrailingNulls } from "~/lib/html-stream.server";
 
 /** A page streamed the way entry.server.tsx streams it: through `body`, read back whole. */

@@ -38,6 +38,11 @@ export function calendarFile(input: {
 
 /** A file name safe in Content-Disposition: ASCII for old clients, UTF-8 in filename*. */
 export function contentDisposition(name: string) {
-  const ascii = name.normalize("NFKD").replace(/[^\x20-\x7E]/g, "").replace(/["\\]/g, "").trim() || "event";
+  const ascii =
+    name
+      .normalize("NFKD")
+      .replace(/[^\x20-\x7E]/g, "")
+      .replace(/["\\]/g, "")
+      .trim() || "event";
   return `attachment; filename="${ascii}.ics"; filename*=UTF-8''${encodeURIComponent(name)}.ics`;
 }

@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+
 import { classifyInbound } from "~/lib/inbound-mail.server";
 
 /** Raw messages as relays and mail clients write them: CRLF line ends, encoded-word subjects. */

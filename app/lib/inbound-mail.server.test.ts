@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+
 import { classifyInbound } from "~/lib/inbound-mail.server";
 
 /** A raw message from lines, CRLF line endings as on the wire. */
@@ -6,7 +7,12 @@ const crlf = (...lines: string[]) => lines.join("\r\n");
 /** An RFC 2047 encoded word, base64 UTF-8. */
 const word = (text: string) => `=?UTF-8?B?${Buffer.from(text, "utf8").toString("base64")}?=`;
 /** A base64 body in 76-character lines. */
-const base64 = (text: string) => (Buffer.from(text.replace(/\n/g, "\r\n"), "utf8").toString("base64").match(/.{1,76}/g) ?? []).join("\r\n");
+const base64 = (text: string) =>
+  (
+    Buffer.from(text.replace(/\n/g, "\r\n"), "utf8")
+      .toString("base64")
+      .match(/.{1,76}/g) ?? []
+  ).join("\r\n");
 
 const postfixDsn = crlf(
   "Return-Path: <>",
@@ -699,7 +705,10 @@ describe("replies", () => {
     ["From: Plenary <invitations@near.example.org>\nSent: Tuesday, September 1, 2027 10:00 AM"],
     ["________________________________\n发件人: Plenary <invitations@near.example.org>"],
   ])("cuts the reply at %s", async (separator) => {
-    const raw = reply(["Subject: Re: Invitation", "In-Reply-To: <inv@near.example.org>"], `We will attend.\n> inline quote\n\n${separator}\nThe original text.\n`);
+    const raw = reply(
+      ["Subject: Re: Invitation", "In-Reply-To: <inv@near.example.org>"],
+      `We will attend.\n> inline quote\n\n${separator}\nThe original text.\n`,
+    );
     const mail = await classifyInbound(raw);
     expect(mail.text).toBe("We will attend.");
   });
@@ -712,7 +721,15 @@ describe("replies", () => {
 
 describe("other mail and hostile input", () => {
   it("is other without In-Reply-To or References", async () => {
-    const raw = crlf("From: Clerk <clerk@gov.example>", "Subject: A question", "Date: Fri, 11 Sep 2027 08:00:00 +0000", "Message-ID: <q1@gov.example>", "", "  Where is the venue?  ", "");
+    const raw = crlf(
+      "From: Clerk <clerk@gov.example>",
+      "Subject: A question",
+      "Date: Fri, 11 Sep 2027 08:00:00 +0000",
+      "Message-ID: <q1@gov.example>",
+      "",
+      "  Where is the venue?  ",
+      "",
+    );
     const mail = await classifyInbound(raw, { from: "clerk@gov.example" });
     expect(mail).toEqual({
       kind: "other",
@@ -766,7 +783,14 @@ describe("other mail and hostile input", () => {
   });
 
   it("caps the text of a 2 MB body at 20,000 characters", async () => {
-    const raw = crlf("From: a@gov.example", "Subject: Big", "In-Reply-To: <big@near.example.org>", "", ...Array.from({ length: 40_000 }, () => "z".repeat(50)), "");
+    const raw = crlf(
+      "From: a@gov.example",
+      "Subject: Big",
+      "In-Reply-To: <big@near.example.org>",
+      "",
+      ...Array.from({ length: 40_000 }, () => "z".repeat(50)),
+      "",
+    );
     const mail = await classifyInbound(raw);
     expect(mail.kind).toBe("reply");
     expect(mail.text).toHaveLength(20_000);

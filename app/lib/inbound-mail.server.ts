@@ -1,4 +1,4 @@
-import { type Attachment, type ParsedMail, type StructuredHeader, simpleParser } from "mailparser";
+import { type Attachment, type ParsedMail, simpleParser, type StructuredHeader } from "mailparser";
 
 /**
  * Classifies one message that arrived at the intake: a delivery status notification (bounce or delay), an auto-reply,
@@ -6,7 +6,12 @@ import { type Attachment, type ParsedMail, type StructuredHeader, simpleParser }
  * against the Message-IDs of the invitations it sent.
  */
 
-export type InboundBounce = { address: string; status: string | null; diagnostic: string | null; action: "failed" | "delayed" | "delivered" | "relayed" | "expanded" };
+export type InboundBounce = {
+  address: string;
+  status: string | null;
+  diagnostic: string | null;
+  action: "failed" | "delayed" | "delivered" | "relayed" | "expanded";
+};
 export type InboundMail = {
   kind: "bounce" | "delay" | "auto_reply" | "reply" | "other";
   /** how it was recognised, e.g. "dsn", "heuristic", "auto-submitted", "x-autoreply", "subject", "in-reply-to" */
@@ -246,7 +251,10 @@ function recipientAddress(value: string | undefined): string | null {
 
 /** An unknown or missing Action is inferred from the status class: 5 failed, 4 delayed, 2 delivered. */
 function dsnAction(value: string | undefined, status: string | null): Action | null {
-  const action = (value ?? "").trim().split(/[\s(;]/)[0].toLowerCase() as Action;
+  const action = (value ?? "")
+    .trim()
+    .split(/[\s(;]/)[0]
+    .toLowerCase() as Action;
   if (ACTIONS.has(action)) return action;
   if (status?.startsWith("5")) return "failed";
   if (status?.startsWith("4")) return "delayed";
@@ -374,7 +382,8 @@ const SMTP_CODE = /(?:^|[\s:：;([#'"-])[45][0-5]\d(?=[\s\-.,;:)'"]|$)|(?<![\d.]
 /** Lines whose addresses are headers of the copied original, never failed recipients. */
 const IGNORED_LINE = /^[\s>]*(?:message-id|in-reply-to|references|from|sender|return-path|reply-to)\s*:/i;
 /** Where a bounce starts quoting the original message; the failed addresses come before it. */
-const ORIGINAL_COPY = /^[ \t-]*(?:this is a copy of the message|below this line is a copy of the message|original message (?:headers|follows)|the original message was received|original message\s*-|message headers follow)/im;
+const ORIGINAL_COPY =
+  /^[ \t-]*(?:this is a copy of the message|below this line is a copy of the message|original message (?:headers|follows)|the original message was received|original message\s*-|message headers follow)/im;
 
 /**
  * Failed recipients from a bounce's text. A paragraph (lines between blank lines) that carries an SMTP code names its
@@ -413,7 +422,12 @@ function textBounces(mail: ParsedMail, text: string, action: Action): InboundBou
     if (!accepts(address)) continue;
     const at = lowerScan.indexOf(address.toLowerCase());
     const near = at >= 0 ? scan.slice(at, at + 2000).split(/\r?\n/) : [];
-    found.set(address.toLowerCase(), { address, status: nextStatuses(near, classes)[0] ?? null, diagnostic: codeLines(near, nextCodeLines(near)[0] ?? -1), action });
+    found.set(address.toLowerCase(), {
+      address,
+      status: nextStatuses(near, classes)[0] ?? null,
+      diagnostic: codeLines(near, nextCodeLines(near)[0] ?? -1),
+      action,
+    });
   }
   return [...found.values()];
 }

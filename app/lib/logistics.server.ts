@@ -1,15 +1,20 @@
-import { DIETARY_TAGS, type DietaryTag } from "../../db/schema";
-import { getFixedT } from "~/i18next.server";
 import { languageNames, type Lng } from "~/i18n";
+import { getFixedT } from "~/i18next.server";
 import { countryName, localized } from "~/lib/directory";
+import type { LogisticsList } from "~/lib/logistics";
 import { latinName } from "~/lib/names";
 import { protocolCountryName } from "~/lib/protocol";
+import type { RosterPerson } from "~/models/roster.server";
 import { nameForms, personName } from "~/services/roster-view.server";
-import { type RosterPerson } from "~/models/roster.server";
+import { DIETARY_TAGS, type DietaryTag } from "../../db/schema";
 
-import { type LogisticsList } from "~/lib/logistics";
-
-export type LogisticsTable = { headers: string[]; rows: string[][]; groups?: { heading: string; from: number; to: number }[]; warnings?: number; summary?: { label: string; count: number }[] };
+export type LogisticsTable = {
+  headers: string[];
+  rows: string[][];
+  groups?: { heading: string; from: number; to: number }[];
+  warnings?: number;
+  summary?: { label: string; count: number }[];
+};
 
 const byDateTime = (a: string | null, b: string | null) => (a ?? "9999").localeCompare(b ?? "9999");
 
@@ -58,8 +63,8 @@ export async function logisticsTable(list: LogisticsList, people: RosterPerson[]
         else groups.push({ heading: row[0], from: index, to: index });
       });
       return {
-        headers: ["date", "time", arriving ? "flightIn" : "flightOut", arriving ? "arrivalPlace" : "departurePlace", "name", "member", "phone", "hotel"].map((k) =>
-          t(`rosters:logistics.columns.${k}`),
+        headers: ["date", "time", arriving ? "flightIn" : "flightOut", arriving ? "arrivalPlace" : "departurePlace", "name", "member", "phone", "hotel"].map(
+          (k) => t(`rosters:logistics.columns.${k}`),
         ),
         rows,
         groups,
@@ -81,7 +86,9 @@ export async function logisticsTable(list: LogisticsList, people: RosterPerson[]
           p.accessibility ?? "",
         ]);
       return {
-        headers: ["familyName", "givenName", "fullName", "member", "country", "checkIn", "checkOut", "hotel", "accessibility"].map((k) => t(`rosters:logistics.columns.${k}`)),
+        headers: ["familyName", "givenName", "fullName", "member", "country", "checkIn", "checkOut", "hotel", "accessibility"].map((k) =>
+          t(`rosters:logistics.columns.${k}`),
+        ),
         rows,
         warnings: rows.filter((row) => !row[2]).length,
       };

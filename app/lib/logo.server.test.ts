@@ -1,12 +1,16 @@
 import zlib from "node:zlib";
+
 import { describe, expect, it } from "vitest";
-import { png as pngOf } from "../../tests/helpers/png";
+
 import { checkLogo, MAX_LOGO_BYTES } from "~/lib/logo.server";
+import { png as pngOf } from "../../tests/helpers/png";
 
 const png = (width: number, height: number, padding = 0) => pngOf(width, height, { padding });
 
 const svg = (body: string, attributes = "") =>
-  Buffer.from(`<?xml version="1.0" encoding="UTF-8"?>\n<!-- exported -->\n<svg xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink" viewBox="0 0 100 40"${attributes}>${body}</svg>\n`);
+  Buffer.from(
+    `<?xml version="1.0" encoding="UTF-8"?>\n<!-- exported -->\n<svg xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink" viewBox="0 0 100 40"${attributes}>${body}</svg>\n`,
+  );
 
 describe("logo upload checks", () => {
   it("accepts a PNG and reads its dimensions", () => {
@@ -77,7 +81,9 @@ describe("logo upload checks", () => {
 
   it("refuses text that only mentions svg, and SVG that is not UTF-8", () => {
     expect(checkLogo(Buffer.from(`<html><body><svg viewBox="0 0 1 1"></svg></body></html>`))).toEqual({ ok: false, problem: "svgInvalid" });
-    expect(checkLogo(Buffer.concat([Buffer.from(`<svg xmlns="http://www.w3.org/2000/svg"><text>`), Buffer.from([0xff, 0xfe]), Buffer.from(`</text></svg>`)]))).toEqual({
+    expect(
+      checkLogo(Buffer.concat([Buffer.from(`<svg xmlns="http://www.w3.org/2000/svg"><text>`), Buffer.from([0xff, 0xfe]), Buffer.from(`</text></svg>`)])),
+    ).toEqual({
       ok: false,
       problem: "svgInvalid",
     });

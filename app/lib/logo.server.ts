@@ -12,21 +12,9 @@ export type LogoType = "image/png" | "image/svg+xml";
 
 /** Each reason is a translation key under settings:identity.logo.errors. */
 export type LogoProblem =
-  | "empty"
-  | "tooLarge"
-  | "format"
-  | "pngCorrupt"
-  | "pngDimensions"
-  | "svgInvalid"
-  | "svgScript"
-  | "svgEvents"
-  | "svgLinks"
-  | "svgForeignObject"
-  | "svgDoctype";
+  "empty" | "tooLarge" | "format" | "pngCorrupt" | "pngDimensions" | "svgInvalid" | "svgScript" | "svgEvents" | "svgLinks" | "svgForeignObject" | "svgDoctype";
 
-export type LogoCheck =
-  | { ok: true; type: LogoType; data: Buffer; width: number | null; height: number | null }
-  | { ok: false; problem: LogoProblem };
+export type LogoCheck = { ok: true; type: LogoType; data: Buffer; width: number | null; height: number | null } | { ok: false; problem: LogoProblem };
 
 const PNG_SIGNATURE = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
 
@@ -101,7 +89,10 @@ function checkSvg(data: Buffer): LogoCheck {
   // External entities, billion laughs and stylesheets that load from elsewhere
   if (/<!DOCTYPE|<!ENTITY|<\?xml-stylesheet/i.test(text)) return { ok: false, problem: "svgDoctype" };
   // The root element is <svg> (after an XML declaration and comments), and the file ends with it.
-  const bare = text.replace(/<!--[\s\S]*?-->/g, "").replace(/^\s*<\?xml[^>]*\?>/, "").trim();
+  const bare = text
+    .replace(/<!--[\s\S]*?-->/g, "")
+    .replace(/^\s*<\?xml[^>]*\?>/, "")
+    .trim();
   if (!/^<(?:[\w.-]+:)?svg[\s>]/.test(bare) || !/<\/(?:[\w.-]+:)?svg\s*>$/.test(bare)) return { ok: false, problem: "svgInvalid" };
   if (/<(?:[\w.-]+:)?script[\s>/]/i.test(text)) return { ok: false, problem: "svgScript" };
   if (/<(?:[\w.-]+:)?(foreignObject|iframe|embed|object|handler|listener)[\s>/]/i.test(text)) return { ok: false, problem: "svgForeignObject" };

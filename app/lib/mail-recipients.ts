@@ -1,4 +1,4 @@
-import { type Address, type MessageStatus, type RecipientOutcome } from "../../db/schema";
+import type { Address, MessageStatus, RecipientOutcome } from "../../db/schema";
 
 /** Per-recipient outcomes of a message (issue 16 §3): pure rules shared by the worker and the bounce intake. */
 
@@ -11,7 +11,10 @@ const key = (address: string) => address.trim().toLowerCase();
 export function initialRecipients(message: { to: Address[]; cc: Address[] }): RecipientOutcome[] {
   const seen = new Set<string>();
   const list: RecipientOutcome[] = [];
-  for (const [field, addresses] of [["to", message.to], ["cc", message.cc]] as const) {
+  for (const [field, addresses] of [
+    ["to", message.to],
+    ["cc", message.cc],
+  ] as const) {
     for (const a of addresses) {
       const k = key(a.address);
       if (!k || seen.has(k)) continue;
@@ -28,7 +31,10 @@ export function initialRecipients(message: { to: Address[]; cc: Address[] }): Re
  * refused or bounced; failed otherwise. `toUndelivered` flags a To address that did not get it even when the
  * message counts as sent (a Cc took it, or one To of two).
  */
-export function settledStatus(recipients: RecipientOutcome[]): { status: Extract<MessageStatus, "sent" | "bounced" | "suppressed" | "failed">; toUndelivered: boolean } {
+export function settledStatus(recipients: RecipientOutcome[]): {
+  status: Extract<MessageStatus, "sent" | "bounced" | "suppressed" | "failed">;
+  toUndelivered: boolean;
+} {
   const to = recipients.filter((r) => r.field === "to");
   const main = to.length ? to : recipients;
   const toUndelivered = to.some((r) => UNDELIVERED.has(r.state));
@@ -37,4 +43,3 @@ export function settledStatus(recipients: RecipientOutcome[]): { status: Extract
   if (main.some((r) => r.state === "refused" || r.state === "bounced")) return { status: "bounced", toUndelivered };
   return { status: "failed", toUndelivered };
 }
-

@@ -109,28 +109,17 @@ function tidyLatin(text: string, nameLocale: Lng): string {
   const letters = text.match(/\p{L}/gu) ?? [];
   if (letters.length < 2 || /\p{Ll}/u.test(text)) return text;
   // Korean given names are hyphenated syllables written "Byung-jin"; elsewhere a hyphen starts a new name.
-  const wordStart =
-    nameLocale === "ko" ? /(^|[\s'’])(\p{L})/gu : /(^|[\s'’-])(\p{L})/gu;
-  return text
-    .toLowerCase()
-    .replace(
-      wordStart,
-      (_m, before: string, letter: string) => before + letter.toUpperCase(),
-    );
+  const wordStart = nameLocale === "ko" ? /(^|[\s'’])(\p{L})/gu : /(^|[\s'’-])(\p{L})/gu;
+  return text.toLowerCase().replace(wordStart, (_m, before: string, letter: string) => before + letter.toUpperCase());
 }
 
 function partsOf(person: PersonName): Parts {
   const kind = KIND[person.nameLocale] ?? "western";
   const given = clean(person.givenName);
-  const family =
-    kind === "mn"
-      ? clean(person.patronymic) || clean(person.familyName)
-      : clean(person.familyName);
+  const family = kind === "mn" ? clean(person.patronymic) || clean(person.familyName) : clean(person.familyName);
   const patronymic = kind === "ru" ? clean(person.patronymic) : "";
-  const latinFamilyRaw =
-    clean(person.latinFamilyName) || (isLatin(family) ? family : "");
-  const latinGivenRaw =
-    clean(person.latinGivenName) || (isLatin(given) ? given : "");
+  const latinFamilyRaw = clean(person.latinFamilyName) || (isLatin(family) ? family : "");
+  const latinGivenRaw = clean(person.latinGivenName) || (isLatin(given) ? given : "");
   const parts: Parts = {
     kind,
     nameLocale: person.nameLocale,
@@ -160,8 +149,7 @@ function genderOf(person: PersonName, p: Parts): Gender | null {
   return null;
 }
 
-const WIDE =
-  /[\p{Script=Han}\p{Script=Hangul}\p{Script=Hiragana}\p{Script=Katakana}\u3000-\u303f\u30fc\uff00-\uffef]/u;
+const WIDE = /[\p{Script=Han}\p{Script=Hangul}\p{Script=Hiragana}\p{Script=Katakana}\u3000-\u303f\u30fc\uff00-\uffef]/u;
 
 /** Joins non-empty pieces: no space between two CJK characters, one space otherwise. */
 function joinTight(...pieces: string[]): string {
@@ -169,9 +157,7 @@ function joinTight(...pieces: string[]): string {
   for (const piece of pieces) {
     if (!piece) continue;
     if (!out) out = piece;
-    else
-      out +=
-        WIDE.test(out.slice(-1)) && WIDE.test(piece[0]) ? piece : ` ${piece}`;
+    else out += WIDE.test(out.slice(-1)) && WIDE.test(piece[0]) ? piece : ` ${piece}`;
   }
   return out;
 }
@@ -181,9 +167,7 @@ const joinSpaced = (...pieces: string[]) => pieces.filter(Boolean).join(" ");
 /** First letter + "." ("Цэрэндоржийн" → "Ц."); Mongolian Latin digraphs stay whole ("Tserendorj" → "Ts."). */
 function initial(name: string, latinDigraphs = false): string {
   if (/^\p{L}{1,2}\.$/u.test(name)) return name;
-  const digraph = latinDigraphs
-    ? /^(ts|ch|sh|kh|zh|ya|ye|yo|yu)/iu.exec(name)
-    : null;
+  const digraph = latinDigraphs ? /^(ts|ch|sh|kh|zh|ya|ye|yo|yu)/iu.exec(name) : null;
   const head = digraph ? digraph[0] : ([...name][0] ?? "");
   return head ? `${head[0].toUpperCase()}${head.slice(1).toLowerCase()}.` : "";
 }
@@ -191,9 +175,7 @@ function initial(name: string, latinDigraphs = false): string {
 // ---- native-script forms -------------------------------------------------------------
 
 function nativeScriptsReadable(p: Parts, locale: Lng): boolean {
-  return [p.family, p.given, p.patronymic].every(
-    (part) => !part || READABLE[locale].has(scriptOf(part)),
-  );
+  return [p.family, p.given, p.patronymic].every((part) => !part || READABLE[locale].has(scriptOf(part)));
 }
 
 /** Full native name in the person's own order (roster and CJK letters). */
@@ -201,9 +183,7 @@ function nativeFull(p: Parts, locale: Lng): string {
   switch (p.kind) {
     case "cjk":
       // Japanese documents put a space between family and given name (山田 太郎 様); Chinese and Korean do not.
-      return p.nameLocale === "ja" && locale === "ja"
-        ? joinSpaced(p.family, p.given)
-        : joinTight(p.family, p.given);
+      return p.nameLocale === "ja" && locale === "ja" ? joinSpaced(p.family, p.given) : joinTight(p.family, p.given);
     case "ru":
       return joinSpaced(p.family, p.given, p.patronymic);
     case "mn":
@@ -218,10 +198,7 @@ function nativeFormal(p: Parts, locale: Lng): string {
   switch (p.kind) {
     case "ru":
       if (!p.family) return joinSpaced(p.given, p.patronymic);
-      return joinSpaced(
-        `${initial(p.given)}${p.patronymic ? initial(p.patronymic) : ""}`,
-        p.family,
-      );
+      return joinSpaced(`${initial(p.given)}${p.patronymic ? initial(p.patronymic) : ""}`, p.family);
     case "mn":
       return joinSpaced(p.family ? initial(p.family) : "", p.given);
     case "western":
@@ -233,9 +210,7 @@ function nativeFormal(p: Parts, locale: Lng): string {
 
 /** Native full name in running text: given-first for Russians, "Ц. Батболд" for Mongolians. */
 function nativePlain(p: Parts, locale: Lng): string {
-  return p.kind === "ru"
-    ? joinSpaced(p.given, p.family)
-    : nativeFormal(p, locale);
+  return p.kind === "ru" ? joinSpaced(p.given, p.family) : nativeFormal(p, locale);
 }
 
 /** The one name that follows "Governor"/"Mr"/"господин": family name, but the GIVEN name for Mongolians. */
@@ -250,16 +225,11 @@ function latinEmphasised(p: Parts, givenFirst: boolean): string {
   switch (p.kind) {
     case "mn":
       if (!p.latinGiven) return p.latinFamily;
-      return joinSpaced(
-        p.latinFamily ? initial(p.latinFamily, true) : "",
-        p.latinGiven.toUpperCase(),
-      );
+      return joinSpaced(p.latinFamily ? initial(p.latinFamily, true) : "", p.latinGiven.toUpperCase());
     case "western":
       return joinSpaced(p.latinGiven, FAMILY);
     case "ru":
-      return givenFirst
-        ? joinSpaced(p.latinGiven, FAMILY)
-        : joinSpaced(FAMILY, p.latinGiven);
+      return givenFirst ? joinSpaced(p.latinGiven, FAMILY) : joinSpaced(FAMILY, p.latinGiven);
     case "cjk":
       return joinSpaced(FAMILY, p.latinGiven);
   }
@@ -268,12 +238,7 @@ function latinEmphasised(p: Parts, givenFirst: boolean): string {
 function latinPlain(p: Parts): string {
   switch (p.kind) {
     case "mn":
-      return joinSpaced(
-        p.latinFamily && p.latinGiven
-          ? initial(p.latinFamily, true)
-          : p.latinFamily,
-        p.latinGiven,
-      );
+      return joinSpaced(p.latinFamily && p.latinGiven ? initial(p.latinFamily, true) : p.latinFamily, p.latinGiven);
     case "cjk":
       return joinSpaced(p.latinFamily, p.latinGiven);
     default:
@@ -282,18 +247,11 @@ function latinPlain(p: Parts): string {
 }
 
 function latinAddress(p: Parts): string {
-  return p.kind === "mn"
-    ? p.latinGiven || p.latinFamily
-    : p.latinFamily || p.latinGiven;
+  return p.kind === "mn" ? p.latinGiven || p.latinFamily : p.latinFamily || p.latinGiven;
 }
 
 /** Native form when `locale` reads its script, else Latin, else native anyway. */
-function pick(
-  p: Parts,
-  locale: Lng,
-  native: () => string,
-  latin: () => string,
-): string {
+function pick(p: Parts, locale: Lng, native: () => string, latin: () => string): string {
   if (nativeScriptsReadable(p, locale)) return native();
   return latin() || native();
 }
@@ -313,10 +271,7 @@ function genderWord<T>(g: Gender | null, male: T, female: T): T | "" {
 
 function english(p: Parts, style: "formal" | "salutation"): string {
   const { honorific, gender, title } = p;
-  const basic =
-    honorific && honorific !== "excellency"
-      ? EN_HONORIFIC[honorific]
-      : genderWord(gender, "Mr", "Ms");
+  const basic = honorific && honorific !== "excellency" ? EN_HONORIFIC[honorific] : genderWord(gender, "Mr", "Ms");
   if (style === "formal") {
     const name = pick(
       p,
@@ -324,10 +279,7 @@ function english(p: Parts, style: "formal" | "salutation"): string {
       () => nativeFormal(p, "en"),
       () => latinEmphasised(p, true),
     );
-    const excellency =
-      honorific === "excellency"
-        ? genderWord(gender, "His Excellency", "Her Excellency") || "H.E."
-        : "";
+    const excellency = honorific === "excellency" ? genderWord(gender, "His Excellency", "Her Excellency") || "H.E." : "";
     return joinSpaced(excellency, title || basic, name);
   }
   // "Your Excellency," is the diplomatic salutation whenever the secretariat chose that honorific.
@@ -350,13 +302,7 @@ function english(p: Parts, style: "formal" | "salutation"): string {
 /** ko: "홍길동 도지사님" / "홍길동 교수님" / "홍길동 님"; salutation "존경하는 … 님께". 님 is never doubled. */
 function korean(p: Parts, style: "formal" | "salutation"): string {
   const title = p.title.replace(/\s*님$/u, "");
-  const suffix = title
-    ? `${title}님`
-    : p.honorific === "prof"
-      ? "교수님"
-      : p.honorific === "dr"
-        ? "박사님"
-        : "님";
+  const suffix = title ? `${title}님` : p.honorific === "prof" ? "교수님" : p.honorific === "dr" ? "박사님" : "님";
   if (style === "formal") {
     return joinSpaced(
       pick(
@@ -388,13 +334,7 @@ function korean(p: Parts, style: "formal" | "salutation"): string {
 
 /** zh: "李乐成省长" (+阁下 for excellency); salutation "尊敬的李乐成省长：". */
 function chinese(p: Parts, style: "formal" | "salutation"): string {
-  const word =
-    p.title ||
-    (p.honorific === "prof"
-      ? "教授"
-      : p.honorific === "dr"
-        ? "博士"
-        : genderWord(p.gender, "先生", "女士"));
+  const word = p.title || (p.honorific === "prof" ? "教授" : p.honorific === "dr" ? "博士" : genderWord(p.gender, "先生", "女士"));
   const excellency = p.honorific === "excellency" ? "阁下" : "";
   if (style === "formal") {
     return joinTight(
@@ -447,8 +387,7 @@ function japanese(p: Parts): string {
   );
 }
 
-const capitalise = (text: string) =>
-  text ? text[0].toUpperCase() + text.slice(1) : text;
+const capitalise = (text: string) => (text ? text[0].toUpperCase() + text.slice(1) : text);
 
 /**
  * ru formal: "Губернатор О.Н. Кожемяко" (nominative; the caller supplies the title).
@@ -461,19 +400,9 @@ const capitalise = (text: string) =>
 function russian(p: Parts, style: "formal" | "salutation"): string {
   const { gender, honorific } = p;
   if (style === "formal") {
-    const excellency =
-      honorific === "excellency"
-        ? genderWord(gender, "Его Превосходительство", "Её Превосходительство")
-        : "";
+    const excellency = honorific === "excellency" ? genderWord(gender, "Его Превосходительство", "Её Превосходительство") : "";
     const word =
-      p.title ||
-      (honorific === "prof"
-        ? "профессор"
-        : honorific === "dr"
-          ? "доктор"
-          : p.kind === "ru"
-            ? ""
-            : genderWord(gender, "господин", "госпожа"));
+      p.title || (honorific === "prof" ? "профессор" : honorific === "dr" ? "доктор" : p.kind === "ru" ? "" : genderWord(gender, "господин", "госпожа"));
     const name = pick(
       p,
       "ru",
@@ -580,11 +509,7 @@ function roster(p: Parts, locale: Lng): string {
 
 // ---- public API ----------------------------------------------------------------------
 
-export function formatName(
-  person: PersonName,
-  locale: Lng,
-  style: NameStyle,
-): string {
+export function formatName(person: PersonName, locale: Lng, style: NameStyle): string {
   const p = partsOf(person);
   if (style === "roster") return roster(p, locale);
   switch (locale) {
@@ -612,9 +537,7 @@ export function sortKey(person: PersonName, locale: Lng): string {
   const p = partsOf(person);
   const hasLatin = Boolean(p.latinFamily || p.latinGiven);
   if (hasLatin && !nativeScriptsReadable(p, locale)) {
-    return p.kind === "mn"
-      ? joinSpaced(p.latinGiven, p.latinFamily)
-      : joinSpaced(p.latinFamily, p.latinGiven);
+    return p.kind === "mn" ? joinSpaced(p.latinGiven, p.latinFamily) : joinSpaced(p.latinFamily, p.latinGiven);
   }
   switch (p.kind) {
     case "mn":
@@ -638,16 +561,9 @@ function collatorFor(locale: Lng): Intl.Collator {
 }
 
 /** Compare two people for sorting in `locale` (uses Intl.Collator(locale) on sortKey). */
-export function compareNames(
-  a: PersonName,
-  b: PersonName,
-  locale: Lng,
-): number {
+export function compareNames(a: PersonName, b: PersonName, locale: Lng): number {
   const collator = collatorFor(locale);
-  return (
-    collator.compare(sortKey(a, locale), sortKey(b, locale)) ||
-    collator.compare(latinName(a), latinName(b))
-  );
+  return collator.compare(sortKey(a, locale), sortKey(b, locale)) || collator.compare(latinName(a), latinName(b));
 }
 
 /** "LI Lecheng", "KOZHEMYAKO Oleg", "Ts. ELBEGDORJ"-style Latin display with the family name upper-cased (for mn: given name emphasised, patronymic as initial). Returns "" when no Latin parts. */

@@ -1,5 +1,6 @@
 import argon2 from "argon2";
 import { describe, expect, it } from "vitest";
+
 import { hashPassword, needsRehash, verifyDummyPassword, verifyPassword } from "~/lib/password.server";
 
 describe("staff passwords", () => {

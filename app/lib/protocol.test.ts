@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { type DelegateRole, type ProtocolOrder } from "../../db/schema";
+
+import type { DelegateRole, ProtocolOrder } from "../../db/schema";
 import { protocolOrder, protocolSections } from "./protocol";
 
 type Row = { name: string; country: string; memberId: string; memberNameEn: string; role: DelegateRole; position: number };
@@ -26,11 +27,19 @@ const names = (protocol: ProtocolOrder, host?: string) => protocolOrder(people, 
 describe("protocol order of the List of Participants", () => {
   it("by default: countries (China, Japan, Korea, Mongolia, Russia) and members in English alphabetical order, head first, then rank", () => {
     expect(names({})).toEqual([
-      "张军", "李乐成", "王伟", // China: Heilongjiang before Liaoning; head before the accompanying person entered first
-      "鈴木一郎", "さとう はなこ", // Japan
-      "김영희", "박민수", "이철우", // Korea: head, deputy, interpreter whatever the entry order
-      "Батболд Ц.", "Өлзийбат Үүрийнтуяа", // Mongolia: Dornod before Töv
-      "Иванов Пётр", "Кожемяко Олег", "Sergei SMIRNOV", // Russia: Primorsky Krai before Republic of Buryatia
+      "张军",
+      "李乐成",
+      "王伟", // China: Heilongjiang before Liaoning; head before the accompanying person entered first
+      "鈴木一郎",
+      "さとう はなこ", // Japan
+      "김영희",
+      "박민수",
+      "이철우", // Korea: head, deputy, interpreter whatever the entry order
+      "Батболд Ц.",
+      "Өлзийбат Үүрийнтуяа", // Mongolia: Dornod before Töv
+      "Иванов Пётр",
+      "Кожемяко Олег",
+      "Sergei SMIRNOV", // Russia: Primorsky Krai before Republic of Buryatia
     ]);
   });
 

@@ -1,5 +1,5 @@
-import { DELEGATE_ROLES, type DelegateRole, type ProtocolOrder } from "../../db/schema";
 import { countryName } from "~/lib/directory";
+import { DELEGATE_ROLES, type DelegateRole, type ProtocolOrder } from "../../db/schema";
 
 /**
  * Protocol order of a List of Participants (DOMAIN.md §3 "Delegation lists and precedence"):
@@ -36,11 +36,7 @@ function rankIn(order: string[] | undefined, value: string) {
 }
 
 /** Delegations grouped into sections in protocol order; every row appears exactly once. */
-export function protocolSections<T extends ProtocolRow>(
-  rows: T[],
-  protocol: ProtocolOrder,
-  hostMemberId: string | null | undefined,
-): Section<T>[] {
+export function protocolSections<T extends ProtocolRow>(rows: T[], protocol: ProtocolOrder, hostMemberId: string | null | undefined): Section<T>[] {
   const chairId = protocol.chairFirst ? (protocol.chairMemberId ?? null) : null;
   const hostId = protocol.hostFirst ? (hostMemberId ?? null) : null;
   const countryKey = protocolCountryName;

@@ -1,5 +1,5 @@
-import { type Address, type LocalizedText } from "../../db/schema";
-import { type Lng } from "~/i18n";
+import type { Lng } from "~/i18n";
+import type { Address, LocalizedText } from "../../db/schema";
 
 type ContactLike = {
   isHead: boolean;

@@ -1,7 +1,8 @@
 import { z } from "zod";
-import { DELEGATE_ROLES, DIETARY_TAGS } from "../../db/schema";
+
 import { isCountryCode } from "~/lib/directory";
 import { CheckboxSchema, LngSchema, OptionalEmailSchema, optionalLine, optionalText, singleLine } from "~/lib/validation";
+import { DELEGATE_ROLES, DIETARY_TAGS } from "../../db/schema";
 
 export { DELEGATE_ROLES, DIETARY_TAGS };
 export const REPLY_ANSWERS = ["attending", "representative", "declining", "undecided"] as const;
@@ -15,9 +16,18 @@ const LATIN = /^[\p{Script=Latin}\s'.,-]+$/u;
 const latin = (max: number) => optionalLine(max).refine((value) => !value || LATIN.test(value), "directory:validation.latin");
 const localDateTime = z.preprocess(
   blankToUndefined,
-  z.string().regex(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}$/, "reply:validation.dateTime").optional(),
+  z
+    .string()
+    .regex(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}$/, "reply:validation.dateTime")
+    .optional(),
 );
-const localDate = z.preprocess(blankToUndefined, z.string().regex(/^\d{4}-\d{2}-\d{2}$/, "reply:validation.date").optional());
+const localDate = z.preprocess(
+  blankToUndefined,
+  z
+    .string()
+    .regex(/^\d{4}-\d{2}-\d{2}$/, "reply:validation.date")
+    .optional(),
+);
 
 /** One person of a delegation: the directory's name model plus travel, needs and (gated) passport data. */
 export const DelegateSchema = z.object({
@@ -59,7 +69,10 @@ export const DelegateSchema = z.object({
   ),
   passportNumber: z.preprocess(
     (v) => (typeof v === "string" ? v.replace(/\s+/g, "").toUpperCase() || undefined : v),
-    z.string().regex(/^[A-Z0-9]{5,20}$/, "reply:validation.passportNumber").optional(),
+    z
+      .string()
+      .regex(/^[A-Z0-9]{5,20}$/, "reply:validation.passportNumber")
+      .optional(),
   ),
   passportExpiry: localDate,
   birthDate: localDate,
@@ -92,7 +105,12 @@ export function replySchema(rules: ReplyRules) {
       passportConsent: CheckboxSchema,
       revision: z.coerce.number().int().min(1),
       submission: z.string().uuid(),
-      reason: rules.staff ? singleLine(200) : z.unknown().optional().transform(() => undefined),
+      reason: rules.staff
+        ? singleLine(200)
+        : z
+            .unknown()
+            .optional()
+            .transform(() => undefined),
     })
     .superRefine((value, ctx) => {
       const coming = value.response === "attending" || value.response === "representative";
@@ -104,7 +122,8 @@ export function replySchema(rules: ReplyRules) {
       let consentNeeded = false;
       people.forEach((person, index) => {
         const at = (field: string) => ["delegates", index, field];
-        if (person.programme.some((id) => !rules.programmeIds.includes(id))) ctx.addIssue({ code: "custom", path: at("programme"), message: "reply:validation.programme" });
+        if (person.programme.some((id) => !rules.programmeIds.includes(id)))
+          ctx.addIssue({ code: "custom", path: at("programme"), message: "reply:validation.programme" });
         if (person.arrivalAt && person.departureAt && person.departureAt < person.arrivalAt)
           ctx.addIssue({ code: "custom", path: at("departureAt"), message: "reply:validation.departureBeforeArrival" });
         const given = PASSPORT_FIELDS.filter((field) => person[field] !== undefined);

@@ -8,7 +8,10 @@ export const MAX_ROWS = 5000;
 export type Sheet = { headers: string[]; rows: Record<string, string>[] };
 
 export class SpreadsheetError extends Error {
-  constructor(public key: string, public values: Record<string, string | number> = {}) {
+  constructor(
+    public key: string,
+    public values: Record<string, string | number> = {},
+  ) {
     super(key);
     this.name = "SpreadsheetError";
   }

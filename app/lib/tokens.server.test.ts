@@ -1,4 +1,5 @@
 import { describe, expect, it, vi } from "vitest";
+
 import { createToken, hashToken, isWellFormedToken } from "~/lib/tokens.server";
 
 describe("tokens", () => {

@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+
 import { EmailSchema, NewPasswordSchema, parseMessage, singleLine } from "~/lib/validation";
 
 function messages(result: { success: boolean; error?: { issues: { message: string }[] } }) {

@@ -1,4 +1,5 @@
 import { z } from "zod";
+
 import { supportedLngs } from "~/i18n";
 
 // zod 4 compiles object schemas with `new Function` when it may; our CSP forbids eval in the browser, so the
@@ -30,13 +31,7 @@ export function singleLine(max: number) {
 export const EmailSchema = z
   .string({ error: "validation.required" })
   .transform((value) => value.normalize("NFC").trim().toLowerCase())
-  .pipe(
-    z
-      .string()
-      .min(1, "validation.required")
-      .max(254, "validation.tooLong#254")
-      .email("validation.email"),
-  );
+  .pipe(z.string().min(1, "validation.required").max(254, "validation.tooLong#254").email("validation.email"));
 
 export const PASSWORD_MIN = 12;
 export const PASSWORD_MAX = 256;
@@ -77,10 +72,7 @@ export function optionalText(max: number) {
   return z.preprocess((value) => (typeof value === "string" && value.trim() === "" ? undefined : value), multiLine(max).optional());
 }
 
-export const OptionalEmailSchema = z.preprocess(
-  (value) => (typeof value === "string" && value.trim() === "" ? undefined : value),
-  EmailSchema.optional(),
-);
+export const OptionalEmailSchema = z.preprocess((value) => (typeof value === "string" && value.trim() === "" ? undefined : value), EmailSchema.optional());
 
 /** "on"/"true"/"1"/"yes" → true; anything else (including absent) → false. Checkboxes and spreadsheet cells. */
 export const CheckboxSchema = z.preprocess(

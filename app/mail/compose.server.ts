@@ -1,16 +1,17 @@
 import { render } from "@react-email/render";
-import { type LetterKind, type LocalizedText } from "../../db/schema";
-import Letter from "../../emails/letter";
-import { type DB } from "~/db.server";
-import { type Lng } from "~/i18n";
+
+import type { DB } from "~/db.server";
+import type { Lng } from "~/i18n";
 import { getFixedT } from "~/i18next.server";
 import { formatDateTime, formatEventDates, utcOffsetLabel } from "~/lib/dates";
 import { localized } from "~/lib/directory";
 import { calendarFile } from "~/lib/ics.server";
 import { fillPlaceholders, type PlaceholderValues } from "~/lib/letters";
 import { formatName, type PersonName } from "~/lib/names";
-import { type EventRow } from "~/models/event.server";
+import type { EventRow } from "~/models/event.server";
 import { getSecretariat } from "~/models/secretariat.server";
+import type { LetterKind, LocalizedText } from "../../db/schema";
+import Letter from "../../emails/letter";
 
 /** What letters take from Settings → Identity; loaded once per batch of letters (loadLetterIdentity). */
 export type LetterIdentity = {
@@ -141,7 +142,11 @@ export function eventFactsIn(event: EventRow, locale: Lng) {
   return factsOf(event, locale);
 }
 
-const paragraphsOf = (text: string) => text.split(/\n\s*\n/).map((p) => p.trim()).filter(Boolean);
+const paragraphsOf = (text: string) =>
+  text
+    .split(/\n\s*\n/)
+    .map((p) => p.trim())
+    .filter(Boolean);
 
 /**
  * The message exactly as it will be sent: subject, HTML and plain text (one React render each), and the

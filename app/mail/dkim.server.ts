@@ -1,7 +1,8 @@
 import crypto from "node:crypto";
 import fs from "node:fs";
 import path from "node:path";
-import { type Env } from "~/env.server";
+
+import type { Env } from "~/env.server";
 import { parseMailFrom } from "~/mail/transport.server";
 
 export type DkimSettings = { domainName: string; keySelector: string; privateKey: string; publicKey: string };

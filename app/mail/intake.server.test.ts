@@ -1,14 +1,16 @@
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
+
 import nodemailer from "nodemailer";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createTestDb, databaseLabel, type TestDb } from "../../tests/helpers/db";
+
 import { parseEnv } from "~/env.server";
 import { verpAddress } from "~/lib/verp.server";
 import { type MailIntake, startMailIntake } from "~/mail/intake.server";
 import { enqueueMessage } from "~/models/email-message.server";
 import { suppressedAmong } from "~/models/mail-suppression.server";
+import { createTestDb, databaseLabel, type TestDb } from "../../tests/helpers/db";
 
 const SECRET = "i".repeat(40);
 const env = parseEnv({
@@ -68,10 +70,16 @@ describe(`the inbound SMTP listener (${databaseLabel})`, () => {
       { address: "chiji@pref.example.jp", field: "to", state: "accepted" },
       { address: "kokusai@pref.example.jp", field: "cc", state: "accepted" },
     ];
-    await t.db.updateTable("email_message").set({ status: "sent", recipients: JSON.stringify(recipients) }).where("id", "=", row.id).execute();
+    await t.db
+      .updateTable("email_message")
+      .set({ status: "sent", recipients: JSON.stringify(recipients) })
+      .where("id", "=", row.id)
+      .execute();
     const verp = verpAddress(env.MAIL_RETURN_PATH!, row.id, SECRET);
     // the DSN names the head's address and, forged, one that was never a recipient
-    const raw = dsnFor("chiji@pref.example.jp").replace("--b--", `--b\r\n\r\n--b--`).replace("Status: 5.1.1\r\n", "Status: 5.1.1\r\n\r\nFinal-Recipient: rfc822; someone.else@example.org\r\nAction: failed\r\nStatus: 5.1.1\r\n");
+    const raw = dsnFor("chiji@pref.example.jp")
+      .replace("--b--", `--b\r\n\r\n--b--`)
+      .replace("Status: 5.1.1\r\n", "Status: 5.1.1\r\n\r\nFinal-Recipient: rfc822; someone.else@example.org\r\nAction: failed\r\nStatus: 5.1.1\r\n");
     await client.sendMail({ envelope: { from: "", to: [verp] }, raw });
     const after = await t.db.selectFrom("email_message").select(["status", "to_undelivered", "recipients"]).where("id", "=", row.id).executeTakeFirstOrThrow();
     expect(after.status).toBe("bounced");
@@ -82,16 +90,26 @@ describe(`the inbound SMTP listener (${databaseLabel})`, () => {
   });
 
   it("a message over MAIL_INBOUND_MAX_BYTES is refused with 552 and stores nothing", async () => {
-    const before = await t.db.selectFrom("inbound_mail").select((eb) => eb.fn.countAll<string>().as("n")).executeTakeFirstOrThrow();
-    await expect(client.sendMail({ envelope: { from: "a@example.org", to: ["secretariat@near.example.org"] }, raw: `Subject: big\r\n\r\n${"x".repeat(60_000)}\r\n` })).rejects.toMatchObject({
+    const before = await t.db
+      .selectFrom("inbound_mail")
+      .select((eb) => eb.fn.countAll<string>().as("n"))
+      .executeTakeFirstOrThrow();
+    await expect(
+      client.sendMail({ envelope: { from: "a@example.org", to: ["secretariat@near.example.org"] }, raw: `Subject: big\r\n\r\n${"x".repeat(60_000)}\r\n` }),
+    ).rejects.toMatchObject({
       responseCode: 552,
     });
-    const after = await t.db.selectFrom("inbound_mail").select((eb) => eb.fn.countAll<string>().as("n")).executeTakeFirstOrThrow();
+    const after = await t.db
+      .selectFrom("inbound_mail")
+      .select((eb) => eb.fn.countAll<string>().as("n"))
+      .executeTakeFirstOrThrow();
     expect(after.n).toBe(before.n);
   });
 
   it("while the database is unreachable it answers 451, so the sending server keeps the mail and tries again", async () => {
     await t.close();
-    await expect(client.sendMail({ envelope: { from: "", to: ["bounces@near.example.org"] }, raw: dsnFor("x@example.org") })).rejects.toMatchObject({ responseCode: 451 });
+    await expect(client.sendMail({ envelope: { from: "", to: ["bounces@near.example.org"] }, raw: dsnFor("x@example.org") })).rejects.toMatchObject({
+      responseCode: 451,
+    });
   });
 });

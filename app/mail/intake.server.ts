@@ -1,12 +1,14 @@
-import { type AddressInfo } from "node:net";
+import type { AddressInfo } from "node:net";
+
 import { SMTPServer } from "smtp-server";
-import { type DB } from "~/db.server";
-import { type Env } from "~/env.server";
+
+import type { DB } from "~/db.server";
+import type { Env } from "~/env.server";
 import { isDatabaseUnavailable } from "~/lib/db-errors";
 import { classifyInbound } from "~/lib/inbound-mail.server";
 import { parseVerp } from "~/lib/verp.server";
 import { logger } from "~/logger.server";
-import { recordInbound, type InboundResult } from "~/models/inbound-mail.server";
+import { type InboundResult, recordInbound } from "~/models/inbound-mail.server";
 
 export type MailIntake = { port: number; stop: () => Promise<void> };
 
@@ -19,7 +21,19 @@ export type MailIntake = { port: number; stop: () => Promise<void> };
  * server keeps the mail and tries again later, so nothing is lost. No authentication and no relaying: it only
  * receives. Size and client count are bounded.
  */
-export async function startMailIntake({ db, env, port, host, onRecorded }: { db: DB; env: Env; port?: number; host?: string; onRecorded?: (result: InboundResult) => void }): Promise<MailIntake> {
+export async function startMailIntake({
+  db,
+  env,
+  port,
+  host,
+  onRecorded,
+}: {
+  db: DB;
+  env: Env;
+  port?: number;
+  host?: string;
+  onRecorded?: (result: InboundResult) => void;
+}): Promise<MailIntake> {
   const server = new SMTPServer({
     name: new URL(env.APP_URL).hostname,
     banner: "Plenary mail intake",
@@ -54,7 +68,10 @@ export async function startMailIntake({ db, env, port, host, onRecorded }: { db:
             callback();
           })
           .catch((error) => {
-            logger[isDatabaseUnavailable(error) ? "warn" : "error"]({ err: String(error) }, "mail intake: could not store a message; the sender will try again");
+            logger[isDatabaseUnavailable(error) ? "warn" : "error"](
+              { err: String(error) },
+              "mail intake: could not store a message; the sender will try again",
+            );
             const reply = new Error("4.3.0 Temporary failure, try again later") as Error & { responseCode: number };
             reply.responseCode = 451;
             callback(reply);

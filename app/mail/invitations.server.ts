@@ -1,21 +1,22 @@
 import crypto from "node:crypto";
+
 import { type DB, inTransaction } from "~/db.server";
-import { type Lng } from "~/i18n";
-import { type Env } from "~/env.server";
-import { messageIdFor } from "~/lib/tokens.server";
-import { recipientsFor } from "~/lib/recipients";
-import { composeLetter, loadLetterIdentity } from "~/mail/compose.server";
-import { parseMailFrom } from "~/mail/transport.server";
+import type { Env } from "~/env.server";
+import type { Lng } from "~/i18n";
+import { awaitsAnswer } from "~/lib/answers";
 import { toPersonName } from "~/lib/contact-display";
 import { formatName } from "~/lib/names";
+import { recipientsFor } from "~/lib/recipients";
+import { messageIdFor } from "~/lib/tokens.server";
+import { LINK_PLACEHOLDER } from "~/lib/tokens.server";
+import { composeLetter, loadLetterIdentity } from "~/mail/compose.server";
+import { parseMailFrom } from "~/mail/transport.server";
 import { type AudienceFilter, listAudience, lockEventForSending } from "~/models/audience.server";
 import { writeAudit } from "~/models/audit.server";
 import { enqueueMessage, existingMessageKeys } from "~/models/email-message.server";
 import { getEvent, listDueReminderSchedules } from "~/models/event.server";
 import { ensureInvitation, ensureLinkToken, type LinkKeys, listInvitations } from "~/models/invitation.server";
-import { LINK_PLACEHOLDER } from "~/lib/tokens.server";
 import { getLetter } from "~/models/letter.server";
-import { awaitsAnswer } from "~/lib/answers";
 
 export class EventNotOpenError extends Error {}
 
@@ -55,7 +56,14 @@ export type SendResult = { queued: number; alreadyInvited: number; noEmail: numb
  */
 export async function sendInvitations(
   db: DB,
-  { env, eventId, audience, user, bilingual, ip }: { env: Env; eventId: string; audience: AudienceFilter; user: { id: string; email: string }; bilingual: boolean; ip?: string },
+  {
+    env,
+    eventId,
+    audience,
+    user,
+    bilingual,
+    ip,
+  }: { env: Env; eventId: string; audience: AudienceFilter; user: { id: string; email: string }; bilingual: boolean; ip?: string },
 ): Promise<SendResult> {
   const result: SendResult = { queued: 0, alreadyInvited: 0, noEmail: 0 };
   const keys = linkKeys(env);
@@ -138,9 +146,7 @@ export async function sendReminders(
     await lockEventForSending(trx, { eventId });
     const event = await getEvent(trx, { id: eventId });
     if (!event || event.status !== "open") throw new EventNotOpenError();
-    const invitations = (await listInvitations(trx, { eventId })).filter(
-      (i) => awaitsAnswer(i.response) && (!invitationIds || invitationIds.includes(i.id)),
-    );
+    const invitations = (await listInvitations(trx, { eventId })).filter((i) => awaitsAnswer(i.response) && (!invitationIds || invitationIds.includes(i.id)));
     // letters of this batch already in the outbox are not rendered again (automatic schedules run every minute)
     const keys = invitations.map((i) => `invitation:${i.id}:reminder:${batch}`);
     const queuedKeys = await existingMessageKeys(trx, { keys });

@@ -1,8 +1,9 @@
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
+
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createTestDb, databaseLabel, type TestDb } from "../../tests/helpers/db";
+
 import { parseEnv } from "~/env.server";
 import { utcToLocalInput } from "~/lib/dates";
 import { ContactSchema, MemberSchema } from "~/lib/directory-schemas";
@@ -12,6 +13,7 @@ import { createContact } from "~/models/contact.server";
 import { createEvent } from "~/models/event.server";
 import { createMember } from "~/models/member.server";
 import { createStaffUser } from "~/models/staff-user.server";
+import { createTestDb, databaseLabel, type TestDb } from "../../tests/helpers/db";
 
 const env = parseEnv({ DATA_DIR: fs.mkdtempSync(path.join(os.tmpdir(), "plenary-rem-")), SESSION_SECRET: "r".repeat(40) });
 const inDays = (days: number) => utcToLocalInput(new Date(Date.now() + days * 86_400_000), "Asia/Seoul");
@@ -22,9 +24,24 @@ describe(`automatic reminders (${databaseLabel})`, () => {
   beforeAll(async () => {
     t = await createTestDb();
     const user = await createStaffUser(t.db, { email: "staff@example.org", displayName: "Staff", passwordHash: "x", role: "staff" });
-    for (const [en, ko] of [["Busan Metropolitan City", "부산광역시"], ["Ulsan Metropolitan City", "울산광역시"]]) {
-      const { id } = await createMember(t.db, MemberSchema.parse({ country: "KR", kind: "metropolitan_city", names: { en, ko }, defaultLocale: "ko", timeZone: "Asia/Seoul" }));
-      await createContact(t.db, { memberId: id, input: ContactSchema.parse({ nameLocale: "ko", familyName: "김", givenName: "민준", isHead: "on", emails: `${en.split(" ")[0].toLowerCase()}@example.org` }) });
+    for (const [en, ko] of [
+      ["Busan Metropolitan City", "부산광역시"],
+      ["Ulsan Metropolitan City", "울산광역시"],
+    ]) {
+      const { id } = await createMember(
+        t.db,
+        MemberSchema.parse({ country: "KR", kind: "metropolitan_city", names: { en, ko }, defaultLocale: "ko", timeZone: "Asia/Seoul" }),
+      );
+      await createContact(t.db, {
+        memberId: id,
+        input: ContactSchema.parse({
+          nameLocale: "ko",
+          familyName: "김",
+          givenName: "민준",
+          isHead: "on",
+          emails: `${en.split(" ")[0].toLowerCase()}@example.org`,
+        }),
+      });
     }
     ({ id: eventId } = await createEvent(t.db, {
       ...EventSchema.parse({
@@ -61,7 +78,11 @@ describe(`automatic reminders (${databaseLabel})`, () => {
 
   it("skips members that have answered", async () => {
     await t.db.updateTable("invitation").set({ response: "attending" }).where("event_id", "=", eventId).execute();
-    await t.db.updateTable("event").set({ rsvp_deadline: new Date(Date.now() + 12 * 3_600_000) }).where("id", "=", eventId).execute();
+    await t.db
+      .updateTable("event")
+      .set({ rsvp_deadline: new Date(Date.now() + 12 * 3_600_000) })
+      .where("id", "=", eventId)
+      .execute();
     expect(await runReminderSchedules(t.db, { env })).toBe(0);
   });
 });

@@ -1,14 +1,14 @@
 import { render } from "@react-email/render";
-import Letter from "../../emails/letter";
+
 import { type DB, inTransaction } from "~/db.server";
-import { type Env } from "~/env.server";
-import { type Lng } from "~/i18n";
+import type { Env } from "~/env.server";
+import type { Lng } from "~/i18n";
 import { getFixedT } from "~/i18next.server";
 import { localized } from "~/lib/directory";
 import { formatName } from "~/lib/names";
-import { type ReplyInput } from "~/lib/reply-schemas";
+import type { ReplyInput } from "~/lib/reply-schemas";
 import { messageIdFor } from "~/lib/tokens.server";
-import { eventCalendar, eventFactsIn, type LetterIdentity, letterheadOf, loadLetterIdentity, organisationName } from "~/mail/compose.server";
+import { eventCalendar, eventFactsIn, letterheadOf, type LetterIdentity, loadLetterIdentity, organisationName } from "~/mail/compose.server";
 import { linkKeys, memberRecipients, storedRsvpUrl } from "~/mail/invitations.server";
 import { parseMailFrom } from "~/mail/transport.server";
 import { listAudience } from "~/models/audience.server";
@@ -17,6 +17,7 @@ import { enqueueMessage } from "~/models/email-message.server";
 import { type EventRow, listProgramme } from "~/models/event.server";
 import { ensureLinkToken, getInvitationAddressing } from "~/models/invitation.server";
 import { applyReply, type ReplyActor, type SaveOutcome } from "~/models/reply.server";
+import Letter from "../../emails/letter";
 
 /** How one delegate reads in a summary: "KIM Minsoo (김민수), Vice-Governor". */
 type NamedPerson = {
@@ -174,7 +175,12 @@ export async function submitReply(
         objectType: "invitation",
         objectId: invitationId,
         ip,
-        details: { response: input.response, people: input.response === "declining" ? 0 : input.delegates.length, reason: actor.reason, revision: outcome.revision },
+        details: {
+          response: input.response,
+          people: input.response === "declining" ? 0 : input.delegates.length,
+          reason: actor.reason,
+          revision: outcome.revision,
+        },
       });
     }
     return outcome;

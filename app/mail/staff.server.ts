@@ -1,19 +1,20 @@
 import { render } from "@react-email/render";
-import { type Locale, type StaffRole } from "../../db/schema";
-import StaffLink from "../../emails/staff-link";
+
 import { type DB, inTransaction } from "~/db.server";
-import { type Env } from "~/env.server";
+import type { Env } from "~/env.server";
 import { htmlLang, type Lng } from "~/i18n";
 import { getFixedT } from "~/i18next.server";
 import { seal } from "~/lib/sealed.server";
 import { hashToken, LINK_PLACEHOLDER, messageIdFor } from "~/lib/tokens.server";
-import { type LetterIdentity, letterheadOf, loadLetterIdentity, organisationName } from "~/mail/compose.server";
+import { letterheadOf, type LetterIdentity, loadLetterIdentity, organisationName } from "~/mail/compose.server";
 import { parseMailFrom } from "~/mail/transport.server";
 import { writeAudit } from "~/models/audit.server";
 import { enqueueMessage } from "~/models/email-message.server";
 import { DuplicateError } from "~/models/errors";
 import { issueStaffToken, STAFF_TOKEN_SECONDS, type StaffTokenPurpose } from "~/models/staff-token.server";
 import { createInvitedStaffUser, lockStaffUserForLink, normalizeEmail, staffEmailExists, type StaffUser } from "~/models/staff-user.server";
+import type { Locale, StaffRole } from "../../db/schema";
+import StaffLink from "../../emails/staff-link";
 
 export function staffLinkUrl(env: Env, token: string) {
   return `${env.APP_URL}/account/password/${token}`;
@@ -143,7 +144,14 @@ export type LinkOutcome = "sent" | "not_found" | "not_applicable";
  */
 export async function sendStaffLink(
   db: DB,
-  { env, admin, adminLocale, userId, purpose, ip }: { env: Env; admin: Admin; adminLocale: Lng; userId: string; purpose: StaffTokenPurpose; ip?: string | null },
+  {
+    env,
+    admin,
+    adminLocale,
+    userId,
+    purpose,
+    ip,
+  }: { env: Env; admin: Admin; adminLocale: Lng; userId: string; purpose: StaffTokenPurpose; ip?: string | null },
 ): Promise<LinkOutcome> {
   return inTransaction(db, async (trx) => {
     const found = await lockStaffUserForLink(trx, { id: userId });

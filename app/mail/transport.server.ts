@@ -1,7 +1,9 @@
 import crypto from "node:crypto";
+
 import nodemailer, { type Transporter } from "nodemailer";
-import { type Env } from "~/env.server";
-import { type DkimSettings } from "~/mail/dkim.server";
+
+import type { Env } from "~/env.server";
+import type { DkimSettings } from "~/mail/dkim.server";
 
 export type MailTransport = Transporter | null;
 
@@ -47,7 +49,9 @@ export function createMailTransport(env: Env, dkim: DkimSettings | null = null):
  * (a corrected SMTP_URL, a new key), the pause ends by itself (issue 16 §2). Never stored in clear.
  */
 export function mailSettingsFingerprint(env: Env): string {
-  const material = [env.SMTP_URL ?? "", env.MAIL_FROM, env.MAIL_DKIM, env.MAIL_DKIM_SELECTOR, env.MAIL_DKIM_DOMAIN ?? "", env.MAIL_DKIM_PRIVATE_KEY ?? ""].join("\n");
+  const material = [env.SMTP_URL ?? "", env.MAIL_FROM, env.MAIL_DKIM, env.MAIL_DKIM_SELECTOR, env.MAIL_DKIM_DOMAIN ?? "", env.MAIL_DKIM_PRIVATE_KEY ?? ""].join(
+    "\n",
+  );
   return crypto.createHash("sha256").update(`plenary/mail-settings/v1\n${material}`).digest("hex").slice(0, 32);
 }
 
@@ -69,10 +73,7 @@ export function recipientRefusals(errors: unknown): RecipientRefusal[] {
 }
 
 export type SendOutcome =
-  | { kind: "sent"; reply: string }
-  | { kind: "transient"; reply: string }
-  | { kind: "permanent"; reply: string }
-  | { kind: "configuration"; reply: string };
+  { kind: "sent"; reply: string } | { kind: "transient"; reply: string } | { kind: "permanent"; reply: string } | { kind: "configuration"; reply: string };
 
 const CONFIGURATION_CODES = new Set(["EAUTH", "ENOAUTH", "ECONFIG", "EOAUTH2", "ETLS"]);
 const AUTH_REPLY_CODES = new Set([530, 534, 535, 538]);

@@ -1,19 +1,17 @@
 import crypto from "node:crypto";
-import { type RecipientOutcome } from "../../db/schema";
-import { type DB } from "~/db.server";
-import { type Env } from "~/env.server";
+
+import type { DB } from "~/db.server";
+import { getPglite } from "~/db.server";
+import type { Env } from "~/env.server";
 import { forEachWithLimit } from "~/lib/concurrency";
 import { isDatabaseUnavailable } from "~/lib/db-errors";
-import { logger } from "~/logger.server";
-import { linkKeys, runReminderSchedules } from "~/mail/invitations.server";
+import { initialRecipients, PENDING, settledStatus, UNDELIVERED } from "~/lib/mail-recipients";
 import { unseal } from "~/lib/sealed.server";
 import { LINK_PLACEHOLDER } from "~/lib/tokens.server";
 import { verpAddress } from "~/lib/verp.server";
+import { logger } from "~/logger.server";
 import { dkimSettings } from "~/mail/dkim.server";
-import { liveLinkToken } from "~/models/invitation.server";
-import { runRetentionPurge } from "~/services/retention.server";
-import { getPglite } from "~/db.server";
-import { runScheduledBackup } from "~/services/scheduled-backup.server";
+import { linkKeys, runReminderSchedules } from "~/mail/invitations.server";
 import {
   classifySendError,
   createMailTransport,
@@ -25,18 +23,21 @@ import {
 } from "~/mail/transport.server";
 import {
   beatHeart,
-  type ClaimedMessage,
   claimDueMessages,
+  type ClaimedMessage,
   countSentSince,
   finishMessage,
   getQueueState,
   pauseQueue,
   resumeQueue,
 } from "~/models/email-message.server";
-import { initialRecipients, PENDING, settledStatus, UNDELIVERED } from "~/lib/mail-recipients";
+import { liveLinkToken } from "~/models/invitation.server";
 import { normaliseAddress, suppressAddresses, suppressedAmong } from "~/models/mail-suppression.server";
 import { getMailSender } from "~/models/secretariat.server";
 import { flushSignInThrottle } from "~/models/sign-in-throttle.server";
+import { runRetentionPurge } from "~/services/retention.server";
+import { runScheduledBackup } from "~/services/scheduled-backup.server";
+import type { RecipientOutcome } from "../../db/schema";
 
 export type WorkerOptions = {
   db: DB;
@@ -140,7 +141,10 @@ export function startMailWorker(options: WorkerOptions): MailWorker {
       } catch (error) {
         const delay = Math.min(100 * 2 ** attempt, 2_000);
         if (!isDatabaseUnavailable(error) || Date.now() + delay >= leaseEnds) {
-          logger.warn({ id: message.id, err: (error as Error).message }, "mail outcome not recorded: it will be tried again (same Message-ID) when its lease runs out");
+          logger.warn(
+            { id: message.id, err: (error as Error).message },
+            "mail outcome not recorded: it will be tried again (same Message-ID) when its lease runs out",
+          );
           return;
         }
         await sleep(delay);
@@ -183,7 +187,11 @@ export function startMailWorker(options: WorkerOptions): MailWorker {
     if (list.some((r) => r.state === "deferred")) {
       const next = nextAttempt(message);
       if (next) {
-        await record(message, { status: "deferred", reply, nextAttemptAt: next, recipients: list, toUndelivered: list.some((r) => r.field === "to" && UNDELIVERED.has(r.state)) }, leaseEnds);
+        await record(
+          message,
+          { status: "deferred", reply, nextAttemptAt: next, recipients: list, toUndelivered: list.some((r) => r.field === "to" && UNDELIVERED.has(r.state)) },
+          leaseEnds,
+        );
         return;
       }
       list = list.map((r) => (r.state === "deferred" ? { ...r, state: "failed", at: stamp } : r));
@@ -219,7 +227,10 @@ export function startMailWorker(options: WorkerOptions): MailWorker {
     const stamp = () => clock().toISOString();
     // recipients still to try: all of them the first time, the deferred ones afterwards; suppressed ones are skipped
     let recipients = message.recipients.length ? message.recipients : initialRecipients(message);
-    const suppressed = await suppressedAmong(db, recipients.filter((r) => PENDING.has(r.state)).map((r) => r.address));
+    const suppressed = await suppressedAmong(
+      db,
+      recipients.filter((r) => PENDING.has(r.state)).map((r) => r.address),
+    );
     recipients = recipients.map((r) => {
       const entry = PENDING.has(r.state) ? suppressed.get(normaliseAddress(r.address)) : undefined;
       return entry ? { ...r, state: "suppressed", reply: entry.reply ?? entry.reason, at: entry.createdAt.toISOString() } : r;
@@ -311,7 +322,10 @@ export function startMailWorker(options: WorkerOptions): MailWorker {
     }
     const hard = [...refused.values()].filter((r) => r.code === null || r.code >= 500);
     if (hard.length) {
-      await suppressAddresses(db, hard.map((r) => ({ address: r.address, reason: "refused" as const, reply: r.reply, messageId: message.id, now: dbNow() })));
+      await suppressAddresses(
+        db,
+        hard.map((r) => ({ address: r.address, reason: "refused" as const, reply: r.reply, messageId: message.id, now: dbNow() })),
+      );
     }
     await conclude(message, after, accepted.size ? (info.response ?? null) : (hard[0]?.reply ?? info.response ?? null), leaseEnds);
   }
@@ -398,10 +412,11 @@ export function startMailWorker(options: WorkerOptions): MailWorker {
         else if (failures === 1) logger.warn({ err: String(error) }, "mail worker paused: database unavailable; retrying with backoff");
       }
       const wait = failures ? Math.min(pollMs * 2 ** (failures - 1), MAX_OUTAGE_BACKOFF_MS) : pollMs;
-      if ((handled === 0 || failures) && !stopping) await new Promise<void>((resolve) => {
-        wake = resolve;
-        setTimeout(resolve, wait).unref();
-      });
+      if ((handled === 0 || failures) && !stopping)
+        await new Promise<void>((resolve) => {
+          wake = resolve;
+          setTimeout(resolve, wait).unref();
+        });
     }
   })();
 

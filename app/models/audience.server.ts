@@ -1,8 +1,9 @@
 import { sql } from "kysely";
-import { type MemberStatus } from "../../db/schema";
-import { type DB } from "~/db.server";
+
+import type { DB } from "~/db.server";
 import { type ContactRow, listContactsOfMembers } from "~/models/contact.server";
-import { type MemberRow, listMembers } from "~/models/member.server";
+import { listMembers, type MemberRow } from "~/models/member.server";
+import type { MemberStatus } from "../../db/schema";
 
 export type AudienceFilter =
   | { mode: "all" }
@@ -15,9 +16,9 @@ export type AudienceFilter =
 export async function listAudience(db: DB, filter: AudienceFilter): Promise<(MemberRow & { contacts: ContactRow[] })[]> {
   let members: MemberRow[];
   if (filter.mode === "subcommittee") {
-    const ids = (
-      await db.selectFrom("subcommittee_member").select("member_id").where("subcommittee_id", "=", filter.subcommitteeId).execute()
-    ).map((r) => r.member_id);
+    const ids = (await db.selectFrom("subcommittee_member").select("member_id").where("subcommittee_id", "=", filter.subcommitteeId).execute()).map(
+      (r) => r.member_id,
+    );
     members = (await listMembers(db)).filter((m) => ids.includes(m.id));
   } else if (filter.mode === "picked") {
     members = filter.memberIds.length ? await listMembers(db, { ids: filter.memberIds }) : [];

@@ -1,10 +1,11 @@
 import { sql } from "kysely";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createTestDb, databaseLabel, type TestDb } from "../../tests/helpers/db";
-import { type SubcommitteeInput } from "~/lib/directory-schemas";
+
+import type { SubcommitteeInput } from "~/lib/directory-schemas";
 import { audited, auditFilterFromQuery, listAudit, recordAccess, writeAudit } from "~/models/audit.server";
 import { DuplicateError } from "~/models/errors";
 import { createSubcommittee, listSubcommittees } from "~/models/subcommittee.server";
+import { createTestDb, databaseLabel, type TestDb } from "../../tests/helpers/db";
 
 describe(`audit log (${databaseLabel})`, () => {
   let t: TestDb;
@@ -15,7 +16,13 @@ describe(`audit log (${databaseLabel})`, () => {
 
   it("appends entries with actor, action, object and details", async () => {
     await recordAccess(t.db, { actor: { label: "someone@example.org" }, action: "auth.sign_in_failed", ip: "10.0.0.1" });
-    await recordAccess(t.db, { actor: { label: "command line" }, action: "staff.created", objectType: "staff_user", objectId: "u1", details: { role: "admin" } });
+    await recordAccess(t.db, {
+      actor: { label: "command line" },
+      action: "staff.created",
+      objectType: "staff_user",
+      objectId: "u1",
+      details: { role: "admin" },
+    });
     const [latest, first] = await listAudit(t.db);
     expect(latest).toMatchObject({ action: "staff.created", actorLabel: "command line", objectId: "u1", details: { role: "admin" } });
     expect(first).toMatchObject({ action: "auth.sign_in_failed", ip: "10.0.0.1" });
@@ -91,7 +98,11 @@ describe(`audit log pages and filters (${databaseLabel})`, () => {
     expect(filter.from?.toISOString()).toBe("2027-02-28T15:00:00.000Z");
     expect(filter.to?.toISOString()).toBe("2027-03-01T15:00:00.000Z");
     const odd = auditFilterFromQuery(new URLSearchParams({ action: "'; drop", from: "2027-02-30", tz: "Mars/Olympus", before: "1 or 1=1" }));
-    expect(odd).toEqual({ zone: "UTC", before: undefined, filter: { actor: undefined, action: undefined, objectType: undefined, objectId: undefined, from: undefined, to: undefined } });
+    expect(odd).toEqual({
+      zone: "UTC",
+      before: undefined,
+      filter: { actor: undefined, action: undefined, objectType: undefined, objectId: undefined, from: undefined, to: undefined },
+    });
   });
 });
 
@@ -103,8 +114,7 @@ describe(`a change and its audit row commit together (${databaseLabel})`, () => 
   afterAll(() => t.close());
 
   const names = (en: string) => ({ en }) as SubcommitteeInput["names"];
-  const subcommitteeNamed = async (en: string) =>
-    (await listSubcommittees(t.db)).filter((s) => s.names.en === en);
+  const subcommitteeNamed = async (en: string) => (await listSubcommittees(t.db)).filter((s) => s.names.en === en);
 
   it("both are there after the change, and the entry can use the change's result (a model that opens its own transaction joins this one)", async () => {
     const { id } = await audited(
@@ -120,25 +130,26 @@ describe(`a change and its audit row commit together (${databaseLabel})`, () => 
   it("when the audit row cannot be written, the change is rolled back too", async () => {
     // the audit row fails inside the database (as a full disk or a lost connection would), after the change ran
     const unwritable = { actor: { label: "ana@example.org" }, action: "directory.subcommittee_created", details: { x: "\u0000" } };
-    await expect(
-      audited(t.db, (trx) => createSubcommittee(trx, { names: names("Energy"), memberIds: [], coordinatorIds: [] }), unwritable),
-    ).rejects.toThrow();
+    await expect(audited(t.db, (trx) => createSubcommittee(trx, { names: names("Energy"), memberIds: [], coordinatorIds: [] }), unwritable)).rejects.toThrow();
     expect(await subcommitteeNamed("Energy")).toHaveLength(0);
   });
 
   it("when the change fails, no audit row claims it happened", async () => {
     await expect(
-      audited(
-        t.db,
-        (trx) => createSubcommittee(trx, { names: names("Tourism"), memberIds: [], coordinatorIds: [] }),
-        { actor: { label: "ana@example.org" }, action: "directory.subcommittee_duplicated" },
-      ),
+      audited(t.db, (trx) => createSubcommittee(trx, { names: names("Tourism"), memberIds: [], coordinatorIds: [] }), {
+        actor: { label: "ana@example.org" },
+        action: "directory.subcommittee_duplicated",
+      }),
     ).rejects.toThrow(DuplicateError);
     expect(await listAudit(t.db, { action: "directory.subcommittee_duplicated" })).toHaveLength(0);
   });
 
   it("an entry of null records nothing and keeps the change", async () => {
-    await audited(t.db, (trx) => createSubcommittee(trx, { names: names("Culture"), memberIds: [], coordinatorIds: [] }), () => null);
+    await audited(
+      t.db,
+      (trx) => createSubcommittee(trx, { names: names("Culture"), memberIds: [], coordinatorIds: [] }),
+      () => null,
+    );
     expect(await subcommitteeNamed("Culture")).toHaveLength(1);
   });
 });

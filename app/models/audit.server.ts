@@ -1,4 +1,5 @@
 import { sql } from "kysely";
+
 import { type DB, inTransaction, type Tx } from "~/db.server";
 import { isLocalDateTime, zonedToUtc } from "~/lib/dates";
 
@@ -89,10 +90,7 @@ const likePattern = (text: string) => `%${text.replace(/[\\%_]/g, "\\$&")}%`;
  * The audit log, newest first, filtered. Pages are keyset pages on (at, id): `before` is the id of the last
  * row of the previous page, so a page never repeats or skips rows while new ones are written.
  */
-export function listAudit(
-  db: DB,
-  { limit = 100, before, ...filter }: AuditFilter & { limit?: number; before?: string } = {},
-): Promise<AuditRow[]> {
+export function listAudit(db: DB, { limit = 100, before, ...filter }: AuditFilter & { limit?: number; before?: string } = {}): Promise<AuditRow[]> {
   let query = db
     .selectFrom("audit_log as a")
     .leftJoin("staff_user as u", "u.id", "a.actor_id")

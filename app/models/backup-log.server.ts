@@ -1,5 +1,6 @@
 import { sql } from "kysely";
-import { type DB } from "~/db.server";
+
+import type { DB } from "~/db.server";
 
 export type BackupLogKind = "command" | "download" | "scheduled";
 export type TableChecksums = Record<string, { rows: number; md5: string }>;

@@ -1,10 +1,11 @@
 import { sql } from "kysely";
-import { type Gender, type Honorific, type LocalizedText } from "../../db/schema";
-import { type DB } from "~/db.server";
-import { type Lng } from "~/i18n";
-import { type ContactInput } from "~/lib/directory-schemas";
+
+import type { DB } from "~/db.server";
+import type { Lng } from "~/i18n";
+import type { ContactInput } from "~/lib/directory-schemas";
 import { ConflictError, DuplicateError, isUniqueViolation } from "~/models/errors";
 import { compact, sameJson } from "~/models/member.server";
+import type { Gender, Honorific, LocalizedText } from "../../db/schema";
 
 export type ContactRow = {
   id: string;
@@ -106,12 +107,7 @@ export async function listContacts(db: DB, { q }: { q?: string } = {}): Promise<
 }
 
 export async function getContact(db: DB, { id, memberId }: { id: string; memberId: string }) {
-  return (await db
-    .selectFrom("contact")
-    .select(COLUMNS)
-    .where("id", "=", id)
-    .where("member_id", "=", memberId)
-    .executeTakeFirst()) as ContactRow | undefined;
+  return (await db.selectFrom("contact").select(COLUMNS).where("id", "=", id).where("member_id", "=", memberId).executeTakeFirst()) as ContactRow | undefined;
 }
 
 function toColumns(input: ContactInput) {
@@ -151,10 +147,7 @@ export async function createContact(db: DB, { memberId, input, isDemo = false }:
   }
 }
 
-export async function updateContact(
-  db: DB,
-  { id, memberId, version, input }: { id: string; memberId: string; version: number; input: ContactInput },
-) {
+export async function updateContact(db: DB, { id, memberId, version, input }: { id: string; memberId: string; version: number; input: ContactInput }) {
   let row;
   try {
     row = await db
@@ -184,10 +177,7 @@ export async function deleteContact(db: DB, { id, memberId, version }: { id: str
 }
 
 /** Import: a member's contact is identified by their first email; insert or update it. */
-export async function upsertContact(
-  db: DB,
-  { memberId, input, isDemo = false }: { memberId: string; input: ContactInput; isDemo?: boolean },
-) {
+export async function upsertContact(db: DB, { memberId, input, isDemo = false }: { memberId: string; input: ContactInput; isDemo?: boolean }) {
   const primary = input.emails[0]?.toLowerCase();
   const existing = primary
     ? ((await db

@@ -1,9 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createTestDb, databaseLabel, type TestDb } from "../../tests/helpers/db";
-import { kindFromDescription, loadDemoData } from "~/models/demo.server";
+
 import { listContacts } from "~/models/contact.server";
+import { kindFromDescription, loadDemoData } from "~/models/demo.server";
 import { listMembers } from "~/models/member.server";
 import { listSubcommittees } from "~/models/subcommittee.server";
+import { createTestDb, databaseLabel, type TestDb } from "../../tests/helpers/db";
 
 describe(`demo directory (${databaseLabel})`, () => {
   let t: TestDb;
@@ -45,7 +46,12 @@ describe(`demo directory (${databaseLabel})`, () => {
     await loadDemoData(t.db);
     expect(await t.db.selectFrom("member").select(["id", "version"]).orderBy("id").execute()).toEqual(before);
     expect(await t.db.selectFrom("contact").select(["id", "version"]).orderBy("id").execute()).toEqual(contactsBefore);
-    expect(await t.db.selectFrom("subcommittee_member").select((eb) => eb.fn.countAll().as("n")).executeTakeFirst()).toEqual({ n: "20" });
+    expect(
+      await t.db
+        .selectFrom("subcommittee_member")
+        .select((eb) => eb.fn.countAll().as("n"))
+        .executeTakeFirst(),
+    ).toEqual({ n: "20" });
   });
 
   it.each([

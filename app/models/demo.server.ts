@@ -1,17 +1,18 @@
 import { sql } from "kysely";
-import demoPeople from "../../db/seed/demo-people.json";
-import demoEvents from "../../db/seed/events.json";
-import nearMembers from "../../db/seed/near-members.json";
-import subcommittees from "../../db/seed/subcommittees.json";
-import { type EventKind, type EventStatus, type LocalizedText, type MemberKind, type ProgrammeKind } from "../../db/schema";
+
 import { type DB, inTransaction } from "~/db.server";
-import { type Lng } from "~/i18n";
+import type { Lng } from "~/i18n";
 import { zonedToUtc } from "~/lib/dates";
-import { type ContactInput, type MemberInput } from "~/lib/directory-schemas";
+import type { ContactInput, MemberInput } from "~/lib/directory-schemas";
 import { upsertContact } from "~/models/contact.server";
 import { createEvent, createProgrammeItem } from "~/models/event.server";
 import { compact, upsertMember } from "~/models/member.server";
 import { fillIdentityIfEmpty, type SecretariatInput } from "~/models/secretariat.server";
+import type { EventKind, EventStatus, LocalizedText, MemberKind, ProgrammeKind } from "../../db/schema";
+import demoPeople from "../../db/seed/demo-people.json";
+import demoEvents from "../../db/seed/events.json";
+import nearMembers from "../../db/seed/near-members.json";
+import subcommittees from "../../db/seed/subcommittees.json";
 
 const COUNTRY_LANGUAGE: Record<string, Lng> = { CN: "zh", JP: "ja", KR: "ko", KP: "ko", MN: "mn", RU: "ru" };
 
@@ -72,7 +73,10 @@ export function memberFromSeed(entry: Entry): MemberInput {
     status: "member",
     names: { ...names },
     nameKana: undefined,
-    headTitle: compact({ en: entry.headTitle.en.replace(/\s*\(UNCERTAIN\)/, ""), [language]: entry.headTitle.native.replace(/\s*\(UNCERTAIN\)/, "") }) as MemberInput["headTitle"],
+    headTitle: compact({
+      en: entry.headTitle.en.replace(/\s*\(UNCERTAIN\)/, ""),
+      [language]: entry.headTitle.native.replace(/\s*\(UNCERTAIN\)/, ""),
+    }) as MemberInput["headTitle"],
     defaultLocale: language,
     timeZone: entry.timeZone[0],
     officeEmail: `office.${demoKey(names.en)}@example.org`,
@@ -89,7 +93,10 @@ export function demoPerson(language: Lng, n: number, female: boolean) {
   if (language === "zh" || language === "ja" || language === "ko") {
     const pool = demoPeople[language];
     const family = pick(pool.family, n * 7 + 3);
-    const given = pick(pool.given.filter((g) => g.gender === wantGender), n * 5 + 1);
+    const given = pick(
+      pool.given.filter((g) => g.gender === wantGender),
+      n * 5 + 1,
+    );
     return {
       nameLocale: language,
       familyName: family.native,
@@ -102,7 +109,10 @@ export function demoPerson(language: Lng, n: number, female: boolean) {
   if (language === "ru") {
     const pool = demoPeople.ru;
     const family = pick(pool.family, n * 7 + 3);
-    const given = pick(pool.given.filter((g) => g.gender === wantGender), n * 5 + 1);
+    const given = pick(
+      pool.given.filter((g) => g.gender === wantGender),
+      n * 5 + 1,
+    );
     const patronymic = pick(pool.patronymicFrom, n * 3 + 2);
     return {
       nameLocale: language,
@@ -116,7 +126,10 @@ export function demoPerson(language: Lng, n: number, female: boolean) {
   }
   const pool = demoPeople.mn;
   const patronymic = pick(pool.patronymic, n * 7 + 3);
-  const given = pick(pool.given.filter((g) => g.gender === wantGender), n * 5 + 1);
+  const given = pick(
+    pool.given.filter((g) => g.gender === wantGender),
+    n * 5 + 1,
+  );
   return {
     nameLocale: "mn" as const,
     patronymic: patronymic.native,
@@ -213,10 +226,12 @@ export async function loadDemoData(db: DB): Promise<DemoResult> {
 
     for (const entry of subcommittees) {
       const names = JSON.stringify(compact(entry.names));
-      const existing = await trx.selectFrom("subcommittee").select("id").where(sql`lower(names->>'en')`, "=", entry.names.en.toLowerCase()).executeTakeFirst();
-      const id =
-        existing?.id ??
-        (await trx.insertInto("subcommittee").values({ number: entry.number, names }).returning("id").executeTakeFirstOrThrow()).id;
+      const existing = await trx
+        .selectFrom("subcommittee")
+        .select("id")
+        .where(sql`lower(names->>'en')`, "=", entry.names.en.toLowerCase())
+        .executeTakeFirst();
+      const id = existing?.id ?? (await trx.insertInto("subcommittee").values({ number: entry.number, names }).returning("id").executeTakeFirstOrThrow()).id;
       for (const coordinator of entry.coordinators) {
         const memberId = idsByName.get(coordinator);
         if (!memberId) throw new Error(`Seed coordinator "${coordinator}" is not a member`);
@@ -228,7 +243,12 @@ export async function loadDemoData(db: DB): Promise<DemoResult> {
       }
     }
     const subcommitteeIds = new Map(
-      (await trx.selectFrom("subcommittee").select(["id", sql<string>`names->>'en'`.as("en")]).execute()).map((s) => [s.en, s.id]),
+      (
+        await trx
+          .selectFrom("subcommittee")
+          .select(["id", sql<string>`names->>'en'`.as("en")])
+          .execute()
+      ).map((s) => [s.en, s.id]),
     );
     for (const entry of demoEvents) {
       // Natural key for the demo: English title and start.

@@ -1,11 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createTestDb, databaseLabel, type TestDb } from "../../tests/helpers/db";
-import { ContactSchema, MemberSchema } from "~/lib/directory-schemas";
+
 import { sortMembers } from "~/lib/directory";
+import { ContactSchema, MemberSchema } from "~/lib/directory-schemas";
 import { createContact, listContacts, listContactsOfMember, updateContact, upsertContact } from "~/models/contact.server";
 import { ConflictError, DuplicateError } from "~/models/errors";
 import { createMember, getMember, listMembers, setMemberArchived, updateMember, upsertMember } from "~/models/member.server";
 import { createSubcommittee, getSubcommittee, listSubcommittees, listSubcommitteesOfMember, updateSubcommittee } from "~/models/subcommittee.server";
+import { createTestDb, databaseLabel, type TestDb } from "../../tests/helpers/db";
 
 const member = (overrides: Record<string, unknown> = {}) =>
   MemberSchema.parse({
@@ -51,11 +52,37 @@ describe(`directory models (${databaseLabel})`, () => {
     primorsky = (
       await createMember(
         t.db,
-        member({ country: "RU", kind: "krai", names: { en: "Primorsky Krai", ru: "Приморский край", ko: "연해주" }, defaultLocale: "ru", timeZone: "Asia/Vladivostok" }),
+        member({
+          country: "RU",
+          kind: "krai",
+          names: { en: "Primorsky Krai", ru: "Приморский край", ko: "연해주" },
+          defaultLocale: "ru",
+          timeZone: "Asia/Vladivostok",
+        }),
       )
     ).id;
-    await createMember(t.db, member({ country: "JP", kind: "prefecture", names: { en: "Toyama Prefecture", ja: "富山県" }, nameKana: "とやまけん", defaultLocale: "ja", timeZone: "Asia/Tokyo" }));
-    await createMember(t.db, member({ country: "JP", kind: "prefecture", names: { en: "Akita Prefecture", ja: "秋田県" }, nameKana: "あきたけん", defaultLocale: "ja", timeZone: "Asia/Tokyo" }));
+    await createMember(
+      t.db,
+      member({
+        country: "JP",
+        kind: "prefecture",
+        names: { en: "Toyama Prefecture", ja: "富山県" },
+        nameKana: "とやまけん",
+        defaultLocale: "ja",
+        timeZone: "Asia/Tokyo",
+      }),
+    );
+    await createMember(
+      t.db,
+      member({
+        country: "JP",
+        kind: "prefecture",
+        names: { en: "Akita Prefecture", ja: "秋田県" },
+        nameKana: "あきたけん",
+        defaultLocale: "ja",
+        timeZone: "Asia/Tokyo",
+      }),
+    );
   });
   afterAll(() => t.close());
 
@@ -108,27 +135,50 @@ describe(`directory models (${databaseLabel})`, () => {
   });
 
   it("upserts by natural key: the same data twice is unchanged", async () => {
-    const input = member({ country: "KR", kind: "metropolitan_city", names: { en: "Ulsan Metropolitan City", ko: "울산광역시" }, defaultLocale: "ko", timeZone: "Asia/Seoul" });
+    const input = member({
+      country: "KR",
+      kind: "metropolitan_city",
+      names: { en: "Ulsan Metropolitan City", ko: "울산광역시" },
+      defaultLocale: "ko",
+      timeZone: "Asia/Seoul",
+    });
     expect((await upsertMember(t.db, input)).outcome).toBe("created");
     expect((await upsertMember(t.db, input)).outcome).toBe("unchanged");
     expect((await upsertMember(t.db, { ...input, notes: "14th GA host" })).outcome).toBe("updated");
   });
 
   it("stores contacts with the full name model and emails, head first", async () => {
-    await createContact(t.db, { memberId: primorsky, input: contact({ isHead: "", isFocalPoint: "on", givenName: "Анна", familyName: "Смирнова", patronymic: "Игоревна", gender: "female", emails: "intl@primorsky.example.org" }) });
+    await createContact(t.db, {
+      memberId: primorsky,
+      input: contact({
+        isHead: "",
+        isFocalPoint: "on",
+        givenName: "Анна",
+        familyName: "Смирнова",
+        patronymic: "Игоревна",
+        gender: "female",
+        emails: "intl@primorsky.example.org",
+      }),
+    });
     await createContact(t.db, { memberId: primorsky, input: contact() });
     const contacts = await listContactsOfMember(t.db, { memberId: primorsky });
     expect(contacts.map((c) => [c.familyName, c.isHead, c.isFocalPoint])).toEqual([
       ["Кожемяко", true, false],
       ["Смирнова", false, true],
     ]);
-    expect(contacts[0]).toMatchObject({ patronymic: "Николаевич", emails: ["governor@primorsky.example.org", "office@primorsky.example.org"], position: { en: "Governor", ru: "Губернатор" } });
+    expect(contacts[0]).toMatchObject({
+      patronymic: "Николаевич",
+      emails: ["governor@primorsky.example.org", "office@primorsky.example.org"],
+      position: { en: "Governor", ru: "Губернатор" },
+    });
     expect((await listContacts(t.db, { q: "Кожемяко" })).length).toBe(1);
     expect((await listContacts(t.db, { q: "primorsky.example" })).length).toBe(2);
   });
 
   it("refuses a contact whose first email another contact of the member already has", async () => {
-    await expect(createContact(t.db, { memberId: primorsky, input: contact({ emails: "GOVERNOR@primorsky.example.org" }) })).rejects.toBeInstanceOf(DuplicateError);
+    await expect(createContact(t.db, { memberId: primorsky, input: contact({ emails: "GOVERNOR@primorsky.example.org" }) })).rejects.toBeInstanceOf(
+      DuplicateError,
+    );
   });
 
   it("contact edits use versions too, and upsert by first email", async () => {
@@ -139,7 +189,12 @@ describe(`directory models (${databaseLabel})`, () => {
   });
 
   it("keeps values like <script> and =HYPERLINK verbatim", async () => {
-    const id = (await createMember(t.db, member({ country: "MN", kind: "aimag", names: { en: "<script>alert(1)</script>", mn: '=HYPERLINK("http://x")' }, timeZone: "Asia/Ulaanbaatar" }))).id;
+    const id = (
+      await createMember(
+        t.db,
+        member({ country: "MN", kind: "aimag", names: { en: "<script>alert(1)</script>", mn: '=HYPERLINK("http://x")' }, timeZone: "Asia/Ulaanbaatar" }),
+      )
+    ).id;
     expect((await getMember(t.db, { id }))!.names).toEqual({ en: "<script>alert(1)</script>", mn: '=HYPERLINK("http://x")' });
   });
 
@@ -153,8 +208,14 @@ describe(`directory models (${databaseLabel})`, () => {
     const [summary] = await listSubcommittees(t.db);
     expect(summary).toMatchObject({ number: 5, memberCount: 2, coordinators: [{ id: liaoning }] });
     const detail = (await getSubcommittee(t.db, { id }))!;
-    await updateSubcommittee(t.db, { id, version: detail.version, input: { number: 5, names: { en: "Tourism" }, memberIds: [primorsky], coordinatorIds: [primorsky, liaoning] } });
-    await expect(updateSubcommittee(t.db, { id, version: detail.version, input: { names: { en: "Tourism" }, memberIds: [], coordinatorIds: [] } })).rejects.toBeInstanceOf(ConflictError);
+    await updateSubcommittee(t.db, {
+      id,
+      version: detail.version,
+      input: { number: 5, names: { en: "Tourism" }, memberIds: [primorsky], coordinatorIds: [primorsky, liaoning] },
+    });
+    await expect(
+      updateSubcommittee(t.db, { id, version: detail.version, input: { names: { en: "Tourism" }, memberIds: [], coordinatorIds: [] } }),
+    ).rejects.toBeInstanceOf(ConflictError);
     expect((await listSubcommitteesOfMember(t.db, { memberId: liaoning })).map((s) => s.isCoordinator)).toEqual([true]);
     expect((await getSubcommittee(t.db, { id }))!.members).toHaveLength(2);
   });

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+
 import { createMigrator } from "../../db/migrator";
 import { createTestDb, databaseLabel, type TestDb } from "../../tests/helpers/db";
 

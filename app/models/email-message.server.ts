@@ -1,6 +1,7 @@
 import { sql } from "kysely";
-import { type Address, type Locale, type MessageStatus, type RecipientOutcome } from "../../db/schema";
+
 import { type DB, inTransaction } from "~/db.server";
+import type { Address, Locale, MessageStatus, RecipientOutcome } from "../../db/schema";
 
 export type NewMessage = {
   idempotencyKey: string;
@@ -189,7 +190,13 @@ export async function getQueueState(db: DB): Promise<QueueState> {
     .where("id", "=", 1)
     .executeTakeFirstOrThrow();
   const date = (value: Date | string | null) => (value ? new Date(value) : null);
-  return { ...row, pausedAt: date(row.pausedAt), heartbeatAt: date(row.heartbeatAt), resumeAt: date(row.resumeAt), pauseKind: row.pausedAt ? (row.pauseKind ?? "configuration") : null };
+  return {
+    ...row,
+    pausedAt: date(row.pausedAt),
+    heartbeatAt: date(row.heartbeatAt),
+    resumeAt: date(row.resumeAt),
+    pauseKind: row.pausedAt ? (row.pauseKind ?? "configuration") : null,
+  };
 }
 
 /**
@@ -198,28 +205,49 @@ export async function getQueueState(db: DB): Promise<QueueState> {
  */
 export async function pauseQueue(
   db: DB,
-  { reason, kind = "configuration", fingerprint = null, resumeAt = null, now }: { reason: string; kind?: "configuration" | "rate"; fingerprint?: string | null; resumeAt?: Date | null; now?: Date },
+  {
+    reason,
+    kind = "configuration",
+    fingerprint = null,
+    resumeAt = null,
+    now,
+  }: { reason: string; kind?: "configuration" | "rate"; fingerprint?: string | null; resumeAt?: Date | null; now?: Date },
 ) {
   const at = now ? sql<Date>`${now}::timestamptz` : sql<Date>`now()`;
   await db
     .updateTable("mail_queue_state")
     .set({
       paused_at: sql`coalesce(paused_at, ${at})`,
-      pause_reason: kind === "configuration" ? reason.slice(0, 1000) : sql`case when pause_kind = 'configuration' and paused_at is not null then pause_reason else ${reason.slice(0, 1000)} end`,
-      pause_kind: kind === "configuration" ? "configuration" : sql`case when pause_kind = 'configuration' and paused_at is not null then pause_kind else 'rate' end`,
+      pause_reason:
+        kind === "configuration"
+          ? reason.slice(0, 1000)
+          : sql`case when pause_kind = 'configuration' and paused_at is not null then pause_reason else ${reason.slice(0, 1000)} end`,
+      pause_kind:
+        kind === "configuration" ? "configuration" : sql`case when pause_kind = 'configuration' and paused_at is not null then pause_kind else 'rate' end`,
       pause_fingerprint: kind === "configuration" ? fingerprint : sql`pause_fingerprint`,
-      resume_at: kind === "configuration" ? null : sql`case when pause_kind = 'configuration' and paused_at is not null then null else greatest(resume_at, ${resumeAt}::timestamptz) end`,
+      resume_at:
+        kind === "configuration"
+          ? null
+          : sql`case when pause_kind = 'configuration' and paused_at is not null then null else greatest(resume_at, ${resumeAt}::timestamptz) end`,
     })
     .where("id", "=", 1)
     .execute();
 }
 
 export async function resumeQueue(db: DB) {
-  await db.updateTable("mail_queue_state").set({ paused_at: null, pause_reason: null, pause_kind: null, resume_at: null, pause_fingerprint: null }).where("id", "=", 1).execute();
+  await db
+    .updateTable("mail_queue_state")
+    .set({ paused_at: null, pause_reason: null, pause_kind: null, resume_at: null, pause_fingerprint: null })
+    .where("id", "=", 1)
+    .execute();
 }
 
 export async function beatHeart(db: DB) {
-  await db.updateTable("mail_queue_state").set({ heartbeat_at: sql`now()` }).where("id", "=", 1).execute();
+  await db
+    .updateTable("mail_queue_state")
+    .set({ heartbeat_at: sql`now()` })
+    .where("id", "=", 1)
+    .execute();
 }
 
 /** How many messages were handed to the relay since a moment (the daily cap, MAIL_MAX_PER_DAY). */
@@ -265,7 +293,9 @@ export async function listMessages(db: DB, filter: MessageFilter = {}) {
   const q = filter.q?.trim();
   if (q) {
     const pattern = `%${q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
-    query = query.where((eb) => eb.or([eb("subject", "ilike", pattern), eb(sql`to_addresses::text`, "ilike", pattern), eb(sql`cc_addresses::text`, "ilike", pattern)]));
+    query = query.where((eb) =>
+      eb.or([eb("subject", "ilike", pattern), eb(sql`to_addresses::text`, "ilike", pattern), eb(sql`cc_addresses::text`, "ilike", pattern)]),
+    );
   }
   return query.execute();
 }
@@ -304,7 +334,10 @@ export function getMessage(db: DB, { id }: { id: string }) {
 
 /** Counts per status for one event's messages (progress bars) or for the whole queue. */
 export async function countMessagesByStatus(db: DB, { eventId }: { eventId?: string } = {}) {
-  let query = db.selectFrom("email_message").select(["status", (eb) => eb.fn.countAll<string>().as("n")]).groupBy("status");
+  let query = db
+    .selectFrom("email_message")
+    .select(["status", (eb) => eb.fn.countAll<string>().as("n")])
+    .groupBy("status");
   if (eventId) query = query.where("event_id", "=", eventId);
   const rows = await query.execute();
   return Object.fromEntries(rows.map((r) => [r.status, Number(r.n)])) as Partial<Record<MessageStatus, number>>;

@@ -8,7 +8,10 @@ export class ConflictError extends Error {
 
 /** A value that must be unique already exists (natural key). */
 export class DuplicateError extends Error {
-  constructor(public entity: string, public field: string) {
+  constructor(
+    public entity: string,
+    public field: string,
+  ) {
     super(`${entity} ${field} already exists`);
     this.name = "DuplicateError";
   }

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createTestDb, databaseLabel, type TestDb } from "../../tests/helpers/db";
+
 import { EventSchema, ProgrammeItemSchema } from "~/lib/event-schemas";
 import { ConflictError } from "~/models/errors";
 import {
@@ -14,6 +14,7 @@ import {
   transitionEvent,
   updateEvent,
 } from "~/models/event.server";
+import { createTestDb, databaseLabel, type TestDb } from "../../tests/helpers/db";
 
 const event = (overrides: Record<string, unknown> = {}) =>
   EventSchema.parse({
@@ -124,8 +125,23 @@ describe(`events and programme (${databaseLabel})`, () => {
 
   it("keeps the programme in order and rejects stale edits", async () => {
     const tz = "Asia/Vladivostok";
-    await createProgrammeItem(t.db, { eventId: id, timeZone: tz, input: ProgrammeItemSchema.parse({ kind: "welcome_dinner", title: { en: "Welcome dinner" }, start: "2027-09-01T19:00", end: "2027-09-01T21:00", attendanceAsked: "on", capacity: "150" }) });
-    await createProgrammeItem(t.db, { eventId: id, timeZone: tz, input: ProgrammeItemSchema.parse({ kind: "plenary", title: { en: "Opening plenary" }, start: "2027-09-01T09:00", end: "2027-09-01T12:00" }) });
+    await createProgrammeItem(t.db, {
+      eventId: id,
+      timeZone: tz,
+      input: ProgrammeItemSchema.parse({
+        kind: "welcome_dinner",
+        title: { en: "Welcome dinner" },
+        start: "2027-09-01T19:00",
+        end: "2027-09-01T21:00",
+        attendanceAsked: "on",
+        capacity: "150",
+      }),
+    });
+    await createProgrammeItem(t.db, {
+      eventId: id,
+      timeZone: tz,
+      input: ProgrammeItemSchema.parse({ kind: "plenary", title: { en: "Opening plenary" }, start: "2027-09-01T09:00", end: "2027-09-01T12:00" }),
+    });
     const programme = await listProgramme(t.db, { eventId: id });
     expect(programme.map((p) => p.title.en)).toEqual(["Opening plenary", "Welcome dinner"]);
     expect(programme[1]).toMatchObject({ attendanceAsked: true, capacity: 150 });
@@ -148,7 +164,16 @@ describe(`events and programme (${databaseLabel})`, () => {
   });
 
   it("lists upcoming soonest first and past latest first, with search in any language", async () => {
-    await createEvent(t.db, event({ title: { en: "14th NEAR General Assembly" }, start: "2023-10-24T09:00", end: "2023-10-26T18:00", rsvpDeadline: undefined, timeZone: "Asia/Seoul" }));
+    await createEvent(
+      t.db,
+      event({
+        title: { en: "14th NEAR General Assembly" },
+        start: "2023-10-24T09:00",
+        end: "2023-10-26T18:00",
+        rsvpDeadline: undefined,
+        timeZone: "Asia/Seoul",
+      }),
+    );
     const upcoming = await listEvents(t.db, { when: "upcoming" });
     expect(upcoming.map((e) => e.title.en)).toEqual(["16th NEAR General Assembly", "Forum 2027", "16th NEAR General Assembly"]);
     expect((await listEvents(t.db, { when: "past" })).map((e) => e.title.en)).toEqual(["14th NEAR General Assembly"]);

@@ -1,19 +1,12 @@
 import { sql } from "kysely";
-import {
-  type EventKind,
-  type EventStatus,
-  type LocalizedText,
-  type ParticipantCategory,
-  type ProgrammeKind,
-  type ProtocolOrder,
-  type VisaLetterText,
-} from "../../db/schema";
+
 import { type DB, inTransaction } from "~/db.server";
 import { zonedToUtc } from "~/lib/dates";
-import { type EventInput, type ProgrammeItemInput } from "~/lib/event-schemas";
+import type { EventInput, ProgrammeItemInput } from "~/lib/event-schemas";
 import { canTransition } from "~/lib/event-status";
 import { ConflictError } from "~/models/errors";
 import { compact } from "~/models/member.server";
+import type { EventKind, EventStatus, LocalizedText, ParticipantCategory, ProgrammeKind, ProtocolOrder, VisaLetterText } from "../../db/schema";
 
 export type EventRow = {
   id: string;
@@ -112,7 +105,11 @@ export async function listEvents(db: DB, filter: EventFilter = {}): Promise<(Eve
       .orderBy("e.starts_at", "desc")
       .orderBy("e.created_at", "desc");
   } else {
-    query = query.where("e.ends_at", ">=", sql<Date>`now()`).where("e.status", "<>", "archived").orderBy("e.starts_at", "asc").orderBy("e.created_at", "asc");
+    query = query
+      .where("e.ends_at", ">=", sql<Date>`now()`)
+      .where("e.status", "<>", "archived")
+      .orderBy("e.starts_at", "asc")
+      .orderBy("e.created_at", "asc");
   }
   if (filter.kind) query = query.where("e.kind", "=", filter.kind as EventKind);
   const q = filter.q?.normalize("NFC").trim();
@@ -177,7 +174,10 @@ export async function updateEvent(db: DB, { id, version, input }: { id: string; 
 }
 
 export class InvalidTransitionError extends Error {
-  constructor(public from: EventStatus, public to: EventStatus) {
+  constructor(
+    public from: EventStatus,
+    public to: EventStatus,
+  ) {
     super(`${from} → ${to} is not allowed`);
     this.name = "InvalidTransitionError";
   }
@@ -194,7 +194,12 @@ export async function transitionEvent(db: DB, { id, version, to, reason }: { id:
     if (to === "cancelled" && !reason) throw new ReasonRequiredError();
     await trx
       .updateTable("event")
-      .set((eb) => ({ status: to, cancel_reason: to === "cancelled" ? reason : eb.ref("cancel_reason"), version: eb("version", "+", 1), updated_at: sql`now()` }))
+      .set((eb) => ({
+        status: to,
+        cancel_reason: to === "cancelled" ? reason : eb.ref("cancel_reason"),
+        version: eb("version", "+", 1),
+        updated_at: sql`now()`,
+      }))
       .where("id", "=", id)
       .execute();
     return { from: current.status, to };
@@ -274,13 +279,18 @@ const ITEM_COLUMNS = [
 ] as const;
 
 export async function listProgramme(db: DB, { eventId }: { eventId: string }): Promise<ProgrammeItemRow[]> {
-  return (await db.selectFrom("programme_item").select(ITEM_COLUMNS).where("event_id", "=", eventId).orderBy("starts_at").orderBy("created_at").execute()) as ProgrammeItemRow[];
+  return (await db
+    .selectFrom("programme_item")
+    .select(ITEM_COLUMNS)
+    .where("event_id", "=", eventId)
+    .orderBy("starts_at")
+    .orderBy("created_at")
+    .execute()) as ProgrammeItemRow[];
 }
 
 export async function getProgrammeItem(db: DB, { id, eventId }: { id: string; eventId: string }) {
   return (await db.selectFrom("programme_item").select(ITEM_COLUMNS).where("id", "=", id).where("event_id", "=", eventId).executeTakeFirst()) as
-    | ProgrammeItemRow
-    | undefined;
+    ProgrammeItemRow | undefined;
 }
 
 function itemColumns(input: ProgrammeItemInput, timeZone: string) {
@@ -297,7 +307,11 @@ function itemColumns(input: ProgrammeItemInput, timeZone: string) {
 }
 
 export async function createProgrammeItem(db: DB, { eventId, timeZone, input }: { eventId: string; timeZone: string; input: ProgrammeItemInput }) {
-  return db.insertInto("programme_item").values({ ...itemColumns(input, timeZone), event_id: eventId }).returning("id").executeTakeFirstOrThrow();
+  return db
+    .insertInto("programme_item")
+    .values({ ...itemColumns(input, timeZone), event_id: eventId })
+    .returning("id")
+    .executeTakeFirstOrThrow();
 }
 
 export async function updateProgrammeItem(
@@ -316,7 +330,13 @@ export async function updateProgrammeItem(
 }
 
 export async function deleteProgrammeItem(db: DB, { id, eventId, version }: { id: string; eventId: string; version: number }) {
-  const row = await db.deleteFrom("programme_item").where("id", "=", id).where("event_id", "=", eventId).where("version", "=", version).returning("id").executeTakeFirst();
+  const row = await db
+    .deleteFrom("programme_item")
+    .where("id", "=", id)
+    .where("event_id", "=", eventId)
+    .where("version", "=", version)
+    .returning("id")
+    .executeTakeFirst();
   if (!row) throw new ConflictError("programme_item");
 }
 

@@ -1,7 +1,8 @@
 import { sql } from "kysely";
+
 import { type DB, inTransaction } from "~/db.server";
-import { type CheckedRow, type ImportKind, type RowError } from "~/lib/directory-import.server";
-import { type ContactInput, type MemberInput } from "~/lib/directory-schemas";
+import type { CheckedRow, ImportKind, RowError } from "~/lib/directory-import.server";
+import type { ContactInput, MemberInput } from "~/lib/directory-schemas";
 import { writeAudit } from "~/models/audit.server";
 import { upsertContact } from "~/models/contact.server";
 import { findMemberByNaturalKey, upsertMember } from "~/models/member.server";
@@ -46,11 +47,11 @@ export async function previewImport(db: DB, kind: ImportKind, rows: ValidRow[]):
   return result!;
 }
 
-export async function createImportBatch(
-  db: DB,
-  { kind, fileName, rows, userId }: { kind: ImportKind; fileName: string; rows: ValidRow[]; userId: string },
-) {
-  await db.deleteFrom("import_batch").where("created_at", "<", sql<Date>`now() - interval '1 day'`).execute();
+export async function createImportBatch(db: DB, { kind, fileName, rows, userId }: { kind: ImportKind; fileName: string; rows: ValidRow[]; userId: string }) {
+  await db
+    .deleteFrom("import_batch")
+    .where("created_at", "<", sql<Date>`now() - interval '1 day'`)
+    .execute();
   return db
     .insertInto("import_batch")
     .values({ kind, file_name: fileName.slice(0, 200), rows: JSON.stringify(rows), row_count: rows.length, created_by: userId })
@@ -84,7 +85,11 @@ export async function applyImportBatch(
     if (batch.appliedAt) return { counts: { created: 0, updated: 0, unchanged: 0 }, alreadyApplied: true, kind: batch.kind };
     const outcome = await applyRows(trx, batch.kind, batch.rows as ValidRow[]);
     if (outcome.rowErrors.length) throw new ImportRejectedError(outcome);
-    await trx.updateTable("import_batch").set({ applied_at: sql`now()` }).where("id", "=", id).execute();
+    await trx
+      .updateTable("import_batch")
+      .set({ applied_at: sql`now()` })
+      .where("id", "=", id)
+      .execute();
     await writeAudit(trx, {
       actor: user,
       action: `directory.import_${batch.kind}`,

@@ -1,8 +1,9 @@
 import { sql } from "kysely";
-import { type InboundKind, type RecipientOutcome } from "../../db/schema";
+
 import { type DB, inTransaction } from "~/db.server";
 import { settledStatus } from "~/lib/mail-recipients";
 import { normaliseAddress, suppressAddresses } from "~/models/mail-suppression.server";
+import type { InboundKind, RecipientOutcome } from "../../db/schema";
 
 /** What the intake hands over: the classifier's result (lib/inbound-mail.server.ts) in the shape stored here. */
 export type InboundRecord = {
@@ -64,7 +65,13 @@ export async function recordInbound(db: DB, { mail, verpMessageRowId, now }: { m
           .execute();
         await suppressAddresses(
           trx,
-          bounced.map((address) => ({ address, reason: "bounced" as const, reply: updated.find((r) => r.address === address)?.reply ?? null, messageId: message.id, now })),
+          bounced.map((address) => ({
+            address,
+            reason: "bounced" as const,
+            reply: updated.find((r) => r.address === address)?.reply ?? null,
+            messageId: message.id,
+            now,
+          })),
         );
       }
     }
@@ -133,7 +140,18 @@ export async function emailedReplyTimesForEvent(db: DB, { eventId }: { eventId: 
 export async function listInbound(db: DB, { kind, limit = 100 }: { kind?: InboundKind; limit?: number } = {}) {
   let query = db
     .selectFrom("inbound_mail")
-    .select(["id", "kind", "how", "received_at as receivedAt", "from_address as fromAddress", "subject", "email_message_id as emailMessageId", "invitation_id as invitationId", "event_id as eventId", "details"])
+    .select([
+      "id",
+      "kind",
+      "how",
+      "received_at as receivedAt",
+      "from_address as fromAddress",
+      "subject",
+      "email_message_id as emailMessageId",
+      "invitation_id as invitationId",
+      "event_id as eventId",
+      "details",
+    ])
     .orderBy("received_at", "desc")
     .limit(limit);
   if (kind) query = query.where("kind", "=", kind);

@@ -1,13 +1,15 @@
 import crypto from "node:crypto";
+
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createTestDb, databaseLabel, type TestDb } from "../../tests/helpers/db";
-import { EventSchema } from "~/lib/event-schemas";
+
 import { MemberSchema } from "~/lib/directory-schemas";
+import { EventSchema } from "~/lib/event-schemas";
+import { hashToken, invitationLinkToken } from "~/lib/tokens.server";
 import { createEvent } from "~/models/event.server";
 import { ensureInvitation, ensureLinkToken, findInvitationByToken, reissueLinkToken, revokeLinkToken } from "~/models/invitation.server";
 import { createMember } from "~/models/member.server";
 import { createStaffUser } from "~/models/staff-user.server";
-import { hashToken, invitationLinkToken } from "~/lib/tokens.server";
+import { createTestDb, databaseLabel, type TestDb } from "../../tests/helpers/db";
 
 describe(`invitation links (${databaseLabel})`, () => {
   let t: TestDb;
@@ -16,10 +18,21 @@ describe(`invitation links (${databaseLabel})`, () => {
   beforeAll(async () => {
     t = await createTestDb();
     const user = await createStaffUser(t.db, { email: "s@example.org", displayName: "S", passwordHash: "x", role: "staff" });
-    const { id: memberId } = await createMember(t.db, MemberSchema.parse({ country: "KR", kind: "province", names: { en: "Gyeonggi Province" }, timeZone: "Asia/Seoul" }));
+    const { id: memberId } = await createMember(
+      t.db,
+      MemberSchema.parse({ country: "KR", kind: "province", names: { en: "Gyeonggi Province" }, timeZone: "Asia/Seoul" }),
+    );
     const { id: eventId } = await createEvent(
       t.db,
-      EventSchema.parse({ kind: "forum", title: { en: "Forum" }, timeZone: "Asia/Seoul", start: "2027-01-10T09:00", end: "2027-01-10T18:00", quota: "3", categories: ["delegate"] }),
+      EventSchema.parse({
+        kind: "forum",
+        title: { en: "Forum" },
+        timeZone: "Asia/Seoul",
+        start: "2027-01-10T09:00",
+        end: "2027-01-10T18:00",
+        quota: "3",
+        categories: ["delegate"],
+      }),
     );
     const first = await ensureInvitation(t.db, { eventId, memberId, letterLocale: "ko", createdBy: user.id });
     const second = await ensureInvitation(t.db, { eventId, memberId, letterLocale: "en", createdBy: user.id });
@@ -60,10 +73,19 @@ describe(`invitation links (${databaseLabel})`, () => {
 
   it("a link issued before sealing (derived from SESSION_SECRET) keeps working and is sealed on first use", async () => {
     await reissueLinkToken(t.db, { invitationId, keys });
-    const row = await t.db.selectFrom("invitation_token").select(["token_hash", "version"]).where("invitation_id", "=", invitationId).where("revoked_at", "is", null).executeTakeFirstOrThrow();
+    const row = await t.db
+      .selectFrom("invitation_token")
+      .select(["token_hash", "version"])
+      .where("invitation_id", "=", invitationId)
+      .where("revoked_at", "is", null)
+      .executeTakeFirstOrThrow();
     const legacy = invitationLinkToken(keys.legacySecret, invitationId, row.version);
     // as the migration leaves a link of that time: its hash, no sealed copy
-    await t.db.updateTable("invitation_token").set({ token_hash: hashToken(legacy), token_sealed: null }).where("token_hash", "=", row.token_hash).execute();
+    await t.db
+      .updateTable("invitation_token")
+      .set({ token_hash: hashToken(legacy), token_sealed: null })
+      .where("token_hash", "=", row.token_hash)
+      .execute();
     expect((await findInvitationByToken(t.db, { token: legacy }))?.id).toBe(invitationId);
     expect(await ensureLinkToken(t.db, { invitationId, keys })).toBe(legacy);
     const sealed = await t.db.selectFrom("invitation_token").select("token_sealed").where("token_hash", "=", hashToken(legacy)).executeTakeFirstOrThrow();

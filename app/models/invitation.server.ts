@@ -1,9 +1,10 @@
 import { sql } from "kysely";
-import { type InvitationResponse, type LocalizedText, type Locale, type RecipientOutcome } from "../../db/schema";
-import { type DB } from "~/db.server";
+
+import type { DB } from "~/db.server";
 import { UNDELIVERED } from "~/lib/mail-recipients";
 import { seal, unseal } from "~/lib/sealed.server";
 import { createToken, hashToken, invitationLinkToken, isWellFormedToken } from "~/lib/tokens.server";
+import type { InvitationResponse, Locale, LocalizedText, RecipientOutcome } from "../../db/schema";
 
 /** The invitation of a member to an event, created once (event × member is unique). */
 export async function ensureInvitation(
@@ -37,7 +38,10 @@ export type LinkKeys = { key: Buffer; legacySecret?: string };
  * reminder carry the same link; nothing in the database opens it without DATA_ENCRYPTION_KEY. Issues one the first
  * time. A link from before sealing is recognised by the legacy key once and sealed from then on.
  */
-export async function ensureLinkToken(db: DB, { invitationId, keys, isNew = false }: { invitationId: string; keys: LinkKeys; isNew?: boolean }): Promise<string> {
+export async function ensureLinkToken(
+  db: DB,
+  { invitationId, keys, isNew = false }: { invitationId: string; keys: LinkKeys; isNew?: boolean },
+): Promise<string> {
   if (isNew) return issueLinkToken(db, { invitationId, keys, version: 1 });
   return (await liveLinkToken(db, { invitationId, keys })) ?? reissueLinkToken(db, { invitationId, keys });
 }
@@ -63,7 +67,11 @@ export async function liveLinkToken(db: DB, { invitationId, keys }: { invitation
   } else if (live && keys.legacySecret) {
     const token = invitationLinkToken(keys.legacySecret, invitationId, live.version);
     if (hashToken(token) === live.token_hash) {
-      await db.updateTable("invitation_token").set({ token_sealed: seal(keys.key, token) }).where("token_hash", "=", live.token_hash).execute();
+      await db
+        .updateTable("invitation_token")
+        .set({ token_sealed: seal(keys.key, token) })
+        .where("token_hash", "=", live.token_hash)
+        .execute();
       return token;
     }
   }
@@ -81,18 +89,23 @@ async function issueLinkToken(db: DB, { invitationId, keys, version }: { invitat
 
 /** Revokes the live link (it stops working at once) and issues the next one. */
 export async function reissueLinkToken(db: DB, { invitationId, keys }: { invitationId: string; keys: LinkKeys }): Promise<string> {
-  await db.updateTable("invitation_token").set({ revoked_at: sql`now()` }).where("invitation_id", "=", invitationId).where("revoked_at", "is", null).execute();
-  const last = await db.selectFrom("invitation_token").select((eb) => eb.fn.max("version").as("v")).where("invitation_id", "=", invitationId).executeTakeFirst();
+  await db
+    .updateTable("invitation_token")
+    .set({ revoked_at: sql`now()` })
+    .where("invitation_id", "=", invitationId)
+    .where("revoked_at", "is", null)
+    .execute();
+  const last = await db
+    .selectFrom("invitation_token")
+    .select((eb) => eb.fn.max("version").as("v"))
+    .where("invitation_id", "=", invitationId)
+    .executeTakeFirst();
   return issueLinkToken(db, { invitationId, keys, version: Number(last?.v ?? 0) + 1 });
 }
 
 /** The member and letter language of one invitation (what a confirmation needs to address its letter). */
 export async function getInvitationAddressing(db: DB, { invitationId }: { invitationId: string }) {
-  return db
-    .selectFrom("invitation")
-    .select(["member_id as memberId", "letter_locale as locale"])
-    .where("id", "=", invitationId)
-    .executeTakeFirstOrThrow();
+  return db.selectFrom("invitation").select(["member_id as memberId", "letter_locale as locale"]).where("id", "=", invitationId).executeTakeFirstOrThrow();
 }
 
 /** Whether this invitation is one of this event's (one indexed lookup; the event page's link actions check it). */
@@ -102,7 +115,12 @@ export async function invitationOfEvent(db: DB, { eventId, invitationId }: { eve
 }
 
 export async function revokeLinkToken(db: DB, { invitationId }: { invitationId: string }) {
-  await db.updateTable("invitation_token").set({ revoked_at: sql`now()` }).where("invitation_id", "=", invitationId).where("revoked_at", "is", null).execute();
+  await db
+    .updateTable("invitation_token")
+    .set({ revoked_at: sql`now()` })
+    .where("invitation_id", "=", invitationId)
+    .where("revoked_at", "is", null)
+    .execute();
 }
 
 /**
@@ -144,47 +162,49 @@ export type InvitationListRow = {
 
 /** The invitations of an event with the state of each member's latest message and the size of each delegation. */
 export async function listInvitations(db: DB, { eventId }: { eventId: string }): Promise<InvitationListRow[]> {
-  return (await db
-    .selectFrom("invitation as i")
-    .innerJoin("member as m", "m.id", "i.member_id")
-    .leftJoin(
-      (eb) =>
-        eb
-          .selectFrom("email_message")
-          .select([
-            "invitation_id",
-            "status",
-            "kind",
-            "to_addresses",
-            "to_undelivered",
-            "recipients",
-            sql<number>`row_number() over (partition by invitation_id order by created_at desc)`.as("rn"),
-          ])
-          .where("event_id", "=", eventId)
-          .as("last"),
-      (join) => join.onRef("last.invitation_id", "=", "i.id").on("last.rn", "=", 1),
-    )
-    .select([
-      "i.id",
-      "i.member_id as memberId",
-      "m.names as memberNames",
-      "m.country",
-      "i.letter_locale as letterLocale",
-      "i.response",
-      "last.status as lastStatus",
-      "last.kind as lastKind",
-      "last.to_addresses as lastTo",
-      "last.to_undelivered as lastToUndelivered",
-      "last.recipients as lastRecipients",
-      sql<number>`(select count(*) from delegate d where d.invitation_id = i.id)::int`.as("people"),
-      sql<number>`(select count(*) from inbound_mail im where im.invitation_id = i.id and im.kind = 'reply')::int`.as("emailedReplies"),
-      sql<Date | null>`(select max(received_at) from inbound_mail im where im.invitation_id = i.id and im.kind = 'reply')`.as("lastEmailedReplyAt"),
-      "i.changed_at as changedAt",
-    ])
-    .where("i.event_id", "=", eventId)
-    .orderBy("m.country")
-    .orderBy(sql`m.names->>'en'`)
-    .execute()).map(({ lastToUndelivered, lastRecipients, ...row }) => ({
+  return (
+    await db
+      .selectFrom("invitation as i")
+      .innerJoin("member as m", "m.id", "i.member_id")
+      .leftJoin(
+        (eb) =>
+          eb
+            .selectFrom("email_message")
+            .select([
+              "invitation_id",
+              "status",
+              "kind",
+              "to_addresses",
+              "to_undelivered",
+              "recipients",
+              sql<number>`row_number() over (partition by invitation_id order by created_at desc)`.as("rn"),
+            ])
+            .where("event_id", "=", eventId)
+            .as("last"),
+        (join) => join.onRef("last.invitation_id", "=", "i.id").on("last.rn", "=", 1),
+      )
+      .select([
+        "i.id",
+        "i.member_id as memberId",
+        "m.names as memberNames",
+        "m.country",
+        "i.letter_locale as letterLocale",
+        "i.response",
+        "last.status as lastStatus",
+        "last.kind as lastKind",
+        "last.to_addresses as lastTo",
+        "last.to_undelivered as lastToUndelivered",
+        "last.recipients as lastRecipients",
+        sql<number>`(select count(*) from delegate d where d.invitation_id = i.id)::int`.as("people"),
+        sql<number>`(select count(*) from inbound_mail im where im.invitation_id = i.id and im.kind = 'reply')::int`.as("emailedReplies"),
+        sql<Date | null>`(select max(received_at) from inbound_mail im where im.invitation_id = i.id and im.kind = 'reply')`.as("lastEmailedReplyAt"),
+        "i.changed_at as changedAt",
+      ])
+      .where("i.event_id", "=", eventId)
+      .orderBy("m.country")
+      .orderBy(sql`m.names->>'en'`)
+      .execute()
+  ).map(({ lastToUndelivered, lastRecipients, ...row }) => ({
     ...row,
     lastUndelivered: lastToUndelivered
       ? ((lastRecipients ?? []) as RecipientOutcome[]).filter((r) => r.field === "to" && UNDELIVERED.has(r.state)).map((r) => r.address)

@@ -1,7 +1,8 @@
 import { sql } from "kysely";
-import { type LetterKind, type Locale } from "../../db/schema";
-import { type DB } from "~/db.server";
+
+import type { DB } from "~/db.server";
 import { resources } from "~/locales/resources";
+import type { LetterKind, Locale } from "../../db/schema";
 
 export type LetterText = { subject: string; body: string; isDefault: boolean; version: number };
 

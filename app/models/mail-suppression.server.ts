@@ -1,6 +1,7 @@
 import { sql } from "kysely";
-import { type SuppressionReason } from "../../db/schema";
-import { type DB } from "~/db.server";
+
+import type { DB } from "~/db.server";
+import type { SuppressionReason } from "../../db/schema";
 
 /**
  * The suppression list (issue 16 §4, RELIABILITY E7): an address that bounced hard gets no more mail until
@@ -29,7 +30,11 @@ export async function suppressAddresses(
       created_by: entry.createdBy ?? null,
       created_at: entry.now ?? sql<Date>`now()`,
     }));
-  await db.insertInto("mail_suppression").values(rows).onConflict((oc) => oc.column("address").doNothing()).execute();
+  await db
+    .insertInto("mail_suppression")
+    .values(rows)
+    .onConflict((oc) => oc.column("address").doNothing())
+    .execute();
 }
 
 /** The suppressed ones among some addresses, keyed by lower-cased address. */

@@ -1,9 +1,10 @@
 import { sql } from "kysely";
-import { type LocalizedText, type MemberKind, type MemberStatus } from "../../db/schema";
-import { type DB } from "~/db.server";
-import { type Lng } from "~/i18n";
-import { type MemberInput } from "~/lib/directory-schemas";
+
+import type { DB } from "~/db.server";
+import type { Lng } from "~/i18n";
+import type { MemberInput } from "~/lib/directory-schemas";
 import { ConflictError, DuplicateError, isUniqueViolation } from "~/models/errors";
+import type { LocalizedText, MemberKind, MemberStatus } from "../../db/schema";
 
 export type MemberRow = {
   id: string;
@@ -48,9 +49,7 @@ export async function listMembers(db: DB, filter: MemberFilter = {}): Promise<(M
   let query = db
     .selectFrom("member")
     .select(COLUMNS)
-    .select((eb) =>
-      eb.selectFrom("contact").select(eb.fn.countAll<string>().as("n")).whereRef("contact.member_id", "=", "member.id").as("contactCount"),
-    );
+    .select((eb) => eb.selectFrom("contact").select(eb.fn.countAll<string>().as("n")).whereRef("contact.member_id", "=", "member.id").as("contactCount"));
   query = filter.archived ? query.where("archived_at", "is not", null) : query.where("archived_at", "is", null);
   if (filter.ids) query = query.where("id", "in", filter.ids);
   if (filter.country) query = query.where("country", "=", filter.country);
@@ -72,7 +71,10 @@ export async function listMembers(db: DB, filter: MemberFilter = {}): Promise<(M
 }
 
 export async function countMembers(db: DB) {
-  const row = await db.selectFrom("member").select((eb) => eb.fn.countAll<string>().as("n")).executeTakeFirstOrThrow();
+  const row = await db
+    .selectFrom("member")
+    .select((eb) => eb.fn.countAll<string>().as("n"))
+    .executeTakeFirstOrThrow();
   return Number(row.n);
 }
 

@@ -1,7 +1,8 @@
 import { sql } from "kysely";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createTestDb, databaseLabel, type TestDb } from "../../tests/helpers/db";
+
 import { checkRateLimit, hitRateLimit, resetRateLimit } from "~/models/rate-limit.server";
+import { createTestDb, databaseLabel, type TestDb } from "../../tests/helpers/db";
 
 describe(`rate limits (${databaseLabel})`, () => {
   let t: TestDb;
@@ -27,7 +28,11 @@ describe(`rate limits (${databaseLabel})`, () => {
   });
 
   it("starts a new window when the old one is over, and can be reset", async () => {
-    await t.db.updateTable("rate_limit").set({ window_started_at: sql`now() - interval '16 minutes'` }).where("key", "=", "k1").execute();
+    await t.db
+      .updateTable("rate_limit")
+      .set({ window_started_at: sql`now() - interval '16 minutes'` })
+      .where("key", "=", "k1")
+      .execute();
     expect((await checkRateLimit(t.db, "k1", rule)).limited).toBe(false);
     expect((await hitRateLimit(t.db, "k1", rule)).limited).toBe(false);
     await resetRateLimit(t.db, "k1");

@@ -1,5 +1,6 @@
 import { sql } from "kysely";
-import { type DB } from "~/db.server";
+
+import type { DB } from "~/db.server";
 
 export type RateLimitRule = { limit: number; windowSeconds: number };
 export type RateLimitState = { limited: boolean; retryAfterSeconds: number };
@@ -11,12 +12,7 @@ export type RateLimitState = { limited: boolean; retryAfterSeconds: number };
 export async function checkRateLimit(db: DB, key: string, rule: RateLimitRule): Promise<RateLimitState> {
   const row = await db
     .selectFrom("rate_limit")
-    .select([
-      "hits",
-      sql<number>`ceil(extract(epoch from (window_started_at + make_interval(secs => ${rule.windowSeconds}) - now())))::int`.as(
-        "remaining",
-      ),
-    ])
+    .select(["hits", sql<number>`ceil(extract(epoch from (window_started_at + make_interval(secs => ${rule.windowSeconds}) - now())))::int`.as("remaining")])
     .where("key", "=", key)
     .executeTakeFirst();
   if (!row || row.remaining <= 0) return { limited: false, retryAfterSeconds: 0 };
@@ -34,12 +30,7 @@ export async function hitRateLimit(db: DB, key: string, rule: RateLimitRule): Pr
         window_started_at: sql`case when ${expired} then now() else rate_limit.window_started_at end`,
       }),
     )
-    .returning([
-      "hits",
-      sql<number>`ceil(extract(epoch from (window_started_at + make_interval(secs => ${rule.windowSeconds}) - now())))::int`.as(
-        "remaining",
-      ),
-    ])
+    .returning(["hits", sql<number>`ceil(extract(epoch from (window_started_at + make_interval(secs => ${rule.windowSeconds}) - now())))::int`.as("remaining")])
     .executeTakeFirstOrThrow();
   const limited = row.hits > rule.limit;
   return { limited, retryAfterSeconds: limited ? row.remaining : 0 };

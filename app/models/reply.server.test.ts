@@ -1,16 +1,18 @@
 import crypto from "node:crypto";
+
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createTestDb, databaseLabel, type TestDb } from "../../tests/helpers/db";
+
 import { MemberSchema } from "~/lib/directory-schemas";
 import { EventSchema } from "~/lib/event-schemas";
 import { type ReplyRules, replySchema } from "~/lib/reply-schemas";
-import { runRetentionPurge } from "~/services/retention.server";
 import { seal, unseal } from "~/lib/sealed.server";
 import { createEvent, setPassportCollection, transitionEvent } from "~/models/event.server";
 import { ensureInvitation } from "~/models/invitation.server";
 import { createMember } from "~/models/member.server";
 import { applyReply, getReply, revealPassport } from "~/models/reply.server";
 import { createStaffUser } from "~/models/staff-user.server";
+import { runRetentionPurge } from "~/services/retention.server";
+import { createTestDb, databaseLabel, type TestDb } from "../../tests/helpers/db";
 
 const KEY = crypto.randomBytes(32);
 const rules: ReplyRules = { quota: 3, passportAllowed: true, programmeIds: [], storedPassport: [], staff: false };
@@ -49,10 +51,21 @@ describe(`replies and passport data (${databaseLabel})`, () => {
   beforeAll(async () => {
     t = await createTestDb();
     const user = await createStaffUser(t.db, { email: "s@example.org", displayName: "S", passwordHash: "x", role: "staff" });
-    const { id: memberId } = await createMember(t.db, MemberSchema.parse({ country: "MN", kind: "aimag", names: { en: "Töv Province" }, timeZone: "Asia/Ulaanbaatar" }));
+    const { id: memberId } = await createMember(
+      t.db,
+      MemberSchema.parse({ country: "MN", kind: "aimag", names: { en: "Töv Province" }, timeZone: "Asia/Ulaanbaatar" }),
+    );
     ({ id: eventId } = await createEvent(
       t.db,
-      EventSchema.parse({ kind: "forum", title: { en: "Forum" }, timeZone: "Asia/Seoul", start: "2026-09-10T09:00", end: "2026-09-11T18:00", quota: "3", categories: ["delegate"] }),
+      EventSchema.parse({
+        kind: "forum",
+        title: { en: "Forum" },
+        timeZone: "Asia/Seoul",
+        start: "2026-09-10T09:00",
+        end: "2026-09-11T18:00",
+        quota: "3",
+        categories: ["delegate"],
+      }),
     ));
     await transitionEvent(t.db, { id: eventId, version: 1, to: "open" });
     await setPassportCollection(t.db, { id: eventId, countries: ["MN"], retentionDays: 30 });
@@ -72,7 +85,9 @@ describe(`replies and passport data (${databaseLabel})`, () => {
   });
 
   it("stores passport number and birth date only sealed; masks them; a blank field keeps the stored value", async () => {
-    const first = await t.db.transaction().execute((trx) => applyReply(trx, { invitationId, expectedRevision: 1, input: input(1), actor: { kind: "link" }, key: KEY, passportAllowed: true }));
+    const first = await t.db
+      .transaction()
+      .execute((trx) => applyReply(trx, { invitationId, expectedRevision: 1, input: input(1), actor: { kind: "link" }, key: KEY, passportAllowed: true }));
     expect(first).toMatchObject({ status: "saved", revision: 2 });
     const raw = await t.db.selectFrom("delegate").selectAll().execute();
     expect(JSON.stringify(raw)).not.toContain("E1234567");
@@ -83,7 +98,9 @@ describe(`replies and passport data (${databaseLabel})`, () => {
     const id = reply.delegates[0].id;
     const kept = input(2, { id, passportNumber: "", birthDate: "" }, { ...rules, storedPassport: [id] });
     expect(kept.delegates[0].passportNumber).toBeUndefined();
-    await t.db.transaction().execute((trx) => applyReply(trx, { invitationId, expectedRevision: 2, input: kept, actor: { kind: "link" }, key: KEY, passportAllowed: true }));
+    await t.db
+      .transaction()
+      .execute((trx) => applyReply(trx, { invitationId, expectedRevision: 2, input: kept, actor: { kind: "link" }, key: KEY, passportAllowed: true }));
     expect(await revealPassport(t.db, { delegateId: id, invitationId, key: KEY })).toEqual({ passportNumber: "E1234567", birthDate: "1970-03-08" });
   });
 
@@ -101,11 +118,17 @@ describe(`replies and passport data (${databaseLabel})`, () => {
 
   it("a stale revision is a conflict and changes nothing; the same submission again is recognised", async () => {
     const stale = input(1);
-    const outcome = await t.db.transaction().execute((trx) => applyReply(trx, { invitationId, expectedRevision: 1, input: stale, actor: { kind: "link" }, key: KEY, passportAllowed: true }));
+    const outcome = await t.db
+      .transaction()
+      .execute((trx) => applyReply(trx, { invitationId, expectedRevision: 1, input: stale, actor: { kind: "link" }, key: KEY, passportAllowed: true }));
     expect(outcome).toEqual({ status: "conflict", revision: 3 });
     const again = input(3);
-    await t.db.transaction().execute((trx) => applyReply(trx, { invitationId, expectedRevision: 3, input: again, actor: { kind: "link" }, key: KEY, passportAllowed: true }));
-    const twice = await t.db.transaction().execute((trx) => applyReply(trx, { invitationId, expectedRevision: 3, input: again, actor: { kind: "link" }, key: KEY, passportAllowed: true }));
+    await t.db
+      .transaction()
+      .execute((trx) => applyReply(trx, { invitationId, expectedRevision: 3, input: again, actor: { kind: "link" }, key: KEY, passportAllowed: true }));
+    const twice = await t.db
+      .transaction()
+      .execute((trx) => applyReply(trx, { invitationId, expectedRevision: 3, input: again, actor: { kind: "link" }, key: KEY, passportAllowed: true }));
     expect(twice).toEqual({ status: "duplicate", revision: 4 });
     expect((await t.db.selectFrom("invitation_change").select("id").where("submission_id", "=", again.submission).execute()).length).toBe(1);
   });
@@ -113,7 +136,10 @@ describe(`replies and passport data (${databaseLabel})`, () => {
   it("the retention purge deletes passport data, birth dates, consents, dietary notes and mail received about the event after it, stray mail after 90 days; a second run does nothing", async () => {
     // a member's emailed reply about the event; a stray mail about no event from June, another from October
     const mail = (values: { event_id: string | null; received_at: Date; subject: string }) =>
-      t.db.insertInto("inbound_mail").values({ kind: "reply", how: "test", body: "We will attend. Batbold", ...values }).execute();
+      t.db
+        .insertInto("inbound_mail")
+        .values({ kind: "reply", how: "test", body: "We will attend. Batbold", ...values })
+        .execute();
     await mail({ event_id: eventId, received_at: new Date("2026-09-01T00:00:00Z"), subject: "Re: invitation" });
     await mail({ event_id: null, received_at: new Date("2026-06-01T00:00:00Z"), subject: "old stray" });
     await mail({ event_id: null, received_at: new Date("2026-10-01T00:00:00Z"), subject: "recent stray" });
@@ -126,7 +152,14 @@ describe(`replies and passport data (${databaseLabel})`, () => {
     const purgedMail = await t.db.selectFrom("audit_log").select("details").where("action", "=", "mail.inbound_purged").execute();
     expect(purgedMail.map((row) => row.details)).toEqual([{ messages: 1 }, { messages: 1 }]);
     const row = await t.db.selectFrom("delegate").selectAll().where("invitation_id", "=", invitationId).executeTakeFirstOrThrow();
-    expect(row).toMatchObject({ passport_number_enc: null, birth_date_enc: null, passport_name: null, consent_at: null, dietary_note: null, given_name: "Батболд" });
+    expect(row).toMatchObject({
+      passport_number_enc: null,
+      birth_date_enc: null,
+      passport_name: null,
+      consent_at: null,
+      dietary_note: null,
+      given_name: "Батболд",
+    });
     const audit = await t.db.selectFrom("audit_log").select(["action", "details"]).where("action", "=", "replies.passport_purged").execute();
     expect(audit).toEqual([{ action: "replies.passport_purged", details: { delegates: 1 } }]);
   });

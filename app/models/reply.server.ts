@@ -1,12 +1,17 @@
 import { sql } from "kysely";
-import { type DelegateRole, type DietaryTag, type Gender, type Honorific, type InvitationResponse, type LocalizedText, type Locale } from "../../db/schema";
-import { type DB } from "~/db.server";
+
+import type { DB } from "~/db.server";
 import { type DelegateInput, PRIVACY_NOTICE_VERSION, type ReplyInput } from "~/lib/reply-schemas";
 import { maskPassportNumber, seal, unseal } from "~/lib/sealed.server";
+import type { DelegateRole, DietaryTag, Gender, Honorific, InvitationResponse, Locale, LocalizedText } from "../../db/schema";
 
 /** Records the first opening of a link; later openings write nothing (a GET changes no reply, see T3). */
 export async function recordLinkOpened(db: DB, { invitationId }: { invitationId: string }) {
-  await db.insertInto("invitation_access").values({ invitation_id: invitationId }).onConflict((oc) => oc.column("invitation_id").doNothing()).execute();
+  await db
+    .insertInto("invitation_access")
+    .values({ invitation_id: invitationId })
+    .onConflict((oc) => oc.column("invitation_id").doNothing())
+    .execute();
 }
 
 export type DelegateRow = {
@@ -150,7 +155,9 @@ export type SaveOutcome =
   | { status: "conflict"; revision: number };
 
 /** Who is in the delegation, as history rows and feeds show it (no contact details, no passport data). */
-export function delegationSummary(delegates: Pick<DelegateInput, "role" | "givenName" | "familyName" | "latinFamilyName" | "latinGivenName" | "patronymic" | "nameLocale">[]) {
+export function delegationSummary(
+  delegates: Pick<DelegateInput, "role" | "givenName" | "familyName" | "latinFamilyName" | "latinGivenName" | "patronymic" | "nameLocale">[],
+) {
   return delegates.map((d) => ({
     role: d.role,
     nameLocale: d.nameLocale,
@@ -423,7 +430,18 @@ export async function countReplies(db: DB, { eventId }: { eventId: string }) {
     ])
     .where("i.event_id", "=", eventId)
     .execute();
-  const empty = (): ReplyCounts => ({ invited: 0, delivered: 0, opened: 0, answered: 0, attending: 0, declining: 0, representative: 0, undecided: 0, noAnswer: 0, people: 0 });
+  const empty = (): ReplyCounts => ({
+    invited: 0,
+    delivered: 0,
+    opened: 0,
+    answered: 0,
+    attending: 0,
+    declining: 0,
+    representative: 0,
+    undecided: 0,
+    noAnswer: 0,
+    people: 0,
+  });
   const total = empty();
   const byCountry = new Map<string, ReplyCounts>();
   for (const row of rows) {

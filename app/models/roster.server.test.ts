@@ -1,10 +1,10 @@
 import crypto from "node:crypto";
+
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createTestDb, databaseLabel, type TestDb } from "../../tests/helpers/db";
+
 import { MemberSchema } from "~/lib/directory-schemas";
 import { EventSchema } from "~/lib/event-schemas";
 import { type ReplyRules, replySchema } from "~/lib/reply-schemas";
-import { buildRoster, diffRosters, flatten } from "~/services/roster-view.server";
 import { createEvent, getEvent, transitionEvent } from "~/models/event.server";
 import { ensureInvitation } from "~/models/invitation.server";
 import { createMember } from "~/models/member.server";
@@ -19,6 +19,8 @@ import {
   setDelegateCategory,
 } from "~/models/roster.server";
 import { createStaffUser } from "~/models/staff-user.server";
+import { buildRoster, diffRosters, flatten } from "~/services/roster-view.server";
+import { createTestDb, databaseLabel, type TestDb } from "../../tests/helpers/db";
 
 const KEY = crypto.randomBytes(32);
 const rules: ReplyRules = { quota: 4, passportAllowed: false, programmeIds: [], storedPassport: [], staff: false };
@@ -37,9 +39,16 @@ describe(`List of Participants and check-in (${databaseLabel})`, () => {
   async function answer(key: string, delegates: Record<string, unknown>[], response = "attending") {
     const invitationId = invitations[key];
     const current = await t.db.selectFrom("invitation").select("revision").where("id", "=", invitationId).executeTakeFirstOrThrow();
-    const outcome = await t.db
-      .transaction()
-      .execute((trx) => applyReply(trx, { invitationId, expectedRevision: current.revision, input: reply(current.revision, delegates, response), actor: { kind: "link" }, key: KEY, passportAllowed: false }));
+    const outcome = await t.db.transaction().execute((trx) =>
+      applyReply(trx, {
+        invitationId,
+        expectedRevision: current.revision,
+        input: reply(current.revision, delegates, response),
+        actor: { kind: "link" },
+        key: KEY,
+        passportAllowed: false,
+      }),
+    );
     expect(outcome.status).toBe("saved");
   }
 
@@ -54,7 +63,15 @@ describe(`List of Participants and check-in (${databaseLabel})`, () => {
     };
     ({ id: eventId } = await createEvent(
       t.db,
-      EventSchema.parse({ kind: "general_assembly", title: { en: "General Assembly" }, timeZone: "Asia/Seoul", start: "2026-10-20T09:00", end: "2026-10-22T18:00", quota: "4", categories: ["delegate", "observer", "press"] }),
+      EventSchema.parse({
+        kind: "general_assembly",
+        title: { en: "General Assembly" },
+        timeZone: "Asia/Seoul",
+        start: "2026-10-20T09:00",
+        end: "2026-10-22T18:00",
+        quota: "4",
+        categories: ["delegate", "observer", "press"],
+      }),
     ));
     await transitionEvent(t.db, { id: eventId, version: 1, to: "open" });
     for (const [key, data] of Object.entries(memberData)) {
@@ -65,9 +82,27 @@ describe(`List of Participants and check-in (${databaseLabel})`, () => {
       { role: "interpreter", nameLocale: "ko", familyName: "이", givenName: "수진", latinFamilyName: "Lee", latinGivenName: "Sujin" },
       { role: "head", nameLocale: "ko", familyName: "김", givenName: "철수", latinFamilyName: "Kim", latinGivenName: "Cheolsu", title: "부지사" },
     ]);
-    await answer("liaoning", [{ role: "head", nameLocale: "zh", familyName: "李", givenName: "乐成", latinFamilyName: "Li", latinGivenName: "Lecheng", title: "省长" }]);
-    await answer("tov", [{ role: "head", nameLocale: "mn", patronymic: "Цэрэнгийн", givenName: "Өлзийбат", latinFamilyName: "Tserengiin", latinGivenName: "Ulziibat" }]);
-    await answer("primorsky", [{ role: "head", nameLocale: "ru", familyName: "Кожемяко", givenName: "Олег", patronymic: "Николаевич", latinFamilyName: "Kozhemiako", latinGivenName: "Oleg" }], "declining");
+    await answer("liaoning", [
+      { role: "head", nameLocale: "zh", familyName: "李", givenName: "乐成", latinFamilyName: "Li", latinGivenName: "Lecheng", title: "省长" },
+    ]);
+    await answer("tov", [
+      { role: "head", nameLocale: "mn", patronymic: "Цэрэнгийн", givenName: "Өлзийбат", latinFamilyName: "Tserengiin", latinGivenName: "Ulziibat" },
+    ]);
+    await answer(
+      "primorsky",
+      [
+        {
+          role: "head",
+          nameLocale: "ru",
+          familyName: "Кожемяко",
+          givenName: "Олег",
+          patronymic: "Николаевич",
+          latinFamilyName: "Kozhemiako",
+          latinGivenName: "Oleg",
+        },
+      ],
+      "declining",
+    );
   });
   afterAll(() => t.close());
 
@@ -105,7 +140,16 @@ describe(`List of Participants and check-in (${databaseLabel})`, () => {
     expect(await setCheckedIn(t.db, { eventId, delegateId: head.delegateId, by: staffId, arrived: true })).toMatchObject({ status: "checked_in" });
     const before = await listDelegates(t.db, { invitationId: invitations.liaoning, key: KEY });
     await answer("liaoning", [
-      { id: before[0].id, role: "head", nameLocale: "zh", familyName: "李", givenName: "乐成", latinFamilyName: "Li", latinGivenName: "Lecheng", title: "省长" },
+      {
+        id: before[0].id,
+        role: "head",
+        nameLocale: "zh",
+        familyName: "李",
+        givenName: "乐成",
+        latinFamilyName: "Li",
+        latinGivenName: "Lecheng",
+        title: "省长",
+      },
       { role: "official", nameLocale: "zh", familyName: "王", givenName: "伟", latinFamilyName: "Wang", latinGivenName: "Wei" },
     ]);
     const after = (await listRosterPeople(t.db, { eventId, filter: {} })).filter((p) => p.memberId === members.liaoning);
@@ -132,7 +176,15 @@ describe(`List of Participants and check-in (${databaseLabel})`, () => {
 
     const other = await createEvent(
       t.db,
-      EventSchema.parse({ kind: "forum", title: { en: "Other" }, timeZone: "Asia/Seoul", start: "2026-11-20T09:00", end: "2026-11-20T18:00", quota: "2", categories: ["delegate"] }),
+      EventSchema.parse({
+        kind: "forum",
+        title: { en: "Other" },
+        timeZone: "Asia/Seoul",
+        start: "2026-11-20T09:00",
+        end: "2026-11-20T18:00",
+        quota: "2",
+        categories: ["delegate"],
+      }),
     );
     expect(await findByCheckInCode(t.db, { eventId: other.id, code })).toBeUndefined();
     expect(await setCheckedIn(t.db, { eventId: other.id, delegateId: person.delegateId, by: staffId, arrived: true })).toEqual({ status: "not_found" });
@@ -144,16 +196,39 @@ describe(`List of Participants and check-in (${databaseLabel})`, () => {
     expect(observers.map((p) => p.latinGivenName)).toEqual(["Lecheng"]);
     const event = (await getEvent(t.db, { id: eventId }))!;
     const first = flatten(await buildRoster(t.db, event, { lang: "en", filter: {} }));
-    const n1 = await freezeRosterVersion(t.db, { eventId, kind: "provisional", locale: "en", createdBy: { id: staffId, label: "Organiser" }, filters: {}, rows: first });
+    const n1 = await freezeRosterVersion(t.db, {
+      eventId,
+      kind: "provisional",
+      locale: "en",
+      createdBy: { id: staffId, label: "Organiser" },
+      filters: {},
+      rows: first,
+    });
     // Töv withdraws, Gyeongbuk's interpreter becomes an official
     await answer("tov", [], "declining");
     const gb = await listDelegates(t.db, { invitationId: invitations.gyeongbuk, key: KEY });
     await answer(
       "gyeongbuk",
-      gb.map((d) => ({ id: d.id, role: d.role === "interpreter" ? "official" : d.role, nameLocale: d.nameLocale, familyName: d.familyName, givenName: d.givenName, latinFamilyName: d.latinFamilyName, latinGivenName: d.latinGivenName, title: d.title ?? undefined })),
+      gb.map((d) => ({
+        id: d.id,
+        role: d.role === "interpreter" ? "official" : d.role,
+        nameLocale: d.nameLocale,
+        familyName: d.familyName,
+        givenName: d.givenName,
+        latinFamilyName: d.latinFamilyName,
+        latinGivenName: d.latinGivenName,
+        title: d.title ?? undefined,
+      })),
     );
     const second = flatten(await buildRoster(t.db, event, { lang: "en", filter: {} }));
-    const n2 = await freezeRosterVersion(t.db, { eventId, kind: "final", locale: "en", createdBy: { id: staffId, label: "Organiser" }, filters: {}, rows: second });
+    const n2 = await freezeRosterVersion(t.db, {
+      eventId,
+      kind: "final",
+      locale: "en",
+      createdBy: { id: staffId, label: "Organiser" },
+      filters: {},
+      rows: second,
+    });
     expect([n1, n2]).toEqual([1, 2]);
     const [a, b] = await Promise.all([getRosterVersion(t.db, { eventId, number: 1 }), getRosterVersion(t.db, { eventId, number: 2 })]);
     expect(b!.kind).toBe("final");
@@ -165,7 +240,9 @@ describe(`List of Participants and check-in (${databaseLabel})`, () => {
 
   it("gives concurrent freezes distinct numbers", async () => {
     const numbers = await Promise.all(
-      [1, 2, 3].map(() => freezeRosterVersion(t.db, { eventId, kind: "provisional", locale: "en", createdBy: { id: staffId, label: "O" }, filters: {}, rows: [] })),
+      [1, 2, 3].map(() =>
+        freezeRosterVersion(t.db, { eventId, kind: "provisional", locale: "en", createdBy: { id: staffId, label: "O" }, filters: {}, rows: [] }),
+      ),
     );
     expect(new Set(numbers).size).toBe(3);
   });

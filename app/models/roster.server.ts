@@ -1,16 +1,9 @@
 import { sql } from "kysely";
-import {
-  type InvitationResponse,
-  type LocalizedText,
-  type Locale,
-  type ParticipantCategory,
-  type ProtocolOrder,
-  type RosterKind,
-  type VisaLetterText,
-} from "../../db/schema";
+
 import { type DB, inTransaction } from "~/db.server";
 import { unseal } from "~/lib/sealed.server";
-import { type DelegateRow } from "~/models/reply.server";
+import type { DelegateRow } from "~/models/reply.server";
+import type { InvitationResponse, Locale, LocalizedText, ParticipantCategory, ProtocolOrder, RosterKind, VisaLetterText } from "../../db/schema";
 
 /** Who is on the List of Participants: the delegates of members whose answer is in `attendance`. */
 export type RosterFilter = {
@@ -105,11 +98,19 @@ export async function listRosterPeople(db: DB, { eventId, filter = {} }: { event
 }
 
 export async function saveProtocol(db: DB, { eventId, protocol }: { eventId: string; protocol: ProtocolOrder }) {
-  await db.updateTable("event").set({ protocol: JSON.stringify(protocol), updated_at: new Date() }).where("id", "=", eventId).execute();
+  await db
+    .updateTable("event")
+    .set({ protocol: JSON.stringify(protocol), updated_at: new Date() })
+    .where("id", "=", eventId)
+    .execute();
 }
 
 export async function saveVisaLetterText(db: DB, { eventId, text }: { eventId: string; text: VisaLetterText }) {
-  await db.updateTable("event").set({ visa_letter: JSON.stringify(text), updated_at: new Date() }).where("id", "=", eventId).execute();
+  await db
+    .updateTable("event")
+    .set({ visa_letter: JSON.stringify(text), updated_at: new Date() })
+    .where("id", "=", eventId)
+    .execute();
 }
 
 /** Sets a delegate's participant category; false when the delegate is not on this event. */

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createTestDb, databaseLabel, type TestDb } from "../../tests/helpers/db";
+
 import { checkLogo } from "~/lib/logo.server";
 import { ConflictError } from "~/models/errors";
 import {
@@ -14,13 +14,18 @@ import {
   setLogo,
   updateSecretariat,
 } from "~/models/secretariat.server";
+import { createTestDb, databaseLabel, type TestDb } from "../../tests/helpers/db";
 import { png } from "../../tests/helpers/png";
 
 /** A minimal valid PNG (1×1). */
 const tinyPng = () => png(1, 1);
 
 const INPUT: SecretariatInput = {
-  name: { en: "The Association of North East Asia Regional Governments (NEAR)", ko: "동북아시아지방정부연합", ru: "Ассоциация региональных администраций стран Северо-Восточной Азии (АРАССВА)" },
+  name: {
+    en: "The Association of North East Asia Regional Governments (NEAR)",
+    ko: "동북아시아지방정부연합",
+    ru: "Ассоциация региональных администраций стран Северо-Восточной Азии (АРАССВА)",
+  },
   shortName: "NEAR",
   address: { en: "Pohang, Gyeongsangbuk-do, Republic of Korea", ko: "대한민국 경상북도 포항시" },
   phone: "+82 54 000 0000",
@@ -90,7 +95,13 @@ describe(`secretariat identity (${databaseLabel})`, () => {
     expect((await getBrand(t.db, "ko")).logoUrl).toBe(`/logo?v=${logo!.version}`);
 
     const russian = await letterhead(t.db, "ru");
-    expect(russian).toMatchObject({ name: INPUT.name.ru, shortName: "NEAR", address: INPUT.address.en, signature: INPUT.signature.ru, website: "https://www.neargov.org" });
+    expect(russian).toMatchObject({
+      name: INPUT.name.ru,
+      shortName: "NEAR",
+      address: INPUT.address.en,
+      signature: INPUT.signature.ru,
+      website: "https://www.neargov.org",
+    });
     expect(russian.logo?.data.equals(tinyPng())).toBe(true);
     expect((await letterhead(t.db, "mn")).name).toBe(INPUT.name.en);
 

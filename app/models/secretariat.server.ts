@@ -1,12 +1,13 @@
 import { sql } from "kysely";
-import { type Locale, type LocalizedText } from "../../db/schema";
+
 import { type DB, inTransaction } from "~/db.server";
-import { type Lng } from "~/i18n";
+import type { Lng } from "~/i18n";
 import { localized } from "~/lib/directory";
-import { type LogoType } from "~/lib/logo.server";
+import type { LogoType } from "~/lib/logo.server";
 import { type AuditEntry, writeAudit } from "~/models/audit.server";
 import { ConflictError } from "~/models/errors";
 import { compact } from "~/models/member.server";
+import type { Locale, LocalizedText } from "../../db/schema";
 
 /** The secretariat's identity (one row, id = 1), without the logo's bytes. */
 export type Secretariat = {
@@ -144,7 +145,10 @@ function changedFields(before: Secretariat, input: SecretariatInput) {
  * Saves the identity if nobody saved it since `version` was read (else ConflictError, nothing written), and
  * audits the change in the same transaction. Returns the new version.
  */
-export async function updateSecretariat(db: DB, { version, input, actor, ip }: { version: number; input: SecretariatInput; actor: Actor & { id: string }; ip?: string }) {
+export async function updateSecretariat(
+  db: DB,
+  { version, input, actor, ip }: { version: number; input: SecretariatInput; actor: Actor & { id: string }; ip?: string },
+) {
   return inTransaction(db, async (trx) => {
     const before = await getSecretariat(trx);
     const row = await trx
@@ -169,12 +173,27 @@ export async function updateSecretariat(db: DB, { version, input, actor, ip }: {
 
 export async function setLogo(
   db: DB,
-  { version, data, type, width, height, actor, ip }: { version: number; data: Buffer; type: LogoType; width?: number | null; height?: number | null; actor: Actor & { id: string }; ip?: string },
+  {
+    version,
+    data,
+    type,
+    width,
+    height,
+    actor,
+    ip,
+  }: { version: number; data: Buffer; type: LogoType; width?: number | null; height?: number | null; actor: Actor & { id: string }; ip?: string },
 ) {
   return inTransaction(db, async (trx) => {
     const row = await trx
       .updateTable("secretariat")
-      .set((eb) => ({ logo: data, logo_type: type, logo_updated_at: sql`clock_timestamp()`, version: eb("version", "+", 1), updated_by: actor.id, updated_at: sql`now()` }))
+      .set((eb) => ({
+        logo: data,
+        logo_type: type,
+        logo_updated_at: sql`clock_timestamp()`,
+        version: eb("version", "+", 1),
+        updated_by: actor.id,
+        updated_at: sql`now()`,
+      }))
       .where("id", "=", 1)
       .where("version", "=", version)
       .returning(["version"])

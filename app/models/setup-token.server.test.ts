@@ -1,6 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { createTestDb, databaseLabel, type TestDb } from "../../tests/helpers/db";
+
 import { createFirstAdmin, isSetupTokenValid, issueSetupTokenIfNoAdmin, SetupTokenInvalidError } from "~/models/setup-token.server";
+import { createTestDb, databaseLabel, type TestDb } from "../../tests/helpers/db";
 
 describe(`first-run setup link (${databaseLabel})`, () => {
   let t: TestDb;
@@ -9,8 +10,7 @@ describe(`first-run setup link (${databaseLabel})`, () => {
   });
   afterEach(() => t.close());
 
-  const admin = (token: string, email = "admin@example.org") =>
-    createFirstAdmin(t.db, { token, email, displayName: "Admin", passwordHash: "h", locale: "ko" });
+  const admin = (token: string, email = "admin@example.org") => createFirstAdmin(t.db, { token, email, displayName: "Admin", passwordHash: "h", locale: "ko" });
 
   it("issues a token while no admin exists; it stays valid until used, then every token is void", async () => {
     const first = (await issueSetupTokenIfNoAdmin(t.db))!;

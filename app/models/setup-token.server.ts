@@ -1,9 +1,10 @@
 import { sql } from "kysely";
-import { type Locale } from "../../db/schema";
+
 import { type DB, inTransaction } from "~/db.server";
 import { createToken, hashToken, isWellFormedToken } from "~/lib/tokens.server";
 import { writeAudit } from "~/models/audit.server";
 import { createStaffUser, hasActiveAdmin, type StaffUser } from "~/models/staff-user.server";
+import type { Locale } from "../../db/schema";
 
 /**
  * First run: while no admin exists each start adds a setup token (printed to the console only).
@@ -12,17 +13,16 @@ import { createStaffUser, hasActiveAdmin, type StaffUser } from "~/models/staff-
 export async function issueSetupTokenIfNoAdmin(db: DB): Promise<string | undefined> {
   if (await hasActiveAdmin(db)) return undefined;
   const token = createToken();
-  await db.insertInto("setup_token").values({ token_hash: hashToken(token) }).execute();
+  await db
+    .insertInto("setup_token")
+    .values({ token_hash: hashToken(token) })
+    .execute();
   return token;
 }
 
 export async function isSetupTokenValid(db: DB, { token }: { token: string }) {
   if (!isWellFormedToken(token)) return false;
-  const row = await db
-    .selectFrom("setup_token")
-    .select("token_hash")
-    .where("token_hash", "=", hashToken(token))
-    .executeTakeFirst();
+  const row = await db.selectFrom("setup_token").select("token_hash").where("token_hash", "=", hashToken(token)).executeTakeFirst();
   return Boolean(row) && !(await hasActiveAdmin(db));
 }
 
@@ -36,11 +36,7 @@ export async function createFirstAdmin(
   return inTransaction(db, async (trx) => {
     await sql`select pg_advisory_xact_lock(4242001)`.execute(trx);
     const row = isWellFormedToken(input.token)
-      ? await trx
-          .selectFrom("setup_token")
-          .select("token_hash")
-          .where("token_hash", "=", hashToken(input.token))
-          .executeTakeFirst()
+      ? await trx.selectFrom("setup_token").select("token_hash").where("token_hash", "=", hashToken(input.token)).executeTakeFirst()
       : undefined;
     if (!row || (await hasActiveAdmin(trx))) throw new SetupTokenInvalidError();
     const user = await createStaffUser(trx, { ...input, role: "admin" });

@@ -1,14 +1,15 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createTestDb, databaseLabel, type TestDb } from "../../tests/helpers/db";
+
 import {
-  CLIENT_CEILING,
   checkSignIn,
   clearSignInFailures,
+  CLIENT_CEILING,
   delayAfter,
   flushSignInThrottle,
   recordRefusedSignIn,
   recordSignInFailure,
 } from "~/models/sign-in-throttle.server";
+import { createTestDb, databaseLabel, type TestDb } from "../../tests/helpers/db";
 
 const at = (seconds: number) => new Date(Date.UTC(2027, 0, 1, 9, 0, 0) + seconds * 1000);
 
@@ -51,7 +52,12 @@ describe(`sign-in throttle (${databaseLabel})`, () => {
     };
     for (let i = 0; i < 4; i++) await recordSignInFailure(t.db, { ...pair, now: at(i) });
     for (let i = 0; i < 25; i++) await recordRefusedSignIn(t.db, { ...pair, now: at(4 + i * 0.1) });
-    const rows = await t.db.selectFrom("audit_log").select("action").where("actor_label", "=", pair.address).where("action", "=", "auth.sign_in_throttled").execute();
+    const rows = await t.db
+      .selectFrom("audit_log")
+      .select("action")
+      .where("actor_label", "=", pair.address)
+      .where("action", "=", "auth.sign_in_throttled")
+      .execute();
     expect(rows.length).toBe(1); // aggregated: one row a minute at most
     expect(await count()).toBeLessThan(29);
     await flushSignInThrottle(t.db, { now: at(10), all: true });

@@ -1,4 +1,5 @@
 import { sql } from "kysely";
+
 import { type DB, inTransaction, type Tx } from "~/db.server";
 import { writeAudit } from "~/models/audit.server";
 

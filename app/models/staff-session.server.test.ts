@@ -1,14 +1,10 @@
 import { sql } from "kysely";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createTestDb, databaseLabel, type TestDb } from "../../tests/helpers/db";
+
 import { hashToken } from "~/lib/tokens.server";
-import {
-  createStaffSession,
-  deleteStaffSession,
-  deleteUserSessions,
-  getSessionUser,
-} from "~/models/staff-session.server";
+import { createStaffSession, deleteStaffSession, deleteUserSessions, getSessionUser } from "~/models/staff-session.server";
 import { createStaffUser } from "~/models/staff-user.server";
+import { createTestDb, databaseLabel, type TestDb } from "../../tests/helpers/db";
 
 describe(`staff sessions (${databaseLabel})`, () => {
   let t: TestDb;
@@ -74,7 +70,11 @@ describe(`staff sessions (${databaseLabel})`, () => {
   it("a disabled user's session no longer works", async () => {
     const other = await createStaffUser(t.db, { email: "bo@example.org", displayName: "Bo", passwordHash: "x", role: "viewer" });
     const token = await createStaffSession(t.db, { userId: other.id });
-    await t.db.updateTable("staff_user").set({ disabled_at: sql`now()` }).where("id", "=", other.id).execute();
+    await t.db
+      .updateTable("staff_user")
+      .set({ disabled_at: sql`now()` })
+      .where("id", "=", other.id)
+      .execute();
     expect(await getSessionUser(t.db, { token })).toBeUndefined();
   });
 });

@@ -1,7 +1,8 @@
 import { sql } from "kysely";
-import { type DB } from "~/db.server";
+
+import type { DB } from "~/db.server";
 import { createToken, hashToken } from "~/lib/tokens.server";
-import { type StaffUser } from "~/models/staff-user.server";
+import type { StaffUser } from "~/models/staff-user.server";
 
 /** RELIABILITY A2: 8 h idle, 12 h absolute. */
 export const SESSION_IDLE_SECONDS = 8 * 60 * 60;
@@ -29,10 +30,7 @@ export async function createStaffSession(
   await db
     .deleteFrom("staff_session")
     .where((eb) =>
-      eb.or([
-        eb("expires_at", "<=", sql<Date>`now()`),
-        eb("last_seen_at", "<=", sql<Date>`now() - make_interval(secs => ${SESSION_IDLE_SECONDS})`),
-      ]),
+      eb.or([eb("expires_at", "<=", sql<Date>`now()`), eb("last_seen_at", "<=", sql<Date>`now() - make_interval(secs => ${SESSION_IDLE_SECONDS})`)]),
     )
     .execute();
   return token;
@@ -59,7 +57,11 @@ export async function getSessionUser(db: DB, { token }: { token: string }): Prom
     .executeTakeFirst();
   if (!row) return undefined;
   if (row.stale) {
-    await db.updateTable("staff_session").set({ last_seen_at: sql`now()` }).where("id_hash", "=", idHash).execute();
+    await db
+      .updateTable("staff_session")
+      .set({ last_seen_at: sql`now()` })
+      .where("id_hash", "=", idHash)
+      .execute();
   }
   const { stale: _stale, ...user } = row;
   return user;

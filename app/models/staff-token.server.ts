@@ -1,9 +1,10 @@
 import { sql } from "kysely";
-import { type StaffTokenTable } from "../../db/schema";
+
 import { type DB, inTransaction } from "~/db.server";
 import { createToken, hashToken, isWellFormedToken } from "~/lib/tokens.server";
 import { writeAudit } from "~/models/audit.server";
 import { createStaffSession, deleteStaffSession } from "~/models/staff-session.server";
+import type { StaffTokenTable } from "../../db/schema";
 
 export type StaffTokenPurpose = StaffTokenTable["purpose"];
 
@@ -12,7 +13,12 @@ export const STAFF_TOKEN_SECONDS: Record<StaffTokenPurpose, number> = { invite: 
 
 /** Every unused link of one account stops working (a newer link, a disabled account, a new password). */
 export async function invalidateStaffTokens(db: DB, { userId }: { userId: string }) {
-  await db.updateTable("staff_token").set({ used_at: sql`now()` }).where("user_id", "=", userId).where("used_at", "is", null).execute();
+  await db
+    .updateTable("staff_token")
+    .set({ used_at: sql`now()` })
+    .where("user_id", "=", userId)
+    .where("used_at", "is", null)
+    .execute();
 }
 
 /**

@@ -1,9 +1,10 @@
 import { sql } from "kysely";
-import { type Locale, type StaffRole } from "../../db/schema";
+
 import { type DB, inTransaction } from "~/db.server";
 import { hashToken } from "~/lib/tokens.server";
 import { writeAudit } from "~/models/audit.server";
 import { DuplicateError, isUniqueViolation } from "~/models/errors";
+import type { Locale, StaffRole } from "../../db/schema";
 
 export type StaffUser = {
   id: string;
@@ -46,22 +47,12 @@ export async function createStaffUser(
 }
 
 export async function staffEmailExists(db: DB, { email }: { email: string }) {
-  const row = await db
-    .selectFrom("staff_user")
-    .select("id")
-    .where("email", "=", normalizeEmail(email))
-    .executeTakeFirst();
+  const row = await db.selectFrom("staff_user").select("id").where("email", "=", normalizeEmail(email)).executeTakeFirst();
   return Boolean(row);
 }
 
 export async function hasActiveAdmin(db: DB) {
-  const row = await db
-    .selectFrom("staff_user")
-    .select("id")
-    .where("role", "=", "admin")
-    .where("disabled_at", "is", null)
-    .limit(1)
-    .executeTakeFirst();
+  const row = await db.selectFrom("staff_user").select("id").where("role", "=", "admin").where("disabled_at", "is", null).limit(1).executeTakeFirst();
   return Boolean(row);
 }
 
@@ -106,9 +97,7 @@ function accountQuery(db: DB) {
       "u.display_name as displayName",
       "u.role",
       "u.locale",
-      sql<StaffStatus>`case when u.disabled_at is not null then 'disabled' when u.password_hash is null then 'invited' else 'active' end`.as(
-        "status",
-      ),
+      sql<StaffStatus>`case when u.disabled_at is not null then 'disabled' when u.password_hash is null then 'invited' else 'active' end`.as("status"),
       "u.last_sign_in_at as lastSignInAt",
       "u.invited_at as invitedAt",
       "i.display_name as invitedByName",
@@ -185,11 +174,7 @@ export async function changeOwnPassword(
       .set((eb) => ({ password_hash: passwordHash, updated_at: eb.fn("now") }))
       .where("id", "=", user.id)
       .execute();
-    const ended = await trx
-      .deleteFrom("staff_session")
-      .where("user_id", "=", user.id)
-      .where("id_hash", "<>", hashToken(keepSession))
-      .executeTakeFirst();
+    const ended = await trx.deleteFrom("staff_session").where("user_id", "=", user.id).where("id_hash", "<>", hashToken(keepSession)).executeTakeFirst();
     await trx
       .updateTable("staff_token")
       .set({ used_at: sql`now()` })
@@ -292,7 +277,12 @@ export async function disableStaffUser(db: DB, { id, actor, ip }: { id: string; 
       .where("id", "=", id)
       .execute();
     const ended = await trx.deleteFrom("staff_session").where("user_id", "=", id).executeTakeFirst();
-    await trx.updateTable("staff_token").set({ used_at: sql`now()` }).where("user_id", "=", id).where("used_at", "is", null).execute();
+    await trx
+      .updateTable("staff_token")
+      .set({ used_at: sql`now()` })
+      .where("user_id", "=", id)
+      .where("used_at", "is", null)
+      .execute();
     await writeAudit(trx, {
       actor,
       action: "staff.disabled",

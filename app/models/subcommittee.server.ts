@@ -1,9 +1,10 @@
 import { sql } from "kysely";
-import { type LocalizedText } from "../../db/schema";
+
 import { type DB, inTransaction } from "~/db.server";
-import { type SubcommitteeInput } from "~/lib/directory-schemas";
+import type { SubcommitteeInput } from "~/lib/directory-schemas";
 import { ConflictError, DuplicateError, isUniqueViolation } from "~/models/errors";
 import { compact } from "~/models/member.server";
+import type { LocalizedText } from "../../db/schema";
 
 export type SubcommitteeSummary = {
   id: string;

@@ -2,9 +2,11 @@ import { statSync } from "node:fs";
 import fs from "node:fs/promises";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
+
 import { sql } from "kysely";
+
+import type { DB } from "~/db.server";
 import packageJson from "../../package.json";
-import { type DB } from "~/db.server";
 
 export function appVersion(): string {
   return packageJson.version;

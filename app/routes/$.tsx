@@ -1,5 +1,5 @@
 import { GeneralErrorBoundary } from "~/components/error-boundary";
-import { type PageTitle } from "~/lib/page-title";
+import type { PageTitle } from "~/lib/page-title";
 
 /** Any URL no other route matches: a translated 404 page. */
 export async function loader() {

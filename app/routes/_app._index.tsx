@@ -1,14 +1,14 @@
-import { type LoaderFunctionArgs } from "@remix-run/node";
+import type { LoaderFunctionArgs } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
+
 import { requireUser } from "~/auth.server";
-import { type PageTitle } from "~/lib/page-title";
+import type { PageTitle } from "~/lib/page-title";
 
 export async function loader(args: LoaderFunctionArgs) {
   const user = requireUser(args);
   return { displayName: user.displayName };
 }
-
 
 export const handle = { title: "common:dashboard.title" satisfies PageTitle };
 

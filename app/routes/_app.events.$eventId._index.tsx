@@ -2,28 +2,28 @@ import { type ActionFunctionArgs, type LoaderFunctionArgs, redirect } from "@rem
 import { Form, Link, useActionData, useLoaderData, useRevalidator } from "@remix-run/react";
 import { useEffect } from "react";
 import { useTranslation } from "react-i18next";
+
 import { canHandlePassports, hasRole, requireUser } from "~/auth.server";
+import { EmptyState } from "~/components/app-shell";
 import { EventTools } from "~/components/event-tools";
 import { ConfirmAction } from "~/components/forms";
-import { EmptyState } from "~/components/app-shell";
 import { getDb } from "~/db.server";
+import { getEnv } from "~/env.server";
 import { languageNames } from "~/i18n";
 import { awaitsAnswer } from "~/lib/answers";
+import { readForm } from "~/lib/bounded-form.server";
 import { formatDateTimeZoned, formatSlot, utcToLocalInput } from "~/lib/dates";
 import { localized } from "~/lib/directory";
 import { EventPageActionSchema } from "~/lib/event-schemas";
 import { allowedTransitions } from "~/lib/event-status";
-import { eventDetails, requireEvent } from "~/services/event-view.server";
+import { titleFrom } from "~/lib/page-title";
+import { EventNotOpenError, linkKeys, sendReminders } from "~/mail/invitations.server";
 import { audited } from "~/models/audit.server";
+import { countMessagesByStatus, getQueueState } from "~/models/email-message.server";
 import { ConflictError } from "~/models/errors";
 import { duplicateEvent, InvalidTransitionError, listProgramme, ReasonRequiredError, transitionEvent } from "~/models/event.server";
-import { getEnv } from "~/env.server";
-import { EventNotOpenError, linkKeys, sendReminders } from "~/mail/invitations.server";
-import { countMessagesByStatus, getQueueState } from "~/models/email-message.server";
 import { invitationOfEvent, listInvitations, reissueLinkToken, revokeLinkToken } from "~/models/invitation.server";
-import { readForm } from "~/lib/bounded-form.server";
-import { titleFrom } from "~/lib/page-title";
-
+import { eventDetails, requireEvent } from "~/services/event-view.server";
 
 export async function loader(args: LoaderFunctionArgs) {
   const user = requireUser(args);
@@ -149,11 +149,29 @@ export async function action(args: ActionFunctionArgs) {
   }
 }
 
-export const handle = { i18n: ["common", "directory", "events", "invitations", "rosters"], title: titleFrom<typeof loader>((data) => (data?.event?.title ? { text: data.event.title } : null)) };
+export const handle = {
+  i18n: ["common", "directory", "events", "invitations", "rosters"],
+  title: titleFrom<typeof loader>((data) => (data?.event?.title ? { text: data.event.title } : null)),
+};
 
 export default function EventRoute() {
   const { t } = useTranslation("events");
-  const { queuePaused, event, programme, invitations, mail, sent, linkChanged, reminderBatch, transitions, duplicateStart, canEdit, visaLetters, saved, conflict } = useLoaderData<typeof loader>();
+  const {
+    queuePaused,
+    event,
+    programme,
+    invitations,
+    mail,
+    sent,
+    linkChanged,
+    reminderBatch,
+    transitions,
+    duplicateStart,
+    canEdit,
+    visaLetters,
+    saved,
+    conflict,
+  } = useLoaderData<typeof loader>();
   const revalidator = useRevalidator();
   // While messages are on their way, refresh the progress every two seconds.
   useEffect(() => {
@@ -262,7 +280,9 @@ export default function EventRoute() {
         {event.description ? <p className="pre description">{event.description}</p> : null}
         {missingTexts.length ? (
           <p className="small muted">
-            {missingTexts.map((k) => t("detail.missing", { what: t(`fields.${k}`), languages: event.missing[k].map((l) => languageNames[l]).join(", ") })).join(" ")}
+            {missingTexts
+              .map((k) => t("detail.missing", { what: t(`fields.${k}`), languages: event.missing[k].map((l) => languageNames[l]).join(", ") }))
+              .join(" ")}
           </p>
         ) : null}
       </section>
@@ -388,7 +408,9 @@ export default function EventRoute() {
                     <th scope="col">{t("invitations:columns.language")}</th>
                     <th scope="col">{t("invitations:columns.delivery")}</th>
                     <th scope="col">{t("invitations:columns.answer")}</th>
-                    <th scope="col" className="numeric">{t("invitations:columns.people")}</th>
+                    <th scope="col" className="numeric">
+                      {t("invitations:columns.people")}
+                    </th>
                     <th scope="col">{t("invitations:columns.changed")}</th>
                     {canEdit ? (
                       <th scope="col">

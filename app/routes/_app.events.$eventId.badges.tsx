@@ -1,18 +1,19 @@
-import { type LoaderFunctionArgs } from "@remix-run/node";
+import type { LoaderFunctionArgs } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
-import { PARTICIPANT_CATEGORIES } from "../../db/schema";
+
 import { canHandlePassports, requireUser } from "~/auth.server";
 import { EmptyState } from "~/components/app-shell";
 import { CategorySelect, EventTools, ListLanguageSelect } from "~/components/event-tools";
 import { getDb } from "~/db.server";
 import { htmlLang } from "~/i18n";
 import { localized } from "~/lib/directory";
-import { eventSummary, requireEvent } from "~/services/event-view.server";
+import type { PageTitle } from "~/lib/page-title";
 import { protocolOrder } from "~/lib/protocol";
-import { nameForms } from "~/services/roster-view.server";
 import { listRosterPeople } from "~/models/roster.server";
-import { type PageTitle } from "~/lib/page-title";
+import { eventSummary, requireEvent } from "~/services/event-view.server";
+import { nameForms } from "~/services/roster-view.server";
+import { PARTICIPANT_CATEGORIES } from "../../db/schema";
 
 /** Badges and place cards: choose language, who and layout, then download the PDF to print. */
 export async function loader(args: LoaderFunctionArgs) {

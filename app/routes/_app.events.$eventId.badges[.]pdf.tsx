@@ -1,8 +1,9 @@
+import type { LoaderFunctionArgs } from "@remix-run/node";
+
 import { requireUser } from "~/auth.server";
-import { type LoaderFunctionArgs } from "@remix-run/node";
+import { timeJob } from "~/metrics.server";
 import { badgesDownload } from "~/services/badges.server";
 import { attachment } from "~/services/roster-output.server";
-import { timeJob } from "~/metrics.server";
 
 /** Badges with a QR check-in code, A4 sheets of 8 (`layout=sheet`) or one per page (`layout=single`). */
 export async function loader(args: LoaderFunctionArgs) {

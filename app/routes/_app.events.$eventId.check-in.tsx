@@ -1,22 +1,24 @@
-import { type ActionFunctionArgs, type LoaderFunctionArgs } from "@remix-run/node";
+import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
 import { Form, Link, useActionData, useFetcher, useLoaderData, useRevalidator, useSearchParams } from "@remix-run/react";
 import { useEffect } from "react";
 import { useTranslation } from "react-i18next";
 import { z } from "zod";
+
 import { canHandlePassports, hasRole, requireUser } from "~/auth.server";
 import { EventTools } from "~/components/event-tools";
 import { QrScanner } from "~/components/qr-scanner";
 import { getDb } from "~/db.server";
 import { htmlLang } from "~/i18n";
+import { readForm } from "~/lib/bounded-form.server";
 import { formatTimeZoned } from "~/lib/dates";
 import { localized } from "~/lib/directory";
-import { eventSummary, requireEvent } from "~/services/event-view.server";
+import type { PageTitle } from "~/lib/page-title";
 import { protocolOrder } from "~/lib/protocol";
-import { nameForms } from "~/services/roster-view.server";
 import { findByCheckInCode, listRosterPeople, setCheckedIn } from "~/models/roster.server";
+import { eventSummary, requireEvent } from "~/services/event-view.server";
+import { nameForms } from "~/services/roster-view.server";
+
 import "~/lib/validation";
-import { readForm } from "~/lib/bounded-form.server";
-import { type PageTitle } from "~/lib/page-title";
 
 /** Every written form of a person, folded for search: native and Latin names, parts, member names, badge code. */
 function searchText(values: (string | null | undefined)[]) {
@@ -29,7 +31,10 @@ function searchText(values: (string | null | undefined)[]) {
 }
 
 function fold(query: string) {
-  return query.normalize("NFKC").toLocaleLowerCase().replace(/[\s.,·-]+/g, "");
+  return query
+    .normalize("NFKC")
+    .toLocaleLowerCase()
+    .replace(/[\s.,·-]+/g, "");
 }
 
 /** The door: find a delegate by any form of their name or by the badge's code, mark arrival, see arrivals per delegation. */

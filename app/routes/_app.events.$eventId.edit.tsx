@@ -2,19 +2,19 @@ import { parseWithZod } from "@conform-to/zod/v4";
 import { type ActionFunctionArgs, type LoaderFunctionArgs, redirect } from "@remix-run/node";
 import { useActionData, useLoaderData } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
+
 import { requireUser } from "~/auth.server";
 import { EventForm } from "~/components/event-form";
 import { getDb } from "~/db.server";
+import { readForm } from "~/lib/bounded-form.server";
 import { localized } from "~/lib/directory";
 import { VersionSchema } from "~/lib/directory-schemas";
 import { EventSchema } from "~/lib/event-schemas";
-import { eventFormChoices, eventToFormValue, requireEvent } from "~/services/event-view.server";
+import { titleFrom } from "~/lib/page-title";
 import { audited } from "~/models/audit.server";
 import { ConflictError } from "~/models/errors";
 import { updateEvent } from "~/models/event.server";
-import { readForm } from "~/lib/bounded-form.server";
-import { titleFrom } from "~/lib/page-title";
-
+import { eventFormChoices, eventToFormValue, requireEvent } from "~/services/event-view.server";
 
 export async function loader(args: LoaderFunctionArgs) {
   requireUser(args, "staff");
@@ -50,7 +50,10 @@ export async function action(args: ActionFunctionArgs) {
   return redirect(`/events/${event.id}?saved=1`);
 }
 
-export const handle = { i18n: ["common", "directory", "events"], title: titleFrom<typeof loader>((data) => (data?.event ? { key: "events:form.editTitle", values: { title: data.event.title } } : null)) };
+export const handle = {
+  i18n: ["common", "directory", "events"],
+  title: titleFrom<typeof loader>((data) => (data?.event ? { key: "events:form.editTitle", values: { title: data.event.title } } : null)),
+};
 
 export default function EditEventRoute() {
   const { t } = useTranslation("events");

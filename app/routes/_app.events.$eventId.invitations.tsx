@@ -1,32 +1,34 @@
 import { render } from "@react-email/render";
-import { requireEvent } from "~/services/event-view.server";
 import { type ActionFunctionArgs, type LoaderFunctionArgs, redirect } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useNavigation, useSearchParams } from "@remix-run/react";
 import { useEffect, useState } from "react";
 import { useTranslation } from "react-i18next";
 import { z } from "zod";
-// zod must be configured jitless before this module builds its schema (the CSP forbids eval)
-import "~/lib/validation";
-import { MEMBER_STATUSES } from "../../db/schema";
-import TestMessage from "../../emails/test-message";
+
 import { requireUser } from "~/auth.server";
 import { getDb } from "~/db.server";
 import { getEnv } from "~/env.server";
 import { languageNames, type Lng } from "~/i18n";
 import { getFixedT } from "~/i18next.server";
+import { readForm } from "~/lib/bounded-form.server";
 import { countryName, countryOptions, localized, sortMembers } from "~/lib/directory";
+import type { PageTitle } from "~/lib/page-title";
 import { messageIdFor } from "~/lib/tokens.server";
 import { EventNotOpenError, memberRecipients, sendInvitations } from "~/mail/invitations.server";
 import { parseMailFrom } from "~/mail/transport.server";
+import { timeJob } from "~/metrics.server";
 import { type AudienceFilter, listAudience } from "~/models/audience.server";
 import { audited } from "~/models/audit.server";
 import { enqueueMessage } from "~/models/email-message.server";
 import { listInvitations } from "~/models/invitation.server";
 import { listMembers } from "~/models/member.server";
 import { listSubcommittees } from "~/models/subcommittee.server";
-import { readForm } from "~/lib/bounded-form.server";
-import { timeJob } from "~/metrics.server";
-import { type PageTitle } from "~/lib/page-title";
+import { requireEvent } from "~/services/event-view.server";
+import { MEMBER_STATUSES } from "../../db/schema";
+import TestMessage from "../../emails/test-message";
+
+// zod must be configured jitless before this module builds its schema (the CSP forbids eval)
+import "~/lib/validation";
 
 const AudienceSchema = z.discriminatedUnion("mode", [
   z.object({ mode: z.literal("all") }),
@@ -46,7 +48,6 @@ function audienceFrom(params: URLSearchParams | FormData): AudienceFilter | null
   });
   return parsed.success ? (parsed.data as AudienceFilter) : null;
 }
-
 
 export async function loader(args: LoaderFunctionArgs) {
   requireUser(args, "staff");
@@ -110,13 +111,21 @@ export async function action(args: ActionFunctionArgs) {
       text: await render(element, { plainText: true }),
       createdBy: user.id,
     };
-    await audited(db, (trx) => enqueueMessage(trx, message), { actor: user, action: "mail.test_sent", objectType: "event", objectId: event.id, ip: args.context.clientIp });
+    await audited(db, (trx) => enqueueMessage(trx, message), {
+      actor: user,
+      action: "mail.test_sent",
+      objectType: "event",
+      objectId: event.id,
+      ip: args.context.clientIp,
+    });
     return Response.json({ testSent: user.email });
   }
   const audience = audienceFrom(form);
   if (!audience || form.get("intent") !== "send") throw new Response("Bad Request", { status: 400 });
   try {
-    const result = await timeJob("send_wave", () => sendInvitations(db, { env, eventId: event.id, audience, user, bilingual: form.get("bilingual") === "on", ip: args.context.clientIp }));
+    const result = await timeJob("send_wave", () =>
+      sendInvitations(db, { env, eventId: event.id, audience, user, bilingual: form.get("bilingual") === "on", ip: args.context.clientIp }),
+    );
     return redirect(`/events/${event.id}?sent=${result.queued}&skipped=${result.alreadyInvited}&noEmail=${result.noEmail}#invitations`);
   } catch (error) {
     if (error instanceof EventNotOpenError) return Response.json({ error: "invitations:notOpen" }, { status: 409 });
@@ -294,7 +303,13 @@ export default function InvitationsRoute() {
                   </li>
                 ))}
               </ul>
-              <button type="submit" name="intent" value="send" className="button primary" disabled={navigation.state !== "idle" || event.status !== "open" || picked.length === 0}>
+              <button
+                type="submit"
+                name="intent"
+                value="send"
+                className="button primary"
+                disabled={navigation.state !== "idle" || event.status !== "open" || picked.length === 0}
+              >
                 {navigation.state !== "idle" ? t("sending") : t("confirmButton")}
               </button>
             </div>

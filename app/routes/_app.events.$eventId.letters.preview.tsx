@@ -1,15 +1,16 @@
-import { type ActionFunctionArgs, type LoaderFunctionArgs } from "@remix-run/node";
+import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
 import { z } from "zod";
-import { LETTER_KINDS } from "../../db/schema";
+
 import { requireUser } from "~/auth.server";
 import { getDb } from "~/db.server";
 import { getEnv } from "~/env.server";
+import { readForm } from "~/lib/bounded-form.server";
 import { toPersonName } from "~/lib/contact-display";
 import { LngSchema } from "~/lib/validation";
 import { composeLetter, loadLetterIdentity } from "~/mail/compose.server";
 import { listAudience } from "~/models/audience.server";
 import { getEvent } from "~/models/event.server";
-import { readForm } from "~/lib/bounded-form.server";
+import { LETTER_KINDS } from "../../db/schema";
 
 const PreviewSchema = z.object({
   kind: z.enum(LETTER_KINDS),

@@ -1,28 +1,33 @@
 import { type ActionFunctionArgs, type LoaderFunctionArgs, redirect } from "@remix-run/node";
-import { requireEvent } from "~/services/event-view.server";
 import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
 import { z } from "zod";
-import { LETTER_KINDS } from "../../db/schema";
+
 import { requireUser } from "~/auth.server";
 import { getDb } from "~/db.server";
 import { htmlLang, languageNames, supportedLngs } from "~/i18n";
+import { readForm } from "~/lib/bounded-form.server";
 import { localized, sortMembers } from "~/lib/directory";
 import { PLACEHOLDERS, unknownPlaceholders } from "~/lib/letters";
+import type { PageTitle } from "~/lib/page-title";
 import { LngSchema } from "~/lib/validation";
 import { audited } from "~/models/audit.server";
 import { getLetter, resetLetter, saveLetter } from "~/models/letter.server";
 import { listMembers } from "~/models/member.server";
-import { readForm } from "~/lib/bounded-form.server";
-import { type PageTitle } from "~/lib/page-title";
+import { requireEvent } from "~/services/event-view.server";
+import { LETTER_KINDS } from "../../db/schema";
 
 const SelectionSchema = z.object({ kind: z.enum(LETTER_KINDS).default("invitation"), locale: LngSchema.default("en") });
 const LetterSchema = z.object({
-  subject: z.string().trim().min(1, "validation.required").max(300, "validation.tooLong#300").refine((v) => !/[\r\n]/.test(v), "validation.controlCharacters"),
+  subject: z
+    .string()
+    .trim()
+    .min(1, "validation.required")
+    .max(300, "validation.tooLong#300")
+    .refine((v) => !/[\r\n]/.test(v), "validation.controlCharacters"),
   body: z.string().trim().min(1, "validation.required").max(10000, "validation.tooLong#10000"),
   version: z.coerce.number().int().min(0),
 });
-
 
 export async function loader(args: LoaderFunctionArgs) {
   requireUser(args, "staff");
@@ -68,12 +73,16 @@ export async function action(args: ActionFunctionArgs) {
   }
   const unknown = unknownPlaceholders(`${parsed.data.subject}\n${parsed.data.body}`);
   if (unknown.length) {
-    return Response.json({ errors: [{ field: "body", message: "invitations:letters.unknownPlaceholders", values: { names: unknown.map((n) => `{{${n}}}`).join(", ") } }] }, { status: 400 });
+    return Response.json(
+      { errors: [{ field: "body", message: "invitations:letters.unknownPlaceholders", values: { names: unknown.map((n) => `{{${n}}}`).join(", ") } }] },
+      { status: 400 },
+    );
   }
   const saved = await audited(
     db,
     (trx) => saveLetter(trx, { eventId: event.id, kind, locale, ...parsed.data, userId: user.id }),
-    (saved) => (saved ? { actor: user, action: "letters.saved", objectType: "event", objectId: event.id, ip: args.context.clientIp, details: { kind, locale } } : null),
+    (saved) =>
+      saved ? { actor: user, action: "letters.saved", objectType: "event", objectId: event.id, ip: args.context.clientIp, details: { kind, locale } } : null,
   );
   if (!saved) return Response.json({ errors: [{ field: "body", message: "directory:form.conflict" }] }, { status: 409 });
   return redirect(`${here}&saved=1`);
@@ -102,7 +111,13 @@ export default function LettersRoute() {
       </nav>
       <nav className="tabs" aria-label={t("letters.languages")}>
         {supportedLngs.map((l) => (
-          <Link key={l} to={`?kind=${kind}&locale=${l}`} lang={htmlLang[l]} className={l === locale ? "active" : undefined} aria-current={l === locale ? "page" : undefined}>
+          <Link
+            key={l}
+            to={`?kind=${kind}&locale=${l}`}
+            lang={htmlLang[l]}
+            className={l === locale ? "active" : undefined}
+            aria-current={l === locale ? "page" : undefined}
+          >
             {languageNames[l]}
           </Link>
         ))}

@@ -1,16 +1,17 @@
-import { type LoaderFunctionArgs } from "@remix-run/node";
+import type { LoaderFunctionArgs } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
+
 import { canHandlePassports, requireUser } from "~/auth.server";
 import { EmptyState } from "~/components/app-shell";
 import { EventTools } from "~/components/event-tools";
 import { getDb } from "~/db.server";
-import { eventSummary, requireEvent } from "~/services/event-view.server";
 import { LOGISTICS_LISTS, type LogisticsList } from "~/lib/logistics";
 import { logisticsTable } from "~/lib/logistics.server";
+import type { PageTitle } from "~/lib/page-title";
 import { protocolOrder } from "~/lib/protocol";
 import { listRosterPeople } from "~/models/roster.server";
-import { type PageTitle } from "~/lib/page-title";
+import { eventSummary, requireEvent } from "~/services/event-view.server";
 
 function listFrom(url: URL): LogisticsList {
   const list = url.searchParams.get("list");
@@ -24,12 +25,16 @@ export async function loader(args: LoaderFunctionArgs) {
   const locale = args.context.locale;
   const list = listFrom(new URL(args.request.url));
   const people = protocolOrder(await listRosterPeople(getDb(), { eventId: event.id }), event.protocol ?? {}, event.hostMemberId);
-  return { event: eventSummary(event, locale), list, total: people.length, table: await logisticsTable(list, people, locale), visaLetters: canHandlePassports(user) };
+  return {
+    event: eventSummary(event, locale),
+    list,
+    total: people.length,
+    table: await logisticsTable(list, people, locale),
+    visaLetters: canHandlePassports(user),
+  };
 }
 
 export const handle = { i18n: ["common", "rosters"], title: "rosters:logistics.title" satisfies PageTitle };
-
-
 
 export default function LogisticsRoute() {
   const { t } = useTranslation("rosters");

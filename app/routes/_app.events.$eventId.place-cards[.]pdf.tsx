@@ -1,8 +1,9 @@
+import type { LoaderFunctionArgs } from "@remix-run/node";
+
 import { requireUser } from "~/auth.server";
-import { type LoaderFunctionArgs } from "@remix-run/node";
+import { timeJob } from "~/metrics.server";
 import { badgesDownload } from "~/services/badges.server";
 import { attachment } from "~/services/roster-output.server";
-import { timeJob } from "~/metrics.server";
 
 /** Table place cards (tent cards): the member's name in the roster language and in its own. */
 export async function loader(args: LoaderFunctionArgs) {

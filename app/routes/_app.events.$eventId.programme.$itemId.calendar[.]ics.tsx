@@ -1,9 +1,10 @@
-import { type LoaderFunctionArgs } from "@remix-run/node";
-import { foundOr404 } from "~/lib/found.server";
+import type { LoaderFunctionArgs } from "@remix-run/node";
+
 import { requireUser } from "~/auth.server";
 import { getDb } from "~/db.server";
 import { formatSlot } from "~/lib/dates";
 import { localized } from "~/lib/directory";
+import { foundOr404 } from "~/lib/found.server";
 import { calendarFile, contentDisposition } from "~/lib/ics.server";
 import { getEvent, getProgrammeItem } from "~/models/event.server";
 

@@ -1,21 +1,22 @@
 import { parseWithZod } from "@conform-to/zod/v4";
-import { foundOr404 } from "~/lib/found.server";
 import { type ActionFunctionArgs, type LoaderFunctionArgs, redirect } from "@remix-run/node";
 import { useActionData, useLoaderData } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
+
 import { requireUser } from "~/auth.server";
 import { ConfirmAction } from "~/components/forms";
 import { ProgrammeForm } from "~/components/programme-form";
 import { getDb } from "~/db.server";
+import { readForm } from "~/lib/bounded-form.server";
 import { utcToLocalInput } from "~/lib/dates";
 import { localized } from "~/lib/directory";
 import { VersionSchema } from "~/lib/directory-schemas";
 import { ProgrammeItemSchema } from "~/lib/event-schemas";
+import { foundOr404 } from "~/lib/found.server";
+import { titleFrom } from "~/lib/page-title";
 import { audited } from "~/models/audit.server";
 import { ConflictError } from "~/models/errors";
 import { createProgrammeItem, deleteProgrammeItem, getEvent, getProgrammeItem, updateProgrammeItem } from "~/models/event.server";
-import { readForm } from "~/lib/bounded-form.server";
-import { titleFrom } from "~/lib/page-title";
 
 /** One route for "new" (itemId = new) and an existing item: form, save, delete. */
 async function load(params: { eventId?: string; itemId?: string }) {
@@ -102,7 +103,12 @@ export async function action(args: ActionFunctionArgs) {
   return redirect(back);
 }
 
-export const handle = { i18n: ["common", "directory", "events"], title: titleFrom<typeof loader>((data) => (data?.event ? { key: data.item ? "events:programme.editTitle" : "events:programme.newTitle", values: { event: data.event.title } } : null)) };
+export const handle = {
+  i18n: ["common", "directory", "events"],
+  title: titleFrom<typeof loader>((data) =>
+    data?.event ? { key: data.item ? "events:programme.editTitle" : "events:programme.newTitle", values: { event: data.event.title } } : null,
+  ),
+};
 
 export default function ProgrammeItemRoute() {
   const { t } = useTranslation("events");
@@ -126,7 +132,15 @@ export default function ProgrammeItemRoute() {
         submitLabel={item ? t("directory:form.save") : t("programme.create")}
       />
       {item ? (
-        <ConfirmAction className="danger-zone" label={t("programme.delete")} question={t("programme.deleteConfirm")} intent="intent" value="delete" version={item.version} danger />
+        <ConfirmAction
+          className="danger-zone"
+          label={t("programme.delete")}
+          question={t("programme.deleteConfirm")}
+          intent="intent"
+          value="delete"
+          version={item.version}
+          danger
+        />
       ) : null}
     </>
   );

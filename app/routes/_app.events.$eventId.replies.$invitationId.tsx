@@ -1,26 +1,27 @@
-import { type SubmissionResult } from "@conform-to/react";
+import type { SubmissionResult } from "@conform-to/react";
 import { parseWithZod } from "@conform-to/zod/v4";
 import { type ActionFunctionArgs, type LoaderFunctionArgs, redirect } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
 import { z } from "zod";
+
 import { canHandlePassports, hasRole, requireUser } from "~/auth.server";
 import { ReplyForm } from "~/components/reply-form";
 import { ReplySummary } from "~/components/reply-summary";
 import { getDb } from "~/db.server";
 import { getEnv } from "~/env.server";
 import { languageNames } from "~/i18n";
-import { formatDateTimeZoned } from "~/lib/dates";
-import { requireEvent } from "~/services/event-view.server";
-import { foundOr404 } from "~/lib/found.server";
 import { readBoundedForm } from "~/lib/bounded-form.server";
+import { formatDateTimeZoned } from "~/lib/dates";
+import { foundOr404 } from "~/lib/found.server";
+import { titleFrom } from "~/lib/page-title";
 import { replyFormLimits, replySchema } from "~/lib/reply-schemas";
-import { replyPageData, replyRules } from "~/services/reply-view.server";
 import { delegateLine, submitReply } from "~/mail/replies.server";
 import { audited } from "~/models/audit.server";
 import { emailedRepliesForInvitation } from "~/models/inbound-mail.server";
 import { getReply, listChanges, revealPassport } from "~/models/reply.server";
-import { titleFrom } from "~/lib/page-title";
+import { requireEvent } from "~/services/event-view.server";
+import { replyPageData, replyRules } from "~/services/reply-view.server";
 
 async function requireReply(args: LoaderFunctionArgs | ActionFunctionArgs) {
   const event = await requireEvent(args.params.eventId);
@@ -117,7 +118,10 @@ export async function action(args: ActionFunctionArgs) {
   return redirect(`/events/${event.id}/replies/${reply.id}?saved=1`, 303);
 }
 
-export const handle = { i18n: ["common", "directory", "events", "invitations", "reply"], title: titleFrom<typeof loader>((data) => (data?.member?.name ? { text: data.member.name } : null)) };
+export const handle = {
+  i18n: ["common", "directory", "events", "invitations", "reply"],
+  title: titleFrom<typeof loader>((data) => (data?.member?.name ? { text: data.member.name } : null)),
+};
 
 type ActionData = {
   result?: SubmissionResult<string[]>;
@@ -235,4 +239,3 @@ export default function StaffReplyRoute() {
     </>
   );
 }
-

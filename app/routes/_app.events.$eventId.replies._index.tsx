@@ -2,21 +2,22 @@ import { type ActionFunctionArgs, type LoaderFunctionArgs, redirect } from "@rem
 import { Form, Link, useLoaderData } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
 import { z } from "zod";
+
 import { hasRole, requireUser } from "~/auth.server";
 import { AnswersChart, type ChartPoint } from "~/components/answers-chart";
 import { EmptyState } from "~/components/app-shell";
 import { getDb } from "~/db.server";
 import { awaitsAnswer } from "~/lib/answers";
+import { readForm } from "~/lib/bounded-form.server";
 import { formatDateTimeZoned } from "~/lib/dates";
 import { COUNTRY_CODES, countryName, localized } from "~/lib/directory";
-import { eventSummary, requireEvent } from "~/services/event-view.server";
+import type { PageTitle } from "~/lib/page-title";
 import { delegateLine } from "~/mail/replies.server";
 import { audited } from "~/models/audit.server";
 import { setPassportCollection } from "~/models/event.server";
 import { listInvitations } from "~/models/invitation.server";
 import { countReplies, listAnswerTimeline, listChanges } from "~/models/reply.server";
-import { readForm } from "~/lib/bounded-form.server";
-import { type PageTitle } from "~/lib/page-title";
+import { eventSummary, requireEvent } from "~/services/event-view.server";
 
 const ANSWERS = ["attending", "representative", "declining", "undecided"] as const;
 

@@ -2,24 +2,26 @@ import { type ActionFunctionArgs, type LoaderFunctionArgs, redirect } from "@rem
 import { Form, Link, useLoaderData, useSearchParams } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
 import { z } from "zod";
-import { PARTICIPANT_CATEGORIES, ROSTER_KINDS, type ProtocolOrder } from "../../db/schema";
+
 import { canHandlePassports, hasRole, requireUser } from "~/auth.server";
 import { EmptyState } from "~/components/app-shell";
 import { CategorySelect, EventTools, ListLanguageSelect } from "~/components/event-tools";
 import { getDb } from "~/db.server";
 import { isSupportedLng, supportedLngs } from "~/i18n";
+import { readForm } from "~/lib/bounded-form.server";
 import { formatDateTimeZoned } from "~/lib/dates";
 import { countryName, localized } from "~/lib/directory";
-import { eventSummary, requireEvent } from "~/services/event-view.server";
+import type { PageTitle } from "~/lib/page-title";
 import { protocolCountryName } from "~/lib/protocol";
-import { buildRoster, diffRosters, flatten, regroup, type RosterLine, rosterFilterFrom } from "~/services/roster-view.server";
 import { audited } from "~/models/audit.server";
 import { listProgramme } from "~/models/event.server";
 import { listInvitations } from "~/models/invitation.server";
 import { freezeRosterVersion, getRosterVersion, listRosterVersions, saveProtocol, setDelegateCategory } from "~/models/roster.server";
+import { eventSummary, requireEvent } from "~/services/event-view.server";
+import { buildRoster, diffRosters, flatten, regroup, rosterFilterFrom, type RosterLine } from "~/services/roster-view.server";
+import { PARTICIPANT_CATEGORIES, type ProtocolOrder, ROSTER_KINDS } from "../../db/schema";
+
 import "~/lib/validation";
-import { readForm } from "~/lib/bounded-form.server";
-import { type PageTitle } from "~/lib/page-title";
 
 /** The List of Participants: live or a frozen version, in any of the six languages, with filters, versions and diffs. */
 export async function loader(args: LoaderFunctionArgs) {
@@ -61,7 +63,9 @@ export async function loader(args: LoaderFunctionArgs) {
     lang: view.lang,
     view,
     filter,
-    frozen: frozen ? { number: frozen.number, kind: frozen.kind, at: formatDateTimeZoned(new Date(frozen.createdAt), locale, event.timeZone), by: frozen.createdByLabel } : null,
+    frozen: frozen
+      ? { number: frozen.number, kind: frozen.kind, at: formatDateTimeZoned(new Date(frozen.createdAt), locale, event.timeZone), by: frozen.createdByLabel }
+      : null,
     versions: versions.map((v) => ({ ...v, at: formatDateTimeZoned(new Date(v.createdAt), locale, event.timeZone) })),
     diff,
     programme: programme.filter((p) => p.attendanceAsked).map((p) => ({ id: p.id, title: localized(p.title, locale) })),
@@ -140,7 +144,14 @@ export async function action(args: ActionFunctionArgs) {
             filters: filter,
             rows: flatten(view),
           }),
-        (number) => ({ actor: user, action: "roster.version_frozen", objectType: "event", objectId: event.id, ip: args.context.clientIp, details: { number, kind: parsed.data.kind, rows: view.count } }),
+        (number) => ({
+          actor: user,
+          action: "roster.version_frozen",
+          objectType: "event",
+          objectId: event.id,
+          ip: args.context.clientIp,
+          details: { number, kind: parsed.data.kind, rows: view.count },
+        }),
       );
       return redirect(`/events/${event.id}/roster?version=${number}`);
     }
@@ -169,7 +180,15 @@ function RankFields({ legend, prefix, order, items }: { legend: string; prefix: 
           const rank = order?.indexOf(item.id) ?? -1;
           return (
             <label key={item.id}>
-              <input type="number" min={1} max={999} inputMode="numeric" name={`${prefix}.${item.id}`} defaultValue={rank >= 0 ? rank + 1 : ""} className="rank" />{" "}
+              <input
+                type="number"
+                min={1}
+                max={999}
+                inputMode="numeric"
+                name={`${prefix}.${item.id}`}
+                defaultValue={rank >= 0 ? rank + 1 : ""}
+                className="rank"
+              />{" "}
               {item.label}
             </label>
           );
@@ -467,7 +486,8 @@ export default function RosterRoute() {
                         .map((f) =>
                           t("versions.changedField", {
                             field: t(`columns.${f}`),
-                            before: f === "role" ? c.before.roleLabel : f === "category" ? c.before.categoryLabel : f === "memberId" ? c.before.member : c.before[f],
+                            before:
+                              f === "role" ? c.before.roleLabel : f === "category" ? c.before.categoryLabel : f === "memberId" ? c.before.member : c.before[f],
                             after: f === "role" ? c.after.roleLabel : f === "category" ? c.after.categoryLabel : f === "memberId" ? c.after.member : c.after[f],
                           }),
                         )

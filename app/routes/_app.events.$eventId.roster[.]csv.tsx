@@ -1,7 +1,8 @@
+import type { LoaderFunctionArgs } from "@remix-run/node";
+
 import { requireUser } from "~/auth.server";
-import { type LoaderFunctionArgs } from "@remix-run/node";
-import { attachment, rosterForDownload, rosterTable } from "~/services/roster-output.server";
 import { toCsv } from "~/lib/spreadsheet.server";
+import { attachment, rosterForDownload, rosterTable } from "~/services/roster-output.server";
 
 /** The List of Participants as CSV: UTF-8 with a BOM for Excel, every cell formula-safe. */
 export async function loader(args: LoaderFunctionArgs) {

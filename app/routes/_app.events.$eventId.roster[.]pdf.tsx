@@ -1,7 +1,8 @@
+import type { LoaderFunctionArgs } from "@remix-run/node";
+
 import { requireUser } from "~/auth.server";
-import { type LoaderFunctionArgs } from "@remix-run/node";
-import { attachment, rosterForDownload, rosterPdf } from "~/services/roster-output.server";
 import { timeJob } from "~/metrics.server";
+import { attachment, rosterForDownload, rosterPdf } from "~/services/roster-output.server";
 
 /** The List of Participants as a PDF made on the server (every script with its own font). */
 export async function loader(args: LoaderFunctionArgs) {

@@ -1,8 +1,9 @@
+import type { LoaderFunctionArgs } from "@remix-run/node";
+
 import { requireUser } from "~/auth.server";
-import { type LoaderFunctionArgs } from "@remix-run/node";
-import { attachment, rosterForDownload, rosterTable } from "~/services/roster-output.server";
 import { toXlsx } from "~/lib/spreadsheet.server";
 import { timeJob } from "~/metrics.server";
+import { attachment, rosterForDownload, rosterTable } from "~/services/roster-output.server";
 
 /** The List of Participants as an Excel workbook, every cell formula-safe. */
 export async function loader(args: LoaderFunctionArgs) {

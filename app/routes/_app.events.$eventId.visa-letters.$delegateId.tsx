@@ -1,13 +1,14 @@
-import { type LoaderFunctionArgs } from "@remix-run/node";
+import type { LoaderFunctionArgs } from "@remix-run/node";
+
 import { canHandlePassports, requireUser } from "~/auth.server";
 import { getDb } from "~/db.server";
 import { getEnv } from "~/env.server";
+import { timeJob } from "~/metrics.server";
+import { recordAccess } from "~/models/audit.server";
+import { getVisaLetterData } from "~/models/roster.server";
 import { requireEvent } from "~/services/event-view.server";
 import { attachment } from "~/services/roster-output.server";
 import { visaLetterPdf } from "~/services/visa-letter.server";
-import { recordAccess } from "~/models/audit.server";
-import { getVisaLetterData } from "~/models/roster.server";
-import { timeJob } from "~/metrics.server";
 
 /** One delegate's visa support letter (passport data unsealed): administrators and visa officers only, every download on record. */
 export async function loader(args: LoaderFunctionArgs) {
@@ -27,5 +28,9 @@ export async function loader(args: LoaderFunctionArgs) {
     ip: args.context.clientIp,
     details: { eventId: event.id, invitationId: person.invitationId },
   });
-  return attachment(await timeJob("visa_letter_pdf", () => visaLetterPdf(db, event, person)), "application/pdf", `visa-letter-${(person.latinFamilyName ?? "delegate").toLowerCase()}-${person.checkInCode}.pdf`);
+  return attachment(
+    await timeJob("visa_letter_pdf", () => visaLetterPdf(db, event, person)),
+    "application/pdf",
+    `visa-letter-${(person.latinFamilyName ?? "delegate").toLowerCase()}-${person.checkInCode}.pdf`,
+  );
 }

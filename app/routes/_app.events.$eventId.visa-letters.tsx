@@ -2,21 +2,23 @@ import { type ActionFunctionArgs, type LoaderFunctionArgs, redirect } from "@rem
 import { Form, Link, useActionData, useLoaderData, useSearchParams } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
 import { z } from "zod";
-import { type VisaLetterText } from "../../db/schema";
+
 import { canHandlePassports, requireUser } from "~/auth.server";
 import { EmptyState } from "~/components/app-shell";
 import { EventTools } from "~/components/event-tools";
 import { getDb } from "~/db.server";
 import { htmlLang, languageNames, supportedLngs } from "~/i18n";
+import { readForm } from "~/lib/bounded-form.server";
 import { localized } from "~/lib/directory";
+import type { PageTitle } from "~/lib/page-title";
+import { audited } from "~/models/audit.server";
+import { listRosterPeople, saveVisaLetterText } from "~/models/roster.server";
 import { eventSummary, requireEvent } from "~/services/event-view.server";
 import { nameForms } from "~/services/roster-view.server";
 import { visaLetterLanguages } from "~/services/visa-letter.server";
-import { audited } from "~/models/audit.server";
-import { listRosterPeople, saveVisaLetterText } from "~/models/roster.server";
+import type { VisaLetterText } from "../../db/schema";
+
 import "~/lib/validation";
-import { readForm } from "~/lib/bounded-form.server";
-import { type PageTitle } from "~/lib/page-title";
 
 const FIELDS = ["inviter", "purpose", "costs", "accommodation", "signatory"] as const;
 
@@ -37,9 +39,7 @@ export async function loader(args: LoaderFunctionArgs) {
 }
 
 const Text = z.string().trim().max(2000).optional();
-const WordingSchema = z.object(
-  Object.fromEntries(FIELDS.flatMap((f) => supportedLngs.map((lng) => [`${f}.${lng}`, Text]))) as Record<string, typeof Text>,
-);
+const WordingSchema = z.object(Object.fromEntries(FIELDS.flatMap((f) => supportedLngs.map((lng) => [`${f}.${lng}`, Text]))) as Record<string, typeof Text>);
 
 export async function action(args: ActionFunctionArgs) {
   const user = requireUser(args, "staff");
@@ -118,7 +118,13 @@ export default function VisaLettersRoute() {
               {data.languages.map((lng) => (
                 <label key={lng} className="field">
                   <span>{languageNames[lng]}</span>
-                  <textarea name={`${field}.${lng}`} lang={htmlLang[lng]} rows={field === "signatory" ? 3 : 2} defaultValue={data.wording[field]?.[lng] ?? ""} maxLength={2000} />
+                  <textarea
+                    name={`${field}.${lng}`}
+                    lang={htmlLang[lng]}
+                    rows={field === "signatory" ? 3 : 2}
+                    defaultValue={data.wording[field]?.[lng] ?? ""}
+                    maxLength={2000}
+                  />
                 </label>
               ))}
             </fieldset>

@@ -1,13 +1,14 @@
-import { type LoaderFunctionArgs } from "@remix-run/node";
+import type { LoaderFunctionArgs } from "@remix-run/node";
 import { Form, Link, NavLink, useLoaderData, useSearchParams } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
-import { EVENT_KINDS } from "../../db/schema";
+
 import { hasRole, requireUser } from "~/auth.server";
 import { EmptyState } from "~/components/app-shell";
 import { getDb } from "~/db.server";
-import { eventSummary } from "~/services/event-view.server";
+import type { PageTitle } from "~/lib/page-title";
 import { listEvents } from "~/models/event.server";
-import { type PageTitle } from "~/lib/page-title";
+import { eventSummary } from "~/services/event-view.server";
+import { EVENT_KINDS } from "../../db/schema";
 
 export async function loader(args: LoaderFunctionArgs) {
   const user = requireUser(args);

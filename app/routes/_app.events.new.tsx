@@ -2,16 +2,17 @@ import { parseWithZod } from "@conform-to/zod/v4";
 import { type ActionFunctionArgs, type LoaderFunctionArgs, redirect } from "@remix-run/node";
 import { useActionData, useLoaderData } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
+
 import { requireUser } from "~/auth.server";
 import { EventForm } from "~/components/event-form";
 import { getDb } from "~/db.server";
+import { readForm } from "~/lib/bounded-form.server";
 import { EventSchema } from "~/lib/event-schemas";
-import { eventFormChoices } from "~/services/event-view.server";
+import type { PageTitle } from "~/lib/page-title";
 import { audited } from "~/models/audit.server";
 import { createEvent } from "~/models/event.server";
 import { getSecretariat } from "~/models/secretariat.server";
-import { readForm } from "~/lib/bounded-form.server";
-import { type PageTitle } from "~/lib/page-title";
+import { eventFormChoices } from "~/services/event-view.server";
 
 export async function loader(args: LoaderFunctionArgs) {
   requireUser(args, "staff");

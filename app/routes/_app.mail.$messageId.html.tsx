@@ -1,10 +1,11 @@
-import { type LoaderFunctionArgs } from "@remix-run/node";
-import { foundOr404 } from "~/lib/found.server";
+import type { LoaderFunctionArgs } from "@remix-run/node";
+
 import { canReadMessage, requireUser } from "~/auth.server";
 import { getDb } from "~/db.server";
 import { getEnv } from "~/env.server";
-import { getMessage } from "~/models/email-message.server";
+import { foundOr404 } from "~/lib/found.server";
 import { LINK_PLACEHOLDER, MASKED_LINK } from "~/lib/tokens.server";
+import { getMessage } from "~/models/email-message.server";
 
 /**
  * A message's HTML exactly as sent, for the sandboxed frame on the message page. Its own CSP: the email's

@@ -1,23 +1,24 @@
 import { type ActionFunctionArgs, type LoaderFunctionArgs, redirect } from "@remix-run/node";
-import { foundOr404 } from "~/lib/found.server";
 import { Link, useLoaderData } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
-import { type Address, type RecipientOutcome } from "../../db/schema";
+
 import { canReadMessage, requireUser } from "~/auth.server";
-import { type StaffUser } from "~/models/staff-user.server";
 import { ConfirmAction } from "~/components/forms";
 import { getDb } from "~/db.server";
 import { getEnv } from "~/env.server";
 import { languageNames } from "~/i18n";
+import { readForm } from "~/lib/bounded-form.server";
 import { formatDateTimeZoned } from "~/lib/dates";
+import { foundOr404 } from "~/lib/found.server";
+import { titleFrom } from "~/lib/page-title";
 import { messageIdFor } from "~/lib/tokens.server";
+import { LINK_PLACEHOLDER, MASKED_LINK } from "~/lib/tokens.server";
 import { parseMailFrom } from "~/mail/transport.server";
 import { audited } from "~/models/audit.server";
 import { getMessage, resendMessage } from "~/models/email-message.server";
 import { getStaffTimeZone } from "~/models/secretariat.server";
-import { readForm } from "~/lib/bounded-form.server";
-import { LINK_PLACEHOLDER, MASKED_LINK } from "~/lib/tokens.server";
-import { titleFrom } from "~/lib/page-title";
+import type { StaffUser } from "~/models/staff-user.server";
+import type { Address, RecipientOutcome } from "../../db/schema";
 
 /** A message that did not reach its main recipient may be sent again as a new revision (suppressed addresses stay skipped). */
 const RESENDABLE = new Set(["failed", "bounced", "suppressed"]);
@@ -80,7 +81,10 @@ export async function action(args: ActionFunctionArgs) {
   return redirect(`/mail/${id}`);
 }
 
-export const handle = { i18n: ["common", "invitations"], title: titleFrom<typeof loader>((data) => (data?.message?.subject ? { text: data.message.subject } : null)) };
+export const handle = {
+  i18n: ["common", "invitations"],
+  title: titleFrom<typeof loader>((data) => (data?.message?.subject ? { text: data.message.subject } : null)),
+};
 
 export default function MailMessageRoute() {
   const { t } = useTranslation("invitations");

@@ -1,7 +1,7 @@
-import { type LoaderFunctionArgs } from "@remix-run/node";
+import type { LoaderFunctionArgs } from "@remix-run/node";
 import { Form, Link, useLoaderData, useSearchParams } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
-import { MESSAGE_STATUSES, type Address } from "../../db/schema";
+
 import { requireUser } from "~/auth.server";
 import { EmptyState } from "~/components/app-shell";
 import { getDb } from "~/db.server";
@@ -9,9 +9,10 @@ import { getEnv } from "~/env.server";
 import { languageNames } from "~/i18n";
 import { formatDateTimeZoned } from "~/lib/dates";
 import { mailFilter } from "~/lib/mail-log";
+import type { PageTitle } from "~/lib/page-title";
 import { getQueueState, listMessages } from "~/models/email-message.server";
 import { getStaffTimeZone } from "~/models/secretariat.server";
-import { type PageTitle } from "~/lib/page-title";
+import { type Address, MESSAGE_STATUSES } from "../../db/schema";
 
 export async function loader(args: LoaderFunctionArgs) {
   requireUser(args, "staff");
@@ -50,7 +51,9 @@ export default function MailLogRoute() {
       <h1>{t("common:nav.mail")}</h1>
       {paused ? (
         <div className="form-errors" role="alert">
-          <p>{paused.kind === "rate" ? t("mail.pausedRate", { reason: paused.reason, at: paused.resumeAt ?? "—" }) : t("mail.paused", { reason: paused.reason })}</p>
+          <p>
+            {paused.kind === "rate" ? t("mail.pausedRate", { reason: paused.reason, at: paused.resumeAt ?? "—" }) : t("mail.paused", { reason: paused.reason })}
+          </p>
         </div>
       ) : null}
       <nav className="link-actions" aria-label={t("mail.more")}>

@@ -1,15 +1,16 @@
-import { type LoaderFunctionArgs } from "@remix-run/node";
+import type { LoaderFunctionArgs } from "@remix-run/node";
 import { Form, Link, useLoaderData, useSearchParams } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
-import { INBOUND_KINDS } from "../../db/schema";
+
 import { requireUser } from "~/auth.server";
 import { EmptyState } from "~/components/app-shell";
 import { getDb } from "~/db.server";
 import { getEnv } from "~/env.server";
 import { formatDateTimeZoned } from "~/lib/dates";
+import type { PageTitle } from "~/lib/page-title";
 import { listInbound } from "~/models/inbound-mail.server";
 import { getStaffTimeZone } from "~/models/secretariat.server";
-import { type PageTitle } from "~/lib/page-title";
+import { INBOUND_KINDS } from "../../db/schema";
 
 /** What the mail intake received (issue 16 §5): late bounces, auto-replies, replies by email, the rest. */
 export async function loader(args: LoaderFunctionArgs) {

@@ -2,21 +2,29 @@ import { type ActionFunctionArgs, type LoaderFunctionArgs, redirect } from "@rem
 import { Form, Link, useActionData, useLoaderData, useSearchParams } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
 import { z } from "zod";
+
 import { requireUser } from "~/auth.server";
 import { EmptyState } from "~/components/app-shell";
 import { ConfirmAction } from "~/components/forms";
 import { getDb } from "~/db.server";
 import { readForm } from "~/lib/bounded-form.server";
 import { formatDateTimeZoned } from "~/lib/dates";
+import type { PageTitle } from "~/lib/page-title";
 import { writeAudit } from "~/models/audit.server";
 import { liftSuppression, listSuppressions, suppressAddresses } from "~/models/mail-suppression.server";
 import { getStaffTimeZone } from "~/models/secretariat.server";
-import { type PageTitle } from "~/lib/page-title";
 
 /** One form, two intents: lift an address from the list, or put one on it by hand (a bounce reported by phone). */
 const SuppressionSchema = z.discriminatedUnion("intent", [
   z.object({ intent: z.literal("lift"), address: z.string().trim().min(3).max(320) }),
-  z.object({ intent: z.literal("add"), address: z.string().trim().max(320).pipe(z.email({ error: "validation.email" })) }),
+  z.object({
+    intent: z.literal("add"),
+    address: z
+      .string()
+      .trim()
+      .max(320)
+      .pipe(z.email({ error: "validation.email" })),
+  }),
 ]);
 
 export async function loader(args: LoaderFunctionArgs) {
@@ -48,11 +56,24 @@ export async function action(args: ActionFunctionArgs) {
     if (intent === "lift") {
       const removed = await liftSuppression(trx, { address });
       if (removed) {
-        await writeAudit(trx, { actor: user, action: "mail.suppression_lifted", objectType: "address", objectId: removed.address, ip: args.context.clientIp, details: { reason: removed.reason } });
+        await writeAudit(trx, {
+          actor: user,
+          action: "mail.suppression_lifted",
+          objectType: "address",
+          objectId: removed.address,
+          ip: args.context.clientIp,
+          details: { reason: removed.reason },
+        });
       }
     } else {
       await suppressAddresses(trx, [{ address, reason: "manual", createdBy: user.id }]);
-      await writeAudit(trx, { actor: user, action: "mail.suppression_added", objectType: "address", objectId: address.toLowerCase(), ip: args.context.clientIp });
+      await writeAudit(trx, {
+        actor: user,
+        action: "mail.suppression_added",
+        objectType: "address",
+        objectId: address.toLowerCase(),
+        ip: args.context.clientIp,
+      });
     }
   });
   return redirect(`/mail/suppressions?${intent === "lift" ? "lifted" : "added"}=${encodeURIComponent(address.toLowerCase())}`);

@@ -1,11 +1,12 @@
-import { type LoaderFunctionArgs } from "@remix-run/node";
-import { type Address, type RecipientOutcome } from "../../db/schema";
+import type { LoaderFunctionArgs } from "@remix-run/node";
+
 import { requireUser } from "~/auth.server";
 import { getDb } from "~/db.server";
 import { mailFilter } from "~/lib/mail-log";
 import { toCsv } from "~/lib/spreadsheet.server";
 import { recordAccess } from "~/models/audit.server";
 import { listMessages } from "~/models/email-message.server";
+import type { Address, RecipientOutcome } from "../../db/schema";
 
 /** More than a secretariat sends in years; a larger export is cut here and says so in the audit row. */
 const MAX_ROWS = 100_000;
@@ -22,7 +23,21 @@ export async function loader(args: LoaderFunctionArgs) {
   const iso = (value: Date | string | null) => (value ? new Date(value).toISOString() : "");
   const addresses = (list: unknown) => (list as Address[]).map((a) => a.address).join(" ");
   // fixed column names, like the other exports: a script reading the file does not depend on the language
-  const headers = ["created_utc", "kind", "language", "status", "subject", "to", "cc", "attempts", "last_reply", "next_attempt_utc", "sent_utc", "to_undelivered", "recipients"];
+  const headers = [
+    "created_utc",
+    "kind",
+    "language",
+    "status",
+    "subject",
+    "to",
+    "cc",
+    "attempts",
+    "last_reply",
+    "next_attempt_utc",
+    "sent_utc",
+    "to_undelivered",
+    "recipients",
+  ];
   const body = rows.map((m) => [
     iso(m.createdAt),
     m.kind,

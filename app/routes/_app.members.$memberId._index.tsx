@@ -2,29 +2,28 @@ import { type ActionFunctionArgs, type LoaderFunctionArgs, redirect } from "@rem
 import { Link, useLoaderData } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
 import { z } from "zod";
+
 import { hasRole, requireUser } from "~/auth.server";
 import { ConfirmAction } from "~/components/forms";
 import { getDb } from "~/db.server";
 import { htmlLang, languageNames, supportedLngs } from "~/i18n";
+import { readForm } from "~/lib/bounded-form.server";
 import { contactLabels } from "~/lib/contact-display";
+import { formatDateTimeZoned } from "~/lib/dates";
 import { countryName, localized, missingLanguages } from "~/lib/directory";
+import { titleFrom } from "~/lib/page-title";
 import { audited } from "~/models/audit.server";
 import { listContactsOfMember } from "~/models/contact.server";
 import { ConflictError } from "~/models/errors";
-import { getMember, setMemberArchived } from "~/models/member.server";
 import { suppressedAmong } from "~/models/mail-suppression.server";
+import { getMember, setMemberArchived } from "~/models/member.server";
 import { getStaffTimeZone } from "~/models/secretariat.server";
 import { listSubcommitteesOfMember } from "~/models/subcommittee.server";
-import { formatDateTimeZoned } from "~/lib/dates";
-import { readForm } from "~/lib/bounded-form.server";
-import { titleFrom } from "~/lib/page-title";
 
 const ArchiveSchema = z.object({ intent: z.enum(["archive", "restore"]), version: z.coerce.number().int() });
 
 function utcOffset(timeZone: string) {
-  const part = new Intl.DateTimeFormat("en", { timeZone, timeZoneName: "shortOffset" })
-    .formatToParts(new Date())
-    .find((p) => p.type === "timeZoneName");
+  const part = new Intl.DateTimeFormat("en", { timeZone, timeZoneName: "shortOffset" }).formatToParts(new Date()).find((p) => p.type === "timeZoneName");
   return part?.value.replace("GMT", "UTC") ?? "";
 }
 
@@ -106,7 +105,6 @@ export async function action(args: ActionFunctionArgs) {
   }
   return redirect(`/members/${id}`);
 }
-
 
 export const handle = { title: titleFrom<typeof loader>((data) => (data?.member?.title ? { text: data.member.title } : null)) };
 

@@ -1,21 +1,22 @@
 import { parseWithZod } from "@conform-to/zod/v4";
-import { foundOr404 } from "~/lib/found.server";
 import { type ActionFunctionArgs, type LoaderFunctionArgs, redirect } from "@remix-run/node";
 import { useActionData, useLoaderData } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
+
 import { requireUser } from "~/auth.server";
 import { ContactForm } from "~/components/contact-form";
 import { ConfirmAction } from "~/components/forms";
 import { getDb } from "~/db.server";
+import { readForm } from "~/lib/bounded-form.server";
 import { contactLabels } from "~/lib/contact-display";
 import { localized } from "~/lib/directory";
 import { ContactSchema, VersionSchema } from "~/lib/directory-schemas";
+import { foundOr404 } from "~/lib/found.server";
+import { titleFrom } from "~/lib/page-title";
 import { audited } from "~/models/audit.server";
 import { deleteContact, getContact, updateContact } from "~/models/contact.server";
 import { ConflictError, DuplicateError } from "~/models/errors";
 import { getMember } from "~/models/member.server";
-import { readForm } from "~/lib/bounded-form.server";
-import { titleFrom } from "~/lib/page-title";
 
 async function requireContact(params: { memberId?: string; contactId?: string }) {
   const db = getDb();
@@ -99,8 +100,11 @@ export async function action(args: ActionFunctionArgs) {
   return redirect(`/members/${member.id}?saved=1`);
 }
 
-
-export const handle = { title: titleFrom<typeof loader>((data) => (data?.contact ? { key: "directory:contacts.editTitle", values: { name: data.contact.label, member: data.member.title } } : null)) };
+export const handle = {
+  title: titleFrom<typeof loader>((data) =>
+    data?.contact ? { key: "directory:contacts.editTitle", values: { name: data.contact.label, member: data.member.title } } : null,
+  ),
+};
 
 export default function EditContactRoute() {
   const { t } = useTranslation("directory");
@@ -122,7 +126,15 @@ export default function EditContactRoute() {
         cancelTo={`/members/${member.id}`}
         submitLabel={t("form.save")}
       />
-      <ConfirmAction className="danger-zone" label={t("contacts.delete")} question={t("contacts.deleteConfirm", { name: contact.label })} intent="intent" value="delete" version={contact.version} danger />
+      <ConfirmAction
+        className="danger-zone"
+        label={t("contacts.delete")}
+        question={t("contacts.deleteConfirm", { name: contact.label })}
+        intent="intent"
+        value="delete"
+        version={contact.version}
+        danger
+      />
     </>
   );
 }

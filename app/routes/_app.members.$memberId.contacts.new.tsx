@@ -1,20 +1,21 @@
 import { parseWithZod } from "@conform-to/zod/v4";
-import { foundOr404 } from "~/lib/found.server";
 import { type ActionFunctionArgs, type LoaderFunctionArgs, redirect } from "@remix-run/node";
 import { useActionData, useLoaderData } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
+
 import { requireUser } from "~/auth.server";
 import { ContactForm } from "~/components/contact-form";
 import { getDb } from "~/db.server";
-import { type Lng } from "~/i18n";
+import type { Lng } from "~/i18n";
+import { readForm } from "~/lib/bounded-form.server";
 import { localized } from "~/lib/directory";
 import { ContactSchema } from "~/lib/directory-schemas";
+import { foundOr404 } from "~/lib/found.server";
+import { titleFrom } from "~/lib/page-title";
 import { audited } from "~/models/audit.server";
 import { createContact } from "~/models/contact.server";
 import { DuplicateError } from "~/models/errors";
 import { getMember } from "~/models/member.server";
-import { readForm } from "~/lib/bounded-form.server";
-import { titleFrom } from "~/lib/page-title";
 
 const NAME_LANGUAGE: Record<string, Lng> = { CN: "zh", JP: "ja", KR: "ko", KP: "ko", MN: "mn", RU: "ru" };
 
@@ -48,8 +49,9 @@ export async function action(args: ActionFunctionArgs) {
   return redirect(`/members/${member.id}`);
 }
 
-
-export const handle = { title: titleFrom<typeof loader>((data) => (data?.member ? { key: "directory:contacts.new", values: { member: data.member.title } } : null)) };
+export const handle = {
+  title: titleFrom<typeof loader>((data) => (data?.member ? { key: "directory:contacts.new", values: { member: data.member.title } } : null)),
+};
 
 export default function NewContactRoute() {
   const { t } = useTranslation("directory");
@@ -58,12 +60,7 @@ export default function NewContactRoute() {
   return (
     <>
       <h1>{t("contacts.new", { member: member.title })}</h1>
-      <ContactForm
-        lastResult={actionData?.result}
-        defaultValue={{ nameLocale }}
-        cancelTo={`/members/${member.id}`}
-        submitLabel={t("contacts.create")}
-      />
+      <ContactForm lastResult={actionData?.result} defaultValue={{ nameLocale }} cancelTo={`/members/${member.id}`} submitLabel={t("contacts.create")} />
     </>
   );
 }

@@ -1,18 +1,19 @@
 import { parseWithZod } from "@conform-to/zod/v4";
-import { foundOr404 } from "~/lib/found.server";
 import { type ActionFunctionArgs, type LoaderFunctionArgs, redirect } from "@remix-run/node";
 import { useActionData, useLoaderData } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
+
 import { requireUser } from "~/auth.server";
 import { MemberForm } from "~/components/member-form";
 import { getDb } from "~/db.server";
+import { readForm } from "~/lib/bounded-form.server";
 import { countryOptions, localized } from "~/lib/directory";
 import { MemberSchema, VersionSchema } from "~/lib/directory-schemas";
+import { foundOr404 } from "~/lib/found.server";
+import { titleFrom } from "~/lib/page-title";
 import { audited } from "~/models/audit.server";
 import { ConflictError, DuplicateError } from "~/models/errors";
 import { getMember, updateMember } from "~/models/member.server";
-import { readForm } from "~/lib/bounded-form.server";
-import { titleFrom } from "~/lib/page-title";
 
 export async function loader(args: LoaderFunctionArgs) {
   requireUser(args, "staff");
@@ -71,8 +72,9 @@ export async function action(args: ActionFunctionArgs) {
   return redirect(`/members/${id}?saved=1`);
 }
 
-
-export const handle = { title: titleFrom<typeof loader>((data) => (data?.member ? { key: "directory:members.edit", values: { name: data.member.title } } : null)) };
+export const handle = {
+  title: titleFrom<typeof loader>((data) => (data?.member ? { key: "directory:members.edit", values: { name: data.member.title } } : null)),
+};
 
 export default function EditMemberRoute() {
   const { t } = useTranslation("directory");

@@ -1,16 +1,17 @@
 import { type ActionFunctionArgs, type LoaderFunctionArgs, redirect } from "@remix-run/node";
 import { Form, Link, useLoaderData, useNavigation, useSearchParams } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
+
 import { hasRole, requireUser } from "~/auth.server";
 import { EmptyState } from "~/components/app-shell";
 import { CountryOptions } from "~/components/directory";
 import { getDb } from "~/db.server";
+import { readForm } from "~/lib/bounded-form.server";
 import { countryName, countryOptions, localized, MEMBER_KINDS, MEMBER_STATUSES, sortMembers } from "~/lib/directory";
+import type { PageTitle } from "~/lib/page-title";
 import { audited } from "~/models/audit.server";
 import { loadDemoData } from "~/models/demo.server";
 import { countMembers, listMembers } from "~/models/member.server";
-import { readForm } from "~/lib/bounded-form.server";
-import { type PageTitle } from "~/lib/page-title";
 
 export async function loader(args: LoaderFunctionArgs) {
   const user = requireUser(args);
@@ -51,10 +52,13 @@ export async function action(args: ActionFunctionArgs) {
   const form = await readForm(args.request);
   if (form.get("intent") !== "load-demo") throw new Response("Bad Request", { status: 400 });
   const db = getDb();
-  const result = await audited(db, (trx) => loadDemoData(trx), (result) => ({ actor: user, action: "directory.demo_loaded", ip: args.context.clientIp, details: result }));
+  const result = await audited(
+    db,
+    (trx) => loadDemoData(trx),
+    (result) => ({ actor: user, action: "directory.demo_loaded", ip: args.context.clientIp, details: result }),
+  );
   return redirect(`/members?loaded=${result.members}`);
 }
-
 
 export const handle = { title: "directory:members.title" satisfies PageTitle };
 

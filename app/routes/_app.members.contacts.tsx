@@ -1,14 +1,15 @@
-import { type LoaderFunctionArgs } from "@remix-run/node";
+import type { LoaderFunctionArgs } from "@remix-run/node";
 import { Form, Link, useLoaderData, useSearchParams } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
+
 import { requireUser } from "~/auth.server";
 import { getDb } from "~/db.server";
 import { htmlLang } from "~/i18n";
 import { contactLabels, toPersonName } from "~/lib/contact-display";
 import { localized } from "~/lib/directory";
 import { compareNames } from "~/lib/names";
+import type { PageTitle } from "~/lib/page-title";
 import { listContacts } from "~/models/contact.server";
-import { type PageTitle } from "~/lib/page-title";
 
 export async function loader(args: LoaderFunctionArgs) {
   requireUser(args);
@@ -31,7 +32,6 @@ export async function loader(args: LoaderFunctionArgs) {
     })),
   };
 }
-
 
 export const handle = { title: "directory:contacts.allTitle" satisfies PageTitle };
 

@@ -1,9 +1,10 @@
-import { type LoaderFunctionArgs } from "@remix-run/node";
+import type { LoaderFunctionArgs } from "@remix-run/node";
 import { z } from "zod";
+
 import { requireUser } from "~/auth.server";
 import { getDb } from "~/db.server";
 import { COLUMNS, contactToRow, memberToRow } from "~/lib/directory-import.server";
-import { type ContactInput, type MemberInput } from "~/lib/directory-schemas";
+import type { ContactInput, MemberInput } from "~/lib/directory-schemas";
 import { toCsv, toXlsx } from "~/lib/spreadsheet.server";
 import { recordAccess } from "~/models/audit.server";
 import { listContacts } from "~/models/contact.server";
@@ -27,7 +28,13 @@ export async function loader(args: LoaderFunctionArgs) {
     const members = await listMembers(db);
     members.sort((a, b) => a.country.localeCompare(b.country) || (a.names.en ?? "").localeCompare(b.names.en ?? ""));
     rows = members.map((m) =>
-      memberToRow({ ...m, nameKana: m.nameKana ?? undefined, officeEmail: m.officeEmail ?? undefined, postalAddress: m.postalAddress ?? undefined, notes: m.notes ?? undefined } as unknown as MemberInput),
+      memberToRow({
+        ...m,
+        nameKana: m.nameKana ?? undefined,
+        officeEmail: m.officeEmail ?? undefined,
+        postalAddress: m.postalAddress ?? undefined,
+        notes: m.notes ?? undefined,
+      } as unknown as MemberInput),
     );
   } else if (!template) {
     const contacts = await listContacts(db);

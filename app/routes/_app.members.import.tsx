@@ -9,13 +9,14 @@ import {
 import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
 import { z } from "zod";
+
 import { requireUser } from "~/auth.server";
 import { getDb } from "~/db.server";
+import { readForm } from "~/lib/bounded-form.server";
 import { checkSheet, type ImportKind } from "~/lib/directory-import.server";
+import type { PageTitle } from "~/lib/page-title";
 import { MAX_ROWS, MAX_UPLOAD_BYTES, readSpreadsheet, SpreadsheetError } from "~/lib/spreadsheet.server";
 import { applyImportBatch, createImportBatch, ImportRejectedError, previewImport } from "~/models/import-batch.server";
-import { readForm } from "~/lib/bounded-form.server";
-import { type PageTitle } from "~/lib/page-title";
 
 const KindSchema = z.enum(["members", "contacts"]);
 
@@ -23,14 +24,28 @@ type PreviewRow = { line: number; label: string; errors: { column: string; messa
 type ActionResult =
   | { stage: "error"; message: string; values?: Record<string, string | number> }
   | { stage: "invalid"; kind: ImportKind; fileName: string; fileErrors: { column: string; message: string }[]; rows: PreviewRow[]; total: number }
-  | { stage: "confirm"; kind: ImportKind; fileName: string; batchId: string; counts: { created: number; updated: number; unchanged: number }; rows: PreviewRow[] };
+  | {
+      stage: "confirm";
+      kind: ImportKind;
+      fileName: string;
+      batchId: string;
+      counts: { created: number; updated: number; unchanged: number };
+      rows: PreviewRow[];
+    };
 
 export async function loader(args: LoaderFunctionArgs) {
   requireUser(args, "staff");
   const url = new URL(args.request.url);
   const done = url.searchParams.get("done");
   return {
-    done: done ? { kind: done, created: Number(url.searchParams.get("created")), updated: Number(url.searchParams.get("updated")), unchanged: Number(url.searchParams.get("unchanged")) } : null,
+    done: done
+      ? {
+          kind: done,
+          created: Number(url.searchParams.get("created")),
+          updated: Number(url.searchParams.get("updated")),
+          unchanged: Number(url.searchParams.get("unchanged")),
+        }
+      : null,
     maxRows: MAX_ROWS,
   };
 }
@@ -57,10 +72,7 @@ export async function action(args: ActionFunctionArgs) {
 
   let form: FormData;
   try {
-    form = await unstable_parseMultipartFormData(
-      args.request,
-      unstable_createMemoryUploadHandler({ maxPartSize: MAX_UPLOAD_BYTES }),
-    );
+    form = await unstable_parseMultipartFormData(args.request, unstable_createMemoryUploadHandler({ maxPartSize: MAX_UPLOAD_BYTES }));
   } catch (error) {
     if (error instanceof MaxPartSizeExceededError) {
       // The rest of the upload is never read; the HTTP layer closes this connection (see http.server.ts).
@@ -85,13 +97,18 @@ export async function action(args: ActionFunctionArgs) {
     throw error;
   }
   const toPreview = (row: (typeof checked.rows)[number]): PreviewRow =>
-    row.ok
-      ? { line: row.line, label: row.key.split("|").slice(0, 2).join(" "), errors: [] }
-      : { line: row.line, label: row.label, errors: row.errors };
+    row.ok ? { line: row.line, label: row.key.split("|").slice(0, 2).join(" "), errors: [] } : { line: row.line, label: row.label, errors: row.errors };
 
   if (!checked.valid) {
     return Response.json(
-      { stage: "invalid", kind: kind.data, fileName: file.name, fileErrors: checked.fileErrors, rows: checked.rows.map(toPreview), total: checked.rows.length } satisfies ActionResult,
+      {
+        stage: "invalid",
+        kind: kind.data,
+        fileName: file.name,
+        fileErrors: checked.fileErrors,
+        rows: checked.rows.map(toPreview),
+        total: checked.rows.length,
+      } satisfies ActionResult,
       { status: 400 },
     );
   }
@@ -121,7 +138,6 @@ export async function action(args: ActionFunctionArgs) {
     rows: checked.rows.map(toPreview),
   } satisfies ActionResult);
 }
-
 
 /** A message key as the schemas write them: "validation.email" (common) or "directory:import.errors.…", with "#n" for a count or line. */
 function Message({ message, values }: { message: string; values?: Record<string, string | number> }) {
@@ -270,8 +286,7 @@ export default function ImportRoute() {
           </div>
         </Form>
         <p className="small">
-          {t("import.templates")}{" "}
-          <a href="/members/export?type=members&format=xlsx&template=1">{t("import.kinds.members")} (XLSX)</a> ·{" "}
+          {t("import.templates")} <a href="/members/export?type=members&format=xlsx&template=1">{t("import.kinds.members")} (XLSX)</a> ·{" "}
           <a href="/members/export?type=members&format=csv&template=1">{t("import.kinds.members")} (CSV)</a> ·{" "}
           <a href="/members/export?type=contacts&format=xlsx&template=1">{t("import.kinds.contacts")} (XLSX)</a> ·{" "}
           <a href="/members/export?type=contacts&format=csv&template=1">{t("import.kinds.contacts")} (CSV)</a>
@@ -286,7 +301,8 @@ export default function ImportRoute() {
             {t("import.kinds.members")}: <a href="/members/export?type=members&format=xlsx">XLSX</a> · <a href="/members/export?type=members&format=csv">CSV</a>
           </li>
           <li>
-            {t("import.kinds.contacts")}: <a href="/members/export?type=contacts&format=xlsx">XLSX</a> · <a href="/members/export?type=contacts&format=csv">CSV</a>
+            {t("import.kinds.contacts")}: <a href="/members/export?type=contacts&format=xlsx">XLSX</a> ·{" "}
+            <a href="/members/export?type=contacts&format=csv">CSV</a>
           </li>
         </ul>
       </section>

@@ -2,16 +2,17 @@ import { parseWithZod } from "@conform-to/zod/v4";
 import { type ActionFunctionArgs, type LoaderFunctionArgs, redirect } from "@remix-run/node";
 import { useActionData, useLoaderData } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
+
 import { requireUser } from "~/auth.server";
 import { MemberForm } from "~/components/member-form";
 import { getDb } from "~/db.server";
+import { readForm } from "~/lib/bounded-form.server";
 import { countryOptions } from "~/lib/directory";
 import { MemberSchema } from "~/lib/directory-schemas";
+import type { PageTitle } from "~/lib/page-title";
 import { audited } from "~/models/audit.server";
 import { DuplicateError } from "~/models/errors";
 import { createMember } from "~/models/member.server";
-import { readForm } from "~/lib/bounded-form.server";
-import { type PageTitle } from "~/lib/page-title";
 
 export async function loader(args: LoaderFunctionArgs) {
   requireUser(args, "staff");
@@ -35,7 +36,6 @@ export async function action(args: ActionFunctionArgs) {
     return Response.json({ result: submission.reply({ fieldErrors: { "names.en": ["directory:validation.duplicateMember"] } }) }, { status: 409 });
   }
 }
-
 
 export const handle = { title: "directory:members.new" satisfies PageTitle };
 

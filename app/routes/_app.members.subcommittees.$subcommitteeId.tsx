@@ -1,20 +1,21 @@
 import { parseWithZod } from "@conform-to/zod/v4";
-import { foundOr404 } from "~/lib/found.server";
 import { type ActionFunctionArgs, type LoaderFunctionArgs, redirect } from "@remix-run/node";
 import { useActionData, useLoaderData } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
+
 import { hasRole, requireUser } from "~/auth.server";
 import { SubcommitteeForm } from "~/components/subcommittee-form";
 import { getDb } from "~/db.server";
-import { type Lng } from "~/i18n";
+import type { Lng } from "~/i18n";
+import { readForm } from "~/lib/bounded-form.server";
 import { countryName, localized, sortMembers } from "~/lib/directory";
 import { SubcommitteeSchema, VersionSchema } from "~/lib/directory-schemas";
+import { foundOr404 } from "~/lib/found.server";
+import { titleFrom } from "~/lib/page-title";
 import { audited } from "~/models/audit.server";
 import { ConflictError, DuplicateError } from "~/models/errors";
 import { listMembers } from "~/models/member.server";
 import { createSubcommittee, getSubcommittee, updateSubcommittee } from "~/models/subcommittee.server";
-import { readForm } from "~/lib/bounded-form.server";
-import { titleFrom } from "~/lib/page-title";
 
 const COUNTRY_ORDER = ["CN", "JP", "KR", "KP", "MN", "RU"];
 
@@ -99,8 +100,11 @@ export async function action(args: ActionFunctionArgs) {
   }
 }
 
-
-export const handle = { title: titleFrom<typeof loader>((data) => (data?.isNew ? { key: "directory:subcommittees.add" } : data?.subcommittee?.title ? { text: data.subcommittee.title } : null)) };
+export const handle = {
+  title: titleFrom<typeof loader>((data) =>
+    data?.isNew ? { key: "directory:subcommittees.add" } : data?.subcommittee?.title ? { text: data.subcommittee.title } : null,
+  ),
+};
 
 export default function SubcommitteeRoute() {
   const { t } = useTranslation("directory");

@@ -1,11 +1,12 @@
-import { type LoaderFunctionArgs } from "@remix-run/node";
+import type { LoaderFunctionArgs } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
+
 import { hasRole, requireUser } from "~/auth.server";
 import { getDb } from "~/db.server";
 import { localized, missingLanguages } from "~/lib/directory";
+import type { PageTitle } from "~/lib/page-title";
 import { listSubcommittees } from "~/models/subcommittee.server";
-import { type PageTitle } from "~/lib/page-title";
 
 export async function loader(args: LoaderFunctionArgs) {
   const user = requireUser(args);
@@ -23,7 +24,6 @@ export async function loader(args: LoaderFunctionArgs) {
     canEdit: hasRole(user, "staff"),
   };
 }
-
 
 export const handle = { title: "directory:tabs.subcommittees" satisfies PageTitle };
 

@@ -1,6 +1,7 @@
-import { type LoaderFunctionArgs } from "@remix-run/node";
+import type { LoaderFunctionArgs } from "@remix-run/node";
 import { NavLink, Outlet, useLocation } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
+
 import { requireUser } from "~/auth.server";
 import { GeneralErrorBoundary } from "~/components/error-boundary";
 

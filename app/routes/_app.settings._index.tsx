@@ -4,17 +4,18 @@ import { type ActionFunctionArgs, type LoaderFunctionArgs, redirect } from "@rem
 import { Form, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
 import { z } from "zod";
+
 import { getSessionCookie, requireUser } from "~/auth.server";
 import { ConfirmAction, Field, FormErrors, formErrorsOf, SelectField, useZodForm } from "~/components/forms";
 import { getDb } from "~/db.server";
 import { htmlLang, languageNames, supportedLngs } from "~/i18n";
+import { readForm } from "~/lib/bounded-form.server";
+import type { PageTitle } from "~/lib/page-title";
 import { hashPassword, verifyPassword } from "~/lib/password.server";
 import { LngSchema, NewPasswordSchema, PASSWORD_MAX, PASSWORD_MIN, singleLine } from "~/lib/validation";
 import { audited } from "~/models/audit.server";
 import { checkRateLimit, hitRateLimit, resetRateLimit } from "~/models/rate-limit.server";
 import { changeOwnPassword, getPasswordHash, signOutEverywhere, updateStaffProfile } from "~/models/staff-user.server";
-import { readForm } from "~/lib/bounded-form.server";
-import { type PageTitle } from "~/lib/page-title";
 
 const ProfileSchema = z.object({
   displayName: singleLine(100),
@@ -100,7 +101,6 @@ export async function action(args: ActionFunctionArgs) {
 }
 
 export const handle = { i18n: ["common", "auth", "staff"], title: "staff:account.title" satisfies PageTitle };
-
 
 export default function MyAccountRoute() {
   const { t } = useTranslation("staff");
@@ -190,7 +190,13 @@ export default function MyAccountRoute() {
       <section className="panel" aria-labelledby="sessions-heading">
         <h3 id="sessions-heading">{t("account.sessions")}</h3>
         <p className="muted">{t("account.sessionsLead")}</p>
-        <ConfirmAction label={t("account.signOutEverywhere")} question={t("account.signOutEverywhereConfirm")} intent="intent" value="signOutEverywhere" danger />
+        <ConfirmAction
+          label={t("account.signOutEverywhere")}
+          question={t("account.signOutEverywhereConfirm")}
+          intent="intent"
+          value="signOutEverywhere"
+          danger
+        />
       </section>
     </>
   );

@@ -1,12 +1,13 @@
-import { type LoaderFunctionArgs } from "@remix-run/node";
+import type { LoaderFunctionArgs } from "@remix-run/node";
 import { Form, Link, useLoaderData, useSearchParams } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
+
 import { requireUser } from "~/auth.server";
 import { getDb } from "~/db.server";
 import { formatDateTimeZoned } from "~/lib/dates";
+import type { PageTitle } from "~/lib/page-title";
 import { auditFacets, auditFilterFromQuery, listAudit } from "~/models/audit.server";
 import { getStaffTimeZone } from "~/models/secretariat.server";
-import { type PageTitle } from "~/lib/page-title";
 
 const PAGE_SIZE = 100;
 
@@ -55,7 +56,6 @@ export async function loader(args: LoaderFunctionArgs) {
 }
 
 export const handle = { i18n: ["common", "staff"], title: "staff:audit.title" satisfies PageTitle };
-
 
 /** "Signed in" for auth.sign_in; an action this version does not know keeps its code. */
 type Translate = (key: string, options: { defaultValue: string }) => string;

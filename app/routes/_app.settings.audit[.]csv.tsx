@@ -1,4 +1,5 @@
-import { type LoaderFunctionArgs } from "@remix-run/node";
+import type { LoaderFunctionArgs } from "@remix-run/node";
+
 import { requireUser } from "~/auth.server";
 import { getDb } from "~/db.server";
 import { getFixedT } from "~/i18next.server";
@@ -38,7 +39,11 @@ export async function loader(args: LoaderFunctionArgs) {
     ip: args.context.clientIp,
     details: {
       rows: body.length,
-      filter: Object.fromEntries(Object.entries(filter).filter(([, value]) => value !== undefined).map(([key, value]) => [key, value instanceof Date ? value.toISOString() : value])),
+      filter: Object.fromEntries(
+        Object.entries(filter)
+          .filter(([, value]) => value !== undefined)
+          .map(([key, value]) => [key, value instanceof Date ? value.toISOString() : value]),
+      ),
     },
   });
   const stamp = new Date().toISOString().slice(0, 10);

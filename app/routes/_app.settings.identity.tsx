@@ -11,20 +11,21 @@ import {
 import { Form, useActionData, useLoaderData, useNavigation, useSearchParams } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
 import { z } from "zod";
+
 import { requireUser } from "~/auth.server";
 import { LanguageOptions } from "~/components/directory";
 import { ConfirmAction, Field, FormErrors, formErrorsOf, LocalizedFields, SelectField, useZodForm } from "~/components/forms";
 import { getDb } from "~/db.server";
 import { getEnv } from "~/env.server";
+import { readForm } from "~/lib/bounded-form.server";
 import { isTimeZone, localized } from "~/lib/directory";
 import { optionalLongTexts, requiredTexts, VersionSchema } from "~/lib/directory-schemas";
 import { checkLogo, MAX_LOGO_BYTES, MAX_LOGO_PIXELS_PER_SIDE } from "~/lib/logo.server";
-import { LngSchema, optionalLine, OptionalEmailSchema } from "~/lib/validation";
+import type { PageTitle } from "~/lib/page-title";
+import { LngSchema, OptionalEmailSchema, optionalLine } from "~/lib/validation";
 import { parseMailFrom } from "~/mail/transport.server";
 import { ConflictError } from "~/models/errors";
 import { getSecretariat, removeLogo, type Secretariat, setLogo, updateSecretariat } from "~/models/secretariat.server";
-import { readForm } from "~/lib/bounded-form.server";
-import { type PageTitle } from "~/lib/page-title";
 
 const isWebAddress = (value: string) => {
   try {
@@ -71,8 +72,7 @@ function viewOf(identity: Secretariat, locale: Parameters<typeof localized>[1]) 
 type View = ReturnType<typeof viewOf>;
 
 type ActionData =
-  | { form: "identity"; result: SubmissionResult<string[]>; conflict?: View }
-  | { form: "logo"; error: string; values?: Record<string, number>; conflict?: View };
+  { form: "identity"; result: SubmissionResult<string[]>; conflict?: View } | { form: "logo"; error: string; values?: Record<string, number>; conflict?: View };
 
 export async function loader(args: LoaderFunctionArgs) {
   requireUser(args, "admin");
@@ -250,7 +250,16 @@ function LogoPanel({
           </button>
         </div>
       </Form>
-      {logo ? <ConfirmAction label={t("identity.logo.remove")} question={t("identity.logo.removeConfirm")} intent="intent" value="remove-logo" version={version} danger /> : null}
+      {logo ? (
+        <ConfirmAction
+          label={t("identity.logo.remove")}
+          question={t("identity.logo.removeConfirm")}
+          intent="intent"
+          value="remove-logo"
+          version={version}
+          danger
+        />
+      ) : null}
     </section>
   );
 }

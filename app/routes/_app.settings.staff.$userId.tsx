@@ -4,22 +4,23 @@ import { type ActionFunctionArgs, type LoaderFunctionArgs, redirect } from "@rem
 import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
 import { z } from "zod";
-import { STAFF_ROLES } from "../../db/schema";
-// zod must be configured jitless before this module builds its schema (the CSP forbids eval)
-import "~/lib/validation";
+
 import { getSessionCookie, requireUser } from "~/auth.server";
 import { ConfirmAction, FormErrors, formErrorsOf, SelectField, useZodForm } from "~/components/forms";
 import { getDb } from "~/db.server";
-import { formatDateTimeZoned } from "~/lib/dates";
 import { getEnv } from "~/env.server";
 import { languageNames } from "~/i18n";
+import { readForm } from "~/lib/bounded-form.server";
+import { formatDateTimeZoned } from "~/lib/dates";
 import { foundOr404 } from "~/lib/found.server";
+import { titleFrom } from "~/lib/page-title";
 import { sendStaffLink } from "~/mail/staff.server";
 import { getStaffTimeZone } from "~/models/secretariat.server";
 import { changeStaffRole, disableStaffUser, enableStaffUser, getStaffAccount, LastAdminError } from "~/models/staff-user.server";
-import { readForm } from "~/lib/bounded-form.server";
-import { titleFrom } from "~/lib/page-title";
+import { STAFF_ROLES } from "../../db/schema";
 
+// zod must be configured jitless before this module builds its schema (the CSP forbids eval)
+import "~/lib/validation";
 
 const RoleSchema = z.object({ role: z.enum(STAFF_ROLES, { error: "validation.required" }) });
 
@@ -107,8 +108,10 @@ export async function action(args: ActionFunctionArgs) {
   }
 }
 
-export const handle = { i18n: ["common", "staff"], title: titleFrom<typeof loader>((data) => (data?.account?.displayName ? { text: data.account.displayName } : null)) };
-
+export const handle = {
+  i18n: ["common", "staff"],
+  title: titleFrom<typeof loader>((data) => (data?.account?.displayName ? { text: data.account.displayName } : null)),
+};
 
 const STATUS_BADGE = { active: "status-open", invited: "status-closed", disabled: "status-cancelled" } as const;
 
@@ -166,9 +169,7 @@ export default function StaffAccountRoute() {
           {account.disabledAt ? (
             <>
               <dt>{t("fields.disabled")}</dt>
-              <dd>
-                {account.disabledAt}
-              </dd>
+              <dd>{account.disabledAt}</dd>
             </>
           ) : null}
         </dl>

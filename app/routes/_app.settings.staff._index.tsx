@@ -4,21 +4,21 @@ import { type ActionFunctionArgs, type LoaderFunctionArgs, redirect } from "@rem
 import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
 import { z } from "zod";
-import { STAFF_ROLES } from "../../db/schema";
+
 import { requireUser } from "~/auth.server";
 import { Field, FormErrors, formErrorsOf, SelectField, useZodForm } from "~/components/forms";
 import { getDb } from "~/db.server";
-import { formatDateTimeZoned } from "~/lib/dates";
 import { getEnv } from "~/env.server";
 import { htmlLang, languageNames, supportedLngs } from "~/i18n";
+import { readForm } from "~/lib/bounded-form.server";
+import { formatDateTimeZoned } from "~/lib/dates";
+import type { PageTitle } from "~/lib/page-title";
 import { EmailSchema, LngSchema, singleLine } from "~/lib/validation";
 import { inviteStaff } from "~/mail/staff.server";
 import { DuplicateError } from "~/models/errors";
 import { getStaffTimeZone } from "~/models/secretariat.server";
 import { listStaffAccounts } from "~/models/staff-user.server";
-import { readForm } from "~/lib/bounded-form.server";
-import { type PageTitle } from "~/lib/page-title";
-
+import { STAFF_ROLES } from "../../db/schema";
 
 const InviteSchema = z.object({
   email: EmailSchema,
@@ -67,7 +67,6 @@ export async function action(args: ActionFunctionArgs) {
 }
 
 export const handle = { i18n: ["common", "staff"], title: "staff:list.title" satisfies PageTitle };
-
 
 const STATUS_BADGE = { active: "status-open", invited: "status-closed", disabled: "status-cancelled" } as const;
 

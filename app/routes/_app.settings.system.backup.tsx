@@ -1,12 +1,13 @@
 import { type ActionFunctionArgs, createReadableStreamFromReadable, type LoaderFunctionArgs, redirect } from "@remix-run/node";
+
 import { requireUser } from "~/auth.server";
 import { getDb, getPglite } from "~/db.server";
 import { getEnv } from "~/env.server";
 import { getFixedT } from "~/i18next.server";
-import { backupDatabaseKind, backupFileName, createBackup } from "~/services/backup.server";
 import { logger } from "~/logger.server";
 import { writeAudit } from "~/models/audit.server";
 import { recordBackup } from "~/models/backup-log.server";
+import { backupDatabaseKind, backupFileName, createBackup } from "~/services/backup.server";
 
 /** The download is a POST (it writes log and audit rows); a GET goes back to the System page. */
 export async function loader(args: LoaderFunctionArgs) {

@@ -3,14 +3,16 @@ import { type ActionFunctionArgs, type LoaderFunctionArgs, redirect } from "@rem
 import { Form, Link, useLoaderData, useNavigation } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
 import { z } from "zod";
-import TestMessage from "../../emails/test-message";
+
 import { requireUser } from "~/auth.server";
 import { databaseKind, getDb } from "~/db.server";
 import { getEnv } from "~/env.server";
 import { htmlLang, type Lng } from "~/i18n";
 import { getFixedT } from "~/i18next.server";
+import { readForm } from "~/lib/bounded-form.server";
 import { formatDateTimeZoned } from "~/lib/dates";
 import { localized } from "~/lib/directory";
+import type { PageTitle } from "~/lib/page-title";
 import { messageIdFor } from "~/lib/tokens.server";
 import { dkimSettings, dnsAdvice } from "~/mail/dkim.server";
 import { parseMailFrom } from "~/mail/transport.server";
@@ -19,8 +21,7 @@ import { lastBackup } from "~/models/backup-log.server";
 import { enqueueMessage, getQueueState } from "~/models/email-message.server";
 import { getSecretariat } from "~/models/secretariat.server";
 import { appVersion, builtAt, databaseSize, findMessageByKey, getMessageStatus, mailMetrics, queueSummary, sentPerMinute } from "~/models/system.server";
-import { readForm } from "~/lib/bounded-form.server";
-import { type PageTitle } from "~/lib/page-title";
+import TestMessage from "../../emails/test-message";
 
 /** A worker that has not reported for this long is shown as a problem (it beats every ten seconds). */
 const HEARTBEAT_STALE_SECONDS = 120;
@@ -164,7 +165,9 @@ export async function action(args: ActionFunctionArgs) {
     db,
     async (trx) => ({ queued: await enqueueMessage(trx, draft), row: await findMessageByKey(trx, { key }) }),
     ({ queued, row }) =>
-      queued && row ? { actor: user, action: "mail.test_sent", objectType: "email_message", objectId: row.id, ip: args.context.clientIp, details: { from: "settings" } } : null,
+      queued && row
+        ? { actor: user, action: "mail.test_sent", objectType: "email_message", objectId: row.id, ip: args.context.clientIp, details: { from: "settings" } }
+        : null,
   ).then(({ row }) => row);
   if (!message) throw new Error("the test message was not queued");
   return redirect(`/settings/system?test=${message.id}`);
@@ -255,7 +258,15 @@ export default function SystemRoute() {
           <dt>{t("system.intake")}</dt>
           <dd>{data.delivery.intake ? t("system.intakeOn", { address: data.delivery.intake }) : t("system.intakeOff")}</dd>
           <dt>{t("system.dkim")}</dt>
-          <dd>{data.delivery.dkimError ? <span className="field-errors">{data.delivery.dkimError}</span> : data.delivery.dkim ? <code>{data.delivery.dkim}</code> : t("system.dkimOff")}</dd>
+          <dd>
+            {data.delivery.dkimError ? (
+              <span className="field-errors">{data.delivery.dkimError}</span>
+            ) : data.delivery.dkim ? (
+              <code>{data.delivery.dkim}</code>
+            ) : (
+              t("system.dkimOff")
+            )}
+          </dd>
         </dl>
         {data.test ? (
           <p className="notice success" role="status">
@@ -291,14 +302,18 @@ export default function SystemRoute() {
         <h3 id="dns-heading">{t("system.dnsTitle", { domain: data.dns.domain })}</h3>
         <p className="field-hint">{t("system.dnsHint")}</p>
         <dl className="dns-records">
-          <dt>SPF · TXT <code>{data.dns.spf.name}</code></dt>
+          <dt>
+            SPF · TXT <code>{data.dns.spf.name}</code>
+          </dt>
           <dd>
             <code className="copyable">{data.dns.spf.value}</code>
             <span className="secondary-name">{t("system.spfHint")}</span>
           </dd>
           <dt>DKIM · TXT {data.dns.dkim ? <code>{data.dns.dkim.name}</code> : null}</dt>
           <dd>{data.dns.dkim ? <code className="copyable">{data.dns.dkim.value}</code> : t("system.dkimHint")}</dd>
-          <dt>DMARC · TXT <code>{data.dns.dmarc.name}</code></dt>
+          <dt>
+            DMARC · TXT <code>{data.dns.dmarc.name}</code>
+          </dt>
           <dd>
             <code className="copyable">{data.dns.dmarc.value}</code>
             <span className="secondary-name">{t("system.dmarcHint")}</span>

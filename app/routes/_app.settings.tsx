@@ -1,9 +1,10 @@
-import { type LoaderFunctionArgs } from "@remix-run/node";
+import type { LoaderFunctionArgs } from "@remix-run/node";
 import { NavLink, Outlet, useLoaderData } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
+
 import { hasRole, requireUser } from "~/auth.server";
 import { GeneralErrorBoundary } from "~/components/error-boundary";
-import { type PageTitle } from "~/lib/page-title";
+import type { PageTitle } from "~/lib/page-title";
 
 /** Settings: the page title and the sections this user may open; each section is a child route. */
 export async function loader(args: LoaderFunctionArgs) {

@@ -4,18 +4,19 @@ import { type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction, re
 import { Form, isRouteErrorResponse, useActionData, useLoaderData, useNavigation, useRouteError, useRouteLoaderData } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
 import { z } from "zod";
+
 import { getSessionCookie } from "~/auth.server";
 import { GeneralErrorBoundary } from "~/components/error-boundary";
 import { Field, FormErrors, formErrorsOf, useZodForm } from "~/components/forms";
 import { LanguageSwitcher } from "~/components/language-switcher";
 import { getDb } from "~/db.server";
+import { PUBLIC_FORM_LIMITS, readForm } from "~/lib/bounded-form.server";
+import { titleFrom } from "~/lib/page-title";
 import { hashPassword } from "~/lib/password.server";
 import { NewPasswordSchema, PASSWORD_MIN } from "~/lib/validation";
 import { checkRateLimit, hitRateLimit } from "~/models/rate-limit.server";
 import { findUsableStaffToken, setPasswordWithToken, StaffTokenUnusableError } from "~/models/staff-token.server";
-import { type RootData } from "~/root";
-import { PUBLIC_FORM_LIMITS, readForm } from "~/lib/bounded-form.server";
-import { titleFrom } from "~/lib/page-title";
+import type { RootData } from "~/root";
 
 const SetPasswordSchema = z
   .object({
@@ -47,10 +48,7 @@ async function usableOrNotFound(token: string | undefined, clientIp: string) {
 /** The link from an invitation or a password reset email: a GET only shows the form (mail scanners open links). */
 export async function loader({ params, context }: LoaderFunctionArgs) {
   const link = await usableOrNotFound(params.token, context.clientIp);
-  return Response.json(
-    { locale: context.locale, purpose: link.purpose, email: link.email, displayName: link.displayName },
-    { headers: HEADERS },
-  );
+  return Response.json({ locale: context.locale, purpose: link.purpose, email: link.email, displayName: link.displayName }, { headers: HEADERS });
 }
 
 export async function action({ request, params, context }: ActionFunctionArgs) {
@@ -77,7 +75,12 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
 
 export const headers = () => HEADERS;
 
-export const handle = { i18n: ["common", "auth", "staff"], title: titleFrom<typeof loader>((data) => (data && "purpose" in data ? { key: data.purpose === "invite" ? "staff:setPassword.inviteTitle" : "staff:setPassword.resetTitle" } : null)) };
+export const handle = {
+  i18n: ["common", "auth", "staff"],
+  title: titleFrom<typeof loader>((data) =>
+    data && "purpose" in data ? { key: data.purpose === "invite" ? "staff:setPassword.inviteTitle" : "staff:setPassword.resetTitle" } : null,
+  ),
+};
 
 export const meta: MetaFunction = () => [{ name: "robots", content: "noindex" }];
 

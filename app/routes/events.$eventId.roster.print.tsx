@@ -1,11 +1,12 @@
-import { requireUser } from "~/auth.server";
-import { type LoaderFunctionArgs } from "@remix-run/node";
+import type { LoaderFunctionArgs } from "@remix-run/node";
 import { useLoaderData } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
+
+import { requireUser } from "~/auth.server";
 import { htmlLang } from "~/i18n";
+import { titleFrom } from "~/lib/page-title";
 import { letterheadFor } from "~/services/letterhead.server";
 import { rosterForDownload } from "~/services/roster-output.server";
-import { titleFrom } from "~/lib/page-title";
 
 /**
  * The List of Participants for the browser's print dialog: A4, no navigation, the column header repeated on
@@ -32,7 +33,10 @@ export async function loader(args: LoaderFunctionArgs) {
   };
 }
 
-export const handle = { i18n: ["common", "rosters"], title: titleFrom<typeof loader>((data) => (data?.title ? { text: `${data.title} — ${data.subtitle}` } : null)) };
+export const handle = {
+  i18n: ["common", "rosters"],
+  title: titleFrom<typeof loader>((data) => (data?.title ? { text: `${data.title} — ${data.subtitle}` } : null)),
+};
 
 export default function RosterPrintRoute() {
   const { t } = useTranslation("rosters");

@@ -1,4 +1,5 @@
-import { type LoaderFunctionArgs } from "@remix-run/node";
+import type { LoaderFunctionArgs } from "@remix-run/node";
+
 import { isSupportedLng } from "~/i18n";
 import { resources } from "~/i18next.server";
 

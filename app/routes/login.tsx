@@ -4,18 +4,19 @@ import { type ActionFunctionArgs, type HeadersFunction, type LoaderFunctionArgs,
 import { Form, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
 import { z } from "zod";
+
 import { getSessionCookie, safeRedirect } from "~/auth.server";
 import { Field, FormErrors, formErrorsOf, useZodForm } from "~/components/forms";
 import { LanguageSwitcher } from "~/components/language-switcher";
 import { getDb } from "~/db.server";
-import { needsRehash, hashPassword, verifyDummyPassword, verifyPassword } from "~/lib/password.server";
+import { PUBLIC_FORM_LIMITS, readForm } from "~/lib/bounded-form.server";
+import type { PageTitle } from "~/lib/page-title";
+import { hashPassword, needsRehash, verifyDummyPassword, verifyPassword } from "~/lib/password.server";
 import { EmailSchema } from "~/lib/validation";
 import { audited } from "~/models/audit.server";
 import { checkSignIn, clearSignInFailures, recordRefusedSignIn, recordSignInFailure } from "~/models/sign-in-throttle.server";
 import { createStaffSession, deleteStaffSession } from "~/models/staff-session.server";
 import { getStaffUserForSignIn, recordSignIn } from "~/models/staff-user.server";
-import { PUBLIC_FORM_LIMITS, readForm } from "~/lib/bounded-form.server";
-import { type PageTitle } from "~/lib/page-title";
 
 const SignInSchema = z.object({
   email: EmailSchema,
@@ -66,15 +67,10 @@ export async function action({ request, context }: ActionFunctionArgs) {
   const account = await getStaffUserForSignIn(db, { email });
   // Invited colleagues who have not set a password yet cannot sign in (same timing as an unknown address).
   const ok =
-    account && !account.disabledAt && account.passwordHash
-      ? await verifyPassword(account.passwordHash, password)
-      : await verifyDummyPassword(password);
+    account && !account.disabledAt && account.passwordHash ? await verifyPassword(account.passwordHash, password) : await verifyDummyPassword(password);
   if (!account || account.disabledAt || !account.passwordHash || !ok) {
     await recordSignInFailure(db, who);
-    return Response.json(
-      { result: submission.reply({ formErrors: ["auth:login.invalid"], hideFields: ["password"] }) },
-      { status: 400 },
-    );
+    return Response.json({ result: submission.reply({ formErrors: ["auth:login.invalid"], hideFields: ["password"] }) }, { status: 400 });
   }
 
   // A new session id at every sign-in; the one sent before (if any) is destroyed (no fixation).
@@ -98,7 +94,6 @@ export async function action({ request, context }: ActionFunctionArgs) {
 
 export const handle = { i18n: ["common", "auth"], title: "auth:login.title" satisfies PageTitle };
 
-
 export default function LoginRoute() {
   const { t } = useTranslation("auth");
   const data = useLoaderData<typeof loader>();
@@ -114,9 +109,21 @@ export default function LoginRoute() {
       <main id="main" className="auth-card">
         <h1>{t("login.title")}</h1>
         <p className="lead">{t("login.lead")}</p>
-        {data.ended ? <p className="notice" role="status">{t("login.sessionEnded")}</p> : null}
-        {data.created ? <p className="notice success" role="status">{t("login.adminCreated")}</p> : null}
-        {data.signedOut ? <p className="notice" role="status">{t("login.signedOut")}</p> : null}
+        {data.ended ? (
+          <p className="notice" role="status">
+            {t("login.sessionEnded")}
+          </p>
+        ) : null}
+        {data.created ? (
+          <p className="notice success" role="status">
+            {t("login.adminCreated")}
+          </p>
+        ) : null}
+        {data.signedOut ? (
+          <p className="notice" role="status">
+            {t("login.signedOut")}
+          </p>
+        ) : null}
         <Form method="post" {...getFormProps(form)} reloadDocument>
           <FormErrors errors={formErrorsOf(actionData?.result)} />
           <RedirectInput value={data.redirectTo} />
@@ -137,4 +144,3 @@ function RedirectInput({ value }: { value?: string | null }) {
 }
 
 export { GeneralErrorBoundary as ErrorBoundary } from "~/components/error-boundary";
-

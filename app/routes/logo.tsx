@@ -1,4 +1,5 @@
-import { type LoaderFunctionArgs } from "@remix-run/node";
+import type { LoaderFunctionArgs } from "@remix-run/node";
+
 import { getDb } from "~/db.server";
 import { getLogo } from "~/models/secretariat.server";
 

@@ -1,4 +1,5 @@
 import { type ActionFunctionArgs, redirect } from "@remix-run/node";
+
 import { getSessionCookie } from "~/auth.server";
 import { getDb } from "~/db.server";
 import { audited } from "~/models/audit.server";
@@ -13,8 +14,10 @@ export async function action({ context }: ActionFunctionArgs) {
   const db = getDb();
   if (context.sessionToken) {
     const { sessionToken, user } = context;
-    await audited(db, (trx) => deleteStaffSession(trx, { token: sessionToken }), () =>
-      user ? { actor: { id: user.id, email: user.email }, action: "auth.sign_out", ip: context.clientIp } : null,
+    await audited(
+      db,
+      (trx) => deleteStaffSession(trx, { token: sessionToken }),
+      () => (user ? { actor: { id: user.id, email: user.email }, action: "auth.sign_out", ip: context.clientIp } : null),
     );
   }
   return redirect("/login?signedOut=1", {

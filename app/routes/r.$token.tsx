@@ -1,26 +1,27 @@
-import { type SubmissionResult } from "@conform-to/react";
+import type { SubmissionResult } from "@conform-to/react";
 import { parseWithZod } from "@conform-to/zod/v4";
 import { type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction, redirect } from "@remix-run/node";
 import { isRouteErrorResponse, useActionData, useLoaderData, useRouteError, useRouteLoaderData, useSearchParams } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
+
 import { GeneralErrorBoundary } from "~/components/error-boundary";
 import { LanguageSwitcher } from "~/components/language-switcher";
 import { ReaderTime } from "~/components/local-time";
 import { ReplyForm } from "~/components/reply-form";
 import { ReplySummary } from "~/components/reply-summary";
 import { getDb } from "~/db.server";
-import { type RootData } from "~/root";
 import { getEnv } from "~/env.server";
 import { readBoundedBody, requireWithin } from "~/lib/bounded-form.server";
+import { titleFrom } from "~/lib/page-title";
 import { DELEGATION_CEILING, replyFormLimits, replySchema } from "~/lib/reply-schemas";
-import { replyPageData, replyRules, replyWindowOpen } from "~/services/reply-view.server";
 import { hashToken } from "~/lib/tokens.server";
 import { submitReply } from "~/mail/replies.server";
 import { getEvent } from "~/models/event.server";
-import { checkRateLimit, hitRateLimit } from "~/models/rate-limit.server";
 import { findInvitationByToken } from "~/models/invitation.server";
+import { checkRateLimit, hitRateLimit } from "~/models/rate-limit.server";
 import { recordLinkOpened } from "~/models/reply.server";
-import { titleFrom } from "~/lib/page-title";
+import type { RootData } from "~/root";
+import { replyPageData, replyRules, replyWindowOpen } from "~/services/reply-view.server";
 
 /** RELIABILITY T7: more than 30 unknown links from one client in 10 minutes → 429. */
 const MISS_RULE = { limit: 30, windowSeconds: 10 * 60 };
@@ -94,10 +95,11 @@ export function headers() {
   return HEADERS;
 }
 
-export const handle = { i18n: ["common", "emails", "reply", "directory"], title: titleFrom<() => Partial<PageData>>((data) => (data?.event?.title ? { text: data.event.title } : { key: "emails:rsvpInvalid.title" })) };
-export const meta: MetaFunction<typeof loader> = () => [
-  { name: "robots", content: "noindex" },
-];
+export const handle = {
+  i18n: ["common", "emails", "reply", "directory"],
+  title: titleFrom<() => Partial<PageData>>((data) => (data?.event?.title ? { text: data.event.title } : { key: "emails:rsvpInvalid.title" })),
+};
+export const meta: MetaFunction<typeof loader> = () => [{ name: "robots", content: "noindex" }];
 
 type PageData = Awaited<ReturnType<typeof replyPageData>> & { valid: true; locale: "en"; saved: boolean };
 

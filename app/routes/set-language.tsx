@@ -1,11 +1,12 @@
 import { type ActionFunctionArgs, redirect } from "@remix-run/node";
-import { GeneralErrorBoundary } from "~/components/error-boundary";
+
 import { safeRedirect } from "~/auth.server";
+import { GeneralErrorBoundary } from "~/components/error-boundary";
 import { getDb } from "~/db.server";
 import { isSupportedLng } from "~/i18n";
 import { lngCookie } from "~/i18next.server";
-import { setStaffUserLocale } from "~/models/staff-user.server";
 import { PUBLIC_FORM_LIMITS, readForm } from "~/lib/bounded-form.server";
+import { setStaffUserLocale } from "~/models/staff-user.server";
 
 export async function loader() {
   return redirect("/");

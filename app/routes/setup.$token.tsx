@@ -4,14 +4,15 @@ import { type ActionFunctionArgs, type LoaderFunctionArgs, redirect } from "@rem
 import { Form, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
 import { z } from "zod";
+
 import { Field, FormErrors, formErrorsOf, useZodForm } from "~/components/forms";
 import { LanguageSwitcher } from "~/components/language-switcher";
 import { getDb } from "~/db.server";
+import { PUBLIC_FORM_LIMITS, readForm } from "~/lib/bounded-form.server";
+import type { PageTitle } from "~/lib/page-title";
 import { hashPassword } from "~/lib/password.server";
 import { EmailSchema, NewPasswordSchema, singleLine } from "~/lib/validation";
 import { createFirstAdmin, isSetupTokenValid, SetupTokenInvalidError } from "~/models/setup-token.server";
-import { PUBLIC_FORM_LIMITS, readForm } from "~/lib/bounded-form.server";
-import { type PageTitle } from "~/lib/page-title";
 
 const SetupSchema = z
   .object({
@@ -47,13 +48,15 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
     });
   } catch (error) {
     if (!(error instanceof SetupTokenInvalidError)) throw error;
-    return Response.json({ result: submission.reply({ formErrors: ["auth:setup.invalidLink"], hideFields: ["password", "confirmPassword"] }) }, { status: 410 });
+    return Response.json(
+      { result: submission.reply({ formErrors: ["auth:setup.invalidLink"], hideFields: ["password", "confirmPassword"] }) },
+      { status: 410 },
+    );
   }
   return redirect("/login?created=1");
 }
 
 export const handle = { i18n: ["common", "auth"], title: "auth:setup.title" satisfies PageTitle };
-
 
 export default function SetupRoute() {
   const { t } = useTranslation("auth");

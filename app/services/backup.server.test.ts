@@ -1,16 +1,18 @@
 import crypto from "node:crypto";
 import fs from "node:fs";
 import path from "node:path";
-import { type PGlite } from "@electric-sql/pglite";
+
+import type { PGlite } from "@electric-sql/pglite";
 import { sql } from "kysely";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+
+import { createPgliteDb, createPostgresDb, type DB, openPglite } from "~/db.server";
+import { parseEnv } from "~/env.server";
+import { lastBackup, recordBackup, tableChecksums } from "~/models/backup-log.server";
+import { BackupError, backupFileName, createBackup, verifyBackupFile } from "~/services/backup.server";
 import { migrations } from "../../db/migrations/index";
 import { createTestDb, databaseLabel, type PreparedDatabase, prepareServerDatabase, type TestDb, usingPostgres } from "../../tests/helpers/db";
 import { TMP } from "../../tests/helpers/paths";
-import { createPgliteDb, createPostgresDb, type DB, openPglite } from "~/db.server";
-import { parseEnv } from "~/env.server";
-import { BackupError, backupFileName, createBackup, verifyBackupFile } from "~/services/backup.server";
-import { lastBackup, recordBackup, tableChecksums } from "~/models/backup-log.server";
 
 describe("backupFileName", () => {
   it("names the file after the UTC minute it was taken", () => {
@@ -107,7 +109,11 @@ describe(`createBackup and verifyBackupFile (${databaseLabel})`, () => {
     await expect(verifyBackupFile(longer)).rejects.toThrow(/1 unexpected bytes at its end/);
 
     const header = (version: string, json: Buffer) =>
-      Buffer.concat([Buffer.from(`PLENARY-BACKUP\n${version} ${json.length} ${crypto.createHash("sha256").update(json).digest("hex")}\n`), json, Buffer.from("\n")]);
+      Buffer.concat([
+        Buffer.from(`PLENARY-BACKUP\n${version} ${json.length} ${crypto.createHash("sha256").update(json).digest("hex")}\n`),
+        json,
+        Buffer.from("\n"),
+      ]);
     const future = path.join(work, "future.plenary");
     fs.writeFileSync(future, header("2", Buffer.from("{}")));
     await expect(verifyBackupFile(future)).rejects.toThrow(/backup format 2/);

@@ -4,13 +4,22 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { Readable } from "node:stream";
-import { type PGlite } from "@electric-sql/pglite";
-import { z } from "zod";
-import { migrations } from "../../db/migrations/index";
-import packageJson from "../../package.json";
+
+import type { PGlite } from "@electric-sql/pglite";
 import pg from "pg";
-import { createPgliteDb, createPostgresDb, DataDirLockedError, type DB, lockDataDir, openPglite, takePresenceLockExclusively, inTransaction } from "~/db.server";
-import { type Env } from "~/env.server";
+import { z } from "zod";
+
+import {
+  createPgliteDb,
+  createPostgresDb,
+  DataDirLockedError,
+  type DB,
+  inTransaction,
+  lockDataDir,
+  openPglite,
+  takePresenceLockExclusively,
+} from "~/db.server";
+import type { Env } from "~/env.server";
 import { keyId } from "~/lib/sealed.server";
 import {
   databaseContents,
@@ -20,9 +29,11 @@ import {
   restorePreludeSql,
   restoreVerificationSql,
   serverVersion,
-  tableChecksums,
   type TableChecksums,
+  tableChecksums,
 } from "~/models/backup-log.server";
+import { migrations } from "../../db/migrations/index";
+import packageJson from "../../package.json";
 
 /**
  * A Plenary backup is one self-describing file:
@@ -51,10 +62,7 @@ const ManifestSchema = z.object({
   createdAt: z.string(),
   database: z.object({ serverVersion: z.string().optional() }),
   keys: z.object({ dataEncryptionKeyId: z.string(), sessionSecretId: z.string() }),
-  tables: z.record(
-    z.string().regex(/^[a-z_][a-z0-9_]*$/),
-    z.object({ rows: z.number().int().nonnegative(), md5: z.string().regex(/^[0-9a-f]{32}$/) }),
-  ),
+  tables: z.record(z.string().regex(/^[a-z_][a-z0-9_]*$/), z.object({ rows: z.number().int().nonnegative(), md5: z.string().regex(/^[0-9a-f]{32}$/) })),
   payload: z.object({
     format: z.enum(["pglite-datadir-tar-gzip", "pg_dump-custom"]),
     bytes: z.number().int().nonnegative(),
@@ -243,7 +251,9 @@ export async function verifyBackupFile(file: string): Promise<VerifiedBackup> {
     const line = /^(\d{1,4}) (\d{1,7}) ([0-9a-f]{64})$/.exec(lineEnd < 0 ? "" : head.subarray(MAGIC.length, lineEnd).toString("latin1"));
     if (!line) throw damaged("its header line is unreadable");
     if (Number(line[1]) !== FORMAT_VERSION) {
-      throw new BackupError(`${file} has backup format ${line[1]}, which this version of Plenary (${packageJson.version}) does not know. Restore it with a newer Plenary.`);
+      throw new BackupError(
+        `${file} has backup format ${line[1]}, which this version of Plenary (${packageJson.version}) does not know. Restore it with a newer Plenary.`,
+      );
     }
     const start = lineEnd + 1;
     const length = Number(line[2]);
@@ -326,7 +336,7 @@ async function readPayload(backup: VerifiedBackup) {
   const handle = await fs.promises.open(backup.file, "r");
   try {
     const payload = Buffer.alloc(backup.manifest.payload.bytes);
-    for (let done = 0; done < payload.length; ) {
+    for (let done = 0; done < payload.length;) {
       const { bytesRead } = await handle.read(payload, done, payload.length - done, backup.payloadOffset + done);
       if (bytesRead === 0) throw new BackupError(`${backup.file} changed while it was being restored.`);
       done += bytesRead;

@@ -1,17 +1,18 @@
-import { type LoaderFunctionArgs } from "@remix-run/node";
+import type { LoaderFunctionArgs } from "@remix-run/node";
+
 import { requireUser } from "~/auth.server";
 import { getDb } from "~/db.server";
 import { isSupportedLng } from "~/i18n";
 import { countryName, localized } from "~/lib/directory";
-import { requireEvent } from "~/services/event-view.server";
-import { letterheadFor } from "~/services/letterhead.server";
 import { type BadgeInput, renderBadgesPdf } from "~/lib/pdf/badges.server";
 import { renderPlaceCardsPdf } from "~/lib/pdf/place-cards.server";
-import { type PdfLang } from "~/lib/pdf/types";
+import type { PdfLang } from "~/lib/pdf/types";
 import { protocolOrder } from "~/lib/protocol";
-import { CATEGORY_COLORS, nameForms, rosterFilterFrom, rosterLabels } from "~/services/roster-view.server";
 import { recordAccess } from "~/models/audit.server";
 import { listRosterPeople } from "~/models/roster.server";
+import { requireEvent } from "~/services/event-view.server";
+import { letterheadFor } from "~/services/letterhead.server";
+import { CATEGORY_COLORS, nameForms, rosterFilterFrom, rosterLabels } from "~/services/roster-view.server";
 
 /** Badges (A4 sheets of 8, or one per A6 page) and table place cards, in protocol order, for the roster's filters. */
 export async function badgesDownload(args: LoaderFunctionArgs, kind: "badges" | "place_cards") {

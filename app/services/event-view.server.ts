@@ -1,9 +1,9 @@
 import { type DB, getDb } from "~/db.server";
-import { type Lng } from "~/i18n";
+import type { Lng } from "~/i18n";
 import { formatDateTime, formatEventDates, utcOffsetLabel, utcToLocalInput } from "~/lib/dates";
 import { countryName, localized, missingLanguages, sortMembers } from "~/lib/directory";
-import { type EventRow, getEvent } from "~/models/event.server";
 import { foundOr404 } from "~/lib/found.server";
+import { type EventRow, getEvent } from "~/models/event.server";
 import { listMembers } from "~/models/member.server";
 import { listSubcommittees } from "~/models/subcommittee.server";
 

@@ -1,5 +1,5 @@
-import { type DB } from "~/db.server";
-import { type Lng } from "~/i18n";
+import type { DB } from "~/db.server";
+import type { Lng } from "~/i18n";
 import { letterhead } from "~/models/secretariat.server";
 
 /** The secretariat's name, address, signature and logo in `lang` for PDFs (Settings → Identity); null when no name is set. */

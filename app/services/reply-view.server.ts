@@ -1,13 +1,14 @@
 import crypto from "node:crypto";
-import { type DB } from "~/db.server";
-import { type Env } from "~/env.server";
-import { type Lng } from "~/i18n";
-import { type ContactChoice, type DelegateValue, type ReplyFormValue, type StoredPassport } from "~/components/reply-form";
+
+import type { ContactChoice, DelegateValue, ReplyFormValue, StoredPassport } from "~/components/reply-form";
+import type { DB } from "~/db.server";
+import type { Env } from "~/env.server";
+import type { Lng } from "~/i18n";
 import { toPersonName } from "~/lib/contact-display";
 import { formatDateTimeZoned, formatEventDates, formatSlot, wallClockPattern } from "~/lib/dates";
 import { countryName, localized } from "~/lib/directory";
 import { formatName } from "~/lib/names";
-import { type ReplyRules } from "~/lib/reply-schemas";
+import type { ReplyRules } from "~/lib/reply-schemas";
 import { delegateLine } from "~/mail/replies.server";
 import { type ContactRow, listContactsOfMember } from "~/models/contact.server";
 import { type EventRow, getEvent, listProgramme, type ProgrammeItemRow } from "~/models/event.server";
@@ -125,7 +126,8 @@ export async function replyPageData(db: DB, { env, invitationId, locale, staff }
   const asked = programme.filter((item) => item.attendanceAsked);
   const rules = rulesOf(event, reply, programme, staff);
   const head = contacts.find((c) => c.isHead);
-  const headPrefill: DelegateValue | null = !reply.delegates.length && reply.response === "pending" && head ? { ...contactValue(head, reply.letterLocale), role: "head" } : null;
+  const headPrefill: DelegateValue | null =
+    !reply.delegates.length && reply.response === "pending" && head ? { ...contactValue(head, reply.letterLocale), role: "head" } : null;
   const delegates: DelegateValue[] = reply.delegates.length ? reply.delegates.map(delegateValue) : headPrefill ? [headPrefill] : [];
   const defaultValue: ReplyFormValue = {
     response: reply.response === "pending" ? undefined : reply.response,
@@ -153,7 +155,10 @@ export async function replyPageData(db: DB, { env, invitationId, locale, staff }
     headPrefill,
     contacts: contactChoices,
     stored,
-    programmeChoices: asked.map((item) => ({ id: item.id, label: `${localized(item.title, locale)} (${formatSlot(new Date(item.startsAt), new Date(item.endsAt), locale, event.timeZone)})` })),
+    programmeChoices: asked.map((item) => ({
+      id: item.id,
+      label: `${localized(item.title, locale)} (${formatSlot(new Date(item.startsAt), new Date(item.endsAt), locale, event.timeZone)})`,
+    })),
     open: replyWindowOpen(event),
     member: { name: localized(reply.memberNames, locale), country: countryName(reply.memberCountry, locale) },
     letterLocale: reply.letterLocale,

@@ -15,11 +15,22 @@ export async function runRetentionPurge(db: DB, { now = new Date() }: { now?: Da
     const byEvent = new Map<string, number>();
     for (const row of purged) byEvent.set(row.eventId, (byEvent.get(row.eventId) ?? 0) + 1);
     for (const [eventId, delegates] of byEvent) {
-      await writeAudit(trx, { actor: { label: "retention purge" }, action: "replies.passport_purged", objectType: "event", objectId: eventId, details: { delegates } });
+      await writeAudit(trx, {
+        actor: { label: "retention purge" },
+        action: "replies.passport_purged",
+        objectType: "event",
+        objectId: eventId,
+        details: { delegates },
+      });
     }
     const inboundMail = await purgeExpiredInbound(trx, { now });
     if (inboundMail) {
-      await writeAudit(trx, { actor: { label: "retention purge" }, action: "mail.inbound_purged", objectType: "inbound_mail", details: { messages: inboundMail } });
+      await writeAudit(trx, {
+        actor: { label: "retention purge" },
+        action: "mail.inbound_purged",
+        objectType: "inbound_mail",
+        details: { messages: inboundMail },
+      });
     }
     return { delegates: purged.length, events: byEvent.size, inboundMail };
   });

@@ -1,16 +1,17 @@
-import { type LoaderFunctionArgs } from "@remix-run/node";
+import type { LoaderFunctionArgs } from "@remix-run/node";
+
 import { requireUser } from "~/auth.server";
 import { getDb } from "~/db.server";
 import { isSupportedLng, type Lng } from "~/i18n";
 import { formatDateTimeZoned, formatEventDates } from "~/lib/dates";
 import { localized } from "~/lib/directory";
-import { requireEvent } from "~/services/event-view.server";
-import { type PdfLang, type PdfText } from "~/lib/pdf/types";
 import { renderRosterPdf } from "~/lib/pdf/roster.server";
-import { buildRoster, flatten, regroup, type RosterLine, rosterFilterFrom, rosterLabels, type RosterView } from "~/services/roster-view.server";
+import type { PdfLang, PdfText } from "~/lib/pdf/types";
 import { recordAccess } from "~/models/audit.server";
 import { getRosterVersion } from "~/models/roster.server";
+import { requireEvent } from "~/services/event-view.server";
 import { letterheadFor } from "~/services/letterhead.server";
+import { buildRoster, flatten, regroup, rosterFilterFrom, rosterLabels, type RosterLine, type RosterView } from "~/services/roster-view.server";
 
 /** The roster a download asks for: a frozen version (`?version=n`) or the live list with its filters, in `?lang=`. */
 export async function rosterForDownload(args: LoaderFunctionArgs, format: "pdf" | "csv" | "xlsx" | "print") {

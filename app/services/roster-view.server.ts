@@ -1,14 +1,16 @@
-import { type DelegateRole, type Locale, type ParticipantCategory, PARTICIPANT_CATEGORIES } from "../../db/schema";
-import { type DB } from "~/db.server";
+import { z } from "zod";
+
+import type { DB } from "~/db.server";
+import type { Lng } from "~/i18n";
 import { getFixedT } from "~/i18next.server";
-import { type Lng } from "~/i18n";
 import { countryName, localized } from "~/lib/directory";
 import { latinName, nativeName, type PersonName } from "~/lib/names";
 import { protocolCountryName, protocolSections, type SectionKind } from "~/lib/protocol";
-import { type EventRow } from "~/models/event.server";
+import type { EventRow } from "~/models/event.server";
 import { listRosterPeople, type RosterFilter, type RosterPerson } from "~/models/roster.server";
+import { type DelegateRole, type Locale, PARTICIPANT_CATEGORIES, type ParticipantCategory } from "../../db/schema";
+
 import "~/lib/validation";
-import { z } from "zod";
 
 /** One line of the List of Participants, in the roster language; also the frozen form of a version. */
 export type RosterLine = {

@@ -1,11 +1,13 @@
 import fs from "node:fs/promises";
 import path from "node:path";
-import { type PGlite } from "@electric-sql/pglite";
-import { type DB } from "~/db.server";
-import { type Env } from "~/env.server";
-import { backupDatabaseKind, backupFileName, createBackup } from "~/services/backup.server";
+
+import type { PGlite } from "@electric-sql/pglite";
+
+import type { DB } from "~/db.server";
+import type { Env } from "~/env.server";
 import { logger } from "~/logger.server";
 import { lastBackupOfKind, recordBackup } from "~/models/backup-log.server";
+import { backupDatabaseKind, backupFileName, createBackup } from "~/services/backup.server";
 
 const NAME = /^plenary-backup-\d{8}-\d{4}\.plenary$/;
 

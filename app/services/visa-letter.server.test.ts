@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+
 import { visaLetterPages, type VisaLetterSource } from "~/services/visa-letter.server";
 
 const plain = (t: string | { text: string }) => (typeof t === "string" ? t : t.text);
@@ -38,7 +39,10 @@ const GOVERNOR = {
 
 async function letter(lang: "en" | "ru" | "ko", event = EVENT, person = GOVERNOR) {
   const [page] = await visaLetterPages({ event, person, letters: [{ lang, head: null }], now: new Date("2027-05-02T00:00:00Z") });
-  return { paragraphs: page.paragraphs.map(plain), position: plain(page.facts.find((f) => ["Position and organisation", "Должность и организация", "직위 및 소속"].includes(f.label))!.value) };
+  return {
+    paragraphs: page.paragraphs.map(plain),
+    position: plain(page.facts.find((f) => ["Position and organisation", "Должность и организация", "직위 및 소속"].includes(f.label))!.value),
+  };
 }
 
 describe("visa support letter text", () => {
@@ -52,9 +56,13 @@ describe("visa support letter text", () => {
     expect((await letter("en")).position).toBe("Governor, Liaoning Province");
     expect((await letter("ru")).position).toBe("Глава делегации, провинция Ляонин");
     // a title typed in the letter's own script is kept as typed
-    expect((await letter("en", EVENT, { ...GOVERNOR, title: "Vice-Governor", response: "representative" } as VisaLetterSource["person"])).position).toBe("Vice-Governor, Liaoning Province");
+    expect((await letter("en", EVENT, { ...GOVERNOR, title: "Vice-Governor", response: "representative" } as VisaLetterSource["person"])).position).toBe(
+      "Vice-Governor, Liaoning Province",
+    );
     // a representative leading the delegation is not the member's governor
-    expect((await letter("en", EVENT, { ...GOVERNOR, title: "副省长", response: "representative" } as VisaLetterSource["person"])).position).toBe("Head of delegation, Liaoning Province");
+    expect((await letter("en", EVENT, { ...GOVERNOR, title: "副省长", response: "representative" } as VisaLetterSource["person"])).position).toBe(
+      "Head of delegation, Liaoning Province",
+    );
   });
 
   it("names only the contact details there are, and leaves the sentence out when there are none", async () => {

@@ -1,14 +1,14 @@
-import { type DB } from "~/db.server";
-import { getFixedT } from "~/i18next.server";
+import type { DB } from "~/db.server";
 import { isSupportedLng, type Lng } from "~/i18n";
+import { getFixedT } from "~/i18next.server";
 import { formatDateRange } from "~/lib/dates";
 import { countryName, localized } from "~/lib/directory";
-import { letterheadFor } from "~/services/letterhead.server";
-import { type VisaLetterPage, renderVisaLetterPdf } from "~/lib/pdf/visa-letter.server";
-import { type PdfLang } from "~/lib/pdf/types";
-import { type EventRow } from "~/models/event.server";
+import type { PdfLang } from "~/lib/pdf/types";
+import { renderVisaLetterPdf, type VisaLetterPage } from "~/lib/pdf/visa-letter.server";
+import type { EventRow } from "~/models/event.server";
 import { getMember } from "~/models/member.server";
-import { type getVisaLetterData } from "~/models/roster.server";
+import type { getVisaLetterData } from "~/models/roster.server";
+import { letterheadFor } from "~/services/letterhead.server";
 
 type VisaData = NonNullable<Awaited<ReturnType<typeof getVisaLetterData>>>;
 
@@ -90,7 +90,10 @@ export async function visaLetterPages({ event, person, letters, now }: VisaLette
     const fullName = person.passportName || [person.latinFamilyName?.toUpperCase(), person.latinGivenName].filter(Boolean).join(" ") || person.givenName;
     const position = [positionIn(person, lang, t), localized(person.memberNames, lang)].filter(Boolean).join(", ");
     // the event's contact, else the secretariat's phone; the sentence is left out when there is neither
-    const contact = event.contactEmail || event.contactPhone ? { name: event.contactName, email: event.contactEmail, phone: event.contactPhone } : { name: event.contactName || head?.name, phone: head?.phone };
+    const contact =
+      event.contactEmail || event.contactPhone
+        ? { name: event.contactName, email: event.contactEmail, phone: event.contactPhone }
+        : { name: event.contactName || head?.name, phone: head?.phone };
     const contactLine = contactSentence(contact, t);
     pages.push({
       lang: lang as PdfLang,

@@ -14,14 +14,20 @@ export async function up(db: Kysely<any>): Promise<void> {
       ),
     )
     .addColumn("status", "text", (c) =>
-      c.notNull().defaultTo("member").check(sql`status in ('member', 'associate', 'observer', 'applicant')`),
+      c
+        .notNull()
+        .defaultTo("member")
+        .check(sql`status in ('member', 'associate', 'observer', 'applicant')`),
     )
-    .addColumn("names", "jsonb", (c) =>
-      c.notNull().check(sql`jsonb_typeof(names) = 'object' and coalesce(names->>'en', '') <> ''`),
-    )
+    .addColumn("names", "jsonb", (c) => c.notNull().check(sql`jsonb_typeof(names) = 'object' and coalesce(names->>'en', '') <> ''`))
     .addColumn("name_kana", "text")
     .addColumn("head_title", "jsonb", (c) => c.notNull().defaultTo(sql`'{}'::jsonb`))
-    .addColumn("default_locale", "text", (c) => c.notNull().defaultTo("en").check(sql`default_locale in ${LOCALES}`))
+    .addColumn("default_locale", "text", (c) =>
+      c
+        .notNull()
+        .defaultTo("en")
+        .check(sql`default_locale in ${LOCALES}`),
+    )
     .addColumn("time_zone", "text", (c) => c.notNull())
     .addColumn("office_email", "text")
     .addColumn("postal_address", "text")
@@ -67,9 +73,7 @@ export async function up(db: Kysely<any>): Promise<void> {
     .createTable("subcommittee")
     .addColumn("id", "uuid", (c) => c.primaryKey().defaultTo(sql`gen_random_uuid()`))
     .addColumn("number", "integer", (c) => c.unique())
-    .addColumn("names", "jsonb", (c) =>
-      c.notNull().check(sql`jsonb_typeof(names) = 'object' and coalesce(names->>'en', '') <> ''`),
-    )
+    .addColumn("names", "jsonb", (c) => c.notNull().check(sql`jsonb_typeof(names) = 'object' and coalesce(names->>'en', '') <> ''`))
     .addColumn("archived_at", "timestamptz")
     .addColumn("version", "integer", (c) => c.notNull().defaultTo(1))
     .addColumn("created_at", "timestamptz", (c) => c.notNull().defaultTo(sql`now()`))

@@ -15,16 +15,29 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn("starts_at", "timestamptz", (c) => c.notNull())
     .addColumn("ends_at", "timestamptz", (c) => c.notNull())
     .addColumn("time_zone", "text", (c) => c.notNull())
-    .addColumn("format", "text", (c) => c.notNull().defaultTo("in_person").check(sql`format in ('in_person', 'online', 'hybrid')`))
+    .addColumn("format", "text", (c) =>
+      c
+        .notNull()
+        .defaultTo("in_person")
+        .check(sql`format in ('in_person', 'online', 'hybrid')`),
+    )
     .addColumn("meeting_url", "text")
     .addColumn("rsvp_deadline", "timestamptz")
-    .addColumn("delegation_quota", "integer", (c) => c.notNull().defaultTo(5).check(sql`delegation_quota >= 1`))
+    .addColumn("delegation_quota", "integer", (c) =>
+      c
+        .notNull()
+        .defaultTo(5)
+        .check(sql`delegation_quota >= 1`),
+    )
     .addColumn("categories", sql`text[]`, (c) => c.notNull().defaultTo(sql`'{delegate}'::text[]`))
     .addColumn("contact_name", "text")
     .addColumn("contact_email", "text")
     .addColumn("contact_phone", "text")
     .addColumn("status", "text", (c) =>
-      c.notNull().defaultTo("draft").check(sql`status in ('draft', 'open', 'closed', 'archived', 'cancelled')`),
+      c
+        .notNull()
+        .defaultTo("draft")
+        .check(sql`status in ('draft', 'open', 'closed', 'archived', 'cancelled')`),
     )
     .addColumn("cancel_reason", "text")
     .addColumn("is_demo", "boolean", (c) => c.notNull().defaultTo(false))

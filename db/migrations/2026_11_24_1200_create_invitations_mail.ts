@@ -10,7 +10,10 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn("member_id", "uuid", (c) => c.notNull().references("member.id").onDelete("restrict"))
     .addColumn("letter_locale", "text", (c) => c.notNull().check(sql`letter_locale in ${LOCALES}`))
     .addColumn("response", "text", (c) =>
-      c.notNull().defaultTo("pending").check(sql`response in ('pending', 'attending', 'declining', 'representative', 'undecided')`),
+      c
+        .notNull()
+        .defaultTo("pending")
+        .check(sql`response in ('pending', 'attending', 'declining', 'representative', 'undecided')`),
     )
     .addColumn("revision", "integer", (c) => c.notNull().defaultTo(1))
     .addColumn("first_opened_at", "timestamptz")
@@ -64,7 +67,10 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn("ics", "text")
     .addColumn("ics_name", "text")
     .addColumn("status", "text", (c) =>
-      c.notNull().defaultTo("queued").check(sql`status in ('queued', 'sending', 'sent', 'deferred', 'failed', 'local', 'cancelled')`),
+      c
+        .notNull()
+        .defaultTo("queued")
+        .check(sql`status in ('queued', 'sending', 'sent', 'deferred', 'failed', 'local', 'cancelled')`),
     )
     .addColumn("attempts", "integer", (c) => c.notNull().defaultTo(0))
     .addColumn("next_attempt_at", "timestamptz", (c) => c.notNull().defaultTo(sql`now()`))

@@ -9,7 +9,12 @@ export async function up(db: Kysely<any>): Promise<void> {
   await db.schema
     .alterTable("event")
     .addColumn("passport_countries", sql`text[]`, (c) => c.notNull().defaultTo(sql`'{}'::text[]`))
-    .addColumn("passport_retention_days", "integer", (c) => c.notNull().defaultTo(30).check(sql`passport_retention_days between 0 and 3650`))
+    .addColumn("passport_retention_days", "integer", (c) =>
+      c
+        .notNull()
+        .defaultTo(30)
+        .check(sql`passport_retention_days between 0 and 3650`),
+    )
     .execute();
 
   await db.schema.alterTable("invitation").addColumn("decline_reason", "text").addColumn("changed_at", "timestamptz").execute();

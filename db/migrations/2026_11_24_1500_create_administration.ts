@@ -9,7 +9,12 @@ const LOCALES = sql`('en', 'ko', 'zh', 'ja', 'ru', 'mn')`;
 export async function up(db: Kysely<any>): Promise<void> {
   await db.schema
     .createTable("secretariat")
-    .addColumn("id", "smallint", (c) => c.primaryKey().defaultTo(1).check(sql`id = 1`))
+    .addColumn("id", "smallint", (c) =>
+      c
+        .primaryKey()
+        .defaultTo(1)
+        .check(sql`id = 1`),
+    )
     .addColumn("name", "jsonb", (c) => c.notNull().defaultTo(sql`'{}'::jsonb`))
     .addColumn("short_name", "text")
     .addColumn("address", "jsonb", (c) => c.notNull().defaultTo(sql`'{}'::jsonb`))
@@ -19,7 +24,12 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn("reply_to", "text")
     .addColumn("signature", "jsonb", (c) => c.notNull().defaultTo(sql`'{}'::jsonb`))
     .addColumn("time_zone", "text", (c) => c.notNull().defaultTo("Asia/Seoul"))
-    .addColumn("default_locale", "text", (c) => c.notNull().defaultTo("en").check(sql`default_locale in ${LOCALES}`))
+    .addColumn("default_locale", "text", (c) =>
+      c
+        .notNull()
+        .defaultTo("en")
+        .check(sql`default_locale in ${LOCALES}`),
+    )
     .addColumn("logo", "bytea")
     .addColumn("logo_type", "text", (c) => c.check(sql`logo_type in ('image/png', 'image/svg+xml')`))
     .addColumn("logo_updated_at", "timestamptz")

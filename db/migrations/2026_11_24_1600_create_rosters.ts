@@ -19,7 +19,10 @@ export async function up(db: Kysely<any>): Promise<void> {
   await db.schema
     .alterTable("delegate")
     .addColumn("category", "text", (c) =>
-      c.notNull().defaultTo("delegate").check(sql`category in ('delegate', 'observer', 'press', 'guest', 'staff')`),
+      c
+        .notNull()
+        .defaultTo("delegate")
+        .check(sql`category in ('delegate', 'observer', 'press', 'guest', 'staff')`),
     )
     .addColumn("check_in_code", "text", (c) => c.notNull().defaultTo(sql`upper(substr(md5(random()::text || clock_timestamp()::text), 1, 10))`))
     .addColumn("checked_in_at", "timestamptz")

@@ -20,12 +20,7 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addPrimaryKeyConstraint("sign_in_throttle_pkey", ["address", "client"])
     .addCheckConstraint("sign_in_throttle_counts", sql`failures >= 0 and refused >= 0 and unreported >= 0`)
     .execute();
-  await db.schema
-    .createIndex("sign_in_throttle_unreported_idx")
-    .on("sign_in_throttle")
-    .column("reported_at")
-    .where(sql.ref("unreported"), ">", 0)
-    .execute();
+  await db.schema.createIndex("sign_in_throttle_unreported_idx").on("sign_in_throttle").column("reported_at").where(sql.ref("unreported"), ">", 0).execute();
 }
 
 export async function down(db: Kysely<any>): Promise<void> {

@@ -1,4 +1,5 @@
-import { type Migration } from "kysely/migration";
+import type { Migration } from "kysely/migration";
+
 import * as m20261124_0900 from "./2026_11_24_0900_create_staff_session_audit";
 import * as m20261124_1000 from "./2026_11_24_1000_create_directory";
 import * as m20261124_1100 from "./2026_11_24_1100_create_events";

@@ -28,7 +28,15 @@ export function Layout({
     <Html lang={lang}>
       <Head />
       <Preview>{preview}</Preview>
-      <Body style={{ backgroundColor: "#f4f6f9", fontFamily: "system-ui, -apple-system, 'Segoe UI', 'Noto Sans', 'Noto Sans CJK KR', sans-serif", color: "#1b2430", margin: 0, padding: "24px 0" }}>
+      <Body
+        style={{
+          backgroundColor: "#f4f6f9",
+          fontFamily: "system-ui, -apple-system, 'Segoe UI', 'Noto Sans', 'Noto Sans CJK KR', sans-serif",
+          color: "#1b2430",
+          margin: 0,
+          padding: "24px 0",
+        }}
+      >
         <Container style={{ maxWidth: "620px", backgroundColor: "#ffffff", border: "1px solid #d8dee6", borderRadius: "8px" }}>
           {formal ? (
             <Section style={{ borderBottom: "3px solid #0f2d4f", borderRadius: "8px 8px 0 0", padding: "16px 24px", textAlign: "center" }}>

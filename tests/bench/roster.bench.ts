@@ -3,6 +3,7 @@
 // (PERF-LIMITS 5a/5b: doc.text per cell, the right font per run, A4, a new page when full, nothing else).
 // Warm-up once, then the median of 5 runs each. Goal: renderRosterPdf ≤ 2 × raw pdfkit.
 import PDFDocument from "pdfkit";
+
 import { FONT_KEYS, fontBuffer, fontName, registerFonts } from "~/lib/pdf/fonts.server";
 import { renderRosterPdf, type RosterPdfInput } from "~/lib/pdf/roster.server";
 import { clearTextCaches, MM, textRuns, toBuffer } from "~/lib/pdf/text.server";
@@ -23,24 +24,124 @@ const COUNTRIES: { name: string; lang: PdfLang }[] = [
 ];
 
 const NAMES: Record<PdfLang, { family: string[]; given: string[]; latin: (f: number, g: number) => string }> = {
-  zh: { family: ["李", "王", "张", "刘", "陈", "杨", "赵", "黄"], given: ["乐成", "建国", "丽华", "晓东", "海燕", "志强", "汉文", "单青"], latin: (f, g) => `${["LI", "WANG", "ZHANG", "LIU", "CHEN", "YANG", "ZHAO", "HUANG"][f]} ${["Lecheng", "Jianguo", "Lihua", "Xiaodong", "Haiyan", "Zhiqiang", "Hanwen", "Danqing"][g]}` },
-  ja: { family: ["鈴木", "佐藤", "高橋", "田中", "渡辺", "伊藤", "山本", "中村"], given: ["一郎", "花子", "さくら", "健太", "ゆかり", "翔太", "美咲", "かおる"], latin: (f, g) => `${["SUZUKI", "SATO", "TAKAHASHI", "TANAKA", "WATANABE", "ITO", "YAMAMOTO", "NAKAMURA"][f]} ${["Ichiro", "Hanako", "Sakura", "Kenta", "Yukari", "Shota", "Misaki", "Kaoru"][g]}` },
-  ko: { family: ["김", "이", "박", "최", "정", "강", "조", "윤"], given: ["철수", "영희", "민준", "서연", "지훈", "하은", "도윤", "수빈"], latin: (f, g) => `${["KIM", "LEE", "PARK", "CHOI", "JUNG", "KANG", "CHO", "YOON"][f]} ${["Cheolsu", "Younghee", "Minjun", "Seoyeon", "Jihun", "Haeun", "Doyun", "Subin"][g]}` },
-  mn: { family: ["Өлзийбат", "Батболд", "Үүрийнтуяа", "Ганбаатар", "Мөнхбат", "Сүхбаатар", "Отгонбаяр", "Нямдорж"], given: ["Үүрийнтуяа", "Өлзий", "Болормаа", "Түвшин", "Оюунчимэг", "Энхтүвшин", "Сарангэрэл", "Мөнхзул"], latin: (f, g) => `${["ULZIIBAT", "BATBOLD", "UURIINTUYA", "GANBAATAR", "MUNKHBAT", "SUKHBAATAR", "OTGONBAYAR", "NYAMDORJ"][f]} ${["Uuriintuya", "Ulzii", "Bolormaa", "Tuvshin", "Oyuunchimeg", "Enkhtuvshin", "Sarangerel", "Munkhzul"][g]}` },
-  ru: { family: ["Кожемяко", "Иванов", "Смирнова", "Кузнецов", "Попова", "Соколов", "Лебедева", "Новиков"], given: ["Олег Николаевич", "Анна Сергеевна", "Дмитрий Петрович", "Мария Ивановна", "Игорь Алексеевич", "Елена Викторовна", "Павел Андреевич", "Ольга Юрьевна"], latin: (f, g) => `${["KOZHEMYAKO", "IVANOV", "SMIRNOVA", "KUZNETSOV", "POPOVA", "SOKOLOV", "LEBEDEVA", "NOVIKOV"][f]} ${["Oleg", "Anna", "Dmitry", "Maria", "Igor", "Elena", "Pavel", "Olga"][g]}` },
+  zh: {
+    family: ["李", "王", "张", "刘", "陈", "杨", "赵", "黄"],
+    given: ["乐成", "建国", "丽华", "晓东", "海燕", "志强", "汉文", "单青"],
+    latin: (f, g) =>
+      `${["LI", "WANG", "ZHANG", "LIU", "CHEN", "YANG", "ZHAO", "HUANG"][f]} ${["Lecheng", "Jianguo", "Lihua", "Xiaodong", "Haiyan", "Zhiqiang", "Hanwen", "Danqing"][g]}`,
+  },
+  ja: {
+    family: ["鈴木", "佐藤", "高橋", "田中", "渡辺", "伊藤", "山本", "中村"],
+    given: ["一郎", "花子", "さくら", "健太", "ゆかり", "翔太", "美咲", "かおる"],
+    latin: (f, g) =>
+      `${["SUZUKI", "SATO", "TAKAHASHI", "TANAKA", "WATANABE", "ITO", "YAMAMOTO", "NAKAMURA"][f]} ${["Ichiro", "Hanako", "Sakura", "Kenta", "Yukari", "Shota", "Misaki", "Kaoru"][g]}`,
+  },
+  ko: {
+    family: ["김", "이", "박", "최", "정", "강", "조", "윤"],
+    given: ["철수", "영희", "민준", "서연", "지훈", "하은", "도윤", "수빈"],
+    latin: (f, g) =>
+      `${["KIM", "LEE", "PARK", "CHOI", "JUNG", "KANG", "CHO", "YOON"][f]} ${["Cheolsu", "Younghee", "Minjun", "Seoyeon", "Jihun", "Haeun", "Doyun", "Subin"][g]}`,
+  },
+  mn: {
+    family: ["Өлзийбат", "Батболд", "Үүрийнтуяа", "Ганбаатар", "Мөнхбат", "Сүхбаатар", "Отгонбаяр", "Нямдорж"],
+    given: ["Үүрийнтуяа", "Өлзий", "Болормаа", "Түвшин", "Оюунчимэг", "Энхтүвшин", "Сарангэрэл", "Мөнхзул"],
+    latin: (f, g) =>
+      `${["ULZIIBAT", "BATBOLD", "UURIINTUYA", "GANBAATAR", "MUNKHBAT", "SUKHBAATAR", "OTGONBAYAR", "NYAMDORJ"][f]} ${["Uuriintuya", "Ulzii", "Bolormaa", "Tuvshin", "Oyuunchimeg", "Enkhtuvshin", "Sarangerel", "Munkhzul"][g]}`,
+  },
+  ru: {
+    family: ["Кожемяко", "Иванов", "Смирнова", "Кузнецов", "Попова", "Соколов", "Лебедева", "Новиков"],
+    given: [
+      "Олег Николаевич",
+      "Анна Сергеевна",
+      "Дмитрий Петрович",
+      "Мария Ивановна",
+      "Игорь Алексеевич",
+      "Елена Викторовна",
+      "Павел Андреевич",
+      "Ольга Юрьевна",
+    ],
+    latin: (f, g) =>
+      `${["KOZHEMYAKO", "IVANOV", "SMIRNOVA", "KUZNETSOV", "POPOVA", "SOKOLOV", "LEBEDEVA", "NOVIKOV"][f]} ${["Oleg", "Anna", "Dmitry", "Maria", "Igor", "Elena", "Pavel", "Olga"][g]}`,
+  },
   en: { family: ["Smith"], given: ["John"], latin: () => "SMITH John" },
 };
 
 const MEMBER_NAMES: Record<PdfLang, string[]> = {
-  zh: ["辽宁省", "吉林省", "黑龙江省", "山东省", "河南省", "湖南省", "宁夏回族自治区", "内蒙古自治区", "河北省", "山西省", "陕西省", "甘肃省", "四川省", "安徽省"],
+  zh: [
+    "辽宁省",
+    "吉林省",
+    "黑龙江省",
+    "山东省",
+    "河南省",
+    "湖南省",
+    "宁夏回族自治区",
+    "内蒙古自治区",
+    "河北省",
+    "山西省",
+    "陕西省",
+    "甘肃省",
+    "四川省",
+    "安徽省",
+  ],
   ja: ["北海道", "青森県", "秋田県", "山形県", "新潟県", "富山県", "石川県", "福井県", "鳥取県", "島根県", "兵庫県", "京都府", "和歌山県", "宮城県"],
-  ko: ["서울특별시", "부산광역시", "대구광역시", "인천광역시", "광주광역시", "대전광역시", "울산광역시", "경기도", "강원특별자치도", "충청북도", "충청남도", "전라남도", "경상북도", "제주특별자치도"],
-  mn: ["Төв аймаг", "Өвөрхангай аймаг", "Хөвсгөл аймаг", "Сүхбаатар аймаг", "Дорнод аймаг", "Хэнтий аймаг", "Увс аймаг", "Өмнөговь аймаг", "Булган аймаг", "Сэлэнгэ аймаг", "Дархан-Уул аймаг", "Орхон аймаг", "Говь-Алтай аймаг"],
-  ru: ["Приморский край", "Хабаровский край", "Республика Бурятия", "Забайкальский край", "Иркутская область", "Амурская область", "Сахалинская область", "Республика Саха (Якутия)", "Камчатский край", "Магаданская область", "Еврейская автономная область", "Томская область", "Тыва"],
+  ko: [
+    "서울특별시",
+    "부산광역시",
+    "대구광역시",
+    "인천광역시",
+    "광주광역시",
+    "대전광역시",
+    "울산광역시",
+    "경기도",
+    "강원특별자치도",
+    "충청북도",
+    "충청남도",
+    "전라남도",
+    "경상북도",
+    "제주특별자치도",
+  ],
+  mn: [
+    "Төв аймаг",
+    "Өвөрхангай аймаг",
+    "Хөвсгөл аймаг",
+    "Сүхбаатар аймаг",
+    "Дорнод аймаг",
+    "Хэнтий аймаг",
+    "Увс аймаг",
+    "Өмнөговь аймаг",
+    "Булган аймаг",
+    "Сэлэнгэ аймаг",
+    "Дархан-Уул аймаг",
+    "Орхон аймаг",
+    "Говь-Алтай аймаг",
+  ],
+  ru: [
+    "Приморский край",
+    "Хабаровский край",
+    "Республика Бурятия",
+    "Забайкальский край",
+    "Иркутская область",
+    "Амурская область",
+    "Сахалинская область",
+    "Республика Саха (Якутия)",
+    "Камчатский край",
+    "Магаданская область",
+    "Еврейская автономная область",
+    "Томская область",
+    "Тыва",
+  ],
   en: ["Member"],
 };
 
-const TITLES = ["Governor", "Vice-Governor", "Director-General, Department of International Cooperation", "Deputy Director", "Senior Officer", "Interpreter", "Adviser to the Governor on Foreign Affairs and Investment"];
+const TITLES = [
+  "Governor",
+  "Vice-Governor",
+  "Director-General, Department of International Cooperation",
+  "Deputy Director",
+  "Senior Officer",
+  "Interpreter",
+  "Adviser to the Governor on Foreign Affairs and Investment",
+];
 const ROLES = ["Head of delegation", "Delegate", "Adviser", "Interpreter", "Observer"];
 
 type Participant = { name: PdfText; title: PdfText; member: PdfText; role: string; category: string };
@@ -56,7 +157,8 @@ function participants(): RosterPdfInput["sections"] {
     const groups: RosterPdfInput["sections"][number]["groups"] = [];
     for (let m = 0; m < memberCount; m++, memberIndex++) {
       const lang = country.lang;
-      const memberName = MEMBER_NAMES[lang][m % MEMBER_NAMES[lang].length] + (m >= MEMBER_NAMES[lang].length ? ` ${Math.floor(m / MEMBER_NAMES[lang].length) + 1}` : "");
+      const memberName =
+        MEMBER_NAMES[lang][m % MEMBER_NAMES[lang].length] + (m >= MEMBER_NAMES[lang].length ? ` ${Math.floor(m / MEMBER_NAMES[lang].length) + 1}` : "");
       const size = Math.floor(N / membersTotal) + (memberIndex < N % membersTotal ? 1 : 0);
       const rows: Record<string, PdfText>[] = [];
       for (let p = 0; p < size; p++, made++) {
@@ -67,9 +169,18 @@ function participants(): RosterPdfInput["sections"] {
         const g = (made * 3 + m) % 8;
         const person: Participant =
           personLang === "en"
-            ? { name: `SMITH-JONES ${["Alexander", "Catherine", "Jonathan", "Elizabeth"][made % 4]} ${made}`, title: TITLES[made % TITLES.length], member: memberName, role: ROLES[4], category: "Observer" }
+            ? {
+                name: `SMITH-JONES ${["Alexander", "Catherine", "Jonathan", "Elizabeth"][made % 4]} ${made}`,
+                title: TITLES[made % TITLES.length],
+                member: memberName,
+                role: ROLES[4],
+                category: "Observer",
+              }
             : {
-                name: { text: `${nativeName(personLang, pool.family[f % pool.family.length], pool.given[g % pool.given.length])}\n${pool.latin(f % pool.family.length, g % pool.given.length)}`, lang: personLang },
+                name: {
+                  text: `${nativeName(personLang, pool.family[f % pool.family.length], pool.given[g % pool.given.length])}\n${pool.latin(f % pool.family.length, g % pool.given.length)}`,
+                  lang: personLang,
+                },
                 title: TITLES[made % TITLES.length],
                 member: { text: memberName, lang },
                 role: ROLES[p === 0 ? 0 : 1 + (made % 3)],
@@ -195,7 +306,9 @@ function pagesOf(pdf: Buffer) {
 
 const participantsCount = input.sections.flatMap((s) => s.groups).reduce((sum, g) => sum + g.rows.length, 0);
 const memberCount = input.sections.flatMap((s) => s.groups).length;
-console.log(`Roster PDF benchmark: ${participantsCount} participants, ${memberCount} members, ${input.sections.length} countries; median of ${RUNS} after a warm-up`);
+console.log(
+  `Roster PDF benchmark: ${participantsCount} participants, ${memberCount} members, ${input.sections.length} countries; median of ${RUNS} after a warm-up`,
+);
 
 const rawRows = prepareRawRows(); // run splitting for (a) happens outside its timing: (a) is the floor
 
@@ -278,7 +391,15 @@ line("  raw pdfkit, fonts registered as Buffers (parsed per doc)", buffers, "(PE
   const user = await createStaffUser(db, { email: "bench@example.org", displayName: "Bench", passwordHash: "x", role: "staff" });
   const { id: eventId } = await createEvent(
     db,
-    EventSchema.parse({ kind: "general_assembly", title: { en: "General Assembly" }, timeZone: "Asia/Seoul", start: "2027-06-16T09:00", end: "2027-06-17T18:00", quota: "30", categories: ["delegate"] }),
+    EventSchema.parse({
+      kind: "general_assembly",
+      title: { en: "General Assembly" },
+      timeZone: "Asia/Seoul",
+      start: "2027-06-16T09:00",
+      end: "2027-06-17T18:00",
+      quota: "30",
+      categories: ["delegate"],
+    }),
   );
   await transitionEvent(db, { id: eventId, version: 1, to: "open" });
   const members = await db.selectFrom("member").select(["id", "country"]).execute();
@@ -305,12 +426,18 @@ line("  raw pdfkit, fonts registered as Buffers (parsed per doc)", buffers, "(PE
       });
     }
   }
-  for (let i = 0; i < rows.length; i += 500) await db.insertInto("delegate").values(rows.slice(i, i + 500)).execute();
+  for (let i = 0; i < rows.length; i += 500)
+    await db
+      .insertInto("delegate")
+      .values(rows.slice(i, i + 500))
+      .execute();
   const event = (await getEvent(db, { id: eventId }))!;
   const appPath = async () => {
     const view = await buildRoster(db, event, { lang: "en", filter: {} });
     const { t } = await rosterLabels("en");
-    return rosterPdf({ db, view, t, lang: "en", subtitle: "General Assembly · 16–17 June 2027", stamp: "Final list no. 1" } as unknown as Parameters<typeof rosterPdf>[0]);
+    return rosterPdf({ db, view, t, lang: "en", subtitle: "General Assembly · 16–17 June 2027", stamp: "Final list no. 1" } as unknown as Parameters<
+      typeof rosterPdf
+    >[0]);
   };
   await appPath();
   const c = series();

@@ -18,8 +18,9 @@ import { createRequire } from "node:module";
 import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
+
 import { sql } from "kysely";
-import { migrateToLatest } from "../../db/migrator";
+
 import { createPgliteDb, type DB, openPglite } from "~/db.server";
 import { parseEnv } from "~/env.server";
 import { MemberSchema } from "~/lib/directory-schemas";
@@ -27,9 +28,10 @@ import { EventSchema, ProgrammeItemSchema } from "~/lib/event-schemas";
 import { linkKeys, sendInvitations } from "~/mail/invitations.server";
 import { loadDemoData } from "~/models/demo.server";
 import { createEvent, createProgrammeItem, transitionEvent } from "~/models/event.server";
-import { createMember } from "~/models/member.server";
 import { ensureLinkToken, findInvitationByToken } from "~/models/invitation.server";
+import { createMember } from "~/models/member.server";
 import { createStaffUser } from "~/models/staff-user.server";
+import { migrateToLatest } from "../../db/migrator";
 import { freePort } from "../helpers/ports";
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
@@ -88,7 +90,6 @@ function summarize(label: string, result: CannonResult): Row {
 }
 
 const say = (text: string) => process.stderr.write(`bench:rsvp  ${text}\n`);
-
 
 /** A child process whose output goes to a file (a pipe nobody drains fast enough would slow the server down). */
 type Child = { process: ChildProcess; log: string; output: () => string; stop: (graceMs?: number) => Promise<void> };
@@ -187,7 +188,14 @@ async function seed(db: DB, env: ReturnType<typeof parseEnv>) {
       format: "in_person",
       quota: "5",
       categories: ["delegate"],
-      title: { en: "16th NEAR General Assembly", ko: "제16차 NEAR 총회", zh: "第16届全体会议", ja: "第16回総会", ru: "16-я Генеральная ассамблея", mn: "XVI Ерөнхий ассамблей" },
+      title: {
+        en: "16th NEAR General Assembly",
+        ko: "제16차 NEAR 총회",
+        zh: "第16届全体会议",
+        ja: "第16回総会",
+        ru: "16-я Генеральная ассамблея",
+        mn: "XVI Ерөнхий ассамблей",
+      },
       venue: { en: "Pohang, POSCO International Center", ko: "포항 포스코국제관" },
       contactName: "NEAR Secretariat",
       contactEmail: "secretariat@near.example.org",
@@ -258,7 +266,15 @@ try {
   const port = await freePort();
   const appUrl = `http://127.0.0.1:${port}`;
   // the server parses the same DATA_DIR: same generated SESSION_SECRET, so the tokens computed here are its tokens
-  const serverEnv = { PATH: process.env.PATH, NODE_ENV: "production" as const, PORT: String(port), APP_URL: appUrl, DATA_DIR: dataDir, MAIL_WORKER: "false", LOG_LEVEL: process.env.BENCH_LOG_LEVEL ?? "info" };
+  const serverEnv = {
+    PATH: process.env.PATH,
+    NODE_ENV: "production" as const,
+    PORT: String(port),
+    APP_URL: appUrl,
+    DATA_DIR: dataDir,
+    MAIL_WORKER: "false",
+    LOG_LEVEL: process.env.BENCH_LOG_LEVEL ?? "info",
+  };
   const env = parseEnv(serverEnv);
 
   say(`seeding ${EXTRA_MEMBERS} + 82 invitations into PGlite (${dataDir})…`);
@@ -346,9 +362,27 @@ try {
   let confirmations = 0;
   try {
     const n = (row: { n: string | number | null }) => Number(row.n ?? 0);
-    history = n(await checkDb.selectFrom("invitation_change").select((eb) => eb.fn.countAll<string>().as("n")).where("event_id", "=", eventId).executeTakeFirstOrThrow());
-    revisions = n(await checkDb.selectFrom("invitation").select(sql<string>`sum(revision - 1)`.as("n")).where("event_id", "=", eventId).executeTakeFirstOrThrow());
-    confirmations = n(await checkDb.selectFrom("email_message").select((eb) => eb.fn.countAll<string>().as("n")).where("kind", "=", "confirmation").executeTakeFirstOrThrow());
+    history = n(
+      await checkDb
+        .selectFrom("invitation_change")
+        .select((eb) => eb.fn.countAll<string>().as("n"))
+        .where("event_id", "=", eventId)
+        .executeTakeFirstOrThrow(),
+    );
+    revisions = n(
+      await checkDb
+        .selectFrom("invitation")
+        .select(sql<string>`sum(revision - 1)`.as("n"))
+        .where("event_id", "=", eventId)
+        .executeTakeFirstOrThrow(),
+    );
+    confirmations = n(
+      await checkDb
+        .selectFrom("email_message")
+        .select((eb) => eb.fn.countAll<string>().as("n"))
+        .where("kind", "=", "confirmation")
+        .executeTakeFirstOrThrow(),
+    );
   } finally {
     await checkDb.destroy();
   }
@@ -364,11 +398,15 @@ try {
     `${row.label.padEnd(25)}${fmt(row.rps, 7)}${fmt(row.p99, 10)}${fmt(row.p50, 9)}   ${`${expected}×${row.statuses[expected] ?? 0}`.padEnd(10)} ${others(row, expected).padEnd(7)}${fmt(row.bytes / 1024, 7, 1)}${fmt(row.seconds, 7, 1)}${extra}`;
   const ratio = (row: Row) => `   ratio ${(row.rps / ceiling.rps).toFixed(2)} (goal ≥ 0.5), p99 ×${(row.p99 / ceiling.p99).toFixed(1)} (goal ≤ 2)`;
   console.log(`\nbench:rsvp  (autocannon, ${CONNECTIONS} connections, ${SECONDS} s each after a warm-up; PGlite; ${tokens.length} invitations)`);
-  console.log(`${"".padEnd(25)}${"req/s".padStart(7)}${"p99 ms".padStart(10)}${"p50 ms".padStart(9)}   ${"expected".padEnd(10)} ${"other".padEnd(7)}${"KB/resp".padStart(8)}${"s".padStart(6)}`);
+  console.log(
+    `${"".padEnd(25)}${"req/s".padStart(7)}${"p99 ms".padStart(10)}${"p50 ms".padStart(9)}   ${"expected".padEnd(10)} ${"other".padEnd(7)}${"KB/resp".padStart(8)}${"s".padStart(6)}`,
+  );
   console.log(line(ceiling, "200"));
   console.log(line(get, "200", ratio(get)));
   console.log(line(post, "303", ratio(post)));
-  console.log(`POST: ${post.statuses["303"] ?? 0} answers, of which ${postChanges} changed an earlier answer (a link answers again once every invitation has answered)`);
+  console.log(
+    `POST: ${post.statuses["303"] ?? 0} answers, of which ${postChanges} changed an earlier answer (a link answers again once every invitation has answered)`,
+  );
   const ok = history === answered && revisions === answered && confirmations === answered;
   console.log(
     `checked in the database after the server stopped: ${answered} × 303 (probe + warm-up + run) → ${history} invitation_change rows, ` +

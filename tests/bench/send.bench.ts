@@ -4,21 +4,23 @@
 import { spawn } from "node:child_process";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
+
 import { PGlite } from "@electric-sql/pglite";
 import { render } from "@react-email/render";
 import { Kysely, PGliteDialect, sql } from "kysely";
 import nodemailer from "nodemailer";
-import { type Database } from "../../db/schema";
-import { migrateToLatest } from "../../db/migrator";
-import Letter from "../../emails/letter";
+
 import { createPostgresDb } from "~/db.server";
 import { parseEnv } from "~/env.server";
 import { supportedLngs } from "~/i18n";
+import { EventSchema } from "~/lib/event-schemas";
 import { sendInvitations } from "~/mail/invitations.server";
 import { startMailWorker } from "~/mail/worker.server";
-import { EventSchema } from "~/lib/event-schemas";
 import { createEvent } from "~/models/event.server";
 import { createStaffUser } from "~/models/staff-user.server";
+import { migrateToLatest } from "../../db/migrator";
+import type { Database } from "../../db/schema";
+import Letter from "../../emails/letter";
 
 const N = Number(process.env.BENCH_N ?? 5000);
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
@@ -65,7 +67,14 @@ async function seed(db: Kysely<Database>) {
   const { id: eventId } = await createEvent(db, {
     ...EventSchema.parse({
       kind: "general_assembly",
-      title: { en: "16th NEAR General Assembly", ko: "제16차 NEAR 총회", zh: "第16届全体会议", ja: "第16回総会", ru: "16-я Генеральная ассамблея", mn: "XVI Ерөнхий ассамблей" },
+      title: {
+        en: "16th NEAR General Assembly",
+        ko: "제16차 NEAR 총회",
+        zh: "第16届全体会议",
+        ja: "第16回総会",
+        ru: "16-я Генеральная ассамблея",
+        mn: "XVI Ерөнхий ассамблей",
+      },
       venue: { en: "Ulan-Ude", ru: "Улан-Удэ" },
       timeZone: "Asia/Irkutsk",
       start: "2027-06-16T09:00",
@@ -81,12 +90,28 @@ async function seed(db: Kysely<Database>) {
     const rows = Array.from({ length: Math.min(500, N - start) }, (_, k) => {
       const i = start + k;
       const lng = supportedLngs[i % 6];
-      return { country: countries[lng], kind: "province" as const, names: JSON.stringify({ en: `Bench Region ${i}`, [lng]: `Region ${i}` }), default_locale: lng, time_zone: "Asia/Seoul" };
+      return {
+        country: countries[lng],
+        kind: "province" as const,
+        names: JSON.stringify({ en: `Bench Region ${i}`, [lng]: `Region ${i}` }),
+        default_locale: lng,
+        time_zone: "Asia/Seoul",
+      };
     });
     const members = await db.insertInto("member").values(rows).returning(["id", "default_locale"]).execute();
     await db
       .insertInto("contact")
-      .values(members.map((m, k) => ({ member_id: m.id, name_locale: m.default_locale, family_name: "Kim", given_name: `Gov${start + k}`, is_head: true, emails: [`gov${start + k}@example.org`], position: JSON.stringify({ en: "Governor" }) })))
+      .values(
+        members.map((m, k) => ({
+          member_id: m.id,
+          name_locale: m.default_locale,
+          family_name: "Kim",
+          given_name: `Gov${start + k}`,
+          is_head: true,
+          emails: [`gov${start + k}@example.org`],
+          position: JSON.stringify({ en: "Governor" }),
+        })),
+      )
       .execute();
   }
   return { eventId, user };
@@ -95,7 +120,12 @@ async function seed(db: Kysely<Database>) {
 async function plenaryEndToEnd(port: number) {
   const db = await openDatabase();
   const { eventId, user } = await seed(db);
-  const env = parseEnv({ DATA_DIR: path.join(ROOT, "tests/.tmp/bench"), SMTP_URL: `smtp://127.0.0.1:${port}`, MAIL_RATE_PER_MINUTE: "0", SESSION_SECRET: "b".repeat(40) });
+  const env = parseEnv({
+    DATA_DIR: path.join(ROOT, "tests/.tmp/bench"),
+    SMTP_URL: `smtp://127.0.0.1:${port}`,
+    MAIL_RATE_PER_MINUTE: "0",
+    SESSION_SECRET: "b".repeat(40),
+  });
   const started = performance.now();
   const result = await sendInvitations(db, { env, eventId, audience: { mode: "all" }, user, bilingual: false });
   const enqueued = performance.now();
@@ -103,13 +133,26 @@ async function plenaryEndToEnd(port: number) {
   let sent = 0;
   while (sent < result.queued) {
     await worker.runOnce();
-    sent = Number((await db.selectFrom("email_message").select((eb) => eb.fn.countAll<string>().as("n")).where("status", "=", "sent").executeTakeFirstOrThrow()).n);
+    sent = Number(
+      (
+        await db
+          .selectFrom("email_message")
+          .select((eb) => eb.fn.countAll<string>().as("n"))
+          .where("status", "=", "sent")
+          .executeTakeFirstOrThrow()
+      ).n,
+    );
   }
   const done = performance.now();
   await worker.stop();
   await sql`select 1`.execute(db);
   await db.destroy();
-  return { queued: result.queued, enqueueSeconds: (enqueued - started) / 1000, sendSeconds: (done - enqueued) / 1000, rate: result.queued / ((done - started) / 1000) };
+  return {
+    queued: result.queued,
+    enqueueSeconds: (enqueued - started) / 1000,
+    sendSeconds: (done - enqueued) / 1000,
+    rate: result.queued / ((done - started) / 1000),
+  };
 }
 
 const sink = await startSink();

@@ -1,14 +1,21 @@
 import { expect, type Page, test } from "@playwright/test";
+
 import { ADMIN } from "./accounts";
-import { messages } from "./locales";
 import { open } from "./hydrated";
+import { messages } from "./locales";
 
 const ko = messages("ko", "directory");
 
 async function signInKorean(page: Page) {
   await open(page, "/login");
-  await page.getByLabel("Email").or(page.getByLabel(messages("ko", "auth").login.email)).fill(ADMIN.email);
-  await page.getByLabel("Password").or(page.getByLabel(messages("ko", "auth").login.password)).fill(ADMIN.password);
+  await page
+    .getByLabel("Email")
+    .or(page.getByLabel(messages("ko", "auth").login.email))
+    .fill(ADMIN.email);
+  await page
+    .getByLabel("Password")
+    .or(page.getByLabel(messages("ko", "auth").login.password))
+    .fill(ADMIN.password);
   await page.getByRole("button", { name: /Sign in|로그인/ }).click();
   await page.locator("summary").first().click();
   await page.getByRole("button", { name: "한국어", exact: true }).click();

@@ -1,8 +1,10 @@
 import fs from "node:fs";
+
 import { expect, type Page, test } from "@playwright/test";
+
 import { ADMIN } from "./accounts";
-import { messages } from "./locales";
 import { open } from "./hydrated";
+import { messages } from "./locales";
 
 const en = messages("en", "events");
 

@@ -1,10 +1,12 @@
 import fs from "node:fs";
+
 import { expect, type Page, test } from "@playwright/test";
-import { type Lng, languageNames } from "../../app/i18n";
+
+import { languageNames, type Lng } from "../../app/i18n";
 import { ADMIN } from "./accounts";
 import { SETUP_LINK_FILE } from "./global-setup";
-import { messages } from "./locales";
 import { open } from "./hydrated";
+import { messages } from "./locales";
 
 const ORDER: Lng[] = ["ko", "zh", "ja", "ru", "mn", "en"];
 

@@ -1,6 +1,7 @@
 import { spawn, spawnSync } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
+
 import { ROOT, TMP } from "../helpers/paths";
 import { E2E_PORT } from "../playwright.config";
 

@@ -1,4 +1,4 @@
-import { type Page } from "@playwright/test";
+import type { Page } from "@playwright/test";
 
 /**
  * Opens a page of the app and waits until React has hydrated it (app/root.tsx marks <html data-hydrated>).

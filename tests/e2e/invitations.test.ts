@@ -1,7 +1,8 @@
 import { expect, test } from "@playwright/test";
+
 import { ADMIN } from "./accounts";
-import { messages } from "./locales";
 import { open } from "./hydrated";
+import { messages } from "./locales";
 
 const inv = messages("en", "invitations");
 
@@ -9,10 +10,7 @@ test("staff pick an audience from the demo, preview the letter in Russian and Mo
   const consoleErrors: string[] = [];
   // Playwright probes the sandboxed message frames with scripts; Chromium logs that the sandbox blocks them
   // (the frames carry no scripts of their own). Those lines are the test tool's, not the app's.
-  page.on(
-    "console",
-    (m) => m.type() === "error" && !/status of 4\d\d|Blocked script execution in .* sandboxed/.test(m.text()) && consoleErrors.push(m.text()),
-  );
+  page.on("console", (m) => m.type() === "error" && !/status of 4\d\d|Blocked script execution in .* sandboxed/.test(m.text()) && consoleErrors.push(m.text()));
   await open(page, "/login");
   await page.locator("input[name=email]").fill(ADMIN.email);
   await page.locator("input[name=password]").fill(ADMIN.password);

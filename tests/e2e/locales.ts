@@ -1,5 +1,6 @@
 import fs from "node:fs";
 import path from "node:path";
+
 import { ROOT } from "../helpers/paths";
 
 /** Reads a locale file the way the app bundles it (Playwright's loader cannot import JSON modules). */

@@ -1,10 +1,12 @@
 import fs from "node:fs";
 import path from "node:path";
+
 import { expect, test } from "@playwright/test";
 import nodemailer from "nodemailer";
+
+import { ROOT } from "../helpers/paths";
 import { freePort } from "../helpers/ports";
 import { SmtpSink } from "../helpers/smtp-sink";
-import { ROOT } from "../helpers/paths";
 import { ADMIN } from "./accounts";
 import { hydrated, open } from "./hydrated";
 import { messages } from "./locales";
@@ -35,7 +37,12 @@ test.beforeAll(async () => {
   plenary = await startPlenary(
     "mail",
     (env) => {
-      cli("app/cli/user-create.ts", ["--email", ADMIN.email, "--name", ADMIN.name, "--role", "admin", "--locale", "en", "--password-stdin"], env, `${ADMIN.password}\n`);
+      cli(
+        "app/cli/user-create.ts",
+        ["--email", ADMIN.email, "--name", ADMIN.name, "--role", "admin", "--locale", "en", "--password-stdin"],
+        env,
+        `${ADMIN.password}\n`,
+      );
       cli("app/cli/seed-demo.ts", [], env);
       return {};
     },
@@ -94,7 +101,15 @@ test("staff see a refused governor's address and a reply by email, lift the supp
   const picked = [...invitePage.matchAll(/name="memberIds"[^>]*value="([0-9a-f-]{36})"/g)].map((m) => m[1]).slice(0, 2);
   const form = new URLSearchParams({ intent: "send", mode: "picked" });
   for (const id of picked) form.append("memberIds", id);
-  expect((await page.request.post(`${eventPath}/invitations`, { headers: { ...origin, "Content-Type": "application/x-www-form-urlencoded" }, data: form.toString(), maxRedirects: 0 })).status()).toBe(302);
+  expect(
+    (
+      await page.request.post(`${eventPath}/invitations`, {
+        headers: { ...origin, "Content-Type": "application/x-www-form-urlencoded" },
+        data: form.toString(),
+        maxRedirects: 0,
+      })
+    ).status(),
+  ).toBe(302);
   await expect.poll(() => sink.messages.length, { timeout: 20_000 }).toBe(2);
 
   // the Altai Republic's office answers by email, quoting the invitation
@@ -160,7 +175,12 @@ test("staff see a refused governor's address and a reply by email, lift the supp
   await page.screenshot({ path: path.join(SHOTS, "system-en.png"), fullPage: true });
 
   // the same pages in Russian, and the Mail log on a phone
-  const ru = await browser.newContext({ baseURL: plenary!.url, locale: "ru-RU", viewport: { width: 1280, height: 900 }, storageState: await context.storageState() });
+  const ru = await browser.newContext({
+    baseURL: plenary!.url,
+    locale: "ru-RU",
+    viewport: { width: 1280, height: 900 },
+    storageState: await context.storageState(),
+  });
   await watch(ru, problems);
   const ruPage = await ru.newPage();
   await open(ruPage, eventPath);

@@ -1,7 +1,9 @@
 import { type ChildProcess, spawn, spawnSync } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
-import { type BrowserContext } from "@playwright/test";
+
+import type { BrowserContext } from "@playwright/test";
+
 import { ROOT, TMP } from "../helpers/paths";
 import { freePort } from "../helpers/ports";
 

@@ -1,12 +1,14 @@
 import fs from "node:fs";
 import path from "node:path";
+
 import { type Browser, expect, type Page, test } from "@playwright/test";
-import { type ParsedMail } from "mailparser";
+import type { ParsedMail } from "mailparser";
+
 import { ROOT } from "../helpers/paths";
 import { SmtpSink } from "../helpers/smtp-sink";
 import { ADMIN } from "./accounts";
-import { messages } from "./locales";
 import { open } from "./hydrated";
+import { messages } from "./locales";
 import { cli, type Plenary, startPlenary, stopPlenary, watch } from "./plenary";
 
 /** The reply namespace (messages() covers the staff namespaces only). */
@@ -29,11 +31,15 @@ const MEMBER = { en: "Primorsky Krai", ru: "Приморский край" };
  */
 /** The administrator and the NEAR demo, created with the command-line tools. */
 function adminAndDemo(env: Record<string, string>) {
-  cli("app/cli/user-create.ts", ["--email", ADMIN.email, "--name", ADMIN.name, "--role", "admin", "--locale", "en", "--password-stdin"], env, `${ADMIN.password}\n`);
+  cli(
+    "app/cli/user-create.ts",
+    ["--email", ADMIN.email, "--name", ADMIN.name, "--role", "admin", "--locale", "en", "--password-stdin"],
+    env,
+    `${ADMIN.password}\n`,
+  );
   cli("app/cli/seed-demo.ts", [], env);
   return {};
 }
-
 
 async function signIn(browser: Browser, baseURL: string, problems: string[]) {
   const context = await browser.newContext({ baseURL, locale: "en-GB", viewport: { width: 1280, height: 900 } });
@@ -210,7 +216,9 @@ test("a Russian member opens the emailed link on a phone, registers a delegation
   const first = confirmations().find((m) => m.text?.includes(attendingIntro)) ?? confirmations()[0];
   const second = confirmations().find((m) => m !== first)!;
   const hasIcs = (m: ParsedMail) =>
-    m.attachments.some((a) => a.filename?.endsWith(".ics") && a.contentType.startsWith("text/calendar") && a.content.toString("utf8").includes("BEGIN:VCALENDAR"));
+    m.attachments.some(
+      (a) => a.filename?.endsWith(".ics") && a.contentType.startsWith("text/calendar") && a.content.toString("utf8").includes("BEGIN:VCALENDAR"),
+    );
   for (const m of [first, second]) {
     expect(hasIcs(m)).toBe(true);
     expect(m.html || "").toContain('lang="ru"');

@@ -3,8 +3,9 @@
 // event and records five delegations whose names are in six scripts, through the same model functions as the reply
 // form. Prints the event's id and each delegate's check-in code as one line of JSON.
 import crypto from "node:crypto";
+
 import { sql } from "kysely";
-import { migrateToLatest } from "../../db/migrator";
+
 import { closeDb, type DB, getDb } from "~/db.server";
 import { getEnv } from "~/env.server";
 import { EventSchema } from "~/lib/event-schemas";
@@ -13,6 +14,7 @@ import { loadDemoData } from "~/models/demo.server";
 import { createEvent, transitionEvent } from "~/models/event.server";
 import { ensureInvitation } from "~/models/invitation.server";
 import { applyReply } from "~/models/reply.server";
+import { migrateToLatest } from "../../db/migrator";
 
 /** Members by English name → the delegation each sends (the same people as tests/integration/rosters.test.ts). */
 const DELEGATIONS: Record<string, { locale: "ko" | "zh" | "ja" | "ru" | "mn"; people: Record<string, unknown>[] }> = {
@@ -34,12 +36,31 @@ const DELEGATIONS: Record<string, { locale: "ko" | "zh" | "ja" | "ru" | "mn"; pe
   "Primorsky Krai": {
     locale: "ru",
     people: [
-      { role: "head", nameLocale: "ru", familyName: "Кожемяко", givenName: "Олег", patronymic: "Николаевич", latinFamilyName: "Kozhemiako", latinGivenName: "Oleg", title: "Губернатор" },
+      {
+        role: "head",
+        nameLocale: "ru",
+        familyName: "Кожемяко",
+        givenName: "Олег",
+        patronymic: "Николаевич",
+        latinFamilyName: "Kozhemiako",
+        latinGivenName: "Oleg",
+        title: "Губернатор",
+      },
     ],
   },
   "Töv Province": {
     locale: "mn",
-    people: [{ role: "head", nameLocale: "mn", patronymic: "Цэрэнгийн", givenName: "Өлзийбат", latinFamilyName: "Tserengiin", latinGivenName: "Ulziibat", title: "Засаг дарга" }],
+    people: [
+      {
+        role: "head",
+        nameLocale: "mn",
+        patronymic: "Цэрэнгийн",
+        givenName: "Өлзийбат",
+        latinFamilyName: "Tserengiin",
+        latinGivenName: "Ulziibat",
+        title: "Засаг дарга",
+      },
+    ],
   },
 };
 
@@ -60,7 +81,10 @@ async function seed(db: DB, organiserEmail: string, key: Buffer) {
     }),
   );
   await transitionEvent(db, { id: eventId, version: 1, to: "open" });
-  const members = await db.selectFrom("member").select(["id", sql<string>`names->>'en'`.as("en")]).execute();
+  const members = await db
+    .selectFrom("member")
+    .select(["id", sql<string>`names->>'en'`.as("en")])
+    .execute();
   for (const [name, delegation] of Object.entries(DELEGATIONS)) {
     const member = members.find((m) => m.en === name);
     if (!member) throw new Error(`no demo member ${name}`);

@@ -1,8 +1,10 @@
 import fs from "node:fs";
 import path from "node:path";
+
 import { type Browser, expect, type Locator, type Page, test } from "@playwright/test";
-import { decodeQrFromPng, extractText, renderPageToPng } from "../helpers/pdf";
+
 import { ROOT } from "../helpers/paths";
+import { decodeQrFromPng, extractText, renderPageToPng } from "../helpers/pdf";
 import { open } from "./hydrated";
 import { cli, startPlenary, stopPlenary, watch } from "./plenary";
 
@@ -23,7 +25,12 @@ const PHONE = { width: 390, height: 844 };
  */
 /** The organiser (`npm run user:create`) and the seeded event; the seed prints the event id and check-in codes. */
 function organiserAndSeed(env: Record<string, string>) {
-  cli("app/cli/user-create.ts", ["--email", ORGANISER.email, "--name", ORGANISER.name, "--role", "staff", "--locale", "en", "--password-stdin"], env, `${ORGANISER.password}\n`);
+  cli(
+    "app/cli/user-create.ts",
+    ["--email", ORGANISER.email, "--name", ORGANISER.name, "--role", "staff", "--locale", "en", "--password-stdin"],
+    env,
+    `${ORGANISER.password}\n`,
+  );
   return JSON.parse(cli("tests/e2e/rosters-seed.ts", [ORGANISER.email], env).trim().split("\n").at(-1)!) as { eventId: string; codes: Record<string, string> };
 }
 
@@ -109,7 +116,8 @@ test("an organiser freezes the final List of Participants and downloads it as a 
   expect(pdf.name).toMatch(/\.pdf$/);
   expect(isPdf(pdf.bytes)).toBe(true);
   const text = (await extractText(pdf.bytes)).replace(/\s+/g, "");
-  for (const name of ["김철수", "李乐成", "平井かな", "КожемякоОлегНиколаевич", "ЦэрэнгийнӨлзийбат", "JohnSMITH", "KOZHEMIAKOOleg"]) expect(text).toContain(name);
+  for (const name of ["김철수", "李乐成", "平井かな", "КожемякоОлегНиколаевич", "ЦэрэнгийнӨлзийбат", "JohnSMITH", "KOZHEMIAKOOleg"])
+    expect(text).toContain(name);
   expect(text).toContain(fill(en.stamp.final, { number: 1, at: "" }).replace(/[\s,]+/g, ""));
 
   await context.close();
@@ -170,7 +178,12 @@ test("on a phone the organiser checks one delegate in by name, another by the co
   await noSideScrolling(page);
   const status = page.locator(".check-in-result[role=status]");
   const delegations = page.locator("section", { has: page.getByRole("heading", { name: en.checkIn.delegations }) });
-  const delegation = (member: string) => delegations.locator("tbody tr").filter({ has: page.getByRole("cell", { name: member, exact: true }) }).locator("td").nth(1);
+  const delegation = (member: string) =>
+    delegations
+      .locator("tbody tr")
+      .filter({ has: page.getByRole("cell", { name: member, exact: true }) })
+      .locator("td")
+      .nth(1);
 
   // 1. By name: the native script finds a person…
   const search = page.getByRole("searchbox", { name: en.checkIn.search });

@@ -1,11 +1,13 @@
 import fs from "node:fs";
 import path from "node:path";
+
 import { expect, type Locator, test } from "@playwright/test";
+
 import { ROOT } from "../helpers/paths";
-import { ADMIN } from "./accounts";
-import { messages } from "./locales";
 import { png } from "../helpers/png";
+import { ADMIN } from "./accounts";
 import { hydrated, open } from "./hydrated";
+import { messages } from "./locales";
 import { cli, type Plenary, startPlenary, stopPlenary } from "./plenary";
 
 const settings = JSON.parse(fs.readFileSync(path.join(ROOT, "app/locales/en/settings.json"), "utf8"));
@@ -28,14 +30,18 @@ const SIGNATURE = {
  */
 /** The administrator and the NEAR demo, created with the command-line tools. */
 function adminAndDemo(env: Record<string, string>) {
-  cli("app/cli/user-create.ts", ["--email", ADMIN.email, "--name", ADMIN.name, "--role", "admin", "--locale", "en", "--password-stdin"], env, `${ADMIN.password}\n`);
+  cli(
+    "app/cli/user-create.ts",
+    ["--email", ADMIN.email, "--name", ADMIN.name, "--role", "admin", "--locale", "en", "--password-stdin"],
+    env,
+    `${ADMIN.password}\n`,
+  );
   cli("app/cli/seed-demo.ts", [], env);
   return {};
 }
 
 /** A 96×32 PNG logo: a dark blue band with a lighter square, as an image editor would export it. */
-const logoPng = () =>
-  png(96, 32, { colour: (x, y) => (x > 8 && x < 32 && y > 6 && y < 26 ? [0x6b, 0xa6, 0xd9] : [0x17, 0x40, 0x6d]) });
+const logoPng = () => png(96, 32, { colour: (x, y) => (x > 8 && x < 32 && y > 6 && y < 26 ? [0x6b, 0xa6, 0xd9] : [0x17, 0x40, 0x6d]) });
 
 /** The image was really loaded (not refused by a CSP, not broken). */
 async function expectLoaded(image: Locator) {
@@ -59,10 +65,16 @@ test("an admin sets the identity in Korean and Russian, uploads a logo, and sees
   const problems: string[] = [];
   const context = await browser.newContext({ baseURL: plenary!.url, locale: "en-GB", viewport: { width: 1280, height: 900 } });
   await context.addInitScript(() => {
-    document.addEventListener("securitypolicyviolation", (event) => console.error(`CSP violation: ${event.violatedDirective} ${event.blockedURI} on ${location.pathname}`));
+    document.addEventListener("securitypolicyviolation", (event) =>
+      console.error(`CSP violation: ${event.violatedDirective} ${event.blockedURI} on ${location.pathname}`),
+    );
   });
   // Chromium logs that the sandboxed preview frame blocks Playwright's own probing scripts; those lines are the tool's.
-  context.on("console", (m) => m.type() === "error" && !/Blocked script execution in .* sandboxed/.test(m.text()) && problems.push(`${m.text().slice(0, 60)} @ ${m.location().url}`));
+  context.on(
+    "console",
+    (m) =>
+      m.type() === "error" && !/Blocked script execution in .* sandboxed/.test(m.text()) && problems.push(`${m.text().slice(0, 60)} @ ${m.location().url}`),
+  );
   context.on("weberror", (e) => problems.push(e.error().message));
   const page = await context.newPage();
 

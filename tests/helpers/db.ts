@@ -1,7 +1,9 @@
 import fs from "node:fs";
 import path from "node:path";
+
 import pg from "pg";
 import { inject } from "vitest";
+
 import { createPgliteDb, createPostgresDb, type DB, openPglite } from "~/db.server";
 import { TMP } from "./paths";
 

@@ -1,4 +1,5 @@
 import { expect } from "vitest";
+
 import { locationOf, type TestClient } from "./http";
 
 /** The 16th General Assembly in Pohang, created through the staff form; returns the event's path. */

@@ -4,7 +4,10 @@
  */
 export class TestClient {
   cookies = new Map<string, string>();
-  constructor(public baseUrl: string, public origin: string | null = baseUrl) {}
+  constructor(
+    public baseUrl: string,
+    public origin: string | null = baseUrl,
+  ) {}
 
   private cookieHeader() {
     return [...this.cookies].map(([k, v]) => `${k}=${v}`).join("; ");

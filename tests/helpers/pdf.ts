@@ -152,7 +152,8 @@ export async function renderPage(pdf: Uint8Array, pageNumber: number, scale = 2)
     const width = Math.ceil(viewport.width);
     const height = Math.ceil(viewport.height);
     // pdfjs brings its own canvas factory (backed by @napi-rs/canvas in Node)
-    const factory = (doc as unknown as { canvasFactory: { create(w: number, h: number): { canvas: unknown; context: CanvasRenderingContext2D } } }).canvasFactory;
+    const factory = (doc as unknown as { canvasFactory: { create(w: number, h: number): { canvas: unknown; context: CanvasRenderingContext2D } } })
+      .canvasFactory;
     const { canvas, context } = factory.create(width, height);
     context.fillStyle = "#ffffff";
     context.fillRect(0, 0, width, height);

@@ -16,7 +16,11 @@ export function pngChunk(type: string, data: Buffer) {
  * A real, decodable 8-bit RGB PNG, as an image editor would export it: one colour or `colour(x, y)`,
  * optionally padded with a private ancillary chunk to make it as large as a test needs.
  */
-export function png(width: number, height: number, { padding = 0, colour = () => [0x40, 0x40, 0x40] }: { padding?: number; colour?: (x: number, y: number) => Rgb } = {}) {
+export function png(
+  width: number,
+  height: number,
+  { padding = 0, colour = () => [0x40, 0x40, 0x40] }: { padding?: number; colour?: (x: number, y: number) => Rgb } = {},
+) {
   const header = Buffer.alloc(13);
   header.writeUInt32BE(width, 0);
   header.writeUInt32BE(height, 4);

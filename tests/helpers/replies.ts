@@ -1,6 +1,7 @@
 import { expect } from "vitest";
-import { type TestClient } from "./http";
-import { type SmtpSink } from "./smtp-sink";
+
+import type { TestClient } from "./http";
+import type { SmtpSink } from "./smtp-sink";
 
 /** Waits until `check` holds (polling every 100 ms), or throws after `ms`. */
 export async function waitFor(check: () => boolean, ms = 30_000) {

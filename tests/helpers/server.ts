@@ -1,10 +1,10 @@
 import { type ChildProcess, spawn } from "node:child_process";
 import path from "node:path";
+
 import { type PreparedDatabase, prepareServerDatabase } from "./db";
 import { ROOT } from "./paths";
 export { freePort } from "./ports";
 import { freePort } from "./ports";
-
 
 export type TestServer = {
   url: string;
@@ -24,10 +24,7 @@ export type TestServer = {
  * Starts the real, built Plenary server (`node app/server.js`) on its own port and database, the way
  * `npm start` does, and waits until /healthz answers.
  */
-export async function startTestServer(
-  extraEnv: Record<string, string> = {},
-  prepared?: PreparedDatabase,
-): Promise<TestServer> {
+export async function startTestServer(extraEnv: Record<string, string> = {}, prepared?: PreparedDatabase): Promise<TestServer> {
   const database = prepared ?? (await prepareServerDatabase());
   const port = await freePort();
   const host = extraEnv.HOST ?? "127.0.0.1";
@@ -76,7 +73,7 @@ export async function startTestServer(
   return {
     url,
     output: () => output,
-    exitCode: () => (child.exitCode ?? (child.signalCode ? -1 : null)),
+    exitCode: () => child.exitCode ?? (child.signalCode ? -1 : null),
     setupLink: () => [...output.matchAll(/https?:\/\/\S+\/setup\/[A-Za-z0-9_-]{43}/g)].at(-1)?.[0],
     stop,
     restart: async () => {

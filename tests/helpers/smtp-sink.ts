@@ -1,4 +1,5 @@
-import { type AddressInfo } from "node:net";
+import type { AddressInfo } from "node:net";
+
 import { type ParsedMail, simpleParser } from "mailparser";
 import { SMTPServer } from "smtp-server";
 
@@ -89,7 +90,8 @@ export class SmtpSink {
             return;
           }
           if (reply !== "250") {
-            const text = reply === "550" ? "5.1.1 Mailbox unavailable" : reply === "452rate" ? "4.7.0 Message rate limit exceeded, slow down" : "4.3.0 Try again later";
+            const text =
+              reply === "550" ? "5.1.1 Mailbox unavailable" : reply === "452rate" ? "4.7.0 Message rate limit exceeded, slow down" : "4.3.0 Try again later";
             const error = new Error(text) as Error & { responseCode: number };
             error.responseCode = reply === "452rate" ? 452 : Number(reply);
             return callback(error);

@@ -1,5 +1,6 @@
 import { spawnSync } from "node:child_process";
 import path from "node:path";
+
 import { ROOT } from "./paths";
 
 export const TEST_PASSWORD = "a long enough passphrase";

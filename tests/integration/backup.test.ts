@@ -2,17 +2,19 @@ import { spawnSync } from "node:child_process";
 import crypto from "node:crypto";
 import fs from "node:fs";
 import path from "node:path";
+
 import { sql } from "kysely";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+
+import { createPgliteDb, createPostgresDb, type DB, openPglite } from "~/db.server";
+import { seal } from "~/lib/sealed.server";
+import { recordAccess } from "~/models/audit.server";
+import { loadDemoData } from "~/models/demo.server";
 import { adminQuery, databaseLabel, type PreparedDatabase, prepareServerDatabase, usingPostgres, withServerDb } from "../helpers/db";
 import { locationOf, TestClient } from "../helpers/http";
 import { ROOT, TMP } from "../helpers/paths";
 import { startTestServer, type TestServer } from "../helpers/server";
 import { createUser, TEST_PASSWORD } from "../helpers/users";
-import { createPgliteDb, createPostgresDb, type DB, openPglite } from "~/db.server";
-import { seal } from "~/lib/sealed.server";
-import { recordAccess } from "~/models/audit.server";
-import { loadDemoData } from "~/models/demo.server";
 
 type Cli = { status: number | null; stdout: string; stderr: string };
 
@@ -82,10 +84,19 @@ async function fillEveryTable(db: DB) {
     .values({ email: "sg@example.org", display_name: "Лим Бён Джин 林炳镇", password_hash: "$argon2id$x", role: "admin", locale: "ru" })
     .returning("id")
     .executeTakeFirstOrThrow();
-  await db.insertInto("staff_session").values({ id_hash: "h".repeat(64), user_id: admin.id, expires_at: new Date(Date.now() + 3600_000), ip: "10.0.0.1" }).execute();
-  await db.insertInto("setup_token").values({ token_hash: "s".repeat(64) }).execute();
+  await db
+    .insertInto("staff_session")
+    .values({ id_hash: "h".repeat(64), user_id: admin.id, expires_at: new Date(Date.now() + 3600_000), ip: "10.0.0.1" })
+    .execute();
+  await db
+    .insertInto("setup_token")
+    .values({ token_hash: "s".repeat(64) })
+    .execute();
   await db.insertInto("rate_limit").values({ key: "login:ip:10.0.0.1", hits: 3, window_started_at: new Date() }).execute();
-  await db.insertInto("sign_in_throttle").values({ address: "sg@near.example.org", client: "10.0.0.1", started_at: new Date(), failures: 4, last_failure_at: new Date() }).execute();
+  await db
+    .insertInto("sign_in_throttle")
+    .values({ address: "sg@near.example.org", client: "10.0.0.1", started_at: new Date(), failures: 4, last_failure_at: new Date() })
+    .execute();
   await recordAccess(db, { actor: { id: admin.id, email: "sg@example.org" }, action: "test.backup", details: { note: "Улан-Удэ 울란우데 ウランウデ" } });
   await db
     .insertInto("import_batch")
@@ -96,7 +107,10 @@ async function fillEveryTable(db: DB) {
     .values({ event_id: event.id, member_id: member.id, letter_locale: "mn", response: "attending", created_by: admin.id })
     .returning("id")
     .executeTakeFirstOrThrow();
-  await db.insertInto("invitation_token").values({ token_hash: "t".repeat(64), invitation_id: invitation.id, version: 1 }).execute();
+  await db
+    .insertInto("invitation_token")
+    .values({ token_hash: "t".repeat(64), invitation_id: invitation.id, version: 1 })
+    .execute();
   await db.insertInto("letter").values({ event_id: event.id, kind: "invitation", locale: "ja", subject: "ご招待", body: "{{salutation}}\n本文" }).execute();
   await db
     .insertInto("email_message")
@@ -151,8 +165,14 @@ async function fillEveryTable(db: DB) {
       logo_type: "image/png",
     })
     .execute();
-  await db.insertInto("staff_token").values({ token_hash: "k".repeat(64), user_id: admin.id, purpose: "invite", expires_at: new Date(Date.now() + 86400_000) }).execute();
-  await db.insertInto("backup_log").values({ kind: "download", database_kind: usingPostgres ? "postgres" : "embedded", file_name: "old.plenary", bytes: 1234 }).execute();
+  await db
+    .insertInto("staff_token")
+    .values({ token_hash: "k".repeat(64), user_id: admin.id, purpose: "invite", expires_at: new Date(Date.now() + 86400_000) })
+    .execute();
+  await db
+    .insertInto("backup_log")
+    .values({ kind: "download", database_kind: usingPostgres ? "postgres" : "embedded", file_name: "old.plenary", bytes: 1234 })
+    .execute();
   await db
     .insertInto("roster_version")
     .values({ event_id: event.id, number: 1, kind: "provisional", locale: "ko", created_by_label: "sg@example.org", rows: JSON.stringify([{ name: "김" }]) })
@@ -179,7 +199,10 @@ function forgeManifest(file: string, target: string, change: (manifest: any) => 
   const bytes = fs.readFileSync(file);
   const first = bytes.indexOf(0x0a);
   const second = bytes.indexOf(0x0a, first + 1);
-  const [version, length] = bytes.subarray(first + 1, second).toString().split(" ");
+  const [version, length] = bytes
+    .subarray(first + 1, second)
+    .toString()
+    .split(" ");
   const start = second + 1;
   const manifest = JSON.parse(bytes.subarray(start, start + Number(length)).toString());
   change(manifest);
@@ -233,7 +256,9 @@ describe(`npm run backup / restore (${databaseLabel})`, () => {
     const logged = await withDb(database.env, (db) =>
       db.selectFrom("backup_log").select(["kind", "file_name", "bytes", "database_kind"]).where("kind", "=", "command").execute(),
     );
-    expect(logged).toEqual([{ kind: "command", file_name: "near.plenary", bytes: String(fs.statSync(file).size), database_kind: usingPostgres ? "postgres" : "embedded" }]);
+    expect(logged).toEqual([
+      { kind: "command", file_name: "near.plenary", bytes: String(fs.statSync(file).size), database_kind: usingPostgres ? "postgres" : "embedded" },
+    ]);
 
     await wipe();
     const restore = npmRun("restore", [file], database.env);
@@ -401,7 +426,13 @@ describe(`Backup download from Settings → System (${databaseLabel})`, () => {
       audits: await db.selectFrom("audit_log").select(["actor_id", "actor_label", "action", "details"]).where("action", "=", "backup.downloaded").execute(),
     }));
     expect(logs).toEqual([
-      { kind: "download", database_kind: usingPostgres ? "postgres" : "embedded", file_name: path.basename(downloaded), bytes: String(body.length), created_by: adminId },
+      {
+        kind: "download",
+        database_kind: usingPostgres ? "postgres" : "embedded",
+        file_name: path.basename(downloaded),
+        bytes: String(body.length),
+        created_by: adminId,
+      },
     ]);
     expect(audits).toHaveLength(1);
     expect(audits[0]).toMatchObject({ actor_id: adminId, actor_label: "admin@example.org", details: { file: path.basename(downloaded), bytes: body.length } });

@@ -1,6 +1,8 @@
 import { spawnSync } from "node:child_process";
 import path from "node:path";
+
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+
 import { databaseLabel, type PreparedDatabase, prepareServerDatabase, usingPostgres } from "../helpers/db";
 import { locationOf, TestClient } from "../helpers/http";
 import { ROOT } from "../helpers/paths";

@@ -1,14 +1,16 @@
 import { spawnSync } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
+
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+
 import { type Cluster, startCluster } from "~/cli/cluster.server";
 import { createPostgresDb } from "~/db.server";
 import { enqueueMessage } from "~/models/email-message.server";
 import { adminQuery, usingPostgres } from "../helpers/db";
+import { createAssembly } from "../helpers/events";
 import { locationOf, TestClient } from "../helpers/http";
 import { ROOT, TMP } from "../helpers/paths";
-import { createAssembly } from "../helpers/events";
 import { SmtpSink } from "../helpers/smtp-sink";
 
 /**
@@ -59,7 +61,10 @@ describe.skipIf(!usingPostgres || !nginxAvailable || !wanted)("nginx, two web pr
   it("the web processes raced to migrate an empty database: each migration ran once, and both are ready", async () => {
     const db = createPostgresDb(databaseUrl, 1);
     try {
-      const applied = await db.selectFrom("kysely_migration" as never).select("name" as never).execute();
+      const applied = await db
+        .selectFrom("kysely_migration" as never)
+        .select("name" as never)
+        .execute();
       const names = applied.map((row) => (row as { name: string }).name);
       expect(new Set(names).size).toBe(names.length);
       expect(names.length).toBeGreaterThan(10);
@@ -72,12 +77,16 @@ describe.skipIf(!usingPostgres || !nginxAvailable || !wanted)("nginx, two web pr
 
   it("a wave and the members' answers survive rolling restarts of every process; /metrics adds up to the relay's count", async () => {
     // the first administrator, with the command-line tool, as the README says
-    const created = spawnSync(path.join(ROOT, "node_modules/.bin/tsx"), ["app/cli/user-create.ts", "--email", "sg@near.example.org", "--role", "admin", "--password-stdin"], {
-      cwd: ROOT,
-      env: { PATH: process.env.PATH, NODE_ENV: "production", DATABASE_URL: databaseUrl, SESSION_SECRET: "x".repeat(40), LOG_LEVEL: "warn" },
-      input: "correct horse battery staple 2026\n",
-      encoding: "utf8",
-    });
+    const created = spawnSync(
+      path.join(ROOT, "node_modules/.bin/tsx"),
+      ["app/cli/user-create.ts", "--email", "sg@near.example.org", "--role", "admin", "--password-stdin"],
+      {
+        cwd: ROOT,
+        env: { PATH: process.env.PATH, NODE_ENV: "production", DATABASE_URL: databaseUrl, SESSION_SECRET: "x".repeat(40), LOG_LEVEL: "warn" },
+        input: "correct horse battery staple 2026\n",
+        encoding: "utf8",
+      },
+    );
     expect(created.status, created.stderr).toBe(0);
     const staff = new TestClient(cluster.url);
     expect(locationOf(await staff.signIn("sg@near.example.org", "correct horse battery staple 2026"))).toBe("/");
@@ -124,7 +133,7 @@ describe.skipIf(!usingPostgres || !nginxAvailable || !wanted)("nginx, two web pr
     // A browser retries a request once when the proxy closed the kept-alive connection it reused before any
     // byte of the answer came (nginx closes idle client connections on a graceful reload): so does this client.
     let clientRetries = 0;
-    const once = async <T,>(send: () => Promise<T>) => {
+    const once = async <T>(send: () => Promise<T>) => {
       try {
         return await send();
       } catch (error) {
@@ -164,7 +173,17 @@ describe.skipIf(!usingPostgres || !nginxAvailable || !wanted)("nginx, two web pr
 
     if (failures.length) {
       const nginxLog = path.join(workDir, "nginx/error.log");
-      console.log(fs.existsSync(nginxLog) ? fs.readFileSync(nginxLog, "utf8").split("\n").filter((l) => !/no live upstreams/.test(l)).join("\n").slice(0, 6000) : "no nginx log", cluster.logs().slice(-6000));
+      console.log(
+        fs.existsSync(nginxLog)
+          ? fs
+              .readFileSync(nginxLog, "utf8")
+              .split("\n")
+              .filter((l) => !/no live upstreams/.test(l))
+              .join("\n")
+              .slice(0, 6000)
+          : "no nginx log",
+        cluster.logs().slice(-6000),
+      );
     }
     expect(failures).toEqual([]);
     expect(statuses.filter((s) => s >= 500)).toEqual([]);
@@ -181,7 +200,11 @@ describe.skipIf(!usingPostgres || !nginxAvailable || !wanted)("nginx, two web pr
       const finished = Date.now() + 120_000;
       do {
         await new Promise((resolve) => setTimeout(resolve, 250));
-        rows = (await outbox.selectFrom("email_message").select(["status", (eb) => eb.fn.countAll<string>().as("n")]).groupBy("status").execute()) as typeof rows;
+        rows = (await outbox
+          .selectFrom("email_message")
+          .select(["status", (eb) => eb.fn.countAll<string>().as("n")])
+          .groupBy("status")
+          .execute()) as typeof rows;
       } while (rows.some((r) => r.status !== "sent") && Date.now() < finished);
     } finally {
       await outbox.destroy();

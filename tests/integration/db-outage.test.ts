@@ -1,8 +1,10 @@
 import { type ChildProcess, spawn } from "node:child_process";
+
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+
 import { createPostgresDb, type DB } from "~/db.server";
-import { enqueueMessage } from "~/models/email-message.server";
 import ru from "~/locales/ru/common.json";
+import { enqueueMessage } from "~/models/email-message.server";
 import { adminQuery, type PreparedDatabase, prepareServerDatabase, usingPostgres } from "../helpers/db";
 import { createAssembly } from "../helpers/events";
 import { locationOf, TestClient } from "../helpers/http";
@@ -29,9 +31,7 @@ async function waitFor<T>(check: () => Promise<T | undefined> | T | undefined, m
 
 /** What the test server does when every connection of its database is terminated (restart, failover, admin). */
 function terminateBackends(databaseName: string) {
-  return adminQuery(
-    `select pg_terminate_backend(pid) from pg_stat_activity where datname = '${databaseName}' and pid <> pg_backend_pid()`,
-  );
+  return adminQuery(`select pg_terminate_backend(pid) from pg_stat_activity where datname = '${databaseName}' and pid <> pg_backend_pid()`);
 }
 
 const RU = { "accept-language": "ru-RU,ru;q=0.9" };
@@ -205,8 +205,7 @@ describe.skipIf(!usingPostgres)(`the mail worker while its database goes away ${
     await sink?.stop();
   });
 
-  const sentIds = async () =>
-    (await db.selectFrom("email_message").select("message_id").where("status", "=", "sent").execute()).map((r) => r.message_id);
+  const sentIds = async () => (await db.selectFrom("email_message").select("message_id").where("status", "=", "sent").execute()).map((r) => r.message_id);
 
   it("a send wave survives terminated connections and an unreachable database: every message once, none marked sent unsent", async () => {
     worker = spawn(process.execPath, ["--import", "tsx", "app/cli/worker.ts"], {

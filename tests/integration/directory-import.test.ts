@@ -1,6 +1,7 @@
 import { parse } from "csv-parse/sync";
 import ExcelJS from "exceljs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+
 import { checkSheet, COLUMNS, type ImportKind } from "~/lib/directory-import.server";
 import { escapeFormula, MAX_UPLOAD_BYTES, readSpreadsheet, SpreadsheetError, toCsv, toXlsx } from "~/lib/spreadsheet.server";
 import { applyImportBatch, createImportBatch, previewImport } from "~/models/import-batch.server";
@@ -86,7 +87,8 @@ describe(`importing members and contacts (${databaseLabel})`, () => {
   });
 
   it("imports contacts for existing members, matched by first email, and refuses unknown members", async () => {
-    const header = "member_country,member_name_en,name_locale,family_name,given_name,patronymic,latin_family_name,latin_given_name,gender,position_en,position_ru,is_head,emails";
+    const header =
+      "member_country,member_name_en,name_locale,family_name,given_name,patronymic,latin_family_name,latin_given_name,gender,position_en,position_ru,is_head,emails";
     const good = `RU,Test Oblast 001,ru,Иванов,Сергей,Петрович,Ivanov,Sergei,male,Governor,Губернатор,yes,governor@test.example.org`;
     const bytes = new TextEncoder().encode([header, good].join("\n"));
     const first = await importFile(t, userId, "contacts", "contacts.csv", bytes);
@@ -116,8 +118,12 @@ describe(`importing members and contacts (${databaseLabel})`, () => {
     expect(big.byteLength).toBeGreaterThan(MAX_UPLOAD_BYTES);
     await expect(readSpreadsheet({ name: "e.csv", bytes: new Uint8Array() })).rejects.toMatchObject({ key: "directory:import.errors.empty" });
     await expect(readSpreadsheet({ name: "x.pdf", bytes: new TextEncoder().encode("%PDF") })).rejects.toBeInstanceOf(SpreadsheetError);
-    await expect(readSpreadsheet({ name: "fake.xlsx", bytes: new TextEncoder().encode("a,b") })).rejects.toMatchObject({ key: "directory:import.errors.format" });
-    await expect(readSpreadsheet({ name: "l1.csv", bytes: new Uint8Array([0x63, 0x6f, 0xe9, 0x0a]) })).rejects.toMatchObject({ key: "directory:import.errors.encoding" });
+    await expect(readSpreadsheet({ name: "fake.xlsx", bytes: new TextEncoder().encode("a,b") })).rejects.toMatchObject({
+      key: "directory:import.errors.format",
+    });
+    await expect(readSpreadsheet({ name: "l1.csv", bytes: new Uint8Array([0x63, 0x6f, 0xe9, 0x0a]) })).rejects.toMatchObject({
+      key: "directory:import.errors.encoding",
+    });
     const manyRows = new TextEncoder().encode([HEADER, ...Array.from({ length: 5001 }, (_, i) => memberLine(i))].join("\n"));
     await expect(readSpreadsheet({ name: "many.csv", bytes: manyRows })).rejects.toMatchObject({ key: "directory:import.errors.tooManyRows" });
   });
@@ -133,7 +139,7 @@ describe("exports are formula-safe", () => {
   });
 
   it("writes CSV with a BOM and every dangerous cell as text; a re-parse gives the text back", () => {
-    const text = toCsv(["a", "b"], [['=HYPERLINK("http://evil")', "랴오닝성, \"quoted\""]]);
+    const text = toCsv(["a", "b"], [['=HYPERLINK("http://evil")', '랴오닝성, "quoted"']]);
     expect(text.startsWith("\uFEFF")).toBe(true);
     const [header, row] = parse(text, { bom: true }) as string[][];
     expect(header).toEqual(["a", "b"]);

@@ -1,11 +1,10 @@
 import { parse } from "csv-parse/sync";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+
 import { databaseLabel, type PreparedDatabase, prepareServerDatabase } from "../helpers/db";
 import { locationOf, TestClient } from "../helpers/http";
 import { startTestServer, type TestServer } from "../helpers/server";
 import { createUser, TEST_PASSWORD as PASSWORD } from "../helpers/users";
-
-
 
 function multipart(fields: Record<string, string>, file: { name: string; type: string; content: string }) {
   const form = new FormData();

@@ -1,10 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+
 import { databaseLabel, type PreparedDatabase, prepareServerDatabase } from "../helpers/db";
 import { locationOf, TestClient } from "../helpers/http";
 import { startTestServer, type TestServer } from "../helpers/server";
 import { createUser, TEST_PASSWORD as PASSWORD } from "../helpers/users";
-
-
 
 const VLADIVOSTOK_EVENT = {
   kind: "general_assembly",
@@ -39,12 +38,17 @@ describe(`event pages over HTTP (${databaseLabel})`, () => {
   afterAll(() => server.dispose());
 
   it("refuses an end before the start and a deadline after it, next to the fields, in the user's language", async () => {
-    const response = await staff.post("/events/new", { ...VLADIVOSTOK_EVENT, end: "2027-09-01T08:00", rsvpDeadline: "2027-09-05T10:00", quota: "0" }, { "accept-language": "ru" });
+    const response = await staff.post(
+      "/events/new",
+      { ...VLADIVOSTOK_EVENT, end: "2027-09-01T08:00", rsvpDeadline: "2027-09-05T10:00", quota: "0" },
+      { "accept-language": "ru" },
+    );
     expect(response.status).toBe(400);
     const html = await response.text();
     expect(html).toContain("Окончание должно быть позже начала");
     // the message is tied to the end field (aria-describedby → the list that holds it), and nothing was created
-    const describedBy = html.match(/<input[^>]*name="end"[^>]*aria-describedby="([^"]+)"/)?.[1] ?? html.match(/<input[^>]*aria-describedby="([^"]+)"[^>]*name="end"/)?.[1];
+    const describedBy =
+      html.match(/<input[^>]*name="end"[^>]*aria-describedby="([^"]+)"/)?.[1] ?? html.match(/<input[^>]*aria-describedby="([^"]+)"[^>]*name="end"/)?.[1];
     expect(describedBy).toBeTruthy();
     const errorList = html.match(new RegExp(`<ul id="${describedBy!.split(" ").at(-1)}"[^>]*>([\\s\\S]*?)</ul>`))?.[1];
     expect(errorList).toContain("Окончание должно быть позже начала");

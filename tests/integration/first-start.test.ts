@@ -1,7 +1,9 @@
 import { spawn } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
+
 import { afterAll, describe, expect, it } from "vitest";
+
 import { ROOT, TMP } from "../helpers/paths";
 import { freePort } from "../helpers/ports";
 
@@ -26,7 +28,14 @@ describe("the first `npm start` of a fresh checkout", () => {
     const port = await freePort();
     const child = spawn(process.execPath, [path.join(dir, "app/server.js")], {
       cwd: dir,
-      env: { PATH: process.env.PATH, NODE_ENV: "production", PORT: String(port), DATA_DIR: path.join(dir, "data"), LOG_LEVEL: "info", NODE_OPTIONS: `--import ${slowExit}` },
+      env: {
+        PATH: process.env.PATH,
+        NODE_ENV: "production",
+        PORT: String(port),
+        DATA_DIR: path.join(dir, "data"),
+        LOG_LEVEL: "info",
+        NODE_OPTIONS: `--import ${slowExit}`,
+      },
       stdio: ["ignore", "pipe", "pipe"],
     });
     let output = "";
@@ -34,7 +43,8 @@ describe("the first `npm start` of a fresh checkout", () => {
     child.stderr.on("data", (chunk) => (output += chunk));
     const exited = new Promise<number | null>((resolve) => child.once("exit", resolve));
     const deadline = Date.now() + 150_000;
-    while (!output.includes("Plenary is running at") && child.exitCode === null && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 200));
+    while (!output.includes("Plenary is running at") && child.exitCode === null && Date.now() < deadline)
+      await new Promise((resolve) => setTimeout(resolve, 200));
     child.kill("SIGTERM");
     await exited;
     expect(output).toContain("Building Plenary");

@@ -1,11 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+
+import { findInvitationByToken } from "~/models/invitation.server";
 import { databaseLabel, type PreparedDatabase, prepareServerDatabase, withServerDb } from "../helpers/db";
 import { locationOf, TestClient } from "../helpers/http";
+import { formState, inviteCountry } from "../helpers/replies";
 import { startTestServer, type TestServer } from "../helpers/server";
 import { SmtpSink } from "../helpers/smtp-sink";
-import { formState, inviteCountry } from "../helpers/replies";
 import { createUser, TEST_PASSWORD } from "../helpers/users";
-import { findInvitationByToken } from "~/models/invitation.server";
 
 /**
  * Issue 13 §2: a few crafted bytes on a reply link must not freeze the server. Indexed fields are bounded before
@@ -93,7 +94,11 @@ describe(`hostile posts on reply links (${databaseLabel})`, () => {
       ["list intent", `revision=${revision}&__intent__=${intentOf({ name: "delegates[9999999]", value: {} })}`, 400],
       ["an intent carrying 40,000 people", `revision=${revision}&submission=${submission}&__intent__=${crowd}`, 400],
       ["an intent that is not JSON", `response=attending&revision=${revision}&submission=${submission}&__intent__=save`, 400],
-      ["a deeply nested form state", `response=attending&revision=${revision}&submission=${submission}&__state__=${"%5B".repeat(50_000)}${"%5D".repeat(50_000)}`, 400],
+      [
+        "a deeply nested form state",
+        `response=attending&revision=${revision}&submission=${submission}&__state__=${"%5B".repeat(50_000)}${"%5D".repeat(50_000)}`,
+        400,
+      ],
       ["500 people", delegation({ revision, submission }, 500).toString(), 400],
       ["3 MB of text", `response=declining&revision=${revision}&submission=${submission}&declineReason=${"x".repeat(3_000_000)}`, 413],
     ];

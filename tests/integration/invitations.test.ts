@@ -1,5 +1,7 @@
 import http from "node:http";
+
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+
 import { databaseLabel, type PreparedDatabase, prepareServerDatabase } from "../helpers/db";
 import { locationOf, TestClient } from "../helpers/http";
 import { startTestServer, type TestServer } from "../helpers/server";
@@ -79,7 +81,13 @@ describe(`invitations through a real SMTP server (${databaseLabel})`, () => {
     });
     expect(hcmc.status).toBe(302);
     const picked: string[] = [hcmc.headers.get("location")!.split("/").at(-1)!];
-    for (const [country, n] of [["CN", 2], ["JP", 2], ["KR", 2], ["MN", 2], ["RU", 1]] as const) {
+    for (const [country, n] of [
+      ["CN", 2],
+      ["JP", 2],
+      ["KR", 2],
+      ["MN", 2],
+      ["RU", 1],
+    ] as const) {
       const page = await (await staff.get(`${eventPath}/invitations?mode=country&country=${country}`)).text();
       picked.push(...[...page.matchAll(/name="memberIds"[^>]*value="([0-9a-f-]{36})"/g)].map((m) => m[1]).slice(0, n));
     }
@@ -218,7 +226,13 @@ describe(`invitations through a real SMTP server (${databaseLabel})`, () => {
     );
     expect(bad.status).toBe(400);
     expect(await bad.text()).toContain("{{member.phone}}");
-    const good = await staff.post(`${eventPath}/letters`, { kind: "invitation", locale: "ko", version: "0", subject: "{{event.title}} 초청", body: "{{salutation}}\n\n{{rsvp.link}}\n\n{{signature}}" });
+    const good = await staff.post(`${eventPath}/letters`, {
+      kind: "invitation",
+      locale: "ko",
+      version: "0",
+      subject: "{{event.title}} 초청",
+      body: "{{salutation}}\n\n{{rsvp.link}}\n\n{{signature}}",
+    });
     expect(good.status).toBe(302);
     const stale = await staff.post(`${eventPath}/letters`, { kind: "invitation", locale: "ko", version: "0", subject: "x", body: "{{salutation}}" });
     expect(stale.status).toBe(409);
@@ -250,7 +264,11 @@ describe(`invitations through a real SMTP server (${databaseLabel})`, () => {
     expect(unknown.status).toBe(404);
     expect(malformed.status).toBe(404);
     // the pages differ only in the nonce and in the address they were asked for
-    const strip = (html: string) => html.replace(/nonce="[^"]+"/g, "").replaceAll("A".repeat(43), "TOKEN").replaceAll("not-a-token", "TOKEN");
+    const strip = (html: string) =>
+      html
+        .replace(/nonce="[^"]+"/g, "")
+        .replaceAll("A".repeat(43), "TOKEN")
+        .replaceAll("not-a-token", "TOKEN");
     expect(strip(await unknown.text())).toBe(strip(await malformed.text()));
   });
 });

@@ -1,11 +1,13 @@
 import { spawnSync } from "node:child_process";
+
 import { sql } from "kysely";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+
 import { databaseLabel, type PreparedDatabase, prepareServerDatabase, usingPostgres, withServerDb } from "../helpers/db";
 import { locationOf, TestClient } from "../helpers/http";
+import { waitFor } from "../helpers/replies";
 import { startTestServer, type TestServer } from "../helpers/server";
 import { SmtpSink } from "../helpers/smtp-sink";
-import { waitFor } from "../helpers/replies";
 import { createUser, TEST_PASSWORD } from "../helpers/users";
 
 /**
@@ -55,7 +57,13 @@ describe(`no working link at rest (${databaseLabel})`, () => {
     const form = new URLSearchParams({ intent: "send", mode: "picked" });
     for (const id of picked) form.append("memberIds", id);
     expect((await staff.post(`${eventPath}/invitations`, form)).status).toBe(302);
-    const invite = await staff.post("/settings/staff?index", { intent: "invite", email: "colleague@example.org", displayName: "Colleague", role: "staff", locale: "" });
+    const invite = await staff.post("/settings/staff?index", {
+      intent: "invite",
+      email: "colleague@example.org",
+      displayName: "Colleague",
+      role: "staff",
+      locale: "",
+    });
     expect(invite.status).toBe(302);
     await waitFor(() => sink.messages.length >= 4);
     for (const message of sink.messages) {
@@ -96,7 +104,14 @@ describe(`no working link at rest (${databaseLabel})`, () => {
       const tables = await sql<{ name: string }>`select tablename as name from pg_tables where schemaname = 'public'`.execute(db);
       const texts: string[] = [];
       for (const { name } of tables.rows) {
-        texts.push(JSON.stringify(await db.selectFrom(name as any).selectAll().execute()));
+        texts.push(
+          JSON.stringify(
+            await db
+              .selectFrom(name as any)
+              .selectAll()
+              .execute(),
+          ),
+        );
       }
       return texts.join("\n");
     });

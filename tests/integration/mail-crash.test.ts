@@ -1,9 +1,11 @@
 import { type ChildProcess, spawn } from "node:child_process";
 import path from "node:path";
+
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+
 import { createPgliteDb, createPostgresDb, type DB, openPglite } from "~/db.server";
 import { enqueueMessage } from "~/models/email-message.server";
-import { databaseLabel, prepareServerDatabase, type PreparedDatabase, usingPostgres } from "../helpers/db";
+import { databaseLabel, type PreparedDatabase, prepareServerDatabase, usingPostgres } from "../helpers/db";
 import { ROOT } from "../helpers/paths";
 import { freePort } from "../helpers/ports";
 import { SmtpSink } from "../helpers/smtp-sink";
@@ -127,9 +129,14 @@ describe(`the mail sender killed at random moments (${databaseLabel})`, () => {
     const duplicatesBySender = senders.map(() => 0);
     const copies = new Map<string, number[]>();
     for (const a of sink.accepted) copies.set(a.messageId, [...(copies.get(a.messageId) ?? []), senderOf(a.connectedAt)]);
-    expect([...copies.values()].flat().filter((s) => s < 0), "every delivery came from a known sender").toEqual([]);
+    expect(
+      [...copies.values()].flat().filter((s) => s < 0),
+      "every delivery came from a known sender",
+    ).toEqual([]);
     for (const bySender of copies.values()) for (const s of bySender.slice(0, -1)) duplicatesBySender[s]++;
-    console.log(`${databaseLabel}: ${KILLS} kills, ${sink.accepted.length} deliveries of ${TOTAL}, duplicates per kill: ${duplicatesBySender.slice(0, -1).join(", ")}`);
+    console.log(
+      `${databaseLabel}: ${KILLS} kills, ${sink.accepted.length} deliveries of ${TOTAL}, duplicates per kill: ${duplicatesBySender.slice(0, -1).join(", ")}`,
+    );
     expect(Math.max(...duplicatesBySender.slice(0, -1)), "duplicates of the worst kill").toBeLessThanOrEqual(IN_FLIGHT_BOUND);
     expect(duplicatesBySender.at(-1), "the gracefully stopped sender duplicates nothing").toBe(0);
   }, 300_000);

@@ -1,15 +1,17 @@
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
+
 import { dkimVerify } from "mailauth/lib/dkim/verify.js";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { type RecipientOutcome } from "../../db/schema";
+
 import { parseEnv } from "~/env.server";
 import { parseVerp } from "~/lib/verp.server";
 import { dkimSettings } from "~/mail/dkim.server";
 import { startMailWorker } from "~/mail/worker.server";
 import { enqueueMessage, getQueueState, resumeQueue } from "~/models/email-message.server";
 import { liftSuppression, listSuppressions, suppressedAmong } from "~/models/mail-suppression.server";
+import type { RecipientOutcome } from "../../db/schema";
 import { createTestDb, databaseLabel, type TestDb } from "../helpers/db";
 import { SmtpSink } from "../helpers/smtp-sink";
 
@@ -327,7 +329,13 @@ describe(`mail delivery: recipients, suppression, retries and pauses (${database
     const returnPath = sink.envelopes[0].mailFrom;
     expect(returnPath).toMatch(/^bounces\+[0-9a-f]{40}@near\.example\.org$/);
     expect(parseVerp(returnPath, "bounces@near.example.org", SECRET)).toBe(id);
-    expect(parseVerp(returnPath.replace(/[0-9a-f](?=@)/, (c) => (c === "0" ? "1" : "0")), "bounces@near.example.org", SECRET)).toBeNull();
+    expect(
+      parseVerp(
+        returnPath.replace(/[0-9a-f](?=@)/, (c) => (c === "0" ? "1" : "0")),
+        "bounces@near.example.org",
+        SECRET,
+      ),
+    ).toBeNull();
     expect(parseVerp(returnPath, "bounces@near.example.org", "another secret of forty characters......")).toBeNull();
     // the From header stays the secretariat's
     expect(sink.messages[0].from?.value[0].address).toBe("secretariat@near.example.org");

@@ -1,10 +1,11 @@
 import nodemailer from "nodemailer";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+
 import { databaseLabel, type PreparedDatabase, prepareServerDatabase } from "../helpers/db";
+import { createAssembly } from "../helpers/events";
 import { locationOf, TestClient } from "../helpers/http";
 import { freePort } from "../helpers/ports";
 import { inviteCountry, waitFor } from "../helpers/replies";
-import { createAssembly } from "../helpers/events";
 import { startTestServer, type TestServer } from "../helpers/server";
 import { SmtpSink } from "../helpers/smtp-sink";
 import { createUser, TEST_PASSWORD } from "../helpers/users";
@@ -160,13 +161,20 @@ describe(`late bounces, auto-replies and replies by email reach the event page (
   });
 
   it("a DSN to the VERP address, a Chinese bounce without one, an out-of-office and a Russian reply each end where they should", async () => {
-    const sent = sink.messages.map((m, i) => ({ id: m.messageId!, to: (m.to as { value: { address: string }[] }).value[0].address, returnPath: sink.envelopes[i].mailFrom }));
+    const sent = sink.messages.map((m, i) => ({
+      id: m.messageId!,
+      to: (m.to as { value: { address: string }[] }).value[0].address,
+      returnPath: sink.envelopes[i].mailFrom,
+    }));
     expect(sent).toHaveLength(3);
     expect(sent.every((s) => /^bounces\+[0-9a-f]{40}@near\.example\.org$/.test(s.returnPath))).toBe(true);
     const [first, second, third] = sent;
 
     // 1. the relay's DSN, to the VERP address of the first invitation (with a Russian subject)
-    await deliver(dsn({ to: first.returnPath, failed: first.to, originalId: "<unrelated@elsewhere>", subject: "Недоставленное сообщение" }), { from: "", to: [first.returnPath] });
+    await deliver(dsn({ to: first.returnPath, failed: first.to, originalId: "<unrelated@elsewhere>", subject: "Недоставленное сообщение" }), {
+      from: "",
+      to: [first.returnPath],
+    });
     // 2. a Chinese provider's own bounce format, to the bare return path: matched by the quoted Message-ID
     await deliver(chineseBounce({ failed: second.to, originalId: second.id }), { from: "", to: [RETURN_PATH] });
     // 3. an out-of-office (Korean subject) and 4. a human reply (Russian) to the third invitation

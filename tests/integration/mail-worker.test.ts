@@ -1,8 +1,10 @@
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
+
 import { sql } from "kysely";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
+
 import { parseEnv } from "~/env.server";
 import { startMailWorker } from "~/mail/worker.server";
 import { enqueueMessage, getMessage, getQueueState, resumeQueue } from "~/models/email-message.server";
@@ -11,7 +13,13 @@ import { SmtpSink } from "../helpers/smtp-sink";
 
 const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "plenary-mail-"));
 const envFor = (extra: Record<string, string>) =>
-  parseEnv({ DATA_DIR: dataDir, MAIL_FROM: "NEAR Secretariat <secretariat@near.example.org>", MAIL_RETRY_BASE_SECONDS: "0.1", MAIL_RATE_PER_MINUTE: "0", ...extra });
+  parseEnv({
+    DATA_DIR: dataDir,
+    MAIL_FROM: "NEAR Secretariat <secretariat@near.example.org>",
+    MAIL_RETRY_BASE_SECONDS: "0.1",
+    MAIL_RATE_PER_MINUTE: "0",
+    ...extra,
+  });
 
 let counter = 0;
 function message(overrides: Partial<Parameters<typeof enqueueMessage>[1]> = {}) {
@@ -74,7 +82,11 @@ describe(`mail worker and SMTP (${databaseLabel})`, () => {
     expect(mail.from?.value[0]).toEqual({ name: "NEAR Secretariat", address: "secretariat@near.example.org" });
     expect(mail.to && !Array.isArray(mail.to) && mail.to.value[0]).toEqual({ name: "경상북도지사 비서실", address: m.to[0].address });
     expect(mail.attachments[0]).toMatchObject({ filename: "총회.ics", contentType: "text/calendar" });
-    const row = await t.db.selectFrom("email_message").select(["status", "attempts", "last_reply"]).where("idempotency_key", "=", m.idempotencyKey).executeTakeFirstOrThrow();
+    const row = await t.db
+      .selectFrom("email_message")
+      .select(["status", "attempts", "last_reply"])
+      .where("idempotency_key", "=", m.idempotencyKey)
+      .executeTakeFirstOrThrow();
     expect(row).toMatchObject({ status: "sent", attempts: 1 });
     expect(row.last_reply).toMatch(/^250/);
   });
@@ -93,13 +105,21 @@ describe(`mail worker and SMTP (${databaseLabel})`, () => {
     sink.answer("451");
     const w = worker();
     await w.runOnce();
-    const deferred = await t.db.selectFrom("email_message").select(["status", "last_reply", "next_attempt_at"]).where("idempotency_key", "=", m.idempotencyKey).executeTakeFirstOrThrow();
+    const deferred = await t.db
+      .selectFrom("email_message")
+      .select(["status", "last_reply", "next_attempt_at"])
+      .where("idempotency_key", "=", m.idempotencyKey)
+      .executeTakeFirstOrThrow();
     expect(deferred.status).toBe("deferred");
     expect(deferred.last_reply).toContain("451");
     await new Promise((resolve) => setTimeout(resolve, 200));
     await w.runOnce();
     await w.stop();
-    const sent = await t.db.selectFrom("email_message").select(["status", "attempts"]).where("idempotency_key", "=", m.idempotencyKey).executeTakeFirstOrThrow();
+    const sent = await t.db
+      .selectFrom("email_message")
+      .select(["status", "attempts"])
+      .where("idempotency_key", "=", m.idempotencyKey)
+      .executeTakeFirstOrThrow();
     expect(sent).toEqual({ status: "sent", attempts: 2 });
     expect(sink.messages.map((x) => x.messageId)).toEqual([m.messageId]);
   });
@@ -111,7 +131,11 @@ describe(`mail worker and SMTP (${databaseLabel})`, () => {
     const w = worker();
     await w.runOnce();
     await w.stop();
-    const row = await t.db.selectFrom("email_message").select(["status", "attempts", "last_reply"]).where("idempotency_key", "=", m.idempotencyKey).executeTakeFirstOrThrow();
+    const row = await t.db
+      .selectFrom("email_message")
+      .select(["status", "attempts", "last_reply"])
+      .where("idempotency_key", "=", m.idempotencyKey)
+      .executeTakeFirstOrThrow();
     expect(row.status).toBe("failed");
     expect(row.attempts).toBe(1);
     expect(row.last_reply).toContain("550 5.1.1 Mailbox unavailable");
@@ -141,7 +165,11 @@ describe(`mail worker and SMTP (${databaseLabel})`, () => {
     await w.runOnce();
     expect(Date.now() - started).toBeLessThan(15_000);
     await w.stop();
-    const row = await t.db.selectFrom("email_message").select(["status", "last_reply"]).where("idempotency_key", "=", m.idempotencyKey).executeTakeFirstOrThrow();
+    const row = await t.db
+      .selectFrom("email_message")
+      .select(["status", "last_reply"])
+      .where("idempotency_key", "=", m.idempotencyKey)
+      .executeTakeFirstOrThrow();
     expect(row.status).toBe("deferred");
   });
 
@@ -167,7 +195,7 @@ describe(`mail worker and SMTP (${databaseLabel})`, () => {
     const w = worker();
     await w.runOnce();
     await w.stop();
-    const row = (await t.db.selectFrom("email_message").select(["id"]).where("idempotency_key", "=", m.idempotencyKey).executeTakeFirstOrThrow());
+    const row = await t.db.selectFrom("email_message").select(["id"]).where("idempotency_key", "=", m.idempotencyKey).executeTakeFirstOrThrow();
     expect((await getMessage(t.db, { id: row.id }))!).toMatchObject({ status: "sent", attempts: 2 });
   });
 });

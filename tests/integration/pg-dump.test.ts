@@ -2,7 +2,9 @@ import { spawnSync } from "node:child_process";
 import crypto from "node:crypto";
 import fs from "node:fs";
 import path from "node:path";
+
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+
 import { createPostgresDb } from "~/db.server";
 import { MemberSchema } from "~/lib/directory-schemas";
 import { EventSchema } from "~/lib/event-schemas";
@@ -34,10 +36,21 @@ describe.skipIf(!usingPostgres)("pg_dump and pg_restore keep passport data seale
     t = await createTestDb();
     source = (await t.db.selectNoFrom((eb) => eb.fn<string>("current_database", []).as("name")).executeTakeFirstOrThrow()).name;
     const user = await createStaffUser(t.db, { email: "visa@example.org", displayName: "Visa", passwordHash: "x", role: "admin" });
-    const { id: memberId } = await createMember(t.db, MemberSchema.parse({ country: "MN", kind: "aimag", names: { en: "Töv Province" }, timeZone: "Asia/Ulaanbaatar" }));
+    const { id: memberId } = await createMember(
+      t.db,
+      MemberSchema.parse({ country: "MN", kind: "aimag", names: { en: "Töv Province" }, timeZone: "Asia/Ulaanbaatar" }),
+    );
     const { id: eventId } = await createEvent(
       t.db,
-      EventSchema.parse({ kind: "forum", title: { en: "Forum" }, timeZone: "Asia/Seoul", start: "2027-09-10T09:00", end: "2027-09-11T18:00", quota: "3", categories: ["delegate"] }),
+      EventSchema.parse({
+        kind: "forum",
+        title: { en: "Forum" },
+        timeZone: "Asia/Seoul",
+        start: "2027-09-10T09:00",
+        end: "2027-09-11T18:00",
+        quota: "3",
+        categories: ["delegate"],
+      }),
     );
     await transitionEvent(t.db, { id: eventId, version: 1, to: "open" });
     await setPassportCollection(t.db, { id: eventId, countries: ["MN"], retentionDays: 30 });
@@ -63,7 +76,9 @@ describe.skipIf(!usingPostgres)("pg_dump and pg_restore keep passport data seale
         },
       ],
     });
-    await t.db.transaction().execute((trx) => applyReply(trx, { invitationId, expectedRevision: 1, input, actor: { kind: "link" }, key: KEY, passportAllowed: true }));
+    await t.db
+      .transaction()
+      .execute((trx) => applyReply(trx, { invitationId, expectedRevision: 1, input, actor: { kind: "link" }, key: KEY, passportAllowed: true }));
     delegateId = (await getReply(t.db, { invitationId, key: KEY }))!.delegates[0].id;
   });
 

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+
 import { databaseLabel, type PreparedDatabase, prepareServerDatabase } from "../helpers/db";
 import { locationOf, TestClient } from "../helpers/http";
 import { startTestServer, type TestServer } from "../helpers/server";
@@ -50,7 +51,11 @@ describe(`behind a reverse proxy that rewrites Host (${databaseLabel})`, () => {
   });
 
   it("also when the proxy sends X-Forwarded-Host", async () => {
-    const saved = await browser.post("/settings?index", { intent: "profile", displayName: "Secretary-General", locale: "" }, { "x-forwarded-host": "plenary.example" });
+    const saved = await browser.post(
+      "/settings?index",
+      { intent: "profile", displayName: "Secretary-General", locale: "" },
+      { "x-forwarded-host": "plenary.example" },
+    );
     expect(saved.status).toBe(302);
     const upstream = await browser.post("/settings?index", { intent: "profile", displayName: "SG", locale: "" }, { "x-forwarded-host": "10.0.0.5:3000" });
     expect(upstream.status).toBe(302);
@@ -58,11 +63,7 @@ describe(`behind a reverse proxy that rewrites Host (${databaseLabel})`, () => {
 
   it("a foreign Origin gets the 403 page, never a 500, whatever X-Forwarded-Host says", async () => {
     const cookies = new Map(browser.cookies);
-    for (const headers of [
-      {},
-      { "x-forwarded-host": "plenary.example" },
-      { "x-forwarded-host": "evil.example" },
-    ] as Record<string, string>[]) {
+    for (const headers of [{}, { "x-forwarded-host": "plenary.example" }, { "x-forwarded-host": "evil.example" }] as Record<string, string>[]) {
       const attacker = new TestClient(server.url, "https://evil.example");
       attacker.cookies = new Map(cookies);
       const response = await attacker.post("/settings?index", { intent: "profile", displayName: "Mallory", locale: "" }, headers);
@@ -75,7 +76,11 @@ describe(`behind a reverse proxy that rewrites Host (${databaseLabel})`, () => {
   it("a request whose Origin is its own Host is accepted even when X-Forwarded-Host differs (no 500)", async () => {
     const direct = new TestClient(server.url, server.url);
     direct.cookies = new Map(browser.cookies);
-    const response = await direct.post("/settings?index", { intent: "profile", displayName: "Direct", locale: "" }, { "x-forwarded-host": "elsewhere.example" });
+    const response = await direct.post(
+      "/settings?index",
+      { intent: "profile", displayName: "Direct", locale: "" },
+      { "x-forwarded-host": "elsewhere.example" },
+    );
     expect(response.status).toBe(302);
   });
 

@@ -1,5 +1,6 @@
 import { sql } from "kysely";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+
 import { databaseLabel, type PreparedDatabase, prepareServerDatabase, usingPostgres, withServerDb } from "../helpers/db";
 import { startTestServer, type TestServer } from "../helpers/server";
 import { TcpProxy } from "../helpers/tcp-proxy";
@@ -27,7 +28,9 @@ describe(`readiness and metrics (${databaseLabel})`, () => {
   });
 
   it.skipIf(!usingPostgres)("a schema newer than the code (another process migrated further) makes the process not ready", async () => {
-    await withServerDb(server, database.env, (db) => sql`insert into kysely_migration (name, timestamp) values ('2099_01_01_0000_from_the_future', now()::text)`.execute(db));
+    await withServerDb(server, database.env, (db) =>
+      sql`insert into kysely_migration (name, timestamp) values ('2099_01_01_0000_from_the_future', now()::text)`.execute(db),
+    );
     const response = await fetch(`${server.url}/readyz`);
     expect(response.status).toBe(503);
     expect((await response.json()).reason).toMatch(/schema at 2099_01_01_0000_from_the_future, code expects 2026_/);
@@ -47,7 +50,9 @@ describe(`readiness and metrics (${databaseLabel})`, () => {
     expect(text).toMatch(/^plenary_mail_queue_paused 0$/m);
     expect(text).toMatch(/^plenary_process_resident_memory_bytes \d+/m);
     expect((await fetch(`${server.url}/metrics`, { headers: { "X-Forwarded-For": "203.0.113.9" } })).status).toBe(403);
-    expect((await fetch(`${server.url}/metrics`, { headers: { "X-Forwarded-For": "203.0.113.9", Authorization: "Bearer wrong-token-of-the-same-length!" } })).status).toBe(403);
+    expect(
+      (await fetch(`${server.url}/metrics`, { headers: { "X-Forwarded-For": "203.0.113.9", Authorization: "Bearer wrong-token-of-the-same-length!" } })).status,
+    ).toBe(403);
     expect((await fetch(`${server.url}/metrics`, { headers: { "X-Forwarded-For": "203.0.113.9", Authorization: `Bearer ${TOKEN}` } })).status).toBe(200);
   });
 });

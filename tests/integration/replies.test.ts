@@ -1,15 +1,17 @@
 import { execFileSync } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
+
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+
+import { findInvitationByToken } from "~/models/invitation.server";
 import { databaseLabel, type PreparedDatabase, prepareServerDatabase, withServerDb } from "../helpers/db";
 import { createAssembly } from "../helpers/events";
 import { locationOf, TestClient } from "../helpers/http";
+import { formState, inviteCountry, waitFor } from "../helpers/replies";
 import { startTestServer, type TestServer } from "../helpers/server";
 import { SmtpSink } from "../helpers/smtp-sink";
-import { formState, inviteCountry, waitFor } from "../helpers/replies";
 import { createUser, TEST_PASSWORD } from "../helpers/users";
-import { findInvitationByToken } from "~/models/invitation.server";
 
 const SENTINEL = "ZZ9876543";
 
@@ -217,7 +219,9 @@ describe(`replies by link (${databaseLabel})`, () => {
     expect(await responses[statuses.indexOf(409)].text()).toContain('role="alert"');
     const stored = await withServerDb(server, database.env, async (db) => ({
       revision: (await db.selectFrom("invitation").select("revision").where("id", "=", invitationId).executeTakeFirstOrThrow()).revision,
-      names: (await db.selectFrom("delegate").select("latin_given_name").where("invitation_id", "=", invitationId).orderBy("position").execute()).map((r) => r.latin_given_name),
+      names: (await db.selectFrom("delegate").select("latin_given_name").where("invitation_id", "=", invitationId).orderBy("position").execute()).map(
+        (r) => r.latin_given_name,
+      ),
     }));
     expect(stored.revision).toBe(Number(revision) + 1);
     expect(stored.names).toEqual(people(1 + (winner % 5), letters(winner)).map((p) => p.latinGivenName));
@@ -226,7 +230,17 @@ describe(`replies by link (${databaseLabel})`, () => {
   it("passport data: refused unless switched on and asked for, needs consent, stored encrypted, masked everywhere, revealed to admins and visa officers only", async () => {
     const link = new URL(links[3]).pathname;
     const client = new TestClient(server.url);
-    const withPassport = [{ ...KOZHEMYAKO, needsVisaLetter: "on", passportName: "KOZHEMYAKO OLEG", nationality: "RU", passportNumber: SENTINEL, passportExpiry: "2030-01-31", birthDate: "1962-12-17" }];
+    const withPassport = [
+      {
+        ...KOZHEMYAKO,
+        needsVisaLetter: "on",
+        passportName: "KOZHEMYAKO OLEG",
+        nationality: "RU",
+        passportNumber: SENTINEL,
+        passportExpiry: "2030-01-31",
+        birthDate: "1962-12-17",
+      },
+    ];
     // collection is off by default: passport fields are refused, nothing stored
     let state = formState(await (await client.get(link)).text());
     const off = await client.post(link, replyBody(state, "attending", withPassport, { passportConsent: "on" }));
@@ -267,17 +281,29 @@ describe(`replies by link (${databaseLabel})`, () => {
     // the page after the reveal, the logs and a dump of the database never contain the number
     expect(server.output()).not.toContain(SENTINEL);
     await withServerDb(server, database.env, async (db) => {
-      const audit = await db.selectFrom("audit_log").select(["action", "details", "actor_label as actor"]).where("action", "=", "replies.passport_revealed").execute();
+      const audit = await db
+        .selectFrom("audit_log")
+        .select(["action", "details", "actor_label as actor"])
+        .where("action", "=", "replies.passport_revealed")
+        .execute();
       expect(audit.map((a) => a.actor).sort()).toEqual(["admin@example.org", "visa@example.org"]);
       expect(JSON.stringify(audit)).not.toContain(SENTINEL);
-      const sealed = await db.selectFrom("delegate").select(["passport_number_enc", "birth_date_enc", "consent_at"]).where("id", "=", delegateId).executeTakeFirstOrThrow();
+      const sealed = await db
+        .selectFrom("delegate")
+        .select(["passport_number_enc", "birth_date_enc", "consent_at"])
+        .where("id", "=", delegateId)
+        .executeTakeFirstOrThrow();
       expect(sealed.passport_number_enc).toMatch(/^v1\./);
       expect(sealed.consent_at).not.toBeNull();
     });
     if (database.env.DATABASE_URL) {
-      const dump = execFileSync(fs.existsSync("/usr/lib/postgresql/15/bin/pg_dump") ? "/usr/lib/postgresql/15/bin/pg_dump" : "pg_dump", ["--data-only", database.env.DATABASE_URL], {
-        maxBuffer: 256 * 1024 * 1024,
-      }).toString();
+      const dump = execFileSync(
+        fs.existsSync("/usr/lib/postgresql/15/bin/pg_dump") ? "/usr/lib/postgresql/15/bin/pg_dump" : "pg_dump",
+        ["--data-only", database.env.DATABASE_URL],
+        {
+          maxBuffer: 256 * 1024 * 1024,
+        },
+      ).toString();
       expect(dump).toContain("KOZHEMYAKO OLEG");
       expect(dump).not.toContain(SENTINEL);
     } else {
@@ -309,7 +335,13 @@ describe(`replies by link (${databaseLabel})`, () => {
   });
 
   it("after the deadline the page is read-only and an answer gets 410", async () => {
-    await withServerDb(server, database.env, (db) => db.updateTable("event").set({ rsvp_deadline: new Date(Date.now() - 60_000) }).where("id", "=", eventPath.split("/").at(-1)!).execute());
+    await withServerDb(server, database.env, (db) =>
+      db
+        .updateTable("event")
+        .set({ rsvp_deadline: new Date(Date.now() - 60_000) })
+        .where("id", "=", eventPath.split("/").at(-1)!)
+        .execute(),
+    );
     const path = new URL(links[1]).pathname;
     const client = new TestClient(server.url);
     const html = await (await client.get(path)).text();

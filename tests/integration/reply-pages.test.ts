@@ -1,9 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+
 import { databaseLabel, type PreparedDatabase, prepareServerDatabase, withServerDb } from "../helpers/db";
 import { locationOf, TestClient } from "../helpers/http";
+import { formState, inviteCountry } from "../helpers/replies";
 import { startTestServer, type TestServer } from "../helpers/server";
 import { SmtpSink } from "../helpers/smtp-sink";
-import { formState, inviteCountry } from "../helpers/replies";
 import { createUser, TEST_PASSWORD } from "../helpers/users";
 
 const TITLE = { en: "16th NEAR General Assembly", ru: "16-я Генеральная ассамблея АРАССВА" };
@@ -84,7 +85,9 @@ describe(`reply and staff pages say the right thing (${databaseLabel})`, () => {
   it("the reply page offers the secretariat's contact when the event has none, and no empty 'contact:' line when neither has one", async () => {
     const contactLine = "По всем вопросам просим обращаться в Секретариат:";
     expect(await (await fetch(links[0])).text()).not.toContain(contactLine);
-    await withServerDb(server, database.env, (db) => db.updateTable("secretariat").set({ phone: "+82 54 223 2300", reply_to: "secretariat@near.example.org" }).execute());
+    await withServerDb(server, database.env, (db) =>
+      db.updateTable("secretariat").set({ phone: "+82 54 223 2300", reply_to: "secretariat@near.example.org" }).execute(),
+    );
     const html = await (await fetch(links[0])).text();
     expect(html).toContain(contactLine);
     expect(html).toContain("+82 54 223 2300");

@@ -1,14 +1,11 @@
 import crypto from "node:crypto";
-import ExcelJS from "exceljs";
+
 import { parse } from "csv-parse/sync";
+import ExcelJS from "exceljs";
 import { sql } from "kysely";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { databaseLabel, type PreparedDatabase, prepareServerDatabase, withServerDb } from "../helpers/db";
-import { TestClient } from "../helpers/http";
-import { decodeQrFromPng, extractText, notdefGlyphs, renderPage } from "../helpers/pdf";
-import { startTestServer, type TestServer } from "../helpers/server";
-import { createUser, TEST_PASSWORD } from "../helpers/users";
-import { type DB } from "~/db.server";
+
+import type { DB } from "~/db.server";
 import { decodeKey } from "~/env.server";
 import { EventSchema } from "~/lib/event-schemas";
 import { replySchema } from "~/lib/reply-schemas";
@@ -16,6 +13,11 @@ import { loadDemoData } from "~/models/demo.server";
 import { createEvent, setPassportCollection, transitionEvent } from "~/models/event.server";
 import { ensureInvitation } from "~/models/invitation.server";
 import { applyReply } from "~/models/reply.server";
+import { databaseLabel, type PreparedDatabase, prepareServerDatabase, withServerDb } from "../helpers/db";
+import { TestClient } from "../helpers/http";
+import { decodeQrFromPng, extractText, notdefGlyphs, renderPage } from "../helpers/pdf";
+import { startTestServer, type TestServer } from "../helpers/server";
+import { createUser, TEST_PASSWORD } from "../helpers/users";
 
 const KEY_HEX = crypto.randomBytes(32).toString("hex");
 const FORMULA = '=HYPERLINK("http://evil.example","x")';
@@ -31,11 +33,36 @@ const DELEGATIONS: Record<string, { locale: string; people: Record<string, unkno
   },
   "Liaoning Province": {
     locale: "zh",
-    people: [{ role: "head", nameLocale: "zh", familyName: "李", givenName: "乐成", latinFamilyName: "Li", latinGivenName: "Lecheng", title: "省长", arrivalAt: "2027-06-15T14:20", arrivalTransport: "CZ 681", arrivalPlace: "PUS", hotel: "Hotel Pohang" }],
+    people: [
+      {
+        role: "head",
+        nameLocale: "zh",
+        familyName: "李",
+        givenName: "乐成",
+        latinFamilyName: "Li",
+        latinGivenName: "Lecheng",
+        title: "省长",
+        arrivalAt: "2027-06-15T14:20",
+        arrivalTransport: "CZ 681",
+        arrivalPlace: "PUS",
+        hotel: "Hotel Pohang",
+      },
+    ],
   },
   "Tottori Prefecture": {
     locale: "ja",
-    people: [{ role: "head", nameLocale: "ja", familyName: "平井", givenName: "かな", latinFamilyName: "Hirai", latinGivenName: "Kana", title: "知事", dietary: ["halal"] }],
+    people: [
+      {
+        role: "head",
+        nameLocale: "ja",
+        familyName: "平井",
+        givenName: "かな",
+        latinFamilyName: "Hirai",
+        latinGivenName: "Kana",
+        title: "知事",
+        dietary: ["halal"],
+      },
+    ],
   },
   "Primorsky Krai": {
     locale: "ru",
@@ -60,7 +87,17 @@ const DELEGATIONS: Record<string, { locale: string; people: Record<string, unkno
   },
   "Töv Province": {
     locale: "mn",
-    people: [{ role: "head", nameLocale: "mn", patronymic: "Цэрэнгийн", givenName: "Өлзийбат", latinFamilyName: "Tserengiin", latinGivenName: "Ulziibat", title: "Засаг дарга" }],
+    people: [
+      {
+        role: "head",
+        nameLocale: "mn",
+        patronymic: "Цэрэнгийн",
+        givenName: "Өлзийбат",
+        latinFamilyName: "Tserengiin",
+        latinGivenName: "Ulziibat",
+        title: "Засаг дарга",
+      },
+    ],
   },
 };
 
@@ -69,11 +106,23 @@ async function seed(db: DB, key: Buffer) {
   const { id: adminId } = await db.selectFrom("staff_user").select("id").where("email", "=", "admin@example.org").executeTakeFirstOrThrow();
   const { id: eventId } = await createEvent(
     db,
-    EventSchema.parse({ kind: "general_assembly", title: { en: "16th NEAR General Assembly", ko: "제16차 NEAR 총회" }, timeZone: "Asia/Seoul", start: "2027-06-16T09:00", end: "2027-06-17T18:00", quota: "5", categories: ["delegate", "observer"], contactEmail: "sg@near.example.org" }),
+    EventSchema.parse({
+      kind: "general_assembly",
+      title: { en: "16th NEAR General Assembly", ko: "제16차 NEAR 총회" },
+      timeZone: "Asia/Seoul",
+      start: "2027-06-16T09:00",
+      end: "2027-06-17T18:00",
+      quota: "5",
+      categories: ["delegate", "observer"],
+      contactEmail: "sg@near.example.org",
+    }),
   );
   await transitionEvent(db, { id: eventId, version: 1, to: "open" });
   await setPassportCollection(db, { id: eventId, countries: ["RU"], retentionDays: 30 });
-  const members = await db.selectFrom("member").select(["id", sql`names->>'en'`.as("en")]).execute();
+  const members = await db
+    .selectFrom("member")
+    .select(["id", sql`names->>'en'`.as("en")])
+    .execute();
   for (const [name, delegation] of Object.entries(DELEGATIONS)) {
     const member = members.find((m) => m.en === name);
     if (!member) throw new Error(`no demo member ${name}`);
@@ -85,13 +134,14 @@ async function seed(db: DB, key: Buffer) {
       ...(delegation.people.some((p) => p.needsVisaLetter) ? { passportConsent: "on" } : {}),
       delegates: delegation.people,
     });
-    const outcome = await db.transaction().execute((trx) => applyReply(trx, { invitationId, expectedRevision: 1, input, actor: { kind: "link" }, key, passportAllowed: true }));
+    const outcome = await db
+      .transaction()
+      .execute((trx) => applyReply(trx, { invitationId, expectedRevision: 1, input, actor: { kind: "link" }, key, passportAllowed: true }));
     if (outcome.status !== "saved") throw new Error(`reply not saved: ${outcome.status}`);
   }
   const codes = await db.selectFrom("delegate").select(["check_in_code as code", "given_name as given"]).execute();
   return { eventId, codes: Object.fromEntries(codes.map((c) => [c.given, c.code])) };
 }
-
 
 describe(`List of Participants, badges and check-in through HTTP (${databaseLabel})`, () => {
   let database: PreparedDatabase;
@@ -108,7 +158,9 @@ describe(`List of Participants, badges and check-in through HTTP (${databaseLabe
     createUser(database.env, "viewer@example.org", "viewer");
     createUser(database.env, "visa@example.org", "visa_officer");
     const env = { ...database.env, DATA_ENCRYPTION_KEY: KEY_HEX };
-    const seeded = await withServerDb({ dataDir: database.dataDir, stop: async () => null, restart: async () => {} }, env, (db) => seed(db, decodeKey(KEY_HEX)!));
+    const seeded = await withServerDb({ dataDir: database.dataDir, stop: async () => null, restart: async () => {} }, env, (db) =>
+      seed(db, decodeKey(KEY_HEX)!),
+    );
     codes = seeded.codes;
     eventPath = `/events/${seeded.eventId}`;
     server = await startTestServer({ DATA_ENCRYPTION_KEY: KEY_HEX }, database);
@@ -161,7 +213,10 @@ describe(`List of Participants, badges and check-in through HTTP (${databaseLabe
     const xlsx = await admin.get(`${eventPath}/roster.xlsx?lang=mn`);
     const workbook = new ExcelJS.Workbook();
     await workbook.xlsx.load(Buffer.from(await xlsx.arrayBuffer()) as unknown as ArrayBuffer);
-    const values = workbook.worksheets[0].getSheetValues().flat().filter((v) => typeof v === "string") as string[];
+    const values = workbook.worksheets[0]
+      .getSheetValues()
+      .flat()
+      .filter((v) => typeof v === "string") as string[];
     expect(values).toContain("Цэрэнгийн Өлзийбат");
     expect(values).toContain(`'${FORMULA}`);
     expect(values).not.toContain(FORMULA);
@@ -183,12 +238,21 @@ describe(`List of Participants, badges and check-in through HTTP (${databaseLabe
   });
 
   it("checks a delegate in by badge code and by name; a viewer may look but not check in", async () => {
-    const byCode = await admin.post(`${eventPath}/check-in?_data=${encodeURIComponent("routes/_app.events.$eventId.check-in")}`, { intent: "code", code: codes["철수"].toLowerCase() });
+    const byCode = await admin.post(`${eventPath}/check-in?_data=${encodeURIComponent("routes/_app.events.$eventId.check-in")}`, {
+      intent: "code",
+      code: codes["철수"].toLowerCase(),
+    });
     expect(byCode.status).toBe(200);
     expect(await byCode.json()).toMatchObject({ ok: true, status: "checked_in" });
-    const again = await admin.post(`${eventPath}/check-in?_data=${encodeURIComponent("routes/_app.events.$eventId.check-in")}`, { intent: "code", code: codes["철수"] });
+    const again = await admin.post(`${eventPath}/check-in?_data=${encodeURIComponent("routes/_app.events.$eventId.check-in")}`, {
+      intent: "code",
+      code: codes["철수"],
+    });
     expect(await again.json()).toMatchObject({ ok: true, status: "already" });
-    const unknown = await admin.post(`${eventPath}/check-in?_data=${encodeURIComponent("routes/_app.events.$eventId.check-in")}`, { intent: "code", code: "ZZZZZZZZZZ" });
+    const unknown = await admin.post(`${eventPath}/check-in?_data=${encodeURIComponent("routes/_app.events.$eventId.check-in")}`, {
+      intent: "code",
+      code: "ZZZZZZZZZZ",
+    });
     expect(unknown.status).toBe(404);
 
     const search = await (await admin.get(`${eventPath}/check-in?q=kozhemiako`)).text();
@@ -196,7 +260,10 @@ describe(`List of Participants, badges and check-in through HTTP (${databaseLabe
     const byNative = await (await admin.get(`${eventPath}/check-in?q=${encodeURIComponent("Өлзий")}`)).text();
     expect(byNative).toContain("Цэрэнгийн Өлзийбат");
     expect(await (await viewer.get(`${eventPath}/check-in`)).text()).toContain("1 / 2"); // Korea: 1 of 2 arrived
-    expect((await viewer.post(`${eventPath}/check-in?_data=${encodeURIComponent("routes/_app.events.$eventId.check-in")}`, { intent: "code", code: codes["乐成"] })).status).toBe(403);
+    expect(
+      (await viewer.post(`${eventPath}/check-in?_data=${encodeURIComponent("routes/_app.events.$eventId.check-in")}`, { intent: "code", code: codes["乐成"] }))
+        .status,
+    ).toBe(403);
   });
 
   it("lets only admins and visa officers download visa letters, in English and the host's language, each download audited", async () => {
@@ -219,9 +286,18 @@ describe(`List of Participants, badges and check-in through HTTP (${databaseLabe
     // no title in the reply: the member's head title in the letter's language, then the member
     expect(text).toContain("Governor, Primorsky Krai");
     const audit = await withServerDb(server, { ...database.env }, (db) =>
-      db.selectFrom("audit_log").select(["action", "actor_label as actor"]).where("action", "in", ["visa_letter.downloaded", "roster.exported", "badges.exported"]).execute(),
+      db
+        .selectFrom("audit_log")
+        .select(["action", "actor_label as actor"])
+        .where("action", "in", ["visa_letter.downloaded", "roster.exported", "badges.exported"])
+        .execute(),
     );
-    expect(audit.filter((a) => a.action === "visa_letter.downloaded").map((a) => a.actor).sort()).toEqual(["admin@example.org", "visa@example.org"]);
+    expect(
+      audit
+        .filter((a) => a.action === "visa_letter.downloaded")
+        .map((a) => a.actor)
+        .sort(),
+    ).toEqual(["admin@example.org", "visa@example.org"]);
     expect(audit.filter((a) => a.action === "roster.exported").length).toBeGreaterThanOrEqual(3);
     expect(audit.filter((a) => a.action === "badges.exported")).toHaveLength(1);
   });

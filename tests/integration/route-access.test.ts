@@ -1,15 +1,28 @@
 import fs from "node:fs";
 import http from "node:http";
 import path from "node:path";
+
 import ts from "typescript";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+
 import { databaseLabel } from "../helpers/db";
 import { locationOf, TestClient } from "../helpers/http";
 import { ROOT } from "../helpers/paths";
 import { startTestServer, type TestServer } from "../helpers/server";
 
 /** Routes anyone may reach. Everything else is staff-only and must call requireUser in each loader and action. */
-const PUBLIC_ROUTES = new Set(["$", "account.password.$token", "healthz", "locales.$lng.$ns", "login", "logo", "logout", "r.$token", "set-language", "setup.$token"]);
+const PUBLIC_ROUTES = new Set([
+  "$",
+  "account.password.$token",
+  "healthz",
+  "locales.$lng.$ns",
+  "login",
+  "logo",
+  "logout",
+  "r.$token",
+  "set-language",
+  "setup.$token",
+]);
 
 const ROUTES_DIR = path.join(ROOT, "app/routes");
 const routeFiles = fs
@@ -99,7 +112,8 @@ describe(`pages are titled in the reader's language (${databaseLabel})`, () => {
   });
   afterAll(() => server.dispose());
 
-  const titleOf = async (url: string, lang: string) => (await (await fetch(`${server.url}${url}`, { headers: { "accept-language": lang } })).text()).match(/<title>([^<]*)<\/title>/g);
+  const titleOf = async (url: string, lang: string) =>
+    (await (await fetch(`${server.url}${url}`, { headers: { "accept-language": lang } })).text()).match(/<title>([^<]*)<\/title>/g);
 
   it("the sign-in page in Korean and Russian, and a missing page by what went wrong, each with exactly one title", async () => {
     expect(await titleOf("/login", "ko")).toEqual(["<title>로그인 · Plenary</title>"]);

@@ -1,6 +1,8 @@
 import fs from "node:fs";
 import path from "node:path";
+
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+
 import { verifyBackupFile } from "~/services/backup.server";
 import { type PreparedDatabase, prepareServerDatabase, usingPostgres } from "../helpers/db";
 import { waitFor } from "../helpers/replies";

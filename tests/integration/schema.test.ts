@@ -1,8 +1,10 @@
 import fs from "node:fs";
 import path from "node:path";
+
 import { sql } from "kysely";
 import ts from "typescript";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+
 import { createTestDb, databaseLabel, type TestDb } from "../helpers/db";
 import { ROOT } from "../helpers/paths";
 
@@ -63,8 +65,7 @@ describe(`db/schema.ts matches the migrated database (${databaseLabel})`, () => 
       actual.set(row.table_name, columns);
     }
     const declared = readDeclaredSchema();
-    const toObject = (d: Declared) =>
-      Object.fromEntries([...d].sort().map(([table, cols]) => [table, Object.fromEntries([...cols].sort())]));
+    const toObject = (d: Declared) => Object.fromEntries([...d].sort().map(([table, cols]) => [table, Object.fromEntries([...cols].sort())]));
     expect(toObject(declared)).toEqual(toObject(actual));
   });
 });

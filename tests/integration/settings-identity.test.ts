@@ -1,10 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+
 import { databaseLabel, type PreparedDatabase, prepareServerDatabase, withServerDb } from "../helpers/db";
 import { locationOf, TestClient } from "../helpers/http";
+import { png } from "../helpers/png";
 import { startTestServer, type TestServer } from "../helpers/server";
 import { SmtpSink } from "../helpers/smtp-sink";
 import { createUser, TEST_PASSWORD } from "../helpers/users";
-import { png } from "../helpers/png";
 
 const NAME = {
   en: "The Association of North East Asia Regional Governments (NEAR)",
@@ -142,7 +143,9 @@ describe(`Settings → Identity and System over HTTP (${databaseLabel})`, () => 
   });
 
   it("refuses a save from a page that is out of date (409) and overwrites nothing", async () => {
-    const response = await admin.post("/settings/identity", identityForm("1", { "name.en": "Overwritten", "name.ko": "덮어쓰기" }), { "accept-language": "en" });
+    const response = await admin.post("/settings/identity", identityForm("1", { "name.en": "Overwritten", "name.ko": "덮어쓰기" }), {
+      "accept-language": "en",
+    });
     expect(response.status).toBe(409);
     const html = await response.text();
     expect(html).toContain("Someone else changed the identity while you were editing it");
@@ -164,7 +167,11 @@ describe(`Settings → Identity and System over HTTP (${databaseLabel})`, () => 
     );
     expect(script.status).toBe(400);
     expect(await script.text()).toContain("This SVG contains a script");
-    const handler = await uploadLogo(admin, { name: "logo.svg", type: "image/svg+xml", content: `<svg xmlns="http://www.w3.org/2000/svg" onload="alert(1)"></svg>` }, version);
+    const handler = await uploadLogo(
+      admin,
+      { name: "logo.svg", type: "image/svg+xml", content: `<svg xmlns="http://www.w3.org/2000/svg" onload="alert(1)"></svg>` },
+      version,
+    );
     expect(handler.status).toBe(400);
     expect((await fetch(`${server.url}/logo`)).status).toBe(404);
     expect(await versionOf()).toBe(version);
@@ -239,7 +246,13 @@ describe(`Settings → Identity and System over HTTP (${databaseLabel})`, () => 
     expect(html).toMatch(new RegExp(`<img[^>]*src="${server.url}/logo\\?v=[0-9a-z]+"`));
     expect(preview.headers.get("content-security-policy")).toContain(`img-src data: ${server.url}`);
     // A letter that uses {{organisation}} can be saved
-    const save = await admin.post(`${eventPath}/letters`, { kind: "invitation", locale: "ko", subject: "초청: {{event.title}}", body: "{{organisation}}\n\n{{signature}}", version: "0" });
+    const save = await admin.post(`${eventPath}/letters`, {
+      kind: "invitation",
+      locale: "ko",
+      subject: "초청: {{event.title}}",
+      body: "{{organisation}}\n\n{{signature}}",
+      version: "0",
+    });
     expect(save.status).toBe(302);
   });
 

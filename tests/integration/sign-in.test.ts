@@ -1,10 +1,12 @@
 import path from "node:path";
+
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+
+import { createPgliteDb, createPostgresDb, openPglite } from "~/db.server";
 import { databaseLabel, type PreparedDatabase, prepareServerDatabase } from "../helpers/db";
 import { locationOf, TestClient } from "../helpers/http";
 import { startTestServer, type TestServer } from "../helpers/server";
 import { createUser, TEST_PASSWORD } from "../helpers/users";
-import { createPgliteDb, createPostgresDb, openPglite } from "~/db.server";
 
 /**
  * Sign-in throttling through the real server. TRUST_PROXY=1, so each X-Forwarded-For address is a client of

@@ -1,13 +1,14 @@
 import { parse } from "csv-parse/sync";
-import { type ParsedMail } from "mailparser";
+import type { ParsedMail } from "mailparser";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+
+import { recordAccess } from "~/models/audit.server";
+import { changeStaffRole, createStaffUser, disableStaffUser, LastAdminError } from "~/models/staff-user.server";
 import { createTestDb, databaseLabel, type PreparedDatabase, prepareServerDatabase, type TestDb, withServerDb } from "../helpers/db";
 import { locationOf, TestClient } from "../helpers/http";
 import { startTestServer, type TestServer } from "../helpers/server";
 import { SmtpSink } from "../helpers/smtp-sink";
 import { createUser, TEST_PASSWORD } from "../helpers/users";
-import { recordAccess } from "~/models/audit.server";
-import { changeStaffRole, createStaffUser, disableStaffUser, LastAdminError } from "~/models/staff-user.server";
 
 async function waitFor<T>(find: () => T | undefined, ms = 30_000): Promise<T> {
   const deadline = Date.now() + ms;
@@ -55,7 +56,14 @@ describe(`staff accounts and the audit log (${databaseLabel})`, () => {
   }
 
   async function invite(email: string, fields: Record<string, string> = {}) {
-    const response = await admin.post("/settings/staff?index", { intent: "invite", email, displayName: email.split("@")[0], role: "staff", locale: "", ...fields });
+    const response = await admin.post("/settings/staff?index", {
+      intent: "invite",
+      email,
+      displayName: email.split("@")[0],
+      role: "staff",
+      locale: "",
+      ...fields,
+    });
     expect(response.status).toBe(302);
     return locationOf(response).match(/\/settings\/staff\/([0-9a-f-]{36})\?done=invited$/)![1];
   }
@@ -76,7 +84,11 @@ describe(`staff accounts and the audit log (${databaseLabel})`, () => {
         .execute(),
     );
   const lastAuditId = () =>
-    withServerDb(server, database.env, async (db) => (await db.selectFrom("audit_log").select("id").orderBy("id", "desc").limit(1).executeTakeFirst())?.id ?? "0");
+    withServerDb(
+      server,
+      database.env,
+      async (db) => (await db.selectFrom("audit_log").select("id").orderBy("id", "desc").limit(1).executeTakeFirst())?.id ?? "0",
+    );
 
   beforeAll(async () => {
     sink = await new SmtpSink().start();
@@ -132,7 +144,9 @@ describe(`staff accounts and the audit log (${databaseLabel})`, () => {
     const again = await new TestClient(server.url).get(pathOf(link));
     expect(again.status).toBe(404);
     expect(await again.text()).toContain("This link cannot be used");
-    expect((await new TestClient(server.url).post(pathOf(link), { password: "another long passphrase", confirmPassword: "another long passphrase" })).status).toBe(404);
+    expect(
+      (await new TestClient(server.url).post(pathOf(link), { password: "another long passphrase", confirmPassword: "another long passphrase" })).status,
+    ).toBe(404);
 
     expect(await signedIn("kim.minji@example.org", NEW_PASSWORD)).not.toBeNull();
     const list = await (await admin.get("/settings/staff")).text();
@@ -140,7 +154,13 @@ describe(`staff accounts and the audit log (${databaseLabel})`, () => {
   });
 
   it("refuses a second account for an existing email with a clear message", async () => {
-    const response = await admin.post("/settings/staff?index", { intent: "invite", email: " KIM.MINJI@example.org ", displayName: "Someone else", role: "admin", locale: "" });
+    const response = await admin.post("/settings/staff?index", {
+      intent: "invite",
+      email: " KIM.MINJI@example.org ",
+      displayName: "Someone else",
+      role: "admin",
+      locale: "",
+    });
     expect(response.status).toBe(409);
     expect(await response.text()).toContain("There is already an account with this email address.");
     const list = await (await admin.get("/settings/staff")).text();
@@ -152,10 +172,16 @@ describe(`staff accounts and the audit log (${databaseLabel})`, () => {
     const pendingId = await invite("pending@example.org");
     const expiredLink = linkOf(await mailTo("pending@example.org"));
     await withServerDb(server, database.env, (db) =>
-      db.updateTable("staff_token").set({ expires_at: new Date(Date.now() - 60_000) }).where("user_id", "=", pendingId).execute(),
+      db
+        .updateTable("staff_token")
+        .set({ expires_at: new Date(Date.now() - 60_000) })
+        .where("user_id", "=", pendingId)
+        .execute(),
     );
     const pages = await Promise.all(
-      [pathOf(expiredLink), pathOf(usedLink), `/account/password/${"A".repeat(43)}`, "/account/password/not-a-token"].map((path) => fetch(`${server.url}${path}`)),
+      [pathOf(expiredLink), pathOf(usedLink), `/account/password/${"A".repeat(43)}`, "/account/password/not-a-token"].map((path) =>
+        fetch(`${server.url}${path}`),
+      ),
     );
     const bodies = await Promise.all(pages.map((p) => p.text()));
     for (const [index, response] of pages.entries()) {
@@ -199,10 +225,14 @@ describe(`staff accounts and the audit log (${databaseLabel})`, () => {
       expect(response.status).toBe(302);
       expect(locationOf(response)).toContain("ended=1");
     }
-    const sessions = await withServerDb(server, database.env, (db) => db.selectFrom("staff_session").select("id_hash").where("user_id", "=", colleagueId).execute());
+    const sessions = await withServerDb(server, database.env, (db) =>
+      db.selectFrom("staff_session").select("id_hash").where("user_id", "=", colleagueId).execute(),
+    );
     expect(sessions).toEqual([]);
     expect(await signedIn("kim.minji@example.org", colleaguePassword)).toBeNull();
-    expect(await (await admin.get("/settings/staff")).text()).toMatch(/kim\.minji@example\.org<\/td><td>Viewer<\/td><td><span class="badge status-cancelled">Disabled</);
+    expect(await (await admin.get("/settings/staff")).text()).toMatch(
+      /kim\.minji@example\.org<\/td><td>Viewer<\/td><td><span class="badge status-cancelled">Disabled</,
+    );
 
     expect(locationOf(await admin.post(`/settings/staff/${colleagueId}`, { intent: "enable" }))).toBe(`/settings/staff/${colleagueId}?done=enabled`);
     colleague = (await signedIn("kim.minji@example.org", colleaguePassword))!;
@@ -258,13 +288,23 @@ describe(`staff accounts and the audit log (${databaseLabel})`, () => {
   it("changing one's own password needs the current one and ends the other sessions, not this one", async () => {
     const other = (await signedIn("kim.minji@example.org", colleaguePassword))!;
     const next = "Kim's third passphrase, long";
-    const wrong = await colleague.post("/settings?index", { intent: "password", currentPassword: "not my password at all", newPassword: next, confirmPassword: next });
+    const wrong = await colleague.post("/settings?index", {
+      intent: "password",
+      currentPassword: "not my password at all",
+      newPassword: next,
+      confirmPassword: next,
+    });
     expect(wrong.status).toBe(400);
     // Kim was invited with Korean as her language
     expect(await wrong.text()).toContain("현재 비밀번호가 올바르지 않습니다.");
     expect((await other.get("/")).status).toBe(200);
 
-    const changed = await colleague.post("/settings?index", { intent: "password", currentPassword: colleaguePassword, newPassword: next, confirmPassword: next });
+    const changed = await colleague.post("/settings?index", {
+      intent: "password",
+      currentPassword: colleaguePassword,
+      newPassword: next,
+      confirmPassword: next,
+    });
     expect(locationOf(changed)).toBe("/settings?saved=password");
     expect(await (await colleague.get("/settings?saved=password")).text()).toContain("비밀번호가 변경되었습니다.");
     expect(locationOf(await other.get("/"))).toContain("/login");
@@ -301,7 +341,16 @@ describe(`staff accounts and the audit log (${databaseLabel})`, () => {
     expect((await audited.post(pathOf(link), { password: NEW_PASSWORD, confirmPassword: NEW_PASSWORD })).status).toBe(302);
     expect((await admin.post(`/settings/staff/${id}`, { intent: "role", role: "staff" })).status).toBe(302);
     expect((await admin.post(`/settings/staff/${id}`, { intent: "reset" })).status).toBe(302);
-    expect((await audited.post("/settings?index", { intent: "password", currentPassword: NEW_PASSWORD, newPassword: "audited new passphrase", confirmPassword: "audited new passphrase" })).status).toBe(302);
+    expect(
+      (
+        await audited.post("/settings?index", {
+          intent: "password",
+          currentPassword: NEW_PASSWORD,
+          newPassword: "audited new passphrase",
+          confirmPassword: "audited new passphrase",
+        })
+      ).status,
+    ).toBe(302);
     expect((await audited.post("/settings?index", { intent: "signOutEverywhere" })).status).toBe(302);
     expect((await admin.post(`/settings/staff/${id}`, { intent: "disable" })).status).toBe(302);
     expect((await admin.post(`/settings/staff/${id}`, { intent: "enable" })).status).toBe(302);
@@ -374,8 +423,19 @@ describe(`staff accounts and the audit log (${databaseLabel})`, () => {
 
   it("only administrators can read staff-account mails in the mail log: a staff user must not see a set-password link", async () => {
     await invite("mailguard@example.org");
-    const messageId = await withServerDb(server, database.env, async (db) =>
-      (await db.selectFrom("email_message").select(["id", "kind"]).where("kind", "=", "staff_invite").orderBy("created_at", "desc").limit(1).executeTakeFirstOrThrow()).id,
+    const messageId = await withServerDb(
+      server,
+      database.env,
+      async (db) =>
+        (
+          await db
+            .selectFrom("email_message")
+            .select(["id", "kind"])
+            .where("kind", "=", "staff_invite")
+            .orderBy("created_at", "desc")
+            .limit(1)
+            .executeTakeFirstOrThrow()
+        ).id,
     );
     await invite("plainstaff@example.org");
     const staffMail = await mailTo("plainstaff@example.org");

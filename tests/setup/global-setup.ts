@@ -1,10 +1,12 @@
 import { spawnSync } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
+
 import { PGlite } from "@electric-sql/pglite";
 import { Kysely, PGliteDialect } from "kysely";
 import pg from "pg";
 import type { TestProject } from "vitest/node";
+
 import { migrateToLatest } from "../../db/migrator";
 import { ROOT, TMP } from "../helpers/paths";
 
@@ -33,10 +35,7 @@ export default async function setup(project: TestProject) {
     await db.destroy();
     project.provide("pgTemplate", template);
     return async () => {
-      const left = await adminQuery(
-        adminUrl,
-        `SELECT datname FROM pg_database WHERE datname LIKE 'plenary_t\\_${process.pid}\\_%' OR datname = '${template}'`,
-      );
+      const left = await adminQuery(adminUrl, `SELECT datname FROM pg_database WHERE datname LIKE 'plenary_t\\_${process.pid}\\_%' OR datname = '${template}'`);
       for (const row of left) await adminQuery(adminUrl, `DROP DATABASE IF EXISTS "${row.datname}" WITH (FORCE)`);
     };
   }

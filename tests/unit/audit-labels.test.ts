@@ -1,8 +1,10 @@
 import fs from "node:fs";
 import path from "node:path";
+
 import { describe, expect, it } from "vitest";
-import { ROOT } from "../helpers/paths";
+
 import en from "~/locales/en/staff.json";
+import { ROOT } from "../helpers/paths";
 
 /** Every action code the app writes to the audit log as a literal, e.g. writeAudit(db, { action: "roster.exported" }). */
 function writtenActions() {

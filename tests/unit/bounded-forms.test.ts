@@ -1,6 +1,8 @@
 import fs from "node:fs";
 import path from "node:path";
+
 import { describe, expect, it } from "vitest";
+
 import { ROOT } from "../helpers/paths";
 
 /** Issue 13 §2: every action reads its body through readForm / readBoundedForm (byte ceiling + list bounds). */

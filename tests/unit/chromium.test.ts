@@ -1,14 +1,17 @@
 import fs from "node:fs";
 import path from "node:path";
+
+import { render } from "@react-email/render";
 import { build } from "esbuild";
 import { type Browser, chromium, type Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type EventRow } from "~/models/event.server";
-import { defaultLetter } from "~/models/letter.server";
+
 import { supportedLngs } from "~/i18n";
+import type * as Dates from "~/lib/dates";
 import { formatDateTime, wallClockPattern } from "~/lib/dates";
 import { composeLetter } from "~/mail/compose.server";
-import { render } from "@react-email/render";
+import type { EventRow } from "~/models/event.server";
+import { defaultLetter } from "~/models/letter.server";
 import StaffLink from "../../emails/staff-link";
 import { ROOT } from "../helpers/paths";
 
@@ -137,21 +140,28 @@ describe("Korean in the app's stylesheet", () => {
 describe("the reply page's 'your time' in a browser without the page's language data", () => {
   it("is written in the page's language (Chromium has no Mongolian), for all six", async () => {
     // the module the reply page runs, as the browser gets it
-    const bundle = await build({ entryPoints: [path.join(ROOT, "app/lib/dates.ts")], bundle: true, format: "iife", globalName: "dates", write: false, platform: "browser" });
+    const bundle = await build({
+      entryPoints: [path.join(ROOT, "app/lib/dates.ts")],
+      bundle: true,
+      format: "iife",
+      globalName: "dates",
+      write: false,
+      platform: "browser",
+    });
     await page.setContent("<!doctype html><html><body></body></html>");
     await page.addScriptTag({ content: bundle.outputFiles[0].text });
     const at = "2027-09-13T14:00:00.000Z";
     for (const locale of supportedLngs) {
       for (const zone of ["Asia/Vladivostok", "Europe/Moscow", "America/New_York"]) {
         const written = await page.evaluate(
-          ({ at, zone, pattern }) => (window as unknown as { dates: typeof import("~/lib/dates") }).dates.formatWallClock(new Date(at), zone, pattern),
+          ({ at, zone, pattern }) => (window as unknown as { dates: typeof Dates }).dates.formatWallClock(new Date(at), zone, pattern),
           { at, zone, pattern: wallClockPattern(locale) },
         );
         expect(written, `${locale} in ${zone}`).toBe(formatDateTime(new Date(at), locale, zone));
       }
     }
     // what the page did before: format in the page's language with the browser's own data
-    const own = await page.evaluate((at) => (window as unknown as { dates: typeof import("~/lib/dates") }).dates.formatDateTime(new Date(at), "mn", "Asia/Vladivostok"), at);
+    const own = await page.evaluate((at) => (window as unknown as { dates: typeof Dates }).dates.formatDateTime(new Date(at), "mn", "Asia/Vladivostok"), at);
     expect(own).not.toBe(formatDateTime(new Date(at), "mn", "Asia/Vladivostok"));
   });
 });

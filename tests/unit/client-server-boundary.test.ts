@@ -1,7 +1,9 @@
 import fs from "node:fs";
 import path from "node:path";
+
 import ts from "typescript";
 import { describe, expect, it } from "vitest";
+
 import { ROOT, TMP } from "../helpers/paths";
 
 /**
@@ -37,8 +39,7 @@ function valueImportsFromServerModules(source: ts.SourceFile) {
 function topLevel(source: ts.SourceFile) {
   const declarations = new Map<string, ts.Node>();
   const clientRoots: string[] = [];
-  const isExported = (node: ts.Node) =>
-    ts.canHaveModifiers(node) && (ts.getModifiers(node) ?? []).some((m) => m.kind === ts.SyntaxKind.ExportKeyword);
+  const isExported = (node: ts.Node) => ts.canHaveModifiers(node) && (ts.getModifiers(node) ?? []).some((m) => m.kind === ts.SyntaxKind.ExportKeyword);
   for (const statement of source.statements) {
     if ((ts.isFunctionDeclaration(statement) || ts.isClassDeclaration(statement)) && statement.name) {
       declarations.set(statement.name.text, statement);

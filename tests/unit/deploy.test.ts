@@ -1,6 +1,8 @@
 import fs from "node:fs";
 import path from "node:path";
+
 import { describe, expect, it } from "vitest";
+
 import { nginxConfig, readEnvFile, readUnit } from "~/cli/cluster.server";
 import { EnvSchemaKeys } from "~/env.server";
 import { ROOT } from "../helpers/paths";
@@ -10,7 +12,11 @@ const read = (file: string) => fs.readFileSync(path.join(ROOT, file), "utf8");
 /** deploy/, the Dockerfile and compose.yaml describe one topology: these checks keep them in step. */
 describe("deployment files", () => {
   it("compose's nginx site is deploy/nginx/plenary.conf with the upstreams named by service", () => {
-    const body = (text: string) => text.split("\n").filter((line) => !line.startsWith("#")).join("\n");
+    const body = (text: string) =>
+      text
+        .split("\n")
+        .filter((line) => !line.startsWith("#"))
+        .join("\n");
     const expected = body(read("deploy/nginx/plenary.conf"))
       .replace("server 127.0.0.1:3001", "server web1:3001")
       .replace("server 127.0.0.1:3002", "server web2:3002")

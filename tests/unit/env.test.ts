@@ -2,7 +2,9 @@ import { spawnSync } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
+
 import { describe, expect, it } from "vitest";
+
 import { EnvError, parseEnv } from "~/env.server";
 import { ROOT } from "../helpers/paths";
 

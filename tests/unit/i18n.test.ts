@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+
 import { matchAcceptLanguage, toSupportedLng } from "~/i18n";
 import { detectLocale, lngCookie } from "~/i18next.server";
 

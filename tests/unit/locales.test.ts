@@ -1,6 +1,8 @@
 import fs from "node:fs";
 import path from "node:path";
+
 import { describe, expect, it } from "vitest";
+
 import { allNamespaces, supportedLngs } from "~/i18n";
 import { resources } from "~/locales/resources";
 import { ROOT } from "../helpers/paths";
@@ -52,7 +54,11 @@ describe("locale files", () => {
 
   it("resources.ts bundles every locale file on disk, and only those", () => {
     for (const lng of supportedLngs) {
-      const onDisk = fs.readdirSync(path.join(LOCALES_DIR, lng)).filter((f) => f.endsWith(".json")).map((f) => f.replace(/\.json$/, "")).sort();
+      const onDisk = fs
+        .readdirSync(path.join(LOCALES_DIR, lng))
+        .filter((f) => f.endsWith(".json"))
+        .map((f) => f.replace(/\.json$/, ""))
+        .sort();
       expect(onDisk, `files in app/locales/${lng}`).toEqual([...namespaces].sort());
       expect(Object.keys(resources[lng]).sort(), `resources.ts entries for ${lng}`).toEqual([...namespaces].sort());
       for (const ns of namespaces) {
@@ -70,8 +76,14 @@ describe("locale files", () => {
         const required = requiredForms(lng);
 
         it("has every key that en has, and no key that en lacks", () => {
-          expect([...other.keys()].filter((k) => !en.has(k)), "keys not in en").toEqual([]);
-          expect([...en.keys()].filter((k) => !other.has(k)), "keys missing").toEqual([]);
+          expect(
+            [...other.keys()].filter((k) => !en.has(k)),
+            "keys not in en",
+          ).toEqual([]);
+          expect(
+            [...en.keys()].filter((k) => !other.has(k)),
+            "keys missing",
+          ).toEqual([]);
         });
 
         it("uses the same interpolation variables as en", () => {

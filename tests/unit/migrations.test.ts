@@ -1,6 +1,8 @@
 import fs from "node:fs";
 import path from "node:path";
+
 import { describe, expect, it } from "vitest";
+
 import { migrations } from "../../db/migrations/index";
 import { ROOT } from "../helpers/paths";
 

@@ -1,6 +1,8 @@
 import fs from "node:fs";
 import path from "node:path";
+
 import { describe, expect, it } from "vitest";
+
 import { supportedLngs } from "~/i18n";
 import { pageTitle, PRODUCT_NAME } from "~/lib/page-title";
 import { ROOT } from "../helpers/paths";
@@ -22,7 +24,12 @@ function lookup(lng: string, key: string): unknown {
   const [ns, rest] = key.split(":");
   const file = path.join(ROOT, "app/locales", lng, `${ns}.json`);
   if (!fs.existsSync(file)) return undefined;
-  return rest.split(".").reduce<unknown>((node, part) => (node && typeof node === "object" ? (node as Record<string, unknown>)[part] : undefined), JSON.parse(fs.readFileSync(file, "utf8")));
+  return rest
+    .split(".")
+    .reduce<unknown>(
+      (node, part) => (node && typeof node === "object" ? (node as Record<string, unknown>)[part] : undefined),
+      JSON.parse(fs.readFileSync(file, "utf8")),
+    );
 }
 
 describe("page titles", () => {

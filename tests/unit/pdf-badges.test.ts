@@ -1,14 +1,69 @@
 import { describe, expect, it } from "vitest";
+
 import { type BadgeInput, renderBadgesPdf, sheetSlots, textColorOn } from "~/lib/pdf/badges.server";
 import { decodeQrFromPng, extractPages, notdefGlyphs, pageSizes, readPng, renderPageToPng } from "../helpers/pdf";
 
 const people: BadgeInput[] = [
-  { nameNative: { text: "김철수", lang: "ko" }, nameLatin: "KIM Cheolsu", member: { text: "경기도", lang: "ko" }, country: "Republic of Korea", role: "Head of delegation", category: "Delegate", color: "#1d4ed8", checkInCode: "7K2M9QXD4P" },
-  { nameNative: { text: "李乐成", lang: "zh" }, nameLatin: "LI Lecheng", member: { text: "辽宁省", lang: "zh" }, country: "China", role: "Delegate", category: "Delegate", color: "#1d4ed8", checkInCode: "A1B2C3D4E5" },
-  { nameNative: { text: "Өлзийбат Үүрийнтуяа", lang: "mn" }, nameLatin: "ULZIIBAT Uuriintuya", member: { text: "Өвөрхангай аймаг", lang: "mn" }, country: "Mongolia", role: "Adviser", category: "Observer", color: "#fde047", checkInCode: "MN3K8Q2W7Z" },
-  { nameNative: "John SMITH", nameLatin: "John SMITH", member: "NEAR Secretariat", country: "Republic of Korea", role: "Staff", category: "Staff", color: "#047857", checkInCode: "ST4F9R2K1M" },
-  { nameNative: { text: "鈴木かおる", lang: "ja" }, nameLatin: "SUZUKI Kaoru", member: { text: "鳥取県", lang: "ja" }, country: "Japan", role: "Interpreter", category: "Press", color: "#b91c1c", checkInCode: "JP8D2L5N6C" },
-  { nameNative: { text: "Кожемяко Олег", lang: "ru" }, nameLatin: "KOZHEMYAKO Oleg", member: { text: "Приморский край", lang: "ru" }, country: "Russian Federation", role: "Head of delegation", category: "Guest", color: "#7c3aed", checkInCode: "RU5T7Y1U3I" },
+  {
+    nameNative: { text: "김철수", lang: "ko" },
+    nameLatin: "KIM Cheolsu",
+    member: { text: "경기도", lang: "ko" },
+    country: "Republic of Korea",
+    role: "Head of delegation",
+    category: "Delegate",
+    color: "#1d4ed8",
+    checkInCode: "7K2M9QXD4P",
+  },
+  {
+    nameNative: { text: "李乐成", lang: "zh" },
+    nameLatin: "LI Lecheng",
+    member: { text: "辽宁省", lang: "zh" },
+    country: "China",
+    role: "Delegate",
+    category: "Delegate",
+    color: "#1d4ed8",
+    checkInCode: "A1B2C3D4E5",
+  },
+  {
+    nameNative: { text: "Өлзийбат Үүрийнтуяа", lang: "mn" },
+    nameLatin: "ULZIIBAT Uuriintuya",
+    member: { text: "Өвөрхангай аймаг", lang: "mn" },
+    country: "Mongolia",
+    role: "Adviser",
+    category: "Observer",
+    color: "#fde047",
+    checkInCode: "MN3K8Q2W7Z",
+  },
+  {
+    nameNative: "John SMITH",
+    nameLatin: "John SMITH",
+    member: "NEAR Secretariat",
+    country: "Republic of Korea",
+    role: "Staff",
+    category: "Staff",
+    color: "#047857",
+    checkInCode: "ST4F9R2K1M",
+  },
+  {
+    nameNative: { text: "鈴木かおる", lang: "ja" },
+    nameLatin: "SUZUKI Kaoru",
+    member: { text: "鳥取県", lang: "ja" },
+    country: "Japan",
+    role: "Interpreter",
+    category: "Press",
+    color: "#b91c1c",
+    checkInCode: "JP8D2L5N6C",
+  },
+  {
+    nameNative: { text: "Кожемяко Олег", lang: "ru" },
+    nameLatin: "KOZHEMYAKO Oleg",
+    member: { text: "Приморский край", lang: "ru" },
+    country: "Russian Federation",
+    role: "Head of delegation",
+    category: "Guest",
+    color: "#7c3aed",
+    checkInCode: "RU5T7Y1U3I",
+  },
 ];
 // nine badges: a full sheet of eight and one more
 const nine = [...people, ...people.slice(0, 3).map((p, i) => ({ ...p, checkInCode: `NINE${i}XXXXX`.slice(0, 10) }))];
@@ -30,7 +85,19 @@ describe("renderBadgesPdf", () => {
     expect(decodeQrFromPng(page2, crop(1))).toBeNull(); // nothing printed in the empty slots
 
     const [text1, text2] = await extractPages(pdf);
-    for (const s of ["김철수", "KIM Cheolsu", "李乐成", "Өлзийбат Үүрийнтуяа", "鈴木かおる", "Кожемяко Олег", "Head of delegation", "경기도", "Observer", "7K2M9QXD4P"]) expect(text1).toContain(s);
+    for (const s of [
+      "김철수",
+      "KIM Cheolsu",
+      "李乐成",
+      "Өлзийбат Үүрийнтуяа",
+      "鈴木かおる",
+      "Кожемяко Олег",
+      "Head of delegation",
+      "경기도",
+      "Observer",
+      "7K2M9QXD4P",
+    ])
+      expect(text1).toContain(s);
     expect(text2).toContain(nine[8].checkInCode);
     // an English name equal to its Latin form is printed once
     expect(text1.match(/John SMITH/g)).toHaveLength(1);
@@ -38,7 +105,12 @@ describe("renderBadgesPdf", () => {
   });
 
   it("prints one badge per A6 page in the single layout", async () => {
-    const pdf = await renderBadgesPdf({ lang: "ko", eventTitle: { text: "제16차 동북아지역자치단체연합 총회", lang: "ko" }, badges: people.slice(0, 2), layout: "single" });
+    const pdf = await renderBadgesPdf({
+      lang: "ko",
+      eventTitle: { text: "제16차 동북아지역자치단체연합 총회", lang: "ko" },
+      badges: people.slice(0, 2),
+      layout: "single",
+    });
     expect(await pageSizes(pdf)).toEqual([
       { width: 298, height: 420 },
       { width: 298, height: 420 },

@@ -1,9 +1,10 @@
 import { describe, expect, it } from "vitest";
+
 import { renderBadgesPdf } from "~/lib/pdf/badges.server";
 import { renderPlaceCardsPdf } from "~/lib/pdf/place-cards.server";
 import { renderRosterPdf } from "~/lib/pdf/roster.server";
-import { renderVisaLetterPdf, type VisaLetterPage } from "~/lib/pdf/visa-letter.server";
 import type { PdfLang, PdfText } from "~/lib/pdf/types";
+import { renderVisaLetterPdf, type VisaLetterPage } from "~/lib/pdf/visa-letter.server";
 import { extractPages } from "../helpers/pdf";
 
 /**
@@ -17,7 +18,10 @@ const LANGS: PdfLang[] = ["en", "ko", "zh", "ja", "ru", "mn"];
 
 /** A document that has every face (regular and bold, each language's fonts) draw accented letters first. */
 async function accentedLettersFirst() {
-  const sections = LANGS.map((lang) => ({ heading: { text: ACCENTED, lang }, groups: [{ heading: { text: ACCENTED, lang }, rows: [{ name: { text: ACCENTED, lang } as PdfText }] }] }));
+  const sections = LANGS.map((lang) => ({
+    heading: { text: ACCENTED, lang },
+    groups: [{ heading: { text: ACCENTED, lang }, rows: [{ name: { text: ACCENTED, lang } as PdfText }] }],
+  }));
   return renderRosterPdf({
     lang: "en",
     title: ACCENTED,
@@ -50,7 +54,10 @@ const letter: VisaLetterPage = {
 };
 
 const kinds: Record<string, { render: () => Promise<Buffer>; bold: string[] }> = {
-  "visa letter": { render: () => renderVisaLetterPdf({ pages: [letter, { ...letter, lang: "ru", subject: "Письмо визовой поддержки — АРАССВА" }] }), bold: [NEAR, SUBJECT, "Position and organisation", "Письмо визовой поддержки — АРАССВА"] },
+  "visa letter": {
+    render: () => renderVisaLetterPdf({ pages: [letter, { ...letter, lang: "ru", subject: "Письмо визовой поддержки — АРАССВА" }] }),
+    bold: [NEAR, SUBJECT, "Position and organisation", "Письмо визовой поддержки — АРАССВА"],
+  },
   roster: {
     render: () =>
       renderRosterPdf({
@@ -62,7 +69,12 @@ const kinds: Record<string, { render: () => Promise<Buffer>; bold: string[] }> =
           { key: "name", label: "Name", width: 50 },
           { key: "member", label: "Member", width: 50 },
         ],
-        sections: [{ heading: "Russian Federation", groups: [{ heading: "Primorsky Krai — Administration", rows: [{ name: "KOZHEMYAKO Oleg", member: "Primorsky Krai" }] }] }],
+        sections: [
+          {
+            heading: "Russian Federation",
+            groups: [{ heading: "Primorsky Krai — Administration", rows: [{ name: "KOZHEMYAKO Oleg", member: "Primorsky Krai" }] }],
+          },
+        ],
         pageLabel: (page, pages) => `Page ${page} of ${pages}`,
         emptyLabel: "No participants yet",
       }),
@@ -74,11 +86,25 @@ const kinds: Record<string, { render: () => Promise<Buffer>; bold: string[] }> =
         lang: "en",
         layout: "single",
         eventTitle: "16th NEAR General Assembly",
-        badges: [{ nameNative: "Aleksandr ABRAMOV", nameLatin: "Aleksandr ABRAMOV", member: "Amur Oblast", country: "Russian Federation", role: "Head of Delegation", category: "Delegate", color: "#1d4ed8", checkInCode: "7K2M9QXD4P" }],
+        badges: [
+          {
+            nameNative: "Aleksandr ABRAMOV",
+            nameLatin: "Aleksandr ABRAMOV",
+            member: "Amur Oblast",
+            country: "Russian Federation",
+            role: "Head of Delegation",
+            category: "Delegate",
+            color: "#1d4ed8",
+            checkInCode: "7K2M9QXD4P",
+          },
+        ],
       }),
     bold: ["Aleksandr ABRAMOV", "Head of Delegation"],
   },
-  "place cards": { render: () => renderPlaceCardsPdf({ lang: "en", cards: [{ primary: "Amur Oblast", secondary: { text: "Амурская область", lang: "ru" } }] }), bold: ["Amur Oblast"] },
+  "place cards": {
+    render: () => renderPlaceCardsPdf({ lang: "en", cards: [{ primary: "Amur Oblast", secondary: { text: "Амурская область", lang: "ru" } }] }),
+    bold: ["Amur Oblast"],
+  },
 };
 
 describe("text extraction from every kind of PDF", () => {

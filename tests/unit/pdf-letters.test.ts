@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+
 import { renderPlaceCardsPdf } from "~/lib/pdf/place-cards.server";
 import { renderVisaLetterPdf, type VisaLetterPage } from "~/lib/pdf/visa-letter.server";
 import { extractPages, fontDescriptors, notdefGlyphs, pageSizes, textItems } from "../helpers/pdf";
@@ -31,7 +32,11 @@ describe("renderPlaceCardsPdf", () => {
 
 const english: VisaLetterPage = {
   lang: "en",
-  letterhead: { name: "Government of the Republic of Buryatia", address: "Sukhe-Bator St. 9, Ulan-Ude 670001, Russian Federation", contact: "near2027@example.org" },
+  letterhead: {
+    name: "Government of the Republic of Buryatia",
+    address: "Sukhe-Bator St. 9, Ulan-Ude 670001, Russian Federation",
+    contact: "near2027@example.org",
+  },
   date: "24 November 2026",
   reference: "No. 01-12/345",
   addressee: ["To the Consular Section", "Embassy of the Russian Federation in the Republic of Korea"],
@@ -69,10 +74,22 @@ describe("renderVisaLetterPdf", () => {
     const pdf = await renderVisaLetterPdf({ pages: [english, korean] });
     const pages = await extractPages(pdf);
     expect(await pageSizes(pdf)).toEqual(Array(2).fill({ width: 595, height: 842 }));
-    for (const s of ["Government of the Republic of Buryatia", "24 November 2026", "No. 01-12/345", "Visa support: 16th General Assembly of NEAR", "Name as in passport", "KIM Cheolsu", "김철수", "M12345678", "Yours faithfully,", "Ivan IVANOV"]) {
+    for (const s of [
+      "Government of the Republic of Buryatia",
+      "24 November 2026",
+      "No. 01-12/345",
+      "Visa support: 16th General Assembly of NEAR",
+      "Name as in passport",
+      "KIM Cheolsu",
+      "김철수",
+      "M12345678",
+      "Yours faithfully,",
+      "Ivan IVANOV",
+    ]) {
       expect(pages[0]).toContain(s);
     }
-    for (const s of ["2026년 11월 24일", "비자 발급 협조 요청", "여권상 성명", "김철수", "감사합니다.", "이반 이바노프", "대외경제관계부 장관"]) expect(pages[1]).toContain(s);
+    for (const s of ["2026년 11월 24일", "비자 발급 협조 요청", "여권상 성명", "김철수", "감사합니다.", "이반 이바노프", "대외경제관계부 장관"])
+      expect(pages[1]).toContain(s);
     expect(fontDescriptors(pdf).every((f) => f.embedded)).toBe(true);
     expect(await notdefGlyphs(pdf)).toEqual([]);
   });

@@ -1,5 +1,6 @@
 import { PNG } from "pngjs";
 import { describe, expect, it } from "vitest";
+
 import { renderRosterPdf, type RosterPdfInput } from "~/lib/pdf/roster.server";
 import type { PdfText } from "~/lib/pdf/types";
 import { drawnGlyphs, extractPages, fontDescriptors, notdefGlyphs, pageSizes, textItems, unembeddedBaseFonts } from "../helpers/pdf";
@@ -28,29 +29,93 @@ function roster(sections: RosterPdfInput["sections"], extra: Partial<RosterPdfIn
 const person = (name: PdfText, member: PdfText, role = "Delegate"): Record<string, PdfText> => ({ name, title: "Governor", member, role });
 
 const sixScripts = roster([
-  { heading: "China", groups: [{ heading: { text: "Liaoning Province 辽宁省", lang: "zh" }, rows: [person({ text: "李乐成\nLI Lecheng", lang: "zh" }, { text: "辽宁省", lang: "zh" }, "Head of delegation"), person({ text: "王汉文\nWANG Hanwen", lang: "zh" }, { text: "辽宁省", lang: "zh" })] }] },
-  { heading: "Japan", groups: [{ heading: "Tottori Prefecture", rows: [person({ text: "鈴木一郎\nSUZUKI Ichiro", lang: "ja" }, { text: "鳥取県", lang: "ja" }), person({ text: "山田かな\nYAMADA Kana", lang: "ja" }, { text: "鳥取県", lang: "ja" })] }] },
-  { heading: "Mongolia", groups: [{ heading: "Töv Province", rows: [person({ text: "Өлзийбат Үүрийнтуяа\nULZIIBAT Uuriintuya", lang: "mn" }, { text: "Төв аймаг", lang: "mn" })] }] },
-  { heading: "Republic of Korea", groups: [{ heading: "Gyeonggi Province", rows: [person({ text: "김철수\nKIM Cheolsu", lang: "ko" }, { text: "경기도", lang: "ko" }), person({ text: "한지민\nHAN Jimin", lang: "ko" }, { text: "경기도", lang: "ko" }), person("John SMITH", "Secretariat")] }] },
-  { heading: "Russian Federation", groups: [{ heading: "Primorsky Krai", rows: [person({ text: "Кожемяко Олег Николаевич\nKOZHEMYAKO Oleg", lang: "ru" }, { text: "Приморский край", lang: "ru" })] }] },
+  {
+    heading: "China",
+    groups: [
+      {
+        heading: { text: "Liaoning Province 辽宁省", lang: "zh" },
+        rows: [
+          person({ text: "李乐成\nLI Lecheng", lang: "zh" }, { text: "辽宁省", lang: "zh" }, "Head of delegation"),
+          person({ text: "王汉文\nWANG Hanwen", lang: "zh" }, { text: "辽宁省", lang: "zh" }),
+        ],
+      },
+    ],
+  },
+  {
+    heading: "Japan",
+    groups: [
+      {
+        heading: "Tottori Prefecture",
+        rows: [
+          person({ text: "鈴木一郎\nSUZUKI Ichiro", lang: "ja" }, { text: "鳥取県", lang: "ja" }),
+          person({ text: "山田かな\nYAMADA Kana", lang: "ja" }, { text: "鳥取県", lang: "ja" }),
+        ],
+      },
+    ],
+  },
+  {
+    heading: "Mongolia",
+    groups: [{ heading: "Töv Province", rows: [person({ text: "Өлзийбат Үүрийнтуяа\nULZIIBAT Uuriintuya", lang: "mn" }, { text: "Төв аймаг", lang: "mn" })] }],
+  },
+  {
+    heading: "Republic of Korea",
+    groups: [
+      {
+        heading: "Gyeonggi Province",
+        rows: [
+          person({ text: "김철수\nKIM Cheolsu", lang: "ko" }, { text: "경기도", lang: "ko" }),
+          person({ text: "한지민\nHAN Jimin", lang: "ko" }, { text: "경기도", lang: "ko" }),
+          person("John SMITH", "Secretariat"),
+        ],
+      },
+    ],
+  },
+  {
+    heading: "Russian Federation",
+    groups: [
+      { heading: "Primorsky Krai", rows: [person({ text: "Кожемяко Олег Николаевич\nKOZHEMYAKO Oleg", lang: "ru" }, { text: "Приморский край", lang: "ru" })] },
+    ],
+  },
 ]);
 
 describe("renderRosterPdf", () => {
   it("writes names in all six scripts, with embedded fonts and real glyphs for Ө Ү 한 汉 か", async () => {
     const pdf = await renderRosterPdf(sixScripts);
     const [page] = await extractPages(pdf);
-    for (const name of ["李乐成", "LI Lecheng", "王汉文", "鈴木一郎", "山田かな", "Өлзийбат Үүрийнтуяа", "김철수", "KIM Cheolsu", "한지민", "Кожемяко Олег Николаевич", "John SMITH", "辽宁省", "Төв аймаг"]) {
+    for (const name of [
+      "李乐成",
+      "LI Lecheng",
+      "王汉文",
+      "鈴木一郎",
+      "山田かな",
+      "Өлзийбат Үүрийнтуяа",
+      "김철수",
+      "KIM Cheolsu",
+      "한지민",
+      "Кожемяко Олег Николаевич",
+      "John SMITH",
+      "辽宁省",
+      "Төв аймаг",
+    ]) {
       expect(page).toContain(name);
     }
     // every font is embedded (a subset font program per face), and nothing falls back to a non-embedded base font
     const fonts = fontDescriptors(pdf);
-    expect(new Set(fonts.map((f) => f.name))).toEqual(new Set(["NotoSans-Regular", "NotoSans-Bold", "NotoSansKR-Regular", "NotoSansSC-Regular", "NotoSansSC-Bold", "NotoSansJP-Regular"]));
+    expect(new Set(fonts.map((f) => f.name))).toEqual(
+      new Set(["NotoSans-Regular", "NotoSans-Bold", "NotoSansKR-Regular", "NotoSansSC-Regular", "NotoSansSC-Bold", "NotoSansJP-Regular"]),
+    );
     expect(fonts.filter((f) => !f.embedded)).toEqual([]);
     expect(unembeddedBaseFonts(pdf)).toEqual([]);
     // no .notdef anywhere, and the critical characters come from the font that has them
     expect(await notdefGlyphs(pdf)).toEqual([]);
     const glyphs = await drawnGlyphs(pdf);
-    const expected: Record<string, string> = { Ө: "NotoSans-Regular", Ү: "NotoSans-Regular", 한: "NotoSansKR-Regular", 汉: "NotoSansSC-Regular", か: "NotoSansJP-Regular" };
+    const expected: Record<string, string> = {
+      Ө: "NotoSans-Regular",
+      Ү: "NotoSans-Regular",
+      한: "NotoSansKR-Regular",
+      汉: "NotoSansSC-Regular",
+      か: "NotoSansJP-Regular",
+    };
     for (const [ch, font] of Object.entries(expected)) {
       const drawn = glyphs.filter((g) => g.unicode === ch);
       expect(drawn.length, ch).toBeGreaterThan(0);
@@ -119,12 +184,22 @@ describe("renderRosterPdf", () => {
     for (let n = 25; n <= 55; n++) {
       const pdf = await renderRosterPdf(
         roster([
-          { heading: "China", groups: [{ heading: "First member", rows: Array.from({ length: n }, (_, i) => row(`First ${i}`)) }, { heading: "Second member", rows: [row("Second 0"), row("Second 1")] }] },
+          {
+            heading: "China",
+            groups: [
+              { heading: "First member", rows: Array.from({ length: n }, (_, i) => row(`First ${i}`)) },
+              { heading: "Second member", rows: [row("Second 0"), row("Second 1")] },
+            ],
+          },
           { heading: "Japan", groups: [{ heading: "Third member", rows: [row("Third 0")] }] },
         ]),
       );
       const pages = await extractPages(pdf);
-      for (const [heading, firstRow] of [["Second member", "Second 0"], ["Japan", "Third member"], ["Third member", "Third 0"]]) {
+      for (const [heading, firstRow] of [
+        ["Second member", "Second 0"],
+        ["Japan", "Third member"],
+        ["Third member", "Third 0"],
+      ]) {
         const page = pages.find((p) => p.includes(heading));
         expect(page, `${n} rows: ${heading}`).toContain(firstRow);
       }
@@ -144,7 +219,12 @@ describe("renderRosterPdf", () => {
     const letterhead = { name: "NEAR Secretariat", logo: { data: PNG.sync.write(png), type: "image/png" as const } };
     const many = [{ heading: "China", groups: [{ heading: "Liaoning", rows: Array.from({ length: 120 }, (_, i) => person(`Person ${i}`, "Liaoning")) }] }];
     const images = (pdf: Buffer) => pdf.toString("latin1").match(/\/Subtype \/Image/g)?.length ?? 0;
-    const onePage = await renderRosterPdf(roster(many.map((s) => ({ ...s, groups: [{ ...s.groups[0], rows: s.groups[0].rows.slice(0, 2) }] })), { letterhead }));
+    const onePage = await renderRosterPdf(
+      roster(
+        many.map((s) => ({ ...s, groups: [{ ...s.groups[0], rows: s.groups[0].rows.slice(0, 2) }] })),
+        { letterhead },
+      ),
+    );
     const withPng = await renderRosterPdf(roster(many, { letterhead }));
     const pages = await extractPages(withPng);
     expect(pages.length).toBeGreaterThan(2);
@@ -153,7 +233,11 @@ describe("renderRosterPdf", () => {
     expect(images(withPng)).toBe(images(onePage)); // the same image object on every page, not one copy per page
     expect(withPng.toString("latin1").match(/\/XObject <<\n\/I1 \d+ 0 R/g)?.length).toBe(pages.length);
 
-    const withSvg = await renderRosterPdf(roster(many, { letterhead: { name: "NEAR Secretariat", logo: { data: Buffer.from("<svg xmlns='http://www.w3.org/2000/svg'/>"), type: "image/svg+xml" } } }));
+    const withSvg = await renderRosterPdf(
+      roster(many, {
+        letterhead: { name: "NEAR Secretariat", logo: { data: Buffer.from("<svg xmlns='http://www.w3.org/2000/svg'/>"), type: "image/svg+xml" } },
+      }),
+    );
     expect(withSvg.toString("latin1")).not.toContain("/Subtype /Image");
     expect((await extractPages(withSvg))[0]).toContain("NEAR Secretariat");
   });

@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+
 import { FONT_KEYS, fontPath } from "~/lib/pdf/fonts.server";
 import { createDocument, drawText, layoutText, textRuns, toBuffer, widthOfText } from "~/lib/pdf/text.server";
 import type { PdfLang } from "~/lib/pdf/types";
@@ -34,10 +35,40 @@ describe("textRuns: every character goes to a font that has a real glyph for it"
     ["鈴木一郎（すずき）", "ja", [["鈴木一郎（すずき）", JP]]],
     // mixed scripts
     ["Ц. Батболд / Ts. BATBOLD", "mn", [["Ц. Батболд / Ts. BATBOLD", SANS]]],
-    ["李乐成 LI Lecheng", "zh", [["李乐成 ", SC], ["LI Lecheng", SANS]]],
-    ["김철수 (金哲洙) KIM Cheolsu", "ko", [["김철수 (金哲洙) ", KR], ["KIM Cheolsu", SANS]]],
-    ["제16차 총회", "ko", [["제", KR], ["16", SANS], ["차 총회", KR]]],
-    ["鈴木 Өлзий 한", "ja", [["鈴木 ", JP], ["Өлзий ", SANS], ["한", KR]]],
+    [
+      "李乐成 LI Lecheng",
+      "zh",
+      [
+        ["李乐成 ", SC],
+        ["LI Lecheng", SANS],
+      ],
+    ],
+    [
+      "김철수 (金哲洙) KIM Cheolsu",
+      "ko",
+      [
+        ["김철수 (金哲洙) ", KR],
+        ["KIM Cheolsu", SANS],
+      ],
+    ],
+    [
+      "제16차 총회",
+      "ko",
+      [
+        ["제", KR],
+        ["16", SANS],
+        ["차 총회", KR],
+      ],
+    ],
+    [
+      "鈴木 Өлзий 한",
+      "ja",
+      [
+        ["鈴木 ", JP],
+        ["Өлзий ", SANS],
+        ["한", KR],
+      ],
+    ],
     ["", "en", []],
   ];
   it.each(cases)("%s (%s)", (text, lang, expected) => {
@@ -52,7 +83,8 @@ describe("textRuns: every character goes to a font that has a real glyph for it"
 describe("fonts", () => {
   it("come from npm packages (node_modules), not from system font folders", () => {
     for (const key of FONT_KEYS) {
-      for (const bold of [false, true]) expect(fontPath(key, bold)).toMatch(/node_modules\/@expo-google-fonts\/noto-sans(-kr|-sc|-jp)?\/(400Regular|700Bold)\/NotoSans\w*\.ttf$/);
+      for (const bold of [false, true])
+        expect(fontPath(key, bold)).toMatch(/node_modules\/@expo-google-fonts\/noto-sans(-kr|-sc|-jp)?\/(400Regular|700Bold)\/NotoSans\w*\.ttf$/);
     }
   });
 });
@@ -63,7 +95,12 @@ describe("drawText", () => {
     const layout = layoutText({ text, lang: "zh" }, { width: 120, size: 10, lang: "en", wrap: true });
     expect(layout.lines.length).toBeGreaterThan(3);
     for (const line of layout.lines) expect(line.width * 10).toBeLessThanOrEqual(120.01);
-    expect(layout.lines.map((l) => l.pieces.map((p) => p.text).join("")).join("").replace(/\s/g, "")).toBe(text.replace(/\s/g, ""));
+    expect(
+      layout.lines
+        .map((l) => l.pieces.map((p) => p.text).join(""))
+        .join("")
+        .replace(/\s/g, ""),
+    ).toBe(text.replace(/\s/g, ""));
     expect(layout.height).toBeCloseTo(layout.lines.length * 13);
   });
 
@@ -88,7 +125,12 @@ describe("drawText", () => {
   it("draws every script with a real glyph from an embedded font", async () => {
     const doc = createDocument({ lang: "en", title: "Scripts" });
     let y = 50;
-    for (const [text, lang] of [["Өлзийбат Үүрийнтуяа", "mn"], ["한국 김철수", "ko"], ["汉字 李乐成", "zh"], ["かな 鈴木一郎", "ja"]] as const) {
+    for (const [text, lang] of [
+      ["Өлзийбат Үүрийнтуяа", "mn"],
+      ["한국 김철수", "ko"],
+      ["汉字 李乐成", "zh"],
+      ["かな 鈴木一郎", "ja"],
+    ] as const) {
       y += drawText(doc, { text, lang }, 50, y, { width: 400, size: 12, lang: "en" });
     }
     const pdf = await toBuffer(doc);
@@ -103,7 +145,11 @@ describe("drawText", () => {
     expect(fontOf("か")).toMatchObject({ font: JP, isInFont: true });
     for (const ch of "ӨҮ한汉か") expect(fontOf(ch)!.code).not.toBe(0);
     expect(await notdefGlyphs(pdf)).toEqual([]);
-    expect(fontDescriptors(pdf).map((f) => f.name).sort()).toEqual([SANS, JP, KR, SC].sort());
+    expect(
+      fontDescriptors(pdf)
+        .map((f) => f.name)
+        .sort(),
+    ).toEqual([SANS, JP, KR, SC].sort());
     expect(fontDescriptors(pdf).every((f) => f.embedded)).toBe(true);
   });
 

@@ -1,7 +1,9 @@
 import fs from "node:fs";
 import path from "node:path";
+
 import ts from "typescript";
 import { describe, expect, it } from "vitest";
+
 import { ROOT } from "../helpers/paths";
 
 /**
@@ -13,7 +15,13 @@ import { ROOT } from "../helpers/paths";
 function files(dir: string): string[] {
   return fs
     .readdirSync(path.join(ROOT, dir), { withFileTypes: true })
-    .flatMap((entry) => (entry.isDirectory() ? files(path.join(dir, entry.name)) : /\.tsx?$/.test(entry.name) && !/\.test\.tsx?$/.test(entry.name) ? [path.join(dir, entry.name)] : []));
+    .flatMap((entry) =>
+      entry.isDirectory()
+        ? files(path.join(dir, entry.name))
+        : /\.tsx?$/.test(entry.name) && !/\.test\.tsx?$/.test(entry.name)
+          ? [path.join(dir, entry.name)]
+          : [],
+    );
 }
 
 /** The modules a file imports values from (an `import type` or an import of types only does not count). */
@@ -27,7 +35,8 @@ function valueImports(file: string): string[] {
       const clause = statement.importClause;
       if (clause?.isTypeOnly) continue;
       const bindings = clause?.namedBindings;
-      const typesOnly = clause && !clause.name && bindings && ts.isNamedImports(bindings) && bindings.elements.length > 0 && bindings.elements.every((e) => e.isTypeOnly);
+      const typesOnly =
+        clause && !clause.name && bindings && ts.isNamedImports(bindings) && bindings.elements.length > 0 && bindings.elements.every((e) => e.isTypeOnly);
       if (typesOnly) continue;
     } else if (statement.isTypeOnly) continue;
     found.push(from);
@@ -39,12 +48,20 @@ const DATABASE = /(^|\/)(db\.server|models\/[^/]+)$|^kysely$|^pg$|^@electric-sql
 
 describe("one home per kind of code (issue 14)", () => {
   it("app/lib touches no database: no value import of db.server, a model, kysely or a driver", () => {
-    const offending = files("app/lib").flatMap((file) => valueImports(file).filter((from) => DATABASE.test(from)).map((from) => `${file} → ${from}`));
+    const offending = files("app/lib").flatMap((file) =>
+      valueImports(file)
+        .filter((from) => DATABASE.test(from))
+        .map((from) => `${file} → ${from}`),
+    );
     expect(offending).toEqual([]);
   });
 
   it("app/components imports no .server module", () => {
-    const offending = files("app/components").flatMap((file) => valueImports(file).filter((from) => /\.server(\/|$)/.test(from)).map((from) => `${file} → ${from}`));
+    const offending = files("app/components").flatMap((file) =>
+      valueImports(file)
+        .filter((from) => /\.server(\/|$)/.test(from))
+        .map((from) => `${file} → ${from}`),
+    );
     expect(offending).toEqual([]);
   });
 

@@ -109,7 +109,15 @@ function drawLandscapeBadge(doc: PDFKit.PDFDocument, input: BadgesPdfInput, badg
   const logoSize = logo ? 7 * MM : 0;
   drawImage(doc, logo, box.x + pad, y, [logoSize, logoSize]);
   const titleX = box.x + pad + (logo ? logoSize + 2 * MM : 0);
-  const titleHeight = drawText(doc, input.eventTitle, titleX, y, { width: box.x + box.width - pad - titleX, size: 6.5, lang, wrap: true, maxLines: 2, color: "#4b5563", lineHeight: 1.2 });
+  const titleHeight = drawText(doc, input.eventTitle, titleX, y, {
+    width: box.x + box.width - pad - titleX,
+    size: 6.5,
+    lang,
+    wrap: true,
+    maxLines: 2,
+    color: "#4b5563",
+    lineHeight: 1.2,
+  });
   y += Math.max(logoSize, titleHeight) + 1.5 * MM;
 
   // names and affiliation on the left, the QR code and its code on the right; the block centred above the band
@@ -118,11 +126,17 @@ function drawLandscapeBadge(doc: PDFKit.PDFDocument, input: BadgesPdfInput, badg
   const x = box.x + pad;
   const native = bold(withDefaultLang(badge.nameNative, lang));
   const nativeSize = fitSize(native, { width: textWidth, max: 18, min: 9, lang });
-  const lines: { layout: TextLayout; color?: string; gapBefore?: number }[] = [{ layout: layoutText(native, { doc, width: textWidth, size: nativeSize, lang, lineHeight: 1.2 }) }];
+  const lines: { layout: TextLayout; color?: string; gapBefore?: number }[] = [
+    { layout: layoutText(native, { doc, width: textWidth, size: nativeSize, lang, lineHeight: 1.2 }) },
+  ];
   if (plainText(native).trim() !== badge.nameLatin.trim()) {
     lines.push({ layout: layoutText(badge.nameLatin, { doc, width: textWidth, size: 10, lang: "en", lineHeight: 1.2 }) });
   }
-  lines.push({ layout: layoutText({ text: badge.role, bold: true }, { doc, width: textWidth, size: 8, lang, lineHeight: 1.25 }), color: "#111827", gapBefore: 1.5 * MM });
+  lines.push({
+    layout: layoutText({ text: badge.role, bold: true }, { doc, width: textWidth, size: 8, lang, lineHeight: 1.25 }),
+    color: "#111827",
+    gapBefore: 1.5 * MM,
+  });
   lines.push({ layout: layoutText(withDefaultLang(badge.member, lang), { doc, width: textWidth, size: 8, lang, wrap: true, maxLines: 2, lineHeight: 1.25 }) });
   lines.push({ layout: layoutText(badge.country, { doc, width: textWidth, size: 7.5, lang, lineHeight: 1.25 }), color: "#4b5563" });
   const textHeight = lines.reduce((sum, line) => sum + (line.gapBefore ?? 0) + line.layout.height, 0);
@@ -155,7 +169,15 @@ function drawPortraitBadge(doc: PDFKit.PDFDocument, input: BadgesPdfInput, badge
   const logoSize = logo ? 11 * MM : 0;
   drawImage(doc, logo, box.x + pad, y, [logoSize, logoSize]);
   const titleX = box.x + pad + (logo ? logoSize + 3 * MM : 0);
-  const titleHeight = drawText(doc, input.eventTitle, titleX, y, { width: box.x + box.width - pad - titleX, size: 8.5, lang, wrap: true, maxLines: 3, color: "#4b5563", lineHeight: 1.2 });
+  const titleHeight = drawText(doc, input.eventTitle, titleX, y, {
+    width: box.x + box.width - pad - titleX,
+    size: 8.5,
+    lang,
+    wrap: true,
+    maxLines: 3,
+    color: "#4b5563",
+    lineHeight: 1.2,
+  });
   y += Math.max(logoSize, titleHeight) + 8 * MM;
 
   const x = box.x + pad;
@@ -182,7 +204,13 @@ function drawBand(doc: PDFKit.PDFDocument, badge: BadgeInput, lang: PdfLang, ban
   doc.rect(band.x, band.y, band.width, band.height).fill(color);
   const text = { text: badge.category, bold: true };
   const fitted = fitSize(text, { width: band.width - 6 * MM, max: size, min: size * 0.6, lang });
-  drawText(doc, text, band.x + 3 * MM, band.y + (band.height - fitted * 1.3) / 2, { width: band.width - 6 * MM, size: fitted, lang, align: "center", color: textColorOn(color) });
+  drawText(doc, text, band.x + 3 * MM, band.y + (band.height - fitted * 1.3) / 2, {
+    width: band.width - 6 * MM,
+    size: fitted,
+    lang,
+    align: "center",
+    color: textColorOn(color),
+  });
 }
 
 function validColor(color: string): string {

@@ -24,7 +24,6 @@ export function fontName(key: FontKey, bold = false): string {
   return `${FAMILY[key]}-${bold ? "Bold" : "Regular"}`;
 }
 
-
 /** The part of a fontkit font we use (pdfkit accepts the font object itself as a font source). */
 export type FontkitFont = {
   unitsPerEm: number;

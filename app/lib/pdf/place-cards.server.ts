@@ -22,7 +22,14 @@ export async function renderPlaceCardsPdf(input: { lang: PdfLang; cards: PlaceCa
   input.cards.forEach((card, i) => {
     if (i > 0) doc.addPage();
     // fold line
-    doc.moveTo(10 * MM, half).lineTo(width - 10 * MM, half).dash(3, { space: 3 }).lineWidth(0.5).strokeColor("#9ca3af").stroke().undash();
+    doc
+      .moveTo(10 * MM, half)
+      .lineTo(width - 10 * MM, half)
+      .dash(3, { space: 3 })
+      .lineWidth(0.5)
+      .strokeColor("#9ca3af")
+      .stroke()
+      .undash();
     drawFace(doc, card, lang, { x: 0, y: half, width, height: half });
     doc.save();
     doc.rotate(180, { origin: [width / 2, half / 2] });
@@ -37,9 +44,7 @@ function drawFace(doc: PDFKit.PDFDocument, card: PlaceCardInput, lang: PdfLang, 
   const width = box.width - 2 * pad;
   const primary = typeof card.primary === "string" ? { text: card.primary, bold: true } : { ...card.primary, bold: true };
   const primarySize = fitSize(primary, { width, max: 54, min: 22, lang, maxLines: 2 });
-  const blocks = [
-    { layout: layoutText(primary, { doc, width, size: primarySize, lang, wrap: true, maxLines: 2, lineHeight: 1.15 }), color: "#111827" },
-  ];
+  const blocks = [{ layout: layoutText(primary, { doc, width, size: primarySize, lang, wrap: true, maxLines: 2, lineHeight: 1.15 }), color: "#111827" }];
   const samePrimary = plain(card.secondary).trim() === plain(card.primary).trim();
   if (!samePrimary && plain(card.secondary).trim()) {
     const secondarySize = fitSize(card.secondary, { width, max: Math.min(32, primarySize * 0.6), min: 14, lang, maxLines: 2 });

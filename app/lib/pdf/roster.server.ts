@@ -58,12 +58,16 @@ export async function renderRosterPdf(input: RosterPdfInput): Promise<Buffer> {
 
   // the header is the same on every page: lay it out once
   const logo = logoImage(doc, input.letterhead?.logo);
-  const letterheadLayout = input.letterhead ? layoutText(input.letterhead.name, { doc, width: contentWidth - (logo ? 30 : 0), size: 9, lang, wrap: true, maxLines: 2 }) : null;
+  const letterheadLayout = input.letterhead
+    ? layoutText(input.letterhead.name, { doc, width: contentWidth - (logo ? 30 : 0), size: 9, lang, wrap: true, maxLines: 2 })
+    : null;
   const letterheadHeight = letterheadLayout ? Math.max(letterheadLayout.height, logo ? 24 : 0) + 4 : 0;
   const titleLayout = layoutText({ text: input.title, bold: true }, { doc, width: contentWidth, size: 15, lang, wrap: true, maxLines: 2 });
   const subtitleLayout = layoutText(input.subtitle, { doc, width: contentWidth, size: 9.5, lang, wrap: true, maxLines: 3 });
   const stampLayout = layoutText({ text: input.stamp, bold: true }, { doc, width: contentWidth, size: 8.5, lang });
-  const labelLayouts = columns.map((c) => layoutText({ text: c.label, bold: true }, { doc, width: c.width - 2 * CELL_PAD_X, size: 7.5, lang, wrap: true, maxLines: 3 }));
+  const labelLayouts = columns.map((c) =>
+    layoutText({ text: c.label, bold: true }, { doc, width: c.width - 2 * CELL_PAD_X, size: 7.5, lang, wrap: true, maxLines: 3 }),
+  );
   const labelRowHeight = Math.max(...labelLayouts.map((l) => l.height), 0) + 2 * CELL_PAD_Y;
   const labelsTop = PAGE_MARGIN + letterheadHeight + titleLayout.height + subtitleLayout.height + stampLayout.height + 6;
   const bodyTop = labelsTop + labelRowHeight + 4;
@@ -72,18 +76,33 @@ export async function renderRosterPdf(input: RosterPdfInput): Promise<Buffer> {
     let y = PAGE_MARGIN;
     if (letterheadLayout) {
       drawImage(doc, logo, left, y, [24, 24]);
-      drawLayout(doc, letterheadLayout, left + (logo ? 30 : 0), y + (logo ? Math.max(0, (24 - letterheadLayout.height) / 2) : 0), { width: contentWidth, color: GREY });
+      drawLayout(doc, letterheadLayout, left + (logo ? 30 : 0), y + (logo ? Math.max(0, (24 - letterheadLayout.height) / 2) : 0), {
+        width: contentWidth,
+        color: GREY,
+      });
       y += letterheadHeight;
     }
     y += drawLayout(doc, titleLayout, left, y, { width: contentWidth });
     y += drawLayout(doc, subtitleLayout, left, y, { width: contentWidth, color: "#111827" });
     drawLayout(doc, stampLayout, left, y, { width: contentWidth, color: "#9a3412" });
     doc.rect(left, labelsTop, contentWidth, labelRowHeight).fill("#e5e7eb");
-    columns.forEach((c, i) => drawLayout(doc, labelLayouts[i], c.x + CELL_PAD_X, labelsTop + CELL_PAD_Y, { width: c.width - 2 * CELL_PAD_X, color: "#111827" }));
-    doc.moveTo(left, labelsTop + labelRowHeight).lineTo(left + contentWidth, labelsTop + labelRowHeight).lineWidth(0.6).strokeColor("#6b7280").stroke();
+    columns.forEach((c, i) =>
+      drawLayout(doc, labelLayouts[i], c.x + CELL_PAD_X, labelsTop + CELL_PAD_Y, { width: c.width - 2 * CELL_PAD_X, color: "#111827" }),
+    );
+    doc
+      .moveTo(left, labelsTop + labelRowHeight)
+      .lineTo(left + contentWidth, labelsTop + labelRowHeight)
+      .lineWidth(0.6)
+      .strokeColor("#6b7280")
+      .stroke();
   };
   const drawFooter = (n: number, total: number) => {
-    doc.moveTo(left, footerTop - 3).lineTo(left + contentWidth, footerTop - 3).lineWidth(0.4).strokeColor(RULE).stroke();
+    doc
+      .moveTo(left, footerTop - 3)
+      .lineTo(left + contentWidth, footerTop - 3)
+      .lineWidth(0.4)
+      .strokeColor(RULE)
+      .stroke();
     drawText(doc, input.stamp, left, footerTop, { width: contentWidth / 2, size: 7.5, lang, color: GREY });
     drawText(doc, input.pageLabel(n, total), left + contentWidth / 2, footerTop, { width: contentWidth / 2, size: 7.5, lang, color: GREY, align: "right" });
   };
@@ -95,7 +114,9 @@ export async function renderRosterPdf(input: RosterPdfInput): Promise<Buffer> {
   const layoutRow = (row: Record<string, PdfText>) => {
     const cells = columns.map((c) => {
       const value = row[c.key];
-      return value === undefined || value === "" ? null : layoutText(value, { doc, width: c.width - 2 * CELL_PAD_X, size: BODY, lang, wrap: true, maxLines: MAX_CELL_LINES });
+      return value === undefined || value === ""
+        ? null
+        : layoutText(value, { doc, width: c.width - 2 * CELL_PAD_X, size: BODY, lang, wrap: true, maxLines: MAX_CELL_LINES });
     });
     const height = Math.max(BODY * 1.3, ...cells.map((l) => l?.height ?? 0)) + 2 * CELL_PAD_Y;
     return { cells, height };
@@ -130,7 +151,13 @@ export async function renderRosterPdf(input: RosterPdfInput): Promise<Buffer> {
       y += SECTION_GAP;
       if (draw) drawLayout(doc, layout, left, y, { width: contentWidth, color: "#1e3a8a" });
       y += layout.height;
-      if (draw) doc.moveTo(left, y).lineTo(left + contentWidth, y).lineWidth(0.8).strokeColor("#1e3a8a").stroke();
+      if (draw)
+        doc
+          .moveTo(left, y)
+          .lineTo(left + contentWidth, y)
+          .lineWidth(0.8)
+          .strokeColor("#1e3a8a")
+          .stroke();
       y += 2;
     };
     const drawGroup = (layout: TextLayout) => {

@@ -1,4 +1,5 @@
 import PDFDocument from "pdfkit";
+
 import { type FontKey, fontName, getFont, registerFonts } from "./fonts.server";
 import type { PdfLang, PdfText } from "./types";
 
@@ -16,14 +17,35 @@ const EM_ASCENT = 0.88;
 type Script = "hangul" | "kana" | "han" | "other" | "attach";
 
 function scriptOf(cp: number): Script {
-  if (cp === 0x20 || cp === 0x09 || cp === 0x0a || cp === 0x0d || cp === 0xa0 || (cp >= 0x0300 && cp <= 0x036f) || (cp >= 0xfe00 && cp <= 0xfe0f) || cp === 0x200d) {
+  if (
+    cp === 0x20 ||
+    cp === 0x09 ||
+    cp === 0x0a ||
+    cp === 0x0d ||
+    cp === 0xa0 ||
+    (cp >= 0x0300 && cp <= 0x036f) ||
+    (cp >= 0xfe00 && cp <= 0xfe0f) ||
+    cp === 0x200d
+  ) {
     return "attach"; // spaces, combining marks, variation selectors, ZWJ: stay with the preceding run
   }
   if (cp < 0x1100) return "other";
-  if ((cp >= 0x1100 && cp <= 0x11ff) || (cp >= 0x3130 && cp <= 0x318f) || (cp >= 0xa960 && cp <= 0xa97f) || (cp >= 0xac00 && cp <= 0xd7ff) || (cp >= 0xffa0 && cp <= 0xffdc)) {
+  if (
+    (cp >= 0x1100 && cp <= 0x11ff) ||
+    (cp >= 0x3130 && cp <= 0x318f) ||
+    (cp >= 0xa960 && cp <= 0xa97f) ||
+    (cp >= 0xac00 && cp <= 0xd7ff) ||
+    (cp >= 0xffa0 && cp <= 0xffdc)
+  ) {
     return "hangul";
   }
-  if ((cp >= 0x3040 && cp <= 0x30ff) || (cp >= 0x31f0 && cp <= 0x31ff) || (cp >= 0xff66 && cp <= 0xff9f) || (cp >= 0x32d0 && cp <= 0x32fe) || (cp >= 0x1b000 && cp <= 0x1b16f)) {
+  if (
+    (cp >= 0x3040 && cp <= 0x30ff) ||
+    (cp >= 0x31f0 && cp <= 0x31ff) ||
+    (cp >= 0xff66 && cp <= 0xff9f) ||
+    (cp >= 0x32d0 && cp <= 0x32fe) ||
+    (cp >= 0x1b000 && cp <= 0x1b16f)
+  ) {
     return "kana";
   }
   if (
@@ -116,7 +138,8 @@ export function textRuns(text: string, lang: PdfLang, bold = false): TextRun[] {
     const script = scriptOf(cp);
     if (script !== "attach") {
       // ASCII punctuation ("(", "-", ".", …) stays in the current run when its font has it: "김철수 (金哲洙)"
-      const key: FontKey = current !== null && isAsciiPunctuation(cp) && getFont(current, bold).hasGlyphForCodePoint(cp) ? current : fontFor(cp, script, lang, bold);
+      const key: FontKey =
+        current !== null && isAsciiPunctuation(cp) && getFont(current, bold).hasGlyphForCodePoint(cp) ? current : fontFor(cp, script, lang, bold);
       if (current === null) {
         current = key;
         start = 0;
@@ -267,7 +290,11 @@ function layoutLines(t: PdfText, opts: TextOptions): TextLayout {
         // the last line that fits, then the rest (spaces between the lines put back), cut with "…"
         const rest = wrapped
           .slice(room - 1)
-          .flatMap((line, i) => (i === 0 || !line.pieces.length ? line.pieces : [{ text: " ", font: line.pieces[0].font, width: unitWidth(line.pieces[0].font, " ") }, ...line.pieces]));
+          .flatMap((line, i) =>
+            i === 0 || !line.pieces.length
+              ? line.pieces
+              : [{ text: " ", font: line.pieces[0].font, width: unitWidth(line.pieces[0].font, " ") }, ...line.pieces],
+          );
         kept[room - 1] = ellipsise(rest, maxWidth, lang, bold, true);
         lines.push(...kept);
       } else {
@@ -326,7 +353,10 @@ function ellipsise(pieces: Piece[], maxWidth: number, lang: PdfLang, bold: boole
 // before it). Hangul words break at spaces, as Korean does.
 const CJK_CHAR = "[\\u2e80-\\u2fdf\\u3005-\\u3007\\u3040-\\u30ff\\u3190-\\u33ff\\u3400-\\u4dbf\\u4e00-\\u9fff\\uf900-\\ufaff\\u{20000}-\\u{3ffff}]";
 const CLOSING = "[、。，．・：；！？）」』】〕〉》ーぁぃぅぇぉっゃゅょァィゥェォッャュョ\\uff09\\uff0c\\uff0e\\uff1a\\uff1b\\uff01\\uff1f\\s]*";
-const TOKEN = new RegExp(`${CJK_CHAR}${CLOSING}|[^\\s\\u2e80-\\u2fdf\\u3005-\\u3007\\u3040-\\u30ff\\u3190-\\u33ff\\u3400-\\u4dbf\\u4e00-\\u9fff\\uf900-\\ufaff\\u{20000}-\\u{3ffff}]+\\s*|\\s+`, "gu");
+const TOKEN = new RegExp(
+  `${CJK_CHAR}${CLOSING}|[^\\s\\u2e80-\\u2fdf\\u3005-\\u3007\\u3040-\\u30ff\\u3190-\\u33ff\\u3400-\\u4dbf\\u4e00-\\u9fff\\uf900-\\ufaff\\u{20000}-\\u{3ffff}]+\\s*|\\s+`,
+  "gu",
+);
 
 const STARTS_CJK = new RegExp(`^${CJK_CHAR}`, "u");
 
@@ -444,7 +474,16 @@ export function drawText(
   t: PdfText,
   x: number,
   y: number,
-  opts: { width: number; size: number; lang: PdfLang; wrap?: boolean; maxLines?: number; align?: "left" | "center" | "right"; color?: string; lineHeight?: number },
+  opts: {
+    width: number;
+    size: number;
+    lang: PdfLang;
+    wrap?: boolean;
+    maxLines?: number;
+    align?: "left" | "center" | "right";
+    color?: string;
+    lineHeight?: number;
+  },
 ): number {
   return drawLayout(doc, layoutText(t, { ...opts, doc }), x, y, opts);
 }

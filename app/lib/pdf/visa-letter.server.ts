@@ -26,7 +26,11 @@ const BODY = 10.5;
 /** Visa support letters: one A4 letter (more pages when long) per VisaLetterPage, each in its own language. */
 export async function renderVisaLetterPdf(input: { pages: VisaLetterPage[] }): Promise<Buffer> {
   const first = input.pages[0];
-  const doc = createDocument({ lang: first?.lang ?? "en", title: first ? plain(first.subject) : "Letter", author: first ? plain(first.letterhead.name) : undefined });
+  const doc = createDocument({
+    lang: first?.lang ?? "en",
+    title: first ? plain(first.subject) : "Letter",
+    author: first ? plain(first.letterhead.name) : undefined,
+  });
   input.pages.forEach((page, i) => {
     if (i > 0) doc.addPage();
     drawLetter(doc, page);
@@ -64,10 +68,17 @@ function drawLetter(doc: PDFKit.PDFDocument, letter: VisaLetterPage) {
   drawImage(doc, logo, left, y, [logoSize, logoSize]);
   let ly = y;
   ly += drawLayout(doc, layout(bold(letter.letterhead.name), { width: textWidth, size: 13, maxLines: 2 }), textX, ly, { width: textWidth, color: "#1e3a8a" });
-  if (letter.letterhead.address) ly += drawLayout(doc, layout(letter.letterhead.address, { width: textWidth, size: 8.5, maxLines: 4 }), textX, ly, { width: textWidth, color: "#4b5563" });
-  if (letter.letterhead.contact) ly += drawLayout(doc, layout(letter.letterhead.contact, { width: textWidth, size: 8.5, maxLines: 2 }), textX, ly, { width: textWidth, color: "#4b5563" });
+  if (letter.letterhead.address)
+    ly += drawLayout(doc, layout(letter.letterhead.address, { width: textWidth, size: 8.5, maxLines: 4 }), textX, ly, { width: textWidth, color: "#4b5563" });
+  if (letter.letterhead.contact)
+    ly += drawLayout(doc, layout(letter.letterhead.contact, { width: textWidth, size: 8.5, maxLines: 2 }), textX, ly, { width: textWidth, color: "#4b5563" });
   y = Math.max(y + logoSize, ly) + 3 * MM;
-  doc.moveTo(left, y).lineTo(left + width, y).lineWidth(0.8).strokeColor("#1e3a8a").stroke();
+  doc
+    .moveTo(left, y)
+    .lineTo(left + width, y)
+    .lineWidth(0.8)
+    .strokeColor("#1e3a8a")
+    .stroke();
   y += 6 * MM;
 
   // reference on the left, date on the right
@@ -100,7 +111,12 @@ function drawLetter(doc: PDFKit.PDFDocument, letter: VisaLetterPage) {
       drawLayout(doc, label, left, y + 1.2 * MM, { width: labelWidth, color: "#374151" });
       drawLayout(doc, value, left + labelWidth + 4 * MM, y + 1.2 * MM, { width: valueWidth });
       y += rowHeight;
-      doc.moveTo(left, y).lineTo(left + width, y).lineWidth(0.3).strokeColor("#d1d5db").stroke();
+      doc
+        .moveTo(left, y)
+        .lineTo(left + width, y)
+        .lineWidth(0.3)
+        .strokeColor("#d1d5db")
+        .stroke();
     }
     y += 6 * MM;
   }

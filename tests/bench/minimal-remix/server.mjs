@@ -2,6 +2,7 @@
 // Started by tests/bench/rsvp.bench.ts after `remix build` in this folder; prints "listening <port>".
 import path from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
+
 import { createRequestHandler } from "@remix-run/express";
 import express from "express";
 
