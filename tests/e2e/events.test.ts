@@ -1,20 +1,12 @@
 import fs from "node:fs";
 
-import { expect, type Page, test } from "@playwright/test";
+import type { Page } from "@playwright/test";
 
-import { ADMIN } from "./accounts";
+import { expect, signIn, test } from "./fixtures";
 import { open } from "./hydrated";
 import { messages } from "./locales";
 
 const en = messages("en", "events");
-
-async function signIn(page: Page) {
-  await open(page, "/login");
-  await page.locator("input[name=email]").fill(ADMIN.email);
-  await page.locator("input[name=password]").fill(ADMIN.password);
-  await page.locator("button.primary").click();
-  await page.waitForURL("/");
-}
 
 async function switchTo(page: Page, language: string) {
   await page.locator("summary").first().click();
@@ -30,8 +22,7 @@ const ITEMS = [
 test("staff create a General Assembly with a programme in three languages, open it, read it in each language and download its .ics", async ({ page }) => {
   const consoleErrors: string[] = [];
   page.on("console", (m) => m.type() === "error" && !/status of 4\d\d/.test(m.text()) && consoleErrors.push(m.text()));
-  await signIn(page);
-  await switchTo(page, "English");
+  await signIn(page, "English");
 
   await open(page, "/events/new");
   const titles = page.getByRole("group", { name: en.fields.title });
@@ -94,8 +85,7 @@ test("staff create a General Assembly with a programme in three languages, open 
 });
 
 test("the demo shows past General Assemblies and the upcoming ones", async ({ page }) => {
-  await signIn(page);
-  await switchTo(page, "English");
+  await signIn(page, "English");
   await open(page, "/events");
   await expect(page.getByRole("link", { name: "16th NEAR General Assembly" })).toBeVisible();
   await page.getByRole("link", { name: en.list.past }).click();

@@ -1,6 +1,4 @@
-import { expect, test } from "@playwright/test";
-
-import { ADMIN } from "./accounts";
+import { expect, signIn, test } from "./fixtures";
 import { open } from "./hydrated";
 import { messages } from "./locales";
 
@@ -11,13 +9,7 @@ test("staff pick an audience from the demo, preview the letter in Russian and Mo
   // Playwright probes the sandboxed message frames with scripts; Chromium logs that the sandbox blocks them
   // (the frames carry no scripts of their own). Those lines are the test tool's, not the app's.
   page.on("console", (m) => m.type() === "error" && !/status of 4\d\d|Blocked script execution in .* sandboxed/.test(m.text()) && consoleErrors.push(m.text()));
-  await open(page, "/login");
-  await page.locator("input[name=email]").fill(ADMIN.email);
-  await page.locator("input[name=password]").fill(ADMIN.password);
-  await page.locator("button.primary").click();
-  await page.waitForURL("/");
-  await page.locator("summary").first().click();
-  await page.getByRole("button", { name: "English", exact: true }).click();
+  await signIn(page, "English");
 
   await open(page, "/events");
   await page.getByRole("link", { name: "16th NEAR General Assembly" }).click();

@@ -7,9 +7,10 @@ import type { ParsedMail } from "mailparser";
 import { ROOT } from "../helpers/paths";
 import { SmtpSink } from "../helpers/smtp-sink";
 import { ADMIN } from "./accounts";
+import { adminAndDemo } from "./fixtures";
 import { open } from "./hydrated";
 import { messages } from "./locales";
-import { cli, type Plenary, startPlenary, stopPlenary, watch } from "./plenary";
+import { type Plenary, startPlenary, stopPlenary, watch } from "./plenary";
 
 /** The reply namespace (messages() covers the staff namespaces only). */
 const reply = (lng: string) => JSON.parse(fs.readFileSync(path.join(ROOT, "app/locales", lng, "reply.json"), "utf8"));
@@ -29,18 +30,6 @@ const MEMBER = { en: "Primorsky Krai", ru: "Приморский край" };
  * directory with SMTP_URL pointing at a real SMTP server inside the test, the demo directory loaded and the
  * administrator created with the command-line tools an operator would use.
  */
-/** The administrator and the NEAR demo, created with the command-line tools. */
-function adminAndDemo(env: Record<string, string>) {
-  cli(
-    "app/cli/user-create.ts",
-    ["--email", ADMIN.email, "--name", ADMIN.name, "--role", "admin", "--locale", "en", "--password-stdin"],
-    env,
-    `${ADMIN.password}\n`,
-  );
-  cli("app/cli/seed-demo.ts", [], env);
-  return {};
-}
-
 async function signIn(browser: Browser, baseURL: string, problems: string[]) {
   const context = await browser.newContext({ baseURL, locale: "en-GB", viewport: { width: 1280, height: 900 } });
   await watch(context, problems);
