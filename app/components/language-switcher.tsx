@@ -12,7 +12,9 @@ export function LanguageSwitcher({ current }: { current: Lng }) {
   const location = useLocation();
   return (
     <details className="language-switcher">
-      <summary aria-label={t("language.choose")}>
+      {/* the accessible name is "Language English": it contains the visible text (WCAG 2.5.3, axe label-content-name-mismatch) */}
+      <summary>
+        <span className="visually-hidden">{t("language.choose")} </span>
         <span aria-hidden="true" className="globe">
           ◍
         </span>{" "}

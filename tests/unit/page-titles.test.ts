@@ -16,8 +16,12 @@ const pages = fs
   // a route whose component renders nothing (its loader always answers with a redirect or an error page) needs no title
   .filter(({ source }) => /export default function/.test(source) && !/export default function \w+\(\) \{\n {2}return null;\n\}/.test(source));
 
+/** The text of the route's `export const handle = { … }` (however prettier wraps it), or "". */
 function handleLine(source: string) {
-  return source.split("\n").find((line) => line.startsWith("export const handle = {")) ?? "";
+  const start = source.indexOf("export const handle = {");
+  if (start < 0) return "";
+  const end = source.indexOf("};", start);
+  return source.slice(start, end + 2);
 }
 
 function lookup(lng: string, key: string): unknown {
