@@ -5,6 +5,7 @@ import { useTranslation } from "react-i18next";
 
 import { canHandlePassports, hasRole, requireUser } from "~/auth.server";
 import { EmptyState } from "~/components/app-shell";
+import { GeneralErrorBoundary } from "~/components/error-boundary";
 import { EventTools } from "~/components/event-tools";
 import { ConfirmAction } from "~/components/forms";
 import { getDb } from "~/db.server";
@@ -512,4 +513,9 @@ export default function EventRoute() {
       ) : null}
     </>
   );
+}
+
+/** An error on this page (an unknown id, a refusal, a database outage) is shown inside the staff shell, menus kept. */
+export function ErrorBoundary() {
+  return <GeneralErrorBoundary />;
 }

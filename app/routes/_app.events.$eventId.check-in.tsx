@@ -5,6 +5,7 @@ import { useTranslation } from "react-i18next";
 import { z } from "zod";
 
 import { canHandlePassports, hasRole, requireUser } from "~/auth.server";
+import { GeneralErrorBoundary } from "~/components/error-boundary";
 import { EventTools } from "~/components/event-tools";
 import { QrScanner } from "~/components/qr-scanner";
 import { getDb } from "~/db.server";
@@ -255,4 +256,9 @@ export default function CheckInRoute() {
       </section>
     </div>
   );
+}
+
+/** An error on this page (an unknown id, a refusal, a database outage) is shown inside the staff shell, menus kept. */
+export function ErrorBoundary() {
+  return <GeneralErrorBoundary />;
 }

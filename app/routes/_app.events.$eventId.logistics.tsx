@@ -4,6 +4,7 @@ import { useTranslation } from "react-i18next";
 
 import { canHandlePassports, requireUser } from "~/auth.server";
 import { EmptyState } from "~/components/app-shell";
+import { GeneralErrorBoundary } from "~/components/error-boundary";
 import { EventTools } from "~/components/event-tools";
 import { getDb } from "~/db.server";
 import { LOGISTICS_LISTS, type LogisticsList } from "~/lib/logistics";
@@ -107,4 +108,9 @@ export default function LogisticsRoute() {
       )}
     </>
   );
+}
+
+/** An error on this page (an unknown id, a refusal, a database outage) is shown inside the staff shell, menus kept. */
+export function ErrorBoundary() {
+  return <GeneralErrorBoundary />;
 }

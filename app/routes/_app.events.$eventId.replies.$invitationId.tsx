@@ -6,6 +6,7 @@ import { useTranslation } from "react-i18next";
 import { z } from "zod";
 
 import { canHandlePassports, hasRole, requireUser } from "~/auth.server";
+import { GeneralErrorBoundary } from "~/components/error-boundary";
 import { ReplyForm } from "~/components/reply-form";
 import { ReplySummary } from "~/components/reply-summary";
 import { getDb } from "~/db.server";
@@ -238,4 +239,9 @@ export default function StaffReplyRoute() {
       </section>
     </>
   );
+}
+
+/** An error on this page (an unknown id, a refusal, a database outage) is shown inside the staff shell, menus kept. */
+export function ErrorBoundary() {
+  return <GeneralErrorBoundary />;
 }

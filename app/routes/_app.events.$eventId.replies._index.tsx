@@ -6,6 +6,7 @@ import { z } from "zod";
 import { hasRole, requireUser } from "~/auth.server";
 import { AnswersChart, type ChartPoint } from "~/components/answers-chart";
 import { EmptyState } from "~/components/app-shell";
+import { GeneralErrorBoundary } from "~/components/error-boundary";
 import { getDb } from "~/db.server";
 import { awaitsAnswer } from "~/lib/answers";
 import { readForm } from "~/lib/bounded-form.server";
@@ -224,4 +225,9 @@ export default function RepliesOverviewRoute() {
       ) : null}
     </>
   );
+}
+
+/** An error on this page (an unknown id, a refusal, a database outage) is shown inside the staff shell, menus kept. */
+export function ErrorBoundary() {
+  return <GeneralErrorBoundary />;
 }

@@ -5,6 +5,7 @@ import { z } from "zod";
 
 import { canHandlePassports, hasRole, requireUser } from "~/auth.server";
 import { EmptyState } from "~/components/app-shell";
+import { GeneralErrorBoundary } from "~/components/error-boundary";
 import { CategorySelect, EventTools, ListLanguageSelect } from "~/components/event-tools";
 import { getDb } from "~/db.server";
 import { isSupportedLng, supportedLngs } from "~/i18n";
@@ -550,4 +551,9 @@ export default function RosterRoute() {
       ) : null}
     </>
   );
+}
+
+/** An error on this page (an unknown id, a refusal, a database outage) is shown inside the staff shell, menus kept. */
+export function ErrorBoundary() {
+  return <GeneralErrorBoundary />;
 }

@@ -5,6 +5,7 @@ import { z } from "zod";
 
 import { canHandlePassports, requireUser } from "~/auth.server";
 import { EmptyState } from "~/components/app-shell";
+import { GeneralErrorBoundary } from "~/components/error-boundary";
 import { EventTools } from "~/components/event-tools";
 import { getDb } from "~/db.server";
 import { htmlLang, languageNames, supportedLngs } from "~/i18n";
@@ -136,4 +137,9 @@ export default function VisaLettersRoute() {
       </section>
     </>
   );
+}
+
+/** An error on this page (an unknown id, a refusal, a database outage) is shown inside the staff shell, menus kept. */
+export function ErrorBoundary() {
+  return <GeneralErrorBoundary />;
 }

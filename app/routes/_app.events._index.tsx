@@ -4,6 +4,7 @@ import { useTranslation } from "react-i18next";
 
 import { hasRole, requireUser } from "~/auth.server";
 import { EmptyState } from "~/components/app-shell";
+import { GeneralErrorBoundary } from "~/components/error-boundary";
 import { getDb } from "~/db.server";
 import type { PageTitle } from "~/lib/page-title";
 import { listEvents } from "~/models/event.server";
@@ -111,4 +112,9 @@ export default function EventsRoute() {
       )}
     </>
   );
+}
+
+/** An error on this page (an unknown id, a refusal, a database outage) is shown inside the staff shell, menus kept. */
+export function ErrorBoundary() {
+  return <GeneralErrorBoundary />;
 }

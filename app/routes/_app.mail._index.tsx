@@ -4,6 +4,7 @@ import { useTranslation } from "react-i18next";
 
 import { requireUser } from "~/auth.server";
 import { EmptyState } from "~/components/app-shell";
+import { GeneralErrorBoundary } from "~/components/error-boundary";
 import { getDb } from "~/db.server";
 import { getEnv } from "~/env.server";
 import { languageNames } from "~/i18n";
@@ -125,4 +126,9 @@ export default function MailLogRoute() {
       )}
     </>
   );
+}
+
+/** An error on this page (an unknown id, a refusal, a database outage) is shown inside the staff shell, menus kept. */
+export function ErrorBoundary() {
+  return <GeneralErrorBoundary />;
 }

@@ -5,6 +5,7 @@ import { z } from "zod";
 
 import { requireUser } from "~/auth.server";
 import { EmptyState } from "~/components/app-shell";
+import { GeneralErrorBoundary } from "~/components/error-boundary";
 import { ConfirmAction } from "~/components/forms";
 import { getDb } from "~/db.server";
 import { readForm } from "~/lib/bounded-form.server";
@@ -179,4 +180,9 @@ export default function SuppressionsRoute() {
       </section>
     </>
   );
+}
+
+/** An error on this page (an unknown id, a refusal, a database outage) is shown inside the staff shell, menus kept. */
+export function ErrorBoundary() {
+  return <GeneralErrorBoundary />;
 }

@@ -5,6 +5,7 @@ import { useTranslation } from "react-i18next";
 
 import { requireUser } from "~/auth.server";
 import { ContactForm } from "~/components/contact-form";
+import { GeneralErrorBoundary } from "~/components/error-boundary";
 import { ConfirmAction } from "~/components/forms";
 import { getDb } from "~/db.server";
 import { readForm } from "~/lib/bounded-form.server";
@@ -137,4 +138,9 @@ export default function EditContactRoute() {
       />
     </>
   );
+}
+
+/** An error on this page (an unknown id, a refusal, a database outage) is shown inside the staff shell, menus kept. */
+export function ErrorBoundary() {
+  return <GeneralErrorBoundary />;
 }

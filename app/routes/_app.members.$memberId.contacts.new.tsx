@@ -5,6 +5,7 @@ import { useTranslation } from "react-i18next";
 
 import { requireUser } from "~/auth.server";
 import { ContactForm } from "~/components/contact-form";
+import { GeneralErrorBoundary } from "~/components/error-boundary";
 import { getDb } from "~/db.server";
 import type { Lng } from "~/i18n";
 import { readForm } from "~/lib/bounded-form.server";
@@ -63,4 +64,9 @@ export default function NewContactRoute() {
       <ContactForm lastResult={actionData?.result} defaultValue={{ nameLocale }} cancelTo={`/members/${member.id}`} submitLabel={t("contacts.create")} />
     </>
   );
+}
+
+/** An error on this page (an unknown id, a refusal, a database outage) is shown inside the staff shell, menus kept. */
+export function ErrorBoundary() {
+  return <GeneralErrorBoundary />;
 }

@@ -5,6 +5,7 @@ import { useTranslation } from "react-i18next";
 import { hasRole, requireUser } from "~/auth.server";
 import { EmptyState } from "~/components/app-shell";
 import { CountryOptions } from "~/components/directory";
+import { GeneralErrorBoundary } from "~/components/error-boundary";
 import { getDb } from "~/db.server";
 import { readForm } from "~/lib/bounded-form.server";
 import { countryName, countryOptions, localized, MEMBER_KINDS, MEMBER_STATUSES, sortMembers } from "~/lib/directory";
@@ -207,4 +208,9 @@ export default function MembersRoute() {
       )}
     </>
   );
+}
+
+/** An error on this page (an unknown id, a refusal, a database outage) is shown inside the staff shell, menus kept. */
+export function ErrorBoundary() {
+  return <GeneralErrorBoundary />;
 }

@@ -11,6 +11,7 @@ import { useTranslation } from "react-i18next";
 import { z } from "zod";
 
 import { requireUser } from "~/auth.server";
+import { GeneralErrorBoundary } from "~/components/error-boundary";
 import { getDb } from "~/db.server";
 import { readForm } from "~/lib/bounded-form.server";
 import { checkSheet, type ImportKind } from "~/lib/directory-import.server";
@@ -308,4 +309,9 @@ export default function ImportRoute() {
       </section>
     </>
   );
+}
+
+/** An error on this page (an unknown id, a refusal, a database outage) is shown inside the staff shell, menus kept. */
+export function ErrorBoundary() {
+  return <GeneralErrorBoundary />;
 }

@@ -4,6 +4,7 @@ import { useActionData, useLoaderData } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
 
 import { hasRole, requireUser } from "~/auth.server";
+import { GeneralErrorBoundary } from "~/components/error-boundary";
 import { SubcommitteeForm } from "~/components/subcommittee-form";
 import { getDb } from "~/db.server";
 import type { Lng } from "~/i18n";
@@ -151,4 +152,9 @@ export default function SubcommitteeRoute() {
       ) : null}
     </>
   );
+}
+
+/** An error on this page (an unknown id, a refusal, a database outage) is shown inside the staff shell, menus kept. */
+export function ErrorBoundary() {
+  return <GeneralErrorBoundary />;
 }

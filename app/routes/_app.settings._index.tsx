@@ -6,6 +6,7 @@ import { useTranslation } from "react-i18next";
 import { z } from "zod";
 
 import { getSessionCookie, requireUser } from "~/auth.server";
+import { GeneralErrorBoundary } from "~/components/error-boundary";
 import { ConfirmAction, Field, FormErrors, formErrorsOf, SelectField, useZodForm } from "~/components/forms";
 import { getDb } from "~/db.server";
 import { htmlLang, languageNames, supportedLngs } from "~/i18n";
@@ -200,4 +201,9 @@ export default function MyAccountRoute() {
       </section>
     </>
   );
+}
+
+/** An error on this page (an unknown id, a refusal, a database outage) is shown inside the staff shell, menus kept. */
+export function ErrorBoundary() {
+  return <GeneralErrorBoundary />;
 }

@@ -3,6 +3,7 @@ import { Form, Link, useLoaderData, useSearchParams } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
 
 import { requireUser } from "~/auth.server";
+import { GeneralErrorBoundary } from "~/components/error-boundary";
 import { getDb } from "~/db.server";
 import { formatDateTimeZoned } from "~/lib/dates";
 import type { PageTitle } from "~/lib/page-title";
@@ -216,4 +217,9 @@ export default function AuditLogRoute() {
       </nav>
     </>
   );
+}
+
+/** An error on this page (an unknown id, a refusal, a database outage) is shown inside the staff shell, menus kept. */
+export function ErrorBoundary() {
+  return <GeneralErrorBoundary />;
 }

@@ -14,6 +14,7 @@ import { z } from "zod";
 
 import { requireUser } from "~/auth.server";
 import { LanguageOptions } from "~/components/directory";
+import { GeneralErrorBoundary } from "~/components/error-boundary";
 import { ConfirmAction, Field, FormErrors, formErrorsOf, LocalizedFields, SelectField, useZodForm } from "~/components/forms";
 import { getDb } from "~/db.server";
 import { getEnv } from "~/env.server";
@@ -340,4 +341,9 @@ function IdentityForm({
       </div>
     </Form>
   );
+}
+
+/** An error on this page (an unknown id, a refusal, a database outage) is shown inside the staff shell, menus kept. */
+export function ErrorBoundary() {
+  return <GeneralErrorBoundary />;
 }

@@ -6,6 +6,7 @@ import { useTranslation } from "react-i18next";
 import { z } from "zod";
 
 import { getSessionCookie, requireUser } from "~/auth.server";
+import { GeneralErrorBoundary } from "~/components/error-boundary";
 import { ConfirmAction, FormErrors, formErrorsOf, SelectField, useZodForm } from "~/components/forms";
 import { getDb } from "~/db.server";
 import { getEnv } from "~/env.server";
@@ -233,4 +234,9 @@ export default function StaffAccountRoute() {
       </section>
     </>
   );
+}
+
+/** An error on this page (an unknown id, a refusal, a database outage) is shown inside the staff shell, menus kept. */
+export function ErrorBoundary() {
+  return <GeneralErrorBoundary />;
 }

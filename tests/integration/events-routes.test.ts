@@ -37,6 +37,15 @@ describe(`event pages over HTTP (${databaseLabel})`, () => {
   });
   afterAll(() => server.dispose());
 
+  it("an unknown event is a 'page not found' inside the staff pages, with the menus still there, in the user's language", async () => {
+    const response = await staff.get("/events/00000000-0000-4000-8000-000000000000/roster", { "accept-language": "ru" });
+    expect(response.status).toBe(404);
+    const html = await response.text();
+    expect(html).toContain("Страница не найдена");
+    // the staff shell (its menu) is kept: the page's own boundary caught the error, not the whole layout's
+    expect(html).toMatch(/<nav[^>]*>[\s\S]*href="\/members"/);
+  });
+
   it("refuses an end before the start and a deadline after it, next to the fields, in the user's language", async () => {
     const response = await staff.post(
       "/events/new",

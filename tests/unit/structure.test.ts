@@ -75,6 +75,16 @@ describe("one home per kind of code (issue 14)", () => {
     expect(QUERY.test(fs.readFileSync(path.join(ROOT, "app/models/invitation.server.ts"), "utf8"))).toBe(true);
   });
 
+  it("every staff page has its own error boundary, so an error keeps the staff menus around it", () => {
+    const pages = files("app/routes").filter((file) => /\/_app\.[^/]+\.tsx$/.test(file));
+    const missing = pages.filter((file) => {
+      const source = fs.readFileSync(path.join(ROOT, file), "utf8");
+      return /export default function/.test(source) && !/export function ErrorBoundary/.test(source);
+    });
+    expect(pages.length).toBeGreaterThan(30);
+    expect(missing).toEqual([]);
+  });
+
   it("the rule sees what it is meant to see (a service does read the database)", () => {
     expect(valueImports("app/services/retention.server.ts").some((from) => DATABASE.test(from))).toBe(true);
     expect(valueImports("app/lib/logistics.server.ts").some((from) => /models\//.test(from))).toBe(false);
