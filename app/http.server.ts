@@ -1,9 +1,11 @@
 import crypto from "node:crypto";
 import type { Server } from "node:http";
 import path from "node:path";
+import zlib from "node:zlib";
 
 import { createRequestHandler } from "@remix-run/express";
 import { broadcastDevReady, type ServerBuild } from "@remix-run/node";
+import compression from "compression";
 import express, { type NextFunction, type Request as ExpressRequest, type Response as ExpressResponse } from "express";
 
 import { readSessionToken } from "~/auth.server";
@@ -180,6 +182,16 @@ export function createApp({ build, rootDir, mode }: { build: ServerBuild; rootDi
         : append(field, value);
     next();
   });
+
+  // Pages, scripts, styles and text exports leave compressed (brotli when the browser takes it, else gzip): the
+  // reply page's scripts shrink to a fifth on a phone. Files already compressed (PDF, XLSX, PNG, backups) are
+  // left as they are; so is anything under 1 KB. Brotli at quality 4: nearly gzip's speed, a smaller result.
+  app.use(
+    compression({
+      threshold: 1024,
+      brotli: { params: { [zlib.constants.BROTLI_PARAM_QUALITY]: 4 } },
+    }),
+  );
 
   app.get("/readyz", async (_req, res) => {
     const { ready, reason } = await readiness(db);
