@@ -7,6 +7,7 @@ import { createRequestHandler } from "@remix-run/express";
 import { broadcastDevReady, type ServerBuild } from "@remix-run/node";
 import compression from "compression";
 import express, { type NextFunction, type Request as ExpressRequest, type Response as ExpressResponse } from "express";
+import expressStaticGzip from "express-static-gzip";
 
 import { readSessionToken } from "~/auth.server";
 import type { RequestContext } from "~/context";
@@ -215,7 +216,15 @@ export function createApp({ build, rootDir, mode }: { build: ServerBuild; rootDi
     }
   });
 
-  app.use("/build", express.static(path.join(rootDir, "public/build"), { immutable: true, maxAge: "1y" }));
+  // the browser build, with the brotli / gzip copies written by app/cli/build.js when the browser takes them
+  app.use(
+    "/build",
+    expressStaticGzip(path.join(rootDir, "public/build"), {
+      enableBrotli: true,
+      orderPreference: ["br", "gz"],
+      serveStatic: { immutable: true, maxAge: "1y" },
+    }),
+  );
   app.use(express.static(path.join(rootDir, "public"), { maxAge: "1h", index: false }));
 
   app.use((req, res, next) => {

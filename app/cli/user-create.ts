@@ -2,7 +2,7 @@
 // Creates a staff account. The password is read from a hidden prompt, or from standard input with --password-stdin.
 import { parseArgs } from "node:util";
 
-import { z } from "zod";
+import * as z from "zod";
 
 import { closeDb, getDb } from "~/db.server";
 import { getEnv } from "~/env.server";

@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 
 import { isCountryCode, isTimeZone, MEMBER_KINDS, MEMBER_STATUSES } from "~/lib/directory";
 import { CheckboxSchema, EmailSchema, LngSchema, OptionalEmailSchema, optionalLine, optionalText, singleLine } from "~/lib/validation";

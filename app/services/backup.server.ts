@@ -7,7 +7,7 @@ import { Readable } from "node:stream";
 
 import type { PGlite } from "@electric-sql/pglite";
 import pg from "pg";
-import { z } from "zod";
+import * as z from "zod";
 
 import {
   createPgliteDb,

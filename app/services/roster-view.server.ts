@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 
 import type { DB } from "~/db.server";
 import type { Lng } from "~/i18n";

@@ -28,7 +28,7 @@ export default async function globalSetup() {
   }
   fs.rmSync(E2E_DIR, { recursive: true, force: true });
   fs.mkdirSync(E2E_DIR, { recursive: true });
-  const build = spawnSync(path.join(ROOT, "node_modules/.bin/remix"), ["build"], {
+  const build = spawnSync(process.execPath, [path.join(ROOT, "app/cli/build.js")], {
     cwd: ROOT,
     env: { ...process.env, NODE_ENV: "production" },
     encoding: "utf8",

@@ -16,7 +16,7 @@ import { ROOT, TMP } from "../helpers/paths";
  */
 export default async function setup(project: TestProject) {
   fs.mkdirSync(TMP, { recursive: true });
-  const build = spawnSync(path.join(ROOT, "node_modules/.bin/remix"), ["build"], {
+  const build = spawnSync(process.execPath, [path.join(ROOT, "app/cli/build.js")], {
     cwd: ROOT,
     encoding: "utf8",
     env: { ...process.env, NODE_ENV: "production" },
