@@ -6,9 +6,9 @@ import { useTranslation } from "react-i18next";
 import * as z from "zod";
 
 import { getSessionCookie } from "~/auth.server";
+import { AuthShell } from "~/components/auth-shell";
 import { GeneralErrorBoundary } from "~/components/error-boundary";
 import { Field, FormErrors, formErrorsOf, useZodForm } from "~/components/forms";
-import { LanguageSwitcher } from "~/components/language-switcher";
 import { getDb } from "~/db.server";
 import { PUBLIC_FORM_LIMITS, readForm } from "~/lib/bounded-form.server";
 import { titleFrom } from "~/lib/page-title";
@@ -91,36 +91,30 @@ export default function SetPasswordRoute() {
   const navigation = useNavigation();
   const [form, fields] = useZodForm(SetPasswordSchema, { id: "set-password", lastResult: actionData?.result });
   return (
-    <div className="auth-page">
-      <header className="auth-header">
-        <span className="brand">Plenary</span>
-        <LanguageSwitcher current={data.locale} />
-      </header>
-      <main id="main" className="auth-card">
-        <h1>{data.purpose === "invite" ? t("setPassword.inviteTitle") : t("setPassword.resetTitle")}</h1>
-        <p className="lead">{t(data.purpose === "invite" ? "setPassword.inviteLead" : "setPassword.resetLead", { name: data.displayName })}</p>
-        <Form method="post" {...getFormProps(form)} reloadDocument>
-          <FormErrors errors={formErrorsOf(actionData?.result)} />
-          {/* lets password managers file the new password under the right account */}
-          <input type="email" name="username" value={data.email} autoComplete="username" readOnly hidden />
-          <p>
-            {t("setPassword.account")} <strong>{data.email}</strong>
-          </p>
-          <Field
-            meta={fields.password}
-            label={t("setPassword.password")}
-            type="password"
-            autoComplete="new-password"
-            hint={t("auth:setup.passwordHint", { count: PASSWORD_MIN })}
-            autoFocus
-          />
-          <Field meta={fields.confirmPassword} label={t("setPassword.confirmPassword")} type="password" autoComplete="new-password" />
-          <button type="submit" className="button primary" disabled={navigation.state === "submitting"}>
-            {t("setPassword.submit")}
-          </button>
-        </Form>
-      </main>
-    </div>
+    <AuthShell locale={data.locale}>
+      <h1>{data.purpose === "invite" ? t("setPassword.inviteTitle") : t("setPassword.resetTitle")}</h1>
+      <p className="lead">{t(data.purpose === "invite" ? "setPassword.inviteLead" : "setPassword.resetLead", { name: data.displayName })}</p>
+      <Form method="post" {...getFormProps(form)} reloadDocument>
+        <FormErrors errors={formErrorsOf(actionData?.result)} />
+        {/* lets password managers file the new password under the right account */}
+        <input type="email" name="username" value={data.email} autoComplete="username" readOnly hidden />
+        <p>
+          {t("setPassword.account")} <strong>{data.email}</strong>
+        </p>
+        <Field
+          meta={fields.password}
+          label={t("setPassword.password")}
+          type="password"
+          autoComplete="new-password"
+          hint={t("auth:setup.passwordHint", { count: PASSWORD_MIN })}
+          autoFocus
+        />
+        <Field meta={fields.confirmPassword} label={t("setPassword.confirmPassword")} type="password" autoComplete="new-password" />
+        <button type="submit" className="button primary" disabled={navigation.state === "submitting"}>
+          {t("setPassword.submit")}
+        </button>
+      </Form>
+    </AuthShell>
   );
 }
 
@@ -132,15 +126,9 @@ export function ErrorBoundary() {
   if (!isRouteErrorResponse(error) || ![404, 429].includes(error.status)) return <GeneralErrorBoundary />;
   const tooMany = error.status === 429;
   return (
-    <div className="auth-page">
-      <header className="auth-header">
-        <span className="brand">Plenary</span>
-        {root ? <LanguageSwitcher current={root.locale} /> : null}
-      </header>
-      <main id="main" className="auth-card">
-        <h1>{tooMany ? t("setPassword.tooManyTitle") : t("setPassword.invalidTitle")}</h1>
-        <p>{tooMany ? t("setPassword.tooManyBody") : t("setPassword.invalidBody")}</p>
-      </main>
-    </div>
+    <AuthShell locale={root?.locale}>
+      <h1>{tooMany ? t("setPassword.tooManyTitle") : t("setPassword.invalidTitle")}</h1>
+      <p>{tooMany ? t("setPassword.tooManyBody") : t("setPassword.invalidBody")}</p>
+    </AuthShell>
   );
 }

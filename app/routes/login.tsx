@@ -6,8 +6,8 @@ import { useTranslation } from "react-i18next";
 import * as z from "zod";
 
 import { getSessionCookie, safeRedirect } from "~/auth.server";
+import { AuthShell } from "~/components/auth-shell";
 import { Field, FormErrors, formErrorsOf, useZodForm } from "~/components/forms";
-import { LanguageSwitcher } from "~/components/language-switcher";
 import { getDb } from "~/db.server";
 import { PUBLIC_FORM_LIMITS, readForm } from "~/lib/bounded-form.server";
 import type { PageTitle } from "~/lib/page-title";
@@ -101,41 +101,35 @@ export default function LoginRoute() {
   const navigation = useNavigation();
   const [form, fields] = useZodForm(SignInSchema, { id: "sign-in", lastResult: actionData?.result });
   return (
-    <div className="auth-page">
-      <header className="auth-header">
-        <span className="brand">Plenary</span>
-        <LanguageSwitcher current={data.locale} />
-      </header>
-      <main id="main" className="auth-card">
-        <h1>{t("login.title")}</h1>
-        <p className="lead">{t("login.lead")}</p>
-        {data.ended ? (
-          <p className="notice" role="status">
-            {t("login.sessionEnded")}
-          </p>
-        ) : null}
-        {data.created ? (
-          <p className="notice success" role="status">
-            {t("login.adminCreated")}
-          </p>
-        ) : null}
-        {data.signedOut ? (
-          <p className="notice" role="status">
-            {t("login.signedOut")}
-          </p>
-        ) : null}
-        <Form method="post" {...getFormProps(form)} reloadDocument>
-          <FormErrors errors={formErrorsOf(actionData?.result)} />
-          <RedirectInput value={data.redirectTo} />
-          <Field meta={fields.email} label={t("login.email")} type="email" autoComplete="username" autoFocus />
-          <Field meta={fields.password} label={t("login.password")} type="password" autoComplete="current-password" />
-          <button type="submit" className="button primary" disabled={navigation.state === "submitting"}>
-            {navigation.state === "submitting" ? t("login.submitting") : t("login.submit")}
-          </button>
-        </Form>
-        <p className="muted small">{t("login.help")}</p>
-      </main>
-    </div>
+    <AuthShell locale={data.locale}>
+      <h1>{t("login.title")}</h1>
+      <p className="lead">{t("login.lead")}</p>
+      {data.ended ? (
+        <p className="notice" role="status">
+          {t("login.sessionEnded")}
+        </p>
+      ) : null}
+      {data.created ? (
+        <p className="notice success" role="status">
+          {t("login.adminCreated")}
+        </p>
+      ) : null}
+      {data.signedOut ? (
+        <p className="notice" role="status">
+          {t("login.signedOut")}
+        </p>
+      ) : null}
+      <Form method="post" {...getFormProps(form)} reloadDocument>
+        <FormErrors errors={formErrorsOf(actionData?.result)} />
+        <RedirectInput value={data.redirectTo} />
+        <Field meta={fields.email} label={t("login.email")} type="email" autoComplete="username" autoFocus />
+        <Field meta={fields.password} label={t("login.password")} type="password" autoComplete="current-password" />
+        <button type="submit" className="button primary" disabled={navigation.state === "submitting"}>
+          {navigation.state === "submitting" ? t("login.submitting") : t("login.submit")}
+        </button>
+      </Form>
+      <p className="muted small">{t("login.help")}</p>
+    </AuthShell>
   );
 }
 

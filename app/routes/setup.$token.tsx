@@ -5,8 +5,8 @@ import { Form, useActionData, useLoaderData, useNavigation } from "@remix-run/re
 import { useTranslation } from "react-i18next";
 import * as z from "zod";
 
+import { AuthShell } from "~/components/auth-shell";
 import { Field, FormErrors, formErrorsOf, useZodForm } from "~/components/forms";
-import { LanguageSwitcher } from "~/components/language-switcher";
 import { getDb } from "~/db.server";
 import { PUBLIC_FORM_LIMITS, readForm } from "~/lib/bounded-form.server";
 import type { PageTitle } from "~/lib/page-title";
@@ -65,41 +65,35 @@ export default function SetupRoute() {
   const navigation = useNavigation();
   const [form, fields] = useZodForm(SetupSchema, { id: "setup", lastResult: actionData?.result });
   return (
-    <div className="auth-page">
-      <header className="auth-header">
-        <span className="brand">Plenary</span>
-        <LanguageSwitcher current={locale} />
-      </header>
-      <main id="main" className="auth-card">
-        {valid ? (
-          <>
-            <h1>{t("setup.title")}</h1>
-            <p className="lead">{t("setup.lead")}</p>
-            <Form method="post" {...getFormProps(form)}>
-              <FormErrors errors={formErrorsOf(actionData?.result)} />
-              <Field meta={fields.displayName} label={t("setup.displayName")} autoComplete="name" autoFocus />
-              <Field meta={fields.email} label={t("setup.email")} type="email" autoComplete="username" />
-              <Field
-                meta={fields.password}
-                label={t("setup.password")}
-                type="password"
-                autoComplete="new-password"
-                hint={t("setup.passwordHint", { count: 12 })}
-              />
-              <Field meta={fields.confirmPassword} label={t("setup.confirmPassword")} type="password" autoComplete="new-password" />
-              <button type="submit" className="button primary" disabled={navigation.state === "submitting"}>
-                {t("setup.submit")}
-              </button>
-            </Form>
-          </>
-        ) : (
-          <>
-            <h1>{t("setup.invalidTitle")}</h1>
-            <p>{t("setup.invalidBody")}</p>
-          </>
-        )}
-      </main>
-    </div>
+    <AuthShell locale={locale}>
+      {valid ? (
+        <>
+          <h1>{t("setup.title")}</h1>
+          <p className="lead">{t("setup.lead")}</p>
+          <Form method="post" {...getFormProps(form)}>
+            <FormErrors errors={formErrorsOf(actionData?.result)} />
+            <Field meta={fields.displayName} label={t("setup.displayName")} autoComplete="name" autoFocus />
+            <Field meta={fields.email} label={t("setup.email")} type="email" autoComplete="username" />
+            <Field
+              meta={fields.password}
+              label={t("setup.password")}
+              type="password"
+              autoComplete="new-password"
+              hint={t("setup.passwordHint", { count: 12 })}
+            />
+            <Field meta={fields.confirmPassword} label={t("setup.confirmPassword")} type="password" autoComplete="new-password" />
+            <button type="submit" className="button primary" disabled={navigation.state === "submitting"}>
+              {t("setup.submit")}
+            </button>
+          </Form>
+        </>
+      ) : (
+        <>
+          <h1>{t("setup.invalidTitle")}</h1>
+          <p>{t("setup.invalidBody")}</p>
+        </>
+      )}
+    </AuthShell>
   );
 }
 
