@@ -2,31 +2,12 @@ import AxeBuilder from "@axe-core/playwright";
 import type { Page } from "@playwright/test";
 
 import { expect, signIn, test } from "./fixtures";
-import { open } from "./hydrated";
+import { hydrated, open } from "./hydrated";
 
 const LOCALES = ["en", "ko", "zh", "ja", "ru", "mn"] as const;
 const UUID = /[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/g;
 /** Downloads and actions, not pages: files, the print dialog's page (checked on its own below), sign-out. */
 const NOT_A_PAGE = /\.(csv|pdf|xlsx|ics|json|png|svg)(\?|$)|\/logout|\/set-language|\/logo|\/healthz|\/readyz|\/metrics/;
-
-/** One URL per kind of page, found the way a user finds them: by following links from the dashboard. */
-async function staffPages(page: Page, limit = 60) {
-  const kinds = new Map<string, string>();
-  const queue = ["/"];
-  while (queue.length && kinds.size < limit) {
-    const url = queue.shift()!;
-    const kind = url.split("?")[0].replace(UUID, ":id");
-    if (kinds.has(kind)) continue;
-    // a link to a file (an export, a PDF) starts a download instead of a page: not a page to check
-    const response = await page.goto(url).catch((error: Error) => (/Download is starting/.test(error.message) ? null : Promise.reject(error)));
-    if (!response || !/text\/html/.test(response.headers()["content-type"] ?? "")) continue;
-    kinds.set(kind, url);
-    await open(page, url);
-    const hrefs = await page.locator("a[href^='/']:not([download])").evaluateAll((links) => links.map((a) => a.getAttribute("href")!));
-    for (const href of hrefs) if (!NOT_A_PAGE.test(href) && !kinds.has(href.split("?")[0].replace(UUID, ":id"))) queue.push(href);
-  }
-  return [...kinds.values()];
-}
 
 async function setLanguage(page: Page, lng: string) {
   const response = await page.request.post("/set-language", {
@@ -47,25 +28,36 @@ async function seriousViolations(page: Page) {
 test("every staff page has no serious or critical axe violation, each page in one of the six languages in turn", async ({ page }) => {
   test.setTimeout(600_000);
   await signIn(page, "English");
-  const urls = await staffPages(page);
-  expect(urls.length).toBeGreaterThan(25);
+  // The pages are found the way a user finds them, by following links from the dashboard; each kind of page
+  // (an event, a member … once) is checked in one language, the six in turn, so every language is checked on
+  // several kinds of page and the shared header, menus and tables on all of them.
+  const kinds = new Set<string>();
+  const queue = ["/"];
   const problems: string[] = [];
-  // each kind of page in one language, the six in turn, so every language is checked on several kinds of page (the
-  // shared header, menus and tables on all of them); one pass of axe takes a few seconds on the longest pages
-  const plan = urls.map((url, i) => ({ lng: LOCALES[i % LOCALES.length], url }));
-  for (const lng of LOCALES) {
-    const mine = plan.filter((p) => p.lng === lng);
-    if (!mine.length) continue;
+  while (queue.length && kinds.size < 60) {
+    const url = queue.shift()!;
+    const kind = url.split("?")[0].replace(UUID, ":id");
+    if (kinds.has(kind)) continue;
+    const lng = LOCALES[kinds.size % LOCALES.length];
     await setLanguage(page, lng);
-    for (const { url } of mine) {
-      await open(page, url);
-      for (const problem of await seriousViolations(page)) problems.push(`${lng} ${url}: ${problem}`);
-    }
+    // a link to a file (an export, a PDF) starts a download instead of a page: not a page to check
+    const response = await page.goto(url).catch((error: Error) => (/Download is starting/.test(error.message) ? null : Promise.reject(error)));
+    if (!response || !/text\/html/.test(response.headers()["content-type"] ?? "")) continue;
+    kinds.add(kind);
+    await hydrated(page);
+    for (const problem of await seriousViolations(page)) problems.push(`${lng} ${url}: ${problem}`);
+    const hrefs = await page.locator("a[href^='/']:not([download])").evaluateAll((links) => links.map((a) => a.getAttribute("href")!));
+    for (const href of hrefs) if (!NOT_A_PAGE.test(href) && !kinds.has(href.split("?")[0].replace(UUID, ":id"))) queue.push(href);
   }
+  expect(kinds.size).toBeGreaterThan(25);
   expect(problems).toEqual([]);
 });
 
-test("the sign-in page and the roster print view have no serious or critical axe violation in six languages", async ({ page, browser, baseURL }) => {
+test("the sign-in page (six languages) and the roster print view (Korean, Russian) have no serious or critical axe violation", async ({
+  page,
+  browser,
+  baseURL,
+}) => {
   test.setTimeout(120_000);
   const problems: string[] = [];
   for (const lng of LOCALES) {
@@ -80,7 +72,7 @@ test("the sign-in page and the roster print view have no serious or critical axe
   await page.getByRole("link", { name: "16th NEAR General Assembly" }).click();
   await page.waitForURL(/\/events\/[0-9a-f-]{36}$/);
   const printUrl = `${new URL(page.url()).pathname}/roster/print`;
-  for (const lng of LOCALES) {
+  for (const lng of ["ko", "ru"]) {
     await setLanguage(page, lng);
     await page.goto(printUrl);
     for (const problem of await seriousViolations(page)) problems.push(`${lng} ${printUrl}: ${problem}`);
