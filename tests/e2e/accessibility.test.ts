@@ -25,7 +25,7 @@ async function seriousViolations(page: Page) {
     .map((v) => `${v.id} (${v.impact}): ${v.nodes.length}× e.g. ${v.nodes[0]?.target.join(" ")} ${v.nodes[0]?.failureSummary?.split("\n")[1]?.trim() ?? ""}`);
 }
 
-test("every staff page has no serious or critical axe violation, each page in one of the six languages in turn", async ({ page }) => {
+test("every staff page has no serious or critical axe violation and a translated title, each page in one of the six languages in turn", async ({ page }) => {
   test.setTimeout(600_000);
   await signIn(page, "English");
   // The pages are found the way a user finds them, by following links from the dashboard; each kind of page
@@ -46,6 +46,9 @@ test("every staff page has no serious or critical axe violation, each page in on
     kinds.add(kind);
     await hydrated(page);
     for (const problem of await seriousViolations(page)) problems.push(`${lng} ${url}: ${problem}`);
+    // and its title names the page in its language (not a bare product name, not an untranslated key)
+    const title = await page.title();
+    if (!/ · Plenary$/.test(title) || /\b[a-z]+:[a-zA-Z]+\./.test(title)) problems.push(`${lng} ${url}: title "${title}"`);
     const hrefs = await page.locator("a[href^='/']:not([download])").evaluateAll((links) => links.map((a) => a.getAttribute("href")!));
     for (const href of hrefs) if (!NOT_A_PAGE.test(href) && !kinds.has(href.split("?")[0].replace(UUID, ":id"))) queue.push(href);
   }
