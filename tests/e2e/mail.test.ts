@@ -8,9 +8,10 @@ import { ROOT } from "../helpers/paths";
 import { freePort } from "../helpers/ports";
 import { SmtpSink } from "../helpers/smtp-sink";
 import { ADMIN } from "./accounts";
+import { adminAndDemo } from "./fixtures";
 import { hydrated, open } from "./hydrated";
 import { messages } from "./locales";
-import { cli, type Plenary, startPlenary, stopPlenary, watch } from "./plenary";
+import { type Plenary, startPlenary, stopPlenary, watch } from "./plenary";
 
 const inv = messages("en", "invitations");
 const invRu = messages("ru", "invitations");
@@ -34,27 +35,14 @@ test.beforeAll(async () => {
   sink = await new SmtpSink().start();
   sink.recipientReplies.set(REFUSED, { code: 550, text: "5.1.1 <governor.altai@example.org>: Recipient address rejected: User unknown" });
   inboundPort = await freePort();
-  plenary = await startPlenary(
-    "mail",
-    (env) => {
-      cli(
-        "app/cli/user-create.ts",
-        ["--email", ADMIN.email, "--name", ADMIN.name, "--role", "admin", "--locale", "en", "--password-stdin"],
-        env,
-        `${ADMIN.password}\n`,
-      );
-      cli("app/cli/seed-demo.ts", [], env);
-      return {};
-    },
-    {
-      SMTP_URL: sink.url(),
-      MAIL_FROM: "NEAR Secretariat <secretariat@near.example.org>",
-      MAIL_RATE_PER_MINUTE: "0",
-      MAIL_RETURN_PATH: "bounces@near.example.org",
-      MAIL_INBOUND_PORT: String(inboundPort),
-      MAIL_DKIM: "on",
-    },
-  );
+  plenary = await startPlenary("mail", adminAndDemo, {
+    SMTP_URL: sink.url(),
+    MAIL_FROM: "NEAR Secretariat <secretariat@near.example.org>",
+    MAIL_RATE_PER_MINUTE: "0",
+    MAIL_RETURN_PATH: "bounces@near.example.org",
+    MAIL_INBOUND_PORT: String(inboundPort),
+    MAIL_DKIM: "on",
+  });
   fs.mkdirSync(SHOTS, { recursive: true });
 });
 

@@ -6,9 +6,10 @@ import { expect, type Locator, test } from "@playwright/test";
 import { ROOT } from "../helpers/paths";
 import { png } from "../helpers/png";
 import { ADMIN } from "./accounts";
+import { adminAndDemo } from "./fixtures";
 import { hydrated, open } from "./hydrated";
 import { messages } from "./locales";
-import { cli, type Plenary, startPlenary, stopPlenary } from "./plenary";
+import { type Plenary, startPlenary, stopPlenary } from "./plenary";
 
 const settings = JSON.parse(fs.readFileSync(path.join(ROOT, "app/locales/en/settings.json"), "utf8"));
 const settingsRu = JSON.parse(fs.readFileSync(path.join(ROOT, "app/locales/ru/settings.json"), "utf8"));
@@ -28,18 +29,6 @@ const SIGNATURE = {
  * own Plenary (the built `node app/server.js`, as `npm start` does) on a fresh data directory, with the
  * administrator and the NEAR demo created by the command-line tools, instead of the shared e2e server.
  */
-/** The administrator and the NEAR demo, created with the command-line tools. */
-function adminAndDemo(env: Record<string, string>) {
-  cli(
-    "app/cli/user-create.ts",
-    ["--email", ADMIN.email, "--name", ADMIN.name, "--role", "admin", "--locale", "en", "--password-stdin"],
-    env,
-    `${ADMIN.password}\n`,
-  );
-  cli("app/cli/seed-demo.ts", [], env);
-  return {};
-}
-
 /** A 96×32 PNG logo: a dark blue band with a lighter square, as an image editor would export it. */
 const logoPng = () => png(96, 32, { colour: (x, y) => (x > 8 && x < 32 && y > 6 && y < 26 ? [0x6b, 0xa6, 0xd9] : [0x17, 0x40, 0x6d]) });
 
