@@ -12,7 +12,7 @@ import { withoutTrailingNulls } from "~/lib/html-stream.server";
 import { logger } from "~/logger.server";
 import { OUTAGE_HEADERS } from "~/outage.server";
 
-export { startServer } from "~/http.server";
+export { runServer, startServer } from "~/http.server";
 
 const ABORT_DELAY = 5_000;
 

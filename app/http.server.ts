@@ -324,7 +324,6 @@ async function replyLinkLocale(request: Request, userLocale: string | null | und
   return isSupportedLng(locale) ? locale : undefined;
 }
 
-/** Runs the portal: migrations, HTTP server, first-run setup link, graceful shutdown. */
 /** A problem the operator can fix; the launcher prints its message without a stack trace. */
 export class StartupError extends Error {
   constructor(message: string, options?: { cause?: unknown }) {
@@ -351,7 +350,22 @@ async function openAndMigrate() {
   }
 }
 
-export async function startServer({ build, rootDir, mode }: { build: ServerBuild; rootDir: string; mode: Mode }) {
+type ServerOptions = {
+  build: ServerBuild;
+  rootDir: string;
+  mode: Mode;
+  /** where the start banner and the setup link go (the console; a test harness collects them) */
+  print?: (text: string) => void;
+};
+
+export type RunningServer = {
+  server: Server;
+  /** drains requests, stops the mail worker and intake, flushes the sign-in audit, closes the database */
+  stop: () => Promise<void>;
+};
+
+/** Everything `npm start` runs in this process, without the signal handlers: migrations, HTTP, worker, intake. */
+export async function runServer({ build, rootDir, mode, print = (text) => void process.stdout.write(text) }: ServerOptions): Promise<RunningServer> {
   const env = getEnv();
   const db = getDb();
   await openAndMigrate();
@@ -378,7 +392,7 @@ export async function startServer({ build, rootDir, mode }: { build: ServerBuild
     );
   }
   // The setup link goes to the console only, never through the structured logger.
-  process.stdout.write(lines.join("\n") + "\n\n");
+  print(lines.join("\n") + "\n\n");
 
   if (mode === "development") await broadcastDevReady(build);
 
@@ -386,23 +400,29 @@ export async function startServer({ build, rootDir, mode }: { build: ServerBuild
   // late bounces and replies by email (MAIL_INBOUND_PORT), next to the worker
   const intake = env.MAIL_WORKER === "true" ? await startConfiguredIntake(db, env) : undefined;
 
-  let stopping = false;
-  const shutdown = (signal: string) => {
-    if (stopping) return;
-    stopping = true;
-    shuttingDown = true;
-    logger.info({ signal }, "shutting down");
-    void drainAndClose(server, { onForce: () => logger.warn("requests still open after 10 s; closing anyway") }).then(async () => {
+  let stopped: Promise<void> | undefined;
+  const stop = () =>
+    (stopped ??= (async () => {
+      shuttingDown = true;
+      await drainAndClose(server, { onForce: () => logger.warn("requests still open after 10 s; closing anyway") });
       await intake?.stop();
       await worker?.stop();
       await flushSignInThrottle(db, { all: true }).catch((error) => logger.warn({ err: String(error) }, "sign-in audit flush failed"));
       await presence?.release();
       await closeDb();
       logger.info("stopped");
-      process.exit(0);
-    });
+    })());
+  return { server, stop };
+}
+
+/** Runs the portal (`npm start`): runServer, then a graceful shutdown on SIGTERM or SIGINT. */
+export async function startServer(options: ServerOptions) {
+  const running = await runServer(options);
+  const shutdown = (signal: string) => {
+    logger.info({ signal }, "shutting down");
+    void running.stop().then(() => process.exit(0));
   };
   process.once("SIGTERM", () => shutdown("SIGTERM"));
   process.once("SIGINT", () => shutdown("SIGINT"));
-  return server;
+  return running.server;
 }

@@ -26,8 +26,17 @@ function level() {
   return value && ["fatal", "error", "warn", "info", "debug", "trace", "silent"].includes(value) ? value : "info";
 }
 
-export const logger = pino({
-  level: level(),
-  base: { app: "plenary" },
-  redact: { paths: REDACT, censor: "[redacted]" },
-});
+/**
+ * Standard output, unless a test harness that runs the server inside its own process hands over a stream for
+ * this copy of the app (set before the server bundle is imported; tests/helpers/server.ts).
+ */
+const destination = (globalThis as { __plenaryLogStream?: { write: (line: string) => void } }).__plenaryLogStream;
+
+export const logger = pino(
+  {
+    level: level(),
+    base: { app: "plenary" },
+    redact: { paths: REDACT, censor: "[redacted]" },
+  },
+  destination,
+);

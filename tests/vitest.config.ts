@@ -11,6 +11,8 @@ export default defineConfig({
     include: ["app/**/*.test.{ts,tsx}", "tests/unit/**/*.test.ts", "tests/integration/**/*.test.ts"],
     globalSetup: ["tests/setup/global-setup.ts"],
     environment: "node",
+    // the built server bundle, imported by in-process test servers (tests/helpers/server.ts), runs as Node runs it
+    server: { deps: { external: [/\/build\/index\.js/] } },
     pool: "forks",
     testTimeout: 60_000,
     hookTimeout: 120_000,

@@ -88,15 +88,16 @@ export async function prepareServerDatabase(): Promise<PreparedDatabase> {
 }
 
 /**
- * Runs `fn` on a running test server's own database. PostgreSQL: a second connection, the server keeps
- * running. PGlite (one process at a time): the server is stopped, the data directory opened here, then the
- * server is started again.
+ * Runs `fn` on a running test server's own database. An in-process server: its own handle, the server keeps
+ * running. PostgreSQL: a second connection, the server keeps running. PGlite in a server process (one process
+ * at a time): the server is stopped, the data directory opened here, then the server is started again.
  */
 export async function withServerDb<T>(
-  server: { dataDir: string; stop: () => Promise<unknown>; restart: () => Promise<void> },
+  server: { dataDir: string; stop: () => Promise<unknown>; restart: () => Promise<void>; db?: DB },
   env: Record<string, string>,
   fn: (db: DB) => Promise<T>,
 ): Promise<T> {
+  if (server.db) return fn(server.db);
   if (env.DATABASE_URL) {
     const db = createPostgresDb(env.DATABASE_URL, 2);
     try {

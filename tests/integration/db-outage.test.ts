@@ -69,6 +69,8 @@ describe.skipIf(!usingPostgres)(`the portal while its database goes away ${ONLY_
     server = await startTestServer(
       { SMTP_URL: sink.url(), MAIL_RETRY_BASE_SECONDS: "0.2", MAIL_RATE_PER_MINUTE: "0", DATABASE_URL: proxy.proxied(database.env.DATABASE_URL) },
       database,
+      // a process: what is checked is that the process itself survives the outage
+      { mode: "process" },
     );
     staff = new TestClient(server.url);
     await staff.signIn("admin@example.org", TEST_PASSWORD);

@@ -11,7 +11,8 @@ function nonceOf(response: Response) {
 describe(`security headers, CSRF and error pages (${databaseLabel})`, () => {
   let server: TestServer;
   beforeAll(async () => {
-    server = await startTestServer();
+    // a process: the last test sends it SIGTERM
+    server = await startTestServer({}, undefined, { mode: "process" });
   });
   afterAll(() => server.dispose());
 

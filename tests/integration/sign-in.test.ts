@@ -30,7 +30,8 @@ describe(`sign-in cannot be used to lock staff out (${databaseLabel})`, () => {
   beforeAll(async () => {
     database = await prepareServerDatabase();
     createUser(database.env, "admin@example.org", "admin");
-    server = await startTestServer({ TRUST_PROXY: "1" }, database);
+    // a process: the last test stops it with a signal and reads what its shutdown wrote
+    server = await startTestServer({ TRUST_PROXY: "1" }, database, { mode: "process" });
   });
   afterAll(() => server?.dispose());
 
