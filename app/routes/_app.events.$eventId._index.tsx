@@ -4,6 +4,7 @@ import { useEffect } from "react";
 import { useTranslation } from "react-i18next";
 
 import { canHandlePassports, hasRole, requireUser } from "~/auth.server";
+import { ActionErrorAlert } from "~/components/action-error";
 import { EmptyState } from "~/components/app-shell";
 import { GeneralErrorBoundary } from "~/components/error-boundary";
 import { EventTools } from "~/components/event-tools";
@@ -11,6 +12,7 @@ import { ConfirmAction } from "~/components/forms";
 import { getDb } from "~/db.server";
 import { getEnv } from "~/env.server";
 import { languageNames } from "~/i18n";
+import { actionError } from "~/lib/action-error";
 import { awaitsAnswer } from "~/lib/answers";
 import { readForm } from "~/lib/bounded-form.server";
 import { formatDateTimeZoned, formatSlot, utcToLocalInput } from "~/lib/dates";
@@ -89,7 +91,7 @@ export async function action(args: ActionFunctionArgs) {
   const formData = await readForm(args.request);
   const parsed = EventPageActionSchema.safeParse({ ...Object.fromEntries(formData), remindId: formData.getAll("remindId") });
   if (!parsed.success) {
-    if (formData.get("intent") === "duplicate") return Response.json({ error: "events:validation.dateTime" }, { status: 400 });
+    if (formData.get("intent") === "duplicate") return actionError("events:validation.dateTime", 400);
     throw new Response("Bad Request", { status: 400 });
   }
   const form = parsed.data;
@@ -112,12 +114,12 @@ export async function action(args: ActionFunctionArgs) {
     }
     case "remind": {
       const picked = form.picked === "1" ? form.remindId : undefined;
-      if (picked && picked.length === 0) return Response.json({ error: "invitations:remindNone" }, { status: 400 });
+      if (picked && picked.length === 0) return actionError("invitations:remindNone", 400);
       try {
         const { queued } = await sendReminders(db, { env: getEnv(), eventId: event.id, batch: form.batch, invitationIds: picked, user, ip });
         return redirect(`/events/${event.id}?reminded=${queued}#invitations`);
       } catch (error) {
-        if (error instanceof EventNotOpenError) return Response.json({ error: "invitations:notOpen" }, { status: 409 });
+        if (error instanceof EventNotOpenError) return actionError("invitations:notOpen", 409);
         throw error;
       }
     }
@@ -140,9 +142,9 @@ export async function action(args: ActionFunctionArgs) {
       } catch (error) {
         if (error instanceof ConflictError) return redirect(`/events/${event.id}?conflict=1`);
         if (error instanceof InvalidTransitionError) {
-          return Response.json({ error: "events:status.invalid", from: error.from, to: error.to }, { status: 409 });
+          return actionError("events:status.invalid", 409, { from: { key: `events:statuses.${error.from}` }, to: { key: `events:statuses.${error.to}` } });
         }
-        if (error instanceof ReasonRequiredError) return Response.json({ error: "events:status.reasonRequired" }, { status: 400 });
+        if (error instanceof ReasonRequiredError) return actionError("events:status.reasonRequired", 400);
         throw error;
       }
       return redirect(`/events/${event.id}`);
@@ -181,7 +183,7 @@ export default function EventRoute() {
     return () => clearInterval(timer);
   }, [mail.pending, revalidator]);
   const unanswered = invitations.filter((i) => awaitsAnswer(i.response));
-  const actionData = useActionData<{ error?: string; from?: string; to?: string }>();
+  const actionData = useActionData<typeof action>();
   const missingTexts = (["title", "venue", "description"] as const).filter((k) => event.missing[k].length);
   return (
     <>
@@ -219,16 +221,7 @@ export default function EventRoute() {
           {t("directory:form.conflict")}
         </p>
       ) : null}
-      {actionData?.error ? (
-        <div className="form-errors" role="alert">
-          <p>
-            {t(actionData.error, {
-              from: actionData.from ? t(`statuses.${actionData.from}`) : "",
-              to: actionData.to ? t(`statuses.${actionData.to}`) : "",
-            })}
-          </p>
-        </div>
-      ) : null}
+      <ActionErrorAlert data={actionData} />
       {event.status === "cancelled" && event.cancelReason ? (
         <p className="notice" role="status">
           {t("detail.cancelledBecause", { reason: event.cancelReason })}

@@ -10,6 +10,7 @@ import { EventTools } from "~/components/event-tools";
 import { QrScanner } from "~/components/qr-scanner";
 import { getDb } from "~/db.server";
 import { htmlLang } from "~/i18n";
+import { type ActionError, actionError, describeActionError } from "~/lib/action-error";
 import { readForm } from "~/lib/bounded-form.server";
 import { formatTimeZoned } from "~/lib/dates";
 import { localized } from "~/lib/directory";
@@ -101,23 +102,23 @@ const CheckInSchema = z.discriminatedUnion("intent", [
 
 export type CheckInResult =
   | { ok: true; status: "checked_in" | "already" | "undone" | "not_checked_in"; name: string; latin: string; member: string; at: string | null }
-  | { ok: false; error: string };
+  | { ok: false; error: ActionError };
 
 export async function action(args: ActionFunctionArgs) {
   const user = requireUser(args, "staff");
   const event = await requireEvent(args.params.eventId);
   const parsed = CheckInSchema.safeParse(Object.fromEntries(await readForm(args.request)));
-  if (!parsed.success) return Response.json({ ok: false, error: "rosters:checkIn.invalid" } satisfies CheckInResult, { status: 400 });
+  if (!parsed.success) return actionError("rosters:checkIn.invalid", 400, undefined, { ok: false });
   const db = getDb();
   let delegateId: string;
   if (parsed.data.intent === "code") {
     // a badge's QR holds the bare code; a code typed by hand may carry spaces or dashes
     const found = await findByCheckInCode(db, { eventId: event.id, code: parsed.data.code });
-    if (!found) return Response.json({ ok: false, error: "rosters:checkIn.unknownCode" } satisfies CheckInResult, { status: 404 });
+    if (!found) return actionError("rosters:checkIn.unknownCode", 404, undefined, { ok: false });
     delegateId = found.id;
   } else delegateId = parsed.data.delegateId;
   const outcome = await setCheckedIn(db, { eventId: event.id, delegateId, by: user.id, arrived: parsed.data.intent !== "undo" });
-  if (outcome.status === "not_found") return Response.json({ ok: false, error: "rosters:checkIn.unknownPerson" } satisfies CheckInResult, { status: 404 });
+  if (outcome.status === "not_found") return actionError("rosters:checkIn.unknownPerson", 404, undefined, { ok: false });
   const [person] = await listRosterPeople(db, { eventId: event.id, filter: { attendance: "all", delegateId } });
   const locale = args.context.locale;
   return Response.json({
@@ -165,7 +166,7 @@ export default function CheckInRoute() {
               {t(`checkIn.result.${result.status}`, { name: result.latin || result.name, member: result.member, at: result.at ?? "" })}
             </p>
           ) : (
-            <p className="notice error">{t(result.error)}</p>
+            <p className="notice error">{describeActionError(t, result.error)}</p>
           )
         ) : null}
       </div>

@@ -6,11 +6,13 @@ import { useTranslation } from "react-i18next";
 import * as z from "zod";
 
 import { requireUser } from "~/auth.server";
+import { ActionErrorAlert } from "~/components/action-error";
 import { GeneralErrorBoundary } from "~/components/error-boundary";
 import { getDb } from "~/db.server";
 import { getEnv } from "~/env.server";
 import { languageNames, type Lng } from "~/i18n";
 import { getFixedT } from "~/i18next.server";
+import { actionError } from "~/lib/action-error";
 import { readForm } from "~/lib/bounded-form.server";
 import { countryName, countryOptions, localized, sortMembers } from "~/lib/directory";
 import type { PageTitle } from "~/lib/page-title";
@@ -129,7 +131,7 @@ export async function action(args: ActionFunctionArgs) {
     );
     return redirect(`/events/${event.id}?sent=${result.queued}&skipped=${result.alreadyInvited}&noEmail=${result.noEmail}#invitations`);
   } catch (error) {
-    if (error instanceof EventNotOpenError) return Response.json({ error: "invitations:notOpen" }, { status: 409 });
+    if (error instanceof EventNotOpenError) return actionError("invitations:notOpen", 409);
     throw error;
   }
 }
@@ -139,7 +141,7 @@ export const handle = { i18n: ["common", "directory", "events", "invitations"], 
 export default function InvitationsRoute() {
   const { t } = useTranslation("invitations");
   const { event, audience, rows, countries, subcommittees } = useLoaderData<typeof loader>();
-  const actionData = useActionData<{ error?: string; testSent?: string }>();
+  const actionData = useActionData<{ testSent?: string }>();
   const navigation = useNavigation();
   const [params] = useSearchParams();
   const mode = audience.mode;
@@ -170,11 +172,7 @@ export default function InvitationsRoute() {
           {t("notOpen")}
         </p>
       ) : null}
-      {actionData?.error ? (
-        <div className="form-errors" role="alert">
-          <p>{t(actionData.error)}</p>
-        </div>
-      ) : null}
+      <ActionErrorAlert data={actionData} />
       {actionData?.testSent ? (
         <p className="notice success" role="status">
           {t("testQueued", { email: actionData.testSent })}

@@ -1,13 +1,15 @@
 import { type ActionFunctionArgs, type LoaderFunctionArgs, redirect } from "@remix-run/node";
-import { Form, Link, useLoaderData } from "@remix-run/react";
+import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
 import * as z from "zod";
 
 import { hasRole, requireUser } from "~/auth.server";
+import { ActionErrorAlert } from "~/components/action-error";
 import { AnswersChart, type ChartPoint } from "~/components/answers-chart";
 import { EmptyState } from "~/components/app-shell";
 import { GeneralErrorBoundary } from "~/components/error-boundary";
 import { getDb } from "~/db.server";
+import { actionError } from "~/lib/action-error";
 import { awaitsAnswer } from "~/lib/answers";
 import { readForm } from "~/lib/bounded-form.server";
 import { formatDateTimeZoned } from "~/lib/dates";
@@ -75,7 +77,7 @@ export async function action(args: ActionFunctionArgs) {
   const event = await requireEvent(args.params.eventId);
   const formData = await readForm(args.request);
   const parsed = PassportSchema.safeParse({ countries: formData.getAll("countries"), retentionDays: formData.get("retentionDays") });
-  if (!parsed.success) return Response.json({ error: "reply:overview.passportInvalid" }, { status: 400 });
+  if (!parsed.success) return actionError("reply:overview.passportInvalid", 400);
   await audited(getDb(), (trx) => setPassportCollection(trx, { id: event.id, ...parsed.data }), {
     actor: user,
     action: "events.passport_collection_changed",
@@ -92,6 +94,7 @@ export const handle = { i18n: ["common", "events", "invitations", "reply"], titl
 export default function RepliesOverviewRoute() {
   const { t } = useTranslation("reply");
   const data = useLoaderData<typeof loader>();
+  const actionData = useActionData<typeof action>();
   const { total } = data;
   const stats = [
     ["invited", total.invited],
@@ -111,6 +114,7 @@ export default function RepliesOverviewRoute() {
         <Link to={`/events/${data.event.id}`}>{data.event.title}</Link>
       </p>
       <h1>{t("overview.title")}</h1>
+      <ActionErrorAlert data={actionData} />
       {total.invited === 0 ? (
         <EmptyState title={t("overview.emptyTitle")} body={t("overview.emptyBody")} />
       ) : (

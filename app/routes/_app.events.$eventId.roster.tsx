@@ -1,14 +1,16 @@
 import { type ActionFunctionArgs, type LoaderFunctionArgs, redirect } from "@remix-run/node";
-import { Form, Link, useLoaderData, useSearchParams } from "@remix-run/react";
+import { Form, Link, useActionData, useLoaderData, useSearchParams } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
 import * as z from "zod";
 
 import { canHandlePassports, hasRole, requireUser } from "~/auth.server";
+import { ActionErrorAlert } from "~/components/action-error";
 import { EmptyState } from "~/components/app-shell";
 import { GeneralErrorBoundary } from "~/components/error-boundary";
 import { CategorySelect, EventTools, ListLanguageSelect } from "~/components/event-tools";
 import { getDb } from "~/db.server";
 import { isSupportedLng, supportedLngs } from "~/i18n";
+import { actionError } from "~/lib/action-error";
 import { readForm } from "~/lib/bounded-form.server";
 import { formatDateTimeZoned } from "~/lib/dates";
 import { countryName, localized } from "~/lib/directory";
@@ -110,7 +112,7 @@ export async function action(args: ActionFunctionArgs) {
   switch (form.get("intent")) {
     case "protocol": {
       const parsed = ProtocolSchema.safeParse(Object.fromEntries([...form.entries()].filter(([k, v]) => !k.includes(".") && v !== "")));
-      if (!parsed.success) return Response.json({ error: "rosters:errors.protocol" }, { status: 400 });
+      if (!parsed.success) return actionError("rosters:errors.protocol", 400);
       const protocol: ProtocolOrder = {
         countryOrder: ranked(form, "country.").filter((code) => /^[A-Z]{2}$/.test(code)),
         memberOrder: ranked(form, "member.").filter((id) => z.string().uuid().safeParse(id).success),
@@ -131,7 +133,7 @@ export async function action(args: ActionFunctionArgs) {
     }
     case "freeze": {
       const parsed = FreezeSchema.safeParse(Object.fromEntries(form));
-      if (!parsed.success) return Response.json({ error: "rosters:errors.freeze" }, { status: 400 });
+      if (!parsed.success) return actionError("rosters:errors.freeze", 400);
       const filter = rosterFilterFrom(back);
       const view = await buildRoster(db, event, { lang: parsed.data.lang, filter });
       const number = await audited(
@@ -158,14 +160,14 @@ export async function action(args: ActionFunctionArgs) {
     }
     case "category": {
       const parsed = CategorySchema.safeParse(Object.fromEntries(form));
-      if (!parsed.success) return Response.json({ error: "rosters:errors.category" }, { status: 400 });
+      if (!parsed.success) return actionError("rosters:errors.category", 400);
       const ok = await setDelegateCategory(db, { eventId: event.id, ...parsed.data });
       if (!ok) throw new Response("Not Found", { status: 404 });
       back.searchParams.set("saved", "category");
       return redirect(`${back.pathname}${back.search}`);
     }
     default:
-      return Response.json({ error: "rosters:errors.unknown" }, { status: 400 });
+      return actionError("rosters:errors.unknown", 400);
   }
 }
 
@@ -237,11 +239,13 @@ export default function RosterRoute() {
   if (!query.get("lang")) query.set("lang", data.lang);
   const qs = query.toString();
   const saved = params.get("saved");
+  const actionData = useActionData<typeof action>();
   return (
     <>
       <p className="breadcrumb">
         <Link to="/events">{t("common:nav.events")}</Link> › <Link to={`/events/${event.id}`}>{event.title}</Link>
       </p>
+      <ActionErrorAlert data={actionData} />
       <div className="page-header">
         <div>
           <h1>{t("roster.title")}</h1>

@@ -4,11 +4,13 @@ import { useTranslation } from "react-i18next";
 import * as z from "zod";
 
 import { canHandlePassports, requireUser } from "~/auth.server";
+import { ActionErrorAlert } from "~/components/action-error";
 import { EmptyState } from "~/components/app-shell";
 import { GeneralErrorBoundary } from "~/components/error-boundary";
 import { EventTools } from "~/components/event-tools";
 import { getDb } from "~/db.server";
 import { htmlLang, languageNames, supportedLngs } from "~/i18n";
+import { actionError } from "~/lib/action-error";
 import { readForm } from "~/lib/bounded-form.server";
 import { localized } from "~/lib/directory";
 import type { PageTitle } from "~/lib/page-title";
@@ -47,7 +49,7 @@ export async function action(args: ActionFunctionArgs) {
   if (!canHandlePassports(user)) throw new Response("Forbidden", { status: 403 });
   const event = await requireEvent(args.params.eventId);
   const parsed = WordingSchema.safeParse(Object.fromEntries(await readForm(args.request)));
-  if (!parsed.success) return Response.json({ error: "rosters:visa.errors.tooLong" }, { status: 400 });
+  if (!parsed.success) return actionError("rosters:visa.errors.tooLong", 400);
   const text: VisaLetterText = {};
   for (const field of FIELDS) {
     const values = Object.fromEntries(supportedLngs.map((lng) => [lng, parsed.data[`${field}.${lng}`]]).filter(([, v]) => v));
@@ -69,7 +71,7 @@ export const handle = { i18n: ["common", "rosters"], title: "rosters:visa.title"
 export default function VisaLettersRoute() {
   const { t } = useTranslation("rosters");
   const data = useLoaderData<typeof loader>();
-  const actionData = useActionData<{ error?: string }>();
+  const actionData = useActionData<typeof action>();
   const [params] = useSearchParams();
   return (
     <>
@@ -83,11 +85,7 @@ export default function VisaLettersRoute() {
           {t("visa.saved")}
         </p>
       ) : null}
-      {actionData?.error ? (
-        <p className="notice error" role="alert">
-          {t(actionData.error)}
-        </p>
-      ) : null}
+      <ActionErrorAlert data={actionData} />
       <section className="panel" aria-labelledby="who-heading">
         <h2 id="who-heading">{t("visa.who", { count: data.people.length })}</h2>
         <p className="muted">{t("visa.auditNote")}</p>

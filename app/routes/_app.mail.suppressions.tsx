@@ -8,6 +8,7 @@ import { EmptyState } from "~/components/app-shell";
 import { GeneralErrorBoundary } from "~/components/error-boundary";
 import { ConfirmAction } from "~/components/forms";
 import { getDb } from "~/db.server";
+import { actionError, actionErrorOf, describeActionError } from "~/lib/action-error";
 import { readForm } from "~/lib/bounded-form.server";
 import { formatDateTimeZoned } from "~/lib/dates";
 import type { PageTitle } from "~/lib/page-title";
@@ -48,7 +49,7 @@ export async function action(args: ActionFunctionArgs) {
   const user = requireUser(args, "staff");
   const parsed = SuppressionSchema.safeParse(Object.fromEntries(await readForm(args.request)));
   if (!parsed.success) {
-    if (parsed.error.issues[0]?.message === "validation.email") return { error: "validation.email" as const };
+    if (parsed.error.issues[0]?.message === "validation.email") return actionError("common:validation.email", 400);
     throw new Response("Bad Request", { status: 400 });
   }
   const db = getDb();
@@ -85,7 +86,7 @@ export const handle = { i18n: ["common", "invitations"], title: "invitations:sup
 export default function SuppressionsRoute() {
   const { t } = useTranslation("invitations");
   const { rows } = useLoaderData<typeof loader>();
-  const result = useActionData<typeof action>();
+  const refused = actionErrorOf(useActionData<typeof action>());
   const [params] = useSearchParams();
   const lifted = params.get("lifted");
   const added = params.get("added");
@@ -165,10 +166,10 @@ export default function SuppressionsRoute() {
         <Form method="post" className="inline-form">
           <div className="field">
             <label htmlFor="add-address">{t("suppressions.address")}</label>
-            <input id="add-address" name="address" type="email" required maxLength={320} aria-describedby={result?.error ? "add-error" : undefined} />
-            {result?.error ? (
+            <input id="add-address" name="address" type="email" required maxLength={320} aria-describedby={refused ? "add-error" : undefined} />
+            {refused ? (
               <p id="add-error" className="field-errors">
-                {t(`common:${result.error}`)}
+                {describeActionError(t, refused)}
               </p>
             ) : null}
           </div>

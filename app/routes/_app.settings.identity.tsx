@@ -18,6 +18,7 @@ import { GeneralErrorBoundary } from "~/components/error-boundary";
 import { ConfirmAction, Field, FormErrors, formErrorsOf, LocalizedFields, SelectField, useZodForm } from "~/components/forms";
 import { getDb } from "~/db.server";
 import { getEnv } from "~/env.server";
+import { type ActionError, actionError, describeActionError } from "~/lib/action-error";
 import { readForm } from "~/lib/bounded-form.server";
 import { isTimeZone, localized } from "~/lib/directory";
 import { optionalLongTexts, requiredTexts, VersionSchema } from "~/lib/directory-schemas";
@@ -72,8 +73,7 @@ function viewOf(identity: Secretariat, locale: Parameters<typeof localized>[1]) 
 }
 type View = ReturnType<typeof viewOf>;
 
-type ActionData =
-  { form: "identity"; result: SubmissionResult<string[]>; conflict?: View } | { form: "logo"; error: string; values?: Record<string, number>; conflict?: View };
+type ActionData = { form: "identity"; result: SubmissionResult<string[]>; conflict?: View } | { form: "logo"; error: ActionError; conflict?: View };
 
 export async function loader(args: LoaderFunctionArgs) {
   requireUser(args, "admin");
@@ -95,7 +95,7 @@ export async function action(args: ActionFunctionArgs) {
 
   if ((args.request.headers.get("Content-Type") ?? "").startsWith("multipart/form-data")) {
     const logoError = (status: number, error: string, values?: Record<string, number>) =>
-      Response.json({ form: "logo", error: `settings:identity.logo.errors.${error}`, values } satisfies ActionData, { status });
+      actionError(`settings:identity.logo.errors.${error}`, status, values, { form: "logo" });
     let form: FormData;
     try {
       form = await unstable_parseMultipartFormData(args.request, unstable_createMemoryUploadHandler({ maxPartSize: MAX_LOGO_BYTES }));
@@ -117,7 +117,7 @@ export async function action(args: ActionFunctionArgs) {
       await setLogo(db, { version: version.data, data: checked.data, type: checked.type, width: checked.width, height: checked.height, actor: user, ip });
     } catch (error) {
       if (error instanceof ConflictError) {
-        return Response.json({ form: "logo", error: "settings:identity.conflict", conflict: await conflictView() } satisfies ActionData, { status: 409 });
+        return actionError("settings:identity.conflict", 409, undefined, { form: "logo", conflict: await conflictView() });
       }
       throw error;
     }
@@ -133,7 +133,7 @@ export async function action(args: ActionFunctionArgs) {
       await removeLogo(db, { version: version.data, actor: user, ip });
     } catch (error) {
       if (error instanceof ConflictError) {
-        return Response.json({ form: "logo", error: "settings:identity.conflict", conflict: await conflictView() } satisfies ActionData, { status: 409 });
+        return actionError("settings:identity.conflict", 409, undefined, { form: "logo", conflict: await conflictView() });
       }
       throw error;
     }
@@ -192,25 +192,13 @@ export default function IdentityRoute() {
         name={identity.name}
         version={identity.version}
         maxKb={loaded.maxLogoKb}
-        error={actionData?.form === "logo" && !actionData.conflict ? { key: actionData.error, values: actionData.values } : null}
+        error={actionData?.form === "logo" && !actionData.conflict ? actionData.error : null}
       />
     </>
   );
 }
 
-function LogoPanel({
-  logo,
-  name,
-  version,
-  maxKb,
-  error,
-}: {
-  logo: View["logo"];
-  name: string;
-  version: number;
-  maxKb: number;
-  error: { key: string; values?: Record<string, number> } | null;
-}) {
+function LogoPanel({ logo, name, version, maxKb, error }: { logo: View["logo"]; name: string; version: number; maxKb: number; error: ActionError | null }) {
   const { t } = useTranslation("settings");
   const navigation = useNavigation();
   return (
@@ -241,7 +229,7 @@ function LogoPanel({
           />
           {error ? (
             <ul id="logo-error" className="field-errors" role="alert">
-              <li>{t(error.key, error.values)}</li>
+              <li>{describeActionError(t, error)}</li>
             </ul>
           ) : null}
         </div>

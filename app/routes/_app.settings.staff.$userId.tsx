@@ -6,11 +6,13 @@ import { useTranslation } from "react-i18next";
 import * as z from "zod";
 
 import { getSessionCookie, requireUser } from "~/auth.server";
+import { ActionErrorAlert } from "~/components/action-error";
 import { GeneralErrorBoundary } from "~/components/error-boundary";
 import { ConfirmAction, FormErrors, formErrorsOf, SelectField, useZodForm } from "~/components/forms";
 import { getDb } from "~/db.server";
 import { getEnv } from "~/env.server";
 import { languageNames } from "~/i18n";
+import { actionError } from "~/lib/action-error";
 import { readForm } from "~/lib/bounded-form.server";
 import { formatDateTimeZoned } from "~/lib/dates";
 import { foundOr404 } from "~/lib/found.server";
@@ -57,7 +59,7 @@ export async function loader(args: LoaderFunctionArgs) {
   };
 }
 
-type ActionData = { result?: SubmissionResult<string[]>; error?: string };
+type ActionData = { result?: SubmissionResult<string[]> };
 
 export async function action(args: ActionFunctionArgs) {
   const admin = requireUser(args, "admin");
@@ -97,14 +99,14 @@ export async function action(args: ActionFunctionArgs) {
           purpose: intent === "resend" ? "invite" : "reset",
           ip,
         });
-        if (outcome !== "sent") return Response.json({ error: "staff:detail.linkNotApplicable" } satisfies ActionData, { status: 409 });
+        if (outcome !== "sent") return actionError("staff:detail.linkNotApplicable", 409);
         return redirect(`${here}?done=${intent === "resend" ? "resent" : "reset"}`);
       }
       default:
         throw new Response("Bad Request", { status: 400 });
     }
   } catch (error) {
-    if (error instanceof LastAdminError) return Response.json({ error: "staff:detail.lastAdmin" } satisfies ActionData, { status: 409 });
+    if (error instanceof LastAdminError) return actionError("staff:detail.lastAdmin", 409);
     throw error;
   }
 }
@@ -141,11 +143,7 @@ export default function StaffAccountRoute() {
           ) : null}
         </div>
       ) : null}
-      {actionData?.error ? (
-        <div className="form-errors" role="alert">
-          <p>{t(actionData.error)}</p>
-        </div>
-      ) : null}
+      <ActionErrorAlert data={actionData} />
 
       <section className="panel" aria-labelledby="facts-heading">
         <h3 id="facts-heading">{t("detail.facts")}</h3>

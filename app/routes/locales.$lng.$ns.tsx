@@ -7,7 +7,7 @@ import { resources } from "~/i18next.server";
 export async function loader({ params }: LoaderFunctionArgs) {
   const { lng, ns } = params;
   const data = isSupportedLng(lng) && ns ? resources[lng]?.[ns] : undefined;
-  if (!data) return Response.json({ error: "unknown language or namespace" }, { status: 404 });
+  if (!data) throw new Response("Not Found", { status: 404 });
   return Response.json(data, {
     headers: { "Cache-Control": process.env.NODE_ENV === "production" ? "public, max-age=300" : "no-cache" },
   });

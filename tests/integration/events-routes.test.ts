@@ -122,6 +122,20 @@ describe(`event pages over HTTP (${databaseLabel})`, () => {
     const noReason = await staff.post(eventPath, { to: "cancelled", version: "2" });
     expect(noReason.status).toBe(400);
     expect(await noReason.text()).toContain("Please give a reason for the cancellation.");
+    // the refusal's values are translated too, in the reader's language, inside the page's alert
+    await staff.post("/set-language", { lng: "ru", redirectTo: "/" });
+    const russian = await (await staff.post(eventPath, { to: "archived", version: "2" })).text();
+    expect(russian).toMatch(/role="alert"><p>Мероприятие нельзя перевести из статуса «Открыто» в статус «В архиве»\.<\/p>/);
+    await staff.post("/set-language", { lng: "en", redirectTo: "/" });
+  });
+
+  it("the roster page says why a post was refused (it used to answer 400 with nothing on the page)", async () => {
+    const refused = await staff.post(`${eventPath}/roster`, { intent: "freeze", kind: "neither", lang: "en" });
+    expect(refused.status).toBe(400);
+    expect(await refused.text()).toMatch(/role="alert"><p>Please choose provisional or final\.<\/p>/);
+    const unknown = await staff.post(`${eventPath}/roster`, { intent: "shred" });
+    expect(unknown.status).toBe(400);
+    expect(await unknown.text()).toContain("Unknown action.");
   });
 
   it("duplicates the event as a draft a year later and lists both as upcoming", async () => {

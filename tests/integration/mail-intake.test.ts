@@ -247,7 +247,7 @@ describe(`late bounces, auto-replies and replies by email reach the event page (
     expect(audit).toContain("Suppressed address lifted");
     // a hand-made entry with a malformed address is refused with a message, not stored
     const refused = await staff.post("/mail/suppressions", { intent: "add", address: "not an address" });
-    expect(refused.status).toBe(200);
-    expect(await refused.text()).toContain("valid email address");
+    expect(refused.status).toBe(400);
+    expect(await refused.text()).toMatch(/id="add-error"[^>]*>[^<]*valid email address/);
   });
 });

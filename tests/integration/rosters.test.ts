@@ -254,6 +254,8 @@ describe(`List of Participants, badges and check-in through HTTP (${databaseLabe
       code: "ZZZZZZZZZZ",
     });
     expect(unknown.status).toBe(404);
+    // the one refusal shape (app/lib/action-error.ts), which the page words in the organiser's language
+    expect(await unknown.json()).toEqual({ ok: false, error: { key: "rosters:checkIn.unknownCode" } });
 
     const search = await (await admin.get(`${eventPath}/check-in?q=kozhemiako`)).text();
     expect(search).toContain("Кожемяко Олег Николаевич");

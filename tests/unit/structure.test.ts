@@ -44,6 +44,31 @@ function valueImports(file: string): string[] {
   return found;
 }
 
+/** Lines where a response or a returned object carries `error` as a plain string (a key or a message). */
+function bareErrors(file: string): number[] {
+  const source = ts.createSourceFile(file, fs.readFileSync(path.join(ROOT, file), "utf8"), ts.ScriptTarget.Latest, true);
+  const lines: number[] = [];
+  const isText = (node: ts.Node) => ts.isStringLiteral(node) || ts.isNoSubstitutionTemplateLiteral(node) || ts.isTemplateExpression(node);
+  const unwrap = (node: ts.Expression): ts.Expression =>
+    ts.isAsExpression(node) || ts.isSatisfiesExpression(node) || ts.isParenthesizedExpression(node) ? unwrap(node.expression) : node;
+  const check = (node: ts.Expression | undefined) => {
+    const object = node && unwrap(node);
+    if (!object || !ts.isObjectLiteralExpression(object)) return;
+    for (const property of object.properties) {
+      if (ts.isPropertyAssignment(property) && property.name.getText(source) === "error" && isText(unwrap(property.initializer))) {
+        lines.push(source.getLineAndCharacterOfPosition(property.getStart(source)).line + 1);
+      }
+    }
+  };
+  const visit = (node: ts.Node) => {
+    if (ts.isCallExpression(node) && /^(Response\.json|json|data)$/.test(node.expression.getText(source))) check(node.arguments[0]);
+    if (ts.isReturnStatement(node)) check(node.expression);
+    ts.forEachChild(node, visit);
+  };
+  visit(source);
+  return lines;
+}
+
 const DATABASE = /(^|\/)(db\.server|models\/[^/]+)$|^kysely$|^pg$|^@electric-sql\//;
 
 describe("one home per kind of code (issue 14)", () => {
@@ -83,6 +108,21 @@ describe("one home per kind of code (issue 14)", () => {
     });
     expect(pages.length).toBeGreaterThan(30);
     expect(missing).toEqual([]);
+  });
+
+  it("an action refuses in one shape: actionError's { error: { key, values } } or conform's reply, never a bare { error: '…' }", () => {
+    const offending = files("app/routes").flatMap((file) => bareErrors(file).map((line) => `${file}:${line}`));
+    expect(offending).toEqual([]);
+  });
+
+  it("the one-shape rule sees a bare error (a literal written the old way is caught)", () => {
+    const probe = path.join("tests", "unit", ".structure-probe.tsx");
+    fs.writeFileSync(path.join(ROOT, probe), `export const action = () => Response.json({ error: "rosters:errors.unknown" }, { status: 400 });\n`);
+    try {
+      expect(bareErrors(probe)).toEqual([1]);
+    } finally {
+      fs.rmSync(path.join(ROOT, probe), { force: true });
+    }
   });
 
   it("the rule sees what it is meant to see (a service does read the database)", () => {
