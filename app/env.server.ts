@@ -1,5 +1,6 @@
 import crypto from "node:crypto";
 import fs from "node:fs";
+import os from "node:os";
 import path from "node:path";
 
 import * as z from "zod";
@@ -38,6 +39,13 @@ const EnvSchema = z
       .refine((value) => decodeKey(value) !== null, "must be 32 random bytes as base64 or 64 hex digits (openssl rand -base64 32)")
       .optional(),
     LOG_LEVEL: z.enum(LOG_LEVELS, { error: `must be one of ${LOG_LEVELS.join(", ")}` }).default("info"),
+    // worker threads that render PDFs and XLSX off the request thread (issue 15); 0 = render on the request thread
+    RENDER_THREADS: z.coerce
+      .number({ error: "must be a number" })
+      .int()
+      .min(0, "must be 0 (on the request thread) or more")
+      .max(32, "must be at most 32")
+      .default(Math.max(1, Math.min(4, os.availableParallelism() - 1))),
     // RELIABILITY E5: a conservative default, one message a second; 0 = no limit
     MAIL_RATE_PER_MINUTE: z.coerce.number({ error: "must be a number" }).int().min(0, "must be 0 (no limit) or more").default(60),
     MAIL_MAX_PER_DAY: z.coerce.number({ error: "must be a number" }).int().min(0, "must be 0 (no limit) or more").default(0),

@@ -29,6 +29,7 @@ import { getSessionUser } from "~/models/staff-session.server";
 import { findUsableStaffToken } from "~/models/staff-token.server";
 import { latestAppliedMigration } from "~/models/system.server";
 import { OUTAGE_HEADERS, withOutageResponses } from "~/outage.server";
+import { closeRenderPool } from "~/services/render-pool.server";
 import { migrations } from "../db/migrations/index";
 import { migrateToLatest } from "../db/migrator";
 
@@ -407,6 +408,7 @@ export async function runServer({ build, rootDir, mode, print = (text) => void p
       await drainAndClose(server, { onForce: () => logger.warn("requests still open after 10 s; closing anyway") });
       await intake?.stop();
       await worker?.stop();
+      await closeRenderPool();
       await flushSignInThrottle(db, { all: true }).catch((error) => logger.warn({ err: String(error) }, "sign-in audit flush failed"));
       await presence?.release();
       await closeDb();

@@ -1,8 +1,8 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
 
 import { requireUser } from "~/auth.server";
-import { toXlsx } from "~/lib/spreadsheet.server";
 import { timeJob } from "~/metrics.server";
+import { render } from "~/services/render-pool.server";
 import { attachment, rosterForDownload, rosterTable } from "~/services/roster-output.server";
 
 /** The List of Participants as an Excel workbook, every cell formula-safe. */
@@ -11,7 +11,7 @@ export async function loader(args: LoaderFunctionArgs) {
   const download = await rosterForDownload(args, "xlsx");
   const { headers, rows } = rosterTable(download.view, download.t);
   return attachment(
-    await timeJob("roster_xlsx", () => toXlsx(download.t("rosters:roster.title"), headers, rows)),
+    await timeJob("roster_xlsx", () => render({ kind: "xlsx", input: { sheetName: download.t("rosters:roster.title"), headers, rows } })),
     "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     `${download.fileBase}.xlsx`,
   );

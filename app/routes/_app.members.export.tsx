@@ -5,10 +5,11 @@ import { requireUser } from "~/auth.server";
 import { getDb } from "~/db.server";
 import { COLUMNS, contactToRow, memberToRow } from "~/lib/directory-import.server";
 import type { ContactInput, MemberInput } from "~/lib/directory-schemas";
-import { toCsv, toXlsx } from "~/lib/spreadsheet.server";
+import { toCsv } from "~/lib/spreadsheet.server";
 import { recordAccess } from "~/models/audit.server";
 import { listContacts } from "~/models/contact.server";
 import { listMembers } from "~/models/member.server";
+import { render } from "~/services/render-pool.server";
 
 const QuerySchema = z.object({
   type: z.enum(["members", "contacts"]),
@@ -54,7 +55,7 @@ export async function loader(args: LoaderFunctionArgs) {
       },
     });
   }
-  return new Response(Buffer.from(await toXlsx(type, headers, rows)), {
+  return new Response(await render({ kind: "xlsx", input: { sheetName: type, headers, rows } }), {
     headers: {
       "Content-Type": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
       "Content-Disposition": `attachment; filename="${name}.xlsx"`,

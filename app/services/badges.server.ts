@@ -4,14 +4,14 @@ import { requireUser } from "~/auth.server";
 import { getDb } from "~/db.server";
 import { isSupportedLng } from "~/i18n";
 import { countryName, localized } from "~/lib/directory";
-import { type BadgeInput, renderBadgesPdf } from "~/lib/pdf/badges.server";
-import { renderPlaceCardsPdf } from "~/lib/pdf/place-cards.server";
+import type { BadgeInput } from "~/lib/pdf/badges.server";
 import type { PdfLang } from "~/lib/pdf/types";
 import { protocolOrder } from "~/lib/protocol";
 import { recordAccess } from "~/models/audit.server";
 import { listRosterPeople } from "~/models/roster.server";
 import { requireEvent } from "~/services/event-view.server";
 import { letterheadFor } from "~/services/letterhead.server";
+import { render } from "~/services/render-pool.server";
 import { CATEGORY_COLORS, nameForms, rosterFilterFrom, rosterLabels } from "~/services/roster-view.server";
 
 /** Badges (A4 sheets of 8, or one per A6 page) and table place cards, in protocol order, for the roster's filters. */
@@ -43,7 +43,10 @@ export async function badgesDownload(args: LoaderFunctionArgs, kind: "badges" | 
         secondary: { text: localized(p.memberNames, p.memberLocale), lang: p.memberLocale as PdfLang },
         country: countryName(p.country, lang),
       }));
-    return { body: await renderPlaceCardsPdf({ lang: lang as PdfLang, cards }), fileName: `${labels.t("rosters:badges.placeCardsFile")}-${date}.pdf` };
+    return {
+      body: await render({ kind: "place_cards_pdf", input: { lang: lang as PdfLang, cards } }),
+      fileName: `${labels.t("rosters:badges.placeCardsFile")}-${date}.pdf`,
+    };
   }
   const layout = url.searchParams.get("layout") === "single" ? "single" : "sheet";
   const badges: BadgeInput[] = people.map((p) => {
@@ -60,12 +63,15 @@ export async function badgesDownload(args: LoaderFunctionArgs, kind: "badges" | 
     };
   });
   const head = await letterheadFor(db, lang);
-  const body = await renderBadgesPdf({
-    lang: lang as PdfLang,
-    eventTitle,
-    badges,
-    layout,
-    letterhead: head ? { name: { text: head.name, lang: lang as PdfLang }, logo: head.logo } : undefined,
+  const body = await render({
+    kind: "badges_pdf",
+    input: {
+      lang: lang as PdfLang,
+      eventTitle,
+      badges,
+      layout,
+      letterhead: head ? { name: { text: head.name, lang: lang as PdfLang }, logo: head.logo } : undefined,
+    },
   });
   return { body, fileName: `${labels.t("rosters:badges.badgesFile")}-${date}.pdf` };
 }

@@ -5,12 +5,12 @@ import { getDb } from "~/db.server";
 import { isSupportedLng, type Lng } from "~/i18n";
 import { formatDateTimeZoned, formatEventDates } from "~/lib/dates";
 import { localized } from "~/lib/directory";
-import { renderRosterPdf } from "~/lib/pdf/roster.server";
 import type { PdfLang, PdfText } from "~/lib/pdf/types";
 import { recordAccess } from "~/models/audit.server";
 import { getRosterVersion } from "~/models/roster.server";
 import { requireEvent } from "~/services/event-view.server";
 import { letterheadFor } from "~/services/letterhead.server";
+import { render } from "~/services/render-pool.server";
 import { buildRoster, flatten, regroup, rosterFilterFrom, rosterLabels, type RosterLine, type RosterView } from "~/services/roster-view.server";
 
 /** The roster a download asks for: a frozen version (`?version=n`) or the live list with its filters, in `?lang=`. */
@@ -65,33 +65,36 @@ export function rosterTable(view: RosterView, t: (key: string) => string) {
 export async function rosterPdf(download: Awaited<ReturnType<typeof rosterForDownload>>) {
   const { view, t, lang, subtitle, stamp, db } = download;
   const letterhead = await letterheadFor(db, lang);
-  return renderRosterPdf({
-    lang: lang as PdfLang,
-    title: t("rosters:roster.title"),
-    subtitle: { text: subtitle, lang: lang as PdfLang },
-    stamp,
-    letterhead: letterhead ? { name: { text: letterhead.name, lang: lang as PdfLang }, logo: letterhead.logo } : undefined,
-    columns: [
-      { key: "name", label: t("rosters:columns.name"), width: 3 },
-      { key: "title", label: t("rosters:columns.title"), width: 3 },
-      { key: "role", label: t("rosters:columns.role"), width: 2 },
-      { key: "category", label: t("rosters:columns.category"), width: 1.4 },
-    ],
-    sections: view.sections.map((section) => ({
-      heading: { text: section.heading, lang: lang as PdfLang, bold: true },
-      groups: section.members.map((member) => ({
-        heading: { text: member.heading, lang: lang as PdfLang, bold: true },
-        rows: member.lines.map((line) => ({
-          name: { text: line.latin ? `${line.name}\n${line.latin}` : line.name, lang: line.nameLang as PdfLang } satisfies PdfText,
-          title: { text: line.title, lang: line.nameLang as PdfLang },
-          role: { text: line.roleLabel, lang: lang as PdfLang },
-          category: { text: line.categoryLabel, lang: lang as PdfLang },
+  return render({
+    kind: "roster_pdf",
+    input: {
+      lang: lang as PdfLang,
+      title: t("rosters:roster.title"),
+      subtitle: { text: subtitle, lang: lang as PdfLang },
+      stamp,
+      letterhead: letterhead ? { name: { text: letterhead.name, lang: lang as PdfLang }, logo: letterhead.logo } : undefined,
+      columns: [
+        { key: "name", label: t("rosters:columns.name"), width: 3 },
+        { key: "title", label: t("rosters:columns.title"), width: 3 },
+        { key: "role", label: t("rosters:columns.role"), width: 2 },
+        { key: "category", label: t("rosters:columns.category"), width: 1.4 },
+      ],
+      sections: view.sections.map((section) => ({
+        heading: { text: section.heading, lang: lang as PdfLang, bold: true },
+        groups: section.members.map((member) => ({
+          heading: { text: member.heading, lang: lang as PdfLang, bold: true },
+          rows: member.lines.map((line) => ({
+            name: { text: line.latin ? `${line.name}\n${line.latin}` : line.name, lang: line.nameLang as PdfLang } satisfies PdfText,
+            title: { text: line.title, lang: line.nameLang as PdfLang },
+            role: { text: line.roleLabel, lang: lang as PdfLang },
+            category: { text: line.categoryLabel, lang: lang as PdfLang },
+          })),
         })),
       })),
-    })),
-    pageLabel: (page, pages) => t("rosters:pageOf", { page, pages }),
-    continuedLabel: t("rosters:roster.continued"),
-    emptyLabel: t("rosters:roster.empty.title"),
+      pageLabel: t("rosters:pageOf", { page: "{page}", pages: "{pages}" }),
+      continuedLabel: t("rosters:roster.continued"),
+      emptyLabel: t("rosters:roster.empty.title"),
+    },
   });
 }
 

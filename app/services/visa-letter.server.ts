@@ -4,11 +4,12 @@ import { getFixedT } from "~/i18next.server";
 import { formatDateRange } from "~/lib/dates";
 import { countryName, localized } from "~/lib/directory";
 import type { PdfLang } from "~/lib/pdf/types";
-import { renderVisaLetterPdf, type VisaLetterPage } from "~/lib/pdf/visa-letter.server";
+import type { VisaLetterPage } from "~/lib/pdf/visa-letter.server";
 import type { EventRow } from "~/models/event.server";
 import { getMember } from "~/models/member.server";
 import type { getVisaLetterData } from "~/models/roster.server";
 import { letterheadFor } from "~/services/letterhead.server";
+import { render } from "~/services/render-pool.server";
 
 type VisaData = NonNullable<Awaited<ReturnType<typeof getVisaLetterData>>>;
 
@@ -135,5 +136,5 @@ export async function visaLetterPages({ event, person, letters, now }: VisaLette
 export async function visaLetterPdf(db: DB, event: EventRow, person: VisaData, now = new Date()) {
   const langs = await visaLetterLanguages(db, event);
   const letters = await Promise.all(langs.map(async (lang) => ({ lang, head: await letterheadFor(db, lang) })));
-  return renderVisaLetterPdf({ pages: await visaLetterPages({ event, person, letters, now }) });
+  return render({ kind: "visa_letters_pdf", input: { pages: await visaLetterPages({ event, person, letters, now }) } });
 }

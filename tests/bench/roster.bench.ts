@@ -212,7 +212,7 @@ const input: RosterPdfInput = {
     { key: "category", label: "Category", width: 10 },
   ],
   sections: participants(),
-  pageLabel: (page, pages) => `Page ${page} of ${pages}`,
+  pageLabel: "Page {page} of {pages}",
   emptyLabel: "No participants",
   continuedLabel: "(continued)",
 };

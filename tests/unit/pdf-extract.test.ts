@@ -29,7 +29,7 @@ async function accentedLettersFirst() {
     stamp: ACCENTED,
     columns: [{ key: "name", label: ACCENTED, width: 100 }],
     sections,
-    pageLabel: () => ACCENTED,
+    pageLabel: ACCENTED,
     emptyLabel: "",
   });
 }
@@ -75,7 +75,7 @@ const kinds: Record<string, { render: () => Promise<Buffer>; bold: string[] }> =
             groups: [{ heading: "Primorsky Krai — Administration", rows: [{ name: "KOZHEMYAKO Oleg", member: "Primorsky Krai" }] }],
           },
         ],
-        pageLabel: (page, pages) => `Page ${page} of ${pages}`,
+        pageLabel: "Page {page} of {pages}",
         emptyLabel: "No participants yet",
       }),
     bold: ["List of Participants", "Final list no. 2, 14 May 2027 at 10:05 (UTC+9)", "Russian Federation", "Primorsky Krai — Administration", "Name", "Member"],

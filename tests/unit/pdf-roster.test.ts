@@ -20,7 +20,7 @@ function roster(sections: RosterPdfInput["sections"], extra: Partial<RosterPdfIn
     stamp: "Final list — 24 November 2026, 14:05",
     columns,
     sections,
-    pageLabel: (page, pages) => `Page ${page} of ${pages}`,
+    pageLabel: "Page {page} of {pages}",
     emptyLabel: "No participants yet",
     ...extra,
   };

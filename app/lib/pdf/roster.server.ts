@@ -16,8 +16,8 @@ export type RosterPdfInput = {
   columns: { key: string; label: string; width: number }[];
   /** country → member → rows. A cell may hold "\n" (e.g. native name over Latin name). */
   sections: { heading: PdfText; groups: { heading: PdfText; rows: Record<string, PdfText>[] }[] }[];
-  /** "Page 3 of 45" */
-  pageLabel: (page: number, pages: number) => string;
+  /** "Page {page} of {pages}": the footer of every page, "{page}" and "{pages}" filled in (plain data, so a worker thread can take it) */
+  pageLabel: string;
   emptyLabel: string;
   /** Optional, e.g. "(continued)": when a group runs over a page, its country and member are repeated with it. */
   continuedLabel?: string;
@@ -104,7 +104,13 @@ export async function renderRosterPdf(input: RosterPdfInput): Promise<Buffer> {
       .strokeColor(RULE)
       .stroke();
     drawText(doc, input.stamp, left, footerTop, { width: contentWidth / 2, size: 7.5, lang, color: GREY });
-    drawText(doc, input.pageLabel(n, total), left + contentWidth / 2, footerTop, { width: contentWidth / 2, size: 7.5, lang, color: GREY, align: "right" });
+    drawText(doc, input.pageLabel.replaceAll("{page}", String(n)).replaceAll("{pages}", String(total)), left + contentWidth / 2, footerTop, {
+      width: contentWidth / 2,
+      size: 7.5,
+      lang,
+      color: GREY,
+      align: "right",
+    });
   };
 
   const sectionLayout = (t: PdfText) => layoutText(boldText(t), { doc, width: contentWidth, size: 11, lang, wrap: true, maxLines: 2 });

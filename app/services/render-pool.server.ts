@@ -1,0 +1,62 @@
+import fs from "node:fs";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+
+import { Piscina } from "piscina";
+import { Gauge } from "prom-client";
+
+import { getEnv } from "~/env.server";
+import { type RenderTask, runRenderTask } from "~/lib/render-task.server";
+import { logger } from "~/logger.server";
+import { registry } from "~/metrics.server";
+
+/**
+ * PDFs and spreadsheets render in worker threads (issue 15): a 10,000-badge PDF keeps one core busy for
+ * seconds, and on the request thread it would hold every other request (sign-ins, reply pages, /healthz) for
+ * as long. The pool has RENDER_THREADS threads (default: one fewer than the cores, at least 1, at most 4);
+ * tasks queue when all are busy. Threads start on the first task and end after a minute without work.
+ */
+let pool: Piscina | undefined;
+
+new Gauge({
+  name: "plenary_render_tasks_waiting",
+  help: "PDFs and spreadsheets waiting for a free render thread",
+  registers: [registry],
+  collect() {
+    this.set(pool?.queueSize ?? 0);
+  },
+});
+new Gauge({
+  name: "plenary_render_threads",
+  help: "Render threads running (they start on the first task and end after a minute without work)",
+  registers: [registry],
+  collect() {
+    this.set(pool?.threads.length ?? 0);
+  },
+});
+
+function workerFile(): string {
+  // the app runs from its bundle (build/index.js) or from its sources (tests): find the project root either way
+  let dir = path.dirname(fileURLToPath(import.meta.url));
+  while (!fs.existsSync(path.join(dir, "package.json")) && path.dirname(dir) !== dir) dir = path.dirname(dir);
+  return path.join(dir, "app", "lib", "render-worker.mjs");
+}
+
+function getPool(threads: number): Piscina {
+  pool ??= new Piscina({ filename: workerFile(), minThreads: 0, maxThreads: threads, idleTimeout: 60_000 });
+  return pool;
+}
+
+/** Renders a document in the pool (with RENDER_THREADS=0: here, on the request thread). */
+export async function render(task: RenderTask, { threads = getEnv().RENDER_THREADS }: { threads?: number } = {}): Promise<Buffer<ArrayBuffer>> {
+  const bytes = threads === 0 ? await runRenderTask(task) : ((await getPool(threads).run(task)) as Uint8Array);
+  // a copy into a Buffer of its own (a Response body); a few milliseconds for a 10 MB file
+  return Buffer.from(bytes);
+}
+
+/** Ends the pool's threads (a graceful shutdown, after the last request). */
+export async function closeRenderPool(): Promise<void> {
+  const closing = pool;
+  pool = undefined;
+  await closing?.destroy().catch((error: unknown) => logger.warn({ err: String(error) }, "render pool did not close cleanly"));
+}
