@@ -349,6 +349,8 @@ export interface MailQueueStateTable {
   resume_at: Timestamp | null;
   /** hash of the SMTP settings the configuration pause was taken under */
   pause_fingerprint: string | null;
+  /** MAIL_RATE_PER_MINUTE across processes: the earliest time the next message may leave */
+  rate_next_at: Timestamp | null;
 }
 
 export const SUPPRESSION_REASONS = ["refused", "bounced", "manual"] as const;

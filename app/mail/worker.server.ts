@@ -29,6 +29,7 @@ import {
   finishMessage,
   getQueueState,
   pauseQueue,
+  reserveSendSlot,
   resumeQueue,
 } from "~/models/email-message.server";
 import { liveLinkToken } from "~/models/invitation.server";
@@ -60,16 +61,17 @@ export function retryDelaySeconds(attempt: number, baseSeconds: number, random =
   return delay * (0.8 + 0.4 * random());
 }
 
-/** A simple per-process token bucket for providers with message quotas (0 = no limit). */
-function rateLimiter(perMinute: number) {
+/**
+ * MAIL_RATE_PER_MINUTE for the whole installation (0 = no limit): each message reserves the next free slot in
+ * the database, shared by every process that sends, and waits for it. Two workers together send at the rate,
+ * not at twice it (issue 15).
+ */
+function rateLimiter(db: DB, perMinute: number) {
   if (!perMinute) return async () => undefined;
-  const interval = 60_000 / perMinute;
-  let next = Date.now();
+  const intervalMs = 60_000 / perMinute;
   return async () => {
-    const now = Date.now();
-    const wait = Math.max(0, next - now);
-    next = Math.max(now, next) + interval;
-    if (wait) await new Promise((resolve) => setTimeout(resolve, wait));
+    const { waitMs } = await reserveSendSlot(db, { intervalMs });
+    if (waitMs) await new Promise((resolve) => setTimeout(resolve, waitMs));
   };
 }
 
@@ -111,7 +113,7 @@ export function startMailWorker(options: WorkerOptions): MailWorker {
   /** what the database is told "now" is: its own clock, unless a test injected one */
   const dbNow = () => (options.clock ? options.clock() : undefined);
   const from = parseMailFrom(env.MAIL_FROM);
-  const throttle = rateLimiter(env.MAIL_RATE_PER_MINUTE);
+  const throttle = rateLimiter(db, env.MAIL_RATE_PER_MINUTE);
   const fingerprint = mailSettingsFingerprint(env);
   const windowMs = env.MAIL_RETRY_WINDOW_HOURS * 3600_000;
   let stopping = false;

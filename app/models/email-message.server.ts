@@ -176,6 +176,22 @@ export type QueueState = {
   pauseFingerprint: string | null;
 };
 
+/**
+ * Reserves the next send slot of MAIL_RATE_PER_MINUTE for the whole installation (every web and worker process
+ * shares the one row): the slot is the later of now and the previous slot plus one interval. Returns how long to
+ * wait before sending, measured on the database's clock, so processes on machines with skewed clocks agree.
+ */
+export async function reserveSendSlot(db: DB, { intervalMs }: { intervalMs: number }): Promise<{ waitMs: number }> {
+  const interval = sql`make_interval(secs => ${intervalMs / 1000})`;
+  const row = await db
+    .updateTable("mail_queue_state")
+    .set({ rate_next_at: sql`greatest(rate_next_at, clock_timestamp()) + ${interval}` })
+    .where("id", "=", 1)
+    .returning(sql<number>`extract(epoch from (rate_next_at - ${interval} - clock_timestamp())) * 1000`.as("waitMs"))
+    .executeTakeFirstOrThrow();
+  return { waitMs: Math.max(0, Number(row.waitMs)) };
+}
+
 export async function getQueueState(db: DB): Promise<QueueState> {
   const row = await db
     .selectFrom("mail_queue_state")

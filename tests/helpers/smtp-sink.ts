@@ -19,7 +19,7 @@ export type SinkEnvelope = { mailFrom: string; rcptTo: string[]; messageId?: str
 export class SmtpSink {
   messages: ParsedMail[] = [];
   /** every accepted message with the time its SMTP connection was opened: tells which sending process sent it */
-  accepted: { messageId: string; connectedAt: number }[] = [];
+  accepted: { messageId: string; connectedAt: number; at: number }[] = [];
   private connectedAt = new Map<string, number>();
   lastAcceptedAt = 0;
   private script: SinkReply[] = [];
@@ -107,7 +107,7 @@ export class SmtpSink {
             rcptTo: session.envelope.rcptTo.map((r) => r.address),
             messageId: parsed.messageId,
           });
-          this.accepted.push({ messageId: parsed.messageId ?? "", connectedAt: this.connectedAt.get(session.id) ?? 0 });
+          this.accepted.push({ messageId: parsed.messageId ?? "", connectedAt: this.connectedAt.get(session.id) ?? 0, at: Date.now() });
           this.lastAcceptedAt = Date.now();
           callback();
         });
