@@ -9,6 +9,7 @@ import { databaseLabel, type PreparedDatabase, prepareServerDatabase, usingPostg
 import { ROOT } from "../helpers/paths";
 import { freePort } from "../helpers/ports";
 import { SmtpSink } from "../helpers/smtp-sink";
+import { senderEnv, spawnWorkerProcess } from "../helpers/worker-process";
 
 const TOTAL = 300;
 const KILLS = 10;
@@ -69,19 +70,8 @@ describe(`the mail sender killed at random moments (${databaseLabel})`, () => {
   });
 
   async function startSender(): Promise<ChildProcess> {
-    const env: NodeJS.ProcessEnv = {
-      PATH: process.env.PATH,
-      NODE_ENV: "production",
-      LOG_LEVEL: "error",
-      ...database.env,
-      SMTP_URL: sink.url(),
-      MAIL_FROM: "NEAR Secretariat <secretariat@near.example.org>",
-      MAIL_LEASE_SECONDS: String(LEASE_SECONDS),
-      MAIL_RETRY_BASE_SECONDS: "0.2",
-      MAIL_RATE_PER_MINUTE: "0",
-    };
-    // node itself with tsx as a loader: the tsx launcher would run the worker in a child that survives a SIGKILL
-    if (usingPostgres) return spawn(process.execPath, ["--import", "tsx", "app/cli/worker.ts"], { cwd: ROOT, env, stdio: "ignore" });
+    const env = senderEnv(database, sink.url(), { MAIL_LEASE_SECONDS: String(LEASE_SECONDS), MAIL_RETRY_BASE_SECONDS: "0.2" });
+    if (usingPostgres) return spawnWorkerProcess(env);
     const port = await freePort();
     return spawn(process.execPath, ["app/server.js"], { cwd: ROOT, env: { ...env, PORT: String(port), APP_URL: `http://127.0.0.1:${port}` }, stdio: "ignore" });
   }

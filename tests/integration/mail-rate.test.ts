@@ -1,4 +1,4 @@
-import { type ChildProcess, spawn } from "node:child_process";
+import type { ChildProcess } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
@@ -10,8 +10,8 @@ import { parseEnv } from "~/env.server";
 import { startMailWorker } from "~/mail/worker.server";
 import { enqueueMessage, reserveSendSlot } from "~/models/email-message.server";
 import { createTestDb, databaseLabel, type PreparedDatabase, prepareServerDatabase, type TestDb, usingPostgres } from "../helpers/db";
-import { ROOT } from "../helpers/paths";
 import { SmtpSink } from "../helpers/smtp-sink";
+import { senderEnv, spawnWorkerProcess } from "../helpers/worker-process";
 
 /**
  * MAIL_RATE_PER_MINUTE holds for the whole installation, not per process (issue 15): two senders together send
@@ -114,18 +114,9 @@ describe.runIf(usingPostgres)("one mail rate for two worker processes (PostgreSQ
     } finally {
       await db.destroy();
     }
-    const env: NodeJS.ProcessEnv = {
-      PATH: process.env.PATH,
-      NODE_ENV: "production",
-      LOG_LEVEL: "error",
-      ...database.env,
-      SMTP_URL: sink.url(),
-      MAIL_FROM: "NEAR Secretariat <secretariat@near.example.org>",
-      MAIL_RATE_PER_MINUTE: String(PER_MINUTE),
-      // one SMTP connection a process: two connections at the relay mean that both processes sent
-      MAIL_MAX_IN_FLIGHT: "1",
-    };
-    for (let i = 0; i < 2; i++) workers.push(spawn(process.execPath, ["--import", "tsx", "app/cli/worker.ts"], { cwd: ROOT, env, stdio: "ignore" }));
+    // one SMTP connection a process: two connections at the relay mean that both processes sent
+    const env = senderEnv(database, sink.url(), { MAIL_RATE_PER_MINUTE: String(PER_MINUTE), MAIL_MAX_IN_FLIGHT: "1" });
+    for (let i = 0; i < 2; i++) workers.push(spawnWorkerProcess(env));
     await waitFor(() => sink.accepted.length >= MESSAGES, `${MESSAGES} messages at the relay`);
     // both processes sent: each SMTP connection belongs to one process, and each process opens its own
     expect(new Set(sink.accepted.map((a) => a.connectedAt)).size).toBeGreaterThanOrEqual(2);
