@@ -20,6 +20,7 @@ import { isDatabaseUnavailable } from "~/lib/db-errors";
 import { TOKEN_PATTERN } from "~/lib/tokens.server";
 import { logger } from "~/logger.server";
 import { startConfiguredIntake } from "~/mail/intake.server";
+import { startSendWaveRunner } from "~/mail/send-waves.server";
 import { type MailWorker, startMailWorker } from "~/mail/worker.server";
 import { observeRequest, registerDatabaseMetrics, registry } from "~/metrics.server";
 import { findInvitationByToken } from "~/models/invitation.server";
@@ -398,6 +399,8 @@ export async function runServer({ build, rootDir, mode, print = (text) => void p
   if (mode === "development") await broadcastDevReady(build);
 
   const worker: MailWorker | undefined = env.MAIL_WORKER === "true" ? startMailWorker({ db, env }) : undefined;
+  // send waves are prepared next to the mail worker (issue 15)
+  const waves = env.MAIL_WORKER === "true" ? startSendWaveRunner({ db, env }) : undefined;
   // late bounces and replies by email (MAIL_INBOUND_PORT), next to the worker
   const intake = env.MAIL_WORKER === "true" ? await startConfiguredIntake(db, env) : undefined;
 
@@ -407,6 +410,7 @@ export async function runServer({ build, rootDir, mode, print = (text) => void p
       shuttingDown = true;
       await drainAndClose(server, { onForce: () => logger.warn("requests still open after 10 s; closing anyway") });
       await intake?.stop();
+      await waves?.stop();
       await worker?.stop();
       await closeRenderPool();
       await flushSignInThrottle(db, { all: true }).catch((error) => logger.warn({ err: String(error) }, "sign-in audit flush failed"));

@@ -509,6 +509,30 @@ export interface RosterVersionTable {
   rows: Json<unknown[]>;
 }
 
+export const SEND_WAVE_STATUSES = ["queued", "running", "done", "stopped"] as const;
+export type SendWaveStatus = (typeof SEND_WAVE_STATUSES)[number];
+/** A send wave (issue 15): invitations prepared as a job, in chunks, with its progress. */
+export interface SendWaveTable {
+  id: Generated<string>;
+  event_id: string;
+  /** the audience as staff confirmed it, in order */
+  member_ids: string[];
+  bilingual: ColumnType<boolean, boolean | undefined, boolean>;
+  status: ColumnType<SendWaveStatus, SendWaveStatus | undefined, SendWaveStatus>;
+  /** members prepared so far (queued + already invited + without email) */
+  done: ColumnType<number, number | undefined, number>;
+  queued: ColumnType<number, number | undefined, number>;
+  already_invited: ColumnType<number, number | undefined, number>;
+  no_email: ColumnType<number, number | undefined, number>;
+  /** why a wave stopped before the end (the event was closed meanwhile) */
+  stop_reason: string | null;
+  created_by: string | null;
+  created_at: DefaultTimestamp;
+  finished_at: Timestamp | null;
+  lease_until: Timestamp | null;
+  leased_by: string | null;
+}
+
 export interface Database {
   staff_user: StaffUserTable;
   staff_session: StaffSessionTable;
@@ -537,4 +561,5 @@ export interface Database {
   staff_token: StaffTokenTable;
   backup_log: BackupLogTable;
   roster_version: RosterVersionTable;
+  send_wave: SendWaveTable;
 }

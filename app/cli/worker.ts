@@ -4,6 +4,7 @@ import { closeDb, getDb, holdPresenceLock } from "~/db.server";
 import { getEnv } from "~/env.server";
 import { logger } from "~/logger.server";
 import { startConfiguredIntake } from "~/mail/intake.server";
+import { startSendWaveRunner } from "~/mail/send-waves.server";
 import { startMailWorker } from "~/mail/worker.server";
 import { migrateToLatest } from "../../db/migrator";
 
@@ -17,6 +18,8 @@ await migrateToLatest(db);
 // tells `npm run restore` that this worker runs, even while its pool is idle
 const presence = holdPresenceLock(env.DATABASE_URL!);
 const worker = startMailWorker({ db, env });
+// send waves recorded by the web processes are prepared here too (issue 15)
+const waves = startSendWaveRunner({ db, env });
 const intake = await startConfiguredIntake(db, env);
 logger.info({ transport: env.SMTP_URL ? "smtp" : "local mailbox" }, "mail worker started");
 
@@ -27,6 +30,7 @@ for (const signal of ["SIGTERM", "SIGINT"] as const) {
     stopping = true;
     logger.info({ signal }, "mail worker stopping");
     await intake?.stop();
+    await waves.stop();
     await worker.stop();
     await presence.release();
     await closeDb();

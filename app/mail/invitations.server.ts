@@ -1,6 +1,6 @@
 import crypto from "node:crypto";
 
-import { type DB, inTransaction } from "~/db.server";
+import { type DB, inTransaction, type Tx } from "~/db.server";
 import type { Env } from "~/env.server";
 import type { Lng } from "~/i18n";
 import { awaitsAnswer } from "~/lib/answers";
@@ -11,12 +11,13 @@ import { messageIdFor } from "~/lib/tokens.server";
 import { LINK_PLACEHOLDER } from "~/lib/tokens.server";
 import { composeLetter, loadLetterIdentity } from "~/mail/compose.server";
 import { parseMailFrom } from "~/mail/transport.server";
-import { type AudienceFilter, listAudience, lockEventForSending } from "~/models/audience.server";
+import { type AudienceFilter, listAudience, listAudienceIds, lockEventForSending } from "~/models/audience.server";
 import { writeAudit } from "~/models/audit.server";
 import { enqueueMessage, existingMessageKeys } from "~/models/email-message.server";
 import { getEvent, listDueReminderSchedules } from "~/models/event.server";
 import { ensureInvitation, ensureLinkToken, type LinkKeys, listInvitations } from "~/models/invitation.server";
 import { getLetter } from "~/models/letter.server";
+import { createSendWave, lockSendWaveChunk, recordSendWaveChunk, type SendWave, stopSendWave } from "~/models/send-wave.server";
 
 export class EventNotOpenError extends Error {}
 
@@ -49,10 +50,111 @@ export function memberRecipients(member: Member) {
 
 export type SendResult = { queued: number; alreadyInvited: number; noEmail: number };
 
+type EventRow = NonNullable<Awaited<ReturnType<typeof getEvent>>>;
+
 /**
- * Sends the invitation to every member of the audience that has not been invited yet: invitations, link
- * tokens and outbox rows in ONE transaction, under a per-event lock. Each message's idempotency key is
- * (invitation, kind, revision), so a double click, a retry or concurrent posts create each message once.
+ * Prepares the invitation for each of these members that has not been invited yet: the invitation, its link
+ * token and its outbox row, inside the caller's transaction (which holds the per-event lock). Each message's
+ * idempotency key is (invitation, kind, revision), so a double click, a retry or concurrent posts create each
+ * message once.
+ */
+async function inviteMembers(
+  trx: Tx,
+  { env, event, members, createdBy, bilingual }: { env: Env; event: EventRow; members: Member[]; createdBy: string | null; bilingual: boolean },
+): Promise<SendResult> {
+  const result: SendResult = { queued: 0, alreadyInvited: 0, noEmail: 0 };
+  const keys = linkKeys(env);
+  const domain = parseMailFrom(env.MAIL_FROM).address.split("@")[1] ?? "plenary.invalid";
+  const eventId = event.id;
+  const english = bilingual ? await getLetter(trx, { eventId, kind: "invitation", locale: "en" }) : null;
+  const identity = await loadLetterIdentity(trx, env.APP_URL);
+  const letters = new Map<string, Awaited<ReturnType<typeof getLetter>>>();
+  const letterIn = async (locale: Lng) => {
+    if (!letters.has(locale)) letters.set(locale, await getLetter(trx, { eventId, kind: "invitation", locale }));
+    return letters.get(locale)!;
+  };
+  for (const member of members) {
+    const recipients = memberRecipients(member);
+    if (recipients.noEmail) {
+      result.noEmail++;
+      continue;
+    }
+    const invitation = await ensureInvitation(trx, { eventId, memberId: member.id, letterLocale: recipients.locale, createdBy });
+    const key = `invitation:${invitation.id}:invitation:1`;
+    // the link exists from now on; the stored letter holds it masked and the worker puts it in when sending
+    await ensureLinkToken(trx, { invitationId: invitation.id, keys, isNew: invitation.created });
+    const head = member.contacts.find((c) => c.isHead);
+    const letter = await letterIn(invitation.letterLocale);
+    const message = await composeLetter({
+      kind: "invitation",
+      locale: invitation.letterLocale,
+      letter,
+      english,
+      event,
+      member,
+      head: head ? toPersonName(head, invitation.letterLocale) : null,
+      rsvpUrl: storedRsvpUrl(env),
+      identity,
+    });
+    if (await enqueueLetter(trx, { kind: "invitation", key, domain, event, invitation, recipients, message, createdBy })) result.queued++;
+    else result.alreadyInvited++;
+  }
+  return result;
+}
+
+/**
+ * The outbox row of a letter to one member (an invitation or a reminder): addressed as the member's recipients,
+ * in the letter's language, retried until the reply deadline (or the event's start). False when it exists.
+ */
+function enqueueLetter(
+  trx: Tx,
+  {
+    kind,
+    key,
+    domain,
+    event,
+    invitation,
+    recipients,
+    message,
+    createdBy,
+  }: {
+    kind: "invitation" | "reminder";
+    key: string;
+    domain: string;
+    event: EventRow;
+    invitation: { id: string; letterLocale: Lng };
+    recipients: ReturnType<typeof memberRecipients>;
+    message: Awaited<ReturnType<typeof composeLetter>>;
+    createdBy: string | null;
+  },
+) {
+  return enqueueMessage(trx, {
+    idempotencyKey: key,
+    messageId: messageIdFor(key, domain),
+    kind,
+    locale: invitation.letterLocale,
+    eventId: event.id,
+    invitationId: invitation.id,
+    to: recipients.to,
+    cc: recipients.cc,
+    ...message,
+    giveUpAt: event.rsvpDeadline ? new Date(event.rsvpDeadline) : new Date(event.startsAt),
+    createdBy,
+  });
+}
+
+/** The event, locked for sending, when it is open (invitations go out only then). */
+export async function openEventForSending(trx: Tx, { eventId }: { eventId: string }): Promise<EventRow> {
+  await lockEventForSending(trx, { eventId });
+  const event = await getEvent(trx, { id: eventId });
+  if (!event || event.status !== "open") throw new EventNotOpenError();
+  return event;
+}
+
+/**
+ * Sends the invitation to every member of the audience that has not been invited yet, in ONE transaction under
+ * the per-event lock, and returns when all are queued. Staff start a send wave instead (startSendWave), which
+ * returns at once; this one serves the benchmarks and tests that need the outbox filled before going on.
  */
 export async function sendInvitations(
   db: DB,
@@ -65,63 +167,68 @@ export async function sendInvitations(
     ip,
   }: { env: Env; eventId: string; audience: AudienceFilter; user: { id: string; email: string }; bilingual: boolean; ip?: string },
 ): Promise<SendResult> {
-  const result: SendResult = { queued: 0, alreadyInvited: 0, noEmail: 0 };
-  const keys = linkKeys(env);
-  const domain = parseMailFrom(env.MAIL_FROM).address.split("@")[1] ?? "plenary.invalid";
-  await inTransaction(db, async (trx) => {
-    await lockEventForSending(trx, { eventId });
-    const event = await getEvent(trx, { id: eventId });
-    if (!event || event.status !== "open") throw new EventNotOpenError();
-    const members = await listAudience(trx, audience);
-    const english = bilingual ? await getLetter(trx, { eventId, kind: "invitation", locale: "en" }) : null;
-    const identity = await loadLetterIdentity(trx, env.APP_URL);
-    const letters = new Map<string, Awaited<ReturnType<typeof getLetter>>>();
-    const letterIn = async (locale: Lng) => {
-      if (!letters.has(locale)) letters.set(locale, await getLetter(trx, { eventId, kind: "invitation", locale }));
-      return letters.get(locale)!;
-    };
-    for (const member of members) {
-      const recipients = memberRecipients(member);
-      if (recipients.noEmail) {
-        result.noEmail++;
-        continue;
-      }
-      const invitation = await ensureInvitation(trx, { eventId, memberId: member.id, letterLocale: recipients.locale, createdBy: user.id });
-      const key = `invitation:${invitation.id}:invitation:1`;
-      // the link exists from now on; the stored letter holds it masked and the worker puts it in when sending
-      await ensureLinkToken(trx, { invitationId: invitation.id, keys, isNew: invitation.created });
-      const head = member.contacts.find((c) => c.isHead);
-      const letter = await letterIn(invitation.letterLocale);
-      const message = await composeLetter({
-        kind: "invitation",
-        locale: invitation.letterLocale,
-        letter,
-        english,
-        event,
-        member,
-        head: head ? toPersonName(head, invitation.letterLocale) : null,
-        rsvpUrl: storedRsvpUrl(env),
-        identity,
-      });
-      const queued = await enqueueMessage(trx, {
-        idempotencyKey: key,
-        messageId: messageIdFor(key, domain),
-        kind: "invitation",
-        locale: invitation.letterLocale,
-        eventId,
-        invitationId: invitation.id,
-        to: recipients.to,
-        cc: recipients.cc,
-        ...message,
-        giveUpAt: event.rsvpDeadline ? new Date(event.rsvpDeadline) : new Date(event.startsAt),
-        createdBy: user.id,
-      });
-      if (queued) result.queued++;
-      else result.alreadyInvited++;
-    }
+  return inTransaction(db, async (trx) => {
+    const event = await openEventForSending(trx, { eventId });
+    const result = await inviteMembers(trx, { env, event, members: await listAudience(trx, audience), createdBy: user.id, bilingual });
     await writeAudit(trx, { actor: user, action: "invitations.sent", objectType: "event", objectId: eventId, ip, details: { ...result, bilingual } });
+    return result;
   });
-  return result;
+}
+
+/**
+ * What the staff request does (issue 15): records a send wave for the audience as it stands now, with its audit
+ * row, in one transaction, and returns at once. A runner prepares the invitations in chunks (runSendWave).
+ */
+export async function startSendWave(
+  db: DB,
+  {
+    eventId,
+    audience,
+    user,
+    bilingual,
+    ip,
+  }: { eventId: string; audience: AudienceFilter; user: { id: string; email: string }; bilingual: boolean; ip?: string },
+): Promise<SendWave> {
+  return inTransaction(db, async (trx) => {
+    await openEventForSending(trx, { eventId });
+    const memberIds = await listAudienceIds(trx, audience);
+    const wave = await createSendWave(trx, { eventId, memberIds, bilingual, createdBy: user.id });
+    await writeAudit(trx, {
+      actor: user,
+      action: "invitations.sent",
+      objectType: "event",
+      objectId: eventId,
+      ip,
+      details: { wave: wave.id, members: memberIds.length, bilingual },
+    });
+    return wave;
+  });
+}
+
+/** Prepares one chunk of a wave this runner holds; what is left to do afterwards. */
+export async function runSendWaveChunk(
+  db: DB,
+  { env, wave, runnerId, chunkSize, leaseSeconds }: { env: Env; wave: SendWave; runnerId: string; chunkSize: number; leaseSeconds: number },
+): Promise<"more" | "done" | "lost" | "closed"> {
+  try {
+    return await inTransaction(db, async (trx) => {
+      const state = await lockSendWaveChunk(trx, { id: wave.id, runnerId });
+      if (!state) return "lost";
+      const event = await openEventForSending(trx, { eventId: wave.eventId });
+      const ids = wave.memberIds.slice(state.done, state.done + chunkSize);
+      const members = await listAudience(trx, { mode: "picked", memberIds: ids });
+      const result = await inviteMembers(trx, { env, event, members, createdBy: wave.createdBy, bilingual: wave.bilingual });
+      const finished = state.done + ids.length >= wave.memberIds.length;
+      await recordSendWaveChunk(trx, { id: wave.id, members: ids.length, ...result, leaseSeconds, finished });
+      return finished ? "done" : "more";
+    });
+  } catch (error) {
+    if (error instanceof EventNotOpenError) {
+      await stopSendWave(db, { id: wave.id, reason: "event_not_open" });
+      return "closed";
+    }
+    throw error;
+  }
 }
 
 /**
@@ -172,22 +279,7 @@ export async function sendReminders(
         rsvpUrl: storedRsvpUrl(env),
         identity,
       });
-      if (
-        await enqueueMessage(trx, {
-          idempotencyKey: key,
-          messageId: messageIdFor(key, domain),
-          kind: "reminder",
-          locale: invitation.letterLocale,
-          eventId,
-          invitationId: invitation.id,
-          to: recipients.to,
-          cc: recipients.cc,
-          ...message,
-          giveUpAt: event.rsvpDeadline ? new Date(event.rsvpDeadline) : new Date(event.startsAt),
-          createdBy: user?.id ?? null,
-        })
-      )
-        queued++;
+      if (await enqueueLetter(trx, { kind: "reminder", key, domain, event, invitation, recipients, message, createdBy: user?.id ?? null })) queued++;
     }
     await writeAudit(trx, {
       actor: user ?? { label: "automatic reminder" },

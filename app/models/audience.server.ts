@@ -32,6 +32,12 @@ export async function listAudience(db: DB, filter: AudienceFilter): Promise<(Mem
   return members.map((m) => ({ ...m, contacts: contacts.get(m.id) ?? [] }));
 }
 
+/** The members an audience names, as ids in the audience's order (what a send wave records). */
+export async function listAudienceIds(db: DB, filter: AudienceFilter): Promise<string[]> {
+  if (filter.mode === "picked") return filter.memberIds.length ? (await listMembers(db, { ids: filter.memberIds })).map((m) => m.id) : [];
+  return (await listAudience(db, filter)).map((m) => m.id);
+}
+
 /** Serializes sending for one event across requests and processes (released at commit). */
 export async function lockEventForSending(db: DB, { eventId }: { eventId: string }) {
   await sql`select pg_advisory_xact_lock(hashtext(${`plenary:send:${eventId}`}))`.execute(db);

@@ -9,7 +9,7 @@ import type { InvitationResponse, Locale, LocalizedText, RecipientOutcome } from
 /** The invitation of a member to an event, created once (event × member is unique). */
 export async function ensureInvitation(
   db: DB,
-  { eventId, memberId, letterLocale, createdBy }: { eventId: string; memberId: string; letterLocale: Locale; createdBy: string },
+  { eventId, memberId, letterLocale, createdBy }: { eventId: string; memberId: string; letterLocale: Locale; createdBy: string | null },
 ) {
   const inserted = await db
     .insertInto("invitation")

@@ -2,6 +2,7 @@ import { type ActionFunctionArgs, type LoaderFunctionArgs, redirect } from "@rem
 import { Form, Link, useActionData, useLoaderData, useRevalidator } from "@remix-run/react";
 import { useEffect } from "react";
 import { useTranslation } from "react-i18next";
+import * as z from "zod";
 
 import { canHandlePassports, hasRole, requireUser } from "~/auth.server";
 import { ActionErrorAlert } from "~/components/action-error";
@@ -9,6 +10,7 @@ import { EmptyState } from "~/components/app-shell";
 import { GeneralErrorBoundary } from "~/components/error-boundary";
 import { EventTools } from "~/components/event-tools";
 import { ConfirmAction } from "~/components/forms";
+import { SendWaveProgress } from "~/components/send-wave-progress";
 import { getDb } from "~/db.server";
 import { getEnv } from "~/env.server";
 import { languageNames } from "~/i18n";
@@ -20,25 +22,30 @@ import { localized } from "~/lib/directory";
 import { EventPageActionSchema } from "~/lib/event-schemas";
 import { allowedTransitions } from "~/lib/event-status";
 import { titleFrom } from "~/lib/page-title";
+import { waveFinished, waveProgress } from "~/lib/send-wave";
 import { EventNotOpenError, linkKeys, sendReminders } from "~/mail/invitations.server";
 import { audited } from "~/models/audit.server";
 import { countMessagesByStatus, getQueueState } from "~/models/email-message.server";
 import { ConflictError } from "~/models/errors";
 import { duplicateEvent, InvalidTransitionError, listProgramme, ReasonRequiredError, transitionEvent } from "~/models/event.server";
 import { invitationOfEvent, listInvitations, reissueLinkToken, revokeLinkToken } from "~/models/invitation.server";
+import { getSendWave, listOpenSendWaves } from "~/models/send-wave.server";
 import { eventDetails, requireEvent } from "~/services/event-view.server";
 
 export async function loader(args: LoaderFunctionArgs) {
   const user = requireUser(args);
   const locale = args.context.locale;
   const event = await requireEvent(args.params.eventId);
-  const [programme, invitations, counts, queue] = await Promise.all([
+  const url = new URL(args.request.url);
+  const waveId = z.string().uuid().safeParse(url.searchParams.get("wave"));
+  const [programme, invitations, counts, queue, waves, sentWave] = await Promise.all([
     listProgramme(getDb(), { eventId: event.id }),
     listInvitations(getDb(), { eventId: event.id }),
     countMessagesByStatus(getDb(), { eventId: event.id }),
     getQueueState(getDb()),
+    listOpenSendWaves(getDb(), { eventId: event.id }),
+    waveId.success ? getSendWave(getDb(), { eventId: event.id, id: waveId.data }) : undefined,
   ]);
-  const url = new URL(args.request.url);
   const delivered = (counts.sent ?? 0) + (counts.local ?? 0);
   const pending = (counts.queued ?? 0) + (counts.sending ?? 0) + (counts.deferred ?? 0);
   // not delivered: failed after the retry window, bounced (now or later), or not sent to a suppressed address
@@ -74,7 +81,9 @@ export async function loader(args: LoaderFunctionArgs) {
     // sending paused (a broken relay password, or the relay asking to slow down): said where staff send
     queuePaused: queue.pausedAt ? queue.pauseKind : null,
     mail: { delivered, pending, failed: undelivered, local: counts.local ?? 0, total: delivered + pending + undelivered },
-    sent: url.searchParams.get("sent"),
+    // send waves being prepared (a progress bar each), and the one this page was sent to after it was started
+    waves: waves.map(waveProgress),
+    sentWave: sentWave && waveFinished(sentWave) ? waveProgress(sentWave) : null,
     linkChanged: url.searchParams.get("link"),
     transitions: allowedTransitions(event.status),
     duplicateStart: utcToLocalInput(nextYear, event.timeZone),
@@ -165,7 +174,8 @@ export default function EventRoute() {
     programme,
     invitations,
     mail,
-    sent,
+    waves,
+    sentWave,
     linkChanged,
     reminderBatch,
     transitions,
@@ -369,9 +379,17 @@ export default function EventRoute() {
             </Link>
           ) : null}
         </div>
-        {sent !== null ? (
+        {waves.map((wave) => (
+          <SendWaveProgress key={wave.id} eventId={event.id} wave={wave} />
+        ))}
+        {sentWave?.status === "done" ? (
           <p className="notice success" role="status">
-            {t("invitations:queued", { count: Number(sent) })}
+            {t("invitations:queued", { count: sentWave.queued })}
+          </p>
+        ) : null}
+        {sentWave?.status === "stopped" ? (
+          <p className="notice warning" role="alert">
+            {t("invitations:wave.stopped", { done: sentWave.done, total: sentWave.total })}
           </p>
         ) : null}
         {linkChanged === "reissue" || linkChanged === "revoke" ? (

@@ -17,9 +17,9 @@ import { readForm } from "~/lib/bounded-form.server";
 import { countryName, countryOptions, localized, sortMembers } from "~/lib/directory";
 import type { PageTitle } from "~/lib/page-title";
 import { messageIdFor } from "~/lib/tokens.server";
-import { EventNotOpenError, memberRecipients, sendInvitations } from "~/mail/invitations.server";
+import { EventNotOpenError, memberRecipients, startSendWave } from "~/mail/invitations.server";
+import { wakeSendWaveRunners } from "~/mail/send-waves.server";
 import { parseMailFrom } from "~/mail/transport.server";
-import { timeJob } from "~/metrics.server";
 import { type AudienceFilter, listAudience } from "~/models/audience.server";
 import { audited } from "~/models/audit.server";
 import { enqueueMessage } from "~/models/email-message.server";
@@ -126,10 +126,10 @@ export async function action(args: ActionFunctionArgs) {
   const audience = audienceFrom(form);
   if (!audience || form.get("intent") !== "send") throw new Response("Bad Request", { status: 400 });
   try {
-    const result = await timeJob("send_wave", () =>
-      sendInvitations(db, { env, eventId: event.id, audience, user, bilingual: form.get("bilingual") === "on", ip: args.context.clientIp }),
-    );
-    return redirect(`/events/${event.id}?sent=${result.queued}&skipped=${result.alreadyInvited}&noEmail=${result.noEmail}#invitations`);
+    // the wave is recorded here and prepared by the runner next to the mail worker: this request returns at once
+    const wave = await startSendWave(db, { eventId: event.id, audience, user, bilingual: form.get("bilingual") === "on", ip: args.context.clientIp });
+    wakeSendWaveRunners();
+    return redirect(`/events/${event.id}?wave=${wave.id}#invitations`);
   } catch (error) {
     if (error instanceof EventNotOpenError) return actionError("invitations:notOpen", 409);
     throw error;

@@ -192,6 +192,11 @@ async function fillEveryTable(db: DB) {
       details: JSON.stringify({ refersTo: ["<x@plenary>"] }),
     })
     .execute();
+  // a send wave (issue 15): a uuid[] column among the rest
+  await db
+    .insertInto("send_wave")
+    .values({ event_id: event.id, member_ids: [member.id], status: "done", done: 1, queued: 1, created_by: admin.id, finished_at: new Date() })
+    .execute();
 }
 
 /** Rewrites a backup's manifest (keeping its checksum line valid), to forge a file that passes the hashes. */

@@ -7,6 +7,7 @@ import { locationOf, TestClient } from "../helpers/http";
 import { startTestServer, type TestServer } from "../helpers/server";
 import { SmtpSink } from "../helpers/smtp-sink";
 import { createUser, TEST_PASSWORD } from "../helpers/users";
+import { waitForWave } from "../helpers/waves";
 
 const TITLES = {
   en: "16th NEAR General Assembly",
@@ -101,7 +102,8 @@ describe(`invitations through a real SMTP server (${databaseLabel})`, () => {
       redirect: "manual",
     });
     expect(response.status).toBe(302);
-    expect(locationOf(response)).toContain("sent=10");
+    // the request records a send wave and returns; the page follows its progress until it is prepared
+    expect(await waitForWave(staff, locationOf(response))).toMatchObject({ status: "done", total: 10, done: 10, queued: 10, alreadyInvited: 0, noEmail: 0 });
     await waitFor(() => sink.messages.length >= 10);
     expect(sink.messages).toHaveLength(10);
 
@@ -249,10 +251,13 @@ describe(`invitations through a real SMTP server (${databaseLabel})`, () => {
         redirect: "manual",
       }),
     );
-    const statuses = (await Promise.all(posts)).map((r) => r.status);
-    expect(statuses.every((s) => s === 302)).toBe(true);
+    const responses = await Promise.all(posts);
+    expect(responses.map((r) => r.status)).toEqual(Array(10).fill(302));
+    // ten waves, prepared one after another under the event's lock: each message is queued by exactly one of them
+    const waves = await Promise.all(responses.map((r) => waitForWave(staff, locationOf(r))));
+    expect(waves.reduce((sum, w) => sum + w.queued, 0)).toBe(22);
+    expect(waves.reduce((sum, w) => sum + w.alreadyInvited, 0)).toBe(22 * 9);
     await waitFor(() => sink.messages.length - before >= 22);
-    await new Promise((resolve) => setTimeout(resolve, 1500));
     const ids = sink.messages.slice(before).map((m) => m.messageId);
     expect(ids).toHaveLength(22);
     expect(new Set(ids).size).toBe(22);

@@ -1,0 +1,135 @@
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+
+import { sql } from "kysely";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+
+import { parseEnv } from "~/env.server";
+import { EventSchema } from "~/lib/event-schemas";
+import { runSendWaveChunk, startSendWave } from "~/mail/invitations.server";
+import { startSendWaveRunner } from "~/mail/send-waves.server";
+import { loadDemoData } from "~/models/demo.server";
+import { createEvent } from "~/models/event.server";
+import { claimSendWave, getSendWave } from "~/models/send-wave.server";
+import { createStaffUser } from "~/models/staff-user.server";
+import { createTestDb, databaseLabel, type TestDb } from "../../tests/helpers/db";
+
+const env = parseEnv({ DATA_DIR: fs.mkdtempSync(path.join(os.tmpdir(), "plenary-wave-")), SESSION_SECRET: "w".repeat(40) });
+
+/**
+ * Send waves as jobs (issue 15): the staff request records the wave and returns; runners prepare it in chunks,
+ * each chunk in one transaction with the wave's progress, so a crash or a second runner repeats nothing.
+ */
+describe(`send waves (${databaseLabel})`, () => {
+  let t: TestDb;
+  let user: { id: string; email: string };
+  let withEmail: number;
+  beforeAll(async () => {
+    t = await createTestDb();
+    await loadDemoData(t.db);
+    user = await createStaffUser(t.db, { email: "staff@example.org", displayName: "Staff", passwordHash: "x", role: "staff" });
+    // members whose contacts have an email address (the demo gives every member two)
+    withEmail = Number(
+      (await sql<{ n: string }>`select count(distinct member_id) as n from contact where array_length(emails, 1) > 0`.execute(t.db)).rows[0].n,
+    );
+  });
+  afterAll(() => t.close());
+
+  const openEvent = async (title: string) =>
+    (
+      await createEvent(t.db, {
+        ...EventSchema.parse({
+          kind: "forum",
+          title: { en: title },
+          timeZone: "Asia/Seoul",
+          start: "2027-09-01T09:00",
+          end: "2027-09-02T18:00",
+          quota: "3",
+          categories: ["delegate"],
+        }),
+        status: "open",
+      })
+    ).id;
+  const messagesOf = async (eventId: string) =>
+    (await t.db.selectFrom("email_message").select("idempotency_key").where("event_id", "=", eventId).where("kind", "=", "invitation").execute()).map(
+      (r) => r.idempotency_key,
+    );
+
+  it("the request only records the wave; a runner prepares it chunk by chunk, every member once", async () => {
+    const eventId = await openEvent("Forum A");
+    const wave = await startSendWave(t.db, { eventId, audience: { mode: "all" }, user, bilingual: false });
+    expect(wave).toMatchObject({ status: "queued", total: 82, done: 0, queued: 0 });
+    expect(await messagesOf(eventId)).toEqual([]); // nothing prepared by the request itself
+    const audit = await t.db.selectFrom("audit_log").select("details").where("action", "=", "invitations.sent").where("object_id", "=", eventId).execute();
+    expect(audit.map((a) => a.details)).toEqual([{ wave: wave.id, members: 82, bilingual: false }]);
+
+    const runner = startSendWaveRunner({ db: t.db, env, loop: false, chunkSize: 10 });
+    expect(await runner.runOnce()).toBe(9); // 82 members in chunks of 10
+    await runner.stop();
+    expect(await getSendWave(t.db, { eventId, id: wave.id })).toMatchObject({
+      status: "done",
+      total: 82,
+      done: 82,
+      queued: withEmail,
+      alreadyInvited: 0,
+      noEmail: 82 - withEmail,
+    });
+    const keys = await messagesOf(eventId);
+    expect(keys).toHaveLength(withEmail);
+    expect(new Set(keys).size).toBe(withEmail);
+  });
+
+  it("a runner that dies mid-wave leaves it to another, which finishes it without repeating a chunk", async () => {
+    const eventId = await openEvent("Forum B");
+    const wave = await startSendWave(t.db, { eventId, audience: { mode: "all" }, user, bilingual: false });
+    // a runner takes the wave, prepares one chunk and dies: it never hands the wave back, as a killed process would not
+    const claimed = (await claimSendWave(t.db, { runnerId: "dead-runner", leaseSeconds: 60 }))!;
+    expect(claimed.id).toBe(wave.id);
+    expect(await runSendWaveChunk(t.db, { env, wave: claimed, runnerId: "dead-runner", chunkSize: 30, leaseSeconds: 60 })).toBe("more");
+
+    // while its lease runs, no other runner takes the wave
+    const second = startSendWaveRunner({ db: t.db, env, loop: false, chunkSize: 30 });
+    expect(await second.runOnce()).toBe(0);
+    // the lease runs out: the second runner finishes the remaining 52 members
+    await t.db
+      .updateTable("send_wave")
+      .set({ lease_until: sql`now() - interval '1 second'` })
+      .where("id", "=", wave.id)
+      .execute();
+    expect(await second.runOnce()).toBe(2);
+    await second.stop();
+    expect(await getSendWave(t.db, { eventId, id: wave.id })).toMatchObject({ status: "done", done: 82, queued: withEmail, alreadyInvited: 0 });
+    expect(new Set(await messagesOf(eventId)).size).toBe(withEmail);
+
+    // the dead runner, back from the grave, cannot add to a wave it no longer holds
+    expect(await runSendWaveChunk(t.db, { env, wave: claimed, runnerId: "dead-runner", chunkSize: 30, leaseSeconds: 60 })).toBe("lost");
+  });
+
+  it("two waves for the same members: the second finds them invited; two runners share the work without overlap", async () => {
+    const eventId = await openEvent("Forum C");
+    const one = await startSendWave(t.db, { eventId, audience: { mode: "country", country: "MN" }, user, bilingual: false });
+    const two = await startSendWave(t.db, { eventId, audience: { mode: "country", country: "MN" }, user, bilingual: false });
+    const a = startSendWaveRunner({ db: t.db, env, loop: false, chunkSize: 5 });
+    const b = startSendWaveRunner({ db: t.db, env, loop: false, chunkSize: 5 });
+    await Promise.all([a.runOnce(), b.runOnce()]);
+    await Promise.all([a.stop(), b.stop()]);
+    const waves = await Promise.all([one, two].map((w) => getSendWave(t.db, { eventId, id: w.id })));
+    expect(waves.map((w) => w!.status)).toEqual(["done", "done"]);
+    const mongolian = await messagesOf(eventId);
+    expect(waves.reduce((sum, w) => sum + w!.queued, 0)).toBe(mongolian.length);
+    expect(waves.reduce((sum, w) => sum + w!.alreadyInvited, 0)).toBe(mongolian.length);
+    expect(new Set(mongolian).size).toBe(mongolian.length);
+  });
+
+  it("a wave whose event is closed meanwhile stops where it is, and says why", async () => {
+    const eventId = await openEvent("Forum D");
+    const wave = await startSendWave(t.db, { eventId, audience: { mode: "all" }, user, bilingual: false });
+    await t.db.updateTable("event").set({ status: "closed" }).where("id", "=", eventId).execute();
+    const runner = startSendWaveRunner({ db: t.db, env, loop: false, chunkSize: 10 });
+    await runner.runOnce();
+    await runner.stop();
+    expect(await getSendWave(t.db, { eventId, id: wave.id })).toMatchObject({ status: "stopped", stopReason: "event_not_open", done: 0 });
+    expect(await messagesOf(eventId)).toEqual([]);
+  });
+});
