@@ -1,10 +1,12 @@
 import { parse } from "csv-parse/sync";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
-import { databaseLabel, type PreparedDatabase, prepareServerDatabase } from "../helpers/db";
-import { locationOf, TestClient } from "../helpers/http";
+import { countMembers } from "~/models/member.server";
+import { loadDemo } from "../fixtures/directory";
+import { newAccount, serverDb } from "../fixtures/staff";
+import { databaseLabel } from "../helpers/db";
+import { locationOf, type TestClient } from "../helpers/http";
 import { startTestServer, type TestServer } from "../helpers/server";
-import { createUser, TEST_PASSWORD as PASSWORD } from "../helpers/users";
 
 function multipart(fields: Record<string, string>, file: { name: string; type: string; content: string }) {
   const form = new FormData();
@@ -13,28 +15,32 @@ function multipart(fields: Record<string, string>, file: { name: string; type: s
   return form;
 }
 
+/**
+ * The administrator and the viewer are shared and no test changes them; each test adds the members it looks at
+ * (the demo load is idempotent), so each passes alone and in any order.
+ */
 describe(`directory pages over HTTP (${databaseLabel})`, () => {
-  let database: PreparedDatabase;
   let server: TestServer;
-  const admin = () => new TestClient(server.url);
   let adminClient: TestClient;
   let viewerClient: TestClient;
+  /** The members page as each of them first saw it: before any test has added a member. */
+  let firstVisit: { admin: string; viewer: string };
 
   beforeAll(async () => {
-    database = await prepareServerDatabase();
-    createUser(database.env, "admin@example.org", "admin");
-    createUser(database.env, "viewer@example.org", "viewer");
-    server = await startTestServer({}, database);
-    adminClient = admin();
-    await adminClient.signIn("admin@example.org", PASSWORD);
-    viewerClient = admin();
-    await viewerClient.signIn("viewer@example.org", PASSWORD);
+    server = await startTestServer();
+    adminClient = (await newAccount(server, "admin")).client;
+    viewerClient = (await newAccount(server, "viewer")).client;
+    firstVisit = {
+      admin: await (await adminClient.get("/members")).text(),
+      viewer: await (await viewerClient.get("/members")).text(),
+    };
   });
   afterAll(() => server.dispose());
 
   it("shows an empty directory with the demo button to admins only", async () => {
-    expect(await (await adminClient.get("/members")).text()).toContain("Load demo data");
-    expect(await (await viewerClient.get("/members")).text()).not.toContain("Load demo data");
+    for (const page of [firstVisit.admin, firstVisit.viewer]) expect(page).toContain("The directory is empty");
+    expect(firstVisit.admin).toContain("Load demo data");
+    expect(firstVisit.viewer).not.toContain("Load demo data");
   });
 
   it("refuses the demo load and member creation to a viewer (403), and allows them to an admin", async () => {
@@ -75,6 +81,8 @@ describe(`directory pages over HTTP (${databaseLabel})`, () => {
   });
 
   it("refuses a 3 MiB upload with a clear message and writes nothing", async () => {
+    const importBatches = async () => (await serverDb(server).selectFrom("import_batch").select("id").execute()).length;
+    const [members, batches] = [await countMembers(serverDb(server)), await importBatches()];
     const big = "country,kind,name_en,time_zone\n" + "RU,oblast,X,Asia/Omsk\n".repeat(150_000);
     const response = await fetch(`${server.url}/members/import`, {
       method: "POST",
@@ -85,6 +93,8 @@ describe(`directory pages over HTTP (${databaseLabel})`, () => {
     expect(big.length).toBeGreaterThan(3 * 1024 * 1024);
     expect(response.status).toBe(413);
     expect(await response.text()).toContain("The file is larger than 2 MB");
+    expect(await countMembers(serverDb(server))).toBe(members);
+    expect(await importBatches()).toBe(batches);
   });
 
   it("checks an upload, then imports it on confirmation; a second confirmation applies nothing twice", async () => {
@@ -120,6 +130,7 @@ describe(`directory pages over HTTP (${databaseLabel})`, () => {
 
   it("exports members as formula-safe UTF-8 CSV with a BOM and contacts as XLSX, audited; viewers may not export", async () => {
     expect((await viewerClient.get("/members/export?type=contacts&format=csv")).status).toBe(403);
+    await loadDemo(adminClient);
     // a name that a spreadsheet would run as a formula
     const created = await adminClient.post("/members/new", {
       "names.en": '=HYPERLINK("http://evil.example","Open")',

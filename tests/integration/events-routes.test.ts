@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
-import { databaseLabel, type PreparedDatabase, prepareServerDatabase } from "../helpers/db";
-import { locationOf, TestClient } from "../helpers/http";
+import { newAccount } from "../fixtures/staff";
+import { databaseLabel } from "../helpers/db";
+import { locationOf, type TestClient } from "../helpers/http";
 import { startTestServer, type TestServer } from "../helpers/server";
-import { createUser, TEST_PASSWORD as PASSWORD } from "../helpers/users";
 
 const VLADIVOSTOK_EVENT = {
   kind: "general_assembly",
@@ -23,17 +23,13 @@ const VLADIVOSTOK_EVENT = {
 };
 
 describe(`event pages over HTTP (${databaseLabel})`, () => {
-  let database: PreparedDatabase;
   let server: TestServer;
   let staff: TestClient;
   let eventPath: string;
 
   beforeAll(async () => {
-    database = await prepareServerDatabase();
-    createUser(database.env, "staff@example.org", "staff");
-    server = await startTestServer({}, database);
-    staff = new TestClient(server.url);
-    await staff.signIn("staff@example.org", PASSWORD);
+    server = await startTestServer();
+    staff = (await newAccount(server, "staff", { email: "staff@example.org" })).client;
   });
   afterAll(() => server.dispose());
 

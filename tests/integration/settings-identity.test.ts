@@ -1,11 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
+import { loadDemo } from "../fixtures/directory";
+import { newAccount } from "../fixtures/staff";
 import { databaseLabel, type PreparedDatabase, prepareServerDatabase, withServerDb } from "../helpers/db";
-import { locationOf, TestClient } from "../helpers/http";
+import { locationOf, type TestClient } from "../helpers/http";
 import { png } from "../helpers/png";
 import { startTestServer, type TestServer } from "../helpers/server";
 import { SmtpSink } from "../helpers/smtp-sink";
-import { createUser, TEST_PASSWORD } from "../helpers/users";
 
 const NAME = {
   en: "The Association of North East Asia Regional Governments (NEAR)",
@@ -81,16 +82,10 @@ describe(`Settings → Identity and System over HTTP (${databaseLabel})`, () => 
   beforeAll(async () => {
     sink = await new SmtpSink().start();
     database = await prepareServerDatabase();
-    createUser(database.env, "admin@example.org", "admin");
-    createUser(database.env, "staff@example.org", "staff");
-    createUser(database.env, "viewer@example.org", "viewer");
     server = await startTestServer({ SMTP_URL: sink.url(), MAIL_FROM: "Plenary <noreply@near.example.org>", MAIL_RETRY_BASE_SECONDS: "0.2" }, database);
-    admin = new TestClient(server.url);
-    staff = new TestClient(server.url);
-    viewer = new TestClient(server.url);
-    await admin.signIn("admin@example.org", TEST_PASSWORD);
-    await staff.signIn("staff@example.org", TEST_PASSWORD);
-    await viewer.signIn("viewer@example.org", TEST_PASSWORD);
+    admin = (await newAccount(server, "admin", { email: "admin@example.org" })).client;
+    staff = (await newAccount(server, "staff", { email: "staff@example.org" })).client;
+    viewer = (await newAccount(server, "viewer", { email: "viewer@example.org" })).client;
   });
   afterAll(async () => {
     await server.dispose();
@@ -212,7 +207,7 @@ describe(`Settings → Identity and System over HTTP (${databaseLabel})`, () => 
 
   it("puts the organisation and the signature in the letters, in the letter's language, with the letterhead", async () => {
     // The demo fills the identity only while it is empty: the one saved above stays
-    expect(locationOf(await admin.post("/members?index", { intent: "load-demo" }))).toBe("/members?loaded=82");
+    await loadDemo(admin);
     const created = await admin.post("/events/new", {
       kind: "general_assembly",
       timeZone: "Asia/Irkutsk",
