@@ -1,8 +1,6 @@
 #!/usr/bin/env node
 // Starts Plenary: builds first when there is no build (or the sources are newer), then hands over to
 // startServer() inside the server bundle, so the app's modules (database, config) exist once per process.
-import { spawnSync } from "node:child_process";
-import fs from "node:fs";
 import path from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 
@@ -11,45 +9,14 @@ const buildFile = path.join(root, "build", "index.js");
 const mode = process.env.NODE_ENV === "development" ? "development" : "production";
 process.env.NODE_ENV ??= mode;
 
-function newestMtime(target) {
-  let newest = 0;
-  const stack = [target];
-  while (stack.length) {
-    const current = stack.pop();
-    let stat;
-    try {
-      stat = fs.statSync(current);
-    } catch {
-      continue;
-    }
-    if (stat.isDirectory()) {
-      if (current === path.join(root, "public", "build")) continue;
-      for (const entry of fs.readdirSync(current)) stack.push(path.join(current, entry));
-    } else if (!/\.test\.tsx?$/.test(current)) {
-      newest = Math.max(newest, stat.mtimeMs);
-    }
-  }
-  return newest;
-}
-
-function buildIsStale() {
-  if (!fs.existsSync(buildFile) || !fs.existsSync(path.join(root, "public", "build"))) return true;
-  const built = fs.statSync(buildFile).mtimeMs;
-  const sources = ["app", "db", "emails", "public", "remix.config.js", "package-lock.json"].map((p) => path.join(root, p));
-  return sources.some((source) => newestMtime(source) > built);
-}
-
-if (mode === "production" && buildIsStale()) {
-  console.log("Building Plenary (first start or changed sources)…");
+if (mode === "production") {
+  const { ensureBuild, buildIsStale } = await import("./cli/ensure-build.js");
+  if (buildIsStale()) console.log("Building Plenary (first start or changed sources)…");
   // app/cli/build.js rather than `remix build`, which exits with esbuild still running (see that file)
-  const result = spawnSync(process.execPath, [path.join(root, "app", "cli", "build.js")], {
-    cwd: root,
-    stdio: "inherit",
-    env: { ...process.env, NODE_ENV: "production" },
-  });
+  const result = await ensureBuild({ stdio: "inherit" });
   if (result.status !== 0) {
     console.error("The build failed; see the messages above.");
-    process.exit(result.status ?? 1);
+    process.exit(result.status);
   }
 }
 

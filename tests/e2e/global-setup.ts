@@ -1,7 +1,8 @@
-import { spawn, spawnSync } from "node:child_process";
+import { spawn } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
 
+import { ensureBuild } from "../../app/cli/ensure-build.js";
 import { ROOT, TMP } from "../helpers/paths";
 import { E2E_PORT } from "../playwright.config";
 
@@ -28,12 +29,8 @@ export default async function globalSetup() {
   }
   fs.rmSync(E2E_DIR, { recursive: true, force: true });
   fs.mkdirSync(E2E_DIR, { recursive: true });
-  const build = spawnSync(process.execPath, [path.join(ROOT, "app/cli/build.js")], {
-    cwd: ROOT,
-    env: { ...process.env, NODE_ENV: "production" },
-    encoding: "utf8",
-  });
-  if (build.status !== 0) throw new Error(`remix build failed:\n${build.stdout}${build.stderr}`);
+  const build = await ensureBuild();
+  if (build.status !== 0) throw new Error(`remix build failed:\n${build.output}`);
 
   const log = fs.openSync(path.join(E2E_DIR, "server.log"), "w");
   const server = spawn(process.execPath, [path.join(ROOT, "app/server.js")], {

@@ -1,4 +1,3 @@
-import { spawnSync } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
 
@@ -7,8 +6,9 @@ import { Kysely, PGliteDialect } from "kysely";
 import pg from "pg";
 import type { TestProject } from "vitest/node";
 
+import { ensureBuild } from "../../app/cli/ensure-build.js";
 import { migrateToLatest } from "../../db/migrator";
-import { ROOT, TMP } from "../helpers/paths";
+import { TMP } from "../helpers/paths";
 
 /**
  * Once per run: build the app (integration tests start the real server) and migrate a database
@@ -16,12 +16,9 @@ import { ROOT, TMP } from "../helpers/paths";
  */
 export default async function setup(project: TestProject) {
   fs.mkdirSync(TMP, { recursive: true });
-  const build = spawnSync(process.execPath, [path.join(ROOT, "app/cli/build.js")], {
-    cwd: ROOT,
-    encoding: "utf8",
-    env: { ...process.env, NODE_ENV: "production" },
-  });
-  if (build.status !== 0) throw new Error(`remix build failed:\n${build.stdout}\n${build.stderr}`);
+  // built once for every suite that needs it, unless a source changed (and never twice at once)
+  const build = await ensureBuild();
+  if (build.status !== 0) throw new Error(`remix build failed:\n${build.output}`);
 
   const adminUrl = process.env.TEST_DATABASE_URL;
   if (adminUrl) {
