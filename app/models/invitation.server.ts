@@ -4,7 +4,7 @@ import type { DB } from "~/db.server";
 import { UNDELIVERED } from "~/lib/mail-recipients";
 import { seal, unseal } from "~/lib/sealed.server";
 import { createToken, hashToken, invitationLinkToken, isWellFormedToken } from "~/lib/tokens.server";
-import type { InvitationResponse, Locale, LocalizedText, RecipientOutcome } from "../../db/schema";
+import { INVITATION_RESPONSES, type InvitationResponse, type Locale, type LocalizedText, type RecipientOutcome } from "../../db/schema";
 
 /** The invitation of a member to an event, created once (event × member is unique). */
 export async function ensureInvitation(
@@ -161,7 +161,28 @@ export type InvitationListRow = {
 };
 
 /** The invitations of an event with the state of each member's latest message and the size of each delegation. */
-export async function listInvitations(db: DB, { eventId }: { eventId: string }): Promise<InvitationListRow[]> {
+/** How many of the event's invitations have each answer (one aggregate query: the counts of a long list). */
+export async function countInvitationsByResponse(db: DB, { eventId }: { eventId: string }): Promise<Record<InvitationResponse, number>> {
+  const rows = await db
+    .selectFrom("invitation")
+    .select(["response", sql<number>`count(*)::int`.as("n")])
+    .where("event_id", "=", eventId)
+    .groupBy("response")
+    .execute();
+  const counts = Object.fromEntries(INVITATION_RESPONSES.map((r) => [r, 0])) as Record<InvitationResponse, number>;
+  for (const row of rows) counts[row.response] = Number(row.n);
+  return counts;
+}
+
+/**
+ * The event's invitations in country and name order, with each one's last message and people; optionally only
+ * some answers and one page of them (the event page shows 100 at a time, issue 15).
+ */
+export async function listInvitations(
+  db: DB,
+  { eventId, responses, limit, offset = 0 }: { eventId: string; responses?: InvitationResponse[]; limit?: number; offset?: number },
+): Promise<InvitationListRow[]> {
+  if (responses && !responses.length) return [];
   return (
     await db
       .selectFrom("invitation as i")
@@ -201,8 +222,11 @@ export async function listInvitations(db: DB, { eventId }: { eventId: string }):
         "i.changed_at as changedAt",
       ])
       .where("i.event_id", "=", eventId)
+      .$if(Boolean(responses), (q) => q.where("i.response", "in", responses!))
       .orderBy("m.country")
       .orderBy(sql`m.names->>'en'`)
+      .orderBy("i.id")
+      .$if(limit !== undefined, (q) => q.limit(limit!).offset(offset))
       .execute()
   ).map(({ lastToUndelivered, lastRecipients, ...row }) => ({
     ...row,

@@ -10,12 +10,12 @@ import { EmptyState } from "~/components/app-shell";
 import { GeneralErrorBoundary } from "~/components/error-boundary";
 import { EventTools } from "~/components/event-tools";
 import { ConfirmAction } from "~/components/forms";
+import { Pagination } from "~/components/pagination";
 import { SendWaveProgress } from "~/components/send-wave-progress";
 import { getDb } from "~/db.server";
 import { getEnv } from "~/env.server";
 import { languageNames } from "~/i18n";
 import { actionError } from "~/lib/action-error";
-import { awaitsAnswer } from "~/lib/answers";
 import { readForm } from "~/lib/bounded-form.server";
 import { formatDateTimeZoned, formatSlot, utcToLocalInput } from "~/lib/dates";
 import { localized } from "~/lib/directory";
@@ -28,9 +28,15 @@ import { audited } from "~/models/audit.server";
 import { countMessagesByStatus, getQueueState } from "~/models/email-message.server";
 import { ConflictError } from "~/models/errors";
 import { duplicateEvent, InvalidTransitionError, listProgramme, ReasonRequiredError, transitionEvent } from "~/models/event.server";
-import { invitationOfEvent, listInvitations, reissueLinkToken, revokeLinkToken } from "~/models/invitation.server";
+import { countInvitationsByResponse, invitationOfEvent, listInvitations, reissueLinkToken, revokeLinkToken } from "~/models/invitation.server";
 import { getSendWave, listOpenSendWaves } from "~/models/send-wave.server";
 import { eventDetails, requireEvent } from "~/services/event-view.server";
+import { INVITATION_RESPONSES, type InvitationResponse } from "../../db/schema";
+
+/** Invitations shown at a time: a 5,000-invitation event stays a light page (issue 15). */
+const INVITATIONS_PAGE = 100;
+const AWAITING: InvitationResponse[] = ["pending", "undecided"];
+const AnswerFilterSchema = z.enum(["all", "awaiting", ...INVITATION_RESPONSES]);
 
 export async function loader(args: LoaderFunctionArgs) {
   const user = requireUser(args);
@@ -38,9 +44,27 @@ export async function loader(args: LoaderFunctionArgs) {
   const event = await requireEvent(args.params.eventId);
   const url = new URL(args.request.url);
   const waveId = z.string().uuid().safeParse(url.searchParams.get("wave"));
-  const [programme, invitations, counts, queue, waves, sentWave] = await Promise.all([
+  // a long list comes a page at a time (issue 15), filtered by answer in the URL; counts from one aggregate
+  const answer = AnswerFilterSchema.catch("all").parse(url.searchParams.get("answer") ?? undefined);
+  const responses = answer === "all" ? undefined : answer === "awaiting" ? AWAITING : [answer];
+  const byResponse = await countInvitationsByResponse(getDb(), { eventId: event.id });
+  const listed = responses ? responses.reduce((sum, r) => sum + byResponse[r], 0) : Object.values(byResponse).reduce((a, b) => a + b, 0);
+  const pages = Math.max(1, Math.ceil(listed / INVITATIONS_PAGE));
+  const page = Math.min(
+    pages,
+    z.coerce
+      .number()
+      .int()
+      .min(1)
+      .catch(1)
+      .parse(url.searchParams.get("page") ?? 1),
+  );
+  const awaiting = AWAITING.reduce((sum, r) => sum + byResponse[r], 0);
+  const [programme, invitations, remindable, counts, queue, waves, sentWave] = await Promise.all([
     listProgramme(getDb(), { eventId: event.id }),
-    listInvitations(getDb(), { eventId: event.id }),
+    listInvitations(getDb(), { eventId: event.id, responses, limit: INVITATIONS_PAGE, offset: (page - 1) * INVITATIONS_PAGE }),
+    // the reminder panel ticks each member by name while they fit on a page; beyond, it reminds them all
+    awaiting && awaiting <= INVITATIONS_PAGE ? listInvitations(getDb(), { eventId: event.id, responses: AWAITING }) : [],
     countMessagesByStatus(getDb(), { eventId: event.id }),
     getQueueState(getDb()),
     listOpenSendWaves(getDb(), { eventId: event.id }),
@@ -77,6 +101,17 @@ export async function loader(args: LoaderFunctionArgs) {
       undelivered: i.lastUndelivered,
       emailedReply: i.lastEmailedReplyAt ? formatDateTimeZoned(i.lastEmailedReplyAt, locale, event.timeZone) : null,
     })),
+    list: {
+      answer,
+      page,
+      pages,
+      listed,
+      from: listed ? (page - 1) * INVITATIONS_PAGE + 1 : 0,
+      to: Math.min(listed, page * INVITATIONS_PAGE),
+      invited: Object.values(byResponse).reduce((a, b) => a + b, 0),
+      awaiting,
+    },
+    remindable: remindable.map((i) => ({ id: i.id, member: localized(i.memberNames, locale), locale: i.letterLocale, response: i.response })),
     reminderBatch: crypto.randomUUID(),
     // sending paused (a broken relay password, or the relay asking to slow down): said where staff send
     queuePaused: queue.pausedAt ? queue.pauseKind : null,
@@ -173,6 +208,8 @@ export default function EventRoute() {
     event,
     programme,
     invitations,
+    list,
+    remindable,
     mail,
     waves,
     sentWave,
@@ -192,7 +229,6 @@ export default function EventRoute() {
     const timer = setInterval(() => revalidator.state === "idle" && revalidator.revalidate(), 2000);
     return () => clearInterval(timer);
   }, [mail.pending, revalidator]);
-  const unanswered = invitations.filter((i) => awaitsAnswer(i.response));
   const actionData = useActionData<typeof action>();
   const missingTexts = (["title", "venue", "description"] as const).filter((k) => event.missing[k].length);
   return (
@@ -373,7 +409,7 @@ export default function EventRoute() {
               </Link>
             </div>
           ) : null}
-          {invitations.length ? (
+          {list.invited ? (
             <Link to={`/events/${event.id}/replies`} className="button">
               {t("invitations:repliesOverview")}
             </Link>
@@ -397,7 +433,7 @@ export default function EventRoute() {
             {t(`invitations:links.${linkChanged}d`)}
           </p>
         ) : null}
-        {invitations.length === 0 ? (
+        {list.invited === 0 ? (
           <EmptyState title={t("invitations.emptyTitle")} body={t("invitations.emptyBody")} />
         ) : (
           <>
@@ -412,6 +448,27 @@ export default function EventRoute() {
               {mail.local ? <p className="small muted">{t("invitations:localNote")}</p> : null}
               {mail.failed ? <p className="small field-errors">{t("invitations:failedNote", { count: mail.failed })}</p> : null}
             </div>
+            <Form method="get" className="filters" role="search" aria-label={t("invitations:list.filterAnswer")} preventScrollReset>
+              {sentWave ? <input type="hidden" name="wave" value={sentWave.id} /> : null}
+              <div className="field">
+                <label htmlFor="answer-filter">{t("invitations:list.filterAnswer")}</label>
+                <select id="answer-filter" name="answer" defaultValue={list.answer}>
+                  <option value="all">{t("invitations:list.allAnswers")}</option>
+                  <option value="awaiting">{t("invitations:list.awaiting")}</option>
+                  {INVITATION_RESPONSES.map((r) => (
+                    <option key={r} value={r}>
+                      {t(`invitations:responses.${r}`)}
+                    </option>
+                  ))}
+                </select>
+              </div>
+              <button type="submit" className="button">
+                {t("invitations:mail.apply")}
+              </button>
+              <p className="muted small" aria-live="polite">
+                {t("invitations:list.shown", { from: list.from, to: list.to, total: list.listed })}
+              </p>
+            </Form>
             <div className="table-wrap">
               <table className="data-table">
                 <thead>
@@ -477,28 +534,33 @@ export default function EventRoute() {
                 </tbody>
               </table>
             </div>
-            {canEdit && event.status === "open" && !unanswered.length ? <p className="muted">{t("invitations:allAnswered")}</p> : null}
-            {canEdit && event.status === "open" && unanswered.length ? (
+            <Pagination page={list.page} pages={list.pages} label={t("invitations:list.listLabel")} hash="#invitations" />
+            {canEdit && event.status === "open" && !list.awaiting ? <p className="muted">{t("invitations:allAnswered")}</p> : null}
+            {canEdit && event.status === "open" && list.awaiting ? (
               <ConfirmAction
                 label={t("invitations:remind")}
                 question={t("invitations:remindConfirm")}
                 intent="intent"
                 value="remind"
-                hidden={{ batch: reminderBatch, picked: "1" }}
+                hidden={{ batch: reminderBatch, picked: remindable.length ? "1" : "0" }}
                 className="remind"
               >
-                <fieldset className="remind-whom">
-                  <legend>{t("invitations:remindWhom", { count: unanswered.length })}</legend>
-                  {unanswered.map((i) => (
-                    <label key={i.id} className="checkbox">
-                      <input type="checkbox" name="remindId" value={i.id} defaultChecked /> {i.member}{" "}
-                      <span className="muted small">
-                        ({i.response === "undecided" ? `${t("invitations:responses.undecided")}, ` : ""}
-                        {languageNames[i.locale]})
-                      </span>
-                    </label>
-                  ))}
-                </fieldset>
+                {remindable.length ? (
+                  <fieldset className="remind-whom">
+                    <legend>{t("invitations:remindWhom", { count: list.awaiting })}</legend>
+                    {remindable.map((i) => (
+                      <label key={i.id} className="checkbox">
+                        <input type="checkbox" name="remindId" value={i.id} defaultChecked /> {i.member}{" "}
+                        <span className="muted small">
+                          ({i.response === "undecided" ? `${t("invitations:responses.undecided")}, ` : ""}
+                          {languageNames[i.locale]})
+                        </span>
+                      </label>
+                    ))}
+                  </fieldset>
+                ) : (
+                  <p>{t("invitations:list.remindAll", { count: list.awaiting })}</p>
+                )}
               </ConfirmAction>
             ) : null}
           </>

@@ -1,5 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
+import { MemberSchema } from "~/lib/directory-schemas";
+import { ensureInvitation } from "~/models/invitation.server";
+import { createMember } from "~/models/member.server";
 import { newAccount } from "../fixtures/staff";
 import { databaseLabel } from "../helpers/db";
 import { locationOf, type TestClient } from "../helpers/http";
@@ -140,5 +143,53 @@ describe(`event pages over HTTP (${databaseLabel})`, () => {
     const list = await (await staff.get("/events")).text();
     expect(list.match(/class="event-title"[^>]*>17th NEAR General Assembly</g)?.length).toBe(2);
     expect(list).toContain("30\u2009–\u200931 August 2028");
+  });
+
+  it("a 230-invitation event lists 100 at a time, filters by answer in the URL, counts the whole list, and reminds all who have not answered", async () => {
+    const created = await staff.post("/events/new", { ...VLADIVOSTOK_EVENT, "title.en": "Large Forum" });
+    const path = locationOf(created);
+    expect((await staff.post(path, { to: "open", version: "1" })).status).toBe(302);
+    const eventId = path.split("/").at(-1)!;
+    // 230 invited members, 30 of them attending, straight into the server's database
+    const db = server.db!;
+    for (let i = 0; i < 230; i++) {
+      const { id: memberId } = await createMember(
+        db,
+        MemberSchema.parse({
+          country: "KR",
+          kind: "province",
+          names: { en: `Province ${String(i).padStart(3, "0")}` },
+          defaultLocale: "en",
+          timeZone: "Asia/Seoul",
+        }),
+      );
+      const { id } = await ensureInvitation(db, { eventId, memberId, letterLocale: "en", createdBy: null });
+      if (i < 30) await db.updateTable("invitation").set({ response: "attending" }).where("id", "=", id).execute();
+    }
+    const rows = (html: string) => html.match(/<table class="data-table">[\s\S]*?<\/table>/)![0].match(/<tr>/g)!.length - 1; // minus the header row
+
+    const first = await (await staff.get(path)).text();
+    expect(rows(first)).toBe(100);
+    expect(first).toContain("1–100 of 230");
+    expect(first).toContain(`rel="next" class="button" data-discover="true" href="${path}?page=2#invitations"`);
+    expect(first).toContain("Page 1 of 3");
+    // the reminder panel counts all 200 who have not answered, and reminds them all without listing 200 boxes
+    expect(first).toContain("Remind all 200 members that have not answered or are undecided");
+    expect(first).not.toContain('name="remindId"');
+    expect(first).toMatch(/name="picked" value="0"/);
+
+    const last = await (await staff.get(`${path}?page=3`)).text();
+    expect(rows(last)).toBe(30);
+    expect(last).toContain("201–230 of 230");
+    expect(last).not.toContain('rel="next"');
+    // a page past the end shows the last one
+    expect(rows(await (await staff.get(`${path}?page=99`)).text())).toBe(30);
+
+    const attending = await (await staff.get(`${path}?answer=attending`)).text();
+    expect(rows(attending)).toBe(30);
+    expect(attending).toContain("1–30 of 30");
+    expect(attending).not.toContain('class="pagination"');
+    // a value that is not a filter is the whole list, not an error
+    expect(rows(await (await staff.get(`${path}?answer=%27;drop`)).text())).toBe(100);
   });
 });
