@@ -1,12 +1,12 @@
 import { type ActionFunctionArgs, type LoaderFunctionArgs, redirect } from "@remix-run/node";
-import { Form, Link, useActionData, useLoaderData, useRevalidator } from "@remix-run/react";
-import { useEffect } from "react";
+import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
 import * as z from "zod";
 
 import { canHandlePassports, hasRole, requireUser } from "~/auth.server";
 import { ActionErrorAlert } from "~/components/action-error";
 import { EmptyState } from "~/components/app-shell";
+import { DeliveryProgress } from "~/components/delivery-progress";
 import { GeneralErrorBoundary } from "~/components/error-boundary";
 import { EventTools } from "~/components/event-tools";
 import { ConfirmAction } from "~/components/forms";
@@ -18,6 +18,7 @@ import { languageNames } from "~/i18n";
 import { actionError } from "~/lib/action-error";
 import { readForm } from "~/lib/bounded-form.server";
 import { formatDateTimeZoned, formatSlot, utcToLocalInput } from "~/lib/dates";
+import { deliveryOf } from "~/lib/delivery";
 import { localized } from "~/lib/directory";
 import { EventPageActionSchema } from "~/lib/event-schemas";
 import { allowedTransitions } from "~/lib/event-status";
@@ -70,10 +71,6 @@ export async function loader(args: LoaderFunctionArgs) {
     listOpenSendWaves(getDb(), { eventId: event.id }),
     waveId.success ? getSendWave(getDb(), { eventId: event.id, id: waveId.data }) : undefined,
   ]);
-  const delivered = (counts.sent ?? 0) + (counts.local ?? 0);
-  const pending = (counts.queued ?? 0) + (counts.sending ?? 0) + (counts.deferred ?? 0);
-  // not delivered: failed after the retry window, bounced (now or later), or not sent to a suppressed address
-  const undelivered = (counts.failed ?? 0) + (counts.bounced ?? 0) + (counts.suppressed ?? 0);
   // a year later, same venue time: the usual starting point for next year's meeting
   const nextYear = new Date(event.startsAt);
   nextYear.setUTCFullYear(nextYear.getUTCFullYear() + 1);
@@ -115,7 +112,7 @@ export async function loader(args: LoaderFunctionArgs) {
     reminderBatch: crypto.randomUUID(),
     // sending paused (a broken relay password, or the relay asking to slow down): said where staff send
     queuePaused: queue.pausedAt ? queue.pauseKind : null,
-    mail: { delivered, pending, failed: undelivered, local: counts.local ?? 0, total: delivered + pending + undelivered },
+    mail: deliveryOf(counts),
     // send waves being prepared (a progress bar each), and the one this page was sent to after it was started
     waves: waves.map(waveProgress),
     sentWave: sentWave && waveFinished(sentWave) ? waveProgress(sentWave) : null,
@@ -222,13 +219,6 @@ export default function EventRoute() {
     saved,
     conflict,
   } = useLoaderData<typeof loader>();
-  const revalidator = useRevalidator();
-  // While messages are on their way, refresh the progress every two seconds.
-  useEffect(() => {
-    if (!mail.pending) return;
-    const timer = setInterval(() => revalidator.state === "idle" && revalidator.revalidate(), 2000);
-    return () => clearInterval(timer);
-  }, [mail.pending, revalidator]);
   const actionData = useActionData<typeof action>();
   const missingTexts = (["title", "venue", "description"] as const).filter((k) => event.missing[k].length);
   return (
@@ -442,12 +432,7 @@ export default function EventRoute() {
                 {t(queuePaused === "rate" ? "invitations:queueSlowed" : "invitations:queuePaused")} <Link to="/mail">{t("common:nav.mail")}</Link>
               </p>
             ) : null}
-            <div className="progress-block">
-              <label htmlFor="delivery">{t("invitations:progress", { delivered: mail.delivered, total: mail.total })}</label>
-              <progress id="delivery" max={mail.total || 1} value={mail.delivered} />
-              {mail.local ? <p className="small muted">{t("invitations:localNote")}</p> : null}
-              {mail.failed ? <p className="small field-errors">{t("invitations:failedNote", { count: mail.failed })}</p> : null}
-            </div>
+            <DeliveryProgress eventId={event.id} initial={mail} />
             <Form method="get" className="filters" role="search" aria-label={t("invitations:list.filterAnswer")} preventScrollReset>
               {sentWave ? <input type="hidden" name="wave" value={sentWave.id} /> : null}
               <div className="field">
