@@ -3,12 +3,15 @@ import type { ReactNode } from "react";
 import { LanguageSwitcher } from "~/components/language-switcher";
 import type { Lng } from "~/i18n";
 
-/** The page around the sign-in, first-run setup and set-password cards: the product name, the language menu, one card. */
-export function AuthShell({ locale, children }: { locale?: Lng; children: ReactNode }) {
+/**
+ * The page around one card (sign-in, first-run setup, set password; for delegates, an unusable link): a name
+ * (the product's, or the secretariat's on delegates' pages), the language menu, the card.
+ */
+export function AuthShell({ locale, brand = "Plenary", children }: { locale?: Lng; brand?: string; children: ReactNode }) {
   return (
     <div className="auth-page">
       <header className="auth-header">
-        <span className="brand">Plenary</span>
+        <span className="brand">{brand}</span>
         {locale ? <LanguageSwitcher current={locale} /> : null}
       </header>
       <main id="main" className="auth-card">

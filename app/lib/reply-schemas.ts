@@ -1,7 +1,7 @@
 import * as z from "zod";
 
 import { isCountryCode } from "~/lib/directory";
-import { CheckboxSchema, LngSchema, OptionalEmailSchema, optionalLine, optionalText, singleLine } from "~/lib/validation";
+import { CheckboxSchema, EmailSchema, LngSchema, OptionalEmailSchema, optionalLine, optionalText, singleLine } from "~/lib/validation";
 import { DELEGATE_ROLES, DIETARY_TAGS } from "../../db/schema";
 
 export { DELEGATE_ROLES, DIETARY_TAGS };
@@ -157,3 +157,6 @@ export function replyFormLimits(quota: number) {
   const people = Math.min(Math.max(quota, 1), DELEGATION_CEILING) + 1;
   return { maxBytes: 32 * 1024 + people * 24 * 1024, shape: { lists: { delegates: people }, maxNested: 50, maxFields: 60 + people * 60 } };
 }
+
+/** "Send me my link again" on the page for an unusable link: the address the invitation reached. */
+export const LostLinkSchema = z.object({ email: EmailSchema });

@@ -1,7 +1,7 @@
 import { render } from "@react-email/render";
 
 import type { DB } from "~/db.server";
-import type { Lng } from "~/i18n";
+import { htmlLang, type Lng } from "~/i18n";
 import { getFixedT } from "~/i18next.server";
 import { formatDateTime, formatEventDates, utcOffsetLabel } from "~/lib/dates";
 import { localized } from "~/lib/directory";
@@ -12,6 +12,7 @@ import type { EventRow } from "~/models/event.server";
 import { getSecretariat } from "~/models/secretariat.server";
 import type { LetterKind, LocalizedText } from "../../db/schema";
 import Letter from "../../emails/letter";
+import StaffLink from "../../emails/staff-link";
 
 /** What letters take from Settings → Identity; loaded once per batch of letters (loadLetterIdentity). */
 export type LetterIdentity = {
@@ -44,6 +45,34 @@ export function letterheadOf(identity: LetterIdentity | null | undefined, locale
   if (!identity) return null;
   const address = localized(identity.address, locale) || null;
   return identity.logoUrl || address ? { logoUrl: identity.logoUrl, address } : null;
+}
+
+/**
+ * A short email around one link (a staff account's link, a reply link sent again): a few paragraphs, the link as
+ * a button and as text, a footer; HTML and plain text from the same parts, with the secretariat's letterhead.
+ */
+export async function composeLinkMail({
+  locale,
+  identity,
+  organisation,
+  subject,
+  paragraphs,
+  link,
+  footer,
+}: {
+  locale: Lng;
+  identity: LetterIdentity | null | undefined;
+  organisation: string;
+  subject: string;
+  paragraphs: string[];
+  link: { url: string; label: string; intro: string };
+  footer: string;
+}) {
+  const html = await render(
+    StaffLink({ lang: htmlLang[locale], organisation, letterhead: letterheadOf(identity, locale), preview: subject, paragraphs, link, footer }),
+  );
+  const text = [organisation, paragraphs.join("\n\n"), `${link.label}:\n${link.url}`, footer].join("\n\n");
+  return { subject, html, text };
 }
 
 export type LetterInput = {

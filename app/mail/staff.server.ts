@@ -1,12 +1,10 @@
-import { render } from "@react-email/render";
-
 import { type DB, inTransaction } from "~/db.server";
 import type { Env } from "~/env.server";
-import { htmlLang, type Lng } from "~/i18n";
+import type { Lng } from "~/i18n";
 import { getFixedT } from "~/i18next.server";
 import { seal } from "~/lib/sealed.server";
 import { hashToken, LINK_PLACEHOLDER, messageIdFor } from "~/lib/tokens.server";
-import { letterheadOf, type LetterIdentity, loadLetterIdentity, organisationName } from "~/mail/compose.server";
+import { composeLinkMail, type LetterIdentity, loadLetterIdentity, organisationName } from "~/mail/compose.server";
 import { parseMailFrom } from "~/mail/transport.server";
 import { writeAudit } from "~/models/audit.server";
 import { enqueueMessage } from "~/models/email-message.server";
@@ -14,7 +12,6 @@ import { DuplicateError } from "~/models/errors";
 import { issueStaffToken, STAFF_TOKEN_SECONDS, type StaffTokenPurpose } from "~/models/staff-token.server";
 import { createInvitedStaffUser, lockStaffUserForLink, normalizeEmail, staffEmailExists, type StaffUser } from "~/models/staff-user.server";
 import type { Locale, StaffRole } from "../../db/schema";
-import StaffLink from "../../emails/staff-link";
 
 export function staffLinkUrl(env: Env, token: string) {
   return `${env.APP_URL}/account/password/${token}`;
@@ -56,20 +53,15 @@ export async function composeStaffLink({
       ? t("staff:email.expiresDays", { count: STAFF_TOKEN_SECONDS.invite / 86400 })
       : t("staff:email.expiresHours", { count: STAFF_TOKEN_SECONDS.reset / 3600 });
   const footer = `${expires} ${t("staff:email.ignore")}`;
-  const label = t(`staff:email.${purpose}.button`);
-  const html = await render(
-    StaffLink({
-      lang: htmlLang[locale],
-      organisation,
-      letterhead: letterheadOf(identity, locale),
-      preview: subject,
-      paragraphs,
-      link: { url, label, intro: t("emails:linkIntro") },
-      footer,
-    }),
-  );
-  const text = [organisation, paragraphs.join("\n\n"), `${label}:\n${url}`, footer].join("\n\n");
-  return { subject, html, text };
+  return composeLinkMail({
+    locale,
+    identity,
+    organisation,
+    subject,
+    paragraphs,
+    link: { url, label: t(`staff:email.${purpose}.button`), intro: t("emails:linkIntro") },
+    footer,
+  });
 }
 
 type Admin = Pick<StaffUser, "id" | "email" | "displayName">;

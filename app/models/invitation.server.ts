@@ -236,3 +236,34 @@ export async function listInvitations(
     lastEmailedReplyAt: row.lastEmailedReplyAt ? new Date(row.lastEmailedReplyAt) : null,
   })) as InvitationListRow[];
 }
+
+/**
+ * Invitations of open events that an address may be reached at (for "send me my link again"): the member's
+ * office address or a contact's, or a delegate registered with it; only those whose link is live (a link
+ * staff revoked stays revoked). The caller checks that the address is one of the invitation's recipients.
+ */
+export async function invitationsReachableAt(db: DB, { address }: { address: string }) {
+  const email = address.trim().toLowerCase();
+  const rows = await db
+    .selectFrom("invitation as i")
+    .innerJoin("event as e", "e.id", "i.event_id")
+    .innerJoin("member as m", "m.id", "i.member_id")
+    .select([
+      "i.id",
+      "i.event_id as eventId",
+      "i.member_id as memberId",
+      "i.letter_locale as letterLocale",
+      sql<boolean>`exists (select 1 from delegate d where d.invitation_id = i.id and lower(d.email) = ${email})`.as("viaDelegate"),
+    ])
+    .where("e.status", "=", "open")
+    .where(sql<boolean>`exists (select 1 from invitation_token t where t.invitation_id = i.id and t.revoked_at is null)`)
+    .where(
+      sql<boolean>`(lower(m.office_email) = ${email}
+        or exists (select 1 from contact c where c.member_id = m.id and exists (select 1 from unnest(c.emails) x where lower(x) = ${email}))
+        or exists (select 1 from delegate d where d.invitation_id = i.id and lower(d.email) = ${email}))`,
+    )
+    .orderBy("i.created_at", "desc")
+    .limit(20)
+    .execute();
+  return rows.map((row) => ({ ...row, viaDelegate: Boolean(row.viaDelegate) }));
+}

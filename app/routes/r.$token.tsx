@@ -4,9 +4,11 @@ import { type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction, re
 import { isRouteErrorResponse, useActionData, useLoaderData, useRouteError, useRouteLoaderData, useSearchParams } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
 
+import { AuthShell } from "~/components/auth-shell";
 import { GeneralErrorBoundary } from "~/components/error-boundary";
 import { LanguageSwitcher } from "~/components/language-switcher";
 import { ReaderTime } from "~/components/local-time";
+import { LostLinkForm } from "~/components/lost-link-form";
 import { ReplyForm } from "~/components/reply-form";
 import { ReplySummary } from "~/components/reply-summary";
 import { getDb } from "~/db.server";
@@ -240,15 +242,10 @@ function InvalidLink() {
   const error = useRouteError();
   const tooMany = isRouteErrorResponse(error) && error.status === 429;
   return (
-    <div className="auth-page">
-      <header className="auth-header">
-        <span className="brand">{t("organisation")}</span>
-        {root ? <LanguageSwitcher current={root.locale} /> : null}
-      </header>
-      <main id="main" className="auth-card">
-        <h1>{tooMany ? t("rsvpInvalid.tooManyTitle") : t("rsvpInvalid.title")}</h1>
-        <p>{tooMany ? t("rsvpInvalid.tooManyBody") : t("rsvpInvalid.body")}</p>
-      </main>
-    </div>
+    <AuthShell locale={root?.locale} brand={t("organisation")}>
+      <h1>{tooMany ? t("rsvpInvalid.tooManyTitle") : t("rsvpInvalid.title")}</h1>
+      <p>{tooMany ? t("rsvpInvalid.tooManyBody") : t("rsvpInvalid.body")}</p>
+      {tooMany ? null : <LostLinkForm />}
+    </AuthShell>
   );
 }

@@ -20,6 +20,7 @@ const PUBLIC_ROUTES = new Set([
   "logo",
   "logout",
   "r.$token",
+  "r.resend",
   "set-language",
   "setup.$token",
 ]);
