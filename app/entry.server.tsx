@@ -6,7 +6,7 @@ import { I18nextProvider } from "react-i18next";
 
 import { NonceProvider } from "~/components/nonce";
 import { loggablePath } from "~/http.server";
-import { createI18n } from "~/i18next.server";
+import { i18nFor } from "~/i18next.server";
 import { isDatabaseUnavailable } from "~/lib/db-errors";
 import { withoutTrailingNulls } from "~/lib/html-stream.server";
 import { logger } from "~/logger.server";
@@ -23,11 +23,7 @@ export default async function handleRequest(
   remixContext: EntryContext,
   loadContext: AppLoadContext,
 ) {
-  const namespaces = Object.values(remixContext.routeModules).flatMap((module) => {
-    const ns = (module?.handle as { i18n?: string | string[] } | undefined)?.i18n;
-    return ns ? ([] as string[]).concat(ns) : [];
-  });
-  const i18n = await createI18n(loadContext.locale, namespaces);
+  const i18n = await i18nFor(loadContext.locale);
   const nonce = loadContext.nonce;
   const waitForAll = isbot(request.headers.get("user-agent")) || remixContext.isSpaMode;
 

@@ -227,7 +227,10 @@ export function createApp({ build, rootDir, mode }: { build: ServerBuild; rootDi
       serveStatic: { immutable: true, maxAge: "1y" },
     }),
   );
-  app.use(express.static(path.join(rootDir, "public"), { maxAge: "1h", index: false }));
+  // files of public/ (favicon, fonts): only names with an extension are looked for on disk, so a page such as
+  // /r/<token> costs no file-system lookup
+  const publicFiles = express.static(path.join(rootDir, "public"), { maxAge: "1h", index: false });
+  app.use((req, res, next) => (path.extname(req.path) ? publicFiles(req, res, next) : next()));
 
   app.use((req, res, next) => {
     const started = process.hrtime.bigint();
@@ -244,9 +247,11 @@ export function createApp({ build, rootDir, mode }: { build: ServerBuild; rootDi
       const request = toFetchRequest(req);
       const sessionToken = await readSessionToken(request);
       const user = sessionToken ? ((await getSessionUser(db, { token: sessionToken })) ?? null) : null;
+      const replyLink = await replyLinkLookup(request, user?.locale);
       const context: RequestContext = {
         nonce: res.locals.nonce,
-        locale: (await replyLinkLocale(request, user?.locale)) ?? (await detectLocale(request, user?.locale)),
+        locale: replyLink?.locale ?? (await detectLocale(request, user?.locale)),
+        replyLink: replyLink?.found,
         user,
         sessionToken: user ? sessionToken : null,
         sessionEnded: Boolean(sessionToken) && !user,
@@ -314,16 +319,22 @@ export function createApp({ build, rootDir, mode }: { build: ServerBuild; rootDi
  * A reply link opens in its invitation's language unless the reader chose one (the language switcher's
  * cookie, or a staff user's saved preference).
  */
-async function replyLinkLocale(request: Request, userLocale: string | null | undefined): Promise<Lng | undefined> {
+async function replyLinkLookup(
+  request: Request,
+  userLocale: string | null | undefined,
+): Promise<{ locale: Lng | undefined; found?: RequestContext["replyLink"] } | undefined> {
   const path = new URL(request.url).pathname;
   // the page's own data requests too (`/r/<token>.data`: the form posted after hydration, and the reload after it)
   const reply = /^\/r\/([A-Za-z0-9_-]{43})(?:\.data|\/)?$/.exec(path);
   // a colleague's set-password link opens in the interface language the inviting admin chose for them
   const account = /^\/account\/password\/([A-Za-z0-9_-]{43})(?:\.data|\/)?$/.exec(path);
   if ((!reply && !account) || isSupportedLng(userLocale) || isSupportedLng(await lngCookie.parse(request.headers.get("Cookie")))) return undefined;
-  if (reply) return (await findInvitationByToken(getDb(), { token: reply[1] }))?.letterLocale;
+  if (reply) {
+    const link = await findInvitationByToken(getDb(), { token: reply[1] });
+    return { locale: link?.letterLocale, found: { token: reply[1], link } };
+  }
   const locale = (await findUsableStaffToken(getDb(), { token: account![1] }))?.locale;
-  return isSupportedLng(locale) ? locale : undefined;
+  return { locale: isSupportedLng(locale) ? locale : undefined };
 }
 
 /** A problem the operator can fix; the launcher prints its message without a stack trace. */

@@ -39,9 +39,17 @@ export async function createI18n(lng: Lng, ns: string[] = [defaultNS]): Promise<
 
 const fixed = new Map<Lng, Promise<I18n>>();
 
+/**
+ * The one i18next instance of a language, every namespace loaded, made once per process: page renders and code
+ * outside React share it (its language never changes, so concurrent requests cannot disturb each other), instead
+ * of a new instance per request.
+ */
+export function i18nFor(lng: Lng): Promise<I18n> {
+  if (!fixed.has(lng)) fixed.set(lng, createI18n(lng, Object.keys(resources.en ?? {})));
+  return fixed.get(lng)!;
+}
+
 /** A translator for code outside React (actions, plain pages, emails). */
 export async function getFixedT(lng: Lng, ns: string | string[] = defaultNS) {
-  if (!fixed.has(lng)) fixed.set(lng, createI18n(lng, Object.keys(resources.en ?? {})));
-  const instance = await fixed.get(lng)!;
-  return instance.getFixedT(lng, ns);
+  return (await i18nFor(lng)).getFixedT(lng, ns);
 }

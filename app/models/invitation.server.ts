@@ -127,6 +127,8 @@ export async function revokeLinkToken(db: DB, { invitationId }: { invitationId: 
  * The invitation a live link token belongs to; malformed tokens are refused before any query, and links of
  * archived events count as expired (not found).
  */
+export type InvitationLink = NonNullable<Awaited<ReturnType<typeof findInvitationByToken>>>;
+
 export async function findInvitationByToken(db: DB, { token }: { token: string }) {
   if (!isWellFormedToken(token)) return undefined;
   return db

@@ -1,6 +1,6 @@
 import type { SubmissionResult } from "@conform-to/react";
 import { parseWithZod } from "@conform-to/zod/v4";
-import { type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction, redirect } from "@remix-run/node";
+import { type ActionFunctionArgs, type AppLoadContext, type LoaderFunctionArgs, type MetaFunction, redirect } from "@remix-run/node";
 import { isRouteErrorResponse, useActionData, useLoaderData, useRouteError, useRouteLoaderData, useSearchParams } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
 
@@ -35,11 +35,12 @@ const POST_RULE = { limit: 60, windowSeconds: 60 * 60 };
 const HEADERS = { "Cache-Control": "no-store", "X-Robots-Tag": "noindex", "Referrer-Policy": "same-origin" };
 
 /** Unknown, malformed, revoked and expired links: one status, one page, one set of headers (T2). */
-async function linkOrNotFound(token: string | undefined, clientIp: string) {
+async function linkOrNotFound(token: string | undefined, { clientIp, replyLink }: AppLoadContext) {
   const db = getDb();
   const key = `rsvp-miss:${clientIp}`;
   if ((await checkRateLimit(db, key, MISS_RULE)).limited) throw new Response("Too Many Requests", { status: 429, headers: HEADERS });
-  const link = await findInvitationByToken(db, { token: token ?? "" });
+  // found already by the HTTP layer when it chose the page's language
+  const link = replyLink && replyLink.token === token ? replyLink.link : await findInvitationByToken(db, { token: token ?? "" });
   if (!link) {
     await hitRateLimit(db, key, MISS_RULE);
     throw Response.json({ valid: false }, { status: 404, headers: HEADERS });
@@ -52,7 +53,7 @@ async function linkOrNotFound(token: string | undefined, clientIp: string) {
  * first opening. Answers are POSTs from the form after a person's click; nothing submits on load.
  */
 export async function loader({ params, context, request }: LoaderFunctionArgs) {
-  const link = await linkOrNotFound(params.token, context.clientIp);
+  const link = await linkOrNotFound(params.token, context);
   const db = getDb();
   if (request.method === "GET") await recordLinkOpened(db, { invitationId: link.id });
   const page = await replyPageData(db, { env: getEnv(), invitationId: link.id, locale: context.locale, staff: false });
@@ -64,7 +65,7 @@ export async function action({ params, context, request }: ActionFunctionArgs) {
   // bounded before parsed, and before any database work: a few crafted bytes must not make conform build an array
   // of a million holes, and a flood of them must cost next to nothing (the event's quota is checked below)
   const body = await readBoundedBody(request, replyFormLimits(DELEGATION_CEILING));
-  const link = await linkOrNotFound(params.token, context.clientIp);
+  const link = await linkOrNotFound(params.token, context);
   const db = getDb();
   const env = getEnv();
   const postKey = `rsvp-post:${hashToken(params.token!).slice(0, 16)}`;
