@@ -14,7 +14,7 @@ import { languageNames, type Lng } from "~/i18n";
 import { getFixedT } from "~/i18next.server";
 import { actionError } from "~/lib/action-error";
 import { readForm } from "~/lib/bounded-form.server";
-import { countryName, countryOptions, localized, sortMembers } from "~/lib/directory";
+import { countryName, countryOptions, localized, missingLanguages, sortMembers } from "~/lib/directory";
 import type { PageTitle } from "~/lib/page-title";
 import { messageIdFor } from "~/lib/tokens.server";
 import { EventNotOpenError, memberRecipients, startSendWave } from "~/mail/invitations.server";
@@ -79,10 +79,12 @@ export async function loader(args: LoaderFunctionArgs) {
       addressedTo: r.addressedTo,
       noEmail: r.noEmail,
       invited: invitedIds.has(m.id),
+      // the member's own name in its letter's language is missing: the letter falls back to another one
+      nameMissing: !m.names[r.locale],
     };
   });
   return {
-    event: { id: event.id, title: localized(event.title, locale), status: event.status },
+    event: { id: event.id, title: localized(event.title, locale), status: event.status, titleMissing: missingLanguages(event.title) },
     audience,
     rows,
     countries: countryOptions(locale).filter((c) => allMembers.some((m) => m.country === c.code)),
@@ -154,6 +156,8 @@ export default function InvitationsRoute() {
   const perLanguage = Object.entries(picked.reduce<Record<string, number>>((acc, r) => ({ ...acc, [r.locale]: (acc[r.locale] ?? 0) + 1 }), {})).map(
     ([lng, count]) => ({ lng: lng as Lng, count }),
   );
+  // said before sending: letters whose event title or member name is not in the letter's language
+  const unnamed = picked.filter((r) => r.nameMissing);
   const toggle = (id: string, ticked: boolean) =>
     setUnticked((before) => {
       const after = new Set(before);
@@ -299,9 +303,15 @@ export default function InvitationsRoute() {
                 {perLanguage.map((p) => (
                   <li key={p.lng}>
                     {languageNames[p.lng]}: {p.count}
+                    {event.titleMissing.includes(p.lng) ? (
+                      <span className="secondary-name field-errors">{t("missing.eventTitle", { language: languageNames[p.lng] })}</span>
+                    ) : null}
                   </li>
                 ))}
               </ul>
+              {unnamed.length ? (
+                <p className="field-errors">{t("missing.memberNames", { count: unnamed.length, names: unnamed.map((r) => r.name).join(", ") })}</p>
+              ) : null}
               <button
                 type="submit"
                 name="intent"

@@ -2,6 +2,8 @@ import http from "node:http";
 
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
+import { MemberSchema } from "~/lib/directory-schemas";
+import { createMember } from "~/models/member.server";
 import { databaseLabel, type PreparedDatabase, prepareServerDatabase } from "../helpers/db";
 import { locationOf, TestClient } from "../helpers/http";
 import { startTestServer, type TestServer } from "../helpers/server";
@@ -243,6 +245,32 @@ describe(`invitations through a real SMTP server (${databaseLabel})`, () => {
     expect(good.status).toBe(302);
     const stale = await staff.post(`${eventPath}/letters`, { kind: "invitation", locale: "ko", version: "0", subject: "x", body: "{{salutation}}" });
     expect(stale.status).toBe(409);
+  });
+
+  it("the confirmation says which letters lack their language: an event title with no Mongolian text", async () => {
+    const eventPath = await createOpenEvent({ en: "Energy Subcommittee 2027", ru: "Подкомитет по энергетике 2027" });
+    const page = await (await staff.get(`${eventPath}/invitations?mode=country&country=MN`)).text();
+    expect(page).toContain("The event title has no Монгол text: these letters show it in English.");
+    // Russian letters have their title: no warning for them
+    const russian = await (await staff.get(`${eventPath}/invitations?mode=country&country=RU`)).text();
+    expect(russian).not.toContain("The event title has no");
+    // the NEAR directory names every member in all six languages: no member is without a name in its letter's language
+    expect(page).not.toMatch(/no name in the language of (its|their) letter/);
+    // a member written in English only, whose letters are in Mongolian, is named in the warning (a country of
+    // its own, so the other tests' audiences stay as they are)
+    await createMember(
+      server.db!,
+      MemberSchema.parse({
+        country: "KZ",
+        kind: "province",
+        names: { en: "Test Aimag" },
+        defaultLocale: "mn",
+        timeZone: "Asia/Almaty",
+        officeEmail: "aimag@example.org",
+      }),
+    );
+    const withNewcomer = await (await staff.get(`${eventPath}/invitations?mode=country&country=KZ`)).text();
+    expect(withNewcomer).toContain("1 member has no name in the language of its letter (Test Aimag): the letter uses another language");
   });
 
   it("ten concurrent 'send' posts for the same event create each message once", async () => {
