@@ -4,11 +4,19 @@ import { defineConfig } from "vitest/config";
 
 const root = fileURLToPath(new URL("..", import.meta.url));
 
+/**
+ * Tests that touch no database: pure helpers (app/lib, a rule checked by tests/unit/structure.test.ts), the unit
+ * tests, and the fresh-checkout start (embedded by design). They run in the PGlite pass; the PostgreSQL pass
+ * (TEST_DATABASE_URL) runs every test that does touch a database a second time, and skips these.
+ */
+const DATABASE_FREE = ["app/lib/**/*.test.{ts,tsx}", "tests/unit/**/*.test.ts", "tests/integration/first-start.test.ts"];
+
 export default defineConfig({
   root,
   resolve: { alias: { "~": fileURLToPath(new URL("../app", import.meta.url)) } },
   test: {
     include: ["app/**/*.test.{ts,tsx}", "tests/unit/**/*.test.ts", "tests/integration/**/*.test.ts"],
+    exclude: ["**/node_modules/**", ...(process.env.TEST_DATABASE_URL ? DATABASE_FREE : [])],
     globalSetup: ["tests/setup/global-setup.ts"],
     environment: "node",
     // the built server bundle, imported by in-process test servers (tests/helpers/server.ts), runs as Node runs it
