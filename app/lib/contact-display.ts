@@ -19,6 +19,28 @@ export function toPersonName(contact: Omit<ContactRow, "id" | "memberId" | "vers
   };
 }
 
+/**
+ * A contact's name as form fields (strings, "" for what is not set): the contact editor starts from it, and so
+ * does a delegate prefilled from the directory on the reply page.
+ */
+type NameSource = Pick<ContactRow, "nameLocale" | "givenName"> & {
+  [K in "familyName" | "patronymic" | "clanName" | "latinFamilyName" | "latinGivenName" | "gender" | "honorific"]?: string | null;
+};
+
+export function contactNameFields(contact: NameSource) {
+  return {
+    nameLocale: contact.nameLocale,
+    familyName: contact.familyName ?? "",
+    givenName: contact.givenName,
+    patronymic: contact.patronymic ?? "",
+    clanName: contact.clanName ?? "",
+    latinFamilyName: contact.latinFamilyName ?? "",
+    latinGivenName: contact.latinGivenName ?? "",
+    gender: contact.gender ?? "",
+    honorific: contact.honorific ?? "",
+  };
+}
+
 export function contactLabels(contact: Omit<ContactRow, "id" | "memberId" | "version" | "isDemo">, locale: Lng) {
   const person = toPersonName(contact, locale);
   return {

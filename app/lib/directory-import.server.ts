@@ -1,6 +1,7 @@
 import type { z } from "zod";
 
 import { supportedLngs } from "~/i18n";
+import { contactNameFields } from "~/lib/contact-display";
 import { type ContactInput, ContactSchema, type MemberInput, MemberSchema } from "~/lib/directory-schemas";
 import type { Sheet } from "~/lib/spreadsheet.server";
 
@@ -191,15 +192,8 @@ export function contactToRow(c: ContactInput, member: { country: string; nameEn:
   const cells: Record<string, string> = {
     member_country: member.country,
     member_name_en: member.nameEn,
-    name_locale: c.nameLocale,
-    family_name: c.familyName ?? "",
-    given_name: c.givenName,
-    patronymic: c.patronymic ?? "",
-    clan_name: c.clanName ?? "",
-    latin_family_name: c.latinFamilyName ?? "",
-    latin_given_name: c.latinGivenName ?? "",
-    gender: c.gender ?? "",
-    honorific: c.honorific ?? "",
+    // name_locale, family_name, given_name … : the name fields as the contact form has them
+    ...Object.fromEntries(Object.entries(contactNameFields(c)).map(([field, value]) => [field.replace(/[A-Z]/g, (l) => `_${l.toLowerCase()}`), value])),
     is_head: c.isHead ? "yes" : "",
     is_focal_point: c.isFocalPoint ? "yes" : "",
     emails: c.emails.join("; "),

@@ -173,6 +173,33 @@ export async function action(args: ActionFunctionArgs) {
 
 export const handle = { i18n: ["common", "events", "reply", "rosters"], title: "rosters:roster.title" satisfies PageTitle };
 
+/** One frozen version of the list, to compare with another. */
+function VersionSelect({
+  label,
+  name,
+  value,
+  versions,
+}: {
+  label: string;
+  name: string;
+  value: number;
+  versions: { id: string; number: number; kind: string }[];
+}) {
+  const { t } = useTranslation("rosters");
+  return (
+    <label>
+      {label}
+      <select name={name} defaultValue={value}>
+        {versions.map((v) => (
+          <option key={v.id} value={v.number}>
+            #{v.number} {t(`versions.kinds.${v.kind}`)}
+          </option>
+        ))}
+      </select>
+    </label>
+  );
+}
+
 /** A rank number per country or member (`<prefix>.<id>`), prefilled from the saved order; empty = alphabetical. */
 function RankFields({ legend, prefix, order, items }: { legend: string; prefix: string; order?: string[]; items: { id: string; label: string }[] }) {
   return (
@@ -445,26 +472,8 @@ export default function RosterRoute() {
             </table>
             {versions.length > 1 ? (
               <Form method="get" className="inline">
-                <label>
-                  {t("versions.compareFrom")}
-                  <select name="from" defaultValue={diff?.from ?? versions[1].number}>
-                    {versions.map((v) => (
-                      <option key={v.id} value={v.number}>
-                        #{v.number} {t(`versions.kinds.${v.kind}`)}
-                      </option>
-                    ))}
-                  </select>
-                </label>
-                <label>
-                  {t("versions.compareTo")}
-                  <select name="to" defaultValue={diff?.to ?? versions[0].number}>
-                    {versions.map((v) => (
-                      <option key={v.id} value={v.number}>
-                        #{v.number} {t(`versions.kinds.${v.kind}`)}
-                      </option>
-                    ))}
-                  </select>
-                </label>
+                <VersionSelect label={t("versions.compareFrom")} name="from" value={diff?.from ?? versions[1].number} versions={versions} />
+                <VersionSelect label={t("versions.compareTo")} name="to" value={diff?.to ?? versions[0].number} versions={versions} />
                 <button type="submit" className="button">
                   {t("versions.compare")}
                 </button>

@@ -9,7 +9,7 @@ import { GeneralErrorBoundary } from "~/components/error-boundary";
 import { ConfirmAction } from "~/components/forms";
 import { getDb } from "~/db.server";
 import { readForm } from "~/lib/bounded-form.server";
-import { contactLabels } from "~/lib/contact-display";
+import { contactLabels, contactNameFields } from "~/lib/contact-display";
 import { localized } from "~/lib/directory";
 import { ContactSchema, VersionSchema } from "~/lib/directory-schemas";
 import { foundOr404 } from "~/lib/found.server";
@@ -37,15 +37,7 @@ export async function loader(args: LoaderFunctionArgs) {
       version: contact.version,
       label: contactLabels(contact, locale).roster,
       defaults: {
-        nameLocale: contact.nameLocale,
-        familyName: contact.familyName ?? "",
-        givenName: contact.givenName,
-        patronymic: contact.patronymic ?? "",
-        clanName: contact.clanName ?? "",
-        latinFamilyName: contact.latinFamilyName ?? "",
-        latinGivenName: contact.latinGivenName ?? "",
-        gender: contact.gender ?? "",
-        honorific: contact.honorific ?? "",
+        ...contactNameFields(contact),
         position: contact.position,
         isHead: contact.isHead ? "on" : "",
         isFocalPoint: contact.isFocalPoint ? "on" : "",

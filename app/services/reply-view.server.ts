@@ -4,7 +4,7 @@ import type { ContactChoice, DelegateValue, ReplyFormValue, StoredPassport } fro
 import type { DB } from "~/db.server";
 import type { Env } from "~/env.server";
 import type { Lng } from "~/i18n";
-import { toPersonName } from "~/lib/contact-display";
+import { contactNameFields, toPersonName } from "~/lib/contact-display";
 import { formatDateTimeZoned, formatEventDates, formatSlot, wallClockPattern } from "~/lib/dates";
 import { countryName, localized } from "~/lib/directory";
 import { formatName } from "~/lib/names";
@@ -24,15 +24,7 @@ export function replyWindowOpen(event: Pick<EventRow, "status" | "rsvpDeadline" 
 
 function contactValue(contact: ContactRow, locale: Lng): DelegateValue {
   return {
-    nameLocale: contact.nameLocale,
-    familyName: contact.familyName ?? "",
-    givenName: contact.givenName,
-    patronymic: contact.patronymic ?? "",
-    clanName: contact.clanName ?? "",
-    latinFamilyName: contact.latinFamilyName ?? "",
-    latinGivenName: contact.latinGivenName ?? "",
-    gender: contact.gender ?? "",
-    honorific: contact.honorific ?? "",
+    ...contactNameFields(contact),
     title: localized(contact.position, locale),
     email: contact.emails[0] ?? "",
     phone: contact.phone ?? "",
