@@ -1,3 +1,4 @@
+import os from "node:os";
 import { fileURLToPath } from "node:url";
 
 import { defineConfig } from "vitest/config";
@@ -22,6 +23,9 @@ export default defineConfig({
     // the built server bundle, imported by in-process test servers (tests/helpers/server.ts), runs as Node runs it
     server: { deps: { external: [/\/build\/index\.js/] } },
     pool: "forks",
+    // two test files at a time even on two cores: HTTP and PostgreSQL tests wait more than they compute (the
+    // PostgreSQL pass takes 149 s instead of 264 s here); TEST_WORKERS overrides
+    maxWorkers: Number(process.env.TEST_WORKERS) || Math.max(2, os.availableParallelism() - 1),
     testTimeout: 60_000,
     hookTimeout: 120_000,
   },
