@@ -92,6 +92,9 @@ const ProtocolSchema = z.object({
 });
 const FreezeSchema = z.object({ intent: z.literal("freeze"), kind: z.enum(ROSTER_KINDS), lang: z.enum(supportedLngs) });
 const CategorySchema = z.object({ intent: z.literal("category"), delegateId: z.string().uuid(), category: z.enum(PARTICIPANT_CATEGORIES) });
+/** The page's three forms, one schema: which form by its intent, then its fields. */
+const RosterActionSchema = z.discriminatedUnion("intent", [ProtocolSchema, FreezeSchema, CategorySchema]);
+const REFUSALS = { protocol: "rosters:errors.protocol", freeze: "rosters:errors.freeze", category: "rosters:errors.category" } as const;
 
 /** Order ranks typed next to each country/member ("1", "2", …; empty = alphabetical after the ranked ones). */
 function ranked(form: FormData, prefix: string) {
@@ -109,16 +112,21 @@ export async function action(args: ActionFunctionArgs) {
   const db = getDb();
   const back = new URL(args.request.url);
   back.searchParams.delete("saved");
-  switch (form.get("intent")) {
+  // the protocol form's ranks (`country.KR`, `member.<id>`) are read apart (ranked()); empty fields are not sent
+  const parsed = RosterActionSchema.safeParse(Object.fromEntries([...form.entries()].filter(([k, v]) => !k.includes(".") && v !== "")));
+  if (!parsed.success) {
+    const intent = String(form.get("intent"));
+    return actionError(intent in REFUSALS ? REFUSALS[intent as keyof typeof REFUSALS] : "rosters:errors.unknown", 400);
+  }
+  const data = parsed.data;
+  switch (data.intent) {
     case "protocol": {
-      const parsed = ProtocolSchema.safeParse(Object.fromEntries([...form.entries()].filter(([k, v]) => !k.includes(".") && v !== "")));
-      if (!parsed.success) return actionError("rosters:errors.protocol", 400);
       const protocol: ProtocolOrder = {
         countryOrder: ranked(form, "country.").filter((code) => /^[A-Z]{2}$/.test(code)),
         memberOrder: ranked(form, "member.").filter((id) => z.string().uuid().safeParse(id).success),
-        chairMemberId: parsed.data.chairMemberId ?? null,
-        chairFirst: Boolean(parsed.data.chairFirst),
-        hostFirst: Boolean(parsed.data.hostFirst),
+        chairMemberId: data.chairMemberId ?? null,
+        chairFirst: Boolean(data.chairFirst),
+        hostFirst: Boolean(data.hostFirst),
       };
       await audited(db, (trx) => saveProtocol(trx, { eventId: event.id, protocol }), {
         actor: user,
@@ -132,17 +140,16 @@ export async function action(args: ActionFunctionArgs) {
       return redirect(`${back.pathname}${back.search}`);
     }
     case "freeze": {
-      const parsed = FreezeSchema.safeParse(Object.fromEntries(form));
-      if (!parsed.success) return actionError("rosters:errors.freeze", 400);
+      const { kind, lang } = data;
       const filter = rosterFilterFrom(back);
-      const view = await buildRoster(db, event, { lang: parsed.data.lang, filter });
+      const view = await buildRoster(db, event, { lang, filter });
       const number = await audited(
         db,
         (trx) =>
           freezeRosterVersion(trx, {
             eventId: event.id,
-            kind: parsed.data.kind,
-            locale: parsed.data.lang,
+            kind,
+            locale: lang,
             createdBy: { id: user.id, label: user.displayName || user.email },
             filters: filter,
             rows: flatten(view),
@@ -153,21 +160,17 @@ export async function action(args: ActionFunctionArgs) {
           objectType: "event",
           objectId: event.id,
           ip: args.context.clientIp,
-          details: { number, kind: parsed.data.kind, rows: view.count },
+          details: { number, kind, rows: view.count },
         }),
       );
       return redirect(`/events/${event.id}/roster?version=${number}`);
     }
     case "category": {
-      const parsed = CategorySchema.safeParse(Object.fromEntries(form));
-      if (!parsed.success) return actionError("rosters:errors.category", 400);
-      const ok = await setDelegateCategory(db, { eventId: event.id, ...parsed.data });
+      const ok = await setDelegateCategory(db, { eventId: event.id, delegateId: data.delegateId, category: data.category });
       if (!ok) throw new Response("Not Found", { status: 404 });
       back.searchParams.set("saved", "category");
       return redirect(`${back.pathname}${back.search}`);
     }
-    default:
-      return actionError("rosters:errors.unknown", 400);
   }
 }
 
