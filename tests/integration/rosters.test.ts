@@ -304,7 +304,7 @@ describe(`List of Participants, badges and check-in through HTTP (${databaseLabe
     expect(audit.filter((a) => a.action === "badges.exported")).toHaveLength(1);
   });
 
-  it("freezes a final version whose PDF and diff stay as they were", async () => {
+  it("freezes a final version: its page and its PDF say 'final list no. 1'", async () => {
     const frozen = await admin.post(`${eventPath}/roster?lang=en`, { intent: "freeze", kind: "final", lang: "en" });
     expect(frozen.status).toBe(302);
     expect(frozen.headers.get("location")).toMatch(/roster\?version=1$/);
