@@ -17,7 +17,7 @@ import { enqueueMessage, existingMessageKeys } from "~/models/email-message.serv
 import { getEvent, listDueReminderSchedules } from "~/models/event.server";
 import { ensureInvitation, ensureLinkToken, type LinkKeys, listInvitations } from "~/models/invitation.server";
 import { getLetter } from "~/models/letter.server";
-import { createSendWave, lockSendWaveChunk, recordSendWaveChunk, type SendWave, stopSendWave } from "~/models/send-wave.server";
+import { type ClaimedSendWave, createSendWave, lockSendWaveChunk, recordSendWaveChunk, type SendWave, stopSendWave } from "~/models/send-wave.server";
 
 export class EventNotOpenError extends Error {}
 
@@ -208,7 +208,7 @@ export async function startSendWave(
 /** Prepares one chunk of a wave this runner holds; what is left to do afterwards. */
 export async function runSendWaveChunk(
   db: DB,
-  { env, wave, runnerId, chunkSize, leaseSeconds }: { env: Env; wave: SendWave; runnerId: string; chunkSize: number; leaseSeconds: number },
+  { env, wave, runnerId, chunkSize, leaseSeconds }: { env: Env; wave: ClaimedSendWave; runnerId: string; chunkSize: number; leaseSeconds: number },
 ): Promise<"more" | "done" | "lost" | "closed"> {
   try {
     return await inTransaction(db, async (trx) => {

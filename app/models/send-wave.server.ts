@@ -3,10 +3,10 @@ import { sql } from "kysely";
 import type { DB, Tx } from "~/db.server";
 import type { SendWaveStatus } from "../../db/schema";
 
+/** A wave as its progress shows it; the member list itself (up to thousands of ids) only where a runner needs it. */
 export type SendWave = {
   id: string;
   eventId: string;
-  memberIds: string[];
   bilingual: boolean;
   status: SendWaveStatus;
   total: number;
@@ -20,10 +20,13 @@ export type SendWave = {
   finishedAt: Date | null;
 };
 
+/** A wave claimed by a runner: with the members it goes to, in order. */
+export type ClaimedSendWave = SendWave & { memberIds: string[] };
+
 const COLUMNS = [
   "id",
   "event_id as eventId",
-  "member_ids as memberIds",
+  sql<number>`cardinality(member_ids)`.as("total"),
   "bilingual",
   "status",
   "done",
@@ -36,8 +39,7 @@ const COLUMNS = [
   "finished_at as finishedAt",
 ] as const;
 
-type Row = Omit<SendWave, "total">;
-const toWave = (row: Row): SendWave => ({ ...row, total: row.memberIds.length });
+const toWave = <T extends { total: number | string }>(row: T) => ({ ...row, total: Number(row.total) });
 
 /** Records a wave for the members staff confirmed; a runner prepares it (app/mail/send-waves.server.ts). */
 export async function createSendWave(
@@ -56,12 +58,12 @@ export async function createSendWave(
     })
     .returning(COLUMNS)
     .executeTakeFirstOrThrow();
-  return toWave(row as Row);
+  return toWave(row) as SendWave;
 }
 
 export async function getSendWave(db: DB, { eventId, id }: { eventId: string; id: string }): Promise<SendWave | undefined> {
   const row = await db.selectFrom("send_wave").select(COLUMNS).where("id", "=", id).where("event_id", "=", eventId).executeTakeFirst();
-  return row ? toWave(row as Row) : undefined;
+  return row ? (toWave(row) as SendWave) : undefined;
 }
 
 /** The event's waves still being prepared, oldest first (the event page shows their progress). */
@@ -73,15 +75,15 @@ export async function listOpenSendWaves(db: DB, { eventId }: { eventId: string }
     .where("status", "in", ["queued", "running"])
     .orderBy("created_at")
     .execute();
-  return rows.map((row) => toWave(row as Row));
+  return rows.map((row) => toWave(row) as SendWave);
 }
 
 /**
  * Takes the oldest wave that is waiting, or whose runner's lease ran out (a process that died mid-wave), for
  * `leaseSeconds`. Several runners never hold one wave at once.
  */
-export async function claimSendWave(db: DB, { runnerId, leaseSeconds }: { runnerId: string; leaseSeconds: number }): Promise<SendWave | undefined> {
-  const { rows } = await sql<{ id: string }>`
+export async function claimSendWave(db: DB, { runnerId, leaseSeconds }: { runnerId: string; leaseSeconds: number }): Promise<ClaimedSendWave | undefined> {
+  const { rows } = await sql<ClaimedSendWave>`
     update send_wave set status = 'running', leased_by = ${runnerId}, lease_until = now() + make_interval(secs => ${leaseSeconds})
     where id = (
       select id from send_wave
@@ -90,10 +92,10 @@ export async function claimSendWave(db: DB, { runnerId, leaseSeconds }: { runner
       limit 1
       for update skip locked
     )
-    returning id`.execute(db);
-  if (!rows[0]) return undefined;
-  const row = await db.selectFrom("send_wave").select(COLUMNS).where("id", "=", rows[0].id).executeTakeFirstOrThrow();
-  return toWave(row as Row);
+    returning id, event_id as "eventId", member_ids as "memberIds", cardinality(member_ids) as total, bilingual, status, done,
+      queued, already_invited as "alreadyInvited", no_email as "noEmail", stop_reason as "stopReason",
+      created_by as "createdBy", created_at as "createdAt", finished_at as "finishedAt"`.execute(db);
+  return rows[0] ? (toWave(rows[0]) as ClaimedSendWave) : undefined;
 }
 
 /**
