@@ -1,19 +1,10 @@
 import { afterAll, describe, expect, it } from "vitest";
 
-import type { BadgeInput } from "~/lib/pdf/badges.server";
+import { syntheticBadges } from "../../tests/fixtures/badges";
 import { pageCount } from "../../tests/helpers/pdf";
 import { closeRenderPool, render } from "./render-pool.server";
 
-const badges: BadgeInput[] = Array.from({ length: 1200 }, (_, i) => ({
-  nameNative: { text: `김철수 ${i}`, lang: "ko" },
-  nameLatin: `KIM Cheolsu ${i}`,
-  member: { text: "Gyeongsangbuk-do", lang: "en" },
-  country: "Republic of Korea",
-  role: "Head of delegation",
-  category: "Delegate",
-  color: "#1d4ed8",
-  checkInCode: `7K2M${String(i).padStart(6, "0")}`,
-}));
+const badges = syntheticBadges(1200);
 
 /** How often the event loop turned while `work` ran: 0 when the work held the thread the whole time. */
 async function turnsDuring<T>(work: () => Promise<T>): Promise<{ turns: number; result: T }> {

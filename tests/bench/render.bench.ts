@@ -4,25 +4,13 @@
 // idle) × BENCH_RUNS. Goal: p99 ≤ 50 ms during the render, and the pool costs at most 1.25 × the inline time.
 import { performance } from "node:perf_hooks";
 
-import type { BadgeInput } from "~/lib/pdf/badges.server";
 import { closeRenderPool, render } from "~/services/render-pool.server";
+import { syntheticBadges } from "../fixtures/badges";
 
 const N = Number(process.env.BENCH_N ?? 10_000);
 const RUNS = Number(process.env.BENCH_RUNS ?? 3);
 
-const badges: BadgeInput[] = Array.from({ length: N }, (_, i) => ({
-  nameNative: {
-    text: ["김철수", "李乐成", "鈴木一郎", "Өлзийбат Үүрийнтуяа", "Кожемяко Олег"][i % 5] + ` ${i}`,
-    lang: (["ko", "zh", "ja", "mn", "ru"] as const)[i % 5],
-  },
-  nameLatin: `KIM Cheolsu ${i}`,
-  member: { text: "Gyeongsangbuk-do", lang: "en" },
-  country: "Republic of Korea",
-  role: "Head of delegation",
-  category: "Delegate",
-  color: "#1d4ed8",
-  checkInCode: `7K2M${String(i).padStart(6, "0")}`,
-}));
+const badges = syntheticBadges(N);
 const task = { kind: "badges_pdf" as const, input: { lang: "en" as const, eventTitle: "17th NEAR General Assembly", badges, layout: "sheet" as const } };
 
 /** Runs `work` while a 10 ms heartbeat records how late each beat fires; returns the work's time and the p99 delay. */
