@@ -428,8 +428,36 @@ export interface DelegateTable {
   check_in_code: ColumnType<string, string | undefined, string>;
   checked_in_at: Timestamp | null;
   checked_in_by: string | null;
+  /** issue 18 §2: may appear on the published List of Participants (unticked by default) */
+  list_consent: ColumnType<boolean, boolean | undefined, boolean>;
   created_at: DefaultTimestamp;
   updated_at: DefaultTimestamp;
+}
+
+/** Issue 18 §4: a person replaced by someone else in a delegation, kept as history (names only). */
+export interface DelegateSubstitutionTable {
+  id: Generated<string>;
+  invitation_id: string;
+  event_id: string;
+  revision: number;
+  replaced_delegate_id: string;
+  replaced: Json<Record<string, unknown>>;
+  replaced_checked_in_at: Timestamp | null;
+  replaced_by: string | null;
+  replacement: Json<Record<string, unknown>>;
+  explicit: ColumnType<boolean, boolean | undefined, boolean>;
+  actor_kind: "link" | "staff";
+  staff_label: string | null;
+  at: DefaultTimestamp;
+}
+
+/** Issue 18 §2: the List of Participants an event publishes (a frozen roster version, consenting people only). */
+export interface ParticipantListTable {
+  event_id: string;
+  version_id: string;
+  is_public: ColumnType<boolean, boolean | undefined, boolean>;
+  published_at: DefaultTimestamp;
+  published_by: string | null;
 }
 
 export interface InvitationChangeTable {
@@ -555,6 +583,8 @@ export interface Database {
   mail_suppression: MailSuppressionTable;
   inbound_mail: InboundMailTable;
   delegate: DelegateTable;
+  delegate_substitution: DelegateSubstitutionTable;
+  participant_list: ParticipantListTable;
   invitation_change: InvitationChangeTable;
   invitation_access: InvitationAccessTable;
   secretariat: SecretariatTable;

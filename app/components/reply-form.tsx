@@ -48,6 +48,7 @@ export function ReplyForm({
   submitLabel,
   nameLocale,
   headPrefill = null,
+  registered = [],
 }: {
   rules: ReplyRules;
   defaultValue: DefaultValue<ReplyFormValue>;
@@ -61,11 +62,21 @@ export function ReplyForm({
   submitLabel: string;
   /** the language new people's names start in: the invitation's */
   nameLocale: string;
+  /** the people stored now, by id: whom "Replace this person" replaces */
+  registered?: { id: string; line: string }[];
 }) {
   const { t } = useTranslation("reply");
+  const { t: tDelegation } = useTranslation("delegation");
   const { t: tDirectory } = useTranslation("directory");
   // every person's form has the same labels: translated once per page, not once per person
-  const texts = useMemo(() => ({ t: remembered(t as unknown as Translate), td: remembered(tDirectory as unknown as Translate) }), [t, tDirectory]);
+  const texts = useMemo(
+    () => ({
+      t: remembered(t as unknown as Translate),
+      td: remembered(tDirectory as unknown as Translate),
+      tg: remembered(tDelegation as unknown as Translate),
+    }),
+    [t, tDirectory, tDelegation],
+  );
   const schema = useMemo(() => replySchema(rules), [rules]);
   const [form, fields] = useZodForm(schema, { id: "reply", defaultValue: defaultValue as never, lastResult });
   const navigation = useNavigation();
@@ -133,6 +144,16 @@ export function ReplyForm({
                 programme={programme}
                 stored={stored}
                 onFill={(value) => form.update({ name: delegate.name, value: { ...value, role: delegate.getFieldset().role.value ?? "official" } as never })}
+                registered={registered}
+                replaceButton={(id, role, locale) => (
+                  // someone else comes instead (issue 18 §4): a new person with nothing of the previous one's
+                  <button
+                    className="button small"
+                    {...form.update.getButtonProps({ name: delegate.name, value: { role, nameLocale: locale, replaces: id } as never })}
+                  >
+                    {tDelegation("replace.button")}
+                  </button>
+                )}
                 removeButton={
                   <button className="button small danger" {...form.remove.getButtonProps({ name: fields.delegates.name, index })}>
                     {t("delegation.remove")}
@@ -192,18 +213,22 @@ function DelegateFields({
   stored,
   onFill,
   removeButton,
+  replaceButton,
+  registered,
 }: {
   name: string;
   index: number;
-  texts: { t: Translate; td: Translate };
+  texts: { t: Translate; td: Translate; tg: Translate };
   rules: ReplyRules;
   contacts: ContactChoice[];
   programme: { id: string; label: string }[];
   stored: StoredPassport[];
   onFill: (value: DelegateValue) => void;
   removeButton: React.ReactNode;
+  replaceButton: (id: string, role: string, nameLocale: string) => React.ReactNode;
+  registered: { id: string; line: string }[];
 }) {
-  const { t, td } = texts;
+  const { t, td, tg } = texts;
   // Each person reads its fields through its own useField: conform notes every field a component reads in a list
   // it copies on each read, so one component reading a whole delegation took quadratic time (100 people: a
   // second of server CPU per page; 500: half a minute).
@@ -212,12 +237,16 @@ function DelegateFields({
   const nameLocale = (f.nameLocale.value ?? "en") as string;
   const visa = f.needsVisaLetter.value === "on";
   const id = f.id.value as string | undefined;
+  const replaces = f.replaces.value as string | undefined;
+  const replacedLine = replaces ? registered.find((r) => r.id === replaces)?.line : undefined;
   const kept = id ? stored.find((s) => s.id === id) : undefined;
   const heading = t("delegation.person", { number: index + 1 });
   return (
     <fieldset className="group delegate" aria-label={heading}>
       <legend>{heading}</legend>
       {f.id.value ? <input type="hidden" name={f.id.name} value={String(f.id.value)} /> : null}
+      {replaces ? <input type="hidden" name={f.replaces.name} value={replaces} /> : null}
+      {replaces ? <p className="notice small">{replacedLine ? tg("replace.hint", { name: replacedLine }) : tg("replace.hintUnnamed")}</p> : null}
       <div className="delegate-tools">
         {contacts.length ? (
           <div className="field inline">
@@ -240,6 +269,7 @@ function DelegateFields({
             </select>
           </div>
         ) : null}
+        {id ? replaceButton(id, String(f.role.value ?? "official"), nameLocale) : null}
         {removeButton}
       </div>
       <div className="form-grid">
@@ -327,6 +357,8 @@ function DelegateFields({
         </fieldset>
       ) : null}
 
+      <CheckboxField meta={f.listConsent} label={tg("consent.label")} />
+      <p className="field-hint">{tg("consent.hint")}</p>
       <CheckboxField meta={f.needsVisaLetter} label={t("fields.needsVisaLetter")} />
       {visa && !rules.passportAllowed ? <p className="field-hint">{t("passport.notCollected")}</p> : null}
       {visa && rules.passportAllowed ? (

@@ -32,6 +32,8 @@ const localDate = z.preprocess(
 /** One person of a delegation: the directory's name model plus travel, needs and (gated) passport data. */
 export const DelegateSchema = z.object({
   id: z.preprocess(blankToUndefined, z.string().uuid().optional()),
+  /** "Replace this person" (issue 18 §4): the stored delegate this new person takes the place of */
+  replaces: z.preprocess(blankToUndefined, z.string().uuid().optional()),
   role: z.enum(DELEGATE_ROLES, { error: "reply:validation.role" }),
   nameLocale: LngSchema,
   familyName: optionalLine(100),
@@ -58,6 +60,8 @@ export const DelegateSchema = z.object({
   hotel: optionalLine(150),
   programme: z.preprocess(asList, z.array(z.string().uuid())),
   needsVisaLetter: CheckboxSchema,
+  /** may appear on the published List of Participants (issue 18 §2); unticked by default */
+  listConsent: CheckboxSchema,
   passportName: latin(100),
   nationality: z.preprocess(
     blankToUndefined,

@@ -1,5 +1,6 @@
 import enAuth from "./en/auth.json";
 import enCommon from "./en/common.json";
+import enDelegation from "./en/delegation.json";
 import enDirectory from "./en/directory.json";
 import enEmails from "./en/emails.json";
 import enEvents from "./en/events.json";
@@ -11,6 +12,7 @@ import enSettings from "./en/settings.json";
 import enStaff from "./en/staff.json";
 import jaAuth from "./ja/auth.json";
 import jaCommon from "./ja/common.json";
+import jaDelegation from "./ja/delegation.json";
 import jaDirectory from "./ja/directory.json";
 import jaEmails from "./ja/emails.json";
 import jaEvents from "./ja/events.json";
@@ -22,6 +24,7 @@ import jaSettings from "./ja/settings.json";
 import jaStaff from "./ja/staff.json";
 import koAuth from "./ko/auth.json";
 import koCommon from "./ko/common.json";
+import koDelegation from "./ko/delegation.json";
 import koDirectory from "./ko/directory.json";
 import koEmails from "./ko/emails.json";
 import koEvents from "./ko/events.json";
@@ -33,6 +36,7 @@ import koSettings from "./ko/settings.json";
 import koStaff from "./ko/staff.json";
 import mnAuth from "./mn/auth.json";
 import mnCommon from "./mn/common.json";
+import mnDelegation from "./mn/delegation.json";
 import mnDirectory from "./mn/directory.json";
 import mnEmails from "./mn/emails.json";
 import mnEvents from "./mn/events.json";
@@ -44,6 +48,7 @@ import mnSettings from "./mn/settings.json";
 import mnStaff from "./mn/staff.json";
 import ruAuth from "./ru/auth.json";
 import ruCommon from "./ru/common.json";
+import ruDelegation from "./ru/delegation.json";
 import ruDirectory from "./ru/directory.json";
 import ruEmails from "./ru/emails.json";
 import ruEvents from "./ru/events.json";
@@ -55,6 +60,7 @@ import ruSettings from "./ru/settings.json";
 import ruStaff from "./ru/staff.json";
 import zhAuth from "./zh/auth.json";
 import zhCommon from "./zh/common.json";
+import zhDelegation from "./zh/delegation.json";
 import zhDirectory from "./zh/directory.json";
 import zhEmails from "./zh/emails.json";
 import zhEvents from "./zh/events.json";
@@ -81,6 +87,7 @@ export const resources = {
     rosters: enRosters,
     staff: enStaff,
     settings: enSettings,
+    delegation: enDelegation,
   },
   ko: {
     common: koCommon,
@@ -94,6 +101,7 @@ export const resources = {
     rosters: koRosters,
     staff: koStaff,
     settings: koSettings,
+    delegation: koDelegation,
   },
   zh: {
     common: zhCommon,
@@ -107,6 +115,7 @@ export const resources = {
     rosters: zhRosters,
     staff: zhStaff,
     settings: zhSettings,
+    delegation: zhDelegation,
   },
   ja: {
     common: jaCommon,
@@ -120,6 +129,7 @@ export const resources = {
     rosters: jaRosters,
     staff: jaStaff,
     settings: jaSettings,
+    delegation: jaDelegation,
   },
   ru: {
     common: ruCommon,
@@ -133,6 +143,7 @@ export const resources = {
     rosters: ruRosters,
     staff: ruStaff,
     settings: ruSettings,
+    delegation: ruDelegation,
   },
   mn: {
     common: mnCommon,
@@ -146,6 +157,7 @@ export const resources = {
     rosters: mnRosters,
     staff: mnStaff,
     settings: mnSettings,
+    delegation: mnDelegation,
   },
 };
 

@@ -168,6 +168,16 @@ export async function submitReply(
         createdBy: actor.kind === "staff" ? actor.user.id : null,
       });
     }
+    for (const substitution of outcome.substitutions) {
+      await writeAudit(trx, {
+        actor: actor.kind === "staff" ? actor.user : { label: "reply link" },
+        action: "replies.delegate_replaced",
+        objectType: "invitation",
+        objectId: invitationId,
+        ip,
+        details: { ...substitution, revision: outcome.revision },
+      });
+    }
     if (actor.kind === "staff") {
       await writeAudit(trx, {
         actor: actor.user,

@@ -1,6 +1,9 @@
+import crypto from "node:crypto";
+
 import { sql } from "kysely";
 
 import type { DB } from "~/db.server";
+import { isSamePerson, OWN_DATA_FIELDS } from "~/lib/delegate-identity";
 import { type DelegateInput, PRIVACY_NOTICE_VERSION, type ReplyInput } from "~/lib/reply-schemas";
 import { maskPassportNumber, seal, unseal } from "~/lib/sealed.server";
 import type { DelegateRole, DietaryTag, Gender, Honorific, InvitationResponse, Locale, LocalizedText } from "../../db/schema";
@@ -13,6 +16,22 @@ export async function recordLinkOpened(db: DB, { invitationId }: { invitationId:
     .onConflict((oc) => oc.column("invitation_id").doNothing())
     .execute();
 }
+
+const OWN_DATA_COLUMNS = [
+  "arrival_at as arrivalAt",
+  "arrival_transport as arrivalTransport",
+  "arrival_place as arrivalPlace",
+  "departure_at as departureAt",
+  "departure_transport as departureTransport",
+  "departure_place as departurePlace",
+  "hotel",
+  "dietary_note as dietaryNote",
+  "accessibility",
+  "passport_name as passportName",
+  "nationality",
+  "passport_expiry as passportExpiry",
+  "dietary",
+] as const;
 
 export type DelegateRow = {
   id: string;
@@ -51,6 +70,8 @@ export type DelegateRow = {
   birthYear: string | null;
   hasPassportData: boolean;
   consentAt: Date | null;
+  /** may appear on the published List of Participants (issue 18 §2) */
+  listConsent: boolean;
 };
 
 const DELEGATE_COLUMNS = [
@@ -88,6 +109,7 @@ const DELEGATE_COLUMNS = [
   "passport_number_enc as passportNumberEnc",
   "birth_date_enc as birthDateEnc",
   "consent_at as consentAt",
+  "list_consent as listConsent",
 ] as const;
 
 function masked(key: Buffer, sealed: string | null, show: (plain: string) => string) {
@@ -150,13 +172,21 @@ export async function getReply(db: DB, { invitationId, key }: { invitationId: st
 export type ReplyActor = { kind: "link" } | { kind: "staff"; user: { id: string; email: string }; reason: string };
 
 export type SaveOutcome =
-  | { status: "saved"; revision: number; responseBefore: InvitationResponse }
+  | {
+      status: "saved";
+      revision: number;
+      responseBefore: InvitationResponse;
+      /** people replaced by someone else in this save (issue 18 §4) */
+      substitutions: { replacedId: string; newId: string; explicit: boolean }[];
+    }
   | { status: "duplicate"; revision: number }
   | { status: "conflict"; revision: number };
 
 /** Who is in the delegation, as history rows and feeds show it (no contact details, no passport data). */
 export function delegationSummary(
-  delegates: Pick<DelegateInput, "role" | "givenName" | "familyName" | "latinFamilyName" | "latinGivenName" | "patronymic" | "nameLocale">[],
+  delegates: (Pick<DelegateInput, "role" | "givenName" | "nameLocale"> & {
+    [K in "familyName" | "latinFamilyName" | "latinGivenName" | "patronymic"]?: string | null;
+  })[],
 ) {
   return delegates.map((d) => ({
     role: d.role,
@@ -219,32 +249,65 @@ export async function applyReply(
           "check_in_code as checkInCode",
           "checked_in_at as checkedInAt",
           "checked_in_by as checkedInBy",
+          // who the person is, to tell a corrected name from another person (issue 18 §4)
+          "role",
+          "name_locale as nameLocale",
+          "family_name as familyName",
+          "given_name as givenName",
+          "patronymic",
+          "clan_name as clanName",
+          "latin_family_name as latinFamilyName",
+          "latin_given_name as latinGivenName",
+          ...OWN_DATA_COLUMNS,
         ])
         .where("invitation_id", "=", invitationId)
         .execute()
     ).map((row) => [row.id, row]),
   );
+  // Delegates are matched by the id the form carries, never by position. The same id with another person's name,
+  // or a person posted as replacing a stored one, is a substitution: a new record (new badge code, no arrival,
+  // no passport data, no travel or needs taken over), and the person replaced kept as history.
+  const claimed = new Set<string>();
+  const substitutions: { replaced: typeof stored extends Map<string, infer R> ? R : never; newId: string; person: DelegateInput; explicit: boolean }[] = [];
+  const matched = people.map((p) => {
+    const byId = p.id && !claimed.has(p.id) ? stored.get(p.id) : undefined;
+    if (byId && isSamePerson(byId, p)) {
+      claimed.add(byId.id);
+      return { p, before: byId };
+    }
+    const replacedId = byId ? byId.id : p.replaces && !claimed.has(p.replaces) && !people.some((q) => q.id === p.replaces) ? p.replaces : undefined;
+    const replaced = replacedId ? stored.get(replacedId) : undefined;
+    const newId = crypto.randomUUID();
+    if (replaced) {
+      claimed.add(replaced.id);
+      substitutions.push({ replaced, newId, person: p, explicit: !byId });
+    }
+    // posted as the replaced person's fields (the name typed over theirs): what was theirs stays theirs
+    const inherited = byId ? new Set(OWN_DATA_FIELDS.filter((field) => (p[field] ?? null) === (byId[field] ?? null))) : new Set<string>();
+    const person = { ...p, ...Object.fromEntries([...inherited].map((field) => [field, undefined])) } as DelegateInput;
+    if (byId && [...p.dietary].sort().join() === [...byId.dietary].sort().join()) person.dietary = [];
+    return { p: person, before: undefined, newId };
+  });
   await trx.deleteFrom("delegate").where("invitation_id", "=", invitationId).execute();
   if (people.length) {
     await trx
       .insertInto("delegate")
       .values(
-        people.map((p, position) => {
+        matched.map(({ p, before, newId }, position) => {
           const visa = passportAllowed && p.needsVisaLetter;
-          const before = p.id ? stored.get(p.id) : undefined;
           const fresh = visa && (p.passportNumber !== undefined || p.birthDate !== undefined);
           const number = visa ? (p.passportNumber !== undefined ? seal(key, p.passportNumber) : (before?.number ?? null)) : null;
           const birth = visa ? (p.birthDate !== undefined ? seal(key, p.birthDate) : (before?.birth ?? null)) : null;
           return {
-            ...(p.id && before
+            ...(before
               ? {
-                  id: p.id,
+                  id: before.id,
                   category: before.category,
                   check_in_code: before.checkInCode,
                   checked_in_at: before.checkedInAt,
                   checked_in_by: before.checkedInBy,
                 }
-              : {}),
+              : { id: newId }),
             invitation_id: invitationId,
             position,
             role: p.role,
@@ -273,6 +336,7 @@ export async function applyReply(
             hotel: p.hotel ?? null,
             programme_item_ids: p.programme,
             needs_visa_letter: p.needsVisaLetter,
+            list_consent: p.listConsent ?? false,
             passport_name: visa ? (p.passportName ?? null) : null,
             nationality: visa ? (p.nationality ?? null) : null,
             passport_expiry: visa ? (p.passportExpiry ?? null) : null,
@@ -282,6 +346,26 @@ export async function applyReply(
             notice_version: fresh ? PRIVACY_NOTICE_VERSION : number || birth ? (before?.notice ?? null) : null,
           };
         }),
+      )
+      .execute();
+  }
+  if (substitutions.length) {
+    await trx
+      .insertInto("delegate_substitution")
+      .values(
+        substitutions.map(({ replaced, newId, person, explicit }) => ({
+          invitation_id: invitationId,
+          event_id: current.eventId,
+          revision,
+          replaced_delegate_id: replaced.id,
+          replaced: JSON.stringify(delegationSummary([replaced])[0]),
+          replaced_checked_in_at: replaced.checkedInAt,
+          replaced_by: newId,
+          replacement: JSON.stringify(delegationSummary([person])[0]),
+          explicit,
+          actor_kind: actor.kind,
+          staff_label: actor.kind === "staff" ? actor.user.email : null,
+        })),
       )
       .execute();
   }
@@ -313,7 +397,46 @@ export async function applyReply(
       summary: JSON.stringify({ size: people.length, delegates: delegationSummary(people) }),
     })
     .execute();
-  return { status: "saved", revision, responseBefore: current.response };
+  return {
+    status: "saved",
+    revision,
+    responseBefore: current.response,
+    substitutions: substitutions.map(({ replaced, newId, explicit }) => ({ replacedId: replaced.id, newId, explicit })),
+  };
+}
+
+export type SubstitutionRow = {
+  id: string;
+  at: Date;
+  revision: number;
+  replaced: ReturnType<typeof delegationSummary>[number];
+  replacement: ReturnType<typeof delegationSummary>[number];
+  replacedCheckedInAt: Date | null;
+  explicit: boolean;
+  actorKind: "link" | "staff";
+  staffLabel: string | null;
+};
+
+/** Who replaced whom in a delegation (issue 18 §4), newest first. */
+export async function listSubstitutions(db: DB, { invitationId }: { invitationId: string }): Promise<SubstitutionRow[]> {
+  return (await db
+    .selectFrom("delegate_substitution")
+    .select([
+      "id",
+      "at",
+      "revision",
+      "replaced",
+      "replacement",
+      "replaced_checked_in_at as replacedCheckedInAt",
+      "explicit",
+      "actor_kind as actorKind",
+      "staff_label as staffLabel",
+    ])
+    .where("invitation_id", "=", invitationId)
+    .orderBy("at", "desc")
+    .orderBy("revision", "desc")
+    .limit(100)
+    .execute()) as SubstitutionRow[];
 }
 
 export type ChangeRow = {

@@ -76,6 +76,7 @@ function rosterQuery(db: DB, eventId: string) {
       "d.hotel",
       "d.programme_item_ids as programme",
       "d.needs_visa_letter as needsVisaLetter",
+      "d.list_consent as listConsent",
       "d.check_in_code as checkInCode",
       "d.checked_in_at as checkedInAt",
     ]);

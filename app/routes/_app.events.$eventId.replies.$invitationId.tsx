@@ -20,7 +20,7 @@ import { replyFormLimits, replySchema } from "~/lib/reply-schemas";
 import { delegateLine, submitReply } from "~/mail/replies.server";
 import { audited } from "~/models/audit.server";
 import { emailedRepliesForInvitation } from "~/models/inbound-mail.server";
-import { getReply, listChanges, revealPassport } from "~/models/reply.server";
+import { getReply, listChanges, listSubstitutions, revealPassport } from "~/models/reply.server";
 import { requireEvent } from "~/services/event-view.server";
 import { replyPageData, replyRules } from "~/services/reply-view.server";
 
@@ -39,10 +39,11 @@ export async function loader(args: LoaderFunctionArgs) {
   const { event, reply } = await requireReply(args);
   const locale = args.context.locale;
   const db = getDb();
-  const [page, changes, emailed] = await Promise.all([
+  const [page, changes, emailed, substitutions] = await Promise.all([
     replyPageData(db, { env: getEnv(), invitationId: reply.id, locale, staff: true }),
     listChanges(db, { invitationId: reply.id }),
     emailedRepliesForInvitation(db, { invitationId: reply.id }),
+    listSubstitutions(db, { invitationId: reply.id }),
   ]);
   return {
     ...page,
@@ -56,6 +57,15 @@ export async function loader(args: LoaderFunctionArgs) {
       from: m.fromName ? `${m.fromName} <${m.fromAddress ?? ""}>` : (m.fromAddress ?? ""),
       subject: m.subject,
       body: m.body,
+    })),
+    // issue 18 §4: "X replaced Y on <date>", the replaced person's arrival kept with them, not with X
+    substitutions: substitutions.map((s) => ({
+      id: s.id,
+      at: formatDateTimeZoned(new Date(s.at), locale, event.timeZone),
+      replaced: delegateLine(s.replaced, locale),
+      replacement: delegateLine(s.replacement, locale),
+      wasCheckedIn: Boolean(s.replacedCheckedInAt),
+      actor: s.actorKind === "staff" ? (s.staffLabel ?? "") : null,
     })),
     history: changes.map((c) => ({
       id: c.id,
@@ -120,7 +130,7 @@ export async function action(args: ActionFunctionArgs) {
 }
 
 export const handle = {
-  i18n: ["common", "directory", "events", "invitations", "reply"],
+  i18n: ["common", "directory", "events", "invitations", "reply", "delegation"],
   title: titleFrom<typeof loader>((data) => (data?.member?.name ? { text: data.member.name } : null)),
 };
 
@@ -133,6 +143,7 @@ type ActionData = {
 
 export default function StaffReplyRoute() {
   const { t } = useTranslation("reply");
+  const { t: tg } = useTranslation("delegation");
   const data = useLoaderData<typeof loader>();
   const actionData = useActionData<ActionData>();
   const withPassport = data.reply.delegates.filter((d) => d.passportNumberMasked || d.birthYear);
@@ -215,8 +226,25 @@ export default function StaffReplyRoute() {
             stored={data.stored}
             nameLocale={data.letterLocale}
             headPrefill={data.headPrefill}
+            registered={data.reply.delegates}
             submitLabel={t("staff.save")}
           />
+        </section>
+      ) : null}
+      {data.substitutions.length ? (
+        <section className="panel" aria-labelledby="substitutions-heading">
+          <h2 id="substitutions-heading">{tg("history.title")}</h2>
+          <ul className="history substitutions">
+            {data.substitutions.map((s) => (
+              <li key={s.id}>
+                {tg("history.line", { replacement: s.replacement, replaced: s.replaced, at: s.at })}{" "}
+                <span className="small muted">
+                  {s.actor ? tg("history.byStaff", { user: s.actor }) : tg("history.byLink")}
+                  {s.wasCheckedIn ? ` · ${tg("history.checkedIn", { replaced: s.replaced })}` : ""}
+                </span>
+              </li>
+            ))}
+          </ul>
         </section>
       ) : null}
       <section className="panel" aria-labelledby="history-heading">

@@ -99,7 +99,7 @@ export function headers() {
 }
 
 export const handle = {
-  i18n: ["common", "emails", "reply", "directory"],
+  i18n: ["common", "emails", "reply", "directory", "delegation"],
   title: titleFrom<() => Partial<PageData>>((data) => (data?.event?.title ? { text: data.event.title } : { key: "emails:rsvpInvalid.title" })),
 };
 export const meta: MetaFunction<typeof loader> = () => [{ name: "robots", content: "noindex" }];
@@ -196,6 +196,7 @@ export default function ReplyLinkRoute() {
               stored={data.stored}
               nameLocale={data.letterLocale}
               headPrefill={data.headPrefill}
+              registered={data.reply.delegates}
               submitLabel={data.reply.response === "pending" ? t("page.send") : t("page.update")}
             />
           ) : (

@@ -61,6 +61,7 @@ function delegateValue(d: DelegateRow): DelegateValue {
     hotel: text(d.hotel),
     programme: d.programme,
     needsVisaLetter: d.needsVisaLetter ? "on" : undefined,
+    listConsent: d.listConsent ? "on" : undefined,
     passportName: text(d.passportName),
     nationality: text(d.nationality),
     passportExpiry: text(d.passportExpiry),
