@@ -325,7 +325,8 @@ async function replyLinkLookup(
 ): Promise<{ locale: Lng | undefined; found?: RequestContext["replyLink"] } | undefined> {
   const path = new URL(request.url).pathname;
   // the page's own data requests too (`/r/<token>.data`: the form posted after hydration, and the reload after it)
-  const reply = /^\/r\/([A-Za-z0-9_-]{43})(?:\.data|\/)?$/.exec(path);
+  // and the List of Participants reached from it (issue 18 §2)
+  const reply = /^\/r\/([A-Za-z0-9_-]{43})(?:\.data|\/|\/participants(?:\.data|\.pdf)?)?$/.exec(path);
   // a colleague's set-password link opens in the interface language the inviting admin chose for them
   const account = /^\/account\/password\/([A-Za-z0-9_-]{43})(?:\.data|\/)?$/.exec(path);
   if ((!reply && !account) || isSupportedLng(userLocale) || isSupportedLng(await lngCookie.parse(request.headers.get("Cookie")))) return undefined;

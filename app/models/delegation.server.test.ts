@@ -6,12 +6,15 @@ import type { DB } from "~/db.server";
 import { MemberSchema } from "~/lib/directory-schemas";
 import { EventSchema } from "~/lib/event-schemas";
 import { type ReplyRules, replySchema } from "~/lib/reply-schemas";
-import { createEvent, transitionEvent } from "~/models/event.server";
+import { createEvent, type EventRow, getEvent, transitionEvent } from "~/models/event.server";
 import { ensureInvitation } from "~/models/invitation.server";
 import { createMember } from "~/models/member.server";
+import { hasParticipantList, publishParticipantList, unpublishParticipantList } from "~/models/participant-list.server";
 import { applyReply, getReply, listSubstitutions, type ReplyActor } from "~/models/reply.server";
-import { findByCheckInCode, setCheckedIn } from "~/models/roster.server";
+import { findByCheckInCode, freezeRosterVersion, setCheckedIn } from "~/models/roster.server";
 import { createStaffUser } from "~/models/staff-user.server";
+import { publishedParticipants } from "~/services/participants.server";
+import { buildRoster, flatten } from "~/services/roster-view.server";
 import { createTestDb, databaseLabel, type TestDb } from "../../tests/helpers/db";
 
 const KEY = crypto.randomBytes(32);
@@ -164,5 +167,107 @@ describe(`substitutions in a delegation (${databaseLabel})`, () => {
     expect(after[0].id).toBe(head.id);
     expect(after[2].id).toBe(official.id);
     expect(outcome.substitutions).toEqual([]);
+  });
+});
+
+describe(`the published List of Participants (${databaseLabel})`, () => {
+  let t: TestDb;
+  let event: EventRow;
+  let staffId: string;
+  const invitations: Record<string, string> = {};
+  beforeAll(async () => {
+    t = await createTestDb();
+    staffId = (await createStaffUser(t.db, { email: "s@example.org", displayName: "S", passwordHash: "x", role: "staff" })).id;
+    const { id: eventId } = await createEvent(
+      t.db,
+      EventSchema.parse({
+        kind: "forum",
+        title: { en: "Forum" },
+        timeZone: "Asia/Seoul",
+        start: "2026-09-10T09:00",
+        end: "2026-09-11T18:00",
+        quota: "4",
+        categories: ["delegate"],
+      }),
+    );
+    await transitionEvent(t.db, { id: eventId, version: 1, to: "open" });
+    event = (await getEvent(t.db, { id: eventId }))!;
+    for (const [country, name, kind] of [
+      ["KR", "Gyeongsangbuk-do", "province"],
+      ["CN", "Liaoning", "province"],
+      ["MN", "Töv Province", "aimag"],
+    ] as const) {
+      const { id: memberId } = await createMember(t.db, MemberSchema.parse({ country, kind, names: { en: name }, timeZone: "Asia/Seoul" }));
+      invitations[country] = (await ensureInvitation(t.db, { eventId, memberId, letterLocale: "en", createdBy: staffId })).id;
+    }
+    await save(t.db, invitations.KR, 1, [
+      { role: "deputy", nameLocale: "ko", familyName: "이", givenName: "달희", listConsent: "on" },
+      { role: "head", nameLocale: "ko", familyName: "이", givenName: "철우", listConsent: "on" },
+    ]);
+    await save(t.db, invitations.CN, 1, [
+      { role: "head", nameLocale: "zh", familyName: "王", givenName: "新伟", listConsent: "on" },
+      { role: "official", nameLocale: "zh", familyName: "张", givenName: "伟" },
+    ]);
+    // not coming: not on the list even with consent
+    const input = replySchema(rules).parse({
+      response: "undecided",
+      revision: "1",
+      submission: crypto.randomUUID(),
+      delegates: [{ role: "head", nameLocale: "mn", givenName: "Батболд", listConsent: "on" }],
+    });
+    await t.db
+      .transaction()
+      .execute((trx) =>
+        applyReply(trx, { invitationId: invitations.MN, expectedRevision: 1, input, actor: { kind: "link" }, key: KEY, passportAllowed: false }),
+      );
+  });
+  afterAll(() => t.close());
+
+  const names = (list: Awaited<ReturnType<typeof publishedParticipants>>) => flatten(list!.view).map((line) => line.name);
+
+  it("is not there until published (the pages answer 404)", async () => {
+    expect(await publishedParticipants(t.db, event, { lang: "en", publicOnly: false })).toBeUndefined();
+    expect(await hasParticipantList(t.db, { eventId: event.id })).toBe(false);
+    expect(await publishParticipantList(t.db, { eventId: event.id, versionNumber: 1, isPublic: false, by: staffId })).toBe(false);
+  });
+
+  it("shows the consenting people of the published version only, in protocol order (country, then head of delegation first)", async () => {
+    const view = await buildRoster(t.db, event, { lang: "en", filter: {} });
+    expect(flatten(view).map((line) => [line.name, line.listConsent])).toEqual([
+      ["王新伟", true],
+      ["张伟", false],
+      ["이철우", true],
+      ["이달희", true],
+    ]);
+    const number = await freezeRosterVersion(t.db, {
+      eventId: event.id,
+      kind: "final",
+      locale: "en",
+      createdBy: { id: staffId, label: "S" },
+      filters: {},
+      rows: flatten(view),
+    });
+    expect(await publishParticipantList(t.db, { eventId: event.id, versionNumber: number, isPublic: false, by: staffId })).toBe(true);
+    const list = await publishedParticipants(t.db, event, { lang: "ru", publicOnly: false });
+    expect(names(list)).toEqual(["王新伟", "이철우", "이달희"]);
+    expect(list!.view.sections.map((s) => s.heading)).toEqual(["Китай", "Республика Корея"]);
+    expect(list!.kind).toBe("final");
+    // not public: the public page knows nothing of it
+    expect(await publishedParticipants(t.db, event, { lang: "en", publicOnly: true })).toBeUndefined();
+    await publishParticipantList(t.db, { eventId: event.id, versionNumber: number, isPublic: true, by: staffId });
+    expect(names(await publishedParticipants(t.db, event, { lang: "en", publicOnly: true }))).toEqual(["王新伟", "이철우", "이달희"]);
+  });
+
+  it("a withdrawn consent takes the person off at once; people added after the version are not on it; withdrawing the list ends it", async () => {
+    const [deputy, head] = (await getReply(t.db, { invitationId: invitations.KR, key: KEY }))!.delegates;
+    await save(t.db, invitations.KR, 2, [
+      { role: "deputy", nameLocale: "ko", familyName: "이", givenName: "달희", id: deputy.id },
+      { role: "head", nameLocale: "ko", familyName: "이", givenName: "철우", id: head.id, listConsent: "on" },
+      { role: "official", nameLocale: "ko", familyName: "박", givenName: "민수", listConsent: "on" },
+    ]);
+    expect(names(await publishedParticipants(t.db, event, { lang: "en", publicOnly: true }))).toEqual(["王新伟", "이철우"]);
+    expect(await unpublishParticipantList(t.db, { eventId: event.id })).toBe(true);
+    expect(await publishedParticipants(t.db, event, { lang: "en", publicOnly: false })).toBeUndefined();
+    expect(await unpublishParticipantList(t.db, { eventId: event.id })).toBe(false);
   });
 });

@@ -13,6 +13,10 @@ export type RosterFilter = {
   attendance?: "confirmed" | "all" | "checked_in" | "not_checked_in";
   /** one person only (e.g. to show whom a scan just checked in) */
   delegateId?: string;
+  /** these people only (the published List of Participants: a frozen version's people) */
+  delegateIds?: string[];
+  /** only those who agreed to appear on the published list (issue 18 §2) */
+  listConsent?: true;
 };
 
 /** A delegate as the list, badges and logistics see them: the delegation's fields plus member, answer and check-in. */
@@ -94,6 +98,11 @@ export async function listRosterPeople(db: DB, { eventId, filter = {} }: { event
   if (attendance === "not_checked_in") query = query.where("d.checked_in_at", "is", null);
   if (filter.category) query = query.where("d.category", "=", filter.category);
   if (filter.delegateId) query = query.where("d.id", "=", filter.delegateId);
+  if (filter.delegateIds) {
+    if (!filter.delegateIds.length) return [];
+    query = query.where("d.id", "in", filter.delegateIds);
+  }
+  if (filter.listConsent) query = query.where("d.list_consent", "=", true);
   if (filter.programmeItemId) query = query.where(sql<boolean>`${filter.programmeItemId}::uuid = any(d.programme_item_ids)`);
   return (await query.execute()) as RosterPerson[];
 }

@@ -8,6 +8,7 @@ import { ActionErrorAlert } from "~/components/action-error";
 import { EmptyState } from "~/components/app-shell";
 import { GeneralErrorBoundary } from "~/components/error-boundary";
 import { CategorySelect, EventTools, ListLanguageSelect } from "~/components/event-tools";
+import { ParticipantListPanel } from "~/components/participant-list-panel";
 import { getDb } from "~/db.server";
 import { isSupportedLng, supportedLngs } from "~/i18n";
 import { actionError } from "~/lib/action-error";
@@ -19,6 +20,7 @@ import { protocolCountryName } from "~/lib/protocol";
 import { audited } from "~/models/audit.server";
 import { listProgramme } from "~/models/event.server";
 import { listInvitations } from "~/models/invitation.server";
+import { getParticipantList, publishParticipantList, unpublishParticipantList } from "~/models/participant-list.server";
 import { freezeRosterVersion, getRosterVersion, listRosterVersions, saveProtocol, setDelegateCategory } from "~/models/roster.server";
 import { eventSummary, requireEvent } from "~/services/event-view.server";
 import { buildRoster, diffRosters, flatten, regroup, rosterFilterFrom, type RosterLine } from "~/services/roster-view.server";
@@ -36,10 +38,11 @@ export async function loader(args: LoaderFunctionArgs) {
   const lang = isSupportedLng(lngParam) ? lngParam : locale;
   const filter = rosterFilterFrom(url);
   const db = getDb();
-  const [versions, programme, invitations] = await Promise.all([
+  const [versions, programme, invitations, published] = await Promise.all([
     listRosterVersions(db, { eventId: event.id }),
     listProgramme(db, { eventId: event.id }),
     listInvitations(db, { eventId: event.id }),
+    getParticipantList(db, { eventId: event.id }),
   ]);
   const versionNumber = Number(url.searchParams.get("version")) || null;
   const frozen = versionNumber ? await getRosterVersion(db, { eventId: event.id, number: versionNumber }) : undefined;
@@ -70,6 +73,15 @@ export async function loader(args: LoaderFunctionArgs) {
       ? { number: frozen.number, kind: frozen.kind, at: formatDateTimeZoned(new Date(frozen.createdAt), locale, event.timeZone), by: frozen.createdByLabel }
       : null,
     versions: versions.map((v) => ({ ...v, at: formatDateTimeZoned(new Date(v.createdAt), locale, event.timeZone) })),
+    // issue 18 §2: the published List of Participants (a version, consenting people only)
+    published: published
+      ? {
+          number: published.versionNumber,
+          kind: published.kind,
+          isPublic: published.isPublic,
+          at: formatDateTimeZoned(new Date(published.publishedAt), locale, event.timeZone),
+        }
+      : null,
     diff,
     programme: programme.filter((p) => p.attendanceAsked).map((p) => ({ id: p.id, title: localized(p.title, locale) })),
     categories: event.categories.length ? event.categories : [...PARTICIPANT_CATEGORIES],
@@ -92,9 +104,16 @@ const ProtocolSchema = z.object({
 });
 const FreezeSchema = z.object({ intent: z.literal("freeze"), kind: z.enum(ROSTER_KINDS), lang: z.enum(supportedLngs) });
 const CategorySchema = z.object({ intent: z.literal("category"), delegateId: z.string().uuid(), category: z.enum(PARTICIPANT_CATEGORIES) });
-/** The page's three forms, one schema: which form by its intent, then its fields. */
-const RosterActionSchema = z.discriminatedUnion("intent", [ProtocolSchema, FreezeSchema, CategorySchema]);
-const REFUSALS = { protocol: "rosters:errors.protocol", freeze: "rosters:errors.freeze", category: "rosters:errors.category" } as const;
+const PublishSchema = z.object({ intent: z.literal("publish"), version: z.coerce.number().int().min(1), isPublic: z.literal("on").optional() });
+const UnpublishSchema = z.object({ intent: z.literal("unpublish") });
+/** The page's forms, one schema: which form by its intent, then its fields. */
+const RosterActionSchema = z.discriminatedUnion("intent", [ProtocolSchema, FreezeSchema, CategorySchema, PublishSchema, UnpublishSchema]);
+const REFUSALS = {
+  protocol: "rosters:errors.protocol",
+  freeze: "rosters:errors.freeze",
+  category: "rosters:errors.category",
+  publish: "delegation:publish.noVersions",
+} as const;
 
 /** Order ranks typed next to each country/member ("1", "2", …; empty = alphabetical after the ranked ones). */
 function ranked(form: FormData, prefix: string) {
@@ -165,6 +184,34 @@ export async function action(args: ActionFunctionArgs) {
       );
       return redirect(`/events/${event.id}/roster?version=${number}`);
     }
+    case "publish": {
+      const isPublic = Boolean(data.isPublic);
+      const ok = await audited(
+        db,
+        (trx) => publishParticipantList(trx, { eventId: event.id, versionNumber: data.version, isPublic, by: user.id }),
+        (ok) =>
+          ok
+            ? {
+                actor: user,
+                action: "roster.list_published",
+                objectType: "event",
+                objectId: event.id,
+                ip: args.context.clientIp,
+                details: { version: data.version, public: isPublic },
+              }
+            : null,
+      );
+      if (!ok) return actionError(REFUSALS.publish, 400);
+      return redirect(`/events/${event.id}/roster?list=published`);
+    }
+    case "unpublish": {
+      await audited(
+        db,
+        (trx) => unpublishParticipantList(trx, { eventId: event.id }),
+        (done) => (done ? { actor: user, action: "roster.list_unpublished", objectType: "event", objectId: event.id, ip: args.context.clientIp } : null),
+      );
+      return redirect(`/events/${event.id}/roster?list=withdrawn`);
+    }
     case "category": {
       const ok = await setDelegateCategory(db, { eventId: event.id, delegateId: data.delegateId, category: data.category });
       if (!ok) throw new Response("Not Found", { status: 404 });
@@ -174,7 +221,7 @@ export async function action(args: ActionFunctionArgs) {
   }
 }
 
-export const handle = { i18n: ["common", "events", "reply", "rosters"], title: "rosters:roster.title" satisfies PageTitle };
+export const handle = { i18n: ["common", "events", "reply", "rosters", "delegation"], title: "rosters:roster.title" satisfies PageTitle };
 
 /** One frozen version of the list, to compare with another. */
 function VersionSelect({
@@ -517,6 +564,7 @@ export default function RosterRoute() {
           </div>
         ) : null}
       </section>
+      <ParticipantListPanel eventId={event.id} versions={versions} published={data.published} canEdit={canEdit} />
 
       {canEdit ? (
         <details className="panel">

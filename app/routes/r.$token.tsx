@@ -1,7 +1,7 @@
 import type { SubmissionResult } from "@conform-to/react";
 import { parseWithZod } from "@conform-to/zod/v4";
 import { type ActionFunctionArgs, type AppLoadContext, type LoaderFunctionArgs, type MetaFunction, redirect } from "@remix-run/node";
-import { isRouteErrorResponse, useActionData, useLoaderData, useRouteError, useRouteLoaderData, useSearchParams } from "@remix-run/react";
+import { isRouteErrorResponse, useActionData, useLoaderData, useParams, useRouteError, useRouteLoaderData, useSearchParams } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
 
 import { AuthShell } from "~/components/auth-shell";
@@ -20,6 +20,7 @@ import { hashToken } from "~/lib/tokens.server";
 import { submitReply } from "~/mail/replies.server";
 import { getEvent } from "~/models/event.server";
 import { findInvitationByToken } from "~/models/invitation.server";
+import { hasParticipantList } from "~/models/participant-list.server";
 import { checkRateLimit, hitRateLimit } from "~/models/rate-limit.server";
 import { recordLinkOpened } from "~/models/reply.server";
 import type { RootData } from "~/root";
@@ -56,9 +57,12 @@ export async function loader({ params, context, request }: LoaderFunctionArgs) {
   const link = await linkOrNotFound(params.token, context);
   const db = getDb();
   if (request.method === "GET") await recordLinkOpened(db, { invitationId: link.id });
-  const page = await replyPageData(db, { env: getEnv(), invitationId: link.id, locale: context.locale, staff: false });
+  const [page, participants] = await Promise.all([
+    replyPageData(db, { env: getEnv(), invitationId: link.id, locale: context.locale, staff: false }),
+    hasParticipantList(db, { eventId: link.eventId }),
+  ]);
   const saved = new URL(request.url).searchParams.get("saved");
-  return Response.json({ valid: true as const, locale: context.locale, saved: saved === "1", ...page }, { headers: HEADERS });
+  return Response.json({ valid: true as const, locale: context.locale, saved: saved === "1", participants, ...page }, { headers: HEADERS });
 }
 
 export async function action({ params, context, request }: ActionFunctionArgs) {
@@ -104,10 +108,12 @@ export const handle = {
 };
 export const meta: MetaFunction<typeof loader> = () => [{ name: "robots", content: "noindex" }];
 
-type PageData = Awaited<ReturnType<typeof replyPageData>> & { valid: true; locale: "en"; saved: boolean };
+type PageData = Awaited<ReturnType<typeof replyPageData>> & { valid: true; locale: "en"; saved: boolean; participants: boolean };
 
 export default function ReplyLinkRoute() {
   const { t } = useTranslation("reply");
+  const { t: tg } = useTranslation("delegation");
+  const { token } = useParams();
   const data = useLoaderData<PageData>();
   const actionData = useActionData<{ result?: SubmissionResult<string[]>; conflict?: boolean; closed?: boolean }>();
   const [params] = useSearchParams();
@@ -182,6 +188,11 @@ export default function ReplyLinkRoute() {
           ) : null}
         </section>
 
+        {data.participants ? (
+          <p>
+            <a href={`/r/${token}/participants`}>{tg("participants.link")}</a>
+          </p>
+        ) : null}
         <section className="panel" aria-labelledby="reply-heading">
           <h2 id="reply-heading">{t("page.yourReply")}</h2>
           <ReplySummary reply={data.reply} />

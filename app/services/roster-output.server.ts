@@ -55,21 +55,34 @@ export async function rosterForDownload(args: LoaderFunctionArgs, format: "pdf" 
 
 export const ROSTER_COLUMNS = ["name", "latin", "title", "member", "country", "role", "category"] as const;
 
-/** The list as spreadsheet rows: one per person, in protocol order. */
+/** The list as spreadsheet rows: one per person, in protocol order, with whether each may be on the published list. */
 export function rosterTable(view: RosterView, t: (key: string) => string) {
-  const headers = [t("rosters:columns.section"), ...ROSTER_COLUMNS.map((c) => t(`rosters:columns.${c}`))];
-  const rows = flatten(view).map((line) => [line.section, line.name, line.latin, line.title, line.member, line.country, line.roleLabel, line.categoryLabel]);
+  const headers = [t("rosters:columns.section"), ...ROSTER_COLUMNS.map((c) => t(`rosters:columns.${c}`)), t("delegation:columns.listConsent")];
+  const consent = (line: RosterLine) => (line.listConsent === undefined ? "" : line.listConsent ? t("delegation:columns.yes") : t("delegation:columns.no"));
+  const rows = flatten(view).map((line) => [
+    line.section,
+    line.name,
+    line.latin,
+    line.title,
+    line.member,
+    line.country,
+    line.roleLabel,
+    line.categoryLabel,
+    consent(line),
+  ]);
   return { headers, rows };
 }
 
-export async function rosterPdf(download: Awaited<ReturnType<typeof rosterForDownload>>) {
+export async function rosterPdf(
+  download: Pick<Awaited<ReturnType<typeof rosterForDownload>>, "view" | "t" | "lang" | "subtitle" | "stamp" | "db"> & { title?: string },
+) {
   const { view, t, lang, subtitle, stamp, db } = download;
   const letterhead = await letterheadFor(db, lang);
   return render({
     kind: "roster_pdf",
     input: {
       lang: lang as PdfLang,
-      title: t("rosters:roster.title"),
+      title: download.title ?? t("rosters:roster.title"),
       subtitle: { text: subtitle, lang: lang as PdfLang },
       stamp,
       letterhead: letterhead ? { name: { text: letterhead.name, lang: lang as PdfLang }, logo: letterhead.logo } : undefined,

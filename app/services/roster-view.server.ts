@@ -28,6 +28,8 @@ export type RosterLine = {
   roleLabel: string;
   category: ParticipantCategory;
   categoryLabel: string;
+  /** agreed to appear on the published list (issue 18 §2); absent in versions frozen before it was asked */
+  listConsent?: boolean;
 };
 
 export type RosterView = {
@@ -84,7 +86,7 @@ export function nameForms(p: RosterPerson) {
 }
 
 export async function rosterLabels(lang: Lng) {
-  const t = await getFixedT(lang, ["rosters", "reply", "events", "common"]);
+  const t = await getFixedT(lang, ["rosters", "reply", "events", "common", "delegation"]);
   return {
     t,
     role: (role: DelegateRole) => t(`reply:roles.${role}`),
@@ -125,6 +127,7 @@ export async function buildRoster(db: DB, event: EventRow, { lang, filter }: { l
             roleLabel: labels.role(p.role),
             category: p.category,
             categoryLabel: labels.category(p.category),
+            listConsent: p.listConsent,
           })),
         };
       }),
