@@ -17,7 +17,8 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn("replaced_delegate_id", "uuid", (c) => c.notNull())
     .addColumn("replaced", "jsonb", (c) => c.notNull())
     .addColumn("replaced_checked_in_at", "timestamptz")
-    .addColumn("replaced_by", "uuid", (c) => c.references("delegate.id").onDelete("set null"))
+    // no foreign key: a save re-writes the delegation (same ids), which must not clear this
+    .addColumn("replaced_by", "uuid")
     .addColumn("replacement", "jsonb", (c) => c.notNull())
     .addColumn("explicit", "boolean", (c) => c.notNull().defaultTo(false))
     .addColumn("actor_kind", "text", (c) => c.notNull().check(sql`actor_kind in ('link', 'staff')`))

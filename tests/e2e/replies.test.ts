@@ -245,3 +245,37 @@ test("a Russian member opens the emailed link on a phone, registers a delegation
 
   expect(problems).toEqual([]);
 });
+
+test("staff replace the head of delegation with “Replace this person”: a new person in that place, the governor kept as history", async ({ browser }) => {
+  test.setTimeout(90_000);
+  const server = plenary!;
+  const problems: string[] = [];
+  const delegation = JSON.parse(fs.readFileSync(path.join(ROOT, "app/locales/en/delegation.json"), "utf8"));
+  const staff = await signIn(browser, server.url, problems);
+  const admin = staff.page;
+  await open(admin, "/events");
+  await admin.getByRole("link", { name: EVENT.en }).click();
+  await admin.waitForURL(/\/events\/[0-9a-f-]{36}$/);
+  await admin.getByRole("link", { name: MEMBER.en, exact: true }).click();
+  await expect(admin.getByRole("heading", { name: MEMBER.en, level: 1 })).toBeVisible();
+  const headLine = await admin.locator(".reply-summary .delegation-list li").first().innerText();
+
+  const head = person(admin, en, 1);
+  await head.getByRole("button", { name: delegation.replace.button }).click();
+  await expect(head.getByText(delegation.replace.hint.split("{{name}}")[0].trim().slice(0, 20))).toBeVisible();
+  await expect(head.getByLabel("Family name", { exact: true })).toHaveValue("");
+  await expect(head.getByLabel("Role")).toHaveValue("head");
+  await head.getByLabel("Family name", { exact: true }).fill("Петров");
+  await head.getByLabel("Given name", { exact: true }).fill("Игорь");
+  await head.getByLabel("Patronymic", { exact: true }).fill("Андреевич");
+  await admin.getByLabel(en.staff.reason).fill("The governor's office called: the vice-governor comes");
+  await admin.getByRole("button", { name: en.staff.save }).click();
+  await expect(admin.getByRole("status").filter({ hasText: en.staff.saved })).toBeVisible();
+  await expect(admin.locator(".reply-summary .delegation-list li").first()).toContainText("Петров Игорь Андреевич");
+  const substitution = admin.locator("ul.substitutions > li");
+  await expect(substitution).toHaveCount(1);
+  await expect(substitution).toContainText("Петров Игорь Андреевич");
+  await expect(substitution).toContainText(`replaced ${headLine.replace(/^[^:]*:\s*/, "").split(",")[0]} on`);
+  await staff.context.close();
+  expect(problems).toEqual([]);
+});
