@@ -3,14 +3,17 @@
  * code, check-in, travel); a different person in the same place is a substitution and gets a record of their own.
  */
 export type IdentityName = {
+  nameLocale?: string;
   familyName?: string | null;
   givenName: string;
   patronymic?: string | null;
   clanName?: string | null;
+  latinFamilyName?: string | null;
+  latinGivenName?: string | null;
 };
 
-function fullName(n: IdentityName) {
-  return [n.familyName, n.patronymic, n.givenName, n.clanName]
+function normalized(parts: (string | null | undefined)[]) {
+  return parts
     .map((part) => part ?? "")
     .join("")
     .normalize("NFKC")
@@ -31,17 +34,28 @@ function distance(a: string, b: string) {
   return row[y.length];
 }
 
+const fullName = (n: IdentityName) => normalized([n.familyName, n.patronymic, n.givenName, n.clanName]);
+const latinName = (n: IdentityName) => normalized([n.latinFamilyName, n.latinGivenName]);
+
+function close(a: string, b: string) {
+  if (a === b) return true;
+  const [m, n] = [[...a].length, [...b].length];
+  const allowed = Math.max(1, Math.floor(Math.max(m, n) / 4));
+  // the distance is at least the difference in length: no quadratic work on names that cannot be close
+  return Math.abs(m - n) <= allowed && distance(a, b) <= allowed;
+}
+
 /**
  * Same person when the name in its own script is unchanged or differs by a typo: one character, or a quarter of
  * the name's length for longer names ("Кожемяко Олег Николаевич" → "…Николаевичь" is a fix; "김재효" → "김옥채" and
- * "Li Lecheng" → "Wang Xinwei" are other people). Latin spellings are not compared: they are corrected more often.
+ * "Li Lecheng" → "Wang Xinwei" are other people). Latin spellings are compared only when the name's language itself
+ * changed (the same person written in another script): a replacement whose Latin name was left as it was is still
+ * another person.
  */
 export function isSamePerson(before: IdentityName, after: IdentityName) {
-  const a = fullName(before);
-  const b = fullName(after);
-  if (a === b) return true;
-  const allowed = Math.max(1, Math.floor(Math.max([...a].length, [...b].length) / 4));
-  return distance(a, b) <= allowed;
+  if (close(fullName(before), fullName(after))) return true;
+  const latin = latinName(before);
+  return Boolean(before.nameLocale && after.nameLocale && before.nameLocale !== after.nameLocale && latin && close(latin, latinName(after)));
 }
 
 /** Travel, stay, needs and passport details a replacement must not take over from the person replaced. */
