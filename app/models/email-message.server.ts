@@ -277,11 +277,34 @@ export async function countSentSince(db: DB, { since }: { since: Date }) {
   return { count: Number(row.n), first: row.first ? new Date(row.first) : null };
 }
 
-export type MessageFilter = { eventId?: string; status?: MessageStatus; kind?: string; q?: string; limit?: number };
+export type MessageFilter = { eventId?: string; status?: MessageStatus; kind?: string; q?: string; limit?: number; offset?: number };
+
+/** The Mail log's filters as one WHERE, shared by the list and its count. */
+function filteredMessages(db: DB, filter: MessageFilter) {
+  let query = db.selectFrom("email_message");
+  if (filter.eventId) query = query.where("event_id", "=", filter.eventId);
+  if (filter.status) query = query.where("status", "=", filter.status);
+  if (filter.kind) query = query.where("kind", "=", filter.kind);
+  const q = filter.q?.trim();
+  if (q) {
+    const pattern = `%${q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+    query = query.where((eb) =>
+      eb.or([eb("subject", "ilike", pattern), eb(sql`to_addresses::text`, "ilike", pattern), eb(sql`cc_addresses::text`, "ilike", pattern)]),
+    );
+  }
+  return query;
+}
+
+/** How many messages the Mail log's filters match (its pages). */
+export async function countMessages(db: DB, filter: MessageFilter = {}) {
+  const row = await filteredMessages(db, filter)
+    .select((eb) => eb.fn.countAll<string>().as("n"))
+    .executeTakeFirstOrThrow();
+  return Number(row.n);
+}
 
 export async function listMessages(db: DB, filter: MessageFilter = {}) {
-  let query = db
-    .selectFrom("email_message")
+  return filteredMessages(db, filter)
     .select([
       "id",
       "kind",
@@ -302,18 +325,9 @@ export async function listMessages(db: DB, filter: MessageFilter = {}) {
     ])
     .orderBy("created_at", "desc")
     .orderBy("id")
-    .limit(filter.limit ?? 200);
-  if (filter.eventId) query = query.where("event_id", "=", filter.eventId);
-  if (filter.status) query = query.where("status", "=", filter.status);
-  if (filter.kind) query = query.where("kind", "=", filter.kind);
-  const q = filter.q?.trim();
-  if (q) {
-    const pattern = `%${q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
-    query = query.where((eb) =>
-      eb.or([eb("subject", "ilike", pattern), eb(sql`to_addresses::text`, "ilike", pattern), eb(sql`cc_addresses::text`, "ilike", pattern)]),
-    );
-  }
-  return query.execute();
+    .limit(filter.limit ?? 200)
+    .offset(filter.offset ?? 0)
+    .execute();
 }
 
 export function getMessage(db: DB, { id }: { id: string }) {

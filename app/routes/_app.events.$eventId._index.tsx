@@ -16,6 +16,7 @@ import { getDb } from "~/db.server";
 import { getEnv } from "~/env.server";
 import { languageNames } from "~/i18n";
 import { actionError } from "~/lib/action-error";
+import { AWAITING_RESPONSES } from "~/lib/answers";
 import { readForm } from "~/lib/bounded-form.server";
 import { formatDateTimeZoned, formatSlot, utcToLocalInput } from "~/lib/dates";
 import { deliveryOf } from "~/lib/delivery";
@@ -23,6 +24,7 @@ import { localized } from "~/lib/directory";
 import { EventPageActionSchema } from "~/lib/event-schemas";
 import { allowedTransitions } from "~/lib/event-status";
 import { titleFrom } from "~/lib/page-title";
+import { pageWindow } from "~/lib/paging";
 import { waveFinished, waveProgress } from "~/lib/send-wave";
 import { EventNotOpenError, linkKeys, sendReminders } from "~/mail/invitations.server";
 import { audited } from "~/models/audit.server";
@@ -36,7 +38,7 @@ import { INVITATION_RESPONSES, type InvitationResponse } from "../../db/schema";
 
 /** Invitations shown at a time: a 5,000-invitation event stays a light page (issue 15). */
 const INVITATIONS_PAGE = 100;
-const AWAITING: InvitationResponse[] = ["pending", "undecided"];
+const AWAITING: InvitationResponse[] = [...AWAITING_RESPONSES];
 const AnswerFilterSchema = z.enum(["all", "awaiting", ...INVITATION_RESPONSES]);
 
 export async function loader(args: LoaderFunctionArgs) {
@@ -50,20 +52,11 @@ export async function loader(args: LoaderFunctionArgs) {
   const responses = answer === "all" ? undefined : answer === "awaiting" ? AWAITING : [answer];
   const byResponse = await countInvitationsByResponse(getDb(), { eventId: event.id });
   const listed = responses ? responses.reduce((sum, r) => sum + byResponse[r], 0) : Object.values(byResponse).reduce((a, b) => a + b, 0);
-  const pages = Math.max(1, Math.ceil(listed / INVITATIONS_PAGE));
-  const page = Math.min(
-    pages,
-    z.coerce
-      .number()
-      .int()
-      .min(1)
-      .catch(1)
-      .parse(url.searchParams.get("page") ?? 1),
-  );
+  const window = pageWindow(listed, url.searchParams.get("page"), INVITATIONS_PAGE);
   const awaiting = AWAITING.reduce((sum, r) => sum + byResponse[r], 0);
   const [programme, invitations, remindable, counts, queue, waves, sentWave] = await Promise.all([
     listProgramme(getDb(), { eventId: event.id }),
-    listInvitations(getDb(), { eventId: event.id, responses, limit: INVITATIONS_PAGE, offset: (page - 1) * INVITATIONS_PAGE }),
+    listInvitations(getDb(), { eventId: event.id, responses, limit: window.size, offset: window.offset }),
     // the reminder panel ticks each member by name while they fit on a page; beyond, it reminds them all
     awaiting && awaiting <= INVITATIONS_PAGE ? listInvitations(getDb(), { eventId: event.id, responses: AWAITING }) : [],
     countMessagesByStatus(getDb(), { eventId: event.id }),
@@ -100,11 +93,11 @@ export async function loader(args: LoaderFunctionArgs) {
     })),
     list: {
       answer,
-      page,
-      pages,
+      page: window.page,
+      pages: window.pages,
       listed,
-      from: listed ? (page - 1) * INVITATIONS_PAGE + 1 : 0,
-      to: Math.min(listed, page * INVITATIONS_PAGE),
+      from: window.from,
+      to: window.to,
       invited: Object.values(byResponse).reduce((a, b) => a + b, 0),
       awaiting,
     },

@@ -8,6 +8,7 @@ import { ActionErrorAlert } from "~/components/action-error";
 import { EmptyState } from "~/components/app-shell";
 import { GeneralErrorBoundary } from "~/components/error-boundary";
 import { CategorySelect, EventTools, ListLanguageSelect } from "~/components/event-tools";
+import { Pagination } from "~/components/pagination";
 import { getDb } from "~/db.server";
 import { isSupportedLng, supportedLngs } from "~/i18n";
 import { actionError } from "~/lib/action-error";
@@ -15,6 +16,7 @@ import { readForm } from "~/lib/bounded-form.server";
 import { formatDateTimeZoned } from "~/lib/dates";
 import { countryName, localized } from "~/lib/directory";
 import type { PageTitle } from "~/lib/page-title";
+import { pageWindow } from "~/lib/paging";
 import { protocolCountryName } from "~/lib/protocol";
 import { audited } from "~/models/audit.server";
 import { listProgramme } from "~/models/event.server";
@@ -25,6 +27,9 @@ import { buildRoster, diffRosters, flatten, regroup, rosterFilterFrom, type Rost
 import { PARTICIPANT_CATEGORIES, type ProtocolOrder, ROSTER_KINDS } from "../../db/schema";
 
 import "~/lib/validation";
+
+/** People shown at a time on the page (the PDF, print view and exports always hold everyone). */
+const ROSTER_PAGE = 200;
 
 /** The List of Participants: live or a frozen version, in any of the six languages, with filters, versions and diffs. */
 export async function loader(args: LoaderFunctionArgs) {
@@ -44,7 +49,10 @@ export async function loader(args: LoaderFunctionArgs) {
   const versionNumber = Number(url.searchParams.get("version")) || null;
   const frozen = versionNumber ? await getRosterVersion(db, { eventId: event.id, number: versionNumber }) : undefined;
   if (versionNumber && !frozen) throw new Response("Not Found", { status: 404 });
-  const view = frozen ? regroup(frozen.locale, frozen.rows as RosterLine[]) : await buildRoster(db, event, { lang, filter });
+  const whole = frozen ? regroup(frozen.locale, frozen.rows as RosterLine[]) : await buildRoster(db, event, { lang, filter });
+  // a 10,000-person list comes a page at a time; each page repeats the headings of the delegation it starts in
+  const window = pageWindow(whole.count, url.searchParams.get("page"), ROSTER_PAGE);
+  const view = { ...regroup(whole.lang, flatten(whole).slice(window.offset, window.offset + window.size)), count: whole.count };
 
   const compareA = Number(url.searchParams.get("from")) || null;
   const compareB = Number(url.searchParams.get("to")) || null;
@@ -65,6 +73,7 @@ export async function loader(args: LoaderFunctionArgs) {
     event: eventSummary(event, locale),
     lang: view.lang,
     view,
+    window,
     filter,
     frozen: frozen
       ? { number: frozen.number, kind: frozen.kind, at: formatDateTimeZoned(new Date(frozen.createdAt), locale, event.timeZone), by: frozen.createdByLabel }
@@ -414,6 +423,7 @@ export default function RosterRoute() {
               </tbody>
             ))}
           </table>
+          <Pagination page={data.window.page} pages={data.window.pages} label={t("roster.pages")} window={data.window} />
         </div>
       )}
 
