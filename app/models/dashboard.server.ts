@@ -124,3 +124,31 @@ export async function dashboardTasks(db: DB, { now = new Date(), withinDays = 14
     passportsDueAt: passports.first ? new Date(passports.first) : null,
   };
 }
+
+export type EventCounts = { invited: number; delivered: number; answered: number; attending: number; declining: number; people: number };
+
+/** One event's answers at a glance (the event page's summary), in one aggregate whatever its size. */
+export async function eventCounts(db: DB, { eventId }: { eventId: string }): Promise<EventCounts> {
+  const row = await db
+    .selectFrom("invitation as i")
+    .select([
+      sql<number>`count(*)::int`.as("invited"),
+      sql<number>`count(*) filter (where exists (select 1 from email_message em where em.invitation_id = i.id and em.status in ('sent', 'local')))::int`.as(
+        "delivered",
+      ),
+      sql<number>`count(*) filter (where i.response not in ('pending', 'undecided'))::int`.as("answered"),
+      sql<number>`count(*) filter (where i.response in ('attending', 'representative'))::int`.as("attending"),
+      sql<number>`count(*) filter (where i.response = 'declining')::int`.as("declining"),
+      sql<number>`(select count(*) from delegate d join invitation di on di.id = d.invitation_id where di.event_id = ${eventId})::int`.as("people"),
+    ])
+    .where("i.event_id", "=", eventId)
+    .executeTakeFirstOrThrow();
+  return {
+    invited: Number(row.invited),
+    delivered: Number(row.delivered),
+    answered: Number(row.answered),
+    attending: Number(row.attending),
+    declining: Number(row.declining),
+    people: Number(row.people),
+  };
+}

@@ -8,6 +8,7 @@ import { ActionErrorAlert } from "~/components/action-error";
 import { EmptyState } from "~/components/app-shell";
 import { DeliveryProgress } from "~/components/delivery-progress";
 import { GeneralErrorBoundary } from "~/components/error-boundary";
+import { EventSummary } from "~/components/event-summary";
 import { EventTools } from "~/components/event-tools";
 import { ConfirmAction } from "~/components/forms";
 import { Pagination } from "~/components/pagination";
@@ -28,6 +29,7 @@ import { pageWindow } from "~/lib/paging";
 import { waveFinished, waveProgress } from "~/lib/send-wave";
 import { EventNotOpenError, linkKeys, sendReminders } from "~/mail/invitations.server";
 import { audited } from "~/models/audit.server";
+import { eventCounts } from "~/models/dashboard.server";
 import { countMessagesByStatus, getQueueState } from "~/models/email-message.server";
 import { ConflictError } from "~/models/errors";
 import { duplicateEvent, InvalidTransitionError, listProgramme, ReasonRequiredError, transitionEvent } from "~/models/event.server";
@@ -54,13 +56,14 @@ export async function loader(args: LoaderFunctionArgs) {
   const listed = responses ? responses.reduce((sum, r) => sum + byResponse[r], 0) : Object.values(byResponse).reduce((a, b) => a + b, 0);
   const window = pageWindow(listed, url.searchParams.get("page"), INVITATIONS_PAGE);
   const awaiting = AWAITING.reduce((sum, r) => sum + byResponse[r], 0);
-  const [programme, invitations, remindable, counts, queue, waves, sentWave] = await Promise.all([
+  const [programme, invitations, remindable, counts, queue, summary, waves, sentWave] = await Promise.all([
     listProgramme(getDb(), { eventId: event.id }),
     listInvitations(getDb(), { eventId: event.id, responses, limit: window.size, offset: window.offset }),
     // the reminder panel ticks each member by name while they fit on a page; beyond, it reminds them all
     awaiting && awaiting <= INVITATIONS_PAGE ? listInvitations(getDb(), { eventId: event.id, responses: AWAITING }) : [],
     countMessagesByStatus(getDb(), { eventId: event.id }),
     getQueueState(getDb()),
+    eventCounts(getDb(), { eventId: event.id }),
     listOpenSendWaves(getDb(), { eventId: event.id }),
     waveId.success ? getSendWave(getDb(), { eventId: event.id, id: waveId.data }) : undefined,
   ]);
@@ -69,6 +72,13 @@ export async function loader(args: LoaderFunctionArgs) {
   nextYear.setUTCFullYear(nextYear.getUTCFullYear() + 1);
   return {
     event: eventDetails(event, locale),
+    summary,
+    deadline: event.rsvpDeadline
+      ? {
+          at: formatDateTimeZoned(new Date(event.rsvpDeadline), locale, event.timeZone),
+          days: Math.ceil((new Date(event.rsvpDeadline).getTime() - Date.now()) / 86_400_000),
+        }
+      : null,
     programme: programme.map((item) => ({
       id: item.id,
       kind: item.kind,
@@ -196,6 +206,8 @@ export default function EventRoute() {
   const {
     queuePaused,
     event,
+    summary,
+    deadline,
     programme,
     invitations,
     list,
@@ -240,6 +252,7 @@ export default function EventRoute() {
         </div>
       </div>
       <EventTools eventId={event.id} visaLetters={visaLetters} />
+      <EventSummary counts={summary} deadline={deadline} />
       {saved ? (
         <p className="notice success" role="status">
           {t("directory:form.saved")}

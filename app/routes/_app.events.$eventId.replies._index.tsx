@@ -3,11 +3,12 @@ import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
 import * as z from "zod";
 
-import { hasRole, requireUser } from "~/auth.server";
+import { canHandlePassports, hasRole, requireUser } from "~/auth.server";
 import { ActionErrorAlert } from "~/components/action-error";
 import { AnswersChart, type ChartPoint } from "~/components/answers-chart";
 import { EmptyState } from "~/components/app-shell";
 import { GeneralErrorBoundary } from "~/components/error-boundary";
+import { EventTools } from "~/components/event-tools";
 import { getDb } from "~/db.server";
 import { actionError } from "~/lib/action-error";
 import { answerTallies } from "~/lib/answer-timeline";
@@ -67,6 +68,7 @@ export async function loader(args: LoaderFunctionArgs) {
     countries: COUNTRY_CODES.map((code) => ({ code, name: countryName(code, locale) })),
     memberCountries: counts.byCountry.map((row) => row.country),
     isAdmin: hasRole(user, "admin"),
+    visaLetters: canHandlePassports(user),
   };
 }
 
@@ -92,7 +94,7 @@ export async function action(args: ActionFunctionArgs) {
   return redirect(`/events/${event.id}/replies?passport=1`, 303);
 }
 
-export const handle = { i18n: ["common", "events", "invitations", "reply"], title: "reply:overview.title" satisfies PageTitle };
+export const handle = { i18n: ["common", "events", "invitations", "reply", "rosters"], title: "reply:overview.title" satisfies PageTitle };
 
 export default function RepliesOverviewRoute() {
   const { t } = useTranslation("reply");
@@ -117,6 +119,7 @@ export default function RepliesOverviewRoute() {
         <Link to={`/events/${data.event.id}`}>{data.event.title}</Link>
       </p>
       <h1>{t("overview.title")}</h1>
+      <EventTools eventId={data.event.id} visaLetters={data.visaLetters} />
       <ActionErrorAlert data={actionData} />
       {total.invited === 0 ? (
         <EmptyState title={t("overview.emptyTitle")} body={t("overview.emptyBody")} />

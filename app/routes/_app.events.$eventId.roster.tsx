@@ -20,7 +20,7 @@ import { pageWindow } from "~/lib/paging";
 import { protocolCountryName } from "~/lib/protocol";
 import { audited } from "~/models/audit.server";
 import { listProgramme } from "~/models/event.server";
-import { listInvitations } from "~/models/invitation.server";
+import { listInvitedMembers } from "~/models/invitation.server";
 import { freezeRosterVersion, getRosterVersion, listRosterVersions, saveProtocol, setDelegateCategory } from "~/models/roster.server";
 import { eventSummary, requireEvent } from "~/services/event-view.server";
 import { buildRoster, diffRosters, flatten, regroup, rosterFilterFrom, type RosterLine } from "~/services/roster-view.server";
@@ -41,10 +41,12 @@ export async function loader(args: LoaderFunctionArgs) {
   const lang = isSupportedLng(lngParam) ? lngParam : locale;
   const filter = rosterFilterFrom(url);
   const db = getDb();
-  const [versions, programme, invitations] = await Promise.all([
+  // the order of precedence is edited on request: its form names every invited member (2,000 at a large meeting)
+  const editProtocol = hasRole(user, "staff") && url.searchParams.get("edit") === "protocol";
+  const [versions, programme, invited] = await Promise.all([
     listRosterVersions(db, { eventId: event.id }),
     listProgramme(db, { eventId: event.id }),
-    listInvitations(db, { eventId: event.id }),
+    editProtocol ? listInvitedMembers(db, { eventId: event.id }) : [],
   ]);
   const versionNumber = Number(url.searchParams.get("version")) || null;
   const frozen = versionNumber ? await getRosterVersion(db, { eventId: event.id, number: versionNumber }) : undefined;
@@ -65,8 +67,8 @@ export async function loader(args: LoaderFunctionArgs) {
     if (a && b) diff = { from: compareA, to: compareB, ...diffRosters(a.rows as RosterLine[], b.rows as RosterLine[]) };
   }
 
-  const members = invitations
-    .map((i) => ({ id: i.memberId, country: i.country, name: localized(i.memberNames, locale), nameEn: i.memberNames.en ?? "" }))
+  const members = invited
+    .map((m) => ({ id: m.id, country: m.country, name: localized(m.names, locale), nameEn: m.names.en ?? "" }))
     .sort((a, b) => a.country.localeCompare(b.country) || a.nameEn.localeCompare(b.nameEn));
   const countries = [...new Set(members.map((m) => m.country))].sort((a, b) => protocolCountryName(a).localeCompare(protocolCountryName(b)));
   return {
@@ -89,6 +91,7 @@ export async function loader(args: LoaderFunctionArgs) {
     canEdit: hasRole(user, "staff"),
     // one category form per person only on request: a list of 2,000 stays light
     editCategories: hasRole(user, "staff") && url.searchParams.get("edit") === "categories",
+    editProtocol,
     visaLetters: canHandlePassports(user),
   };
 }
@@ -146,6 +149,7 @@ export async function action(args: ActionFunctionArgs) {
         details: protocol,
       });
       back.searchParams.set("saved", "protocol");
+      back.searchParams.delete("edit");
       return redirect(`${back.pathname}${back.search}`);
     }
     case "freeze": {
@@ -241,9 +245,11 @@ function RankFields({ legend, prefix, order, items }: { legend: string; prefix: 
 }
 
 /** The list's query with the per-person category forms switched on or off. */
-function categoryToggle(query: URLSearchParams, on: boolean) {
+/** The page's query with one editing mode on (`?edit=categories`, `?edit=protocol`) or none. */
+function editToggle(query: URLSearchParams, mode: "categories" | "protocol" | null) {
   const next = new URLSearchParams(query);
-  if (on) next.set("edit", "categories");
+  next.delete("page");
+  if (mode) next.set("edit", mode);
   else next.delete("edit");
   return next.toString();
 }
@@ -358,7 +364,7 @@ export default function RosterRoute() {
         <div className="table-wrap">
           {canEdit && !frozen ? (
             <p className="actions">
-              <Link className="button small" to={`?${categoryToggle(query, !data.editCategories)}`}>
+              <Link className="button small" to={`?${editToggle(query, data.editCategories ? null : "categories")}`}>
                 {data.editCategories ? t("roster.doneCategories") : t("roster.editCategories")}
               </Link>
             </p>
@@ -528,11 +534,18 @@ export default function RosterRoute() {
         ) : null}
       </section>
 
-      {canEdit ? (
-        <details className="panel">
-          <summary>
-            <h2 className="inline-heading">{t("protocol.title")}</h2>
-          </summary>
+      {canEdit && !data.editProtocol ? (
+        <section className="panel" aria-labelledby="protocol-heading">
+          <h2 id="protocol-heading">{t("protocol.title")}</h2>
+          <p className="muted">{t("protocol.intro")}</p>
+          <Link className="button" to={`?${editToggle(query, "protocol")}#protocol-heading`}>
+            {t("protocol.edit")}
+          </Link>
+        </section>
+      ) : null}
+      {canEdit && data.editProtocol ? (
+        <section className="panel" aria-labelledby="protocol-heading">
+          <h2 id="protocol-heading">{t("protocol.title")}</h2>
           <p className="muted">{t("protocol.intro")}</p>
           <Form method="post">
             <input type="hidden" name="intent" value="protocol" />
@@ -569,11 +582,16 @@ export default function RosterRoute() {
                 {t("protocol.hostFirst")}
               </label>
             </fieldset>
-            <button type="submit" className="button primary">
-              {t("protocol.save")}
-            </button>
+            <div className="actions">
+              <button type="submit" className="button primary">
+                {t("protocol.save")}
+              </button>
+              <Link className="button" to={`?${editToggle(query, null)}`}>
+                {t("protocol.cancel")}
+              </Link>
+            </div>
           </Form>
-        </details>
+        </section>
       ) : null}
     </>
   );

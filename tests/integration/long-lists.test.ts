@@ -118,6 +118,22 @@ describe(`long lists come a page at a time (${databaseLabel})`, () => {
     expect(people(await (await admin.get(`${eventPath}/roster?lang=ru&attendance=all&page=-1e9`)).text())).toEqual(people(first));
   });
 
+  it("the order-of-precedence form, which names every invited member, comes only on request and still works", async () => {
+    const plain = await (await admin.get(`${eventPath}/roster`)).text();
+    expect(plain).not.toContain('name="chairMemberId"');
+    expect(plain).toMatch(/href="[^"]*edit=protocol/);
+    const editing = await (await admin.get(`${eventPath}/roster?edit=protocol`)).text();
+    const select = editing.match(/<select name="chairMemberId"[\s\S]*?<\/select>/)?.[0] ?? "";
+    const options = [...select.matchAll(/<option value="([0-9a-f-]{36})"/g)].map((m) => m[1]);
+    expect(options).toHaveLength(82);
+    // the last member on the list, made chair and put first: the list then opens with its people
+    const chair = options.at(-1)!;
+    const saved = await admin.post(`${eventPath}/roster?edit=protocol`, { intent: "protocol", chairMemberId: chair, chairFirst: "on" });
+    expect(saved.status).toBe(302);
+    const chairIndex = Number((await serverDb(server).selectFrom("member").select("id").orderBy("id").execute()).findIndex((m) => m.id === chair));
+    expect(people(await (await admin.get(`${eventPath}/roster?attendance=all`)).text())[0]).toBe(`${chairIndex}-0`);
+  });
+
   it("the Mail log reaches every message, 100 a page, with the search kept", async () => {
     const seen: string[] = [];
     for (const page of [1, 2, 3]) {
