@@ -16,14 +16,14 @@ import { readForm } from "~/lib/bounded-form.server";
 import { formatDateTimeZoned } from "~/lib/dates";
 import { countryName, localized } from "~/lib/directory";
 import type { PageTitle } from "~/lib/page-title";
-import { pageWindow } from "~/lib/paging";
+import { type PageWindow, pageWindow } from "~/lib/paging";
 import { protocolCountryName } from "~/lib/protocol";
 import { audited } from "~/models/audit.server";
 import { listProgramme } from "~/models/event.server";
 import { listInvitedMembers } from "~/models/invitation.server";
 import { freezeRosterVersion, getRosterVersion, listRosterVersions, saveProtocol, setDelegateCategory } from "~/models/roster.server";
 import { eventSummary, requireEvent } from "~/services/event-view.server";
-import { buildRoster, diffRosters, flatten, regroup, rosterFilterFrom, type RosterLine } from "~/services/roster-view.server";
+import { buildRoster, buildRosterPage, diffRosters, flatten, regroup, rosterFilterFrom, type RosterLine, type RosterView } from "~/services/roster-view.server";
 import { PARTICIPANT_CATEGORIES, type ProtocolOrder, ROSTER_KINDS } from "../../db/schema";
 
 import "~/lib/validation";
@@ -51,10 +51,21 @@ export async function loader(args: LoaderFunctionArgs) {
   const versionNumber = Number(url.searchParams.get("version")) || null;
   const frozen = versionNumber ? await getRosterVersion(db, { eventId: event.id, number: versionNumber }) : undefined;
   if (versionNumber && !frozen) throw new Response("Not Found", { status: 404 });
-  const whole = frozen ? regroup(frozen.locale, frozen.rows as RosterLine[]) : await buildRoster(db, event, { lang, filter });
   // a 10,000-person list comes a page at a time; each page repeats the headings of the delegation it starts in
-  const window = pageWindow(whole.count, url.searchParams.get("page"), ROSTER_PAGE);
-  const view = { ...regroup(whole.lang, flatten(whole).slice(window.offset, window.offset + window.size)), count: whole.count };
+  const pageParam = url.searchParams.get("page");
+  let view: RosterView;
+  let window: PageWindow;
+  if (frozen) {
+    const lines = frozen.rows as RosterLine[];
+    window = pageWindow(lines.length, pageParam, ROSTER_PAGE);
+    view = { ...regroup(frozen.locale, lines.slice(window.offset, window.offset + window.size)), count: lines.length };
+  } else {
+    // the page asked for, read once the list's size is known (a page past the end shows the last one)
+    const requested = pageWindow(Number.MAX_SAFE_INTEGER, pageParam, ROSTER_PAGE);
+    view = await buildRosterPage(db, event, { lang, filter, offset: requested.offset, limit: ROSTER_PAGE });
+    window = pageWindow(view.count, pageParam, ROSTER_PAGE);
+    if (window.page !== requested.page) view = await buildRosterPage(db, event, { lang, filter, offset: window.offset, limit: ROSTER_PAGE });
+  }
 
   const compareA = Number(url.searchParams.get("from")) || null;
   const compareB = Number(url.searchParams.get("to")) || null;
