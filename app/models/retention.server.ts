@@ -1,6 +1,7 @@
 import { type Expression, sql, type SqlBool } from "kysely";
 
 import type { DB, Tx } from "~/db.server";
+import { DEFAULT_RETENTION_MONTHS } from "~/lib/retention";
 import type { LocalizedText } from "../../db/schema";
 
 /**
@@ -11,10 +12,6 @@ import type { LocalizedText } from "../../db/schema";
  * What stays: events, invitations and their answers, each delegate's member, role, category, programme choices,
  * interpretation language and check-in, so counts per member, category and attendance still add up.
  */
-
-export const DEFAULT_RETENTION_MONTHS = 24;
-export const MIN_RETENTION_MONTHS = 1;
-export const MAX_RETENTION_MONTHS = 240;
 
 /** What an anonymised name reads as; kept non-empty because a delegate's given name is required. */
 export const ANONYMISED_NAME = "—";
