@@ -1,10 +1,15 @@
 import crypto from "node:crypto";
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
 
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
+import { parseEnv } from "~/env.server";
 import { MemberSchema } from "~/lib/directory-schemas";
 import { EventSchema } from "~/lib/event-schemas";
 import { type ReplyRules, replySchema } from "~/lib/reply-schemas";
+import { startMailWorker } from "~/mail/worker.server";
 import { enqueueMessage } from "~/models/email-message.server";
 import { createEvent, setPassportCollection, transitionEvent } from "~/models/event.server";
 import { ensureInvitation, ensureLinkToken } from "~/models/invitation.server";
@@ -337,8 +342,23 @@ describe(`personal data retention (${databaseLabel})`, () => {
     expect((await previewPersonalDataRetention(t.db, { now: NOW })).events).toEqual([]);
   });
 
-  it("the recent event's turn comes once it too is past the period", async () => {
+  it("the mail worker runs it in the background by its clock: the recent event's turn comes once it too is past the period", async () => {
     const later = new Date("2027-11-12T00:00:00Z");
     expect((await previewPersonalDataRetention(t.db, { now: later })).events.map((e) => e.id)).toEqual([events.recent.id]);
+    const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "plenary-retention-"));
+    const env = parseEnv({ DATA_DIR: dataDir, MAIL_FROM: "NEAR Secretariat <secretariat@near.example.org>", MAIL_RATE_PER_MINUTE: "0" });
+    const worker = startMailWorker({ db: t.db, env, loop: false, clock: () => later });
+    try {
+      await worker.runOnce();
+    } finally {
+      await worker.stop();
+      fs.rmSync(dataDir, { recursive: true, force: true });
+    }
+    expect((await delegatesOf(events.recent.id)).map((d) => [d.given_name, d.anonymised_at])).toEqual([
+      [ANONYMISED_NAME, later],
+      [ANONYMISED_NAME, later],
+    ]);
+    const runs = await t.db.selectFrom("audit_log").select(["actor_label", "details"]).where("action", "=", "replies.retention_run").orderBy("id").execute();
+    expect(runs.at(-1)).toMatchObject({ actor_label: "retention", details: { events: 1, delegates: 2 } });
   });
 });
