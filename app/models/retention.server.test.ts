@@ -10,7 +10,7 @@ import { MemberSchema } from "~/lib/directory-schemas";
 import { EventSchema } from "~/lib/event-schemas";
 import { type ReplyRules, replySchema } from "~/lib/reply-schemas";
 import { startMailWorker } from "~/mail/worker.server";
-import { enqueueMessage } from "~/models/email-message.server";
+import { enqueueMessage, resendMessage } from "~/models/email-message.server";
 import { createEvent, setPassportCollection, transitionEvent } from "~/models/event.server";
 import { ensureInvitation, ensureLinkToken } from "~/models/invitation.server";
 import { createMember } from "~/models/member.server";
@@ -360,5 +360,11 @@ describe(`personal data retention (${databaseLabel})`, () => {
     ]);
     const runs = await t.db.selectFrom("audit_log").select(["actor_label", "details"]).where("action", "=", "replies.retention_run").orderBy("id").execute();
     expect(runs.at(-1)).toMatchObject({ actor_label: "retention", details: { events: 1, delegates: 2 } });
+  });
+
+  it("an anonymised message that had failed cannot be sent again (it has no addresses left)", async () => {
+    const message = await t.db.selectFrom("email_message").select("id").where("event_id", "=", events.old.id).executeTakeFirstOrThrow();
+    await t.db.updateTable("email_message").set({ status: "failed" }).where("id", "=", message.id).execute();
+    expect(await resendMessage(t.db, { id: message.id, createdBy: crypto.randomUUID(), messageIdFor: (key) => `<${key}@example.org>` })).toBeUndefined();
   });
 });

@@ -101,6 +101,7 @@ describe(`Settings → Data retention over HTTP (${databaseLabel})`, () => {
     expect((await namesOf(events.old)).map((d) => d.given_name)).toEqual(["Олег", "Анна"]);
     const settings = await (await admin.get("/settings", { "accept-language": "en" })).text();
     expect(settings).toContain('href="/settings/retention"');
+    expect(settings).toContain("Data retention");
     expect(await (await staff.get("/settings", { "accept-language": "en" })).text()).not.toContain('href="/settings/retention"');
   });
 
