@@ -230,6 +230,8 @@ export interface EventTable {
   visa_letter: JsonWithDefault<VisaLetterText>;
   status: ColumnType<EventStatus, EventStatus | undefined, EventStatus>;
   cancel_reason: string | null;
+  /** when the retention run last anonymised this event's personal data */
+  personal_data_anonymised_at: Timestamp | null;
   is_demo: ColumnType<boolean, boolean | undefined, boolean>;
   version: ColumnType<number, number | undefined, number>;
   created_at: DefaultTimestamp;
@@ -428,6 +430,8 @@ export interface DelegateTable {
   check_in_code: ColumnType<string, string | undefined, string>;
   checked_in_at: Timestamp | null;
   checked_in_by: string | null;
+  /** personal data anonymised (Settings → Data retention); role, category and attendance stay */
+  anonymised_at: Timestamp | null;
   created_at: DefaultTimestamp;
   updated_at: DefaultTimestamp;
 }
@@ -468,6 +472,8 @@ export interface SecretariatTable {
   logo: Buffer | null;
   logo_type: "image/png" | "image/svg+xml" | null;
   logo_updated_at: Timestamp | null;
+  /** delegates' personal data is anonymised this many months after their event ended (issue 18 §9) */
+  personal_data_retention_months: ColumnType<number, number | undefined, number>;
   version: ColumnType<number, number | undefined, number>;
   updated_by: string | null;
   updated_at: DefaultTimestamp;

@@ -6,6 +6,7 @@ import enEvents from "./en/events.json";
 import enInvitations from "./en/invitations.json";
 import enLetters from "./en/letters.json";
 import enReply from "./en/reply.json";
+import enRetention from "./en/retention.json";
 import enRosters from "./en/rosters.json";
 import enSettings from "./en/settings.json";
 import enStaff from "./en/staff.json";
@@ -17,6 +18,7 @@ import jaEvents from "./ja/events.json";
 import jaInvitations from "./ja/invitations.json";
 import jaLetters from "./ja/letters.json";
 import jaReply from "./ja/reply.json";
+import jaRetention from "./ja/retention.json";
 import jaRosters from "./ja/rosters.json";
 import jaSettings from "./ja/settings.json";
 import jaStaff from "./ja/staff.json";
@@ -28,6 +30,7 @@ import koEvents from "./ko/events.json";
 import koInvitations from "./ko/invitations.json";
 import koLetters from "./ko/letters.json";
 import koReply from "./ko/reply.json";
+import koRetention from "./ko/retention.json";
 import koRosters from "./ko/rosters.json";
 import koSettings from "./ko/settings.json";
 import koStaff from "./ko/staff.json";
@@ -39,6 +42,7 @@ import mnEvents from "./mn/events.json";
 import mnInvitations from "./mn/invitations.json";
 import mnLetters from "./mn/letters.json";
 import mnReply from "./mn/reply.json";
+import mnRetention from "./mn/retention.json";
 import mnRosters from "./mn/rosters.json";
 import mnSettings from "./mn/settings.json";
 import mnStaff from "./mn/staff.json";
@@ -50,6 +54,7 @@ import ruEvents from "./ru/events.json";
 import ruInvitations from "./ru/invitations.json";
 import ruLetters from "./ru/letters.json";
 import ruReply from "./ru/reply.json";
+import ruRetention from "./ru/retention.json";
 import ruRosters from "./ru/rosters.json";
 import ruSettings from "./ru/settings.json";
 import ruStaff from "./ru/staff.json";
@@ -61,6 +66,7 @@ import zhEvents from "./zh/events.json";
 import zhInvitations from "./zh/invitations.json";
 import zhLetters from "./zh/letters.json";
 import zhReply from "./zh/reply.json";
+import zhRetention from "./zh/retention.json";
 import zhRosters from "./zh/rosters.json";
 import zhSettings from "./zh/settings.json";
 import zhStaff from "./zh/staff.json";
@@ -81,6 +87,7 @@ export const resources = {
     rosters: enRosters,
     staff: enStaff,
     settings: enSettings,
+    retention: enRetention,
   },
   ko: {
     common: koCommon,
@@ -94,6 +101,7 @@ export const resources = {
     rosters: koRosters,
     staff: koStaff,
     settings: koSettings,
+    retention: koRetention,
   },
   zh: {
     common: zhCommon,
@@ -107,6 +115,7 @@ export const resources = {
     rosters: zhRosters,
     staff: zhStaff,
     settings: zhSettings,
+    retention: zhRetention,
   },
   ja: {
     common: jaCommon,
@@ -120,6 +129,7 @@ export const resources = {
     rosters: jaRosters,
     staff: jaStaff,
     settings: jaSettings,
+    retention: jaRetention,
   },
   ru: {
     common: ruCommon,
@@ -133,6 +143,7 @@ export const resources = {
     rosters: ruRosters,
     staff: ruStaff,
     settings: ruSettings,
+    retention: ruRetention,
   },
   mn: {
     common: mnCommon,
@@ -146,6 +157,7 @@ export const resources = {
     rosters: mnRosters,
     staff: mnStaff,
     settings: mnSettings,
+    retention: mnRetention,
   },
 };
 

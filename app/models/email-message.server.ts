@@ -380,7 +380,8 @@ export async function countMessagesByStatus(db: DB, { eventId }: { eventId?: str
 export async function resendMessage(db: DB, { id, createdBy, messageIdFor }: { id: string; createdBy: string; messageIdFor: (key: string) => string }) {
   return inTransaction(db, async (trx) => {
     const original = await trx.selectFrom("email_message").selectAll().where("id", "=", id).forUpdate().executeTakeFirst();
-    if (!original || !["failed", "bounced", "suppressed"].includes(original.status)) return undefined;
+    // a message anonymised by the retention run (no addresses left) cannot be sent again
+    if (!original || !["failed", "bounced", "suppressed"].includes(original.status) || !original.to_addresses.length) return undefined;
     const revisions = await trx
       .selectFrom("email_message")
       .select((eb) => eb.fn.countAll<string>().as("n"))
