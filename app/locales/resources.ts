@@ -9,6 +9,7 @@ import enReply from "./en/reply.json";
 import enRosters from "./en/rosters.json";
 import enSettings from "./en/settings.json";
 import enStaff from "./en/staff.json";
+import enWebhooks from "./en/webhooks.json";
 import jaAuth from "./ja/auth.json";
 import jaCommon from "./ja/common.json";
 import jaDirectory from "./ja/directory.json";
@@ -20,6 +21,7 @@ import jaReply from "./ja/reply.json";
 import jaRosters from "./ja/rosters.json";
 import jaSettings from "./ja/settings.json";
 import jaStaff from "./ja/staff.json";
+import jaWebhooks from "./ja/webhooks.json";
 import koAuth from "./ko/auth.json";
 import koCommon from "./ko/common.json";
 import koDirectory from "./ko/directory.json";
@@ -31,6 +33,7 @@ import koReply from "./ko/reply.json";
 import koRosters from "./ko/rosters.json";
 import koSettings from "./ko/settings.json";
 import koStaff from "./ko/staff.json";
+import koWebhooks from "./ko/webhooks.json";
 import mnAuth from "./mn/auth.json";
 import mnCommon from "./mn/common.json";
 import mnDirectory from "./mn/directory.json";
@@ -42,6 +45,7 @@ import mnReply from "./mn/reply.json";
 import mnRosters from "./mn/rosters.json";
 import mnSettings from "./mn/settings.json";
 import mnStaff from "./mn/staff.json";
+import mnWebhooks from "./mn/webhooks.json";
 import ruAuth from "./ru/auth.json";
 import ruCommon from "./ru/common.json";
 import ruDirectory from "./ru/directory.json";
@@ -53,6 +57,7 @@ import ruReply from "./ru/reply.json";
 import ruRosters from "./ru/rosters.json";
 import ruSettings from "./ru/settings.json";
 import ruStaff from "./ru/staff.json";
+import ruWebhooks from "./ru/webhooks.json";
 import zhAuth from "./zh/auth.json";
 import zhCommon from "./zh/common.json";
 import zhDirectory from "./zh/directory.json";
@@ -64,6 +69,7 @@ import zhReply from "./zh/reply.json";
 import zhRosters from "./zh/rosters.json";
 import zhSettings from "./zh/settings.json";
 import zhStaff from "./zh/staff.json";
+import zhWebhooks from "./zh/webhooks.json";
 /**
  * Every locale file, imported statically so the server bundle carries them. tests/unit/locales.test.ts
  * fails when a file on disk is missing here or a key is missing in any language.
@@ -81,6 +87,7 @@ export const resources = {
     rosters: enRosters,
     staff: enStaff,
     settings: enSettings,
+    webhooks: enWebhooks,
   },
   ko: {
     common: koCommon,
@@ -94,6 +101,7 @@ export const resources = {
     rosters: koRosters,
     staff: koStaff,
     settings: koSettings,
+    webhooks: koWebhooks,
   },
   zh: {
     common: zhCommon,
@@ -107,6 +115,7 @@ export const resources = {
     rosters: zhRosters,
     staff: zhStaff,
     settings: zhSettings,
+    webhooks: zhWebhooks,
   },
   ja: {
     common: jaCommon,
@@ -120,6 +129,7 @@ export const resources = {
     rosters: jaRosters,
     staff: jaStaff,
     settings: jaSettings,
+    webhooks: jaWebhooks,
   },
   ru: {
     common: ruCommon,
@@ -133,6 +143,7 @@ export const resources = {
     rosters: ruRosters,
     staff: ruStaff,
     settings: ruSettings,
+    webhooks: ruWebhooks,
   },
   mn: {
     common: mnCommon,
@@ -146,6 +157,7 @@ export const resources = {
     rosters: mnRosters,
     staff: mnStaff,
     settings: mnSettings,
+    webhooks: mnWebhooks,
   },
 };
 
