@@ -267,3 +267,14 @@ export async function listDeliveries(db: DB, { subscriptionId, limit = 100 }: { 
     .limit(limit)
     .execute();
 }
+
+/** The delivery log keeps finished deliveries for `days`; older delivered and failed rows are removed. */
+export async function purgeOldDeliveries(db: DB, { days, now }: { days: number; now?: Date }) {
+  const at = now ? sql<Date>`${now}::timestamptz` : sql<Date>`now()`;
+  const result = await db
+    .deleteFrom("webhook_delivery")
+    .where("status", "in", ["delivered", "failed"])
+    .where("created_at", "<", sql<Date>`${at} - make_interval(days => ${days})`)
+    .executeTakeFirst();
+  return Number(result.numDeletedRows);
+}

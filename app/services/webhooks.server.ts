@@ -12,7 +12,7 @@ import { isDatabaseUnavailable } from "~/lib/db-errors";
 import { unseal } from "~/lib/sealed.server";
 import { addressRefusal, guardedLookup, TargetRefusedError, urlRefusal } from "~/lib/webhook-target.server";
 import { logger } from "~/logger.server";
-import { claimDueDeliveries, type ClaimedDelivery, finishDelivery, getWebhookSettings } from "~/models/webhook.server";
+import { claimDueDeliveries, type ClaimedDelivery, finishDelivery, getWebhookSettings, purgeOldDeliveries } from "~/models/webhook.server";
 
 /**
  * Waits after the 1st, 2nd … 7th failed attempt (Standard Webhooks' suggested schedule): 5 s, 5 min, 30 min,
@@ -25,6 +25,8 @@ export const REQUEST_TIMEOUT_MS = 10_000;
 /** At most this much of a response is read; the log keeps the first RESPONSE_LOG_CHARS of it. */
 const RESPONSE_READ_BYTES = 64 * 1024;
 export const RESPONSE_LOG_CHARS = 1000;
+/** Finished deliveries stay in the log this long. */
+export const LOG_RETENTION_DAYS = 30;
 
 export type WebhookRunner = { stop: () => Promise<void>; wake: () => void; runOnce: () => Promise<number> };
 
@@ -117,6 +119,7 @@ export function startWebhookRunner({
   const dbNow = () => (clock ? clock() : undefined);
   let stopping = false;
   let wake: (() => void) | undefined;
+  let lastPurge = 0;
 
   async function deliver(delivery: ClaimedDelivery, allowPrivate: boolean) {
     const record = (outcome: Outcome, delivered: boolean) => {
@@ -158,6 +161,10 @@ export function startWebhookRunner({
   /** Sends every due delivery; the number handled. */
   async function runOnce(): Promise<number> {
     let handled = 0;
+    if (Date.now() - lastPurge > 3600_000) {
+      lastPurge = Date.now();
+      await purgeOldDeliveries(db, { days: LOG_RETENTION_DAYS, now: dbNow() });
+    }
     while (!stopping) {
       const batch = await claimDueDeliveries(db, { runnerId, limit: batchSize, leaseSeconds, now: dbNow() });
       if (!batch.length) break;

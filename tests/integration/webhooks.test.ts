@@ -13,6 +13,7 @@ import {
   enqueueWebhookEvent,
   listDeliveries,
   listSubscriptions,
+  purgeOldDeliveries,
   setAllowPrivateTargets,
   setSubscriptionEnabled,
 } from "~/models/webhook.server";
@@ -186,6 +187,33 @@ describe(`webhook deliveries to a real HTTP endpoint (${databaseLabel})`, () => 
     const [b] = await listDeliveries(t.db, { subscriptionId: named.id });
     expect(b).toMatchObject({ status: "deferred", lastStatusCode: null });
     expect(b.lastError).toMatch(/privateAddress/);
+  });
+
+  it("the delivery log keeps finished deliveries for 30 days; waiting ones stay", async () => {
+    const { id } = await subscribe(receiver.url());
+    const old = new Date(now.getTime() - 31 * 24 * 3600_000);
+    await enqueueWebhookEvent(t.db, { type: "reply.changed", key: "old-delivered", data: {}, now: old });
+    const r = startWebhookRunner({ db: t.db, env, loop: false, clock: () => old, timeoutMs: 5_000 });
+    expect(await r.runOnce()).toBe(1);
+    await r.stop();
+    // queued long ago and not sent yet (no runner ran since): it stays whatever its age
+    await enqueueWebhookEvent(t.db, { type: "reply.changed", key: "old-waiting", data: {}, now: old });
+    await t.db
+      .insertInto("webhook_delivery")
+      .values({
+        subscription_id: id,
+        webhook_id: "msg_recent",
+        event_type: "reply.changed",
+        event_key: "recent",
+        payload: "{}",
+        status: "delivered",
+        created_at: now,
+      })
+      .execute();
+    expect(await purgeOldDeliveries(t.db, { days: 30, now })).toBe(1);
+    expect((await listDeliveries(t.db, { subscriptionId: id })).map((d) => d.webhookId)).toContain("msg_recent");
+    const left = await listDeliveries(t.db, { subscriptionId: id });
+    expect(left.map((d) => d.status).sort()).toEqual(["delivered", "queued"]);
   });
 
   it("an endpoint that does not answer within the time limit is a failed attempt, retried later", async () => {
