@@ -148,7 +148,7 @@ export default function WebhooksRoute() {
       <h2>{t("title")}</h2>
       <p className="muted">{t("intro")}</p>
       {created ? (
-        <section className="notice success" role="status" aria-labelledby="created-title">
+        <section className="notice success webhook-panel" role="status" aria-labelledby="created-title">
           <h3 id="created-title">{t("created.title")}</h3>
           <p>{t("created.secretIntro")}</p>
           <p>
@@ -232,9 +232,10 @@ export default function WebhooksRoute() {
         </div>
       )}
 
-      <section className="panel stacked-form" aria-labelledby="create-heading">
+      <section className="panel stacked-form webhook-panel" aria-labelledby="create-heading">
         <h3 id="create-heading">{t("create.title")}</h3>
-        <Form method="post" className="stacked-form">
+        {/* a new form once a webhook was added: the fields empty again */}
+        <Form method="post" className="stacked-form" key={created?.secret ?? "new"}>
           {refused ? (
             <p id="create-error" className="notice warning" role="alert">
               {describeActionError(t, refused)}
@@ -279,7 +280,7 @@ export default function WebhooksRoute() {
         </Form>
       </section>
 
-      <section className="panel stacked-form" aria-labelledby="private-heading">
+      <section className="panel stacked-form webhook-panel" aria-labelledby="private-heading">
         <h3 id="private-heading">{t("private.title")}</h3>
         <p className="muted">{t("private.body")}</p>
         <Form method="post" className="stacked-form" key={String(allowPrivateTargets)}>
