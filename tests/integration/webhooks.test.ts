@@ -171,6 +171,17 @@ describe(`webhook deliveries to a real HTTP endpoint (${databaseLabel})`, () => 
     expect(receiver.received).toHaveLength(1);
   });
 
+  it("looks a name up on the connection itself and connects to an allowed address", async () => {
+    const { id, secret } = await subscribe(`http://localhost:${receiver.port}/hooks`);
+    await enqueueWebhookEvent(t.db, { type: "reply.changed", key: "inv-8:2", data: {}, now });
+    const r = runner();
+    expect(await r.runOnce()).toBe(1);
+    await r.stop();
+    const [log] = await listDeliveries(t.db, { subscriptionId: id });
+    expect(log).toMatchObject({ status: "delivered", lastStatusCode: 200 });
+    expect(new Webhook(secret).verify(receiver.received[0].body, receiver.received[0].headers)).toBeTruthy();
+  });
+
   it("refuses loopback at delivery time once private targets are no longer allowed (and a name that resolves there)", async () => {
     const direct = await subscribe(receiver.url());
     // https to a name that resolves to loopback: refused when the connection looks it up, before connecting
