@@ -278,3 +278,13 @@ export async function purgeOldDeliveries(db: DB, { days, now }: { days: number; 
     .executeTakeFirst();
   return Number(result.numDeletedRows);
 }
+
+/** Deliveries by status, for /metrics. */
+export async function countDeliveriesByStatus(db: DB): Promise<Partial<Record<WebhookDeliveryStatus, number>>> {
+  const rows = await db
+    .selectFrom("webhook_delivery")
+    .select(["status", (eb) => eb.fn.countAll<string>().as("n")])
+    .groupBy("status")
+    .execute();
+  return Object.fromEntries(rows.map((row) => [row.status, Number(row.n)]));
+}

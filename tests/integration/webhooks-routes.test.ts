@@ -108,6 +108,8 @@ describe(`Settings → Webhooks over HTTP (${databaseLabel})`, () => {
     expect(log).toContain("thanks from the desk");
     expect(log).toContain(hit.headers["webhook-id"]);
     expect(await (await admin.get("/settings/webhooks", EN)).text()).toContain("Delivered");
+    // and in /metrics (from loopback)
+    expect(await (await fetch(`${server.url}/metrics`)).text()).toMatch(/^plenary_webhook_deliveries\{status="delivered"\} 1$/m);
   });
 
   it("an event status change made on the event page reaches the endpoint, signed", async () => {
