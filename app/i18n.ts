@@ -18,6 +18,7 @@ export const allNamespaces = [
   "staff",
   "settings",
   "retention",
+  "webhooks",
 ] as const;
 
 /** Each language named in itself: a switcher must be readable by someone who cannot read the current UI. */

@@ -10,6 +10,7 @@ import enRetention from "./en/retention.json";
 import enRosters from "./en/rosters.json";
 import enSettings from "./en/settings.json";
 import enStaff from "./en/staff.json";
+import enWebhooks from "./en/webhooks.json";
 import jaAuth from "./ja/auth.json";
 import jaCommon from "./ja/common.json";
 import jaDirectory from "./ja/directory.json";
@@ -22,6 +23,7 @@ import jaRetention from "./ja/retention.json";
 import jaRosters from "./ja/rosters.json";
 import jaSettings from "./ja/settings.json";
 import jaStaff from "./ja/staff.json";
+import jaWebhooks from "./ja/webhooks.json";
 import koAuth from "./ko/auth.json";
 import koCommon from "./ko/common.json";
 import koDirectory from "./ko/directory.json";
@@ -34,6 +36,7 @@ import koRetention from "./ko/retention.json";
 import koRosters from "./ko/rosters.json";
 import koSettings from "./ko/settings.json";
 import koStaff from "./ko/staff.json";
+import koWebhooks from "./ko/webhooks.json";
 import mnAuth from "./mn/auth.json";
 import mnCommon from "./mn/common.json";
 import mnDirectory from "./mn/directory.json";
@@ -46,6 +49,7 @@ import mnRetention from "./mn/retention.json";
 import mnRosters from "./mn/rosters.json";
 import mnSettings from "./mn/settings.json";
 import mnStaff from "./mn/staff.json";
+import mnWebhooks from "./mn/webhooks.json";
 import ruAuth from "./ru/auth.json";
 import ruCommon from "./ru/common.json";
 import ruDirectory from "./ru/directory.json";
@@ -58,6 +62,7 @@ import ruRetention from "./ru/retention.json";
 import ruRosters from "./ru/rosters.json";
 import ruSettings from "./ru/settings.json";
 import ruStaff from "./ru/staff.json";
+import ruWebhooks from "./ru/webhooks.json";
 import zhAuth from "./zh/auth.json";
 import zhCommon from "./zh/common.json";
 import zhDirectory from "./zh/directory.json";
@@ -70,6 +75,7 @@ import zhRetention from "./zh/retention.json";
 import zhRosters from "./zh/rosters.json";
 import zhSettings from "./zh/settings.json";
 import zhStaff from "./zh/staff.json";
+import zhWebhooks from "./zh/webhooks.json";
 /**
  * Every locale file, imported statically so the server bundle carries them. tests/unit/locales.test.ts
  * fails when a file on disk is missing here or a key is missing in any language.
@@ -88,6 +94,7 @@ export const resources = {
     staff: enStaff,
     settings: enSettings,
     retention: enRetention,
+    webhooks: enWebhooks,
   },
   ko: {
     common: koCommon,
@@ -102,6 +109,7 @@ export const resources = {
     staff: koStaff,
     settings: koSettings,
     retention: koRetention,
+    webhooks: koWebhooks,
   },
   zh: {
     common: zhCommon,
@@ -116,6 +124,7 @@ export const resources = {
     staff: zhStaff,
     settings: zhSettings,
     retention: zhRetention,
+    webhooks: zhWebhooks,
   },
   ja: {
     common: jaCommon,
@@ -130,6 +139,7 @@ export const resources = {
     staff: jaStaff,
     settings: jaSettings,
     retention: jaRetention,
+    webhooks: jaWebhooks,
   },
   ru: {
     common: ruCommon,
@@ -144,6 +154,7 @@ export const resources = {
     staff: ruStaff,
     settings: ruSettings,
     retention: ruRetention,
+    webhooks: ruWebhooks,
   },
   mn: {
     common: mnCommon,
@@ -158,6 +169,7 @@ export const resources = {
     staff: mnStaff,
     settings: mnSettings,
     retention: mnRetention,
+    webhooks: mnWebhooks,
   },
 };
 

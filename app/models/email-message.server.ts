@@ -1,6 +1,7 @@
 import { sql } from "kysely";
 
 import { type DB, inTransaction } from "~/db.server";
+import { enqueueWebhookEvent } from "~/models/webhook.server";
 import type { Address, Locale, MessageStatus, RecipientOutcome } from "../../db/schema";
 
 export type NewMessage = {
@@ -143,27 +144,45 @@ export async function finishMessage(
 ) {
   const at = now ? sql<Date>`${now}::timestamptz` : sql<Date>`now()`;
   const accepted = recipients?.some((r) => r.state === "accepted");
-  const result = await db
-    .updateTable("email_message")
-    .set((eb) => ({
-      status,
-      last_reply: reply === undefined ? eb.ref("last_reply") : reply ? reply.slice(0, 1000) : null,
-      next_attempt_at: nextAttemptAt ?? eb.ref("next_attempt_at"),
-      // a message counts as sent when a recipient took it (a deferred Cc may still be pending)
-      sent_at: status === "sent" || status === "local" || accepted ? sql`coalesce(sent_at, ${at})` : eb.ref("sent_at"),
-      attempts: refundAttempt ? sql<number>`greatest(attempts - 1, 0)` : eb.ref("attempts"),
-      recipients: recipients ? JSON.stringify(recipients) : sql<string>`recipients`,
-      to_undelivered: toUndelivered ?? eb.ref("to_undelivered"),
-      bounced_at: status === "bounced" ? sql`coalesce(bounced_at, ${at})` : eb.ref("bounced_at"),
-      lease_until: null,
-      leased_by: null,
-      updated_at: at,
-    }))
-    .where("id", "=", id)
-    .where("leased_by", "=", workerId)
-    .where("status", "=", "sending")
-    .executeTakeFirst();
-  return Number(result.numUpdatedRows) === 1;
+  const update = (trx: DB) =>
+    trx
+      .updateTable("email_message")
+      .set((eb) => ({
+        status,
+        last_reply: reply === undefined ? eb.ref("last_reply") : reply ? reply.slice(0, 1000) : null,
+        next_attempt_at: nextAttemptAt ?? eb.ref("next_attempt_at"),
+        // a message counts as sent when a recipient took it (a deferred Cc may still be pending)
+        sent_at: status === "sent" || status === "local" || accepted ? sql`coalesce(sent_at, ${at})` : eb.ref("sent_at"),
+        attempts: refundAttempt ? sql<number>`greatest(attempts - 1, 0)` : eb.ref("attempts"),
+        recipients: recipients ? JSON.stringify(recipients) : sql<string>`recipients`,
+        to_undelivered: toUndelivered ?? eb.ref("to_undelivered"),
+        bounced_at: status === "bounced" ? sql`coalesce(bounced_at, ${at})` : eb.ref("bounced_at"),
+        lease_until: null,
+        leased_by: null,
+        updated_at: at,
+      }))
+      .where("id", "=", id)
+      .where("leased_by", "=", workerId)
+      .where("status", "=", "sending")
+      .returning(["invitation_id as invitationId", "event_id as eventId", "kind"])
+      .executeTakeFirst();
+  const settled = status === "sent" || status === "failed" || status === "bounced" || status === "suppressed";
+  // an invitation letter's outcome is a webhook event (issue 19), queued in the same transaction as the outcome
+  if (!settled) return Boolean(await update(db));
+  return inTransaction(db, async (trx) => {
+    const row = await update(trx);
+    if (!row) return false;
+    if (row.invitationId && row.kind === "invitation") {
+      const delivered = status === "sent" && !toUndelivered;
+      await enqueueWebhookEvent(trx, {
+        type: delivered ? "invitation.delivered" : "invitation.bounced",
+        key: id,
+        data: { eventId: row.eventId, invitationId: row.invitationId, messageId: id, status: delivered ? "delivered" : status === "sent" ? "refused" : status },
+        now,
+      });
+    }
+    return true;
+  });
 }
 
 export type QueueState = {

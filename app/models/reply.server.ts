@@ -3,6 +3,7 @@ import { sql } from "kysely";
 import type { DB } from "~/db.server";
 import { type DelegateInput, PRIVACY_NOTICE_VERSION, type ReplyInput } from "~/lib/reply-schemas";
 import { maskPassportNumber, seal, unseal } from "~/lib/sealed.server";
+import { enqueueWebhookEvent } from "~/models/webhook.server";
 import type { DelegateRole, DietaryTag, Gender, Honorific, InvitationResponse, Locale, LocalizedText } from "../../db/schema";
 
 /** Records the first opening of a link; later openings write nothing (a GET changes no reply, see T3). */
@@ -313,6 +314,20 @@ export async function applyReply(
       summary: JSON.stringify({ size: people.length, delegates: delegationSummary(people) }),
     })
     .execute();
+  // signed webhooks (issue 19): queued with the change, in its transaction; no personal data in the payload
+  await enqueueWebhookEvent(trx, {
+    type: "reply.changed",
+    key: `${invitationId}:${revision}`,
+    data: {
+      eventId: current.eventId,
+      invitationId,
+      revision,
+      response: input.response,
+      responseBefore: current.response,
+      delegationSize: people.length,
+      changedBy: actor.kind,
+    },
+  });
   return { status: "saved", revision, responseBefore: current.response };
 }
 

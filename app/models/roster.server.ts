@@ -3,6 +3,7 @@ import { sql } from "kysely";
 import { type DB, inTransaction } from "~/db.server";
 import { unseal } from "~/lib/sealed.server";
 import type { DelegateRow } from "~/models/reply.server";
+import { enqueueWebhookEvent } from "~/models/webhook.server";
 import type { DelegateRole, InvitationResponse, Locale, LocalizedText, ParticipantCategory, ProtocolOrder, RosterKind, VisaLetterText } from "../../db/schema";
 
 /** Who is on the List of Participants: the delegates of members whose answer is in `attendance`. */
@@ -233,19 +234,31 @@ export async function setCheckedIn(
   const row = await db
     .selectFrom("delegate as d")
     .innerJoin("invitation as i", "i.id", "d.invitation_id")
-    .select(["d.id", "d.checked_in_at as at"])
+    .select(["d.id", "d.checked_in_at as at", "i.id as invitationId"])
     .where("d.id", "=", delegateId)
     .where("i.event_id", "=", eventId)
     .executeTakeFirst();
   if (!row) return { status: "not_found" };
   if (arrived) {
-    const updated = await db
-      .updateTable("delegate")
-      .set({ checked_in_at: new Date(), checked_in_by: by })
-      .where("id", "=", delegateId)
-      .where("checked_in_at", "is", null)
-      .returning("checked_in_at as at")
-      .executeTakeFirst();
+    // the arrival and its webhook (issue 19) commit together
+    const updated = await inTransaction(db, async (trx) => {
+      const marked = await trx
+        .updateTable("delegate")
+        .set({ checked_in_at: new Date(), checked_in_by: by })
+        .where("id", "=", delegateId)
+        .where("checked_in_at", "is", null)
+        .returning("checked_in_at as at")
+        .executeTakeFirst();
+      if (marked) {
+        const at = new Date(marked.at ?? Date.now()).toISOString();
+        await enqueueWebhookEvent(trx, {
+          type: "delegate.checked_in",
+          key: `${delegateId}:${at}`,
+          data: { eventId, invitationId: row.invitationId, delegateId, checkedInAt: at },
+        });
+      }
+      return marked;
+    });
     return updated ? { status: "checked_in", at: updated.at } : { status: "already", at: row.at };
   }
   const undone = await db
