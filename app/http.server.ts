@@ -31,6 +31,7 @@ import { findUsableStaffToken } from "~/models/staff-token.server";
 import { latestAppliedMigration } from "~/models/system.server";
 import { OUTAGE_HEADERS, withOutageResponses } from "~/outage.server";
 import { closeRenderPool } from "~/services/render-pool.server";
+import { startWebhookRunner } from "~/services/webhooks.server";
 import { migrations } from "../db/migrations/index";
 import { migrateToLatest } from "../db/migrator";
 
@@ -413,6 +414,8 @@ export async function runServer({ build, rootDir, mode, print = (text) => void p
   const worker: MailWorker | undefined = env.MAIL_WORKER === "true" ? startMailWorker({ db, env }) : undefined;
   // send waves are prepared next to the mail worker (issue 15)
   const waves = env.MAIL_WORKER === "true" ? startSendWaveRunner({ db, env }) : undefined;
+  // signed webhooks are delivered next to the mail worker too (issue 19)
+  const webhooks = env.MAIL_WORKER === "true" ? startWebhookRunner({ db, env }) : undefined;
   // late bounces and replies by email (MAIL_INBOUND_PORT), next to the worker
   const intake = env.MAIL_WORKER === "true" ? await startConfiguredIntake(db, env) : undefined;
 
@@ -423,6 +426,7 @@ export async function runServer({ build, rootDir, mode, print = (text) => void p
       await drainAndClose(server, { onForce: () => logger.warn("requests still open after 10 s; closing anyway") });
       await intake?.stop();
       await waves?.stop();
+      await webhooks?.stop();
       await worker?.stop();
       await closeRenderPool();
       await flushSignInThrottle(db, { all: true }).catch((error) => logger.warn({ err: String(error) }, "sign-in audit flush failed"));

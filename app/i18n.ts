@@ -18,6 +18,8 @@ export const allNamespaces = [
   "staff",
   "settings",
   "delegation",
+  "retention",
+  "webhooks",
 ] as const;
 
 /** Each language named in itself: a switcher must be readable by someone who cannot read the current UI. */

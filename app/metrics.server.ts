@@ -4,6 +4,7 @@ import client from "prom-client";
 
 import { type DB, poolStats } from "~/db.server";
 import { mailMetrics } from "~/models/system.server";
+import { countDeliveriesByStatus } from "~/models/webhook.server";
 
 /**
  * Prometheus metrics (issue 20 §5), one registry per process. Request latency by route kind and the process's
@@ -117,6 +118,16 @@ export function registerDatabaseMetrics(db: DB) {
     registers: [registry],
     async collect() {
       this.set((await read()).paused ? 1 : 0);
+    },
+  });
+  new client.Gauge({
+    name: "plenary_webhook_deliveries",
+    help: "Webhook deliveries by status (delivered and failed ones are kept 30 days)",
+    labelNames: ["status"] as const,
+    registers: [registry],
+    async collect() {
+      this.reset();
+      for (const [status, count] of Object.entries(await countDeliveriesByStatus(db))) this.set({ status }, count);
     },
   });
   new client.Gauge({

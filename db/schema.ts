@@ -230,6 +230,8 @@ export interface EventTable {
   visa_letter: JsonWithDefault<VisaLetterText>;
   status: ColumnType<EventStatus, EventStatus | undefined, EventStatus>;
   cancel_reason: string | null;
+  /** when the retention run last anonymised this event's personal data */
+  personal_data_anonymised_at: Timestamp | null;
   is_demo: ColumnType<boolean, boolean | undefined, boolean>;
   version: ColumnType<number, number | undefined, number>;
   created_at: DefaultTimestamp;
@@ -430,6 +432,8 @@ export interface DelegateTable {
   checked_in_by: string | null;
   /** issue 18 §2: may appear on the published List of Participants (unticked by default) */
   list_consent: ColumnType<boolean, boolean | undefined, boolean>;
+  /** personal data anonymised (Settings → Data retention); role, category and attendance stay */
+  anonymised_at: Timestamp | null;
   created_at: DefaultTimestamp;
   updated_at: DefaultTimestamp;
 }
@@ -496,6 +500,8 @@ export interface SecretariatTable {
   logo: Buffer | null;
   logo_type: "image/png" | "image/svg+xml" | null;
   logo_updated_at: Timestamp | null;
+  /** delegates' personal data is anonymised this many months after their event ended (issue 18 §9) */
+  personal_data_retention_months: ColumnType<number, number | undefined, number>;
   version: ColumnType<number, number | undefined, number>;
   updated_by: string | null;
   updated_at: DefaultTimestamp;
@@ -561,6 +567,54 @@ export interface SendWaveTable {
   leased_by: string | null;
 }
 
+export const WEBHOOK_EVENT_TYPES = ["reply.changed", "invitation.delivered", "invitation.bounced", "delegate.checked_in", "event.status_changed"] as const;
+export type WebhookEventType = (typeof WEBHOOK_EVENT_TYPES)[number];
+export const WEBHOOK_DELIVERY_STATUSES = ["queued", "sending", "deferred", "delivered", "failed"] as const;
+export type WebhookDeliveryStatus = (typeof WEBHOOK_DELIVERY_STATUSES)[number];
+
+/** One row: whether an administrator allows webhook targets on loopback and private networks (SSRF guard). */
+export interface WebhookSettingsTable {
+  id: number;
+  allow_private_targets: ColumnType<boolean, boolean | undefined, boolean>;
+  updated_at: DefaultTimestamp;
+}
+
+/** A webhook endpoint (issue 19): the URL, the event types it receives, its signing secret sealed under DATA_ENCRYPTION_KEY. */
+export interface WebhookSubscriptionTable {
+  id: Generated<string>;
+  url: string;
+  description: string | null;
+  event_types: WebhookEventType[];
+  secret_sealed: string;
+  enabled: ColumnType<boolean, boolean | undefined, boolean>;
+  created_by: string | null;
+  created_at: DefaultTimestamp;
+  updated_at: DefaultTimestamp;
+}
+
+/** The webhook outbox and delivery log: one row per subscription and event, written with the change it reports. */
+export interface WebhookDeliveryTable {
+  id: Generated<string>;
+  subscription_id: string;
+  /** the Standard Webhooks `webhook-id`: the same on every retry */
+  webhook_id: string;
+  event_type: string;
+  /** what makes the event unique for a subscription (the same change never queues twice) */
+  event_key: string;
+  payload: Json<Record<string, unknown>>;
+  status: ColumnType<WebhookDeliveryStatus, WebhookDeliveryStatus | undefined, WebhookDeliveryStatus>;
+  attempts: ColumnType<number, number | undefined, number>;
+  next_attempt_at: DefaultTimestamp;
+  lease_until: Timestamp | null;
+  leased_by: string | null;
+  last_status_code: number | null;
+  last_response: string | null;
+  last_error: string | null;
+  last_attempt_at: Timestamp | null;
+  delivered_at: Timestamp | null;
+  created_at: DefaultTimestamp;
+}
+
 export interface Database {
   staff_user: StaffUserTable;
   staff_session: StaffSessionTable;
@@ -592,4 +646,7 @@ export interface Database {
   backup_log: BackupLogTable;
   roster_version: RosterVersionTable;
   send_wave: SendWaveTable;
+  webhook_settings: WebhookSettingsTable;
+  webhook_subscription: WebhookSubscriptionTable;
+  webhook_delivery: WebhookDeliveryTable;
 }

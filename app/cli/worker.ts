@@ -6,6 +6,7 @@ import { logger } from "~/logger.server";
 import { startConfiguredIntake } from "~/mail/intake.server";
 import { startSendWaveRunner } from "~/mail/send-waves.server";
 import { startMailWorker } from "~/mail/worker.server";
+import { startWebhookRunner } from "~/services/webhooks.server";
 import { migrateToLatest } from "../../db/migrator";
 
 const env = getEnv();
@@ -20,6 +21,8 @@ const presence = holdPresenceLock(env.DATABASE_URL!);
 const worker = startMailWorker({ db, env });
 // send waves recorded by the web processes are prepared here too (issue 15)
 const waves = startSendWaveRunner({ db, env });
+// and signed webhooks (issue 19)
+const webhooks = startWebhookRunner({ db, env });
 const intake = await startConfiguredIntake(db, env);
 logger.info({ transport: env.SMTP_URL ? "smtp" : "local mailbox" }, "mail worker started");
 
@@ -31,6 +34,7 @@ for (const signal of ["SIGTERM", "SIGINT"] as const) {
     logger.info({ signal }, "mail worker stopping");
     await intake?.stop();
     await waves.stop();
+    await webhooks.stop();
     await worker.stop();
     await presence.release();
     await closeDb();

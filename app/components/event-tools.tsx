@@ -8,6 +8,10 @@ import type { ParticipantCategory } from "../../db/schema";
 export function EventTools({ eventId, visaLetters }: { eventId: string; visaLetters: boolean }) {
   const { t } = useTranslation("rosters");
   const links = [
+    { to: `/events/${eventId}`, label: t("tools.overview") },
+    { to: `/events/${eventId}/letters`, label: t("tools.letters") },
+    { to: `/events/${eventId}/invitations`, label: t("tools.invitations") },
+    { to: `/events/${eventId}/replies`, label: t("tools.replies") },
     { to: `/events/${eventId}/roster`, label: t("tools.roster") },
     { to: `/events/${eventId}/logistics`, label: t("tools.logistics") },
     { to: `/events/${eventId}/badges`, label: t("tools.badges") },
@@ -15,7 +19,7 @@ export function EventTools({ eventId, visaLetters }: { eventId: string; visaLett
     ...(visaLetters ? [{ to: `/events/${eventId}/visa-letters`, label: t("tools.visaLetters") }] : []),
   ];
   return (
-    <nav aria-label={t("tools.label")} className="subnav">
+    <nav aria-label={t("tools.eventLabel")} className="subnav event-tabs">
       <ul>
         {links.map((link) => (
           <li key={link.to}>

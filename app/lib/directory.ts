@@ -16,12 +16,29 @@ export function isCountryCode(value: string) {
 }
 
 /** A country's name in the viewer's language (CLDR short names; official names belong in letters' data). */
+/** One Intl.DisplayNames per language, and each name once: sorting a 10,000-person list asks thousands of times. */
+const displayNames = new Map<string, Intl.DisplayNames | null>();
+const countryNames = new Map<string, string>();
+
 export function countryName(code: string, locale: Lng) {
-  try {
-    return new Intl.DisplayNames([htmlLang[locale]], { type: "region" }).of(code) ?? code;
-  } catch {
-    return code;
+  const key = `${locale}:${code}`;
+  const known = countryNames.get(key);
+  if (known !== undefined) return known;
+  if (!displayNames.has(locale)) {
+    try {
+      displayNames.set(locale, new Intl.DisplayNames([htmlLang[locale]], { type: "region" }));
+    } catch {
+      displayNames.set(locale, null);
+    }
   }
+  let name = code;
+  try {
+    name = displayNames.get(locale)?.of(code) ?? code;
+  } catch {
+    // not a region code Intl knows ("XX", or garbage from an import): the code itself
+  }
+  if (countryNames.size < 10_000) countryNames.set(key, name);
+  return name;
 }
 
 export function isTimeZone(value: string) {

@@ -7,9 +7,11 @@ import enEvents from "./en/events.json";
 import enInvitations from "./en/invitations.json";
 import enLetters from "./en/letters.json";
 import enReply from "./en/reply.json";
+import enRetention from "./en/retention.json";
 import enRosters from "./en/rosters.json";
 import enSettings from "./en/settings.json";
 import enStaff from "./en/staff.json";
+import enWebhooks from "./en/webhooks.json";
 import jaAuth from "./ja/auth.json";
 import jaCommon from "./ja/common.json";
 import jaDelegation from "./ja/delegation.json";
@@ -19,9 +21,11 @@ import jaEvents from "./ja/events.json";
 import jaInvitations from "./ja/invitations.json";
 import jaLetters from "./ja/letters.json";
 import jaReply from "./ja/reply.json";
+import jaRetention from "./ja/retention.json";
 import jaRosters from "./ja/rosters.json";
 import jaSettings from "./ja/settings.json";
 import jaStaff from "./ja/staff.json";
+import jaWebhooks from "./ja/webhooks.json";
 import koAuth from "./ko/auth.json";
 import koCommon from "./ko/common.json";
 import koDelegation from "./ko/delegation.json";
@@ -31,9 +35,11 @@ import koEvents from "./ko/events.json";
 import koInvitations from "./ko/invitations.json";
 import koLetters from "./ko/letters.json";
 import koReply from "./ko/reply.json";
+import koRetention from "./ko/retention.json";
 import koRosters from "./ko/rosters.json";
 import koSettings from "./ko/settings.json";
 import koStaff from "./ko/staff.json";
+import koWebhooks from "./ko/webhooks.json";
 import mnAuth from "./mn/auth.json";
 import mnCommon from "./mn/common.json";
 import mnDelegation from "./mn/delegation.json";
@@ -43,9 +49,11 @@ import mnEvents from "./mn/events.json";
 import mnInvitations from "./mn/invitations.json";
 import mnLetters from "./mn/letters.json";
 import mnReply from "./mn/reply.json";
+import mnRetention from "./mn/retention.json";
 import mnRosters from "./mn/rosters.json";
 import mnSettings from "./mn/settings.json";
 import mnStaff from "./mn/staff.json";
+import mnWebhooks from "./mn/webhooks.json";
 import ruAuth from "./ru/auth.json";
 import ruCommon from "./ru/common.json";
 import ruDelegation from "./ru/delegation.json";
@@ -55,9 +63,11 @@ import ruEvents from "./ru/events.json";
 import ruInvitations from "./ru/invitations.json";
 import ruLetters from "./ru/letters.json";
 import ruReply from "./ru/reply.json";
+import ruRetention from "./ru/retention.json";
 import ruRosters from "./ru/rosters.json";
 import ruSettings from "./ru/settings.json";
 import ruStaff from "./ru/staff.json";
+import ruWebhooks from "./ru/webhooks.json";
 import zhAuth from "./zh/auth.json";
 import zhCommon from "./zh/common.json";
 import zhDelegation from "./zh/delegation.json";
@@ -67,9 +77,11 @@ import zhEvents from "./zh/events.json";
 import zhInvitations from "./zh/invitations.json";
 import zhLetters from "./zh/letters.json";
 import zhReply from "./zh/reply.json";
+import zhRetention from "./zh/retention.json";
 import zhRosters from "./zh/rosters.json";
 import zhSettings from "./zh/settings.json";
 import zhStaff from "./zh/staff.json";
+import zhWebhooks from "./zh/webhooks.json";
 /**
  * Every locale file, imported statically so the server bundle carries them. tests/unit/locales.test.ts
  * fails when a file on disk is missing here or a key is missing in any language.
@@ -88,6 +100,8 @@ export const resources = {
     staff: enStaff,
     settings: enSettings,
     delegation: enDelegation,
+    retention: enRetention,
+    webhooks: enWebhooks,
   },
   ko: {
     common: koCommon,
@@ -102,6 +116,8 @@ export const resources = {
     staff: koStaff,
     settings: koSettings,
     delegation: koDelegation,
+    retention: koRetention,
+    webhooks: koWebhooks,
   },
   zh: {
     common: zhCommon,
@@ -116,6 +132,8 @@ export const resources = {
     staff: zhStaff,
     settings: zhSettings,
     delegation: zhDelegation,
+    retention: zhRetention,
+    webhooks: zhWebhooks,
   },
   ja: {
     common: jaCommon,
@@ -130,6 +148,8 @@ export const resources = {
     staff: jaStaff,
     settings: jaSettings,
     delegation: jaDelegation,
+    retention: jaRetention,
+    webhooks: jaWebhooks,
   },
   ru: {
     common: ruCommon,
@@ -144,6 +164,8 @@ export const resources = {
     staff: ruStaff,
     settings: ruSettings,
     delegation: ruDelegation,
+    retention: ruRetention,
+    webhooks: ruWebhooks,
   },
   mn: {
     common: mnCommon,
@@ -158,6 +180,8 @@ export const resources = {
     staff: mnStaff,
     settings: mnSettings,
     delegation: mnDelegation,
+    retention: mnRetention,
+    webhooks: mnWebhooks,
   },
 };
 

@@ -36,7 +36,7 @@ import { liveLinkToken } from "~/models/invitation.server";
 import { normaliseAddress, suppressAddresses, suppressedAmong } from "~/models/mail-suppression.server";
 import { getMailSender } from "~/models/secretariat.server";
 import { flushSignInThrottle } from "~/models/sign-in-throttle.server";
-import { runRetentionPurge } from "~/services/retention.server";
+import { runPersonalDataRetention, runRetentionPurge } from "~/services/retention.server";
 import { runScheduledBackup } from "~/services/scheduled-backup.server";
 import type { RecipientOutcome } from "../../db/schema";
 
@@ -378,6 +378,8 @@ export function startMailWorker(options: WorkerOptions): MailWorker {
     if (Date.now() - lastPurge > 60 * 60_000) {
       lastPurge = Date.now();
       await runRetentionPurge(db).catch((error) => logger.error({ err: String(error) }, "retention purge failed"));
+      // delegates' personal data of events past the retention period (Settings → Data retention), by the worker's clock
+      await runPersonalDataRetention(db, { now: clock() }).catch((error) => logger.error({ err: String(error) }, "personal data retention failed"));
     }
     const paused = await queuePaused();
     if (paused === "rate") return 0;

@@ -1,5 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
+import { supportedLngs } from "~/i18n";
+import { localized, sortMembers } from "~/lib/directory";
 import { listContacts } from "~/models/contact.server";
 import { kindFromDescription, loadDemoData } from "~/models/demo.server";
 import { listMembers } from "~/models/member.server";
@@ -23,6 +25,16 @@ describe(`demo directory (${databaseLabel})`, () => {
     expect(liaoning).toMatchObject({ kind: "province", defaultLocale: "zh", timeZone: "Asia/Shanghai", isDemo: true });
     expect(liaoning.names).toMatchObject({ ko: "랴오닝성", zh: "辽宁省" });
     expect(liaoning.headTitle).toEqual({ en: "Governor", zh: "省长" });
+    expect(liaoning.nameKana).toBe("りょうねいしょう");
+    for (const lng of supportedLngs) expect(members.filter((m) => !m.names[lng]).map((m) => m.names.en)).toEqual([]);
+    expect(members.filter((m) => !m.nameKana).map((m) => m.names.en)).toEqual([]);
+    // a Mongolian page shows no Latin names, a Japanese list is in reading order
+    expect(members.filter((m) => /[a-z]/i.test(localized(m.names, "mn"))).map((m) => m.names.en)).toEqual([]);
+    expect(
+      sortMembers(members, "ja")
+        .slice(0, 3)
+        .map((m) => m.names.ja),
+    ).toEqual(["青森県", "秋田県", "アムール州"]);
 
     const subcommittees = await listSubcommittees(t.db);
     expect(subcommittees).toHaveLength(19);
@@ -33,6 +45,9 @@ describe(`demo directory (${databaseLabel})`, () => {
     const contacts = await listContacts(t.db);
     expect(contacts).toHaveLength(164);
     expect(contacts.every((c) => c.isDemo && c.emails.every((e) => e.endsWith("@example.org")))).toBe(true);
+    const addresses = [...contacts.flatMap((c) => c.emails), ...members.map((m) => m.officeEmail)];
+    expect(addresses).toHaveLength(164 + 82);
+    expect(new Set(addresses).size).toBe(addresses.length);
     const russianHead = contacts.find((c) => c.memberCountry === "RU" && c.isHead)!;
     expect(russianHead.patronymic).toMatch(/(вич|вна)$/);
     const mongolian = contacts.find((c) => c.memberCountry === "MN")!;

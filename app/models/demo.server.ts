@@ -3,6 +3,7 @@ import { sql } from "kysely";
 import { type DB, inTransaction } from "~/db.server";
 import type { Lng } from "~/i18n";
 import { zonedToUtc } from "~/lib/dates";
+import { demoAddresses } from "~/lib/demo-addresses";
 import type { ContactInput, MemberInput } from "~/lib/directory-schemas";
 import { upsertContact } from "~/models/contact.server";
 import { createEvent, createProgrammeItem } from "~/models/event.server";
@@ -29,40 +30,10 @@ export function kindFromDescription(description: string): MemberKind {
   return "other";
 }
 
-function slug(text: string) {
-  return text
-    .normalize("NFKD")
-    .replace(/[\u0300-\u036f]/g, "")
-    .toLowerCase()
-    .replace(/\(.*?\)/g, "")
-    .replace(/\b(province|prefecture|oblast|krai|republic|of|the|special|self-governing|metropolitan|city|autonomous|region|hui)\b/g, "")
-    .replace(/[^a-z0-9]+/g, "-")
-    .replace(/^-+|-+$/g, "");
-}
-
-function fullSlug(text: string) {
-  return text
-    .normalize("NFKD")
-    .replace(/[\u0300-\u036f]/g, "")
-    .toLowerCase()
-    .replace(/[^a-z0-9]+/g, "-")
-    .replace(/^-+|-+$/g, "");
-}
-
 type Entry = (typeof nearMembers.members)[number];
 
-/** Two members may share a short name (Altai Krai, Altai Republic): the second keeps its full name in addresses. */
-const LONG_KEYS = (() => {
-  const seen = new Set<string>();
-  const long = new Set<string>();
-  for (const entry of nearMembers.members) {
-    const name = (entry.names as { en: string }).en;
-    if (seen.has(slug(name))) long.add(name);
-    seen.add(slug(name));
-  }
-  return long;
-})();
-const demoKey = (name: string) => (LONG_KEYS.has(name) ? fullSlug(name) : slug(name));
+const ADDRESSES = demoAddresses(nearMembers.members.map((entry) => entry.names.en));
+const addressesOf = (nameEn: string) => ADDRESSES.get(nameEn)!;
 
 export function memberFromSeed(entry: Entry): MemberInput {
   const language = COUNTRY_LANGUAGE[entry.country] ?? "en";
@@ -72,14 +43,14 @@ export function memberFromSeed(entry: Entry): MemberInput {
     kind: kindFromDescription(entry.type),
     status: "member",
     names: { ...names },
-    nameKana: undefined,
+    nameKana: entry.nameKana,
     headTitle: compact({
       en: entry.headTitle.en.replace(/\s*\(UNCERTAIN\)/, ""),
       [language]: entry.headTitle.native.replace(/\s*\(UNCERTAIN\)/, ""),
     }) as MemberInput["headTitle"],
     defaultLocale: language,
     timeZone: entry.timeZone[0],
-    officeEmail: `office.${demoKey(names.en)}@example.org`,
+    officeEmail: addressesOf(names.en).office,
     postalAddress: undefined,
     notes: entry.note ? `${entry.note}\n(Demo data.)` : "(Demo data.)",
   };
@@ -197,7 +168,7 @@ export async function loadDemoData(db: DB): Promise<DemoResult> {
       const { id } = await upsertMember(trx, input, { isDemo: true });
       idsByName.set(input.names.en, id);
       const language = input.defaultLocale;
-      const key = demoKey(input.names.en);
+      const addresses = addressesOf(input.names.en);
       const head = demoPerson(language, index, index % 4 === 1);
       const focal = demoPerson(language, index + 41, index % 2 === 0);
       await upsertContact(trx, {
@@ -206,7 +177,7 @@ export async function loadDemoData(db: DB): Promise<DemoResult> {
         input: contactInput(head, {
           isHead: true,
           position: input.headTitle,
-          emails: [`governor.${key}@example.org`],
+          emails: [addresses.governor],
           preferredLocale: language,
         }),
       });
@@ -216,7 +187,7 @@ export async function loadDemoData(db: DB): Promise<DemoResult> {
         input: contactInput(focal, {
           isFocalPoint: true,
           position: demoPeople.positions.focal,
-          emails: [`intl.${key}@example.org`],
+          emails: [addresses.intl],
           phone: "+00 000 0000",
           preferredLocale: language === "en" ? undefined : language,
         }),

@@ -1,6 +1,7 @@
 import { sql } from "kysely";
 
 import { type DB, inTransaction } from "~/db.server";
+import { enqueueWebhookEvent } from "~/models/webhook.server";
 import type { Address, Locale, MessageStatus, RecipientOutcome } from "../../db/schema";
 
 export type NewMessage = {
@@ -143,27 +144,45 @@ export async function finishMessage(
 ) {
   const at = now ? sql<Date>`${now}::timestamptz` : sql<Date>`now()`;
   const accepted = recipients?.some((r) => r.state === "accepted");
-  const result = await db
-    .updateTable("email_message")
-    .set((eb) => ({
-      status,
-      last_reply: reply === undefined ? eb.ref("last_reply") : reply ? reply.slice(0, 1000) : null,
-      next_attempt_at: nextAttemptAt ?? eb.ref("next_attempt_at"),
-      // a message counts as sent when a recipient took it (a deferred Cc may still be pending)
-      sent_at: status === "sent" || status === "local" || accepted ? sql`coalesce(sent_at, ${at})` : eb.ref("sent_at"),
-      attempts: refundAttempt ? sql<number>`greatest(attempts - 1, 0)` : eb.ref("attempts"),
-      recipients: recipients ? JSON.stringify(recipients) : sql<string>`recipients`,
-      to_undelivered: toUndelivered ?? eb.ref("to_undelivered"),
-      bounced_at: status === "bounced" ? sql`coalesce(bounced_at, ${at})` : eb.ref("bounced_at"),
-      lease_until: null,
-      leased_by: null,
-      updated_at: at,
-    }))
-    .where("id", "=", id)
-    .where("leased_by", "=", workerId)
-    .where("status", "=", "sending")
-    .executeTakeFirst();
-  return Number(result.numUpdatedRows) === 1;
+  const update = (trx: DB) =>
+    trx
+      .updateTable("email_message")
+      .set((eb) => ({
+        status,
+        last_reply: reply === undefined ? eb.ref("last_reply") : reply ? reply.slice(0, 1000) : null,
+        next_attempt_at: nextAttemptAt ?? eb.ref("next_attempt_at"),
+        // a message counts as sent when a recipient took it (a deferred Cc may still be pending)
+        sent_at: status === "sent" || status === "local" || accepted ? sql`coalesce(sent_at, ${at})` : eb.ref("sent_at"),
+        attempts: refundAttempt ? sql<number>`greatest(attempts - 1, 0)` : eb.ref("attempts"),
+        recipients: recipients ? JSON.stringify(recipients) : sql<string>`recipients`,
+        to_undelivered: toUndelivered ?? eb.ref("to_undelivered"),
+        bounced_at: status === "bounced" ? sql`coalesce(bounced_at, ${at})` : eb.ref("bounced_at"),
+        lease_until: null,
+        leased_by: null,
+        updated_at: at,
+      }))
+      .where("id", "=", id)
+      .where("leased_by", "=", workerId)
+      .where("status", "=", "sending")
+      .returning(["invitation_id as invitationId", "event_id as eventId", "kind"])
+      .executeTakeFirst();
+  const settled = status === "sent" || status === "failed" || status === "bounced" || status === "suppressed";
+  // an invitation letter's outcome is a webhook event (issue 19), queued in the same transaction as the outcome
+  if (!settled) return Boolean(await update(db));
+  return inTransaction(db, async (trx) => {
+    const row = await update(trx);
+    if (!row) return false;
+    if (row.invitationId && row.kind === "invitation") {
+      const delivered = status === "sent" && !toUndelivered;
+      await enqueueWebhookEvent(trx, {
+        type: delivered ? "invitation.delivered" : "invitation.bounced",
+        key: id,
+        data: { eventId: row.eventId, invitationId: row.invitationId, messageId: id, status: delivered ? "delivered" : status === "sent" ? "refused" : status },
+        now,
+      });
+    }
+    return true;
+  });
 }
 
 export type QueueState = {
@@ -277,11 +296,34 @@ export async function countSentSince(db: DB, { since }: { since: Date }) {
   return { count: Number(row.n), first: row.first ? new Date(row.first) : null };
 }
 
-export type MessageFilter = { eventId?: string; status?: MessageStatus; kind?: string; q?: string; limit?: number };
+export type MessageFilter = { eventId?: string; status?: MessageStatus; kind?: string; q?: string; limit?: number; offset?: number };
+
+/** The Mail log's filters as one WHERE, shared by the list and its count. */
+function filteredMessages(db: DB, filter: MessageFilter) {
+  let query = db.selectFrom("email_message");
+  if (filter.eventId) query = query.where("event_id", "=", filter.eventId);
+  if (filter.status) query = query.where("status", "=", filter.status);
+  if (filter.kind) query = query.where("kind", "=", filter.kind);
+  const q = filter.q?.trim();
+  if (q) {
+    const pattern = `%${q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+    query = query.where((eb) =>
+      eb.or([eb("subject", "ilike", pattern), eb(sql`to_addresses::text`, "ilike", pattern), eb(sql`cc_addresses::text`, "ilike", pattern)]),
+    );
+  }
+  return query;
+}
+
+/** How many messages the Mail log's filters match (its pages). */
+export async function countMessages(db: DB, filter: MessageFilter = {}) {
+  const row = await filteredMessages(db, filter)
+    .select((eb) => eb.fn.countAll<string>().as("n"))
+    .executeTakeFirstOrThrow();
+  return Number(row.n);
+}
 
 export async function listMessages(db: DB, filter: MessageFilter = {}) {
-  let query = db
-    .selectFrom("email_message")
+  return filteredMessages(db, filter)
     .select([
       "id",
       "kind",
@@ -302,18 +344,9 @@ export async function listMessages(db: DB, filter: MessageFilter = {}) {
     ])
     .orderBy("created_at", "desc")
     .orderBy("id")
-    .limit(filter.limit ?? 200);
-  if (filter.eventId) query = query.where("event_id", "=", filter.eventId);
-  if (filter.status) query = query.where("status", "=", filter.status);
-  if (filter.kind) query = query.where("kind", "=", filter.kind);
-  const q = filter.q?.trim();
-  if (q) {
-    const pattern = `%${q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
-    query = query.where((eb) =>
-      eb.or([eb("subject", "ilike", pattern), eb(sql`to_addresses::text`, "ilike", pattern), eb(sql`cc_addresses::text`, "ilike", pattern)]),
-    );
-  }
-  return query.execute();
+    .limit(filter.limit ?? 200)
+    .offset(filter.offset ?? 0)
+    .execute();
 }
 
 export function getMessage(db: DB, { id }: { id: string }) {
@@ -366,7 +399,8 @@ export async function countMessagesByStatus(db: DB, { eventId }: { eventId?: str
 export async function resendMessage(db: DB, { id, createdBy, messageIdFor }: { id: string; createdBy: string; messageIdFor: (key: string) => string }) {
   return inTransaction(db, async (trx) => {
     const original = await trx.selectFrom("email_message").selectAll().where("id", "=", id).forUpdate().executeTakeFirst();
-    if (!original || !["failed", "bounced", "suppressed"].includes(original.status)) return undefined;
+    // a message anonymised by the retention run (no addresses left) cannot be sent again
+    if (!original || !["failed", "bounced", "suppressed"].includes(original.status) || !original.to_addresses.length) return undefined;
     const revisions = await trx
       .selectFrom("email_message")
       .select((eb) => eb.fn.countAll<string>().as("n"))

@@ -6,6 +6,7 @@ import type { EventInput, ProgrammeItemInput } from "~/lib/event-schemas";
 import { canTransition } from "~/lib/event-status";
 import { ConflictError } from "~/models/errors";
 import { compact } from "~/models/member.server";
+import { enqueueWebhookEvent } from "~/models/webhook.server";
 import type { EventKind, EventStatus, LocalizedText, ParticipantCategory, ProgrammeKind, ProtocolOrder, VisaLetterText } from "../../db/schema";
 
 export type EventRow = {
@@ -202,6 +203,7 @@ export async function transitionEvent(db: DB, { id, version, to, reason }: { id:
       }))
       .where("id", "=", id)
       .execute();
+    await enqueueWebhookEvent(trx, { type: "event.status_changed", key: `${id}:${current.version + 1}`, data: { eventId: id, from: current.status, to } });
     return { from: current.status, to };
   });
 }

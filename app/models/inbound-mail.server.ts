@@ -3,6 +3,7 @@ import { sql } from "kysely";
 import { type DB, inTransaction } from "~/db.server";
 import { settledStatus } from "~/lib/mail-recipients";
 import { normaliseAddress, suppressAddresses } from "~/models/mail-suppression.server";
+import { enqueueWebhookEvent } from "~/models/webhook.server";
 import type { InboundKind, RecipientOutcome } from "../../db/schema";
 
 /** What the intake hands over: the classifier's result (lib/inbound-mail.server.ts) in the shape stored here. */
@@ -73,6 +74,15 @@ export async function recordInbound(db: DB, { mail, verpMessageRowId, now }: { m
             now,
           })),
         );
+        // a late bounce of an invitation letter is a webhook event (issue 19), once per message
+        if (message.invitationId && message.kind === "invitation" && toUndelivered) {
+          await enqueueWebhookEvent(trx, {
+            type: "invitation.bounced",
+            key: message.id,
+            data: { eventId: message.eventId, invitationId: message.invitationId, messageId: message.id, status: "bounced" },
+            now,
+          });
+        }
       }
     }
     const row = await trx
@@ -98,7 +108,7 @@ export async function recordInbound(db: DB, { mail, verpMessageRowId, now }: { m
 }
 
 async function findReferencedMessage(db: DB, { rowId, messageIds }: { rowId: string | null; messageIds: string[] }) {
-  const columns = ["id", "recipients", "invitation_id as invitationId", "event_id as eventId"] as const;
+  const columns = ["id", "recipients", "invitation_id as invitationId", "event_id as eventId", "kind"] as const;
   if (rowId) {
     const row = await db.selectFrom("email_message").select(columns).where("id", "=", rowId).forUpdate().executeTakeFirst();
     if (row) return row;

@@ -269,3 +269,13 @@ export async function invitationsReachableAt(db: DB, { address }: { address: str
     .execute();
   return rows.map((row) => ({ ...row, viaDelegate: Boolean(row.viaDelegate) }));
 }
+
+/** The members invited to an event (id, country, names): the order-of-precedence form's list, nothing else loaded. */
+export async function listInvitedMembers(db: DB, { eventId }: { eventId: string }) {
+  return db
+    .selectFrom("invitation as i")
+    .innerJoin("member as m", "m.id", "i.member_id")
+    .select(["m.id", "m.country", "m.names"])
+    .where("i.event_id", "=", eventId)
+    .execute();
+}

@@ -49,6 +49,16 @@ export async function getParticipantList(
   return { ...list, delegateIds: (rows as { key?: unknown }[]).map((line) => line.key).filter((key): key is string => typeof key === "string") };
 }
 
+/** Which version is published, without its rows (the roster page shows it on every view). */
+export async function getParticipantListSummary(db: DB, { eventId }: { eventId: string }) {
+  return db
+    .selectFrom("participant_list as p")
+    .innerJoin("roster_version as v", "v.id", "p.version_id")
+    .select(["v.number as versionNumber", "v.kind", "p.is_public as isPublic", "p.published_at as publishedAt"])
+    .where("p.event_id", "=", eventId)
+    .executeTakeFirst();
+}
+
 /** Whether the event publishes a list (one primary-key lookup: the reply page asks on every view). */
 export async function hasParticipantList(db: DB, { eventId }: { eventId: string }) {
   return Boolean(await db.selectFrom("participant_list").select("event_id").where("event_id", "=", eventId).executeTakeFirst());

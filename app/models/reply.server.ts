@@ -6,6 +6,7 @@ import type { DB } from "~/db.server";
 import { isSamePerson, OWN_DATA_FIELDS } from "~/lib/delegate-identity";
 import { type DelegateInput, PRIVACY_NOTICE_VERSION, type ReplyInput } from "~/lib/reply-schemas";
 import { maskPassportNumber, seal, unseal } from "~/lib/sealed.server";
+import { enqueueWebhookEvent } from "~/models/webhook.server";
 import type { DelegateRole, DietaryTag, Gender, Honorific, InvitationResponse, Locale, LocalizedText } from "../../db/schema";
 
 /** Records the first opening of a link; later openings write nothing (a GET changes no reply, see T3). */
@@ -397,6 +398,20 @@ export async function applyReply(
       summary: JSON.stringify({ size: people.length, delegates: delegationSummary(people) }),
     })
     .execute();
+  // signed webhooks (issue 19): queued with the change, in its transaction; no personal data in the payload
+  await enqueueWebhookEvent(trx, {
+    type: "reply.changed",
+    key: `${invitationId}:${revision}`,
+    data: {
+      eventId: current.eventId,
+      invitationId,
+      revision,
+      response: input.response,
+      responseBefore: current.response,
+      delegationSize: people.length,
+      changedBy: actor.kind,
+    },
+  });
   return {
     status: "saved",
     revision,

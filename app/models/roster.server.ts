@@ -3,7 +3,8 @@ import { sql } from "kysely";
 import { type DB, inTransaction } from "~/db.server";
 import { unseal } from "~/lib/sealed.server";
 import type { DelegateRow } from "~/models/reply.server";
-import type { InvitationResponse, Locale, LocalizedText, ParticipantCategory, ProtocolOrder, RosterKind, VisaLetterText } from "../../db/schema";
+import { enqueueWebhookEvent } from "~/models/webhook.server";
+import type { DelegateRole, InvitationResponse, Locale, LocalizedText, ParticipantCategory, ProtocolOrder, RosterKind, VisaLetterText } from "../../db/schema";
 
 /** Who is on the List of Participants: the delegates of members whose answer is in `attendance`. */
 export type RosterFilter = {
@@ -37,59 +38,15 @@ export type RosterPerson = Omit<
   checkedInAt: Date | null;
 };
 
-function rosterQuery(db: DB, eventId: string) {
-  return db
+/** An event's people (delegate d, invitation i, member m), narrowed by the list's filters when given. */
+function rosterBase(db: DB, eventId: string, filter?: RosterFilter) {
+  let query = db
     .selectFrom("delegate as d")
     .innerJoin("invitation as i", "i.id", "d.invitation_id")
     .innerJoin("member as m", "m.id", "i.member_id")
-    .where("i.event_id", "=", eventId)
-    .select([
-      "d.id as delegateId",
-      "i.id as invitationId",
-      "m.id as memberId",
-      "m.country",
-      "m.names as memberNames",
-      sql<string>`coalesce(m.names->>'en', '')`.as("memberNameEn"),
-      "m.default_locale as memberLocale",
-      "i.response",
-      "d.role",
-      "d.position",
-      "d.category",
-      "d.name_locale as nameLocale",
-      "d.family_name as familyName",
-      "d.given_name as givenName",
-      "d.patronymic",
-      "d.clan_name as clanName",
-      "d.latin_family_name as latinFamilyName",
-      "d.latin_given_name as latinGivenName",
-      "d.gender",
-      "d.honorific",
-      "d.title",
-      "d.email",
-      "d.phone",
-      "d.dietary",
-      "d.dietary_note as dietaryNote",
-      "d.accessibility",
-      "d.interpretation_locale as interpretation",
-      "d.arrival_at as arrivalAt",
-      "d.arrival_transport as arrivalTransport",
-      "d.arrival_place as arrivalPlace",
-      "d.departure_at as departureAt",
-      "d.departure_transport as departureTransport",
-      "d.departure_place as departurePlace",
-      "d.hotel",
-      "d.programme_item_ids as programme",
-      "d.needs_visa_letter as needsVisaLetter",
-      "d.list_consent as listConsent",
-      "d.check_in_code as checkInCode",
-      "d.checked_in_at as checkedInAt",
-    ]);
-}
-
-/** Everyone on the event's list (unordered: protocol order is app/lib/protocol.ts). */
-export async function listRosterPeople(db: DB, { eventId, filter = {} }: { eventId: string; filter?: RosterFilter }): Promise<RosterPerson[]> {
+    .where("i.event_id", "=", eventId);
+  if (!filter) return query;
   const attendance = filter.attendance ?? "confirmed";
-  let query = rosterQuery(db, eventId);
   query =
     attendance === "all"
       ? query.where("i.response", "in", ["attending", "representative", "undecided"])
@@ -98,13 +55,80 @@ export async function listRosterPeople(db: DB, { eventId, filter = {} }: { event
   if (attendance === "not_checked_in") query = query.where("d.checked_in_at", "is", null);
   if (filter.category) query = query.where("d.category", "=", filter.category);
   if (filter.delegateId) query = query.where("d.id", "=", filter.delegateId);
-  if (filter.delegateIds) {
-    if (!filter.delegateIds.length) return [];
-    query = query.where("d.id", "in", filter.delegateIds);
-  }
+  if (filter.delegateIds) query = filter.delegateIds.length ? query.where("d.id", "in", filter.delegateIds) : query.where(sql<boolean>`false`);
   if (filter.listConsent) query = query.where("d.list_consent", "=", true);
   if (filter.programmeItemId) query = query.where(sql<boolean>`${filter.programmeItemId}::uuid = any(d.programme_item_ids)`);
+  return query;
+}
+
+function rosterQuery(db: DB, eventId: string, filter?: RosterFilter) {
+  return rosterBase(db, eventId, filter).select([
+    "d.id as delegateId",
+    "i.id as invitationId",
+    "m.id as memberId",
+    "m.country",
+    "m.names as memberNames",
+    sql<string>`coalesce(m.names->>'en', '')`.as("memberNameEn"),
+    "m.default_locale as memberLocale",
+    "i.response",
+    "d.role",
+    "d.position",
+    "d.category",
+    "d.name_locale as nameLocale",
+    "d.family_name as familyName",
+    "d.given_name as givenName",
+    "d.patronymic",
+    "d.clan_name as clanName",
+    "d.latin_family_name as latinFamilyName",
+    "d.latin_given_name as latinGivenName",
+    "d.gender",
+    "d.honorific",
+    "d.title",
+    "d.email",
+    "d.phone",
+    "d.dietary",
+    "d.dietary_note as dietaryNote",
+    "d.accessibility",
+    "d.interpretation_locale as interpretation",
+    "d.arrival_at as arrivalAt",
+    "d.arrival_transport as arrivalTransport",
+    "d.arrival_place as arrivalPlace",
+    "d.departure_at as departureAt",
+    "d.departure_transport as departureTransport",
+    "d.departure_place as departurePlace",
+    "d.hotel",
+    "d.programme_item_ids as programme",
+    "d.needs_visa_letter as needsVisaLetter",
+    "d.list_consent as listConsent",
+    "d.check_in_code as checkInCode",
+    "d.checked_in_at as checkedInAt",
+  ]);
+}
+
+/** Everyone on the event's list (unordered: protocol order is app/lib/protocol.ts). */
+export async function listRosterPeople(
+  db: DB,
+  { eventId, filter = {}, ids }: { eventId: string; filter?: RosterFilter; ids?: string[] },
+): Promise<RosterPerson[]> {
+  if (ids && !ids.length) return [];
+  let query = rosterQuery(db, eventId, filter);
+  if (ids) query = query.where("d.id", "in", ids);
   return (await query.execute()) as RosterPerson[];
+}
+
+/** What protocol order needs of each person on the list, and nothing else: a 10,000-person list is ordered on these. */
+export type RosterKey = { delegateId: string; memberId: string; memberNameEn: string; country: string; role: DelegateRole; position: number };
+
+export async function listRosterKeys(db: DB, { eventId, filter = {} }: { eventId: string; filter?: RosterFilter }): Promise<RosterKey[]> {
+  const query = rosterBase(db, eventId, filter).select([
+    "d.id as delegateId",
+    "m.id as memberId",
+    "m.country",
+    sql<string>`coalesce(m.names->>'en', '')`.as("memberNameEn"),
+    "d.role",
+    "d.position",
+  ]);
+  return (await query.execute()) as RosterKey[];
 }
 
 export async function saveProtocol(db: DB, { eventId, protocol }: { eventId: string; protocol: ProtocolOrder }) {
@@ -217,19 +241,31 @@ export async function setCheckedIn(
   const row = await db
     .selectFrom("delegate as d")
     .innerJoin("invitation as i", "i.id", "d.invitation_id")
-    .select(["d.id", "d.checked_in_at as at"])
+    .select(["d.id", "d.checked_in_at as at", "i.id as invitationId"])
     .where("d.id", "=", delegateId)
     .where("i.event_id", "=", eventId)
     .executeTakeFirst();
   if (!row) return { status: "not_found" };
   if (arrived) {
-    const updated = await db
-      .updateTable("delegate")
-      .set({ checked_in_at: new Date(), checked_in_by: by })
-      .where("id", "=", delegateId)
-      .where("checked_in_at", "is", null)
-      .returning("checked_in_at as at")
-      .executeTakeFirst();
+    // the arrival and its webhook (issue 19) commit together
+    const updated = await inTransaction(db, async (trx) => {
+      const marked = await trx
+        .updateTable("delegate")
+        .set({ checked_in_at: new Date(), checked_in_by: by })
+        .where("id", "=", delegateId)
+        .where("checked_in_at", "is", null)
+        .returning("checked_in_at as at")
+        .executeTakeFirst();
+      if (marked) {
+        const at = new Date(marked.at ?? Date.now()).toISOString();
+        await enqueueWebhookEvent(trx, {
+          type: "delegate.checked_in",
+          key: `${delegateId}:${at}`,
+          data: { eventId, invitationId: row.invitationId, delegateId, checkedInAt: at },
+        });
+      }
+      return marked;
+    });
     return updated ? { status: "checked_in", at: updated.at } : { status: "already", at: row.at };
   }
   const undone = await db

@@ -8,6 +8,7 @@ import { ActionErrorAlert } from "~/components/action-error";
 import { EmptyState } from "~/components/app-shell";
 import { DeliveryProgress } from "~/components/delivery-progress";
 import { GeneralErrorBoundary } from "~/components/error-boundary";
+import { EventSummary } from "~/components/event-summary";
 import { EventTools } from "~/components/event-tools";
 import { ConfirmAction } from "~/components/forms";
 import { Pagination } from "~/components/pagination";
@@ -16,6 +17,7 @@ import { getDb } from "~/db.server";
 import { getEnv } from "~/env.server";
 import { languageNames } from "~/i18n";
 import { actionError } from "~/lib/action-error";
+import { AWAITING_RESPONSES } from "~/lib/answers";
 import { readForm } from "~/lib/bounded-form.server";
 import { formatDateTimeZoned, formatSlot, utcToLocalInput } from "~/lib/dates";
 import { deliveryOf } from "~/lib/delivery";
@@ -23,9 +25,11 @@ import { localized } from "~/lib/directory";
 import { EventPageActionSchema } from "~/lib/event-schemas";
 import { allowedTransitions } from "~/lib/event-status";
 import { titleFrom } from "~/lib/page-title";
+import { pageWindow } from "~/lib/paging";
 import { waveFinished, waveProgress } from "~/lib/send-wave";
 import { EventNotOpenError, linkKeys, sendReminders } from "~/mail/invitations.server";
 import { audited } from "~/models/audit.server";
+import { eventCounts } from "~/models/dashboard.server";
 import { countMessagesByStatus, getQueueState } from "~/models/email-message.server";
 import { ConflictError } from "~/models/errors";
 import { duplicateEvent, InvalidTransitionError, listProgramme, ReasonRequiredError, transitionEvent } from "~/models/event.server";
@@ -36,7 +40,7 @@ import { INVITATION_RESPONSES, type InvitationResponse } from "../../db/schema";
 
 /** Invitations shown at a time: a 5,000-invitation event stays a light page (issue 15). */
 const INVITATIONS_PAGE = 100;
-const AWAITING: InvitationResponse[] = ["pending", "undecided"];
+const AWAITING: InvitationResponse[] = [...AWAITING_RESPONSES];
 const AnswerFilterSchema = z.enum(["all", "awaiting", ...INVITATION_RESPONSES]);
 
 export async function loader(args: LoaderFunctionArgs) {
@@ -50,24 +54,16 @@ export async function loader(args: LoaderFunctionArgs) {
   const responses = answer === "all" ? undefined : answer === "awaiting" ? AWAITING : [answer];
   const byResponse = await countInvitationsByResponse(getDb(), { eventId: event.id });
   const listed = responses ? responses.reduce((sum, r) => sum + byResponse[r], 0) : Object.values(byResponse).reduce((a, b) => a + b, 0);
-  const pages = Math.max(1, Math.ceil(listed / INVITATIONS_PAGE));
-  const page = Math.min(
-    pages,
-    z.coerce
-      .number()
-      .int()
-      .min(1)
-      .catch(1)
-      .parse(url.searchParams.get("page") ?? 1),
-  );
+  const window = pageWindow(listed, url.searchParams.get("page"), INVITATIONS_PAGE);
   const awaiting = AWAITING.reduce((sum, r) => sum + byResponse[r], 0);
-  const [programme, invitations, remindable, counts, queue, waves, sentWave] = await Promise.all([
+  const [programme, invitations, remindable, counts, queue, summary, waves, sentWave] = await Promise.all([
     listProgramme(getDb(), { eventId: event.id }),
-    listInvitations(getDb(), { eventId: event.id, responses, limit: INVITATIONS_PAGE, offset: (page - 1) * INVITATIONS_PAGE }),
+    listInvitations(getDb(), { eventId: event.id, responses, limit: window.size, offset: window.offset }),
     // the reminder panel ticks each member by name while they fit on a page; beyond, it reminds them all
     awaiting && awaiting <= INVITATIONS_PAGE ? listInvitations(getDb(), { eventId: event.id, responses: AWAITING }) : [],
     countMessagesByStatus(getDb(), { eventId: event.id }),
     getQueueState(getDb()),
+    eventCounts(getDb(), { eventId: event.id }),
     listOpenSendWaves(getDb(), { eventId: event.id }),
     waveId.success ? getSendWave(getDb(), { eventId: event.id, id: waveId.data }) : undefined,
   ]);
@@ -76,6 +72,13 @@ export async function loader(args: LoaderFunctionArgs) {
   nextYear.setUTCFullYear(nextYear.getUTCFullYear() + 1);
   return {
     event: eventDetails(event, locale),
+    summary,
+    deadline: event.rsvpDeadline
+      ? {
+          at: formatDateTimeZoned(new Date(event.rsvpDeadline), locale, event.timeZone),
+          days: Math.ceil((new Date(event.rsvpDeadline).getTime() - Date.now()) / 86_400_000),
+        }
+      : null,
     programme: programme.map((item) => ({
       id: item.id,
       kind: item.kind,
@@ -100,11 +103,11 @@ export async function loader(args: LoaderFunctionArgs) {
     })),
     list: {
       answer,
-      page,
-      pages,
+      page: window.page,
+      pages: window.pages,
       listed,
-      from: listed ? (page - 1) * INVITATIONS_PAGE + 1 : 0,
-      to: Math.min(listed, page * INVITATIONS_PAGE),
+      from: window.from,
+      to: window.to,
       invited: Object.values(byResponse).reduce((a, b) => a + b, 0),
       awaiting,
     },
@@ -203,6 +206,8 @@ export default function EventRoute() {
   const {
     queuePaused,
     event,
+    summary,
+    deadline,
     programme,
     invitations,
     list,
@@ -247,6 +252,7 @@ export default function EventRoute() {
         </div>
       </div>
       <EventTools eventId={event.id} visaLetters={visaLetters} />
+      <EventSummary counts={summary} deadline={deadline} />
       {saved ? (
         <p className="notice success" role="status">
           {t("directory:form.saved")}

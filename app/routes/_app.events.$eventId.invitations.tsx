@@ -5,9 +5,10 @@ import { useEffect, useState } from "react";
 import { useTranslation } from "react-i18next";
 import * as z from "zod";
 
-import { requireUser } from "~/auth.server";
+import { canHandlePassports, requireUser } from "~/auth.server";
 import { ActionErrorAlert } from "~/components/action-error";
 import { GeneralErrorBoundary } from "~/components/error-boundary";
+import { EventTools } from "~/components/event-tools";
 import { getDb } from "~/db.server";
 import { getEnv } from "~/env.server";
 import { languageNames, type Lng } from "~/i18n";
@@ -53,7 +54,7 @@ function audienceFrom(params: URLSearchParams | FormData): AudienceFilter | null
 }
 
 export async function loader(args: LoaderFunctionArgs) {
-  requireUser(args, "staff");
+  const user = requireUser(args, "staff");
   const locale = args.context.locale;
   const db = getDb();
   const event = await requireEvent(args.params.eventId);
@@ -85,6 +86,7 @@ export async function loader(args: LoaderFunctionArgs) {
   });
   return {
     event: { id: event.id, title: localized(event.title, locale), status: event.status, titleMissing: missingLanguages(event.title) },
+    visaLetters: canHandlePassports(user),
     audience,
     rows,
     countries: countryOptions(locale).filter((c) => allMembers.some((m) => m.country === c.code)),
@@ -138,11 +140,11 @@ export async function action(args: ActionFunctionArgs) {
   }
 }
 
-export const handle = { i18n: ["common", "directory", "events", "invitations"], title: "invitations:title" satisfies PageTitle };
+export const handle = { i18n: ["common", "directory", "events", "invitations", "rosters"], title: "invitations:title" satisfies PageTitle };
 
 export default function InvitationsRoute() {
   const { t } = useTranslation("invitations");
-  const { event, audience, rows, countries, subcommittees } = useLoaderData<typeof loader>();
+  const { event, audience, rows, countries, subcommittees, visaLetters } = useLoaderData<typeof loader>();
   const actionData = useActionData<{ testSent?: string }>();
   const navigation = useNavigation();
   const [params] = useSearchParams();
@@ -171,6 +173,7 @@ export default function InvitationsRoute() {
         <Link to={`/events/${event.id}`}>{event.title}</Link>
       </p>
       <h1>{t("title")}</h1>
+      <EventTools eventId={event.id} visaLetters={visaLetters} />
       {event.status !== "open" ? (
         <p className="notice" role="alert">
           {t("notOpen")}

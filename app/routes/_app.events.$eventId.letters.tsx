@@ -3,8 +3,9 @@ import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-
 import { useTranslation } from "react-i18next";
 import * as z from "zod";
 
-import { requireUser } from "~/auth.server";
+import { canHandlePassports, requireUser } from "~/auth.server";
 import { GeneralErrorBoundary } from "~/components/error-boundary";
+import { EventTools } from "~/components/event-tools";
 import { getDb } from "~/db.server";
 import { htmlLang, languageNames, supportedLngs } from "~/i18n";
 import { readForm } from "~/lib/bounded-form.server";
@@ -31,7 +32,7 @@ const LetterSchema = z.object({
 });
 
 export async function loader(args: LoaderFunctionArgs) {
-  requireUser(args, "staff");
+  const user = requireUser(args, "staff");
   const event = await requireEvent(args.params.eventId);
   const url = new URL(args.request.url);
   const selection = SelectionSchema.safeParse(Object.fromEntries(url.searchParams));
@@ -40,6 +41,7 @@ export async function loader(args: LoaderFunctionArgs) {
   const [letter, members] = await Promise.all([getLetter(db, { eventId: event.id, kind, locale }), listMembers(db)]);
   return {
     event: { id: event.id, title: localized(event.title, args.context.locale) },
+    visaLetters: canHandlePassports(user),
     kind,
     locale,
     letter,
@@ -89,11 +91,11 @@ export async function action(args: ActionFunctionArgs) {
   return redirect(`${here}&saved=1`);
 }
 
-export const handle = { i18n: ["common", "directory", "invitations"], title: "invitations:letters.title" satisfies PageTitle };
+export const handle = { i18n: ["common", "directory", "invitations", "rosters"], title: "invitations:letters.title" satisfies PageTitle };
 
 export default function LettersRoute() {
   const { t } = useTranslation("invitations");
-  const { event, kind, locale, letter, saved, members } = useLoaderData<typeof loader>();
+  const { event, kind, locale, letter, saved, members, visaLetters } = useLoaderData<typeof loader>();
   const actionData = useActionData<{ errors: { field: string; message: string; values?: Record<string, string> }[] }>();
   const navigation = useNavigation();
   const errorFor = (field: string) => actionData?.errors.filter((e) => e.field === field) ?? [];
@@ -103,6 +105,7 @@ export default function LettersRoute() {
         <Link to={`/events/${event.id}`}>{event.title}</Link>
       </p>
       <h1>{t("letters.title")}</h1>
+      <EventTools eventId={event.id} visaLetters={visaLetters} />
       <nav className="tabs" aria-label={t("letters.kinds")}>
         {LETTER_KINDS.map((k) => (
           <Link key={k} to={`?kind=${k}&locale=${locale}`} className={k === kind ? "active" : undefined} aria-current={k === kind ? "page" : undefined}>

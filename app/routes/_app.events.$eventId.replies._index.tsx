@@ -3,14 +3,16 @@ import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
 import * as z from "zod";
 
-import { hasRole, requireUser } from "~/auth.server";
+import { canHandlePassports, hasRole, requireUser } from "~/auth.server";
 import { ActionErrorAlert } from "~/components/action-error";
 import { AnswersChart, type ChartPoint } from "~/components/answers-chart";
 import { EmptyState } from "~/components/app-shell";
 import { GeneralErrorBoundary } from "~/components/error-boundary";
+import { EventTools } from "~/components/event-tools";
 import { getDb } from "~/db.server";
 import { actionError } from "~/lib/action-error";
-import { awaitsAnswer } from "~/lib/answers";
+import { answerTallies } from "~/lib/answer-timeline";
+import { AWAITING_RESPONSES } from "~/lib/answers";
 import { readForm } from "~/lib/bounded-form.server";
 import { formatDateTimeZoned } from "~/lib/dates";
 import { COUNTRY_CODES, countryName, localized } from "~/lib/directory";
@@ -23,6 +25,8 @@ import { countReplies, listAnswerTimeline, listChanges } from "~/models/reply.se
 import { eventSummary, requireEvent } from "~/services/event-view.server";
 
 const ANSWERS = ["attending", "representative", "declining", "undecided"] as const;
+/** Members still owing an answer named on the page; the rest are counted and listed on the event page. */
+const WAITING_NAMED = 100;
 
 /** The event's replies at a glance: counts by country, answers over time, who has not answered, the latest changes. */
 export async function loader(args: LoaderFunctionArgs) {
@@ -30,20 +34,19 @@ export async function loader(args: LoaderFunctionArgs) {
   const event = await requireEvent(args.params.eventId);
   const locale = args.context.locale;
   const db = getDb();
-  const [counts, timeline, changes, invitations] = await Promise.all([
+  const [counts, timeline, changes, waiting] = await Promise.all([
     countReplies(db, { eventId: event.id }),
     listAnswerTimeline(db, { eventId: event.id }),
     listChanges(db, { eventId: event.id }, 30),
-    listInvitations(db, { eventId: event.id }),
+    // named one by one while they fit; beyond, a count and the event page's filtered list
+    listInvitations(db, { eventId: event.id, responses: [...AWAITING_RESPONSES], limit: WAITING_NAMED }),
   ]);
-  // replay every change of answer: the chart's points
-  const state = new Map<string, string>();
-  const points: ChartPoint[] = timeline.map((change) => {
-    state.set(change.invitationId, change.response);
-    const tally = { attending: 0, representative: 0, declining: 0, undecided: 0 };
-    for (const response of state.values()) if (response in tally) tally[response as keyof typeof tally]++;
-    return { at: new Date(change.at).toISOString(), label: formatDateTimeZoned(new Date(change.at), locale, event.timeZone), ...tally };
-  });
+  // replay every change of answer into the chart's points (a few hundred at most, whatever the event's size)
+  const points: ChartPoint[] = answerTallies(timeline).map(({ at, ...tally }) => ({
+    at: at.toISOString(),
+    label: formatDateTimeZoned(at, locale, event.timeZone),
+    ...tally,
+  }));
   return {
     event: { ...eventSummary(event, locale), passportCountries: event.passportCountries, retentionDays: event.passportRetentionDays },
     total: counts.total,
@@ -60,10 +63,12 @@ export async function loader(args: LoaderFunctionArgs) {
       size: c.summary.size,
       head: c.summary.delegates[0] ? delegateLine(c.summary.delegates[0], locale) : null,
     })),
-    waiting: invitations.filter((i) => awaitsAnswer(i.response)).map((i) => ({ id: i.id, member: localized(i.memberNames, locale), response: i.response })),
+    waiting: waiting.map((i) => ({ id: i.id, member: localized(i.memberNames, locale), response: i.response })),
+    waitingCount: counts.total.noAnswer + counts.total.undecided,
     countries: COUNTRY_CODES.map((code) => ({ code, name: countryName(code, locale) })),
-    memberCountries: [...new Set(invitations.map((i) => i.country))],
+    memberCountries: counts.byCountry.map((row) => row.country),
     isAdmin: hasRole(user, "admin"),
+    visaLetters: canHandlePassports(user),
   };
 }
 
@@ -89,7 +94,7 @@ export async function action(args: ActionFunctionArgs) {
   return redirect(`/events/${event.id}/replies?passport=1`, 303);
 }
 
-export const handle = { i18n: ["common", "events", "invitations", "reply"], title: "reply:overview.title" satisfies PageTitle };
+export const handle = { i18n: ["common", "events", "invitations", "reply", "rosters"], title: "reply:overview.title" satisfies PageTitle };
 
 export default function RepliesOverviewRoute() {
   const { t } = useTranslation("reply");
@@ -114,6 +119,7 @@ export default function RepliesOverviewRoute() {
         <Link to={`/events/${data.event.id}`}>{data.event.title}</Link>
       </p>
       <h1>{t("overview.title")}</h1>
+      <EventTools eventId={data.event.id} visaLetters={data.visaLetters} />
       <ActionErrorAlert data={actionData} />
       {total.invited === 0 ? (
         <EmptyState title={t("overview.emptyTitle")} body={t("overview.emptyBody")} />
@@ -161,7 +167,7 @@ export default function RepliesOverviewRoute() {
             </div>
           </section>
           <section className="panel" aria-labelledby="waiting-heading">
-            <h2 id="waiting-heading">{t("overview.waiting", { count: data.waiting.length })}</h2>
+            <h2 id="waiting-heading">{t("overview.waiting", { count: data.waitingCount })}</h2>
             {data.waiting.length ? (
               <>
                 <ul className="compact-list">
@@ -172,6 +178,13 @@ export default function RepliesOverviewRoute() {
                     </li>
                   ))}
                 </ul>
+                {data.waitingCount > data.waiting.length ? (
+                  <p>
+                    <Link to={`/events/${data.event.id}?answer=awaiting#invitations`}>
+                      {t("overview.waitingMore", { count: data.waitingCount - data.waiting.length })}
+                    </Link>
+                  </p>
+                ) : null}
                 <Link className="button" to={`/events/${data.event.id}#invitations`}>
                   {t("overview.remind")}
                 </Link>

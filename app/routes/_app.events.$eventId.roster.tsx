@@ -8,6 +8,7 @@ import { ActionErrorAlert } from "~/components/action-error";
 import { EmptyState } from "~/components/app-shell";
 import { GeneralErrorBoundary } from "~/components/error-boundary";
 import { CategorySelect, EventTools, ListLanguageSelect } from "~/components/event-tools";
+import { Pagination } from "~/components/pagination";
 import { ParticipantListPanel } from "~/components/participant-list-panel";
 import { getDb } from "~/db.server";
 import { isSupportedLng, supportedLngs } from "~/i18n";
@@ -16,17 +17,21 @@ import { readForm } from "~/lib/bounded-form.server";
 import { formatDateTimeZoned } from "~/lib/dates";
 import { countryName, localized } from "~/lib/directory";
 import type { PageTitle } from "~/lib/page-title";
+import { type PageWindow, pageWindow } from "~/lib/paging";
 import { protocolCountryName } from "~/lib/protocol";
 import { audited } from "~/models/audit.server";
 import { listProgramme } from "~/models/event.server";
-import { listInvitations } from "~/models/invitation.server";
-import { getParticipantList, publishParticipantList, unpublishParticipantList } from "~/models/participant-list.server";
+import { listInvitedMembers } from "~/models/invitation.server";
+import { getParticipantListSummary, publishParticipantList, unpublishParticipantList } from "~/models/participant-list.server";
 import { freezeRosterVersion, getRosterVersion, listRosterVersions, saveProtocol, setDelegateCategory } from "~/models/roster.server";
 import { eventSummary, requireEvent } from "~/services/event-view.server";
-import { buildRoster, diffRosters, flatten, regroup, rosterFilterFrom, type RosterLine } from "~/services/roster-view.server";
+import { buildRoster, buildRosterPage, diffRosters, flatten, regroup, rosterFilterFrom, type RosterLine, type RosterView } from "~/services/roster-view.server";
 import { PARTICIPANT_CATEGORIES, type ProtocolOrder, ROSTER_KINDS } from "../../db/schema";
 
 import "~/lib/validation";
+
+/** People shown at a time on the page (the PDF, print view and exports always hold everyone). */
+const ROSTER_PAGE = 200;
 
 /** The List of Participants: live or a frozen version, in any of the six languages, with filters, versions and diffs. */
 export async function loader(args: LoaderFunctionArgs) {
@@ -38,16 +43,32 @@ export async function loader(args: LoaderFunctionArgs) {
   const lang = isSupportedLng(lngParam) ? lngParam : locale;
   const filter = rosterFilterFrom(url);
   const db = getDb();
-  const [versions, programme, invitations, published] = await Promise.all([
+  // the order of precedence is edited on request: its form names every invited member (2,000 at a large meeting)
+  const editProtocol = hasRole(user, "staff") && url.searchParams.get("edit") === "protocol";
+  const [versions, programme, invited, published] = await Promise.all([
     listRosterVersions(db, { eventId: event.id }),
     listProgramme(db, { eventId: event.id }),
-    listInvitations(db, { eventId: event.id }),
-    getParticipantList(db, { eventId: event.id }),
+    editProtocol ? listInvitedMembers(db, { eventId: event.id }) : [],
+    getParticipantListSummary(db, { eventId: event.id }),
   ]);
   const versionNumber = Number(url.searchParams.get("version")) || null;
   const frozen = versionNumber ? await getRosterVersion(db, { eventId: event.id, number: versionNumber }) : undefined;
   if (versionNumber && !frozen) throw new Response("Not Found", { status: 404 });
-  const view = frozen ? regroup(frozen.locale, frozen.rows as RosterLine[]) : await buildRoster(db, event, { lang, filter });
+  // a 10,000-person list comes a page at a time; each page repeats the headings of the delegation it starts in
+  const pageParam = url.searchParams.get("page");
+  let view: RosterView;
+  let window: PageWindow;
+  if (frozen) {
+    const lines = frozen.rows as RosterLine[];
+    window = pageWindow(lines.length, pageParam, ROSTER_PAGE);
+    view = { ...regroup(frozen.locale, lines.slice(window.offset, window.offset + window.size)), count: lines.length };
+  } else {
+    // the page asked for, read once the list's size is known (a page past the end shows the last one)
+    const requested = pageWindow(Number.MAX_SAFE_INTEGER, pageParam, ROSTER_PAGE);
+    view = await buildRosterPage(db, event, { lang, filter, offset: requested.offset, limit: ROSTER_PAGE });
+    window = pageWindow(view.count, pageParam, ROSTER_PAGE);
+    if (window.page !== requested.page) view = await buildRosterPage(db, event, { lang, filter, offset: window.offset, limit: ROSTER_PAGE });
+  }
 
   const compareA = Number(url.searchParams.get("from")) || null;
   const compareB = Number(url.searchParams.get("to")) || null;
@@ -60,14 +81,15 @@ export async function loader(args: LoaderFunctionArgs) {
     if (a && b) diff = { from: compareA, to: compareB, ...diffRosters(a.rows as RosterLine[], b.rows as RosterLine[]) };
   }
 
-  const members = invitations
-    .map((i) => ({ id: i.memberId, country: i.country, name: localized(i.memberNames, locale), nameEn: i.memberNames.en ?? "" }))
+  const members = invited
+    .map((m) => ({ id: m.id, country: m.country, name: localized(m.names, locale), nameEn: m.names.en ?? "" }))
     .sort((a, b) => a.country.localeCompare(b.country) || a.nameEn.localeCompare(b.nameEn));
   const countries = [...new Set(members.map((m) => m.country))].sort((a, b) => protocolCountryName(a).localeCompare(protocolCountryName(b)));
   return {
     event: eventSummary(event, locale),
     lang: view.lang,
     view,
+    window,
     filter,
     frozen: frozen
       ? { number: frozen.number, kind: frozen.kind, at: formatDateTimeZoned(new Date(frozen.createdAt), locale, event.timeZone), by: frozen.createdByLabel }
@@ -92,6 +114,7 @@ export async function loader(args: LoaderFunctionArgs) {
     canEdit: hasRole(user, "staff"),
     // one category form per person only on request: a list of 2,000 stays light
     editCategories: hasRole(user, "staff") && url.searchParams.get("edit") === "categories",
+    editProtocol,
     visaLetters: canHandlePassports(user),
   };
 }
@@ -156,6 +179,7 @@ export async function action(args: ActionFunctionArgs) {
         details: protocol,
       });
       back.searchParams.set("saved", "protocol");
+      back.searchParams.delete("edit");
       return redirect(`${back.pathname}${back.search}`);
     }
     case "freeze": {
@@ -279,9 +303,11 @@ function RankFields({ legend, prefix, order, items }: { legend: string; prefix: 
 }
 
 /** The list's query with the per-person category forms switched on or off. */
-function categoryToggle(query: URLSearchParams, on: boolean) {
+/** The page's query with one editing mode on (`?edit=categories`, `?edit=protocol`) or none. */
+function editToggle(query: URLSearchParams, mode: "categories" | "protocol" | null) {
   const next = new URLSearchParams(query);
-  if (on) next.set("edit", "categories");
+  next.delete("page");
+  if (mode) next.set("edit", mode);
   else next.delete("edit");
   return next.toString();
 }
@@ -396,7 +422,7 @@ export default function RosterRoute() {
         <div className="table-wrap">
           {canEdit && !frozen ? (
             <p className="actions">
-              <Link className="button small" to={`?${categoryToggle(query, !data.editCategories)}`}>
+              <Link className="button small" to={`?${editToggle(query, data.editCategories ? null : "categories")}`}>
                 {data.editCategories ? t("roster.doneCategories") : t("roster.editCategories")}
               </Link>
             </p>
@@ -461,6 +487,7 @@ export default function RosterRoute() {
               </tbody>
             ))}
           </table>
+          <Pagination page={data.window.page} pages={data.window.pages} label={t("roster.pages")} window={data.window} />
         </div>
       )}
 
@@ -566,11 +593,18 @@ export default function RosterRoute() {
       </section>
       <ParticipantListPanel eventId={event.id} versions={versions} published={data.published} canEdit={canEdit} />
 
-      {canEdit ? (
-        <details className="panel">
-          <summary>
-            <h2 className="inline-heading">{t("protocol.title")}</h2>
-          </summary>
+      {canEdit && !data.editProtocol ? (
+        <section className="panel" aria-labelledby="protocol-heading">
+          <h2 id="protocol-heading">{t("protocol.title")}</h2>
+          <p className="muted">{t("protocol.intro")}</p>
+          <Link className="button" to={`?${editToggle(query, "protocol")}#protocol-heading`}>
+            {t("protocol.edit")}
+          </Link>
+        </section>
+      ) : null}
+      {canEdit && data.editProtocol ? (
+        <section className="panel" aria-labelledby="protocol-heading">
+          <h2 id="protocol-heading">{t("protocol.title")}</h2>
           <p className="muted">{t("protocol.intro")}</p>
           <Form method="post">
             <input type="hidden" name="intent" value="protocol" />
@@ -607,11 +641,16 @@ export default function RosterRoute() {
                 {t("protocol.hostFirst")}
               </label>
             </fieldset>
-            <button type="submit" className="button primary">
-              {t("protocol.save")}
-            </button>
+            <div className="actions">
+              <button type="submit" className="button primary">
+                {t("protocol.save")}
+              </button>
+              <Link className="button" to={`?${editToggle(query, null)}`}>
+                {t("protocol.cancel")}
+              </Link>
+            </div>
           </Form>
-        </details>
+        </section>
       ) : null}
     </>
   );

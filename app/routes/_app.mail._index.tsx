@@ -5,26 +5,38 @@ import { useTranslation } from "react-i18next";
 import { requireUser } from "~/auth.server";
 import { EmptyState } from "~/components/app-shell";
 import { GeneralErrorBoundary } from "~/components/error-boundary";
+import { Pagination } from "~/components/pagination";
 import { getDb } from "~/db.server";
 import { getEnv } from "~/env.server";
 import { languageNames } from "~/i18n";
 import { formatDateTimeZoned } from "~/lib/dates";
 import { mailFilter } from "~/lib/mail-log";
 import type { PageTitle } from "~/lib/page-title";
-import { getQueueState, listMessages } from "~/models/email-message.server";
+import { pageWindow } from "~/lib/paging";
+import { countMessages, getQueueState, listMessages } from "~/models/email-message.server";
 import { getStaffTimeZone } from "~/models/secretariat.server";
 import { type Address, MESSAGE_STATUSES } from "../../db/schema";
+
+/** Messages shown at a time: a 5,000-letter wave stays a light page, every message reachable (issue 15). */
+const MAIL_PAGE = 100;
 
 export async function loader(args: LoaderFunctionArgs) {
   requireUser(args, "staff");
   const url = new URL(args.request.url);
   const db = getDb();
-  const [messages, queue, zone] = await Promise.all([listMessages(db, mailFilter(url)), getQueueState(db), getStaffTimeZone(db)]);
+  const filter = mailFilter(url);
+  const window = pageWindow(await countMessages(db, filter), url.searchParams.get("page"), MAIL_PAGE);
+  const [messages, queue, zone] = await Promise.all([
+    listMessages(db, { ...filter, limit: window.size, offset: window.offset }),
+    getQueueState(db),
+    getStaffTimeZone(db),
+  ]);
   const when = (date: Date) => formatDateTimeZoned(date, args.context.locale, zone);
   return {
     transport: getEnv().SMTP_URL ? "smtp" : "local",
     paused: queue.pausedAt ? { reason: queue.pauseReason, kind: queue.pauseKind, resumeAt: queue.resumeAt ? when(queue.resumeAt) : null } : null,
     csv: `/mail.csv${url.search}`,
+    window,
     messages: messages.map((m) => ({
       id: m.id,
       kind: m.kind,
@@ -45,7 +57,7 @@ export const handle = { i18n: ["common", "invitations"], title: "common:nav.mail
 
 export default function MailLogRoute() {
   const { t } = useTranslation("invitations");
-  const { transport, paused, messages, csv } = useLoaderData<typeof loader>();
+  const { transport, paused, messages, csv, window } = useLoaderData<typeof loader>();
   const [params] = useSearchParams();
   return (
     <>
@@ -122,6 +134,7 @@ export default function MailLogRoute() {
               ))}
             </tbody>
           </table>
+          <Pagination page={window.page} pages={window.pages} label={t("mail.pages")} window={window} />
         </div>
       )}
     </>

@@ -6,13 +6,18 @@ import { hasRole, requireUser } from "~/auth.server";
 import { EmptyState } from "~/components/app-shell";
 import { CountryOptions } from "~/components/directory";
 import { GeneralErrorBoundary } from "~/components/error-boundary";
+import { Pagination } from "~/components/pagination";
 import { getDb } from "~/db.server";
 import { readForm } from "~/lib/bounded-form.server";
 import { countryName, countryOptions, localized, MEMBER_KINDS, MEMBER_STATUSES, sortMembers } from "~/lib/directory";
 import type { PageTitle } from "~/lib/page-title";
+import { pageWindow } from "~/lib/paging";
 import { audited } from "~/models/audit.server";
 import { loadDemoData } from "~/models/demo.server";
 import { countMembers, listMembers } from "~/models/member.server";
+
+/** Members shown at a time (NEAR's 82 fit on one page). */
+const DIRECTORY_PAGE = 100;
 
 export async function loader(args: LoaderFunctionArgs) {
   const user = requireUser(args);
@@ -27,8 +32,12 @@ export async function loader(args: LoaderFunctionArgs) {
   const db = getDb();
   const [members, total] = await Promise.all([listMembers(db, filter), countMembers(db)]);
   const locale = args.context.locale;
+  // sorted in the reader's collation (kana readings, pinyin…), then a page of it
+  const sorted = sortMembers(members, locale);
+  const window = pageWindow(sorted.length, url.searchParams.get("page"), DIRECTORY_PAGE);
   return {
-    members: sortMembers(members, locale).map((m) => ({
+    window,
+    members: sorted.slice(window.offset, window.offset + window.size).map((m) => ({
       id: m.id,
       name: localized(m.names, locale),
       nameEn: m.names.en ?? "",
@@ -65,7 +74,7 @@ export const handle = { title: "directory:members.title" satisfies PageTitle };
 
 export default function MembersRoute() {
   const { t } = useTranslation("directory");
-  const { members, total, countries, canEdit, isAdmin, loaded } = useLoaderData<typeof loader>();
+  const { members, total, countries, canEdit, isAdmin, loaded, window } = useLoaderData<typeof loader>();
   const [params] = useSearchParams();
   const navigation = useNavigation();
   const filtered = ["q", "country", "kind", "status", "archived"].some((k) => params.get(k));
@@ -162,7 +171,7 @@ export default function MembersRoute() {
         ) : null}
       </Form>
       <p className="muted" role="status">
-        {t("members.count", { count: members.length })}
+        {t("members.count", { count: window.total })}
       </p>
       {members.length === 0 ? (
         <p className="empty-inline">{t("members.noResults")}</p>
@@ -204,6 +213,7 @@ export default function MembersRoute() {
               ))}
             </tbody>
           </table>
+          <Pagination page={window.page} pages={window.pages} label={t("members.pages")} window={window} />
         </div>
       )}
     </>

@@ -4,23 +4,31 @@ import { useTranslation } from "react-i18next";
 
 import { requireUser } from "~/auth.server";
 import { GeneralErrorBoundary } from "~/components/error-boundary";
+import { Pagination } from "~/components/pagination";
 import { getDb } from "~/db.server";
 import { htmlLang } from "~/i18n";
 import { contactLabels, toPersonName } from "~/lib/contact-display";
 import { localized } from "~/lib/directory";
 import { compareNames } from "~/lib/names";
 import type { PageTitle } from "~/lib/page-title";
+import { pageWindow } from "~/lib/paging";
 import { listContacts } from "~/models/contact.server";
+
+/** Contacts shown at a time. */
+const CONTACTS_PAGE = 100;
 
 export async function loader(args: LoaderFunctionArgs) {
   requireUser(args);
   const locale = args.context.locale;
-  const q = new URL(args.request.url).searchParams.get("q")?.slice(0, 100) || undefined;
+  const url = new URL(args.request.url);
+  const q = url.searchParams.get("q")?.slice(0, 100) || undefined;
   const contacts = await listContacts(getDb(), { q });
   // Sorted the way a reader of this language expects: names.ts picks the sort key, Intl.Collator the order.
   contacts.sort((a, b) => compareNames(toPersonName(a, locale), toPersonName(b, locale), locale));
+  const window = pageWindow(contacts.length, url.searchParams.get("page"), CONTACTS_PAGE);
   return {
-    contacts: contacts.map((c) => ({
+    window,
+    contacts: contacts.slice(window.offset, window.offset + window.size).map((c) => ({
       id: c.id,
       memberId: c.memberId,
       name: contactLabels(c, locale).roster,
@@ -38,7 +46,7 @@ export const handle = { title: "directory:contacts.allTitle" satisfies PageTitle
 
 export default function ContactsRoute() {
   const { t } = useTranslation("directory");
-  const { contacts } = useLoaderData<typeof loader>();
+  const { contacts, window } = useLoaderData<typeof loader>();
   const [params] = useSearchParams();
   return (
     <>
@@ -53,7 +61,7 @@ export default function ContactsRoute() {
         </button>
       </Form>
       <p className="muted" role="status">
-        {t("contacts.count", { count: contacts.length })}
+        {t("contacts.count", { count: window.total })}
       </p>
       {contacts.length === 0 ? (
         <p className="empty-inline">{params.get("q") ? t("members.noResults") : t("contacts.noneAtAll")}</p>
@@ -85,6 +93,7 @@ export default function ContactsRoute() {
               ))}
             </tbody>
           </table>
+          <Pagination page={window.page} pages={window.pages} label={t("contacts.pages")} window={window} />
         </div>
       )}
     </>

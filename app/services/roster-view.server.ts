@@ -5,9 +5,9 @@ import type { Lng } from "~/i18n";
 import { getFixedT } from "~/i18next.server";
 import { countryName, localized } from "~/lib/directory";
 import { latinName, nativeName, type PersonName } from "~/lib/names";
-import { protocolCountryName, protocolSections, type SectionKind } from "~/lib/protocol";
+import { protocolCountryName, protocolOrder, protocolSections, type SectionKind } from "~/lib/protocol";
 import type { EventRow } from "~/models/event.server";
-import { listRosterPeople, type RosterFilter, type RosterPerson } from "~/models/roster.server";
+import { listRosterKeys, listRosterPeople, type RosterFilter, type RosterPerson } from "~/models/roster.server";
 import { type DelegateRole, type Locale, PARTICIPANT_CATEGORIES, type ParticipantCategory } from "../../db/schema";
 
 import "~/lib/validation";
@@ -101,7 +101,27 @@ export async function rosterLabels(lang: Lng) {
 
 /** The live List of Participants in protocol order, in `lang`. */
 export async function buildRoster(db: DB, event: EventRow, { lang, filter }: { lang: Lng; filter: RosterFilter }): Promise<RosterView> {
-  const people = await listRosterPeople(db, { eventId: event.id, filter });
+  return viewOf(event, lang, await listRosterPeople(db, { eventId: event.id, filter }));
+}
+
+/**
+ * One page of the live list (rows `offset` to `offset + limit` in protocol order), with `count` the whole list's
+ * size: the order is decided on a few small columns of everyone, the full rows are read for the page only, so a
+ * 10,000-person list costs one light query and 200 full rows. Protocol order is a total order, so the page's rows
+ * keep their places, and sections and delegation headings come out as in the whole list.
+ */
+export async function buildRosterPage(
+  db: DB,
+  event: EventRow,
+  { lang, filter, offset, limit }: { lang: Lng; filter: RosterFilter; offset: number; limit: number },
+): Promise<RosterView> {
+  const keys = await listRosterKeys(db, { eventId: event.id, filter });
+  const page = protocolOrder(keys, event.protocol ?? {}, event.hostMemberId).slice(offset, offset + limit);
+  const people = await listRosterPeople(db, { eventId: event.id, filter, ids: page.map((k) => k.delegateId) });
+  return { ...(await viewOf(event, lang, people)), count: keys.length };
+}
+
+async function viewOf(event: EventRow, lang: Lng, people: RosterPerson[]): Promise<RosterView> {
   const labels = await rosterLabels(lang);
   const sections = protocolSections(people, event.protocol ?? {}, event.hostMemberId).map((section) => {
     const heading = labels.section(section.kind, section.country);

@@ -11,7 +11,7 @@
 // BENCH_INVITATIONS (300: extra members invited next to the 82 demo members, office address only; an answer
 // currently costs more the more members the directory holds, see submitReply → listAudience),
 // BENCH_LOG_LEVEL (info, as in production: the server logs one line per request).
-import { type ChildProcess, spawn, spawnSync } from "node:child_process";
+import { spawnSync } from "node:child_process";
 import crypto from "node:crypto";
 import fs from "node:fs";
 import { createRequire } from "node:module";
@@ -33,6 +33,7 @@ import { createMember } from "~/models/member.server";
 import { createStaffUser } from "~/models/staff-user.server";
 import { migrateToLatest } from "../../db/migrator";
 import { freePort } from "../helpers/ports";
+import { printChildLogs, startChild, stopChildren, stopChildrenOnExit, waitFor } from "./children";
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
 const WARMUP = Number(process.env.BENCH_WARMUP_SECONDS ?? 3);
@@ -90,48 +91,6 @@ function summarize(label: string, result: CannonResult): Row {
 }
 
 const say = (text: string) => process.stderr.write(`bench:rsvp  ${text}\n`);
-
-/** A child process whose output goes to a file (a pipe nobody drains fast enough would slow the server down). */
-type Child = { process: ChildProcess; log: string; output: () => string; stop: (graceMs?: number) => Promise<void> };
-const children = new Set<Child>();
-let aborting = false;
-
-function startChild(name: string, args: string[], options: { cwd: string; env: NodeJS.ProcessEnv; dir: string }): Child {
-  if (aborting) throw new Error("aborted");
-  const log = path.join(options.dir, `${name}.log`);
-  const fd = fs.openSync(log, "w");
-  const child = spawn(process.execPath, args, { cwd: options.cwd, env: options.env, stdio: ["ignore", fd, fd] });
-  fs.closeSync(fd);
-  const output = () => (fs.existsSync(log) ? fs.readFileSync(log, "utf8") : "");
-  const handle: Child = {
-    process: child,
-    log,
-    output,
-    /** SIGTERM (a graceful stop: Plenary closes its database), SIGKILL after graceMs */
-    stop: async (graceMs = 15_000) => {
-      if (child.exitCode === null && child.signalCode === null) {
-        const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
-        child.kill("SIGTERM");
-        const killer = setTimeout(() => child.kill("SIGKILL"), graceMs);
-        await exited;
-        clearTimeout(killer);
-      }
-      children.delete(handle);
-    },
-  };
-  children.add(handle);
-  return handle;
-}
-
-async function waitFor(child: Child, ready: (output: string) => boolean, what: string, ms: number) {
-  const deadline = Date.now() + ms;
-  while (Date.now() < deadline) {
-    if (child.process.exitCode !== null) throw new Error(`${what} exited with ${child.process.exitCode}:\n${child.output().slice(-3000)}`);
-    if (ready(child.output())) return;
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-  throw new Error(`${what} did not start within ${ms / 1000} s:\n${child.output().slice(-3000)}`);
-}
 
 /** PERF-LIMITS 4c: the minimal Remix app, built with the classic compiler and served by @remix-run/express. */
 async function startMinimalRemix(dir: string) {
@@ -239,26 +198,11 @@ function answerBody(revision: number) {
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), "plenary-bench-rsvp-"));
 let failed = false;
 const cleanup = async (graceMs?: number) => {
-  await Promise.all([...children].map((child) => child.stop(graceMs).catch(() => undefined)));
+  await stopChildren(graceMs);
   fs.rmSync(dir, { recursive: true, force: true });
   fs.rmSync(FIXTURE_OUT, { recursive: true, force: true });
 };
-for (const signal of ["SIGINT", "SIGTERM"] as const) {
-  process.once(signal, () => {
-    aborting = true;
-    void cleanup(1000).finally(() => process.exit(130));
-  });
-}
-// last resort: no server outlives the benchmark, whichever way it ends
-process.once("exit", () => {
-  for (const child of children) child.process.kill("SIGKILL");
-});
-// a throw inside an autocannon callback never reaches the try/finally below
-process.once("uncaughtException", (error) => {
-  aborting = true;
-  console.error(error);
-  void cleanup(1000).finally(() => process.exit(1));
-});
+stopChildrenOnExit(cleanup);
 
 try {
   const started = performance.now();
@@ -417,7 +361,7 @@ try {
 } catch (error) {
   failed = true;
   console.error(error);
-  for (const child of children) console.error(`--- ${path.basename(child.log)} (last lines) ---\n${child.output().slice(-2000)}`);
+  printChildLogs();
 } finally {
   await cleanup();
   if (failed) process.exitCode = 1;
