@@ -11,6 +11,7 @@ import { ensureInvitation } from "~/models/invitation.server";
 import { createMember } from "~/models/member.server";
 import { hasParticipantList, publishParticipantList, unpublishParticipantList } from "~/models/participant-list.server";
 import { applyReply, getReply, listSubstitutions, type ReplyActor } from "~/models/reply.server";
+import { ANONYMISED_NAME, anonymiseEvent } from "~/models/retention.server";
 import { findByCheckInCode, freezeRosterVersion, setCheckedIn } from "~/models/roster.server";
 import { createStaffUser } from "~/models/staff-user.server";
 import { publishedParticipants } from "~/services/participants.server";
@@ -167,6 +168,17 @@ describe(`substitutions in a delegation (${databaseLabel})`, () => {
     expect(after[0].id).toBe(head.id);
     expect(after[2].id).toBe(official.id);
     expect(outcome.substitutions).toEqual([]);
+  });
+  it("the retention run anonymises the substitutions with the event's other personal data", async () => {
+    await t.db.transaction().execute((trx) => anonymiseEvent(trx, { eventId, months: 24, now: new Date("2030-01-01T00:00:00Z") }));
+    const history = await listSubstitutions(t.db, { invitationId });
+    expect(history.length).toBeGreaterThan(0);
+    for (const row of history) {
+      expect(row.replaced.givenName).toBe(ANONYMISED_NAME);
+      expect(row.replacement.givenName).toBe(ANONYMISED_NAME);
+      expect(row.staffLabel).toBeNull();
+    }
+    expect(JSON.stringify(history)).not.toMatch(/李|王|张|赵/);
   });
 });
 
