@@ -9,6 +9,8 @@ export type ReplySummaryData = {
     role: string;
     line: string;
     needsVisaLetter: boolean;
+    /** may appear on the published List of Participants (issue 18 §2) */
+    listConsent?: boolean;
     passportNumberMasked: string | null;
     birthYear: string | null;
     programme: string[];
@@ -21,6 +23,7 @@ export type ReplySummaryData = {
  */
 export function ReplySummary({ reply, forStaff = false }: { reply: ReplySummaryData; forStaff?: boolean }) {
   const { t } = useTranslation("reply");
+  const { t: tg } = useTranslation("delegation");
   if (reply.response === "pending") return <p className="muted">{forStaff ? t("summary.noneStaff") : t("summary.none")}</p>;
   return (
     <div className="reply-summary">
@@ -35,6 +38,7 @@ export function ReplySummary({ reply, forStaff = false }: { reply: ReplySummaryD
             <li key={d.id}>
               <span className="small muted">{t(`roles.${d.role}`)}:</span> {d.line}
               {d.programme.length ? <span className="small muted"> · {d.programme.join(", ")}</span> : null}
+              {d.listConsent ? <span className="small muted"> · {tg("consent.listed")}</span> : null}
               {d.needsVisaLetter ? (
                 <span className="small">
                   {" "}

@@ -187,6 +187,7 @@ export async function replyPageData(db: DB, { env, invitationId, locale, staff }
         role: d.role,
         line: delegateLine(d, locale),
         needsVisaLetter: d.needsVisaLetter,
+        listConsent: d.listConsent,
         passportNumberMasked: d.passportNumberMasked,
         birthYear: d.birthYear,
         programme: d.programme.map((id) => programmeLabels.get(id) ?? "").filter(Boolean),

@@ -142,6 +142,7 @@ describe(`substitutions and the published List of Participants through HTTP (${d
     const staffPage = await (await admin.get(`${eventPath}/replies/${seeded.tokens.CN.invitationId}`)).text();
     expect(staffPage).toMatch(/王新伟 \(WANG Xinwei\) replaced 李乐成 \(LI Lecheng\) on \d/);
     expect(staffPage).toContain("had checked in");
+    expect(staffPage).toContain("on the list of participants"); // the new head ticked it, the official did not
     const audit = await db.selectFrom("audit_log").select(["action", "actor_label"]).where("action", "=", "replies.delegate_replaced").execute();
     expect(audit).toEqual([{ action: "replies.delegate_replaced", actor_label: "reply link" }]);
   });
