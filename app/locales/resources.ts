@@ -8,6 +8,7 @@ import enLetters from "./en/letters.json";
 import enReply from "./en/reply.json";
 import enRosters from "./en/rosters.json";
 import enSettings from "./en/settings.json";
+import enSso from "./en/sso.json";
 import enStaff from "./en/staff.json";
 import jaAuth from "./ja/auth.json";
 import jaCommon from "./ja/common.json";
@@ -19,6 +20,7 @@ import jaLetters from "./ja/letters.json";
 import jaReply from "./ja/reply.json";
 import jaRosters from "./ja/rosters.json";
 import jaSettings from "./ja/settings.json";
+import jaSso from "./ja/sso.json";
 import jaStaff from "./ja/staff.json";
 import koAuth from "./ko/auth.json";
 import koCommon from "./ko/common.json";
@@ -30,6 +32,7 @@ import koLetters from "./ko/letters.json";
 import koReply from "./ko/reply.json";
 import koRosters from "./ko/rosters.json";
 import koSettings from "./ko/settings.json";
+import koSso from "./ko/sso.json";
 import koStaff from "./ko/staff.json";
 import mnAuth from "./mn/auth.json";
 import mnCommon from "./mn/common.json";
@@ -41,6 +44,7 @@ import mnLetters from "./mn/letters.json";
 import mnReply from "./mn/reply.json";
 import mnRosters from "./mn/rosters.json";
 import mnSettings from "./mn/settings.json";
+import mnSso from "./mn/sso.json";
 import mnStaff from "./mn/staff.json";
 import ruAuth from "./ru/auth.json";
 import ruCommon from "./ru/common.json";
@@ -52,6 +56,7 @@ import ruLetters from "./ru/letters.json";
 import ruReply from "./ru/reply.json";
 import ruRosters from "./ru/rosters.json";
 import ruSettings from "./ru/settings.json";
+import ruSso from "./ru/sso.json";
 import ruStaff from "./ru/staff.json";
 import zhAuth from "./zh/auth.json";
 import zhCommon from "./zh/common.json";
@@ -63,6 +68,7 @@ import zhLetters from "./zh/letters.json";
 import zhReply from "./zh/reply.json";
 import zhRosters from "./zh/rosters.json";
 import zhSettings from "./zh/settings.json";
+import zhSso from "./zh/sso.json";
 import zhStaff from "./zh/staff.json";
 /**
  * Every locale file, imported statically so the server bundle carries them. tests/unit/locales.test.ts
@@ -81,6 +87,7 @@ export const resources = {
     rosters: enRosters,
     staff: enStaff,
     settings: enSettings,
+    sso: enSso,
   },
   ko: {
     common: koCommon,
@@ -94,6 +101,7 @@ export const resources = {
     rosters: koRosters,
     staff: koStaff,
     settings: koSettings,
+    sso: koSso,
   },
   zh: {
     common: zhCommon,
@@ -107,6 +115,7 @@ export const resources = {
     rosters: zhRosters,
     staff: zhStaff,
     settings: zhSettings,
+    sso: zhSso,
   },
   ja: {
     common: jaCommon,
@@ -120,6 +129,7 @@ export const resources = {
     rosters: jaRosters,
     staff: jaStaff,
     settings: jaSettings,
+    sso: jaSso,
   },
   ru: {
     common: ruCommon,
@@ -133,6 +143,7 @@ export const resources = {
     rosters: ruRosters,
     staff: ruStaff,
     settings: ruSettings,
+    sso: ruSso,
   },
   mn: {
     common: mnCommon,
@@ -146,6 +157,7 @@ export const resources = {
     rosters: mnRosters,
     staff: mnStaff,
     settings: mnSettings,
+    sso: mnSso,
   },
 };
 
