@@ -255,3 +255,33 @@ describe(`single sign-on with OpenID Connect (${databaseLabel})`, () => {
     expect((await new TestClient(server.url).signIn("alice@near.example.org", TEST_PASSWORD)).status).toBe(302);
   });
 });
+
+describe(`PASSWORD_SIGN_IN=always brings the password form back (${databaseLabel})`, () => {
+  let server: TestServer;
+
+  beforeAll(async () => {
+    const database = await prepareServerDatabase();
+    createUser(database.env, "admin@near.example.org", "admin");
+    // the provider is down, or gone: the operator's way back in must not need it
+    server = await startTestServer({ ...oidcEnv(`http://127.0.0.1:${await freePort()}`), PASSWORD_SIGN_IN: "always" }, database);
+    await server.db!.updateTable("sign_in_settings").set({ password_sign_in: false }).where("id", "=", 1).execute();
+  });
+  afterAll(() => server?.dispose());
+
+  it("offers and accepts passwords although an administrator switched them off", async () => {
+    const browser = new TestClient(server.url);
+    const page = await (await browser.get("/login")).text();
+    expect(page).toContain('name="password"');
+    expect(page).toContain("Sign in with NEAR Login");
+    const signedIn = await browser.signIn("admin@near.example.org", TEST_PASSWORD);
+    expect(signedIn.status).toBe(302);
+    const settings = await browser.get("/settings/sign-in");
+    expect(await settings.text()).toContain("PASSWORD_SIGN_IN=always is set on the server");
+  });
+
+  it("a provider that cannot be reached gets a page that says so, not an error", async () => {
+    const start = await new TestClient(server.url).get("/auth/oidc/start");
+    expect(start.status).toBe(502);
+    expect(await start.text()).toContain("The sign-in service could not be reached.");
+  });
+});
