@@ -1,4 +1,4 @@
-import { type LoaderFunctionArgs, redirect } from "@remix-run/node";
+import { type HeadersFunction, type LoaderFunctionArgs, redirect } from "@remix-run/node";
 import { useLoaderData } from "@remix-run/react";
 
 import { getSessionCookie, safeRedirect } from "~/auth.server";
@@ -52,6 +52,9 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
   headers.append("Set-Cookie", await getSessionCookie().serialize(outcome.token));
   return redirect(safeRedirect(redirectTo), { headers });
 }
+
+/** The refusal page carries its loader's headers: no-store, and the spent flow cookie's removal. */
+export const headers: HeadersFunction = ({ loaderHeaders }) => loaderHeaders;
 
 export const handle = { i18n: ["common", "sso"], title: "sso:problem.title" satisfies PageTitle };
 

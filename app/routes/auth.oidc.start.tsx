@@ -1,4 +1,4 @@
-import { type LoaderFunctionArgs, redirect } from "@remix-run/node";
+import { type HeadersFunction, type LoaderFunctionArgs, redirect } from "@remix-run/node";
 import { useLoaderData } from "@remix-run/react";
 
 import { safeRedirect } from "~/auth.server";
@@ -18,9 +18,12 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
   } catch (error) {
     if (!(error instanceof SsoError)) throw error;
     logger.warn({ err: error.message }, "single sign-on: the provider could not be reached");
-    return Response.json({ locale: context.locale, reason: error.reason }, { status: 502 });
+    return Response.json({ locale: context.locale, reason: error.reason }, { status: 502, headers: { "Cache-Control": "no-store" } });
   }
 }
+
+/** The refusal page carries its loader's headers: no-store, and the spent flow cookie's removal. */
+export const headers: HeadersFunction = ({ loaderHeaders }) => loaderHeaders;
 
 export const handle = { i18n: ["common", "sso"], title: "sso:problem.title" satisfies PageTitle };
 

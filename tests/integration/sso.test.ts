@@ -133,6 +133,9 @@ describe(`single sign-on with OpenID Connect (${databaseLabel})`, () => {
     expect(response.status).toBe(400);
     expect(await response.text()).toContain("This answer does not belong to the sign-in started in this browser.");
     expect(browser.cookies.has("plenary_session")).toBe(false);
+    // the flow is spent: its cookie goes, and the page is not kept by any cache
+    expect(browser.cookies.has("plenary_oidc")).toBe(false);
+    expect(response.headers.get("cache-control")).toBe("no-store");
 
     // a callback replayed after its flow was spent (the cookie is gone)
     const again = new TestClient(server.url);
