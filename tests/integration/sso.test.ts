@@ -231,6 +231,18 @@ describe(`single sign-on with OpenID Connect (${databaseLabel})`, () => {
     expect(await settingsPage.text()).toContain(`${server.url}/auth/oidc/callback`);
 
     const form = { version: "1", ssoRole: "viewer", ssoDomains: "" };
+    // automatic accounts need the domains they apply to, and every domain must be one
+    const noDomains = await admin.post("/settings/sign-in", { ...form, passwordSignIn: "on", ssoProvisioning: "on" });
+    expect(noDomains.status).toBe(400);
+    expect(await noDomains.text()).toContain("Name at least one email domain for which accounts may be created.");
+    const badDomain = await admin.post("/settings/sign-in", {
+      ...form,
+      passwordSignIn: "on",
+      ssoProvisioning: "on",
+      ssoDomains: "near.example.org, not a domain",
+    });
+    expect(badDomain.status).toBe(400);
+
     const tooEarly = await admin.post("/settings/sign-in", form);
     expect(tooEarly.status).toBe(409);
     expect(await tooEarly.text()).toContain("Sign in with single sign-on yourself first");
