@@ -19,6 +19,7 @@ export const allNamespaces = [
   "settings",
   "retention",
   "webhooks",
+  "sso",
 ] as const;
 
 /** Each language named in itself: a switcher must be readable by someone who cannot read the current UI. */

@@ -27,6 +27,8 @@ export interface StaffUserTable {
   invited_by: string | null;
   created_at: DefaultTimestamp;
   updated_at: DefaultTimestamp;
+  /** the last sign-in through single sign-on (an account without a password that has one is not "invited") */
+  last_sso_sign_in_at: Timestamp | null;
 }
 
 export interface StaffSessionTable {
@@ -479,6 +481,18 @@ export interface SecretariatTable {
   updated_at: DefaultTimestamp;
 }
 
+/** The administrator's sign-in choices (one row, id = 1): password form, single sign-on account creation. */
+export interface SignInSettingsTable {
+  id: ColumnType<number, number | undefined, never>;
+  password_sign_in: ColumnType<boolean, boolean | undefined, boolean>;
+  sso_provisioning: ColumnType<boolean, boolean | undefined, boolean>;
+  sso_role: ColumnType<Exclude<StaffRole, "admin">, Exclude<StaffRole, "admin"> | undefined, Exclude<StaffRole, "admin">>;
+  sso_domains: ColumnType<string[], string[] | undefined, string[]>;
+  version: ColumnType<number, number | undefined, number>;
+  updated_by: string | null;
+  updated_at: DefaultTimestamp;
+}
+
 export interface StaffTokenTable {
   token_hash: string;
   user_id: string;
@@ -593,6 +607,7 @@ export interface Database {
   setup_token: SetupTokenTable;
   rate_limit: RateLimitTable;
   sign_in_throttle: SignInThrottleTable;
+  sign_in_settings: SignInSettingsTable;
   audit_log: AuditLogTable;
   member: MemberTable;
   contact: ContactTable;

@@ -9,6 +9,7 @@ import enReply from "./en/reply.json";
 import enRetention from "./en/retention.json";
 import enRosters from "./en/rosters.json";
 import enSettings from "./en/settings.json";
+import enSso from "./en/sso.json";
 import enStaff from "./en/staff.json";
 import enWebhooks from "./en/webhooks.json";
 import jaAuth from "./ja/auth.json";
@@ -22,6 +23,7 @@ import jaReply from "./ja/reply.json";
 import jaRetention from "./ja/retention.json";
 import jaRosters from "./ja/rosters.json";
 import jaSettings from "./ja/settings.json";
+import jaSso from "./ja/sso.json";
 import jaStaff from "./ja/staff.json";
 import jaWebhooks from "./ja/webhooks.json";
 import koAuth from "./ko/auth.json";
@@ -35,6 +37,7 @@ import koReply from "./ko/reply.json";
 import koRetention from "./ko/retention.json";
 import koRosters from "./ko/rosters.json";
 import koSettings from "./ko/settings.json";
+import koSso from "./ko/sso.json";
 import koStaff from "./ko/staff.json";
 import koWebhooks from "./ko/webhooks.json";
 import mnAuth from "./mn/auth.json";
@@ -48,6 +51,7 @@ import mnReply from "./mn/reply.json";
 import mnRetention from "./mn/retention.json";
 import mnRosters from "./mn/rosters.json";
 import mnSettings from "./mn/settings.json";
+import mnSso from "./mn/sso.json";
 import mnStaff from "./mn/staff.json";
 import mnWebhooks from "./mn/webhooks.json";
 import ruAuth from "./ru/auth.json";
@@ -61,6 +65,7 @@ import ruReply from "./ru/reply.json";
 import ruRetention from "./ru/retention.json";
 import ruRosters from "./ru/rosters.json";
 import ruSettings from "./ru/settings.json";
+import ruSso from "./ru/sso.json";
 import ruStaff from "./ru/staff.json";
 import ruWebhooks from "./ru/webhooks.json";
 import zhAuth from "./zh/auth.json";
@@ -74,6 +79,7 @@ import zhReply from "./zh/reply.json";
 import zhRetention from "./zh/retention.json";
 import zhRosters from "./zh/rosters.json";
 import zhSettings from "./zh/settings.json";
+import zhSso from "./zh/sso.json";
 import zhStaff from "./zh/staff.json";
 import zhWebhooks from "./zh/webhooks.json";
 /**
@@ -95,6 +101,7 @@ export const resources = {
     settings: enSettings,
     retention: enRetention,
     webhooks: enWebhooks,
+    sso: enSso,
   },
   ko: {
     common: koCommon,
@@ -110,6 +117,7 @@ export const resources = {
     settings: koSettings,
     retention: koRetention,
     webhooks: koWebhooks,
+    sso: koSso,
   },
   zh: {
     common: zhCommon,
@@ -125,6 +133,7 @@ export const resources = {
     settings: zhSettings,
     retention: zhRetention,
     webhooks: zhWebhooks,
+    sso: zhSso,
   },
   ja: {
     common: jaCommon,
@@ -140,6 +149,7 @@ export const resources = {
     settings: jaSettings,
     retention: jaRetention,
     webhooks: jaWebhooks,
+    sso: jaSso,
   },
   ru: {
     common: ruCommon,
@@ -155,6 +165,7 @@ export const resources = {
     settings: ruSettings,
     retention: ruRetention,
     webhooks: ruWebhooks,
+    sso: ruSso,
   },
   mn: {
     common: mnCommon,
@@ -170,6 +181,7 @@ export const resources = {
     settings: mnSettings,
     retention: mnRetention,
     webhooks: mnWebhooks,
+    sso: mnSso,
   },
 };
 

@@ -12,11 +12,12 @@ export async function loader(args: LoaderFunctionArgs) {
   return { isAdmin: hasRole(user, "admin") };
 }
 
-export const handle = { i18n: ["common", "settings", "retention", "webhooks"], title: "common:nav.settings" satisfies PageTitle };
+export const handle = { i18n: ["common", "settings", "retention", "webhooks", "sso"], title: "common:nav.settings" satisfies PageTitle };
 
 const ADMIN_SECTIONS = [
   { to: "/settings/identity", key: "nav.identity" },
   { to: "/settings/staff", key: "nav.staff" },
+  { to: "/settings/sign-in", key: "sso:settings.nav" },
   { to: "/settings/audit", key: "nav.audit" },
   { to: "/settings/system", key: "nav.system" },
   { to: "/settings/retention", key: "retention:nav" },

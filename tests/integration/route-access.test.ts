@@ -14,6 +14,9 @@ import { startTestServer, type TestServer } from "../helpers/server";
 const PUBLIC_ROUTES = new Set([
   "$",
   "account.password.$token",
+  // single sign-on: the start sends the browser to the provider, the callback signs in (issue 19 item 4)
+  "auth.oidc.callback",
+  "auth.oidc.start",
   "healthz",
   "locales.$lng.$ns",
   "login",
