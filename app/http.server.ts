@@ -84,6 +84,15 @@ export function isSameOriginRequest(req: Pick<ExpressRequest, "headers" | "proto
   return req.headers["sec-fetch-site"] === "same-origin";
 }
 
+/**
+ * The JSON API (/api/v1/…) takes no cookies, only `Authorization: Bearer`. A page of another site cannot send that
+ * header without a CORS preflight, which Plenary never grants, so API writes need no Origin check: tools such as
+ * curl send none.
+ */
+export function isApiRequest(req: Pick<ExpressRequest, "path">) {
+  return req.path.startsWith("/api/v1/");
+}
+
 /** Above this, a request body is refused before anything reads it (uploads have their own, smaller limits). */
 export const MAX_REQUEST_BYTES = 8 * 1024 * 1024;
 const DRAIN_LIMIT_BYTES = 32 * 1024 * 1024;
@@ -245,7 +254,8 @@ export function createApp({ build, rootDir, mode }: { build: ServerBuild; rootDi
   app.use(async (req, res, next) => {
     try {
       const request = toFetchRequest(req);
-      const sessionToken = await readSessionToken(request);
+      // the JSON API authenticates by bearer token alone: a session cookie is not even read (see isApiRequest)
+      const sessionToken = isApiRequest(req) ? null : await readSessionToken(request);
       const user = sessionToken ? ((await getSessionUser(db, { token: sessionToken })) ?? null) : null;
       const replyLink = await replyLinkLookup(request, user?.locale);
       const context: RequestContext = {
@@ -291,6 +301,7 @@ export function createApp({ build, rootDir, mode }: { build: ServerBuild; rootDi
 
   app.use((req, res, next) => {
     if (["GET", "HEAD", "OPTIONS"].includes(req.method)) return next();
+    if (isApiRequest(req)) return next();
     if (isSameOriginRequest(req, env.APP_URL)) {
       // Remix repeats the check against X-Forwarded-Host or Host, which a reverse proxy rewrites (nginx sends its
       // upstream address) and would answer 500. The Origin was just checked against APP_URL and our own Host:

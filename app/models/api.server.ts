@@ -2,7 +2,7 @@ import { sql } from "kysely";
 
 import type { DB } from "~/db.server";
 import type { ContactRow } from "~/models/contact.server";
-import type { EventRow } from "~/models/event.server";
+import type { EventRow, ProgrammeItemRow } from "~/models/event.server";
 import type { MemberRow } from "~/models/member.server";
 import type { EventStatus, InvitationResponse, LocalizedText, MemberKind, MemberStatus } from "../../db/schema";
 
@@ -147,7 +147,7 @@ export type ApiEventRow = Pick<
 export type EventListFilter = { status?: EventStatus; updatedSince?: Date };
 
 /** Events by start and id (drafts included: a token with events:read is staff's reading eye). */
-export async function listEventsPage(db: DB, { filter, after, limit }: { filter: EventListFilter; after: string[] | null; limit: number }) {
+export async function listEventsPage(db: DB, { filter, after, limit, id }: { filter: EventListFilter; after: string[] | null; limit: number; id?: string }) {
   let query = db
     .selectFrom("event as e")
     .select([
@@ -169,6 +169,7 @@ export async function listEventsPage(db: DB, { filter, after, limit }: { filter:
       "e.version",
       "e.updated_at as updatedAt",
     ]);
+  if (id) query = query.where("e.id", "=", id);
   if (filter.status) query = query.where("e.status", "=", filter.status);
   if (filter.updatedSince) query = query.where("e.updated_at", ">=", filter.updatedSince);
   if (after) query = query.where(sql<boolean>`(e.starts_at, e.id::text) > (${after[0]}::timestamptz, ${after[1]})`);
@@ -235,4 +236,47 @@ export async function listInvitationsPage(
     .limit(limit + 1)
     .execute();
   return page(rows as unknown as ApiInvitationRow[], limit);
+}
+
+/** The programme of several events at once (a page of the event list), each in time order. */
+export async function listProgrammeOfEvents(db: DB, { eventIds }: { eventIds: string[] }) {
+  const map = new Map<string, ProgrammeItemRow[]>();
+  if (!eventIds.length) return map;
+  const rows = (await db
+    .selectFrom("programme_item")
+    .select([
+      "id",
+      "event_id as eventId",
+      "kind",
+      "starts_at as startsAt",
+      "ends_at as endsAt",
+      "title",
+      "description",
+      "place",
+      "attendance_asked as attendanceAsked",
+      "capacity",
+      "version",
+    ])
+    .where("event_id", "in", eventIds)
+    .orderBy("starts_at")
+    .orderBy("created_at")
+    .execute()) as ProgrammeItemRow[];
+  for (const row of rows) map.set(row.eventId, [...(map.get(row.eventId) ?? []), row]);
+  return map;
+}
+
+/** One event as the list shows it (for GET /events/{id}). */
+export async function getApiEvent(db: DB, { id }: { id: string }) {
+  const { rows } = await listEventsPage(db, { filter: {}, after: null, limit: 1, id });
+  return rows[0];
+}
+
+/** One member with its last change (for GET and PATCH /members/{id}). */
+export async function getApiMember(db: DB, { id }: { id: string }) {
+  return (await db
+    .selectFrom("member as m")
+    .select(MEMBER_COLUMNS)
+    .select(["m.updated_at as updatedAt", sql<string>`coalesce(m.names->>'en', '')`.as("sortName")])
+    .where("m.id", "=", id)
+    .executeTakeFirst()) as ApiMemberRow | undefined;
 }
