@@ -1,3 +1,4 @@
+import enApi from "./en/api.json";
 import enAuth from "./en/auth.json";
 import enCommon from "./en/common.json";
 import enDirectory from "./en/directory.json";
@@ -9,6 +10,7 @@ import enReply from "./en/reply.json";
 import enRosters from "./en/rosters.json";
 import enSettings from "./en/settings.json";
 import enStaff from "./en/staff.json";
+import jaApi from "./ja/api.json";
 import jaAuth from "./ja/auth.json";
 import jaCommon from "./ja/common.json";
 import jaDirectory from "./ja/directory.json";
@@ -20,6 +22,7 @@ import jaReply from "./ja/reply.json";
 import jaRosters from "./ja/rosters.json";
 import jaSettings from "./ja/settings.json";
 import jaStaff from "./ja/staff.json";
+import koApi from "./ko/api.json";
 import koAuth from "./ko/auth.json";
 import koCommon from "./ko/common.json";
 import koDirectory from "./ko/directory.json";
@@ -31,6 +34,7 @@ import koReply from "./ko/reply.json";
 import koRosters from "./ko/rosters.json";
 import koSettings from "./ko/settings.json";
 import koStaff from "./ko/staff.json";
+import mnApi from "./mn/api.json";
 import mnAuth from "./mn/auth.json";
 import mnCommon from "./mn/common.json";
 import mnDirectory from "./mn/directory.json";
@@ -42,6 +46,7 @@ import mnReply from "./mn/reply.json";
 import mnRosters from "./mn/rosters.json";
 import mnSettings from "./mn/settings.json";
 import mnStaff from "./mn/staff.json";
+import ruApi from "./ru/api.json";
 import ruAuth from "./ru/auth.json";
 import ruCommon from "./ru/common.json";
 import ruDirectory from "./ru/directory.json";
@@ -53,6 +58,7 @@ import ruReply from "./ru/reply.json";
 import ruRosters from "./ru/rosters.json";
 import ruSettings from "./ru/settings.json";
 import ruStaff from "./ru/staff.json";
+import zhApi from "./zh/api.json";
 import zhAuth from "./zh/auth.json";
 import zhCommon from "./zh/common.json";
 import zhDirectory from "./zh/directory.json";
@@ -81,6 +87,7 @@ export const resources = {
     rosters: enRosters,
     staff: enStaff,
     settings: enSettings,
+    api: enApi,
   },
   ko: {
     common: koCommon,
@@ -94,6 +101,7 @@ export const resources = {
     rosters: koRosters,
     staff: koStaff,
     settings: koSettings,
+    api: koApi,
   },
   zh: {
     common: zhCommon,
@@ -107,6 +115,7 @@ export const resources = {
     rosters: zhRosters,
     staff: zhStaff,
     settings: zhSettings,
+    api: zhApi,
   },
   ja: {
     common: jaCommon,
@@ -120,6 +129,7 @@ export const resources = {
     rosters: jaRosters,
     staff: jaStaff,
     settings: jaSettings,
+    api: jaApi,
   },
   ru: {
     common: ruCommon,
@@ -133,6 +143,7 @@ export const resources = {
     rosters: ruRosters,
     staff: ruStaff,
     settings: ruSettings,
+    api: ruApi,
   },
   mn: {
     common: mnCommon,
@@ -146,6 +157,7 @@ export const resources = {
     rosters: mnRosters,
     staff: mnStaff,
     settings: mnSettings,
+    api: mnApi,
   },
 };
 

@@ -12,13 +12,14 @@ export async function loader(args: LoaderFunctionArgs) {
   return { isAdmin: hasRole(user, "admin") };
 }
 
-export const handle = { i18n: ["common", "settings"], title: "common:nav.settings" satisfies PageTitle };
+export const handle = { i18n: ["common", "settings", "api"], title: "common:nav.settings" satisfies PageTitle };
 
 const ADMIN_SECTIONS = [
   { to: "/settings/identity", key: "nav.identity" },
   { to: "/settings/staff", key: "nav.staff" },
   { to: "/settings/audit", key: "nav.audit" },
   { to: "/settings/system", key: "nav.system" },
+  { to: "/settings/api-tokens", key: "api:tokens.nav" },
 ] as const;
 
 export default function SettingsLayoutRoute() {
