@@ -109,9 +109,7 @@ export default function ApiDocsRoute() {
           {operations.map((op) => (
             <li key={op.id}>
               <a href={`#${op.id}`}>
-                <code>
-                  {op.method} {op.path}
-                </code>
+                <code>{`${op.method} ${op.path}`}</code>
               </a>{" "}
               {op.summary}
             </li>
@@ -121,10 +119,7 @@ export default function ApiDocsRoute() {
       {operations.map((op) => (
         <section key={op.id} id={op.id} className="panel" aria-labelledby={`${op.id}-h`}>
           <h3 id={`${op.id}-h`}>
-            <code>
-              {op.method} {op.path}
-            </code>{" "}
-            — {op.summary}
+            <code>{`${op.method} ${op.path}`}</code> — {op.summary}
           </h3>
           {op.description ? <p>{op.description}</p> : null}
           {op.scope ? (
