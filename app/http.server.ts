@@ -89,8 +89,13 @@ export function isSameOriginRequest(req: Pick<ExpressRequest, "headers" | "proto
  * header without a CORS preflight, which Plenary never grants, so API writes need no Origin check: tools such as
  * curl send none.
  */
-export function isApiRequest(req: Pick<ExpressRequest, "path">) {
-  return req.path.startsWith("/api/v1/");
+export function isApiRequest(req: Pick<ExpressRequest, "originalUrl">) {
+  // the path as Remix will route it (WHATWG URL: "/api/v1/%2e%2e/login" is "/login"), never express's raw one
+  try {
+    return new URL(`http://localhost${req.originalUrl}`).pathname.startsWith("/api/v1/");
+  } catch {
+    return false;
+  }
 }
 
 /** Above this, a request body is refused before anything reads it (uploads have their own, smaller limits). */
@@ -290,7 +295,13 @@ export function createApp({ build, rootDir, mode }: { build: ServerBuild; rootDi
     const length = Number(req.headers["content-length"] ?? 0);
     if (length <= MAX_REQUEST_BYTES) return next();
     res.setHeader("Connection", "close");
-    const answer = () => renderNotice(res, res.locals.context, 413, "tooLarge").catch(next);
+    const answer = () =>
+      isApiRequest(req)
+        ? void res
+            .status(413)
+            .type("application/problem+json")
+            .send(JSON.stringify({ type: "urn:plenary:problem:too_large", title: "Body too large", status: 413 }))
+        : renderNotice(res, res.locals.context, 413, "tooLarge").catch(next);
     // Read and discard a moderately oversized body first, so the client is not reset mid-upload and sees the
     // page; beyond DRAIN_LIMIT_BYTES answer at once and let the connection close.
     if (length > DRAIN_LIMIT_BYTES) return void answer();

@@ -33,6 +33,8 @@ export const API_PAGE_MAX = 200;
 export const API_MAX_BODY_BYTES = 64 * 1024;
 /** Requests per token and minute, shared by every web process (the rate_limit table). */
 export const API_RATE_LIMIT = { limit: 120, windowSeconds: 60 };
+/** Requests with an unknown, expired or revoked token per client address and minute, before 429s. */
+export const API_AUTH_FAILURE_LIMIT = { limit: 30, windowSeconds: 60 };
 
 /** A cursor is the sort key of the last row of the previous page, opaque to clients (base64url JSON). */
 export function encodeCursor(key: (string | number)[]): string {

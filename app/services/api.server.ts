@@ -3,7 +3,7 @@ import type * as z from "zod";
 
 import { getDb } from "~/db.server";
 import { getFixedT } from "~/i18next.server";
-import { API_MAX_BODY_BYTES, API_RATE_LIMIT, API_TOKEN_PATTERN, type ApiScope, decodeCursor, problem, UUID_PATTERN } from "~/lib/api";
+import { API_AUTH_FAILURE_LIMIT, API_MAX_BODY_BYTES, API_RATE_LIMIT, API_TOKEN_PATTERN, type ApiScope, decodeCursor, problem, UUID_PATTERN } from "~/lib/api";
 import { hashToken } from "~/lib/tokens.server";
 import { type ApiCaller, findUsableApiToken, touchApiToken } from "~/models/api-token.server";
 import type { AuditEntry } from "~/models/audit.server";
@@ -35,6 +35,9 @@ export function apiProblem(
   });
 }
 
+const tooMany = (seconds: number, detail: string) =>
+  apiProblem(429, "rate_limited", "Too many requests", detail, {}, { "Retry-After": String(Math.max(1, seconds)) });
+
 const unauthorized = (detail: string) =>
   apiProblem(401, "unauthorized", "Unauthorized", detail, {}, { "WWW-Authenticate": 'Bearer realm="plenary", error="invalid_token"' });
 
@@ -58,12 +61,14 @@ export async function requireApiToken({ request, context }: { request: Request; 
   if (!token || !API_TOKEN_PATTERN.test(token)) throw unauthorized("The Authorization header does not hold a Plenary API token.");
   const db = getDb();
   const caller = await findUsableApiToken(db, { tokenHash: hashToken(token) });
-  if (!caller) throw unauthorized("The token is unknown, expired or revoked.");
-  const rate = await hitRateLimit(db, `api:${caller.id}`, API_RATE_LIMIT);
-  if (rate.limited) {
-    const wait = String(Math.max(1, rate.retryAfterSeconds));
-    throw apiProblem(429, "rate_limited", "Too many requests", `This token may make ${API_RATE_LIMIT.limit} requests a minute.`, {}, { "Retry-After": wait });
+  if (!caller) {
+    // guessing tokens from one address soon meets a wall (they are 256 random bits: this keeps the noise down)
+    const failures = await hitRateLimit(db, `api-auth:${context.clientIp}`, API_AUTH_FAILURE_LIMIT);
+    if (failures.limited) throw tooMany(failures.retryAfterSeconds, "Too many requests with unknown tokens from this address.");
+    throw unauthorized("The token is unknown, expired or revoked.");
   }
+  const rate = await hitRateLimit(db, `api:${caller.id}`, API_RATE_LIMIT);
+  if (rate.limited) throw tooMany(rate.retryAfterSeconds, `This token may make ${API_RATE_LIMIT.limit} requests a minute.`);
   if (!caller.scopes.includes(scope)) {
     throw apiProblem(
       403,

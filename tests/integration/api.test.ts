@@ -1,5 +1,6 @@
 import crypto from "node:crypto";
 import fs from "node:fs";
+import http from "node:http";
 import path from "node:path";
 
 import { sql } from "kysely";
@@ -8,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
 import type { DB } from "~/db.server";
 import { decodeKey } from "~/env.server";
-import { API_RATE_LIMIT, type ApiScope } from "~/lib/api";
+import { API_AUTH_FAILURE_LIMIT, API_RATE_LIMIT, type ApiScope } from "~/lib/api";
 import { ContactOut, EventOut, InvitationOut, MemberOut, ReplyOut, RosterEntryOut } from "~/lib/api-schemas";
 import { EventSchema, ProgrammeItemSchema } from "~/lib/event-schemas";
 import { replySchema } from "~/lib/reply-schemas";
@@ -43,6 +44,22 @@ function apiRouteGuards() {
       });
       return { id: file.replace(/\.tsx?$/, ""), guards };
     });
+}
+
+/** A request sent exactly as written (fetch would normalise "%2e%2e" segments away), with a body that may never end. */
+function rawRequest(base: string, { method, path: target, headers, body }: { method: string; path: string; headers: Record<string, string>; body?: string }) {
+  return new Promise<{ status: number; type: string; text: string }>((resolve, reject) => {
+    const request = http.request(`${base}${target}`, { method, headers, path: target });
+    request.on("response", (response) => {
+      let text = "";
+      response.setEncoding("utf8");
+      response.on("data", (chunk) => (text += chunk));
+      response.on("end", () => resolve({ status: response.statusCode ?? 0, type: String(response.headers["content-type"] ?? ""), text }));
+      response.on("error", reject);
+    });
+    request.on("error", reject);
+    if (body !== undefined) request.write(body);
+  });
 }
 
 /** An event with a programme, open, five members invited; Primorsky Krai's head needs a visa letter (passport sealed). */
@@ -453,5 +470,35 @@ describe(`the JSON API /api/v1 (${databaseLabel})`, () => {
     expect(html).toContain("<title>API リファレンス · Plenary</title>");
     expect(html).toContain("PATCH /members/{memberId}");
     expect(html).not.toMatch(/<script[^>]+src="https?:/);
+  });
+  it("keeps the Origin check for anything that only looks like an API path, and answers oversized API bodies in JSON", async () => {
+    // "/api/v1/%2e%2e/%2e%2e/login" is routed as "/login": a cross-site POST there is refused like any other
+    const sneaky = await rawRequest(server.url, {
+      method: "POST",
+      path: "/api/v1/%2e%2e/%2e%2e/login",
+      headers: { origin: "https://evil.example", "content-type": "application/x-www-form-urlencoded" },
+      body: "email=a%40example.org&password=x",
+    });
+    expect(sneaky.status).toBe(403);
+    expect(sneaky.type).toContain("text/html");
+    const token = await makeToken(["directory:write"]);
+    const huge = await rawRequest(server.url, {
+      method: "PATCH",
+      path: `/api/v1/members/${UNKNOWN_ID}`,
+      headers: { authorization: `Bearer ${token}`, "content-type": "application/json", "content-length": String(40 * 1024 * 1024) },
+      body: "{",
+    });
+    expect(huge.status).toBe(413);
+    expect(huge.type).toContain("application/problem+json");
+  });
+
+  it("answers a flood of unknown tokens from one address with 429, while live tokens keep working", async () => {
+    const live = await makeToken(["directory:read"]);
+    const statuses: number[] = [];
+    for (let i = 0; i <= API_AUTH_FAILURE_LIMIT.limit; i++)
+      statuses.push((await api(`plenary_${crypto.randomBytes(32).toString("base64url")}`, "/members")).status);
+    expect(statuses.at(-1)).toBe(429);
+    expect(statuses.filter((s) => s === 401).length).toBeLessThanOrEqual(API_AUTH_FAILURE_LIMIT.limit);
+    expect((await api(live, "/members?limit=1")).status).toBe(200);
   });
 });
