@@ -220,14 +220,20 @@ export async function listInvitationsPage(
       "i.answered_at as answeredAt",
       "i.changed_at as changedAt",
       "i.decline_reason as declineReason",
-      "i.updated_at as updatedAt",
+      sql<Date>`greatest(i.updated_at, (select max(em.updated_at) from email_message em where em.invitation_id = i.id))`.as("updatedAt"),
       sql<string | null>`(select em.status from email_message em where em.invitation_id = i.id order by em.created_at desc limit 1)`.as("lastMessageStatus"),
       sql<number>`(select count(*) from delegate d where d.invitation_id = i.id)::int`.as("people"),
     ])
     .where("i.event_id", "=", eventId);
   if (filter.response) query = query.where("i.response", "=", filter.response);
   if (filter.country) query = query.where("m.country", "=", filter.country);
-  if (filter.updatedSince) query = query.where("i.updated_at", ">=", filter.updatedSince);
+  // a delivery that changed (sent, bounced) counts as a change of the invitation
+  if (filter.updatedSince) {
+    const since = filter.updatedSince;
+    query = query.where((eb) =>
+      eb.or([eb("i.updated_at", ">=", since), eb.exists(sql`(select 1 from email_message em where em.invitation_id = i.id and em.updated_at >= ${since})`)]),
+    );
+  }
   if (after) query = query.where(sql<boolean>`(m.country, coalesce(m.names->>'en', ''), i.id::text) > (${after[0]}, ${after[1]}, ${after[2]})`);
   const rows = await query
     .orderBy("m.country")
