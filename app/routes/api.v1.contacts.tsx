@@ -1,10 +1,10 @@
-import type { LoaderFunctionArgs } from "@remix-run/node";
+import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
 
 import { getDb } from "~/db.server";
 import { encodeCursor } from "~/lib/api";
 import { ContactQuery } from "~/lib/api-schemas";
 import { listContactsPage } from "~/models/api.server";
-import { apiJson, cursorKey, parseQuery, requireApiToken } from "~/services/api.server";
+import { apiJson, cursorKey, methodNotAllowed, parseQuery, requireApiToken } from "~/services/api.server";
 import { contactOut } from "~/services/api-views.server";
 
 /** GET /api/v1/contacts: contacts of current members, a page at a time; ?member= and ?country= narrow it. */
@@ -18,4 +18,10 @@ export async function loader(args: LoaderFunctionArgs) {
   });
   const last = rows.at(-1);
   return apiJson({ data: rows.map(contactOut), next: more && last ? encodeCursor([last.id]) : null });
+}
+
+/** Read-only: any other method is told so, once the token is checked. */
+export async function action(args: ActionFunctionArgs) {
+  await requireApiToken(args, "directory:read");
+  throw methodNotAllowed("GET");
 }

@@ -1,11 +1,11 @@
-import type { LoaderFunctionArgs } from "@remix-run/node";
+import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
 
 import { getDb } from "~/db.server";
 import { encodeCursor } from "~/lib/api";
 import { InvitationQuery } from "~/lib/api-schemas";
 import { listInvitationsPage } from "~/models/api.server";
 import { getEvent } from "~/models/event.server";
-import { apiJson, cursorKey, notFound, parseQuery, requireApiToken, requireUuid } from "~/services/api.server";
+import { apiJson, cursorKey, methodNotAllowed, notFound, parseQuery, requireApiToken, requireUuid } from "~/services/api.server";
 import { invitationOut } from "~/services/api-views.server";
 
 /** GET /api/v1/events/{id}/invitations: each invited member's answer and the delivery of its latest message. */
@@ -23,4 +23,10 @@ export async function loader(args: LoaderFunctionArgs) {
   });
   const last = rows.at(-1);
   return apiJson({ data: rows.map((row) => invitationOut(event.id, row)), next: more && last ? encodeCursor([last.country, last.sortName, last.id]) : null });
+}
+
+/** Read-only: any other method is told so, once the token is checked. */
+export async function action(args: ActionFunctionArgs) {
+  await requireApiToken(args, "invitations:read");
+  throw methodNotAllowed("GET");
 }

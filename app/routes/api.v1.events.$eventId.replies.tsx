@@ -1,4 +1,4 @@
-import type { LoaderFunctionArgs } from "@remix-run/node";
+import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
 
 import { getDb } from "~/db.server";
 import { getEnv } from "~/env.server";
@@ -7,7 +7,7 @@ import { InvitationQuery } from "~/lib/api-schemas";
 import { listInvitationsPage } from "~/models/api.server";
 import { getEvent } from "~/models/event.server";
 import { listDelegates } from "~/models/reply.server";
-import { apiJson, cursorKey, notFound, parseQuery, requireApiToken, requireUuid } from "~/services/api.server";
+import { apiJson, cursorKey, methodNotAllowed, notFound, parseQuery, requireApiToken, requireUuid } from "~/services/api.server";
 import { delegateOut } from "~/services/api-views.server";
 
 /**
@@ -45,4 +45,10 @@ export async function loader(args: LoaderFunctionArgs) {
   }
   const last = rows.at(-1);
   return apiJson({ data, next: more && last ? encodeCursor([last.country, last.sortName, last.id]) : null });
+}
+
+/** Read-only: any other method is told so, once the token is checked. */
+export async function action(args: ActionFunctionArgs) {
+  await requireApiToken(args, "replies:read");
+  throw methodNotAllowed("GET");
 }

@@ -1,11 +1,11 @@
-import type { LoaderFunctionArgs } from "@remix-run/node";
+import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
 
 import { getDb } from "~/db.server";
 import { RosterQuery } from "~/lib/api-schemas";
 import { protocolOrder } from "~/lib/protocol";
 import { getEvent } from "~/models/event.server";
 import { listRosterPeople } from "~/models/roster.server";
-import { apiJson, notFound, parseQuery, requireApiToken, requireUuid } from "~/services/api.server";
+import { apiJson, methodNotAllowed, notFound, parseQuery, requireApiToken, requireUuid } from "~/services/api.server";
 import { rosterEntryOut } from "~/services/api-views.server";
 
 /** GET /api/v1/events/{id}/roster: the list of participants in the event's protocol order (one page). */
@@ -21,4 +21,10 @@ export async function loader(args: LoaderFunctionArgs) {
     event.hostMemberId,
   );
   return apiJson({ data: people.map(rosterEntryOut), next: null });
+}
+
+/** Read-only: any other method is told so, once the token is checked. */
+export async function action(args: ActionFunctionArgs) {
+  await requireApiToken(args, "rosters:read");
+  throw methodNotAllowed("GET");
 }

@@ -1,10 +1,10 @@
-import type { LoaderFunctionArgs } from "@remix-run/node";
+import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
 
 import { getDb } from "~/db.server";
 import { encodeCursor } from "~/lib/api";
 import { MemberQuery } from "~/lib/api-schemas";
 import { listMembersPage } from "~/models/api.server";
-import { apiJson, cursorKey, parseQuery, requireApiToken } from "~/services/api.server";
+import { apiJson, cursorKey, methodNotAllowed, parseQuery, requireApiToken } from "~/services/api.server";
 import { memberOut } from "~/services/api-views.server";
 
 /** GET /api/v1/members: member governments by country and English name, a page at a time. */
@@ -24,4 +24,10 @@ export async function loader(args: LoaderFunctionArgs) {
   });
   const last = rows.at(-1);
   return apiJson({ data: rows.map(memberOut), next: more && last ? encodeCursor([last.country, last.sortName, last.id]) : null });
+}
+
+/** Read-only: any other method is told so, once the token is checked. */
+export async function action(args: ActionFunctionArgs) {
+  await requireApiToken(args, "directory:read");
+  throw methodNotAllowed("GET");
 }

@@ -1,10 +1,10 @@
-import type { LoaderFunctionArgs } from "@remix-run/node";
+import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
 
 import { getDb } from "~/db.server";
 import { SubcommitteeListQuery } from "~/lib/api-schemas";
 import { listSubcommitteeMemberships } from "~/models/api.server";
 import { listSubcommittees } from "~/models/subcommittee.server";
-import { apiJson, parseQuery, requireApiToken } from "~/services/api.server";
+import { apiJson, methodNotAllowed, parseQuery, requireApiToken } from "~/services/api.server";
 
 /** GET /api/v1/subcommittees: every subcommittee with its members, coordinators first (a handful: one page). */
 export async function loader(args: LoaderFunctionArgs) {
@@ -17,4 +17,10 @@ export async function loader(args: LoaderFunctionArgs) {
     data: subcommittees.map((s) => ({ id: s.id, number: s.number, names: s.names, members: members.get(s.id) ?? [] })),
     next: null,
   });
+}
+
+/** Read-only: any other method is told so, once the token is checked. */
+export async function action(args: ActionFunctionArgs) {
+  await requireApiToken(args, "directory:read");
+  throw methodNotAllowed("GET");
 }

@@ -301,6 +301,10 @@ describe(`the JSON API /api/v1 (${databaseLabel})`, () => {
     expect(missing.status).toBe(404);
     expect((await api(token, "/members/not-a-uuid")).status).toBe(404);
     expect((await api(token, "/no-such-route")).status).toBe(404);
+    const post = await api(token, "/members", { method: "POST", body: "{}", headers: { "content-type": "application/json" } });
+    expect(post.status).toBe(405);
+    expect(post.headers.get("allow")).toBe("GET");
+    expect(post.headers.get("content-type")).toContain("application/problem+json");
   });
 
   it("updates a member with If-Match: the form's rules apply, a stale ETag gets 412, and the change is audited", async () => {
