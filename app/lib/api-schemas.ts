@@ -290,6 +290,7 @@ const problems = (...statuses: number[]) =>
       {
         description: PROBLEM_TEXT[status] ?? "Error",
         content: { "application/problem+json": { schema: ProblemOut } },
+        ...(status === 429 ? { headers: z.object({ "Retry-After": z.string().meta({ description: "Seconds until the token's window starts again." }) }) } : {}),
       },
     ]),
   );

@@ -157,10 +157,10 @@ describe(`the JSON API /api/v1 (${databaseLabel})`, () => {
   let tokens = 0;
 
   /** A token made through Settings → API tokens, read off the page that shows it once. */
-  async function makeToken(scopes: ApiScope[], days = "30") {
+  async function makeToken(scopes: ApiScope[], days = "30", by: Account = admin) {
     const form = new URLSearchParams({ intent: "create", name: `token ${++tokens}`, days });
     for (const scope of scopes) form.append("scopes", scope);
-    const response = await admin.client.post("/settings/api-tokens", form);
+    const response = await by.client.post("/settings/api-tokens", form);
     expect(response.status).toBe(200);
     const token = (await response.text()).match(/plenary_[A-Za-z0-9_-]{43}/)?.[0];
     expect(token).toBeDefined();
@@ -221,6 +221,13 @@ describe(`the JSON API /api/v1 (${databaseLabel})`, () => {
     expect((await api(revoked, "/members?limit=1")).status).toBe(401);
     const audit = await serverDb(server).selectFrom("audit_log").select("action").where("object_id", "=", id).orderBy("id").execute();
     expect(audit.map((a) => a.action)).toEqual(["api.token_created", "api.token_revoked"]);
+
+    // a token ends with the account of the administrator who made it
+    const colleague = await newAccount(server, "admin");
+    const theirs = await makeToken(["directory:read"], "7", colleague);
+    expect((await api(theirs, "/members?limit=1")).status).toBe(200);
+    await serverDb(server).updateTable("staff_user").set({ disabled_at: new Date() }).where("id", "=", colleague.id).execute();
+    expect((await api(theirs, "/members?limit=1")).status).toBe(401);
   });
 
   it("stores only a hash, and the settings page shows each token's last use but never the token again", async () => {
