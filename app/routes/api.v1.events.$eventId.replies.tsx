@@ -6,7 +6,7 @@ import { encodeCursor } from "~/lib/api";
 import { InvitationQuery } from "~/lib/api-schemas";
 import { listInvitationsPage } from "~/models/api.server";
 import { getEvent } from "~/models/event.server";
-import { listDelegates } from "~/models/reply.server";
+import { listDelegatesOfInvitations } from "~/models/reply.server";
 import { apiJson, cursorKey, methodNotAllowed, notFound, parseQuery, requireApiToken, requireUuid } from "~/services/api.server";
 import { delegateOut } from "~/services/api-views.server";
 
@@ -28,21 +28,18 @@ export async function loader(args: LoaderFunctionArgs) {
   });
   const visa = caller.scopes.includes("visa:read");
   const key = getEnv().DATA_ENCRYPTION_KEY;
-  const data = [];
-  for (const row of rows) {
-    const delegates = await listDelegates(db, { invitationId: row.id, key });
-    data.push({
-      invitationId: row.id,
-      memberId: row.memberId,
-      country: row.country,
-      response: row.response,
-      revision: row.revision,
-      declineReason: row.declineReason,
-      answeredAt: row.answeredAt ? new Date(row.answeredAt).toISOString() : null,
-      changedAt: row.changedAt ? new Date(row.changedAt).toISOString() : null,
-      delegates: delegates.map((d) => delegateOut(d, visa)),
-    });
-  }
+  const delegations = await listDelegatesOfInvitations(db, { invitationIds: rows.map((row) => row.id), key });
+  const data = rows.map((row) => ({
+    invitationId: row.id,
+    memberId: row.memberId,
+    country: row.country,
+    response: row.response,
+    revision: row.revision,
+    declineReason: row.declineReason,
+    answeredAt: row.answeredAt ? new Date(row.answeredAt).toISOString() : null,
+    changedAt: row.changedAt ? new Date(row.changedAt).toISOString() : null,
+    delegates: (delegations.get(row.id) ?? []).map((d) => delegateOut(d, visa)),
+  }));
   const last = rows.at(-1);
   return apiJson({ data, next: more && last ? encodeCursor([last.country, last.sortName, last.id]) : null });
 }
