@@ -20,6 +20,7 @@ export const allNamespaces = [
   "retention",
   "webhooks",
   "sso",
+  "api",
 ] as const;
 
 /** Each language named in itself: a switcher must be readable by someone who cannot read the current UI. */

@@ -601,6 +601,22 @@ export interface WebhookDeliveryTable {
   created_at: DefaultTimestamp;
 }
 
+/** A personal API token (issue 19 §1): only the SHA-256 of the token is stored; `scopes` such as "directory:read". */
+export interface ApiTokenTable {
+  id: Generated<string>;
+  name: string;
+  token_hash: string;
+  scopes: string[];
+  created_by: string;
+  created_at: DefaultTimestamp;
+  expires_at: Timestamp;
+  revoked_at: Timestamp | null;
+  revoked_by: string | null;
+  /** written at most once a minute per token */
+  last_used_at: Timestamp | null;
+  last_used_ip: string | null;
+}
+
 export interface Database {
   staff_user: StaffUserTable;
   staff_session: StaffSessionTable;
@@ -634,4 +650,5 @@ export interface Database {
   webhook_settings: WebhookSettingsTable;
   webhook_subscription: WebhookSubscriptionTable;
   webhook_delivery: WebhookDeliveryTable;
+  api_token: ApiTokenTable;
 }

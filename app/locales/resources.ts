@@ -1,3 +1,4 @@
+import enApi from "./en/api.json";
 import enAuth from "./en/auth.json";
 import enCommon from "./en/common.json";
 import enDirectory from "./en/directory.json";
@@ -12,6 +13,7 @@ import enSettings from "./en/settings.json";
 import enSso from "./en/sso.json";
 import enStaff from "./en/staff.json";
 import enWebhooks from "./en/webhooks.json";
+import jaApi from "./ja/api.json";
 import jaAuth from "./ja/auth.json";
 import jaCommon from "./ja/common.json";
 import jaDirectory from "./ja/directory.json";
@@ -26,6 +28,7 @@ import jaSettings from "./ja/settings.json";
 import jaSso from "./ja/sso.json";
 import jaStaff from "./ja/staff.json";
 import jaWebhooks from "./ja/webhooks.json";
+import koApi from "./ko/api.json";
 import koAuth from "./ko/auth.json";
 import koCommon from "./ko/common.json";
 import koDirectory from "./ko/directory.json";
@@ -40,6 +43,7 @@ import koSettings from "./ko/settings.json";
 import koSso from "./ko/sso.json";
 import koStaff from "./ko/staff.json";
 import koWebhooks from "./ko/webhooks.json";
+import mnApi from "./mn/api.json";
 import mnAuth from "./mn/auth.json";
 import mnCommon from "./mn/common.json";
 import mnDirectory from "./mn/directory.json";
@@ -54,6 +58,7 @@ import mnSettings from "./mn/settings.json";
 import mnSso from "./mn/sso.json";
 import mnStaff from "./mn/staff.json";
 import mnWebhooks from "./mn/webhooks.json";
+import ruApi from "./ru/api.json";
 import ruAuth from "./ru/auth.json";
 import ruCommon from "./ru/common.json";
 import ruDirectory from "./ru/directory.json";
@@ -68,6 +73,7 @@ import ruSettings from "./ru/settings.json";
 import ruSso from "./ru/sso.json";
 import ruStaff from "./ru/staff.json";
 import ruWebhooks from "./ru/webhooks.json";
+import zhApi from "./zh/api.json";
 import zhAuth from "./zh/auth.json";
 import zhCommon from "./zh/common.json";
 import zhDirectory from "./zh/directory.json";
@@ -102,6 +108,7 @@ export const resources = {
     retention: enRetention,
     webhooks: enWebhooks,
     sso: enSso,
+    api: enApi,
   },
   ko: {
     common: koCommon,
@@ -118,6 +125,7 @@ export const resources = {
     retention: koRetention,
     webhooks: koWebhooks,
     sso: koSso,
+    api: koApi,
   },
   zh: {
     common: zhCommon,
@@ -134,6 +142,7 @@ export const resources = {
     retention: zhRetention,
     webhooks: zhWebhooks,
     sso: zhSso,
+    api: zhApi,
   },
   ja: {
     common: jaCommon,
@@ -150,6 +159,7 @@ export const resources = {
     retention: jaRetention,
     webhooks: jaWebhooks,
     sso: jaSso,
+    api: jaApi,
   },
   ru: {
     common: ruCommon,
@@ -166,6 +176,7 @@ export const resources = {
     retention: ruRetention,
     webhooks: ruWebhooks,
     sso: ruSso,
+    api: ruApi,
   },
   mn: {
     common: mnCommon,
@@ -182,6 +193,7 @@ export const resources = {
     retention: mnRetention,
     webhooks: mnWebhooks,
     sso: mnSso,
+    api: mnApi,
   },
 };
 

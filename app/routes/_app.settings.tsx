@@ -12,7 +12,7 @@ export async function loader(args: LoaderFunctionArgs) {
   return { isAdmin: hasRole(user, "admin") };
 }
 
-export const handle = { i18n: ["common", "settings", "retention", "webhooks", "sso"], title: "common:nav.settings" satisfies PageTitle };
+export const handle = { i18n: ["common", "settings", "retention", "webhooks", "sso", "api"], title: "common:nav.settings" satisfies PageTitle };
 
 const ADMIN_SECTIONS = [
   { to: "/settings/identity", key: "nav.identity" },
@@ -22,6 +22,7 @@ const ADMIN_SECTIONS = [
   { to: "/settings/system", key: "nav.system" },
   { to: "/settings/retention", key: "retention:nav" },
   { to: "/settings/webhooks", key: "webhooks:nav" },
+  { to: "/settings/api-tokens", key: "api:tokens.nav" },
 ] as const;
 
 export default function SettingsLayoutRoute() {
