@@ -7,6 +7,7 @@ import enInvitations from "./en/invitations.json";
 import enLetters from "./en/letters.json";
 import enReply from "./en/reply.json";
 import enRosters from "./en/rosters.json";
+import enSecurity from "./en/security.json";
 import enSettings from "./en/settings.json";
 import enStaff from "./en/staff.json";
 import jaAuth from "./ja/auth.json";
@@ -18,6 +19,7 @@ import jaInvitations from "./ja/invitations.json";
 import jaLetters from "./ja/letters.json";
 import jaReply from "./ja/reply.json";
 import jaRosters from "./ja/rosters.json";
+import jaSecurity from "./ja/security.json";
 import jaSettings from "./ja/settings.json";
 import jaStaff from "./ja/staff.json";
 import koAuth from "./ko/auth.json";
@@ -29,6 +31,7 @@ import koInvitations from "./ko/invitations.json";
 import koLetters from "./ko/letters.json";
 import koReply from "./ko/reply.json";
 import koRosters from "./ko/rosters.json";
+import koSecurity from "./ko/security.json";
 import koSettings from "./ko/settings.json";
 import koStaff from "./ko/staff.json";
 import mnAuth from "./mn/auth.json";
@@ -40,6 +43,7 @@ import mnInvitations from "./mn/invitations.json";
 import mnLetters from "./mn/letters.json";
 import mnReply from "./mn/reply.json";
 import mnRosters from "./mn/rosters.json";
+import mnSecurity from "./mn/security.json";
 import mnSettings from "./mn/settings.json";
 import mnStaff from "./mn/staff.json";
 import ruAuth from "./ru/auth.json";
@@ -51,6 +55,7 @@ import ruInvitations from "./ru/invitations.json";
 import ruLetters from "./ru/letters.json";
 import ruReply from "./ru/reply.json";
 import ruRosters from "./ru/rosters.json";
+import ruSecurity from "./ru/security.json";
 import ruSettings from "./ru/settings.json";
 import ruStaff from "./ru/staff.json";
 import zhAuth from "./zh/auth.json";
@@ -62,6 +67,7 @@ import zhInvitations from "./zh/invitations.json";
 import zhLetters from "./zh/letters.json";
 import zhReply from "./zh/reply.json";
 import zhRosters from "./zh/rosters.json";
+import zhSecurity from "./zh/security.json";
 import zhSettings from "./zh/settings.json";
 import zhStaff from "./zh/staff.json";
 /**
@@ -81,6 +87,7 @@ export const resources = {
     rosters: enRosters,
     staff: enStaff,
     settings: enSettings,
+    security: enSecurity,
   },
   ko: {
     common: koCommon,
@@ -94,6 +101,7 @@ export const resources = {
     rosters: koRosters,
     staff: koStaff,
     settings: koSettings,
+    security: koSecurity,
   },
   zh: {
     common: zhCommon,
@@ -107,6 +115,7 @@ export const resources = {
     rosters: zhRosters,
     staff: zhStaff,
     settings: zhSettings,
+    security: zhSecurity,
   },
   ja: {
     common: jaCommon,
@@ -120,6 +129,7 @@ export const resources = {
     rosters: jaRosters,
     staff: jaStaff,
     settings: jaSettings,
+    security: jaSecurity,
   },
   ru: {
     common: ruCommon,
@@ -133,6 +143,7 @@ export const resources = {
     rosters: ruRosters,
     staff: ruStaff,
     settings: ruSettings,
+    security: ruSecurity,
   },
   mn: {
     common: mnCommon,
@@ -146,6 +157,7 @@ export const resources = {
     rosters: mnRosters,
     staff: mnStaff,
     settings: mnSettings,
+    security: mnSecurity,
   },
 };
 

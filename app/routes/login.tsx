@@ -17,6 +17,7 @@ import { audited } from "~/models/audit.server";
 import { checkSignIn, clearSignInFailures, recordRefusedSignIn, recordSignInFailure } from "~/models/sign-in-throttle.server";
 import { createStaffSession, deleteStaffSession } from "~/models/staff-session.server";
 import { getStaffUserForSignIn, recordSignIn } from "~/models/staff-user.server";
+import { beginSecondStep } from "~/services/second-factor.server";
 
 const SignInSchema = z.object({
   email: EmailSchema,
@@ -72,6 +73,10 @@ export async function action({ request, context }: ActionFunctionArgs) {
     await recordSignInFailure(db, who);
     return Response.json({ result: submission.reply({ formErrors: ["auth:login.invalid"], hideFields: ["password"] }) }, { status: 400 });
   }
+
+  // Two-factor sign-in: a user with a second factor, or one the policy asks to enrol, gets a pending sign-in, not a session
+  const secondStep = await beginSecondStep(db, { account, redirectTo, client: context.clientIp });
+  if (secondStep) return secondStep;
 
   // A new session id at every sign-in; the one sent before (if any) is destroyed (no fixation).
   // The session, the sign-in's bookkeeping and its audit row commit together.
