@@ -67,11 +67,6 @@ export function hashRecoveryCode(code: string): string {
   return crypto.createHash("sha256").update(normalizeRecoveryCode(code)).digest("base64url");
 }
 
-/** A recovery code has 16 characters once normalised; a TOTP code 6 digits. */
-export function looksLikeRecoveryCode(code: string) {
-  return normalizeRecoveryCode(code).length === 16;
-}
-
 /** The QR code of an otpauth:// URI as a PNG data URL (the page's CSP allows data: images, nothing else outside). */
 export function totpQrDataUrl(uri: string): Promise<string> {
   return QRCode.toDataURL(uri, { errorCorrectionLevel: "M", margin: 4, width: 200 });
