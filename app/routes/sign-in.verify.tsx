@@ -114,15 +114,11 @@ export default function SignInVerifyRoute() {
           </Form>
         </section>
       ) : null}
-      <p className="muted small">
-        {recovery ? (
-          data.hasTotp ? (
-            <a href="/sign-in/verify">{t("verify.useApp")}</a>
-          ) : null
-        ) : (
-          <a href="/sign-in/verify?with=recovery">{t("verify.useRecovery")}</a>
-        )}
-      </p>
+      {data.hasTotp ? (
+        <p className="muted small">
+          {recovery ? <a href="/sign-in/verify">{t("verify.useApp")}</a> : <a href="/sign-in/verify?with=recovery">{t("verify.useRecovery")}</a>}
+        </p>
+      ) : null}
       <p className="muted small">{t("verify.lostDevice")}</p>
       <p className="small">
         <a href="/login">{t("verify.startOver")}</a>
