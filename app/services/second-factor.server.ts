@@ -12,7 +12,7 @@ import {
 import { getSessionCookie, safeRedirect } from "~/auth.server";
 import { type DB, inTransaction, type Tx } from "~/db.server";
 import { getEnv } from "~/env.server";
-import { seal, unseal } from "~/lib/sealed.server";
+import { seal, SealedValueError, unseal } from "~/lib/sealed.server";
 import { createRecoveryCodes, createTotpSecret, hashRecoveryCode, matchTotpStep, totpUri } from "~/lib/second-factor.server";
 import { audited, writeAudit } from "~/models/audit.server";
 import {
@@ -188,11 +188,25 @@ export async function failSecondStep(db: DB, pending: PendingSignIn, client: str
 
 // ---------------------------------------------------------------- TOTP and recovery codes
 
+/**
+ * The app's secret in clear, or null when it was sealed under another DATA_ENCRYPTION_KEY (a lost key): the app's
+ * codes then fail like wrong ones, and recovery codes, passkeys or an administrator's reset let the user in.
+ */
+function openSecret(sealed: string): string | null {
+  try {
+    return unseal(getEnv().DATA_ENCRYPTION_KEY, sealed);
+  } catch (error) {
+    if (error instanceof SealedValueError) return null;
+    throw error;
+  }
+}
+
 /** A code from the authenticator app for an active secret; true when accepted (and not seen before). */
 export async function checkTotpCode(db: DB, { userId, code }: { userId: string; code: string }): Promise<boolean> {
   const totp = await getTotp(db, { userId });
   if (!totp?.confirmedAt) return false;
-  const step = matchTotpStep(unseal(getEnv().DATA_ENCRYPTION_KEY, totp.secret), code);
+  const secret = openSecret(totp.secret);
+  const step = secret ? matchTotpStep(secret, code) : null;
   return step !== null && (await acceptTotpStep(db, { userId, step }));
 }
 
@@ -205,11 +219,13 @@ export async function totpEnrolment(db: DB, user: { id: string; email: string },
   const key = getEnv().DATA_ENCRYPTION_KEY;
   let totp = await getTotp(db, { userId: user.id });
   if (totp?.confirmedAt || (!totp && !create)) return null;
-  if (!totp) {
+  // a set-up begun under another key starts again with a new secret
+  if (!totp || !openSecret(totp.secret)) {
     await startTotpEnrolment(db, { userId: user.id, sealedSecret: seal(key, createTotpSecret()) });
     totp = await getTotp(db, { userId: user.id });
   }
-  const secret = unseal(key, totp!.secret);
+  const secret = openSecret(totp!.secret);
+  if (!secret) return null;
   const issuer = `Plenary (${new URL(getEnv().APP_URL).host})`;
   return { secret, uri: totpUri(secret, { account: user.email, issuer }) };
 }
@@ -221,7 +237,8 @@ export async function totpEnrolment(db: DB, user: { id: string; email: string },
 export async function confirmTotp(db: DB, { user, code, ip }: { user: Actor; code: string; ip: string }): Promise<{ recoveryCodes: string[] | null } | null> {
   const totp = await getTotp(db, { userId: user.id });
   if (!totp || totp.confirmedAt) return null;
-  const step = matchTotpStep(unseal(getEnv().DATA_ENCRYPTION_KEY, totp.secret), code);
+  const secret = openSecret(totp.secret);
+  const step = secret ? matchTotpStep(secret, code) : null;
   if (step === null) return null;
   return audited(
     db,
