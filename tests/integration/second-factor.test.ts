@@ -246,7 +246,27 @@ describe(`two-factor sign-in (${databaseLabel})`, () => {
     expect(await db.selectFrom("staff_recovery_code").select("id").where("user_id", "=", visaId).execute()).toEqual([]);
 
     // the policy still asks for a factor: enrolment again
-    expect(locationOf((await withPassword(VISA)).response)).toBe("/sign-in/enrol");
+    const { client: visa, response: enrol } = await withPassword(VISA);
+    expect(locationOf(enrol)).toBe("/sign-in/enrol");
+
+    // a passkey at enrolment: options for this host, and an answer that does not verify is refused (and counted)
+    const options = await visa.post("/sign-in/passkey", { intent: "options" });
+    expect(options.status).toBe(200);
+    const { options: creation } = (await options.json()) as { options: { rp: { id: string }; user: { name: string }; challenge: string } };
+    expect(creation.rp.id).toBe(new URL(server.url).hostname);
+    expect(creation.user.name).toBe(VISA);
+    expect(creation.challenge).toMatch(/^[A-Za-z0-9_-]{40,}$/);
+    const forged = await visa.post("/sign-in/passkey", {
+      intent: "register",
+      name: "Forged",
+      response: JSON.stringify({ id: "x", rawId: "x", type: "public-key" }),
+    });
+    expect(forged.status).toBe(400);
+    expect(await forged.json()).toEqual({ error: { key: "security:passkey.notAccepted" } });
+    expect(await db.selectFrom("staff_passkey").select("id").where("user_id", "=", visaId).execute()).toEqual([]);
+    // without a pending sign-in there is nothing to answer
+    const stranger = await new TestClient(server.url).post("/sign-in/passkey", { intent: "options" });
+    expect(locationOf(stranger)).toBe("/login?ended=1");
 
     // without a policy for their role, a reset user signs in with the password alone
     const reset2 = await admin.post(`/settings/staff/${await userId(STAFF)}`, { intent: "reset-second-factors" });
