@@ -21,6 +21,7 @@ export const allNamespaces = [
   "webhooks",
   "sso",
   "api",
+  "security",
 ] as const;
 
 /** Each language named in itself: a switcher must be readable by someone who cannot read the current UI. */

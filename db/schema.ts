@@ -617,6 +617,64 @@ export interface ApiTokenTable {
   last_used_ip: string | null;
 }
 
+/** An authenticator app's secret (sealed); confirmed once the user typed a first code; last_step stops replays. */
+export interface StaffTotpTable {
+  user_id: string;
+  secret: string;
+  confirmed_at: Timestamp | null;
+  last_step: number | null;
+  created_at: DefaultTimestamp;
+}
+
+/** One-time recovery codes: only their SHA-256. */
+export interface StaffRecoveryCodeTable {
+  id: Generated<string>;
+  user_id: string;
+  code_hash: string;
+  used_at: Timestamp | null;
+  created_at: DefaultTimestamp;
+}
+
+/** A passkey (WebAuthn credential): id and public key base64url, transports as a JSON array. */
+export interface StaffPasskeyTable {
+  id: Generated<string>;
+  user_id: string;
+  credential_id: string;
+  public_key: string;
+  /** bigint: the driver returns a string */
+  counter: ColumnType<string | number, number | undefined, number>;
+  transports: string | null;
+  name: string;
+  created_at: DefaultTimestamp;
+  last_used_at: Timestamp | null;
+}
+
+export type SignInPendingPurpose = "verify" | "enrol";
+
+/** A password sign-in waiting for its second step (not a session): the cookie holds the raw id. */
+export interface SignInPendingTable {
+  id_hash: string;
+  user_id: string;
+  purpose: SignInPendingPurpose;
+  redirect_to: string | null;
+  /** the WebAuthn challenge last handed to this sign-in */
+  challenge: string | null;
+  failures: ColumnType<number, number | undefined, number>;
+  created_at: DefaultTimestamp;
+  expires_at: Timestamp;
+}
+
+export const SECOND_FACTOR_POLICIES = ["none", "all", "passport_roles"] as const;
+export type SecondFactorPolicy = (typeof SECOND_FACTOR_POLICIES)[number];
+
+/** One row (id 1): who must sign in with a second factor. */
+export interface SecurityPolicyTable {
+  id: ColumnType<number, number | undefined, never>;
+  second_factor: ColumnType<SecondFactorPolicy, SecondFactorPolicy | undefined, SecondFactorPolicy>;
+  updated_by: string | null;
+  updated_at: DefaultTimestamp;
+}
+
 export interface Database {
   staff_user: StaffUserTable;
   staff_session: StaffSessionTable;
@@ -651,4 +709,9 @@ export interface Database {
   webhook_subscription: WebhookSubscriptionTable;
   webhook_delivery: WebhookDeliveryTable;
   api_token: ApiTokenTable;
+  staff_totp: StaffTotpTable;
+  staff_recovery_code: StaffRecoveryCodeTable;
+  staff_passkey: StaffPasskeyTable;
+  sign_in_pending: SignInPendingTable;
+  security_policy: SecurityPolicyTable;
 }

@@ -9,6 +9,7 @@ import enLetters from "./en/letters.json";
 import enReply from "./en/reply.json";
 import enRetention from "./en/retention.json";
 import enRosters from "./en/rosters.json";
+import enSecurity from "./en/security.json";
 import enSettings from "./en/settings.json";
 import enSso from "./en/sso.json";
 import enStaff from "./en/staff.json";
@@ -24,6 +25,7 @@ import jaLetters from "./ja/letters.json";
 import jaReply from "./ja/reply.json";
 import jaRetention from "./ja/retention.json";
 import jaRosters from "./ja/rosters.json";
+import jaSecurity from "./ja/security.json";
 import jaSettings from "./ja/settings.json";
 import jaSso from "./ja/sso.json";
 import jaStaff from "./ja/staff.json";
@@ -39,6 +41,7 @@ import koLetters from "./ko/letters.json";
 import koReply from "./ko/reply.json";
 import koRetention from "./ko/retention.json";
 import koRosters from "./ko/rosters.json";
+import koSecurity from "./ko/security.json";
 import koSettings from "./ko/settings.json";
 import koSso from "./ko/sso.json";
 import koStaff from "./ko/staff.json";
@@ -54,6 +57,7 @@ import mnLetters from "./mn/letters.json";
 import mnReply from "./mn/reply.json";
 import mnRetention from "./mn/retention.json";
 import mnRosters from "./mn/rosters.json";
+import mnSecurity from "./mn/security.json";
 import mnSettings from "./mn/settings.json";
 import mnSso from "./mn/sso.json";
 import mnStaff from "./mn/staff.json";
@@ -69,6 +73,7 @@ import ruLetters from "./ru/letters.json";
 import ruReply from "./ru/reply.json";
 import ruRetention from "./ru/retention.json";
 import ruRosters from "./ru/rosters.json";
+import ruSecurity from "./ru/security.json";
 import ruSettings from "./ru/settings.json";
 import ruSso from "./ru/sso.json";
 import ruStaff from "./ru/staff.json";
@@ -84,6 +89,7 @@ import zhLetters from "./zh/letters.json";
 import zhReply from "./zh/reply.json";
 import zhRetention from "./zh/retention.json";
 import zhRosters from "./zh/rosters.json";
+import zhSecurity from "./zh/security.json";
 import zhSettings from "./zh/settings.json";
 import zhSso from "./zh/sso.json";
 import zhStaff from "./zh/staff.json";
@@ -109,6 +115,7 @@ export const resources = {
     webhooks: enWebhooks,
     sso: enSso,
     api: enApi,
+    security: enSecurity,
   },
   ko: {
     common: koCommon,
@@ -126,6 +133,7 @@ export const resources = {
     webhooks: koWebhooks,
     sso: koSso,
     api: koApi,
+    security: koSecurity,
   },
   zh: {
     common: zhCommon,
@@ -143,6 +151,7 @@ export const resources = {
     webhooks: zhWebhooks,
     sso: zhSso,
     api: zhApi,
+    security: zhSecurity,
   },
   ja: {
     common: jaCommon,
@@ -160,6 +169,7 @@ export const resources = {
     webhooks: jaWebhooks,
     sso: jaSso,
     api: jaApi,
+    security: jaSecurity,
   },
   ru: {
     common: ruCommon,
@@ -177,6 +187,7 @@ export const resources = {
     webhooks: ruWebhooks,
     sso: ruSso,
     api: ruApi,
+    security: ruSecurity,
   },
   mn: {
     common: mnCommon,
@@ -194,6 +205,7 @@ export const resources = {
     webhooks: mnWebhooks,
     sso: mnSso,
     api: mnApi,
+    security: mnSecurity,
   },
 };
 

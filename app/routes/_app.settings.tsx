@@ -12,7 +12,7 @@ export async function loader(args: LoaderFunctionArgs) {
   return { isAdmin: hasRole(user, "admin") };
 }
 
-export const handle = { i18n: ["common", "settings", "retention", "webhooks", "sso", "api"], title: "common:nav.settings" satisfies PageTitle };
+export const handle = { i18n: ["common", "settings", "retention", "webhooks", "sso", "api", "security"], title: "common:nav.settings" satisfies PageTitle };
 
 const ADMIN_SECTIONS = [
   { to: "/settings/identity", key: "nav.identity" },
@@ -34,6 +34,9 @@ export default function SettingsLayoutRoute() {
       <nav className="tabs" aria-label={t("nav.label")}>
         <NavLink to="/settings" end prefetch="intent">
           {t("nav.account")}
+        </NavLink>
+        <NavLink to="/settings/security" prefetch="intent">
+          {t("security:page.tab")}
         </NavLink>
         {isAdmin
           ? ADMIN_SECTIONS.map((section) => (

@@ -19,6 +19,7 @@ import { checkSignIn, clearSignInFailures, recordRefusedSignIn, recordSignInFail
 import { createStaffSession, deleteStaffSession } from "~/models/staff-session.server";
 import { getStaffUserForSignIn, recordSignIn } from "~/models/staff-user.server";
 import { getSignInOptions } from "~/services/sso.server";
+import { beginSecondStep } from "~/services/second-factor.server";
 
 const SignInSchema = z.object({
   email: EmailSchema,
@@ -79,6 +80,10 @@ export async function action({ request, context }: ActionFunctionArgs) {
     await recordSignInFailure(db, who);
     return Response.json({ result: submission.reply({ formErrors: ["auth:login.invalid"], hideFields: ["password"] }) }, { status: 400 });
   }
+
+  // Two-factor sign-in: a user with a second factor, or one the policy asks to enrol, gets a pending sign-in, not a session
+  const secondStep = await beginSecondStep(db, { account, redirectTo, client: context.clientIp });
+  if (secondStep) return secondStep;
 
   // A new session id at every sign-in; the one sent before (if any) is destroyed (no fixation).
   // The session, the sign-in's bookkeeping and its audit row commit together.

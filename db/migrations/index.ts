@@ -17,6 +17,7 @@ import * as m20261205_1400 from "./2026_12_05_1400_global_mail_rate";
 import * as m20261205_1500 from "./2026_12_05_1500_send_waves";
 import * as m20261205_2000 from "./2026_12_05_2000_create_api_tokens";
 import * as m20261205_2100 from "./2026_12_05_2100_create_webhooks";
+import * as m20261205_2200 from "./2026_12_05_2200_create_second_factors";
 import * as m20261205_2230 from "./2026_12_05_2230_create_sign_in_settings";
 import * as m20261205_2330 from "./2026_12_05_2330_add_personal_data_retention";
 
@@ -42,6 +43,7 @@ export const migrations: Record<string, Migration> = {
   "2026_12_05_1500_send_waves": m20261205_1500,
   "2026_12_05_2000_create_api_tokens": m20261205_2000,
   "2026_12_05_2100_create_webhooks": m20261205_2100,
+  "2026_12_05_2200_create_second_factors": m20261205_2200,
   "2026_12_05_2230_create_sign_in_settings": m20261205_2230,
   "2026_12_05_2330_add_personal_data_retention": m20261205_2330,
 };

@@ -26,6 +26,9 @@ const PUBLIC_ROUTES = new Set([
   "r.resend",
   "set-language",
   "setup.$token",
+  "sign-in.enrol",
+  "sign-in.passkey",
+  "sign-in.verify",
 ]);
 
 const ROUTES_DIR = path.join(ROOT, "app/routes");
