@@ -5,7 +5,20 @@ export const defaultNS = "common";
 
 /** Every namespace (app/locales/<lng>/<ns>.json); the browser loads them all, so a page reached by client-side
  * navigation can use any key. tests/unit/locales.test.ts keeps this list equal to the files. */
-export const allNamespaces = ["common", "auth", "directory", "events", "invitations", "letters", "emails", "reply", "rosters", "staff", "settings"] as const;
+export const allNamespaces = [
+  "common",
+  "auth",
+  "directory",
+  "events",
+  "invitations",
+  "letters",
+  "emails",
+  "reply",
+  "rosters",
+  "staff",
+  "settings",
+  "checkin",
+] as const;
 
 /** Each language named in itself: a switcher must be readable by someone who cannot read the current UI. */
 export const languageNames: Record<Lng, string> = {

@@ -1,4 +1,5 @@
 import enAuth from "./en/auth.json";
+import enCheckin from "./en/checkin.json";
 import enCommon from "./en/common.json";
 import enDirectory from "./en/directory.json";
 import enEmails from "./en/emails.json";
@@ -10,6 +11,7 @@ import enRosters from "./en/rosters.json";
 import enSettings from "./en/settings.json";
 import enStaff from "./en/staff.json";
 import jaAuth from "./ja/auth.json";
+import jaCheckin from "./ja/checkin.json";
 import jaCommon from "./ja/common.json";
 import jaDirectory from "./ja/directory.json";
 import jaEmails from "./ja/emails.json";
@@ -21,6 +23,7 @@ import jaRosters from "./ja/rosters.json";
 import jaSettings from "./ja/settings.json";
 import jaStaff from "./ja/staff.json";
 import koAuth from "./ko/auth.json";
+import koCheckin from "./ko/checkin.json";
 import koCommon from "./ko/common.json";
 import koDirectory from "./ko/directory.json";
 import koEmails from "./ko/emails.json";
@@ -32,6 +35,7 @@ import koRosters from "./ko/rosters.json";
 import koSettings from "./ko/settings.json";
 import koStaff from "./ko/staff.json";
 import mnAuth from "./mn/auth.json";
+import mnCheckin from "./mn/checkin.json";
 import mnCommon from "./mn/common.json";
 import mnDirectory from "./mn/directory.json";
 import mnEmails from "./mn/emails.json";
@@ -43,6 +47,7 @@ import mnRosters from "./mn/rosters.json";
 import mnSettings from "./mn/settings.json";
 import mnStaff from "./mn/staff.json";
 import ruAuth from "./ru/auth.json";
+import ruCheckin from "./ru/checkin.json";
 import ruCommon from "./ru/common.json";
 import ruDirectory from "./ru/directory.json";
 import ruEmails from "./ru/emails.json";
@@ -54,6 +59,7 @@ import ruRosters from "./ru/rosters.json";
 import ruSettings from "./ru/settings.json";
 import ruStaff from "./ru/staff.json";
 import zhAuth from "./zh/auth.json";
+import zhCheckin from "./zh/checkin.json";
 import zhCommon from "./zh/common.json";
 import zhDirectory from "./zh/directory.json";
 import zhEmails from "./zh/emails.json";
@@ -81,6 +87,7 @@ export const resources = {
     rosters: enRosters,
     staff: enStaff,
     settings: enSettings,
+    checkin: enCheckin,
   },
   ko: {
     common: koCommon,
@@ -94,6 +101,7 @@ export const resources = {
     rosters: koRosters,
     staff: koStaff,
     settings: koSettings,
+    checkin: koCheckin,
   },
   zh: {
     common: zhCommon,
@@ -107,6 +115,7 @@ export const resources = {
     rosters: zhRosters,
     staff: zhStaff,
     settings: zhSettings,
+    checkin: zhCheckin,
   },
   ja: {
     common: jaCommon,
@@ -120,6 +129,7 @@ export const resources = {
     rosters: jaRosters,
     staff: jaStaff,
     settings: jaSettings,
+    checkin: jaCheckin,
   },
   ru: {
     common: ruCommon,
@@ -133,6 +143,7 @@ export const resources = {
     rosters: ruRosters,
     staff: ruStaff,
     settings: ruSettings,
+    checkin: ruCheckin,
   },
   mn: {
     common: mnCommon,
@@ -146,6 +157,7 @@ export const resources = {
     rosters: mnRosters,
     staff: mnStaff,
     settings: mnSettings,
+    checkin: mnCheckin,
   },
 };
 

@@ -1,4 +1,4 @@
-import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
+import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Form, Link, useActionData, useFetcher, useLoaderData, useRevalidator, useSearchParams } from "@remix-run/react";
 import { useEffect } from "react";
 import { useTranslation } from "react-i18next";
@@ -7,37 +7,23 @@ import * as z from "zod";
 import { canHandlePassports, hasRole, requireUser } from "~/auth.server";
 import { GeneralErrorBoundary } from "~/components/error-boundary";
 import { EventTools } from "~/components/event-tools";
+import { DeviceOutcomeLine, DeviceStatus, LocalCheckIn, useDeviceCheckIn } from "~/components/offline-check-in";
 import { QrScanner } from "~/components/qr-scanner";
 import { getDb } from "~/db.server";
 import { htmlLang } from "~/i18n";
 import { type ActionError, actionError, describeActionError } from "~/lib/action-error";
 import { readForm } from "~/lib/bounded-form.server";
+import { EVENT_SCOPE, foldForSearch, isCheckedIn, searchText } from "~/lib/check-in";
 import { formatTimeZoned } from "~/lib/dates";
 import { localized } from "~/lib/directory";
 import type { PageTitle } from "~/lib/page-title";
 import { protocolOrder } from "~/lib/protocol";
+import { listProgramme } from "~/models/event.server";
 import { findByCheckInCode, listRosterPeople, setCheckedIn } from "~/models/roster.server";
 import { eventSummary, requireEvent } from "~/services/event-view.server";
 import { nameForms } from "~/services/roster-view.server";
 
 import "~/lib/validation";
-
-/** Every written form of a person, folded for search: native and Latin names, parts, member names, badge code. */
-function searchText(values: (string | null | undefined)[]) {
-  return values
-    .filter(Boolean)
-    .join(" ")
-    .normalize("NFKC")
-    .toLocaleLowerCase()
-    .replace(/[\s.,·-]+/g, "");
-}
-
-function fold(query: string) {
-  return query
-    .normalize("NFKC")
-    .toLocaleLowerCase()
-    .replace(/[\s.,·-]+/g, "");
-}
 
 /** The door: find a delegate by any form of their name or by the badge's code, mark arrival, see arrivals per delegation. */
 export async function loader(args: LoaderFunctionArgs) {
@@ -49,7 +35,7 @@ export async function loader(args: LoaderFunctionArgs) {
   const db = getDb();
   const people = protocolOrder(await listRosterPeople(db, { eventId: event.id }), event.protocol ?? {}, event.hostMemberId);
   const time = (at: Date | null) => (at ? formatTimeZoned(new Date(at), locale, event.timeZone) : null);
-  const needle = fold(q);
+  const needle = foldForSearch(q);
   const matches = needle
     ? people
         .filter((p) =>
@@ -75,8 +61,11 @@ export async function loader(args: LoaderFunctionArgs) {
     if (p.checkedInAt) entry.arrived += 1;
     delegations.set(p.memberId, entry);
   }
+  const programme = await listProgramme(db, { eventId: event.id });
   return {
     event: eventSummary(event, locale),
+    timeZone: event.timeZone,
+    programme: programme.map((item) => ({ id: item.id, title: localized(item.title, locale) })),
     q,
     matches: matches.map((p) => ({
       id: p.delegateId,
@@ -130,7 +119,10 @@ export async function action(args: ActionFunctionArgs) {
   } satisfies CheckInResult);
 }
 
-export const handle = { i18n: ["common", "events", "reply", "rosters"], title: "rosters:checkIn.title" satisfies PageTitle };
+export const handle = { i18n: ["common", "events", "reply", "rosters", "checkin"], title: "rosters:checkIn.title" satisfies PageTitle };
+
+/** The page can be installed on a phone or tablet at the door and opened without a connection (offline check-in). */
+export const meta: MetaFunction = ({ params }) => [{ tagName: "link", rel: "manifest", href: `/events/${params.eventId}/check-in.webmanifest` }];
 
 export default function CheckInRoute() {
   const { t } = useTranslation("rosters");
@@ -138,11 +130,20 @@ export default function CheckInRoute() {
   const fetcher = useFetcher<CheckInResult>();
   const revalidator = useRevalidator();
   const [params] = useSearchParams();
-  // arrivals at other doors show up here within 15 seconds
+  const device = useDeviceCheckIn({ eventId: data.event.id, timeZone: data.timeZone, onSynced: () => revalidator.revalidate() });
+  // arrivals at other doors show up here within 15 seconds (not while offline: the page then works from the device's list)
   useEffect(() => {
-    const timer = setInterval(() => revalidator.state === "idle" && document.visibilityState === "visible" && revalidator.revalidate(), 15000);
+    const timer = setInterval(
+      () => revalidator.state === "idle" && document.visibilityState === "visible" && navigator.onLine && revalidator.revalidate(),
+      15000,
+    );
     return () => clearInterval(timer);
   }, [revalidator]);
+  // offline, or checking in for a programme item: the list kept on the device, check-ins queued and sent when online
+  const local = data.canCheckIn && device.hydrated && (!device.online || device.scope !== EVENT_SCOPE);
+  const localPeople = device.list?.people ?? [];
+  const arrived = local ? localPeople.filter((p) => isCheckedIn(p, device.scope, device.pending)).length : data.arrived;
+  const total = local ? localPeople.length : data.total;
   const actionData = useActionData<CheckInResult>();
   // with JavaScript the answer comes to the fetcher; without it, the form posts the page and the answer comes back with it
   const result = fetcher.data ?? actionData;
@@ -155,12 +156,16 @@ export default function CheckInRoute() {
       <h1>{t("checkIn.title")}</h1>
       <EventTools eventId={data.event.id} visaLetters={data.visaLetters} />
       <p className="check-in-count" aria-live="polite">
-        <strong>{t("checkIn.arrived", { count: data.arrived, total: data.total })}</strong>
+        <strong>{t("checkIn.arrived", { count: arrived, total })}</strong>
       </p>
-      <meter min={0} max={Math.max(1, data.total)} value={data.arrived} aria-label={t("checkIn.progress")} className="check-in-meter" />
+      <meter min={0} max={Math.max(1, total)} value={arrived} aria-label={t("checkIn.progress")} className="check-in-meter" />
 
       <div role="status" aria-live="assertive" className="check-in-result">
-        {result ? (
+        {local ? (
+          device.outcome ? (
+            <DeviceOutcomeLine outcome={device.outcome} />
+          ) : null
+        ) : result ? (
           result.ok ? (
             <p className={`notice ${result.status === "undone" || result.status === "not_checked_in" ? "" : "success"}`}>
               {t(`checkIn.result.${result.status}`, { name: result.latin || result.name, member: result.member, at: result.at ?? "" })}
@@ -171,7 +176,11 @@ export default function CheckInRoute() {
         ) : null}
       </div>
 
-      {data.canCheckIn ? (
+      {data.canCheckIn ? <DeviceStatus device={device} programme={data.programme} /> : null}
+
+      {local ? <LocalCheckIn device={device} /> : null}
+
+      {data.canCheckIn && !local ? (
         <section className="panel" aria-labelledby="code-heading">
           <h2 id="code-heading">{t("checkIn.byCode")}</h2>
           <QrScanner onCode={(code) => fetcher.submit({ intent: "code", code }, { method: "post" })} />
@@ -188,49 +197,51 @@ export default function CheckInRoute() {
         </section>
       ) : null}
 
-      <section className="panel" aria-labelledby="search-heading">
-        <h2 id="search-heading">{t("checkIn.byName")}</h2>
-        <Form method="get" role="search" className="inline">
-          <label>
-            {t("checkIn.search")}
-            <input type="search" name="q" defaultValue={params.get("q") ?? ""} autoComplete="off" />
-          </label>
-          <button type="submit" className="button">
-            {t("checkIn.find")}
-          </button>
-        </Form>
-        {data.q && data.matches.length === 0 ? <p>{t("checkIn.noMatch", { q: data.q })}</p> : null}
-        <ul className="check-in-list">
-          {data.matches.map((m) => (
-            <li key={m.id}>
-              <div>
-                <span lang={m.nameLang} className="strong">
-                  {m.name}
-                </span>
-                {m.latin ? <span className="block muted">{m.latin}</span> : null}
-                <span className="block">
-                  {m.member} · {t(`reply:roles.${m.role}`)}
-                </span>
-                {m.arrivedAt ? <span className="badge status-open">{t("checkIn.arrivedAt", { at: m.arrivedAt })}</span> : null}
-              </div>
-              {data.canCheckIn ? (
-                <fetcher.Form method="post">
-                  <input type="hidden" name="delegateId" value={m.id} />
-                  {m.arrivedAt ? (
-                    <button type="submit" name="intent" value="undo" className="button" disabled={busy}>
-                      {t("checkIn.undo")}
-                    </button>
-                  ) : (
-                    <button type="submit" name="intent" value="arrive" className="button primary" disabled={busy}>
-                      {t("checkIn.checkIn")}
-                    </button>
-                  )}
-                </fetcher.Form>
-              ) : null}
-            </li>
-          ))}
-        </ul>
-      </section>
+      {local ? null : (
+        <section className="panel" aria-labelledby="search-heading">
+          <h2 id="search-heading">{t("checkIn.byName")}</h2>
+          <Form method="get" role="search" className="inline">
+            <label>
+              {t("checkIn.search")}
+              <input type="search" name="q" defaultValue={params.get("q") ?? ""} autoComplete="off" />
+            </label>
+            <button type="submit" className="button">
+              {t("checkIn.find")}
+            </button>
+          </Form>
+          {data.q && data.matches.length === 0 ? <p>{t("checkIn.noMatch", { q: data.q })}</p> : null}
+          <ul className="check-in-list">
+            {data.matches.map((m) => (
+              <li key={m.id}>
+                <div>
+                  <span lang={m.nameLang} className="strong">
+                    {m.name}
+                  </span>
+                  {m.latin ? <span className="block muted">{m.latin}</span> : null}
+                  <span className="block">
+                    {m.member} · {t(`reply:roles.${m.role}`)}
+                  </span>
+                  {m.arrivedAt ? <span className="badge status-open">{t("checkIn.arrivedAt", { at: m.arrivedAt })}</span> : null}
+                </div>
+                {data.canCheckIn ? (
+                  <fetcher.Form method="post">
+                    <input type="hidden" name="delegateId" value={m.id} />
+                    {m.arrivedAt ? (
+                      <button type="submit" name="intent" value="undo" className="button" disabled={busy}>
+                        {t("checkIn.undo")}
+                      </button>
+                    ) : (
+                      <button type="submit" name="intent" value="arrive" className="button primary" disabled={busy}>
+                        {t("checkIn.checkIn")}
+                      </button>
+                    )}
+                  </fetcher.Form>
+                ) : null}
+              </li>
+            ))}
+          </ul>
+        </section>
+      )}
 
       <section className="panel" aria-labelledby="delegations-heading">
         <h2 id="delegations-heading">{t("checkIn.delegations")}</h2>

@@ -15,6 +15,7 @@ import * as m20261205_1200 from "./2026_12_05_1200_mail_delivery";
 import * as m20261205_1300 from "./2026_12_05_1300_scheduled_backups";
 import * as m20261205_1400 from "./2026_12_05_1400_global_mail_rate";
 import * as m20261205_1500 from "./2026_12_05_1500_send_waves";
+import * as m20261205_2300 from "./2026_12_05_2300_create_check_ins";
 
 /**
  * Every migration, by file name. Imported statically so migrations run from the server bundle as well as
@@ -36,4 +37,5 @@ export const migrations: Record<string, Migration> = {
   "2026_12_05_1300_scheduled_backups": m20261205_1300,
   "2026_12_05_1400_global_mail_rate": m20261205_1400,
   "2026_12_05_1500_send_waves": m20261205_1500,
+  "2026_12_05_2300_create_check_ins": m20261205_2300,
 };
