@@ -1,0 +1,177 @@
+import fs from "node:fs";
+import path from "node:path";
+
+import { type BrowserContext, expect, type Page, test } from "@playwright/test";
+
+import type { DeviceList } from "~/lib/check-in";
+import { ROOT } from "../helpers/paths";
+import { hydrated, open } from "./hydrated";
+import { cli, startPlenary, stopPlenary, watch } from "./plenary";
+
+const en = JSON.parse(fs.readFileSync(path.join(ROOT, "app/locales/en/checkin.json"), "utf8"));
+const rosters = JSON.parse(fs.readFileSync(path.join(ROOT, "app/locales/en/rosters.json"), "utf8"));
+const fill = (text: string, values: Record<string, string | number>) => text.replace(/\{\{(\w+)\}\}/g, (_, key: string) => String(values[key]));
+const arrived = (count: number, total: number) => fill(count === 1 ? rosters.checkIn.arrived_one : rosters.checkIn.arrived_other, { count, total });
+
+const ORGANISER = { name: "Dorj Bat", email: "dorj@near.example.org", password: "Registration desk, Ulan-Ude 2027" };
+const PHONE_CONTEXT = { viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true, deviceScaleFactor: 3 };
+
+/** The organiser (`npm run user:create`) and the rosters seed: five delegations, six people, names in six scripts. */
+function organiserAndSeed(env: Record<string, string>) {
+  cli(
+    "app/cli/user-create.ts",
+    ["--email", ORGANISER.email, "--name", ORGANISER.name, "--role", "staff", "--locale", "en", "--password-stdin"],
+    env,
+    `${ORGANISER.password}\n`,
+  );
+  return JSON.parse(cli("tests/e2e/rosters-seed.ts", [ORGANISER.email], env).trim().split("\n").at(-1)!) as { eventId: string; codes: Record<string, string> };
+}
+
+let plenary: Awaited<ReturnType<typeof startDoor>> | undefined;
+const startDoor = () => startPlenary("offline-check-in", organiserAndSeed);
+
+test.beforeAll(async () => {
+  test.setTimeout(120_000);
+  plenary = await startDoor();
+});
+
+test.afterEach(async () => {
+  const testInfo = test.info();
+  if (plenary && testInfo.status !== testInfo.expectedStatus) await testInfo.attach("server.log", { body: plenary.log(), contentType: "text/plain" });
+});
+
+test.afterAll(async () => {
+  await stopPlenary(plenary);
+});
+
+/** What the server holds for the event, asked outside the browser (whose network is cut) with the organiser's session. */
+async function serverList(context: BrowserContext, url: string, eventId: string) {
+  const cookie = (await context.cookies()).map((c) => `${c.name}=${c.value}`).join("; ");
+  const response = await fetch(`${url}/events/${eventId}/check-in.json`, { headers: { cookie }, redirect: "manual" });
+  expect(response.status).toBe(200);
+  return (await response.json()) as DeviceList;
+}
+
+const checkedInOnServer = async (context: BrowserContext, url: string, eventId: string) =>
+  (await serverList(context, url, eventId)).people
+    .filter((p) => p.checkedIn.includes("event"))
+    .map((p) => p.latin || p.name)
+    .sort();
+
+/** The page is kept by its service worker (the page itself and what it loaded), so it opens without the network. */
+async function keptForOffline(page: Page) {
+  await expect
+    .poll(
+      () =>
+        page.evaluate(async () => {
+          const registration = await navigator.serviceWorker.getRegistration(location.pathname);
+          if (!registration?.active) return false;
+          const cache = await caches.open("plenary-check-in-v1");
+          const keys = (await cache.keys()).map((request) => new URL(request.url).pathname);
+          const scripts = [...document.querySelectorAll("script[src], link[rel=modulepreload]")].map(
+            (element) => new URL(element.getAttribute("src") ?? element.getAttribute("href")!, location.href).pathname,
+          );
+          return keys.includes(location.pathname) && scripts.every((script) => keys.includes(script));
+        }),
+      { timeout: 20_000 },
+    )
+    .toBe(true);
+}
+
+test("with the network cut, the organiser checks in three people on a phone and they reach the server once it is back", async ({ browser }) => {
+  const server = plenary!;
+  const problems: string[] = [];
+  const context = await browser.newContext({ baseURL: server.url, locale: "en-GB", ...PHONE_CONTEXT });
+  await watch(context, problems);
+  const page = await context.newPage();
+  await open(page, "/login");
+  await page.getByLabel("Email").fill(ORGANISER.email);
+  await page.getByLabel("Password").fill(ORGANISER.password);
+  await page.getByRole("button", { name: "Sign in" }).click();
+  await expect(page.getByRole("heading", { name: "Dashboard", level: 1 })).toBeVisible();
+
+  // Online: the page saves the list on the device and can be installed
+  const checkInPath = `/events/${server.eventId}/check-in`;
+  await open(page, checkInPath);
+  await expect(page.locator("link[rel=manifest]")).toHaveAttribute("href", `${checkInPath}.webmanifest`);
+  const device = page.locator("section", { has: page.getByRole("heading", { name: en.device.title, level: 2 }) });
+  await expect(device.getByText(/^The list \(6 people\) is saved on this device, as of \d{1,2}:\d{2}/)).toBeVisible();
+  await expect(device.getByText(en.device.nothingPending)).toBeVisible();
+  await keptForOffline(page);
+
+  // The network goes: the page says so, and even a reload opens it from the device
+  await context.setOffline(true);
+  await expect(device.getByText(en.device.offline)).toBeVisible();
+  const pageRequests = () =>
+    server
+      .log()
+      .split("\n")
+      .filter((line) => line.includes(`"path":"${checkInPath}"`)).length;
+  const requestsBefore = pageRequests();
+  expect(requestsBefore).toBeGreaterThan(0);
+  const reloaded = await page.reload();
+  expect(reloaded?.fromServiceWorker()).toBe(true);
+  await hydrated(page);
+  expect(pageRequests(), "the reload did not reach the server").toBe(requestsBefore);
+  await expect(page.getByRole("heading", { name: rosters.checkIn.title, level: 1 })).toBeVisible();
+  await expect(device.getByText(en.device.offline)).toBeVisible();
+  const count = page.locator(".check-in-count");
+  await expect(count).toHaveText(arrived(0, 6));
+  const status = page.locator(".check-in-result[role=status]");
+  const pending = device.locator(".device-pending");
+
+  // 1. By name, in Latin letters
+  const search = page.getByRole("searchbox", { name: en.local.search });
+  const results = page.locator("ul.local-check-in-list > li");
+  await search.fill("kozhemiako");
+  await expect(results).toHaveCount(1);
+  await expect(results.first()).toContainText("Кожемяко Олег Николаевич");
+  await results.first().getByRole("button", { name: en.local.checkIn, exact: true }).tap();
+  await expect(status).toHaveText(fill(en.result.queued, { name: "KOZHEMIAKO Oleg", member: "Primorsky Krai" }));
+  await expect(results.first().getByText(en.local.waiting)).toBeVisible();
+  await expect(pending).toHaveText(fill(en.device.pending_one, { count: 1 }));
+
+  // 2. By the code on the badge
+  const byCode = page.locator("section", { has: page.getByRole("heading", { name: en.local.byCode }) });
+  await byCode.getByLabel(en.local.code).fill(server.codes.Kim.toLowerCase().replace(/(.{5})/, "$1-"));
+  await byCode.getByRole("button", { name: en.local.checkIn, exact: true }).tap();
+  await expect(status).toHaveText(fill(en.result.queued, { name: "KIM Cheolsu", member: "Gyeongsangbuk-do (North Gyeongsang Province)" }));
+
+  // 3. By name in its own script (Mongolian Cyrillic)
+  await search.fill("Өлзий");
+  await expect(results).toHaveCount(1);
+  await results.first().getByRole("button", { name: en.local.checkIn, exact: true }).tap();
+  await expect(pending).toHaveText(fill(en.device.pending_other, { count: 3 }));
+  await expect(device.locator(".device-pending-list > li")).toHaveText([
+    "KOZHEMIAKO Oleg (Primorsky Krai)",
+    "KIM Cheolsu (Gyeongsangbuk-do (North Gyeongsang Province))",
+    "Ts. ULZIIBAT (Töv Province)",
+  ]);
+  await expect(count).toHaveText(arrived(3, 6));
+  // checking the same person in again on this device is refused here, not queued twice
+  await search.fill("kozhemiako");
+  await expect(results.first().getByRole("button", { name: en.local.checkIn, exact: true })).toHaveCount(0);
+  await byCode.getByLabel(en.local.code).fill(server.codes.Kim);
+  await byCode.getByRole("button", { name: en.local.checkIn, exact: true }).tap();
+  await expect(status).toHaveText(fill(en.result.already, { name: "KIM Cheolsu", member: "Gyeongsangbuk-do (North Gyeongsang Province)" }));
+  await expect(pending).toHaveText(fill(en.device.pending_other, { count: 3 }));
+
+  // Nothing has reached the server yet
+  expect(await checkedInOnServer(context, server.url, server.eventId)).toEqual([]);
+
+  // The network is back: the queue goes by itself, once
+  await context.setOffline(false);
+  await expect(pending).toHaveText(en.device.nothingPending, { timeout: 15_000 });
+  await expect(device.getByText(en.device.online)).toBeVisible();
+  expect(await checkedInOnServer(context, server.url, server.eventId)).toEqual(["KIM Cheolsu", "KOZHEMIAKO Oleg", "Ts. ULZIIBAT"]);
+
+  // …and the page, reloaded from the server, counts them
+  await open(page, checkInPath);
+  await expect(count).toHaveText(arrived(3, 6));
+  const delegations = page.locator("section", { has: page.getByRole("heading", { name: rosters.checkIn.delegations }) });
+  await expect(delegations.locator("tbody tr").filter({ hasText: "Primorsky Krai" }).locator("td").nth(1)).toHaveText("1 / 1");
+  expect(await checkedInOnServer(context, server.url, server.eventId)).toHaveLength(3);
+
+  await context.close();
+  expect(problems).toEqual([]);
+});
