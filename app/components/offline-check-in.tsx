@@ -287,7 +287,9 @@ export function DeviceStatus({ device, programme }: { device: DeviceCheckIn; pro
           ) : null}
         </>
       ) : (
-        <p>{t("device.needsScript")}</p>
+        <noscript>
+          <p>{t("device.needsScript")}</p>
+        </noscript>
       )}
     </section>
   );

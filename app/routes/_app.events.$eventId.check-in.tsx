@@ -122,7 +122,9 @@ export async function action(args: ActionFunctionArgs) {
 export const handle = { i18n: ["common", "events", "reply", "rosters", "checkin"], title: "rosters:checkIn.title" satisfies PageTitle };
 
 /** The page can be installed on a phone or tablet at the door and opened without a connection (offline check-in). */
-export const meta: MetaFunction = ({ params }) => [{ tagName: "link", rel: "manifest", href: `/events/${params.eventId}/check-in.webmanifest` }];
+export const meta: MetaFunction = ({ params }) => [
+  { tagName: "link", rel: "manifest", href: `/events/${params.eventId}/check-in.webmanifest`, crossOrigin: "use-credentials" },
+];
 
 export default function CheckInRoute() {
   const { t } = useTranslation("rosters");

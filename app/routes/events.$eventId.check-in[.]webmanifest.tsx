@@ -1,15 +1,18 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
 
+import { requireUser } from "~/auth.server";
 import { getFixedT } from "~/i18next.server";
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /**
  * The web app manifest of an event's check-in page, so a phone or tablet at the door can install it and open it
- * offline (issue 19 §5). It names no person and reads no data, so it needs no session: browsers fetch manifests
- * without cookies.
+ * offline (issue 19 §5). It names no person, but like every staff address it wants the session: the page's link
+ * asks the browser to send its cookies (crossorigin="use-credentials").
  */
-export async function loader({ params, context }: LoaderFunctionArgs) {
+export async function loader(args: LoaderFunctionArgs) {
+  requireUser(args);
+  const { params, context } = args;
   if (!UUID.test(params.eventId ?? "")) throw new Response("Not Found", { status: 404 });
   const t = await getFixedT(context.locale, "checkin");
   const page = `/events/${params.eventId!.toLowerCase()}/check-in`;

@@ -94,6 +94,8 @@ test("with the network cut, the organiser checks in three people on a phone and 
   const checkInPath = `/events/${server.eventId}/check-in`;
   await open(page, checkInPath);
   await expect(page.locator("link[rel=manifest]")).toHaveAttribute("href", `${checkInPath}.webmanifest`);
+  const manifest = await page.request.get(`${checkInPath}.webmanifest`);
+  expect(await manifest.json()).toMatchObject({ start_url: checkInPath, display: "standalone" });
   const device = page.locator("section", { has: page.getByRole("heading", { name: en.device.title, level: 2 }) });
   await expect(device.getByText(/^The list \(6 people\) is saved on this device, as of \d{1,2}:\d{2}/)).toBeVisible();
   await expect(device.getByText(en.device.nothingPending)).toBeVisible();

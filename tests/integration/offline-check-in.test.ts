@@ -323,8 +323,10 @@ describe(`Offline check-in: the device list and the sync endpoint through HTTP (
     expect(new Date(row.scanned_at!).toISOString()).toBe("2031-01-01T00:00:00.000Z");
   });
 
-  it("serves the web app manifest of the check-in page, naming no one", async () => {
-    const response = await new TestClient(server.url).get(`/events/${seeded.eventId}/check-in.webmanifest`);
+  it("serves the web app manifest of the check-in page behind the session, and the worker and icons as files", async () => {
+    const anonymous = await new TestClient(server.url).get(`/events/${seeded.eventId}/check-in.webmanifest`);
+    expect(anonymous.status).toBe(302);
+    const response = await viewer.get(`/events/${seeded.eventId}/check-in.webmanifest`);
     expect(response.status).toBe(200);
     expect(response.headers.get("content-type")).toMatch(/^application\/manifest\+json/);
     const manifest = await response.json();
@@ -339,6 +341,6 @@ describe(`Offline check-in: the device list and the sync endpoint through HTTP (
     const worker = await new TestClient(server.url).get("/check-in-sw.js");
     expect(worker.status).toBe(200);
     expect(worker.headers.get("content-type")).toMatch(/javascript/);
-    expect((await new TestClient(server.url).get("/events/not-an-id/check-in.webmanifest")).status).toBe(404);
+    expect((await viewer.get("/events/not-an-id/check-in.webmanifest")).status).toBe(404);
   });
 });
