@@ -154,13 +154,19 @@ export async function listProgrammeCheckIns(db: DB, { eventId }: { eventId: stri
 }
 
 /** The notes: a second check-in of someone already checked in (another device, or the same person twice), newest first. */
-export async function listCheckInNotes(db: DB, { eventId, programmeItemId, limit = 50 }: { eventId: string; programmeItemId: string | null; limit?: number }) {
+export async function listCheckInNotes(db: DB, { eventId, limit = 50 }: { eventId: string; limit?: number }) {
   return db
     .selectFrom("check_in as c")
     .leftJoin("staff_user as s", "s.id", "c.recorded_by")
-    .select(["c.id", "c.delegate_id as delegateId", "c.recorded_at as at", "c.scanned_at as scannedAt", "s.display_name as by"])
+    .select([
+      "c.id",
+      "c.delegate_id as delegateId",
+      "c.programme_item_id as programmeItemId",
+      "c.recorded_at as at",
+      "c.scanned_at as scannedAt",
+      "s.display_name as by",
+    ])
     .where("c.event_id", "=", eventId)
-    .where((eb) => (programmeItemId ? eb("c.programme_item_id", "=", programmeItemId) : eb("c.programme_item_id", "is", null)))
     .where("c.outcome", "=", "duplicate")
     .orderBy("c.recorded_at", "desc")
     .limit(limit)

@@ -18,6 +18,7 @@ import { formatTimeZoned } from "~/lib/dates";
 import { localized } from "~/lib/directory";
 import type { PageTitle } from "~/lib/page-title";
 import { protocolOrder } from "~/lib/protocol";
+import { listCheckInNotes } from "~/models/check-in.server";
 import { listProgramme } from "~/models/event.server";
 import { findByCheckInCode, listRosterPeople, setCheckedIn } from "~/models/roster.server";
 import { eventSummary, requireEvent } from "~/services/event-view.server";
@@ -61,11 +62,25 @@ export async function loader(args: LoaderFunctionArgs) {
     if (p.checkedInAt) entry.arrived += 1;
     delegations.set(p.memberId, entry);
   }
-  const programme = await listProgramme(db, { eventId: event.id });
+  const [programme, notes] = await Promise.all([listProgramme(db, { eventId: event.id }), listCheckInNotes(db, { eventId: event.id })]);
+  const byId = new Map(people.map((p) => [p.delegateId, p]));
   return {
     event: eventSummary(event, locale),
     timeZone: event.timeZone,
     programme: programme.map((item) => ({ id: item.id, title: localized(item.title, locale) })),
+    // a second check-in of someone already checked in (two devices at the door): kept as a note, who and when
+    notes: notes.map((note) => {
+      const person = byId.get(note.delegateId);
+      const item = note.programmeItemId ? programme.find((i) => i.id === note.programmeItemId) : undefined;
+      return {
+        id: note.id,
+        name: person ? nameForms(person).latin || nameForms(person).name : "",
+        member: person ? localized(person.memberNames, locale) : "",
+        scope: item ? localized(item.title, locale) : null,
+        at: time(note.at),
+        by: note.by ?? "",
+      };
+    }),
     q,
     matches: matches.map((p) => ({
       id: p.delegateId,
@@ -244,6 +259,25 @@ export default function CheckInRoute() {
           </ul>
         </section>
       )}
+
+      {data.notes.length ? (
+        <section className="panel" aria-labelledby="notes-heading">
+          <h2 id="notes-heading">{t("checkin:notes.title")}</h2>
+          <ul className="check-in-notes">
+            {data.notes.map((note) => (
+              <li key={note.id}>
+                {t("checkin:notes.item", {
+                  name: note.name,
+                  member: note.member,
+                  scope: note.scope ?? t("checkin:notes.event"),
+                  at: note.at,
+                  by: note.by,
+                })}
+              </li>
+            ))}
+          </ul>
+        </section>
+      ) : null}
 
       <section className="panel" aria-labelledby="delegations-heading">
         <h2 id="delegations-heading">{t("checkIn.delegations")}</h2>

@@ -1,7 +1,7 @@
 import fs from "node:fs";
 import path from "node:path";
 
-import { type BrowserContext, expect, type Page, test } from "@playwright/test";
+import { type Browser, type BrowserContext, expect, type Page, test } from "@playwright/test";
 
 import type { DeviceList } from "~/lib/check-in";
 import { ROOT } from "../helpers/paths";
@@ -14,21 +14,26 @@ const fill = (text: string, values: Record<string, string | number>) => text.rep
 const arrived = (count: number, total: number) => fill(count === 1 ? rosters.checkIn.arrived_one : rosters.checkIn.arrived_other, { count, total });
 
 const ORGANISER = { name: "Dorj Bat", email: "dorj@near.example.org", password: "Registration desk, Ulan-Ude 2027" };
+const COLLEAGUE = { name: "Sara Lee", email: "sara@near.example.org", password: "The other door, Ulan-Ude 2027" };
 const PHONE_CONTEXT = { viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true, deviceScaleFactor: 3 };
 
-/** The organiser (`npm run user:create`) and the rosters seed: five delegations, six people, names in six scripts. */
-function organiserAndSeed(env: Record<string, string>) {
-  cli(
-    "app/cli/user-create.ts",
-    ["--email", ORGANISER.email, "--name", ORGANISER.name, "--role", "staff", "--locale", "en", "--password-stdin"],
-    env,
-    `${ORGANISER.password}\n`,
-  );
-  return JSON.parse(cli("tests/e2e/rosters-seed.ts", [ORGANISER.email], env).trim().split("\n").at(-1)!) as { eventId: string; codes: Record<string, string> };
+const lastLine = (output: string) => JSON.parse(output.trim().split("\n").at(-1)!);
+
+/** Two organisers (`npm run user:create`), the rosters seed (six people, names in six scripts) and a welcome dinner. */
+function organisersAndSeed(env: Record<string, string>) {
+  for (const user of [ORGANISER, COLLEAGUE])
+    cli(
+      "app/cli/user-create.ts",
+      ["--email", user.email, "--name", user.name, "--role", "staff", "--locale", "en", "--password-stdin"],
+      env,
+      `${user.password}\n`,
+    );
+  const seeded = lastLine(cli("tests/e2e/rosters-seed.ts", [ORGANISER.email], env)) as { eventId: string; codes: Record<string, string> };
+  return { ...seeded, ...(lastLine(cli("tests/e2e/offline-check-in-seed.ts", [seeded.eventId], env)) as { dinnerId: string }) };
 }
 
 let plenary: Awaited<ReturnType<typeof startDoor>> | undefined;
-const startDoor = () => startPlenary("offline-check-in", organiserAndSeed);
+const startDoor = () => startPlenary("offline-check-in", organisersAndSeed);
 
 test.beforeAll(async () => {
   test.setTimeout(120_000);
@@ -78,17 +83,23 @@ async function keptForOffline(page: Page) {
     .toBe(true);
 }
 
-test("with the network cut, the organiser checks in three people on a phone and they reach the server once it is back", async ({ browser }) => {
-  const server = plenary!;
-  const problems: string[] = [];
-  const context = await browser.newContext({ baseURL: server.url, locale: "en-GB", ...PHONE_CONTEXT });
+/** A phone of its own for an organiser, signed in through the login page. */
+async function phone(browser: Browser, url: string, user: typeof ORGANISER, problems: string[]) {
+  const context = await browser.newContext({ baseURL: url, locale: "en-GB", ...PHONE_CONTEXT });
   await watch(context, problems);
   const page = await context.newPage();
   await open(page, "/login");
-  await page.getByLabel("Email").fill(ORGANISER.email);
-  await page.getByLabel("Password").fill(ORGANISER.password);
+  await page.getByLabel("Email").fill(user.email);
+  await page.getByLabel("Password").fill(user.password);
   await page.getByRole("button", { name: "Sign in" }).click();
   await expect(page.getByRole("heading", { name: "Dashboard", level: 1 })).toBeVisible();
+  return { context, page };
+}
+
+test("with the network cut, the organiser checks in three people on a phone and they reach the server once it is back", async ({ browser }) => {
+  const server = plenary!;
+  const problems: string[] = [];
+  const { context, page } = await phone(browser, server.url, ORGANISER, problems);
 
   // Online: the page saves the list on the device and can be installed
   const checkInPath = `/events/${server.eventId}/check-in`;
@@ -175,5 +186,61 @@ test("with the network cut, the organiser checks in three people on a phone and 
   expect(await checkedInOnServer(context, server.url, server.eventId)).toHaveLength(3);
 
   await context.close();
+  expect(problems).toEqual([]);
+});
+
+test("two phones check the same delegate in for the welcome dinner: one check-in counts, the second is a note saying who was first", async ({ browser }) => {
+  const server = plenary!;
+  const problems: string[] = [];
+  const checkInPath = `/events/${server.eventId}/check-in`;
+  const first = await phone(browser, server.url, ORGANISER, problems);
+  const second = await phone(browser, server.url, COLLEAGUE, problems);
+  for (const { page } of [first, second]) {
+    await open(page, checkInPath);
+    await expect(page.getByText(/^The list \(6 people\) is saved on this device/)).toBeVisible();
+    await keptForOffline(page);
+    // both check in for the dinner, not for the event
+    await page.getByLabel(en.device.scope).selectOption({ label: "Welcome dinner" });
+    await expect(page.locator(".check-in-count")).toHaveText(arrived(0, 6));
+  }
+
+  // The second phone has lost the network; the first checks the delegate in and it reaches the server at once
+  await second.context.setOffline(true);
+  const checkIn = async (page: Page) => {
+    await page.getByRole("searchbox", { name: en.local.search }).fill("Hirai");
+    const result = page.locator("ul.local-check-in-list > li");
+    await expect(result).toHaveCount(1);
+    await result.getByRole("button", { name: en.local.checkIn, exact: true }).tap();
+  };
+  await checkIn(first.page);
+  await expect(first.page.locator(".check-in-result")).toHaveText(new RegExp(`^✓ HIRAI Kana \\(Tottori Prefecture\\) checked in at \\d{1,2}:\\d{2}`));
+  await expect(first.page.locator(".device-pending")).toHaveText(en.device.nothingPending);
+
+  // The second phone, not knowing, checks her in as well: queued on the phone
+  await checkIn(second.page);
+  await expect(second.page.locator(".device-pending")).toHaveText(fill(en.device.pending_one, { count: 1 }));
+
+  // Back online, the server keeps the first check-in and notes the second, and the phone says so
+  await second.context.setOffline(false);
+  await expect(second.page.locator(".device-pending")).toHaveText(en.device.nothingPending, { timeout: 15_000 });
+  const note = new RegExp(
+    `^HIRAI Kana \\(Tottori Prefecture\\) was already checked in at \\d{1,2}:\\d{2}.* by ${ORGANISER.name}; this check-in is kept as a note\\.$`,
+  );
+  await expect(second.page.locator(".check-in-result")).toHaveText(note);
+  const list = await serverList(second.context, server.url, server.eventId);
+  const hirai = list.people.find((p) => p.latin === "HIRAI Kana")!;
+  expect(hirai.checkedIn).toEqual([server.dinnerId]); // the dinner only, not the event
+
+  // Every organiser sees the note on the page, with who checked in again and when
+  await open(first.page, checkInPath);
+  const notes = first.page.locator("section", { has: first.page.getByRole("heading", { name: en.notes.title }) });
+  await expect(notes.locator("li")).toHaveText([
+    new RegExp(
+      `^HIRAI Kana \\(Tottori Prefecture\\), Welcome dinner: checked in again at \\d{1,2}:\\d{2}.* by ${COLLEAGUE.name}; the first check-in counts\\.$`,
+    ),
+  ]);
+
+  await first.context.close();
+  await second.context.close();
   expect(problems).toEqual([]);
 });
