@@ -96,6 +96,7 @@ export function useDeviceCheckIn({ eventId, timeZone, onSynced }: { eventId: str
       .slice(0, MAX_SYNC_BATCH);
     if (!batch.length) return;
     sending.current = true;
+    let more = false;
     try {
       const body = new URLSearchParams({
         checkIns: JSON.stringify(batch.map(({ id, delegateId, programmeItemId, scannedAt }) => ({ id, delegateId, programmeItemId, scannedAt }))),
@@ -136,12 +137,14 @@ export function useDeviceCheckIn({ eventId, timeZone, onSynced }: { eventId: str
       }
       synced.current();
       await download();
+      more = readQueue().some((q) => q.eventId === eventId);
     } catch {
       // the connection dropped again: everything stays queued and goes with the next try
     } finally {
       sending.current = false;
     }
-    if (readQueue().some((q) => q.eventId === eventId) && navigator.onLine) void flush();
+    // a queue longer than one batch goes on at once; after a failure, the next try is the timer's or the `online` event's
+    if (more && navigator.onLine) void flush();
   }, [eventId, download, saveList, time]);
 
   useEffect(() => {
@@ -158,11 +161,14 @@ export function useDeviceCheckIn({ eventId, timeZone, onSynced }: { eventId: str
     const goOffline = () => setOnline(false);
     window.addEventListener("online", goOnline);
     window.addEventListener("offline", goOffline);
+    // the browser may think it is online while the server is out of reach (a captive network, a restart): try again
+    const retry = window.setInterval(() => navigator.onLine && void flush(), 15_000);
     if (navigator.onLine) void download().then(flush);
     registerWorker(eventId);
     return () => {
       window.removeEventListener("online", goOnline);
       window.removeEventListener("offline", goOffline);
+      window.clearInterval(retry);
     };
   }, [eventId, download, flush]);
 
@@ -213,21 +219,29 @@ export function useDeviceCheckIn({ eventId, timeZone, onSynced }: { eventId: str
 
 export type DeviceCheckIn = ReturnType<typeof useDeviceCheckIn>;
 
-/** Registers the check-in page's service worker and hands it what this page loaded, to keep for offline use. */
+/**
+ * Registers the check-in page's service worker and hands it what this page loaded, to keep for offline use; where
+ * the browser cannot read QR codes itself, the jsQR decoder the camera scanner would load is fetched now and kept too.
+ */
 function registerWorker(eventId: string) {
   if (!("serviceWorker" in navigator)) return;
   const scope = `/events/${eventId}/check-in`;
+  const loaded = () =>
+    performance
+      .getEntriesByType("resource")
+      .map((entry) => new URL(entry.name))
+      .filter((url) => url.origin === location.origin && /^\/(build\/|locales\/|favicon)/.test(url.pathname))
+      .map((url) => url.href);
   navigator.serviceWorker
     .register("/check-in-sw.js", { scope })
     .then(() => navigator.serviceWorker.ready)
-    .then((registration) => {
-      const urls = performance
-        .getEntriesByType("resource")
-        .map((entry) => new URL(entry.name))
-        .filter((url) => url.origin === location.origin && /^\/(build\/|locales\/|favicon)/.test(url.pathname))
-        .map((url) => url.href);
+    .then(async (registration) => {
       const worker = registration.active ?? registration.waiting ?? registration.installing;
-      worker?.postMessage({ type: "keep", page: scope, urls });
+      worker?.postMessage({ type: "keep", page: scope, urls: loaded() });
+      if (!window.BarcodeDetector) {
+        await import("jsqr");
+        worker?.postMessage({ type: "keep", page: scope, urls: loaded() });
+      }
     })
     .catch(() => undefined);
 }
