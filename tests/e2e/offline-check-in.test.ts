@@ -111,6 +111,9 @@ test("with the network cut, the organiser checks in three people on a phone and 
   await expect(device.getByText(/^The list \(6 people\) is saved on this device, as of \d{1,2}:\d{2}/)).toBeVisible();
   await expect(device.getByText(en.device.nothingPending)).toBeVisible();
   await keptForOffline(page);
+  // the service worker sees this page only, not the rest of Plenary
+  expect(await page.evaluate(async () => (await navigator.serviceWorker.getRegistration(location.pathname))?.scope)).toBe(`${server.url}${checkInPath}`);
+  expect(await page.evaluate(async () => (await navigator.serviceWorker.getRegistration("/events"))?.scope ?? null)).toBeNull();
 
   // The network goes: the page says so, and even a reload opens it from the device
   await context.setOffline(true);
