@@ -161,8 +161,13 @@ export function useDeviceCheckIn({ eventId, timeZone, onSynced }: { eventId: str
     const goOffline = () => setOnline(false);
     window.addEventListener("online", goOnline);
     window.addEventListener("offline", goOffline);
-    // the browser may think it is online while the server is out of reach (a captive network, a restart): try again
-    const retry = window.setInterval(() => navigator.onLine && void flush(), 15_000);
+    // the browser may think it is online while the server is out of reach (a captive network, a restart): try again;
+    // and keep the device's list as fresh as the page, so that the network going finds it up to date
+    const retry = window.setInterval(() => {
+      if (!navigator.onLine || document.visibilityState !== "visible") return;
+      void flush();
+      void download();
+    }, 15_000);
     if (navigator.onLine) void download().then(flush);
     registerWorker(eventId);
     return () => {
@@ -214,7 +219,7 @@ export function useDeviceCheckIn({ eventId, timeZone, onSynced }: { eventId: str
   );
 
   const pending = queue.filter((q) => q.eventId === eventId);
-  return { hydrated, online, list, pending, scope, setScope, outcome, notes, checkIn, checkInCode, flush, time };
+  return { hydrated, online, list, pending, scope, setScope, outcome, notes, checkIn, checkInCode, flush, refresh: download, time };
 }
 
 export type DeviceCheckIn = ReturnType<typeof useDeviceCheckIn>;

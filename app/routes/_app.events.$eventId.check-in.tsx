@@ -161,6 +161,11 @@ export default function CheckInRoute() {
   const localPeople = device.list?.people ?? [];
   const arrived = local ? localPeople.filter((p) => isCheckedIn(p, device.scope, device.pending)).length : data.arrived;
   const total = local ? localPeople.length : data.total;
+  // a check-in or undo made online at once updates the list kept on the device too
+  const refreshDevice = device.refresh;
+  useEffect(() => {
+    if (fetcher.state === "idle" && fetcher.data) void refreshDevice();
+  }, [fetcher.state, fetcher.data, refreshDevice]);
   const actionData = useActionData<CheckInResult>();
   // with JavaScript the answer comes to the fetcher; without it, the form posts the page and the answer comes back with it
   const result = fetcher.data ?? actionData;
