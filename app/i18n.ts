@@ -22,6 +22,7 @@ export const allNamespaces = [
   "sso",
   "api",
   "security",
+  "checkin",
 ] as const;
 
 /** Each language named in itself: a switcher must be readable by someone who cannot read the current UI. */

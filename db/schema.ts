@@ -531,6 +531,25 @@ export interface RosterVersionTable {
 
 export const SEND_WAVE_STATUSES = ["queued", "running", "done", "stopped"] as const;
 export type SendWaveStatus = (typeof SEND_WAVE_STATUSES)[number];
+export const CHECK_IN_OUTCOMES = ["checked_in", "duplicate", "undone"] as const;
+export type CheckInRecordOutcome = (typeof CHECK_IN_OUTCOMES)[number];
+/** A check-in a device sent (issue 19 §5): for the event (no programme item) or one programme item. */
+export interface CheckInTable {
+  id: Generated<string>;
+  /** the id the device gave the queued check-in: the same one sent twice is recorded once */
+  client_id: string;
+  event_id: string;
+  delegate_id: string;
+  programme_item_id: string | null;
+  /** checked_in: the first; duplicate: a later one of the same person (a note); undone: taken back */
+  outcome: CheckInRecordOutcome;
+  /** the device's clock when the badge was scanned or the name tapped */
+  scanned_at: Timestamp | null;
+  /** the server's clock when it arrived (the time that counts) */
+  recorded_at: DefaultTimestamp;
+  recorded_by: string | null;
+}
+
 /** A send wave (issue 15): invitations prepared as a job, in chunks, with its progress. */
 export interface SendWaveTable {
   id: Generated<string>;
@@ -714,4 +733,5 @@ export interface Database {
   staff_passkey: StaffPasskeyTable;
   sign_in_pending: SignInPendingTable;
   security_policy: SecurityPolicyTable;
+  check_in: CheckInTable;
 }

@@ -1,5 +1,6 @@
 import enApi from "./en/api.json";
 import enAuth from "./en/auth.json";
+import enCheckin from "./en/checkin.json";
 import enCommon from "./en/common.json";
 import enDirectory from "./en/directory.json";
 import enEmails from "./en/emails.json";
@@ -16,6 +17,7 @@ import enStaff from "./en/staff.json";
 import enWebhooks from "./en/webhooks.json";
 import jaApi from "./ja/api.json";
 import jaAuth from "./ja/auth.json";
+import jaCheckin from "./ja/checkin.json";
 import jaCommon from "./ja/common.json";
 import jaDirectory from "./ja/directory.json";
 import jaEmails from "./ja/emails.json";
@@ -32,6 +34,7 @@ import jaStaff from "./ja/staff.json";
 import jaWebhooks from "./ja/webhooks.json";
 import koApi from "./ko/api.json";
 import koAuth from "./ko/auth.json";
+import koCheckin from "./ko/checkin.json";
 import koCommon from "./ko/common.json";
 import koDirectory from "./ko/directory.json";
 import koEmails from "./ko/emails.json";
@@ -48,6 +51,7 @@ import koStaff from "./ko/staff.json";
 import koWebhooks from "./ko/webhooks.json";
 import mnApi from "./mn/api.json";
 import mnAuth from "./mn/auth.json";
+import mnCheckin from "./mn/checkin.json";
 import mnCommon from "./mn/common.json";
 import mnDirectory from "./mn/directory.json";
 import mnEmails from "./mn/emails.json";
@@ -64,6 +68,7 @@ import mnStaff from "./mn/staff.json";
 import mnWebhooks from "./mn/webhooks.json";
 import ruApi from "./ru/api.json";
 import ruAuth from "./ru/auth.json";
+import ruCheckin from "./ru/checkin.json";
 import ruCommon from "./ru/common.json";
 import ruDirectory from "./ru/directory.json";
 import ruEmails from "./ru/emails.json";
@@ -80,6 +85,7 @@ import ruStaff from "./ru/staff.json";
 import ruWebhooks from "./ru/webhooks.json";
 import zhApi from "./zh/api.json";
 import zhAuth from "./zh/auth.json";
+import zhCheckin from "./zh/checkin.json";
 import zhCommon from "./zh/common.json";
 import zhDirectory from "./zh/directory.json";
 import zhEmails from "./zh/emails.json";
@@ -116,6 +122,7 @@ export const resources = {
     sso: enSso,
     api: enApi,
     security: enSecurity,
+    checkin: enCheckin,
   },
   ko: {
     common: koCommon,
@@ -134,6 +141,7 @@ export const resources = {
     sso: koSso,
     api: koApi,
     security: koSecurity,
+    checkin: koCheckin,
   },
   zh: {
     common: zhCommon,
@@ -152,6 +160,7 @@ export const resources = {
     sso: zhSso,
     api: zhApi,
     security: zhSecurity,
+    checkin: zhCheckin,
   },
   ja: {
     common: jaCommon,
@@ -170,6 +179,7 @@ export const resources = {
     sso: jaSso,
     api: jaApi,
     security: jaSecurity,
+    checkin: jaCheckin,
   },
   ru: {
     common: ruCommon,
@@ -188,6 +198,7 @@ export const resources = {
     sso: ruSso,
     api: ruApi,
     security: ruSecurity,
+    checkin: ruCheckin,
   },
   mn: {
     common: mnCommon,
@@ -206,6 +217,7 @@ export const resources = {
     sso: mnSso,
     api: mnApi,
     security: mnSecurity,
+    checkin: mnCheckin,
   },
 };
 

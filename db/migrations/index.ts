@@ -19,6 +19,7 @@ import * as m20261205_2000 from "./2026_12_05_2000_create_api_tokens";
 import * as m20261205_2100 from "./2026_12_05_2100_create_webhooks";
 import * as m20261205_2200 from "./2026_12_05_2200_create_second_factors";
 import * as m20261205_2230 from "./2026_12_05_2230_create_sign_in_settings";
+import * as m20261205_2300 from "./2026_12_05_2300_create_check_ins";
 import * as m20261205_2330 from "./2026_12_05_2330_add_personal_data_retention";
 
 /**
@@ -45,5 +46,6 @@ export const migrations: Record<string, Migration> = {
   "2026_12_05_2100_create_webhooks": m20261205_2100,
   "2026_12_05_2200_create_second_factors": m20261205_2200,
   "2026_12_05_2230_create_sign_in_settings": m20261205_2230,
+  "2026_12_05_2300_create_check_ins": m20261205_2300,
   "2026_12_05_2330_add_personal_data_retention": m20261205_2330,
 };
