@@ -18,8 +18,8 @@ import { audited } from "~/models/audit.server";
 import { checkSignIn, clearSignInFailures, recordRefusedSignIn, recordSignInFailure } from "~/models/sign-in-throttle.server";
 import { createStaffSession, deleteStaffSession } from "~/models/staff-session.server";
 import { getStaffUserForSignIn, recordSignIn } from "~/models/staff-user.server";
-import { getSignInOptions } from "~/services/sso.server";
 import { beginSecondStep } from "~/services/second-factor.server";
+import { getSignInOptions } from "~/services/sso.server";
 
 const SignInSchema = z.object({
   email: EmailSchema,
