@@ -101,8 +101,29 @@ const EnvSchema = z
       .default(2),
     MAIL_WORKER: z.enum(["true", "false"], { error: "must be true or false" }).default("true"),
     TRUST_PROXY: z.enum(["true", "false", "0", "1", "2", "3"], { error: "must be true, false or a number of proxies (1-3)" }).default("false"),
+    // single sign-on (issue 19 item 4): an OpenID Connect provider; https, or http on this machine's loopback only
+    OIDC_ISSUER: z
+      .url({ protocol: /^https?$/, error: "must be the provider's https:// issuer URL" })
+      .refine((value) => isSecureIssuer(new URL(value)), { error: "must use https:// (http:// only on 127.0.0.1, ::1 or localhost)" })
+      .optional(),
+    OIDC_CLIENT_ID: z.string().max(500, "must be at most 500 characters").optional(),
+    OIDC_CLIENT_SECRET: z.string().max(2000, "must be at most 2000 characters").optional(),
+    OIDC_PROVIDER_NAME: z
+      .string()
+      .max(60, "must be at most 60 characters")
+      .regex(/^[^\p{Cc}]*$/u, "must be one line of text")
+      .optional(),
+    // break-glass: "always" offers the password form whatever Settings → Sign-in says
+    PASSWORD_SIGN_IN: z.enum(["settings", "always"], { error: "must be settings or always" }).default("settings"),
   })
   .superRefine((value, ctx) => {
+    if (Boolean(value.OIDC_ISSUER) !== Boolean(value.OIDC_CLIENT_ID)) {
+      ctx.addIssue({
+        code: "custom",
+        path: [value.OIDC_ISSUER ? "OIDC_CLIENT_ID" : "OIDC_ISSUER"],
+        message: "is required with the other (single sign-on needs both OIDC_ISSUER and OIDC_CLIENT_ID)",
+      });
+    }
     if (value.DATABASE_URL && !value.SESSION_SECRET) {
       ctx.addIssue({
         code: "custom",
@@ -153,6 +174,15 @@ export function parseEnv(source: Record<string, string | undefined>): Env {
     isEmbedded,
     isHttps: appUrl.startsWith("https:"),
   };
+}
+
+/** Plain http is accepted only for a provider on this machine's loopback (a provider started by the tests). */
+export function isSecureIssuer(url: URL) {
+  return url.protocol === "https:" || isLoopbackHost(url.hostname);
+}
+
+export function isLoopbackHost(hostname: string) {
+  return hostname === "localhost" || hostname === "[::1]" || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(hostname);
 }
 
 /** A 256-bit key written as 64 hex digits or as base64/base64url; null when it is not exactly 32 bytes. */

@@ -85,6 +85,20 @@ export function isSameOriginRequest(req: Pick<ExpressRequest, "headers" | "proto
   return req.headers["sec-fetch-site"] === "same-origin";
 }
 
+/**
+ * The JSON API (/api/v1/…) takes no cookies, only `Authorization: Bearer`. A page of another site cannot send that
+ * header without a CORS preflight, which Plenary never grants, so API writes need no Origin check: tools such as
+ * curl send none.
+ */
+export function isApiRequest(req: Pick<ExpressRequest, "originalUrl">) {
+  // the path as Remix will route it (WHATWG URL: "/api/v1/%2e%2e/login" is "/login"), never express's raw one
+  try {
+    return new URL(`http://localhost${req.originalUrl}`).pathname.startsWith("/api/v1/");
+  } catch {
+    return false;
+  }
+}
+
 /** Above this, a request body is refused before anything reads it (uploads have their own, smaller limits). */
 export const MAX_REQUEST_BYTES = 8 * 1024 * 1024;
 const DRAIN_LIMIT_BYTES = 32 * 1024 * 1024;
@@ -246,7 +260,8 @@ export function createApp({ build, rootDir, mode }: { build: ServerBuild; rootDi
   app.use(async (req, res, next) => {
     try {
       const request = toFetchRequest(req);
-      const sessionToken = await readSessionToken(request);
+      // the JSON API authenticates by bearer token alone: a session cookie is not even read (see isApiRequest)
+      const sessionToken = isApiRequest(req) ? null : await readSessionToken(request);
       const user = sessionToken ? ((await getSessionUser(db, { token: sessionToken })) ?? null) : null;
       const replyLink = await replyLinkLookup(request, user?.locale);
       const context: RequestContext = {
@@ -281,7 +296,13 @@ export function createApp({ build, rootDir, mode }: { build: ServerBuild; rootDi
     const length = Number(req.headers["content-length"] ?? 0);
     if (length <= MAX_REQUEST_BYTES) return next();
     res.setHeader("Connection", "close");
-    const answer = () => renderNotice(res, res.locals.context, 413, "tooLarge").catch(next);
+    const answer = () =>
+      isApiRequest(req)
+        ? void res
+            .status(413)
+            .type("application/problem+json")
+            .send(JSON.stringify({ type: "urn:plenary:problem:too_large", title: "Body too large", status: 413 }))
+        : renderNotice(res, res.locals.context, 413, "tooLarge").catch(next);
     // Read and discard a moderately oversized body first, so the client is not reset mid-upload and sees the
     // page; beyond DRAIN_LIMIT_BYTES answer at once and let the connection close.
     if (length > DRAIN_LIMIT_BYTES) return void answer();
@@ -292,6 +313,7 @@ export function createApp({ build, rootDir, mode }: { build: ServerBuild; rootDi
 
   app.use((req, res, next) => {
     if (["GET", "HEAD", "OPTIONS"].includes(req.method)) return next();
+    if (isApiRequest(req)) return next();
     if (isSameOriginRequest(req, env.APP_URL)) {
       // Remix repeats the check against X-Forwarded-Host or Host, which a reverse proxy rewrites (nginx sends its
       // upstream address) and would answer 500. The Origin was just checked against APP_URL and our own Host:

@@ -20,6 +20,10 @@ export const allNamespaces = [
   "delegation",
   "retention",
   "webhooks",
+  "sso",
+  "api",
+  "security",
+  "checkin",
 ] as const;
 
 /** Each language named in itself: a switcher must be readable by someone who cannot read the current UI. */

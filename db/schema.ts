@@ -27,6 +27,8 @@ export interface StaffUserTable {
   invited_by: string | null;
   created_at: DefaultTimestamp;
   updated_at: DefaultTimestamp;
+  /** the last sign-in through single sign-on (an account without a password that has one is not "invited") */
+  last_sso_sign_in_at: Timestamp | null;
 }
 
 export interface StaffSessionTable {
@@ -507,6 +509,18 @@ export interface SecretariatTable {
   updated_at: DefaultTimestamp;
 }
 
+/** The administrator's sign-in choices (one row, id = 1): password form, single sign-on account creation. */
+export interface SignInSettingsTable {
+  id: ColumnType<number, number | undefined, never>;
+  password_sign_in: ColumnType<boolean, boolean | undefined, boolean>;
+  sso_provisioning: ColumnType<boolean, boolean | undefined, boolean>;
+  sso_role: ColumnType<Exclude<StaffRole, "admin">, Exclude<StaffRole, "admin"> | undefined, Exclude<StaffRole, "admin">>;
+  sso_domains: ColumnType<string[], string[] | undefined, string[]>;
+  version: ColumnType<number, number | undefined, number>;
+  updated_by: string | null;
+  updated_at: DefaultTimestamp;
+}
+
 export interface StaffTokenTable {
   token_hash: string;
   user_id: string;
@@ -545,6 +559,25 @@ export interface RosterVersionTable {
 
 export const SEND_WAVE_STATUSES = ["queued", "running", "done", "stopped"] as const;
 export type SendWaveStatus = (typeof SEND_WAVE_STATUSES)[number];
+export const CHECK_IN_OUTCOMES = ["checked_in", "duplicate", "undone"] as const;
+export type CheckInRecordOutcome = (typeof CHECK_IN_OUTCOMES)[number];
+/** A check-in a device sent (issue 19 §5): for the event (no programme item) or one programme item. */
+export interface CheckInTable {
+  id: Generated<string>;
+  /** the id the device gave the queued check-in: the same one sent twice is recorded once */
+  client_id: string;
+  event_id: string;
+  delegate_id: string;
+  programme_item_id: string | null;
+  /** checked_in: the first; duplicate: a later one of the same person (a note); undone: taken back */
+  outcome: CheckInRecordOutcome;
+  /** the device's clock when the badge was scanned or the name tapped */
+  scanned_at: Timestamp | null;
+  /** the server's clock when it arrived (the time that counts) */
+  recorded_at: DefaultTimestamp;
+  recorded_by: string | null;
+}
+
 /** A send wave (issue 15): invitations prepared as a job, in chunks, with its progress. */
 export interface SendWaveTable {
   id: Generated<string>;
@@ -615,12 +648,87 @@ export interface WebhookDeliveryTable {
   created_at: DefaultTimestamp;
 }
 
+/** A personal API token (issue 19 §1): only the SHA-256 of the token is stored; `scopes` such as "directory:read". */
+export interface ApiTokenTable {
+  id: Generated<string>;
+  name: string;
+  token_hash: string;
+  scopes: string[];
+  created_by: string;
+  created_at: DefaultTimestamp;
+  expires_at: Timestamp;
+  revoked_at: Timestamp | null;
+  revoked_by: string | null;
+  /** written at most once a minute per token */
+  last_used_at: Timestamp | null;
+  last_used_ip: string | null;
+}
+
+/** An authenticator app's secret (sealed); confirmed once the user typed a first code; last_step stops replays. */
+export interface StaffTotpTable {
+  user_id: string;
+  secret: string;
+  confirmed_at: Timestamp | null;
+  last_step: number | null;
+  created_at: DefaultTimestamp;
+}
+
+/** One-time recovery codes: only their SHA-256. */
+export interface StaffRecoveryCodeTable {
+  id: Generated<string>;
+  user_id: string;
+  code_hash: string;
+  used_at: Timestamp | null;
+  created_at: DefaultTimestamp;
+}
+
+/** A passkey (WebAuthn credential): id and public key base64url, transports as a JSON array. */
+export interface StaffPasskeyTable {
+  id: Generated<string>;
+  user_id: string;
+  credential_id: string;
+  public_key: string;
+  /** bigint: the driver returns a string */
+  counter: ColumnType<string | number, number | undefined, number>;
+  transports: string | null;
+  name: string;
+  created_at: DefaultTimestamp;
+  last_used_at: Timestamp | null;
+}
+
+export type SignInPendingPurpose = "verify" | "enrol";
+
+/** A password sign-in waiting for its second step (not a session): the cookie holds the raw id. */
+export interface SignInPendingTable {
+  id_hash: string;
+  user_id: string;
+  purpose: SignInPendingPurpose;
+  redirect_to: string | null;
+  /** the WebAuthn challenge last handed to this sign-in */
+  challenge: string | null;
+  failures: ColumnType<number, number | undefined, number>;
+  created_at: DefaultTimestamp;
+  expires_at: Timestamp;
+}
+
+export const SECOND_FACTOR_POLICIES = ["none", "all", "passport_roles"] as const;
+export type SecondFactorPolicy = (typeof SECOND_FACTOR_POLICIES)[number];
+
+/** One row (id 1): who must sign in with a second factor. */
+export interface SecurityPolicyTable {
+  id: ColumnType<number, number | undefined, never>;
+  second_factor: ColumnType<SecondFactorPolicy, SecondFactorPolicy | undefined, SecondFactorPolicy>;
+  updated_by: string | null;
+  updated_at: DefaultTimestamp;
+}
+
 export interface Database {
   staff_user: StaffUserTable;
   staff_session: StaffSessionTable;
   setup_token: SetupTokenTable;
   rate_limit: RateLimitTable;
   sign_in_throttle: SignInThrottleTable;
+  sign_in_settings: SignInSettingsTable;
   audit_log: AuditLogTable;
   member: MemberTable;
   contact: ContactTable;
@@ -649,4 +757,11 @@ export interface Database {
   webhook_settings: WebhookSettingsTable;
   webhook_subscription: WebhookSubscriptionTable;
   webhook_delivery: WebhookDeliveryTable;
+  api_token: ApiTokenTable;
+  staff_totp: StaffTotpTable;
+  staff_recovery_code: StaffRecoveryCodeTable;
+  staff_passkey: StaffPasskeyTable;
+  sign_in_pending: SignInPendingTable;
+  security_policy: SecurityPolicyTable;
+  check_in: CheckInTable;
 }

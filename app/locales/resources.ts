@@ -1,4 +1,6 @@
+import enApi from "./en/api.json";
 import enAuth from "./en/auth.json";
+import enCheckin from "./en/checkin.json";
 import enCommon from "./en/common.json";
 import enDelegation from "./en/delegation.json";
 import enDirectory from "./en/directory.json";
@@ -9,10 +11,14 @@ import enLetters from "./en/letters.json";
 import enReply from "./en/reply.json";
 import enRetention from "./en/retention.json";
 import enRosters from "./en/rosters.json";
+import enSecurity from "./en/security.json";
 import enSettings from "./en/settings.json";
+import enSso from "./en/sso.json";
 import enStaff from "./en/staff.json";
 import enWebhooks from "./en/webhooks.json";
+import jaApi from "./ja/api.json";
 import jaAuth from "./ja/auth.json";
+import jaCheckin from "./ja/checkin.json";
 import jaCommon from "./ja/common.json";
 import jaDelegation from "./ja/delegation.json";
 import jaDirectory from "./ja/directory.json";
@@ -23,10 +29,14 @@ import jaLetters from "./ja/letters.json";
 import jaReply from "./ja/reply.json";
 import jaRetention from "./ja/retention.json";
 import jaRosters from "./ja/rosters.json";
+import jaSecurity from "./ja/security.json";
 import jaSettings from "./ja/settings.json";
+import jaSso from "./ja/sso.json";
 import jaStaff from "./ja/staff.json";
 import jaWebhooks from "./ja/webhooks.json";
+import koApi from "./ko/api.json";
 import koAuth from "./ko/auth.json";
+import koCheckin from "./ko/checkin.json";
 import koCommon from "./ko/common.json";
 import koDelegation from "./ko/delegation.json";
 import koDirectory from "./ko/directory.json";
@@ -37,10 +47,14 @@ import koLetters from "./ko/letters.json";
 import koReply from "./ko/reply.json";
 import koRetention from "./ko/retention.json";
 import koRosters from "./ko/rosters.json";
+import koSecurity from "./ko/security.json";
 import koSettings from "./ko/settings.json";
+import koSso from "./ko/sso.json";
 import koStaff from "./ko/staff.json";
 import koWebhooks from "./ko/webhooks.json";
+import mnApi from "./mn/api.json";
 import mnAuth from "./mn/auth.json";
+import mnCheckin from "./mn/checkin.json";
 import mnCommon from "./mn/common.json";
 import mnDelegation from "./mn/delegation.json";
 import mnDirectory from "./mn/directory.json";
@@ -51,10 +65,14 @@ import mnLetters from "./mn/letters.json";
 import mnReply from "./mn/reply.json";
 import mnRetention from "./mn/retention.json";
 import mnRosters from "./mn/rosters.json";
+import mnSecurity from "./mn/security.json";
 import mnSettings from "./mn/settings.json";
+import mnSso from "./mn/sso.json";
 import mnStaff from "./mn/staff.json";
 import mnWebhooks from "./mn/webhooks.json";
+import ruApi from "./ru/api.json";
 import ruAuth from "./ru/auth.json";
+import ruCheckin from "./ru/checkin.json";
 import ruCommon from "./ru/common.json";
 import ruDelegation from "./ru/delegation.json";
 import ruDirectory from "./ru/directory.json";
@@ -65,10 +83,14 @@ import ruLetters from "./ru/letters.json";
 import ruReply from "./ru/reply.json";
 import ruRetention from "./ru/retention.json";
 import ruRosters from "./ru/rosters.json";
+import ruSecurity from "./ru/security.json";
 import ruSettings from "./ru/settings.json";
+import ruSso from "./ru/sso.json";
 import ruStaff from "./ru/staff.json";
 import ruWebhooks from "./ru/webhooks.json";
+import zhApi from "./zh/api.json";
 import zhAuth from "./zh/auth.json";
+import zhCheckin from "./zh/checkin.json";
 import zhCommon from "./zh/common.json";
 import zhDelegation from "./zh/delegation.json";
 import zhDirectory from "./zh/directory.json";
@@ -79,7 +101,9 @@ import zhLetters from "./zh/letters.json";
 import zhReply from "./zh/reply.json";
 import zhRetention from "./zh/retention.json";
 import zhRosters from "./zh/rosters.json";
+import zhSecurity from "./zh/security.json";
 import zhSettings from "./zh/settings.json";
+import zhSso from "./zh/sso.json";
 import zhStaff from "./zh/staff.json";
 import zhWebhooks from "./zh/webhooks.json";
 /**
@@ -102,6 +126,10 @@ export const resources = {
     delegation: enDelegation,
     retention: enRetention,
     webhooks: enWebhooks,
+    sso: enSso,
+    api: enApi,
+    security: enSecurity,
+    checkin: enCheckin,
   },
   ko: {
     common: koCommon,
@@ -118,6 +146,10 @@ export const resources = {
     delegation: koDelegation,
     retention: koRetention,
     webhooks: koWebhooks,
+    sso: koSso,
+    api: koApi,
+    security: koSecurity,
+    checkin: koCheckin,
   },
   zh: {
     common: zhCommon,
@@ -134,6 +166,10 @@ export const resources = {
     delegation: zhDelegation,
     retention: zhRetention,
     webhooks: zhWebhooks,
+    sso: zhSso,
+    api: zhApi,
+    security: zhSecurity,
+    checkin: zhCheckin,
   },
   ja: {
     common: jaCommon,
@@ -150,6 +186,10 @@ export const resources = {
     delegation: jaDelegation,
     retention: jaRetention,
     webhooks: jaWebhooks,
+    sso: jaSso,
+    api: jaApi,
+    security: jaSecurity,
+    checkin: jaCheckin,
   },
   ru: {
     common: ruCommon,
@@ -166,6 +206,10 @@ export const resources = {
     delegation: ruDelegation,
     retention: ruRetention,
     webhooks: ruWebhooks,
+    sso: ruSso,
+    api: ruApi,
+    security: ruSecurity,
+    checkin: ruCheckin,
   },
   mn: {
     common: mnCommon,
@@ -182,6 +226,10 @@ export const resources = {
     delegation: mnDelegation,
     retention: mnRetention,
     webhooks: mnWebhooks,
+    sso: mnSso,
+    api: mnApi,
+    security: mnSecurity,
+    checkin: mnCheckin,
   },
 };
 

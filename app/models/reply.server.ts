@@ -132,6 +132,32 @@ export async function listDelegates(db: DB, { invitationId, key }: { invitationI
   }));
 }
 
+/** The delegations of several invitations at once (a page of the JSON API's replies), each in position order. */
+export async function listDelegatesOfInvitations(
+  db: DB,
+  { invitationIds, key }: { invitationIds: string[]; key: Buffer },
+): Promise<Map<string, DelegateRow[]>> {
+  const map = new Map<string, DelegateRow[]>();
+  if (!invitationIds.length) return map;
+  const rows = await db
+    .selectFrom("delegate")
+    .select([...DELEGATE_COLUMNS, "invitation_id as invitationId"])
+    .where("invitation_id", "in", invitationIds)
+    .orderBy("invitation_id")
+    .orderBy("position")
+    .execute();
+  for (const { passportNumberEnc, birthDateEnc, invitationId, ...row } of rows) {
+    const delegate = {
+      ...row,
+      passportNumberMasked: masked(key, passportNumberEnc, maskPassportNumber),
+      birthYear: masked(key, birthDateEnc, (plain) => plain.slice(0, 4)),
+      hasPassportData: Boolean(passportNumberEnc || birthDateEnc),
+    };
+    map.set(invitationId, [...(map.get(invitationId) ?? []), delegate]);
+  }
+  return map;
+}
+
 export type ReplyState = {
   id: string;
   eventId: string;

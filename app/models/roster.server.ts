@@ -268,12 +268,22 @@ export async function setCheckedIn(
     });
     return updated ? { status: "checked_in", at: updated.at } : { status: "already", at: row.at };
   }
-  const undone = await db
-    .updateTable("delegate")
-    .set({ checked_in_at: null, checked_in_by: null })
-    .where("id", "=", delegateId)
-    .where("checked_in_at", "is not", null)
-    .executeTakeFirst();
+  const undone = await inTransaction(db, async (trx) => {
+    // a check-in a device sent (app/models/check-in.server.ts) is taken back as well, so the person can be checked in again
+    await trx
+      .updateTable("check_in")
+      .set({ outcome: "undone" })
+      .where("delegate_id", "=", delegateId)
+      .where("programme_item_id", "is", null)
+      .where("outcome", "=", "checked_in")
+      .execute();
+    return trx
+      .updateTable("delegate")
+      .set({ checked_in_at: null, checked_in_by: null })
+      .where("id", "=", delegateId)
+      .where("checked_in_at", "is not", null)
+      .executeTakeFirst();
+  });
   return { status: Number(undone.numUpdatedRows) ? "undone" : "not_checked_in", at: null };
 }
 

@@ -47,7 +47,15 @@ export async function checkSignIn(db: DB, { address, client, now = new Date() }:
 }
 
 /** A wrong password: counts it for the pair and the client, sets their waits, and writes its audit row. */
-export async function recordSignInFailure(db: DB, { address, client, now = new Date() }: { address: string; client: string; now?: Date }) {
+export async function recordSignInFailure(
+  db: DB,
+  {
+    address,
+    client,
+    now = new Date(),
+    action = "auth.sign_in_failed",
+  }: { address: string; client: string; now?: Date; action?: "auth.sign_in_failed" | "auth.second_factor_failed" },
+) {
   await inTransaction(db, async (trx) => {
     const windowStart = new Date(now.getTime() - SIGN_IN_WINDOW_SECONDS * 1000);
     for (const key of [address, ANY_ADDRESS]) {
@@ -73,7 +81,7 @@ export async function recordSignInFailure(db: DB, { address, client, now = new D
             : null;
       await trx.updateTable("sign_in_throttle").set({ blocked_until: blockedUntil }).where("address", "=", key).where("client", "=", client).execute();
     }
-    await writeAudit(trx, { actor: { label: address }, action: "auth.sign_in_failed", ip: client, details: { count: 1 } });
+    await writeAudit(trx, { actor: { label: address }, action, ip: client, details: { count: 1 } });
   });
 }
 

@@ -97,7 +97,9 @@ function accountQuery(db: DB) {
       "u.display_name as displayName",
       "u.role",
       "u.locale",
-      sql<StaffStatus>`case when u.disabled_at is not null then 'disabled' when u.password_hash is null then 'invited' else 'active' end`.as("status"),
+      sql<StaffStatus>`case when u.disabled_at is not null then 'disabled' when u.password_hash is null and u.last_sso_sign_in_at is null then 'invited' else 'active' end`.as(
+        "status",
+      ),
       "u.last_sign_in_at as lastSignInAt",
       "u.invited_at as invitedAt",
       "i.display_name as invitedByName",

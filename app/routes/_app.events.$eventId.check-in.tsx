@@ -1,4 +1,4 @@
-import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
+import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Form, Link, useActionData, useFetcher, useLoaderData, useRevalidator, useSearchParams } from "@remix-run/react";
 import { useEffect } from "react";
 import { useTranslation } from "react-i18next";
@@ -7,37 +7,24 @@ import * as z from "zod";
 import { canHandlePassports, hasRole, requireUser } from "~/auth.server";
 import { GeneralErrorBoundary } from "~/components/error-boundary";
 import { EventTools } from "~/components/event-tools";
+import { DeviceOutcomeLine, DeviceStatus, LocalCheckIn, useDeviceCheckIn } from "~/components/offline-check-in";
 import { QrScanner } from "~/components/qr-scanner";
 import { getDb } from "~/db.server";
 import { htmlLang } from "~/i18n";
 import { type ActionError, actionError, describeActionError } from "~/lib/action-error";
 import { readForm } from "~/lib/bounded-form.server";
+import { EVENT_SCOPE, foldForSearch, isCheckedIn, searchText } from "~/lib/check-in";
 import { formatTimeZoned } from "~/lib/dates";
 import { localized } from "~/lib/directory";
 import type { PageTitle } from "~/lib/page-title";
 import { protocolOrder } from "~/lib/protocol";
+import { listCheckInNotes } from "~/models/check-in.server";
+import { listProgramme } from "~/models/event.server";
 import { findByCheckInCode, listRosterPeople, setCheckedIn } from "~/models/roster.server";
 import { eventSummary, requireEvent } from "~/services/event-view.server";
 import { nameForms } from "~/services/roster-view.server";
 
 import "~/lib/validation";
-
-/** Every written form of a person, folded for search: native and Latin names, parts, member names, badge code. */
-function searchText(values: (string | null | undefined)[]) {
-  return values
-    .filter(Boolean)
-    .join(" ")
-    .normalize("NFKC")
-    .toLocaleLowerCase()
-    .replace(/[\s.,·-]+/g, "");
-}
-
-function fold(query: string) {
-  return query
-    .normalize("NFKC")
-    .toLocaleLowerCase()
-    .replace(/[\s.,·-]+/g, "");
-}
 
 /** The door: find a delegate by any form of their name or by the badge's code, mark arrival, see arrivals per delegation. */
 export async function loader(args: LoaderFunctionArgs) {
@@ -49,7 +36,7 @@ export async function loader(args: LoaderFunctionArgs) {
   const db = getDb();
   const people = protocolOrder(await listRosterPeople(db, { eventId: event.id }), event.protocol ?? {}, event.hostMemberId);
   const time = (at: Date | null) => (at ? formatTimeZoned(new Date(at), locale, event.timeZone) : null);
-  const needle = fold(q);
+  const needle = foldForSearch(q);
   const matches = needle
     ? people
         .filter((p) =>
@@ -75,8 +62,25 @@ export async function loader(args: LoaderFunctionArgs) {
     if (p.checkedInAt) entry.arrived += 1;
     delegations.set(p.memberId, entry);
   }
+  const [programme, notes] = await Promise.all([listProgramme(db, { eventId: event.id }), listCheckInNotes(db, { eventId: event.id })]);
+  const byId = new Map(people.map((p) => [p.delegateId, p]));
   return {
     event: eventSummary(event, locale),
+    timeZone: event.timeZone,
+    programme: programme.map((item) => ({ id: item.id, title: localized(item.title, locale) })),
+    // a second check-in of someone already checked in (two devices at the door): kept as a note, who and when
+    notes: notes.map((note) => {
+      const person = byId.get(note.delegateId);
+      const item = note.programmeItemId ? programme.find((i) => i.id === note.programmeItemId) : undefined;
+      return {
+        id: note.id,
+        name: person ? nameForms(person).latin || nameForms(person).name : "",
+        member: person ? localized(person.memberNames, locale) : "",
+        scope: item ? localized(item.title, locale) : null,
+        at: time(note.at),
+        by: note.by ?? "",
+      };
+    }),
     q,
     matches: matches.map((p) => ({
       id: p.delegateId,
@@ -130,7 +134,12 @@ export async function action(args: ActionFunctionArgs) {
   } satisfies CheckInResult);
 }
 
-export const handle = { i18n: ["common", "events", "reply", "rosters"], title: "rosters:checkIn.title" satisfies PageTitle };
+export const handle = { i18n: ["common", "events", "reply", "rosters", "checkin"], title: "rosters:checkIn.title" satisfies PageTitle };
+
+/** The page can be installed on a phone or tablet at the door and opened without a connection (offline check-in). */
+export const meta: MetaFunction = ({ params }) => [
+  { tagName: "link", rel: "manifest", href: `/events/${params.eventId}/check-in.webmanifest`, crossOrigin: "use-credentials" },
+];
 
 export default function CheckInRoute() {
   const { t } = useTranslation("rosters");
@@ -138,11 +147,25 @@ export default function CheckInRoute() {
   const fetcher = useFetcher<CheckInResult>();
   const revalidator = useRevalidator();
   const [params] = useSearchParams();
-  // arrivals at other doors show up here within 15 seconds
+  const device = useDeviceCheckIn({ eventId: data.event.id, timeZone: data.timeZone, onSynced: () => revalidator.revalidate() });
+  // arrivals at other doors show up here within 15 seconds (not while offline: the page then works from the device's list)
   useEffect(() => {
-    const timer = setInterval(() => revalidator.state === "idle" && document.visibilityState === "visible" && revalidator.revalidate(), 15000);
+    const timer = setInterval(
+      () => revalidator.state === "idle" && document.visibilityState === "visible" && navigator.onLine && revalidator.revalidate(),
+      15000,
+    );
     return () => clearInterval(timer);
   }, [revalidator]);
+  // offline, or checking in for a programme item: the list kept on the device, check-ins queued and sent when online
+  const local = data.canCheckIn && device.hydrated && (!device.online || device.scope !== EVENT_SCOPE);
+  const localPeople = device.list?.people ?? [];
+  const arrived = local ? localPeople.filter((p) => isCheckedIn(p, device.scope, device.pending)).length : data.arrived;
+  const total = local ? localPeople.length : data.total;
+  // a check-in or undo made online at once updates the list kept on the device too
+  const refreshDevice = device.refresh;
+  useEffect(() => {
+    if (fetcher.state === "idle" && fetcher.data) void refreshDevice();
+  }, [fetcher.state, fetcher.data, refreshDevice]);
   const actionData = useActionData<CheckInResult>();
   // with JavaScript the answer comes to the fetcher; without it, the form posts the page and the answer comes back with it
   const result = fetcher.data ?? actionData;
@@ -155,12 +178,16 @@ export default function CheckInRoute() {
       <h1>{t("checkIn.title")}</h1>
       <EventTools eventId={data.event.id} visaLetters={data.visaLetters} />
       <p className="check-in-count" aria-live="polite">
-        <strong>{t("checkIn.arrived", { count: data.arrived, total: data.total })}</strong>
+        <strong>{t("checkIn.arrived", { count: arrived, total })}</strong>
       </p>
-      <meter min={0} max={Math.max(1, data.total)} value={data.arrived} aria-label={t("checkIn.progress")} className="check-in-meter" />
+      <meter min={0} max={Math.max(1, total)} value={arrived} aria-label={t("checkIn.progress")} className="check-in-meter" />
 
       <div role="status" aria-live="assertive" className="check-in-result">
-        {result ? (
+        {local ? (
+          device.outcome ? (
+            <DeviceOutcomeLine outcome={device.outcome} />
+          ) : null
+        ) : result ? (
           result.ok ? (
             <p className={`notice ${result.status === "undone" || result.status === "not_checked_in" ? "" : "success"}`}>
               {t(`checkIn.result.${result.status}`, { name: result.latin || result.name, member: result.member, at: result.at ?? "" })}
@@ -171,7 +198,11 @@ export default function CheckInRoute() {
         ) : null}
       </div>
 
-      {data.canCheckIn ? (
+      {data.canCheckIn ? <DeviceStatus device={device} programme={data.programme} /> : null}
+
+      {local ? <LocalCheckIn device={device} /> : null}
+
+      {data.canCheckIn && !local ? (
         <section className="panel" aria-labelledby="code-heading">
           <h2 id="code-heading">{t("checkIn.byCode")}</h2>
           <QrScanner onCode={(code) => fetcher.submit({ intent: "code", code }, { method: "post" })} />
@@ -188,49 +219,70 @@ export default function CheckInRoute() {
         </section>
       ) : null}
 
-      <section className="panel" aria-labelledby="search-heading">
-        <h2 id="search-heading">{t("checkIn.byName")}</h2>
-        <Form method="get" role="search" className="inline">
-          <label>
-            {t("checkIn.search")}
-            <input type="search" name="q" defaultValue={params.get("q") ?? ""} autoComplete="off" />
-          </label>
-          <button type="submit" className="button">
-            {t("checkIn.find")}
-          </button>
-        </Form>
-        {data.q && data.matches.length === 0 ? <p>{t("checkIn.noMatch", { q: data.q })}</p> : null}
-        <ul className="check-in-list">
-          {data.matches.map((m) => (
-            <li key={m.id}>
-              <div>
-                <span lang={m.nameLang} className="strong">
-                  {m.name}
-                </span>
-                {m.latin ? <span className="block muted">{m.latin}</span> : null}
-                <span className="block">
-                  {m.member} · {t(`reply:roles.${m.role}`)}
-                </span>
-                {m.arrivedAt ? <span className="badge status-open">{t("checkIn.arrivedAt", { at: m.arrivedAt })}</span> : null}
-              </div>
-              {data.canCheckIn ? (
-                <fetcher.Form method="post">
-                  <input type="hidden" name="delegateId" value={m.id} />
-                  {m.arrivedAt ? (
-                    <button type="submit" name="intent" value="undo" className="button" disabled={busy}>
-                      {t("checkIn.undo")}
-                    </button>
-                  ) : (
-                    <button type="submit" name="intent" value="arrive" className="button primary" disabled={busy}>
-                      {t("checkIn.checkIn")}
-                    </button>
-                  )}
-                </fetcher.Form>
-              ) : null}
-            </li>
-          ))}
-        </ul>
-      </section>
+      {local ? null : (
+        <section className="panel" aria-labelledby="search-heading">
+          <h2 id="search-heading">{t("checkIn.byName")}</h2>
+          <Form method="get" role="search" className="inline">
+            <label>
+              {t("checkIn.search")}
+              <input type="search" name="q" defaultValue={params.get("q") ?? ""} autoComplete="off" />
+            </label>
+            <button type="submit" className="button">
+              {t("checkIn.find")}
+            </button>
+          </Form>
+          {data.q && data.matches.length === 0 ? <p>{t("checkIn.noMatch", { q: data.q })}</p> : null}
+          <ul className="check-in-list">
+            {data.matches.map((m) => (
+              <li key={m.id}>
+                <div>
+                  <span lang={m.nameLang} className="strong">
+                    {m.name}
+                  </span>
+                  {m.latin ? <span className="block muted">{m.latin}</span> : null}
+                  <span className="block">
+                    {m.member} · {t(`reply:roles.${m.role}`)}
+                  </span>
+                  {m.arrivedAt ? <span className="badge status-open">{t("checkIn.arrivedAt", { at: m.arrivedAt })}</span> : null}
+                </div>
+                {data.canCheckIn ? (
+                  <fetcher.Form method="post">
+                    <input type="hidden" name="delegateId" value={m.id} />
+                    {m.arrivedAt ? (
+                      <button type="submit" name="intent" value="undo" className="button" disabled={busy}>
+                        {t("checkIn.undo")}
+                      </button>
+                    ) : (
+                      <button type="submit" name="intent" value="arrive" className="button primary" disabled={busy}>
+                        {t("checkIn.checkIn")}
+                      </button>
+                    )}
+                  </fetcher.Form>
+                ) : null}
+              </li>
+            ))}
+          </ul>
+        </section>
+      )}
+
+      {data.notes.length ? (
+        <section className="panel" aria-labelledby="notes-heading">
+          <h2 id="notes-heading">{t("checkin:notes.title")}</h2>
+          <ul className="check-in-notes">
+            {data.notes.map((note) => (
+              <li key={note.id}>
+                {t("checkin:notes.item", {
+                  name: note.name,
+                  member: note.member,
+                  scope: note.scope ?? t("checkin:notes.event"),
+                  at: note.at,
+                  by: note.by,
+                })}
+              </li>
+            ))}
+          </ul>
+        </section>
+      ) : null}
 
       <section className="panel" aria-labelledby="delegations-heading">
         <h2 id="delegations-heading">{t("checkIn.delegations")}</h2>

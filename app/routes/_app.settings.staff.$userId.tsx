@@ -18,8 +18,10 @@ import { formatDateTimeZoned } from "~/lib/dates";
 import { foundOr404 } from "~/lib/found.server";
 import { titleFrom } from "~/lib/page-title";
 import { sendStaffLink } from "~/mail/staff.server";
+import { getSecondFactors } from "~/models/second-factor.server";
 import { getStaffTimeZone } from "~/models/secretariat.server";
 import { changeStaffRole, disableStaffUser, enableStaffUser, getStaffAccount, LastAdminError } from "~/models/staff-user.server";
+import { resetUserSecondFactors } from "~/services/second-factor.server";
 import { STAFF_ROLES } from "../../db/schema";
 
 // zod must be configured jitless before this module builds its schema (the CSP forbids eval)
@@ -27,7 +29,7 @@ import "~/lib/validation";
 
 const RoleSchema = z.object({ role: z.enum(STAFF_ROLES, { error: "validation.required" }) });
 
-const DONE = ["invited", "role", "disabled", "enabled", "resent", "reset"] as const;
+const DONE = ["invited", "role", "disabled", "enabled", "resent", "reset", "secondFactorsReset"] as const;
 
 function requireAccount(id: string | undefined) {
   return foundOr404(id, (id) => getStaffAccount(getDb(), { id }));
@@ -39,6 +41,7 @@ export async function loader(args: LoaderFunctionArgs) {
   const account = await requireAccount(args.params.userId);
   const done = new URL(args.request.url).searchParams.get("done");
   const zone = await getStaffTimeZone(getDb());
+  const factors = await getSecondFactors(getDb(), { userId: account.id });
   const when = (at: Date | string | null) => (at ? formatDateTimeZoned(new Date(at), args.context.locale, zone) : null);
   return {
     isSelf: account.id === admin.id,
@@ -56,6 +59,7 @@ export async function loader(args: LoaderFunctionArgs) {
       lastSignInAt: when(account.lastSignInAt),
       disabledAt: when(account.disabledAt),
     },
+    secondFactors: { totp: Boolean(factors.totp?.confirmed), passkeys: factors.passkeys.length },
   };
 }
 
@@ -86,6 +90,9 @@ export async function action(args: ActionFunctionArgs) {
         }
         return redirect(`${here}?done=disabled`);
       }
+      case "reset-second-factors":
+        await resetUserSecondFactors(db, { admin, account, ip });
+        return redirect(`${here}?done=secondFactorsReset`);
       case "enable":
         await enableStaffUser(db, { id: account.id, actor: admin, ip });
         return redirect(`${here}?done=enabled`);
@@ -112,7 +119,7 @@ export async function action(args: ActionFunctionArgs) {
 }
 
 export const handle = {
-  i18n: ["common", "staff"],
+  i18n: ["common", "staff", "security"],
   title: titleFrom<typeof loader>((data) => (data?.account?.displayName ? { text: data.account.displayName } : null)),
 };
 
@@ -120,7 +127,7 @@ const STATUS_BADGE = { active: "status-open", invited: "status-closed", disabled
 
 export default function StaffAccountRoute() {
   const { t } = useTranslation("staff");
-  const { account, isSelf, localMailbox, done } = useLoaderData<typeof loader>();
+  const { account, isSelf, localMailbox, done, secondFactors } = useLoaderData<typeof loader>();
   const actionData = useActionData<ActionData>();
   const navigation = useNavigation();
   const [form, fields] = useZodForm(RoleSchema, { id: "role", defaultValue: { role: account.role }, lastResult: actionData?.result });
@@ -135,7 +142,7 @@ export default function StaffAccountRoute() {
       </h2>
       {done ? (
         <div className="notice success" role="status">
-          <p>{t(`detail.done.${done}`, { email: account.email })}</p>
+          <p>{done === "secondFactorsReset" ? t("security:staff.resetDone", { email: account.email }) : t(`detail.done.${done}`, { email: account.email })}</p>
           {localMailbox && ["invited", "resent", "reset"].includes(done) ? (
             <p>
               {t("detail.localMailbox")} <Link to="/mail">{t("detail.openMailLog")}</Link>
@@ -163,6 +170,15 @@ export default function StaffAccountRoute() {
               </dd>
             </>
           ) : null}
+          <dt>{t("security:staff.label")}</dt>
+          <dd>
+            {[
+              secondFactors.totp ? t("security:staff.totp") : null,
+              secondFactors.passkeys ? t("security:staff.passkeys", { count: secondFactors.passkeys }) : null,
+            ]
+              .filter(Boolean)
+              .join(" · ") || t("security:staff.none")}
+          </dd>
           <dt>{t("fields.lastSignIn")}</dt>
           <dd>{account.lastSignInAt ?? t("list.never")}</dd>
           {account.disabledAt ? (
@@ -209,6 +225,14 @@ export default function StaffAccountRoute() {
         ) : null}
         {account.status === "active" ? (
           <ConfirmAction label={t("detail.reset")} question={t("detail.resetConfirm", { email: account.email })} intent="intent" value="reset" />
+        ) : null}
+        {secondFactors.totp || secondFactors.passkeys ? (
+          <ConfirmAction
+            label={t("security:staff.reset")}
+            question={t("security:staff.resetConfirm", { name: account.displayName })}
+            intent="intent"
+            value="reset-second-factors"
+          />
         ) : null}
         {disabled ? (
           <>

@@ -12,15 +12,17 @@ export async function loader(args: LoaderFunctionArgs) {
   return { isAdmin: hasRole(user, "admin") };
 }
 
-export const handle = { i18n: ["common", "settings", "retention", "webhooks"], title: "common:nav.settings" satisfies PageTitle };
+export const handle = { i18n: ["common", "settings", "retention", "webhooks", "sso", "api", "security"], title: "common:nav.settings" satisfies PageTitle };
 
 const ADMIN_SECTIONS = [
   { to: "/settings/identity", key: "nav.identity" },
   { to: "/settings/staff", key: "nav.staff" },
+  { to: "/settings/sign-in", key: "sso:settings.nav" },
   { to: "/settings/audit", key: "nav.audit" },
   { to: "/settings/system", key: "nav.system" },
   { to: "/settings/retention", key: "retention:nav" },
   { to: "/settings/webhooks", key: "webhooks:nav" },
+  { to: "/settings/api-tokens", key: "api:tokens.nav" },
 ] as const;
 
 export default function SettingsLayoutRoute() {
@@ -32,6 +34,9 @@ export default function SettingsLayoutRoute() {
       <nav className="tabs" aria-label={t("nav.label")}>
         <NavLink to="/settings" end prefetch="intent">
           {t("nav.account")}
+        </NavLink>
+        <NavLink to="/settings/security" prefetch="intent">
+          {t("security:page.tab")}
         </NavLink>
         {isAdmin
           ? ADMIN_SECTIONS.map((section) => (

@@ -8,6 +8,7 @@ import * as z from "zod";
 import { getSessionCookie, safeRedirect } from "~/auth.server";
 import { AuthShell } from "~/components/auth-shell";
 import { Field, FormErrors, formErrorsOf, useZodForm } from "~/components/forms";
+import { SsoSignInLink } from "~/components/sso";
 import { getDb } from "~/db.server";
 import { PUBLIC_FORM_LIMITS, readForm } from "~/lib/bounded-form.server";
 import type { PageTitle } from "~/lib/page-title";
@@ -17,6 +18,8 @@ import { audited } from "~/models/audit.server";
 import { checkSignIn, clearSignInFailures, recordRefusedSignIn, recordSignInFailure } from "~/models/sign-in-throttle.server";
 import { createStaffSession, deleteStaffSession } from "~/models/staff-session.server";
 import { getStaffUserForSignIn, recordSignIn } from "~/models/staff-user.server";
+import { beginSecondStep } from "~/services/second-factor.server";
+import { getSignInOptions } from "~/services/sso.server";
 
 const SignInSchema = z.object({
   email: EmailSchema,
@@ -41,6 +44,7 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
     created: url.searchParams.get("created") === "1",
     signedOut: url.searchParams.get("signedOut") === "1",
     redirectTo: safeRedirect(url.searchParams.get("redirectTo"), ""),
+    signIn: await getSignInOptions(getDb()),
   };
 }
 
@@ -51,6 +55,10 @@ export async function action({ request, context }: ActionFunctionArgs) {
     return Response.json({ result: submission.reply({ hideFields: ["password"] }) }, { status: 400 });
   }
   const { email, password, redirectTo } = submission.value;
+  // an administrator switched password sign-in off (Settings → Sign-in): single sign-on only
+  if (!(await getSignInOptions(db)).password) {
+    return Response.json({ result: submission.reply({ formErrors: ["sso:login.passwordOff"], hideFields: ["password"] }) }, { status: 403 });
+  }
   // Issue 13 §5: waits grow per (address, client) pair, with a ceiling per client; see sign-in-throttle.server.ts
   const who = { address: email, client: context.clientIp };
   const verdict = await checkSignIn(db, who);
@@ -73,6 +81,10 @@ export async function action({ request, context }: ActionFunctionArgs) {
     return Response.json({ result: submission.reply({ formErrors: ["auth:login.invalid"], hideFields: ["password"] }) }, { status: 400 });
   }
 
+  // Two-factor sign-in: a user with a second factor, or one the policy asks to enrol, gets a pending sign-in, not a session
+  const secondStep = await beginSecondStep(db, { account, redirectTo, client: context.clientIp });
+  if (secondStep) return secondStep;
+
   // A new session id at every sign-in; the one sent before (if any) is destroyed (no fixation).
   // The session, the sign-in's bookkeeping and its audit row commit together.
   const rehashed = needsRehash(account.passwordHash) ? await hashPassword(password) : undefined;
@@ -92,7 +104,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
   });
 }
 
-export const handle = { i18n: ["common", "auth"], title: "auth:login.title" satisfies PageTitle };
+export const handle = { i18n: ["common", "auth", "sso"], title: "auth:login.title" satisfies PageTitle };
 
 export default function LoginRoute() {
   const { t } = useTranslation("auth");
@@ -119,16 +131,28 @@ export default function LoginRoute() {
           {t("login.signedOut")}
         </p>
       ) : null}
-      <Form method="post" {...getFormProps(form)} reloadDocument>
-        <FormErrors errors={formErrorsOf(actionData?.result)} />
-        <RedirectInput value={data.redirectTo} />
-        <Field meta={fields.email} label={t("login.email")} type="email" autoComplete="username" autoFocus />
-        <Field meta={fields.password} label={t("login.password")} type="password" autoComplete="current-password" />
-        <button type="submit" className="button primary" disabled={navigation.state === "submitting"}>
-          {navigation.state === "submitting" ? t("login.submitting") : t("login.submit")}
-        </button>
-      </Form>
-      <p className="muted small">{t("login.help")}</p>
+      {data.signIn.sso ? (
+        <p className="sso-sign-in">
+          <SsoSignInLink providerName={data.signIn.sso.providerName} redirectTo={data.redirectTo} primary={!data.signIn.password} />
+        </p>
+      ) : null}
+      {data.signIn.password ? (
+        <>
+          {data.signIn.sso ? <p className="muted small">{t("sso:login.or")}</p> : null}
+          <Form method="post" {...getFormProps(form)} reloadDocument>
+            <FormErrors errors={formErrorsOf(actionData?.result)} />
+            <RedirectInput value={data.redirectTo} />
+            <Field meta={fields.email} label={t("login.email")} type="email" autoComplete="username" autoFocus />
+            <Field meta={fields.password} label={t("login.password")} type="password" autoComplete="current-password" />
+            <button type="submit" className="button primary" disabled={navigation.state === "submitting"}>
+              {navigation.state === "submitting" ? t("login.submitting") : t("login.submit")}
+            </button>
+          </Form>
+          <p className="muted small">{t("login.help")}</p>
+        </>
+      ) : (
+        <p className="muted small">{t("sso:login.passwordOffHelp")}</p>
+      )}
     </AuthShell>
   );
 }

@@ -15,7 +15,11 @@ import * as m20261205_1200 from "./2026_12_05_1200_mail_delivery";
 import * as m20261205_1300 from "./2026_12_05_1300_scheduled_backups";
 import * as m20261205_1400 from "./2026_12_05_1400_global_mail_rate";
 import * as m20261205_1500 from "./2026_12_05_1500_send_waves";
+import * as m20261205_2000 from "./2026_12_05_2000_create_api_tokens";
 import * as m20261205_2100 from "./2026_12_05_2100_create_webhooks";
+import * as m20261205_2200 from "./2026_12_05_2200_create_second_factors";
+import * as m20261205_2230 from "./2026_12_05_2230_create_sign_in_settings";
+import * as m20261205_2300 from "./2026_12_05_2300_create_check_ins";
 import * as m20261205_2330 from "./2026_12_05_2330_add_personal_data_retention";
 import * as m20261205_2345_substitutions from "./2026_12_05_2345_add_delegate_substitutions";
 
@@ -39,7 +43,11 @@ export const migrations: Record<string, Migration> = {
   "2026_12_05_1300_scheduled_backups": m20261205_1300,
   "2026_12_05_1400_global_mail_rate": m20261205_1400,
   "2026_12_05_1500_send_waves": m20261205_1500,
+  "2026_12_05_2000_create_api_tokens": m20261205_2000,
   "2026_12_05_2100_create_webhooks": m20261205_2100,
+  "2026_12_05_2200_create_second_factors": m20261205_2200,
+  "2026_12_05_2230_create_sign_in_settings": m20261205_2230,
+  "2026_12_05_2300_create_check_ins": m20261205_2300,
   "2026_12_05_2330_add_personal_data_retention": m20261205_2330,
   "2026_12_05_2345_add_delegate_substitutions": m20261205_2345_substitutions,
 };
