@@ -169,6 +169,26 @@ describe(`substitutions in a delegation (${databaseLabel})`, () => {
     expect(after[2].id).toBe(official.id);
     expect(outcome.substitutions).toEqual([]);
   });
+  it("a save keeps the rows of the people kept (their check-ins per programme item stay); a replaced person's go with them", async () => {
+    const [head, , official] = (await getReply(t.db, { invitationId, key: KEY }))!.delegates;
+    const checkIn = (delegateId: string) =>
+      t.db.insertInto("check_in").values({ client_id: crypto.randomUUID(), event_id: eventId, delegate_id: delegateId, outcome: "checked_in" }).execute();
+    await checkIn(head.id);
+    await checkIn(official.id);
+    await save(t.db, invitationId, 6, [
+      { role: "official", nameLocale: "zh", familyName: "孙", givenName: "丽", replaces: official.id },
+      { role: "head", nameLocale: "zh", familyName: "王", givenName: "新为", id: head.id },
+    ]);
+    const rows = await t.db.selectFrom("check_in").select("delegate_id").where("event_id", "=", eventId).execute();
+    expect(rows.map((r) => r.delegate_id)).toEqual([head.id]);
+    const after = (await getReply(t.db, { invitationId, key: KEY }))!.delegates;
+    expect(after.map((d) => [d.position, d.givenName])).toEqual([
+      [0, "丽"],
+      [1, "新为"],
+    ]);
+    expect(after[1].id).toBe(head.id);
+  });
+
   it("the retention run anonymises the substitutions with the event's other personal data", async () => {
     await t.db.transaction().execute((trx) => anonymiseEvent(trx, { eventId, months: 24, now: new Date("2030-01-01T00:00:00Z") }));
     const history = await listSubstitutions(t.db, { invitationId });

@@ -34,6 +34,46 @@ const OWN_DATA_COLUMNS = [
   "dietary",
 ] as const;
 
+/** What a save re-writes of a person kept (badge code, check-in and category are staff's and stay). */
+const UPSERTED = [
+  "invitation_id",
+  "position",
+  "role",
+  "name_locale",
+  "family_name",
+  "given_name",
+  "patronymic",
+  "clan_name",
+  "latin_family_name",
+  "latin_given_name",
+  "gender",
+  "honorific",
+  "title",
+  "email",
+  "phone",
+  "dietary",
+  "dietary_note",
+  "accessibility",
+  "interpretation_locale",
+  "arrival_at",
+  "arrival_transport",
+  "arrival_place",
+  "departure_at",
+  "departure_transport",
+  "departure_place",
+  "hotel",
+  "programme_item_ids",
+  "needs_visa_letter",
+  "list_consent",
+  "passport_name",
+  "nationality",
+  "passport_expiry",
+  "passport_number_enc",
+  "birth_date_enc",
+  "consent_at",
+  "notice_version",
+] as const;
+
 export type DelegateRow = {
   id: string;
   position: number;
@@ -315,7 +355,17 @@ export async function applyReply(
     if (byId && [...p.dietary].sort().join() === [...byId.dietary].sort().join()) person.dietary = [];
     return { p: person, before: undefined, newId };
   });
-  await trx.deleteFrom("delegate").where("invitation_id", "=", invitationId).execute();
+  // People kept stay the same rows (what hangs off them, such as check-ins per programme item, stays with them);
+  // people gone or replaced are deleted. Positions move out of the way first: (invitation, position) is unique.
+  const kept = matched.flatMap(({ before }) => (before ? [before.id] : []));
+  await trx
+    .updateTable("delegate")
+    .set({ position: sql`-1 - position` })
+    .where("invitation_id", "=", invitationId)
+    .execute();
+  let gone = trx.deleteFrom("delegate").where("invitation_id", "=", invitationId);
+  if (kept.length) gone = gone.where("id", "not in", kept);
+  await gone.execute();
   if (people.length) {
     await trx
       .insertInto("delegate")
@@ -373,6 +423,12 @@ export async function applyReply(
             notice_version: fresh ? PRIVACY_NOTICE_VERSION : number || birth ? (before?.notice ?? null) : null,
           };
         }),
+      )
+      .onConflict((oc) =>
+        oc.column("id").doUpdateSet((eb) => ({
+          ...Object.fromEntries(UPSERTED.map((column) => [column, eb.ref(`excluded.${column}`)])),
+          updated_at: sql`now()`,
+        })),
       )
       .execute();
   }
