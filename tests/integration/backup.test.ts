@@ -197,6 +197,51 @@ async function fillEveryTable(db: DB) {
     .insertInto("send_wave")
     .values({ event_id: event.id, member_ids: [member.id], status: "done", done: 1, queued: 1, created_by: admin.id, finished_at: new Date() })
     .execute();
+  // issue 19: an API token, a webhook and its delivery, second factors, a pending sign-in, a device check-in
+  await db
+    .insertInto("api_token")
+    .values({ name: "Финансы 財務", token_hash: "a".repeat(64), scopes: ["rosters:read"], created_by: admin.id, expires_at: new Date(Date.now() + 86400_000) })
+    .execute();
+  const subscription = await db
+    .insertInto("webhook_subscription")
+    .values({ url: "https://hooks.example.org/plenary", description: "웹훅", event_types: ["reply.changed"], secret_sealed: "sealed", created_by: admin.id })
+    .returning("id")
+    .executeTakeFirstOrThrow();
+  await db
+    .insertInto("webhook_delivery")
+    .values({
+      subscription_id: subscription.id,
+      webhook_id: "msg_backup",
+      event_type: "reply.changed",
+      event_key: `reply:${invitation.id}:2`,
+      payload: JSON.stringify({ invitation: invitation.id }),
+    })
+    .execute();
+  await db.insertInto("staff_totp").values({ user_id: admin.id, secret: "sealed-secret", confirmed_at: new Date(), last_step: 1 }).execute();
+  await db
+    .insertInto("staff_recovery_code")
+    .values({ user_id: admin.id, code_hash: "r".repeat(64) })
+    .execute();
+  await db
+    .insertInto("staff_passkey")
+    .values({ user_id: admin.id, credential_id: "cred-1", public_key: "cHVibGlj", counter: 3, transports: "internal", name: "Ноутбук" })
+    .execute();
+  await db
+    .insertInto("sign_in_pending")
+    .values({ id_hash: "p".repeat(64), user_id: admin.id, purpose: "verify", redirect_to: "/", expires_at: new Date(Date.now() + 600_000) })
+    .execute();
+  const [delegate] = await db.selectFrom("delegate").select("id").where("invitation_id", "=", invitation.id).execute();
+  await db
+    .insertInto("check_in")
+    .values({
+      client_id: crypto.randomUUID(),
+      event_id: event.id,
+      delegate_id: delegate.id,
+      outcome: "checked_in",
+      scanned_at: new Date(),
+      recorded_by: admin.id,
+    })
+    .execute();
 }
 
 /** Rewrites a backup's manifest (keeping its checksum line valid), to forge a file that passes the hashes. */
