@@ -173,10 +173,13 @@ async function fillEveryTable(db: DB) {
     .insertInto("backup_log")
     .values({ kind: "download", database_kind: usingPostgres ? "postgres" : "embedded", file_name: "old.plenary", bytes: 1234 })
     .execute();
-  await db
+  const version = await db
     .insertInto("roster_version")
     .values({ event_id: event.id, number: 1, kind: "provisional", locale: "ko", created_by_label: "sg@example.org", rows: JSON.stringify([{ name: "김" }]) })
-    .execute();
+    .returning("id")
+    .executeTakeFirstOrThrow();
+  // issue 18: the published List of Participants and a substitution in a delegation
+  await db.insertInto("participant_list").values({ event_id: event.id, version_id: version.id, is_public: true, published_by: admin.id }).execute();
   // mail delivery (issue 16): a suppressed address and a reply that came back by email
   await db.insertInto("mail_suppression").values({ address: "gone@example.org", reason: "bounced", reply: "550 5.1.1 unknown" }).execute();
   await db
@@ -231,6 +234,22 @@ async function fillEveryTable(db: DB) {
     .values({ id_hash: "p".repeat(64), user_id: admin.id, purpose: "verify", redirect_to: "/", expires_at: new Date(Date.now() + 600_000) })
     .execute();
   const [delegate] = await db.selectFrom("delegate").select("id").where("invitation_id", "=", invitation.id).execute();
+  await db
+    .insertInto("delegate_substitution")
+    .values({
+      invitation_id: invitation.id,
+      event_id: event.id,
+      revision: 2,
+      replaced_delegate_id: crypto.randomUUID(),
+      replaced: JSON.stringify({ role: "head", nameLocale: "zh", familyName: "李", givenName: "乐成" }),
+      replaced_checked_in_at: new Date(),
+      replaced_by: delegate.id,
+      replacement: JSON.stringify({ role: "head", nameLocale: "zh", familyName: "王", givenName: "新伟" }),
+      explicit: true,
+      actor_kind: "staff",
+      staff_label: "sg@example.org",
+    })
+    .execute();
   await db
     .insertInto("check_in")
     .values({
