@@ -7,14 +7,18 @@ import { EmptyState } from "~/components/app-shell";
 import { CountryOptions } from "~/components/directory";
 import { GeneralErrorBoundary } from "~/components/error-boundary";
 import { Pagination } from "~/components/pagination";
+import { SortableHeader } from "~/components/sortable-header";
 import { getDb } from "~/db.server";
 import { readForm } from "~/lib/bounded-form.server";
 import { countryName, countryOptions, localized, MEMBER_KINDS, MEMBER_STATUSES, sortMembers } from "~/lib/directory";
 import type { PageTitle } from "~/lib/page-title";
 import { pageWindow } from "~/lib/paging";
+import { sortedBy, sortFrom } from "~/lib/sorting";
 import { audited } from "~/models/audit.server";
 import { loadDemoData } from "~/models/demo.server";
 import { countMembers, listMembers } from "~/models/member.server";
+
+const MEMBER_SORTS = ["name", "country", "kind", "contacts"] as const;
 
 /** Members shown at a time (NEAR's 82 fit on one page). */
 const DIRECTORY_PAGE = 100;
@@ -32,11 +36,21 @@ export async function loader(args: LoaderFunctionArgs) {
   const db = getDb();
   const [members, total] = await Promise.all([listMembers(db, filter), countMembers(db)]);
   const locale = args.context.locale;
-  // sorted in the reader's collation (kana readings, pinyin…), then a page of it
-  const sorted = sortMembers(members, locale);
+  // sorted in the reader's collation (kana readings, pinyin…), or by the column asked for, then a page of it
+  const sort = sortFrom(url.searchParams, MEMBER_SORTS, "name");
+  const byName = sortMembers(members, locale);
+  const rank = new Map(byName.map((m, i) => [m.id, i]));
+  const compare: Record<(typeof MEMBER_SORTS)[number], (a: (typeof byName)[number], b: (typeof byName)[number]) => number> = {
+    name: (a, b) => rank.get(a.id)! - rank.get(b.id)!,
+    country: (a, b) => countryName(a.country, locale).localeCompare(countryName(b.country, locale), locale) || rank.get(a.id)! - rank.get(b.id)!,
+    kind: (a, b) => a.kind.localeCompare(b.kind) || rank.get(a.id)! - rank.get(b.id)!,
+    contacts: (a, b) => Number(a.contactCount) - Number(b.contactCount) || rank.get(a.id)! - rank.get(b.id)!,
+  };
+  const sorted = sortedBy(byName, compare[sort.key], sort.dir);
   const window = pageWindow(sorted.length, url.searchParams.get("page"), DIRECTORY_PAGE);
   return {
     window,
+    sort,
     members: sorted.slice(window.offset, window.offset + window.size).map((m) => ({
       id: m.id,
       name: localized(m.names, locale),
@@ -74,7 +88,7 @@ export const handle = { title: "directory:members.title" satisfies PageTitle };
 
 export default function MembersRoute() {
   const { t } = useTranslation("directory");
-  const { members, total, countries, canEdit, isAdmin, loaded, window } = useLoaderData<typeof loader>();
+  const { members, total, countries, canEdit, isAdmin, loaded, window, sort } = useLoaderData<typeof loader>();
   const [params] = useSearchParams();
   const navigation = useNavigation();
   const filtered = ["q", "country", "kind", "status", "archived"].some((k) => params.get(k));
@@ -180,17 +194,13 @@ export default function MembersRoute() {
           <table className="data-table">
             <thead>
               <tr>
-                <th scope="col">{t("fields.name")}</th>
-                <th scope="col">{t("fields.country")}</th>
-                <th scope="col" className="hide-narrow">
-                  {t("fields.kind")}
-                </th>
+                <SortableHeader label={t("fields.name")} sortKey="name" sort={sort} />
+                <SortableHeader label={t("fields.country")} sortKey="country" sort={sort} />
+                <SortableHeader label={t("fields.kind")} sortKey="kind" sort={sort} className="hide-narrow" />
                 <th scope="col" className="hide-narrow">
                   {t("fields.status")}
                 </th>
-                <th scope="col" className="num hide-narrow">
-                  {t("members.contacts")}
-                </th>
+                <SortableHeader label={t("members.contacts")} sortKey="contacts" sort={sort} className="num hide-narrow" />
               </tr>
             </thead>
             <tbody>

@@ -160,6 +160,24 @@ describe(`long lists come a page at a time (${databaseLabel})`, () => {
     expect([...html.matchAll(/href="\/members\/[0-9a-f-]{36}"/g)]).toHaveLength(82);
   });
 
+  it("the member list sorts by the column asked for, either way, with the order in the URL and said to screen readers", async () => {
+    const ids = (html: string) => [...html.matchAll(/href="\/members\/([0-9a-f-]{36})"/g)].map((m) => m[1]);
+    const byName = await (await admin.get("/members")).text();
+    const reversed = await (await admin.get("/members?sort=name&dir=desc")).text();
+    expect(ids(byName)).toHaveLength(82);
+    expect(ids(reversed)).toEqual([...ids(byName)].reverse());
+    expect(reversed).toMatch(/<th[^>]*aria-sort="descending"[^>]*>/);
+    // a header link turns the order around
+    expect(byName).toMatch(/href="\/members\?sort=name&amp;dir=desc"/);
+    // an unknown column is the default order
+    expect(ids(await (await admin.get("/members?sort=password_hash")).text())).toEqual(ids(byName));
+    // by country (English names): China's members first, the Republic of Korea's last
+    const byCountry = await (await admin.get("/members?sort=country")).text();
+    const rows = [...byCountry.matchAll(/<tr>([\s\S]*?)<\/tr>/g)].map((m) => m[1]).filter((row) => row.includes('href="/members/'));
+    expect(rows[0]).toContain("China");
+    expect(rows.at(-1)).toContain("Korea");
+  });
+
   it("the replies overview names who has not answered and counts the rest from one aggregate", async () => {
     const response = await admin.get(`${eventPath}/replies`);
     expect(response.status).toBe(200);
