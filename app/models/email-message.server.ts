@@ -296,7 +296,19 @@ export async function countSentSince(db: DB, { since }: { since: Date }) {
   return { count: Number(row.n), first: row.first ? new Date(row.first) : null };
 }
 
-export type MessageFilter = { eventId?: string; status?: MessageStatus; kind?: string; q?: string; limit?: number; offset?: number };
+/** The Mail log's sortable columns, each a column of email_message (newest first unless asked). */
+export const MESSAGE_SORTS = ["created", "subject", "status", "locale"] as const;
+const MESSAGE_SORT_COLUMNS = { created: "created_at", subject: "subject", status: "status", locale: "locale" } as const;
+
+export type MessageFilter = {
+  eventId?: string;
+  status?: MessageStatus;
+  kind?: string;
+  q?: string;
+  limit?: number;
+  offset?: number;
+  sort?: { key: (typeof MESSAGE_SORTS)[number]; dir: "asc" | "desc" };
+};
 
 /** The Mail log's filters as one WHERE, shared by the list and its count. */
 function filteredMessages(db: DB, filter: MessageFilter) {
@@ -342,6 +354,7 @@ export async function listMessages(db: DB, filter: MessageFilter = {}) {
       "to_undelivered as toUndelivered",
       "recipients",
     ])
+    .orderBy(MESSAGE_SORT_COLUMNS[filter.sort?.key ?? "created"], filter.sort?.dir ?? "desc")
     .orderBy("created_at", "desc")
     .orderBy("id")
     .limit(filter.limit ?? 200)

@@ -6,6 +6,7 @@ import { requireUser } from "~/auth.server";
 import { EmptyState } from "~/components/app-shell";
 import { GeneralErrorBoundary } from "~/components/error-boundary";
 import { Pagination } from "~/components/pagination";
+import { SortableHeader } from "~/components/sortable-header";
 import { getDb } from "~/db.server";
 import { getEnv } from "~/env.server";
 import { languageNames } from "~/i18n";
@@ -13,7 +14,8 @@ import { formatDateTimeZoned } from "~/lib/dates";
 import { mailFilter } from "~/lib/mail-log";
 import type { PageTitle } from "~/lib/page-title";
 import { pageWindow } from "~/lib/paging";
-import { countMessages, getQueueState, listMessages } from "~/models/email-message.server";
+import { sortFrom } from "~/lib/sorting";
+import { countMessages, getQueueState, listMessages, MESSAGE_SORTS } from "~/models/email-message.server";
 import { getStaffTimeZone } from "~/models/secretariat.server";
 import { type Address, MESSAGE_STATUSES } from "../../db/schema";
 
@@ -25,9 +27,11 @@ export async function loader(args: LoaderFunctionArgs) {
   const url = new URL(args.request.url);
   const db = getDb();
   const filter = mailFilter(url);
+  // newest first unless a column header asked for another order
+  const sort = url.searchParams.has("sort") ? sortFrom(url.searchParams, MESSAGE_SORTS, "created") : { key: "created" as const, dir: "desc" as const };
   const window = pageWindow(await countMessages(db, filter), url.searchParams.get("page"), MAIL_PAGE);
   const [messages, queue, zone] = await Promise.all([
-    listMessages(db, { ...filter, limit: window.size, offset: window.offset }),
+    listMessages(db, { ...filter, sort, limit: window.size, offset: window.offset }),
     getQueueState(db),
     getStaffTimeZone(db),
   ]);
@@ -37,6 +41,7 @@ export async function loader(args: LoaderFunctionArgs) {
     paused: queue.pausedAt ? { reason: queue.pauseReason, kind: queue.pauseKind, resumeAt: queue.resumeAt ? when(queue.resumeAt) : null } : null,
     csv: `/mail.csv${url.search}`,
     window,
+    sort,
     messages: messages.map((m) => ({
       id: m.id,
       kind: m.kind,
@@ -57,7 +62,7 @@ export const handle = { i18n: ["common", "invitations"], title: "common:nav.mail
 
 export default function MailLogRoute() {
   const { t } = useTranslation("invitations");
-  const { transport, paused, messages, csv, window } = useLoaderData<typeof loader>();
+  const { transport, paused, messages, csv, window, sort } = useLoaderData<typeof loader>();
   const [params] = useSearchParams();
   return (
     <>
@@ -104,13 +109,11 @@ export default function MailLogRoute() {
           <table className="data-table">
             <thead>
               <tr>
-                <th scope="col">{t("mail.subject")}</th>
+                <SortableHeader label={t("mail.subject")} sortKey="subject" sort={sort} />
                 <th scope="col">{t("mail.to")}</th>
-                <th scope="col">{t("columns.language")}</th>
-                <th scope="col">{t("mail.statusFilter")}</th>
-                <th scope="col" className="hide-narrow">
-                  {t("mail.created")}
-                </th>
+                <SortableHeader label={t("columns.language")} sortKey="locale" sort={sort} />
+                <SortableHeader label={t("mail.statusFilter")} sortKey="status" sort={sort} />
+                <SortableHeader label={t("mail.created")} sortKey="created" sort={sort} className="hide-narrow" />
               </tr>
             </thead>
             <tbody>

@@ -152,6 +152,12 @@ describe(`long lists come a page at a time (${databaseLabel})`, () => {
     // newest first: the last message queued is on the first page, the first one on the last
     expect(seen.indexOf(String(MESSAGES - 1))).toBeLessThan(100);
     expect(seen.indexOf("0")).toBeGreaterThanOrEqual(200);
+    // by subject, either way (text order: 0, 1, 10, 100, …, 99), the search kept
+    const bySubject = await (await admin.get(`/mail?q=${encodeURIComponent("Long list")}&sort=subject&dir=asc`)).text();
+    expect(subjects(bySubject).slice(0, 4)).toEqual(["0", "1", "10", "100"]);
+    expect(bySubject).toMatch(/<th[^>]*aria-sort="ascending"/);
+    const backwards = await (await admin.get(`/mail?q=${encodeURIComponent("Long list")}&sort=subject&dir=desc`)).text();
+    expect(subjects(backwards)[0]).toBe("99");
   });
 
   it("the directory of 82 members fits on one page and says so", async () => {
