@@ -8,6 +8,7 @@ import type { Lng } from "~/i18n";
 import { clearFlowCookie, finishSsoSignIn, isSsoConfigured, SsoError, type SsoProblem } from "~/lib/oidc.server";
 import type { PageTitle } from "~/lib/page-title";
 import { logger } from "~/logger.server";
+import { beginSecondStep } from "~/services/second-factor.server";
 import { signInWithSso } from "~/services/sso.server";
 
 const STATUS: Record<SsoProblem, number> = {
@@ -48,7 +49,17 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
     userAgent: request.headers.get("User-Agent"),
     previousSession: context.sessionToken,
   });
-  if (!outcome.ok) return problem(outcome.reason, identity.email);
+  if (outcome.ok === false) return problem(outcome.reason, identity.email);
+  if (outcome.ok === "second-step") {
+    // the two-factor policy holds for single sign-on too: the same second step as after a password
+    const step = await beginSecondStep(getDb(), { account: outcome.account, redirectTo, client: context.clientIp });
+    if (step) {
+      step.headers.append("Set-Cookie", await clearFlowCookie());
+      step.headers.set("Cache-Control", "no-store");
+      return step;
+    }
+    return problem("failed", identity.email);
+  }
   headers.append("Set-Cookie", await getSessionCookie().serialize(outcome.token));
   return redirect(safeRedirect(redirectTo), { headers });
 }

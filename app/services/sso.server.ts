@@ -2,9 +2,12 @@ import type { DB } from "~/db.server";
 import { getEnv } from "~/env.server";
 import { isSsoConfigured, type SsoIdentity, type SsoProblem } from "~/lib/oidc.server";
 import { audited, recordAccess, writeAudit } from "~/models/audit.server";
+import { getSecondFactorPolicy, policyRequiresSecondFactor } from "~/models/second-factor.server";
 import { createSsoStaffUser, getSignInSettings, getStaffUserForSso, recordSsoSignIn } from "~/models/sso.server";
 import { createStaffSession, deleteStaffSession } from "~/models/staff-session.server";
 import { normalizeEmail } from "~/models/staff-user.server";
+import { secondStepFor } from "~/services/second-factor.server";
+import type { StaffRole } from "../../db/schema";
 
 /**
  * How staff may sign in here: single sign-on when OIDC_* is configured; the password form unless an
@@ -23,7 +26,11 @@ export function domainOf(email: string) {
   return email.slice(email.lastIndexOf("@") + 1).toLowerCase();
 }
 
-type Outcome = { ok: true; token: string; userId: string } | { ok: false; reason: Extract<SsoProblem, "unverified" | "unknown" | "disabled"> };
+type Outcome =
+  | { ok: true; token: string; userId: string }
+  /** the account must still pass its second factor (or enrol one): no session yet */
+  | { ok: "second-step"; account: { id: string; email: string; role: StaffRole } }
+  | { ok: false; reason: Extract<SsoProblem, "unverified" | "unknown" | "disabled"> };
 
 /**
  * Signs in the staff account with the provider's verified address (case-insensitive). An unknown address gets an
@@ -57,6 +64,10 @@ export async function signInWithSso(
     create = { role: settings.ssoRole };
   }
 
+  // the administrator's two-factor policy holds for single sign-on too: an account with a factor, or one the
+  // policy covers, goes on to the second step instead of getting a session here
+  if (account && (await secondStepFor(db, account))) return { ok: "second-step", account: { id: account.id, email: account.email, role: account.role } };
+
   return audited(
     db,
     async (trx) => {
@@ -77,12 +88,16 @@ export async function signInWithSso(
             details: { email, role: create!.role, ...provider },
           });
         }
+        if (policyRequiresSecondFactor(await getSecondFactorPolicy(trx), create!.role)) {
+          // a new account the policy covers enrols a factor before its first session (the account is kept)
+          return { ok: "second-step" as const, userId, account: { id: userId, email, role: create!.role as StaffRole } };
+        }
       }
       if (previousSession) await deleteStaffSession(trx, { token: previousSession });
       const token = await createStaffSession(trx, { userId, ip, userAgent });
       await recordSsoSignIn(trx, { id: userId });
       return { ok: true as const, token, userId };
     },
-    (result) => ({ actor: { id: result.userId, email }, action: "auth.sign_in_sso", ip, details: provider }),
+    (result) => (result.ok === true ? { actor: { id: result.userId, email }, action: "auth.sign_in_sso", ip, details: provider } : null),
   );
 }

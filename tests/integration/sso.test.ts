@@ -119,6 +119,24 @@ describe(`single sign-on with OpenID Connect (${databaseLabel})`, () => {
     expect(rows.at(-1)!.details).toMatchObject({ issuer: provider.issuer, subject: "alice" });
   });
 
+  it("the administrator's two-factor policy holds for single sign-on: the provider's sign-in leads to the second step, not a session", async () => {
+    await server.db!.updateTable("security_policy").set({ second_factor: "all" }).execute();
+    try {
+      const browser = new TestClient(server.url);
+      const { response } = await signInWithSso(browser, "alice");
+      expect(response.status).toBe(302);
+      // alice has no factor yet: she enrols one before any session exists
+      expect(locationOf(response)).toBe("/sign-in/enrol");
+      expect(browser.cookies.has("plenary_session")).toBe(false);
+      expect(browser.cookies.has("plenary_oidc")).toBe(false);
+      expect((await browser.get("/")).status).toBe(302);
+      const enrol = await browser.get("/sign-in/enrol");
+      expect(enrol.status).toBe(200);
+    } finally {
+      await server.db!.updateTable("security_policy").set({ second_factor: "none" }).execute();
+    }
+  });
+
   it("comes back to the page that asked for sign-in", async () => {
     const browser = new TestClient(server.url);
     const { response } = await signInWithSso(browser, "alice", { redirectTo: "/events" });
