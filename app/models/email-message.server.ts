@@ -302,7 +302,7 @@ const MESSAGE_SORT_COLUMNS = { created: "created_at", subject: "subject", status
 
 export type MessageFilter = {
   eventId?: string;
-  status?: MessageStatus;
+  statuses?: MessageStatus[];
   kind?: string;
   q?: string;
   limit?: number;
@@ -314,7 +314,7 @@ export type MessageFilter = {
 function filteredMessages(db: DB, filter: MessageFilter) {
   let query = db.selectFrom("email_message");
   if (filter.eventId) query = query.where("event_id", "=", filter.eventId);
-  if (filter.status) query = query.where("status", "=", filter.status);
+  if (filter.statuses?.length) query = query.where("status", "in", filter.statuses);
   if (filter.kind) query = query.where("kind", "=", filter.kind);
   const q = filter.q?.trim();
   if (q) {

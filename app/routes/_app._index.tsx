@@ -201,7 +201,7 @@ export default function DashboardRoute() {
           <dl className="stat-list">
             <div>
               <dt>
-                <Link to="/mail?status=queued">{t("dashboard.mail.waiting")}</Link>
+                <Link to="/mail?status=queued,sending">{t("dashboard.mail.waiting")}</Link>
               </dt>
               <dd className="num">{data.mail.waiting}</dd>
             </div>
@@ -213,7 +213,7 @@ export default function DashboardRoute() {
             </div>
             <div className={data.mail.bounced ? "alert" : undefined}>
               <dt>
-                <Link to="/mail?status=bounced">{t("dashboard.mail.bounced")}</Link>
+                <Link to="/mail?status=bounced,failed">{t("dashboard.mail.bounced")}</Link>
               </dt>
               <dd className="num">{data.mail.bounced}</dd>
             </div>

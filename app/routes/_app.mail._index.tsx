@@ -42,6 +42,7 @@ export async function loader(args: LoaderFunctionArgs) {
     csv: `/mail.csv${url.search}`,
     window,
     sort,
+    statuses: filter.statuses,
     messages: messages.map((m) => ({
       id: m.id,
       kind: m.kind,
@@ -62,7 +63,8 @@ export const handle = { i18n: ["common", "invitations"], title: "common:nav.mail
 
 export default function MailLogRoute() {
   const { t } = useTranslation("invitations");
-  const { transport, paused, messages, csv, window, sort } = useLoaderData<typeof loader>();
+  const data = useLoaderData<typeof loader>();
+  const { transport, paused, messages, csv, window, sort } = data;
   const [params] = useSearchParams();
   return (
     <>
@@ -89,8 +91,9 @@ export default function MailLogRoute() {
         </div>
         <div className="field">
           <label htmlFor="status">{t("mail.statusFilter")}</label>
-          <select id="status" name="status" defaultValue={params.get("status") ?? ""}>
+          <select id="status" name="status" defaultValue={data.statuses.join(",")}>
             <option value="">—</option>
+            {data.statuses.length > 1 ? <option value={data.statuses.join(",")}>{data.statuses.map((s) => t(`status.${s}`)).join(" + ")}</option> : null}
             {MESSAGE_STATUSES.map((s) => (
               <option key={s} value={s}>
                 {t(`status.${s}`)}

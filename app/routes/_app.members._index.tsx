@@ -9,6 +9,7 @@ import { GeneralErrorBoundary } from "~/components/error-boundary";
 import { Pagination } from "~/components/pagination";
 import { SortableHeader } from "~/components/sortable-header";
 import { getDb } from "~/db.server";
+import { getFixedT } from "~/i18next.server";
 import { readForm } from "~/lib/bounded-form.server";
 import { countryName, countryOptions, localized, MEMBER_KINDS, MEMBER_STATUSES, sortMembers } from "~/lib/directory";
 import type { PageTitle } from "~/lib/page-title";
@@ -40,10 +41,14 @@ export async function loader(args: LoaderFunctionArgs) {
   const sort = sortFrom(url.searchParams, MEMBER_SORTS, "name");
   const byName = sortMembers(members, locale);
   const rank = new Map(byName.map((m, i) => [m.id, i]));
+  // kinds sort by the name the reader sees ("Krai", "Край", "边疆区"), not by their code
+  const t = await getFixedT(locale, "directory");
+  const collator = new Intl.Collator(locale);
+  const kindLabel = new Map(MEMBER_KINDS.map((k) => [k as string, t(`kinds.${k}`)]));
   const compare: Record<(typeof MEMBER_SORTS)[number], (a: (typeof byName)[number], b: (typeof byName)[number]) => number> = {
     name: (a, b) => rank.get(a.id)! - rank.get(b.id)!,
     country: (a, b) => countryName(a.country, locale).localeCompare(countryName(b.country, locale), locale) || rank.get(a.id)! - rank.get(b.id)!,
-    kind: (a, b) => a.kind.localeCompare(b.kind) || rank.get(a.id)! - rank.get(b.id)!,
+    kind: (a, b) => collator.compare(kindLabel.get(a.kind) ?? a.kind, kindLabel.get(b.kind) ?? b.kind) || rank.get(a.id)! - rank.get(b.id)!,
     contacts: (a, b) => Number(a.contactCount) - Number(b.contactCount) || rank.get(a.id)! - rank.get(b.id)!,
   };
   const sorted = sortedBy(byName, compare[sort.key], sort.dir);

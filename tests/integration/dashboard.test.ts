@@ -101,7 +101,7 @@ describe(`the dashboard (${databaseLabel})`, () => {
         .transaction()
         .execute((trx) => applyReply(trx, { invitationId, expectedRevision: 1, input, actor: { kind: "link" }, key, passportAllowed: false }));
     }
-    for (const [i, status] of (["deferred", "deferred", "bounced"] as const).entries()) {
+    for (const [i, status] of (["deferred", "deferred", "bounced", "failed", "sending"] as const).entries()) {
       await enqueueMessage(db, {
         idempotencyKey: `dash-${i}`,
         messageId: `<dash-${i}@plenary.test>`,
@@ -125,9 +125,14 @@ describe(`the dashboard (${databaseLabel})`, () => {
     expect(page).toContain("1 of 3 answered");
     expect(page).toContain("1 attending");
     expect(page).toContain("2 people registered");
-    // the queue: 2 deferred, 1 bounced, each a link to the Mail log filtered
+    // the queue: 1 sending, 2 deferred, 1 bounced and 1 failed, each figure a link to the Mail log showing
+    // exactly the messages it counts
+    expect(html).toMatch(/href="\/mail\?status=queued,sending"[\s\S]*?<dd class="num">1<\/dd>/);
     expect(html).toMatch(/href="\/mail\?status=deferred"[\s\S]*?<dd class="num">2<\/dd>/);
-    expect(html).toMatch(/href="\/mail\?status=bounced"[\s\S]*?<dd class="num">1<\/dd>/);
+    expect(html).toMatch(/href="\/mail\?status=bounced,failed"[\s\S]*?<dd class="num">2<\/dd>/);
+    const undelivered = await (await admin.get("/mail?status=bounced,failed")).text();
+    expect(undelivered.match(/<tr/g)?.length).toBe(3); // header + the bounced and the failed one
+    expect(undelivered).toMatch(/<option value="bounced,failed" selected="">Bounced \+ Failed<\/option>/);
     // latest answers link to the reply
     expect(page).toMatch(/Liaoning Province Attending/);
     // tasks: the unreachable member, the Russian letter without a Russian title

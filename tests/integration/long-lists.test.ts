@@ -184,6 +184,19 @@ describe(`long lists come a page at a time (${databaseLabel})`, () => {
     expect(rows.at(-1)).toContain("Korea");
   });
 
+  it("the member list sorts kinds by the name the reader sees, in the reader's language", async () => {
+    for (const lng of ["en", "ru", "ko"]) {
+      const html = await (await admin.get("/members?sort=kind", { "accept-language": lng })).text();
+      const kinds = [...html.matchAll(/<tr>([\s\S]*?)<\/tr>/g)]
+        .map((m) => m[1])
+        .filter((row) => row.includes('href="/members/'))
+        .map((row) => row.match(/<td class="hide-narrow">([^<]+)<\/td>/)![1]);
+      expect(kinds).toHaveLength(82);
+      expect(new Set(kinds).size).toBeGreaterThan(4);
+      expect(kinds).toEqual([...kinds].sort(new Intl.Collator(lng).compare));
+    }
+  });
+
   it("the replies overview names who has not answered and counts the rest from one aggregate", async () => {
     const response = await admin.get(`${eventPath}/replies`);
     expect(response.status).toBe(200);
