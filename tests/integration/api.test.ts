@@ -28,6 +28,21 @@ const UNKNOWN_ID = "00000000-0000-4000-8000-000000000000";
 
 /** Every API route file calls requireApiToken in each loader and action, except the public document, reference and 404. */
 const API_PUBLIC = new Set(["api.v1.openapi[.]json", "api.v1.docs", "api.v1.$"]);
+/** The loader and action functions a file declares (at any depth), each with whether its body calls requireApiToken. */
+function guardedFunctions(file: string, text: string) {
+  const source = ts.createSourceFile(file, text, ts.ScriptTarget.Latest, true);
+  const guards: Record<string, boolean> = {};
+  const visit = (node: ts.Node) => {
+    if (ts.isFunctionDeclaration(node) && node.name && ["loader", "action"].includes(node.name.text)) {
+      guards[node.name.text] = /\brequireApiToken\(/.test(node.body?.getText(source) ?? "");
+    }
+    node.forEachChild(visit);
+  };
+  visit(source);
+  return { source, guards };
+}
+/** A route may export the loader and action of `versionedApiResource` (members, contacts): guarded when the helper's are. */
+const RESOURCE_GUARDS = guardedFunctions("api-resource.server.ts", fs.readFileSync(path.join(ROOT, "app/services/api-resource.server.ts"), "utf8")).guards;
 function apiRouteGuards() {
   const dir = path.join(ROOT, "app/routes");
   return fs
@@ -35,11 +50,14 @@ function apiRouteGuards() {
     .filter((f) => f.startsWith("api.") && /\.tsx?$/.test(f))
     .map((file) => {
       const text = fs.readFileSync(path.join(dir, file), "utf8");
-      const source = ts.createSourceFile(file, text, ts.ScriptTarget.Latest, true);
-      const guards: Record<string, boolean> = {};
+      const { source, guards } = guardedFunctions(file, text);
       source.forEachChild((node) => {
-        if (ts.isFunctionDeclaration(node) && node.name && ["loader", "action"].includes(node.name.text)) {
-          guards[node.name.text] = /\brequireApiToken\(/.test(node.body?.getText(source) ?? "");
+        if (!ts.isVariableStatement(node) || !/versionedApiResource\(/.test(text)) return;
+        for (const declaration of node.declarationList.declarations) {
+          const name = declaration.name.getText(source);
+          if (["loader", "action"].includes(name) && new RegExp(`^\\w+\\.${name}$`).test(declaration.initializer?.getText(source) ?? "")) {
+            guards[name] = RESOURCE_GUARDS[name] ?? false;
+          }
         }
       });
       return { id: file.replace(/\.tsx?$/, ""), guards };
