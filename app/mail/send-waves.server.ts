@@ -2,18 +2,18 @@ import crypto from "node:crypto";
 
 import type { DB } from "~/db.server";
 import type { Env } from "~/env.server";
-import { isDatabaseUnavailable } from "~/lib/db-errors";
 import { logger } from "~/logger.server";
 import { runSendWaveChunk } from "~/mail/invitations.server";
 import { timeJob } from "~/metrics.server";
 import { claimSendWave, releaseSendWave } from "~/models/send-wave.server";
+import { type PollingRunner, startPollingRunner } from "~/services/polling-runner.server";
 
 /** Members prepared in one transaction: a few hundred milliseconds of work, then the progress moves. */
 export const WAVE_CHUNK = 50;
 /** A runner that stops renewing for this long (it died) leaves its wave to another. */
 const LEASE_SECONDS = 60;
 
-export type SendWaveRunner = { stop: () => Promise<void>; wake: () => void; runOnce: () => Promise<number> };
+export type SendWaveRunner = PollingRunner;
 
 const local = new Set<SendWaveRunner>();
 
@@ -41,18 +41,16 @@ export function startSendWaveRunner({
   chunkSize?: number;
 }): SendWaveRunner {
   const runnerId = `${process.pid}-${crypto.randomBytes(4).toString("hex")}`;
-  let stopping = false;
-  let wake: (() => void) | undefined;
 
   /** Prepares every wave that waits; the number of chunks done. */
-  async function runOnce(): Promise<number> {
+  async function pass(stopping: () => boolean): Promise<number> {
     let chunks = 0;
-    while (!stopping) {
+    while (!stopping()) {
       const wave = await claimSendWave(db, { runnerId, leaseSeconds: LEASE_SECONDS });
       if (!wave) break;
       const outcome = await timeJob("send_wave", async () => {
         let step: Awaited<ReturnType<typeof runSendWaveChunk>> = "more";
-        while (step === "more" && !stopping) {
+        while (step === "more" && !stopping()) {
           step = await runSendWaveChunk(db, { env, wave, runnerId, chunkSize, leaseSeconds: LEASE_SECONDS });
           chunks++;
         }
@@ -65,39 +63,5 @@ export function startSendWaveRunner({
     return chunks;
   }
 
-  let backoff = pollMs;
-  const running = (async () => {
-    while (loop && !stopping) {
-      try {
-        await runOnce();
-        backoff = pollMs;
-      } catch (error) {
-        // the database went away mid-chunk: that chunk rolled back, and the wave goes on when it is back
-        if (!isDatabaseUnavailable(error)) logger.error({ err: error instanceof Error ? error.message : String(error) }, "send wave failed");
-        backoff = Math.min(backoff * 2, 15_000);
-      }
-      if (stopping) break;
-      await new Promise<void>((resolve) => {
-        const timer = setTimeout(resolve, backoff);
-        wake = () => {
-          clearTimeout(timer);
-          resolve();
-        };
-      });
-      wake = undefined;
-    }
-  })();
-
-  const runner: SendWaveRunner = {
-    runOnce,
-    wake: () => wake?.(),
-    stop: async () => {
-      stopping = true;
-      local.delete(runner);
-      wake?.();
-      await running;
-    },
-  };
-  if (loop) local.add(runner);
-  return runner;
+  return startPollingRunner({ pass, pollMs, loop, registry: local, failure: "send wave failed" });
 }

@@ -13,6 +13,7 @@ import { unseal } from "~/lib/sealed.server";
 import { addressRefusal, guardedLookup, TargetRefusedError, urlRefusal } from "~/lib/webhook-target.server";
 import { logger } from "~/logger.server";
 import { claimDueDeliveries, type ClaimedDelivery, finishDelivery, getWebhookSettings, purgeOldDeliveries } from "~/models/webhook.server";
+import { type PollingRunner, startPollingRunner } from "~/services/polling-runner.server";
 
 /**
  * Waits after the 1st, 2nd … 7th failed attempt (Standard Webhooks' suggested schedule): 5 s, 5 min, 30 min,
@@ -28,7 +29,7 @@ export const RESPONSE_LOG_CHARS = 1000;
 /** Finished deliveries stay in the log this long. */
 export const LOG_RETENTION_DAYS = 30;
 
-export type WebhookRunner = { stop: () => Promise<void>; wake: () => void; runOnce: () => Promise<number> };
+export type WebhookRunner = PollingRunner;
 
 const local = new Set<WebhookRunner>();
 
@@ -117,8 +118,6 @@ export function startWebhookRunner({
   const runnerId = `${process.pid}-${crypto.randomBytes(4).toString("hex")}`;
   const now = () => (clock ? clock() : new Date());
   const dbNow = () => (clock ? clock() : undefined);
-  let stopping = false;
-  let wake: (() => void) | undefined;
   let lastPurge = 0;
 
   async function deliver(delivery: ClaimedDelivery, allowPrivate: boolean) {
@@ -159,13 +158,13 @@ export function startWebhookRunner({
   }
 
   /** Sends every due delivery; the number handled. */
-  async function runOnce(): Promise<number> {
+  async function pass(stopping: () => boolean): Promise<number> {
     let handled = 0;
     if (Date.now() - lastPurge > 3600_000) {
       lastPurge = Date.now();
       await purgeOldDeliveries(db, { days: LOG_RETENTION_DAYS, now: dbNow() });
     }
-    while (!stopping) {
+    while (!stopping()) {
       const batch = await claimDueDeliveries(db, { runnerId, limit: batchSize, leaseSeconds, now: dbNow() });
       if (!batch.length) break;
       const { allowPrivateTargets } = await getWebhookSettings(db);
@@ -180,41 +179,7 @@ export function startWebhookRunner({
     return handled;
   }
 
-  let backoff = pollMs;
-  const running = (async () => {
-    while (loop && !stopping) {
-      try {
-        await runOnce();
-        backoff = pollMs;
-      } catch (error) {
-        if (!isDatabaseUnavailable(error)) logger.error({ err: error instanceof Error ? error.message : String(error) }, "webhook runner pass failed");
-        backoff = Math.min(backoff * 2, 15_000);
-      }
-      if (stopping) break;
-      await new Promise<void>((resolve) => {
-        const timer = setTimeout(resolve, backoff);
-        timer.unref();
-        wake = () => {
-          clearTimeout(timer);
-          resolve();
-        };
-      });
-      wake = undefined;
-    }
-  })();
-
-  const runner: WebhookRunner = {
-    runOnce,
-    wake: () => wake?.(),
-    stop: async () => {
-      stopping = true;
-      local.delete(runner);
-      wake?.();
-      await running;
-    },
-  };
-  if (loop) local.add(runner);
-  return runner;
+  return startPollingRunner({ pass, pollMs, loop, registry: local, failure: "webhook runner pass failed" });
 }
 
 /** A new signing secret in the Standard Webhooks form: `whsec_` and 24 random bytes in base64. Shown once. */
