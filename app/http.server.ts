@@ -11,7 +11,7 @@ import expressStaticGzip from "express-static-gzip";
 
 import { readSessionToken } from "~/auth.server";
 import type { RequestContext } from "~/context";
-import { closeDb, databaseKind, getDb, holdPresenceLock } from "~/db.server";
+import { closeDb, databaseKind, getDb, holdPresenceLock, markLongRunningProcess } from "~/db.server";
 import { getEnv } from "~/env.server";
 import { drainAndClose } from "~/http-shutdown.server";
 import { htmlLang, isSupportedLng, type Lng } from "~/i18n";
@@ -461,6 +461,7 @@ export async function runServer({ build, rootDir, mode, print = (text) => void p
 
 /** Runs the portal (`npm start`): runServer, then a graceful shutdown on SIGTERM or SIGINT. */
 export async function startServer(options: ServerOptions) {
+  markLongRunningProcess();
   const running = await runServer(options);
   const shutdown = (signal: string) => {
     logger.info({ signal }, "shutting down");
