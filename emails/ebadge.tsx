@@ -55,7 +55,17 @@ export default function Ebadge({ lang, organisation, preview, letterhead, greeti
         <Text style={{ fontSize: "14px", letterSpacing: "2px", margin: "4px 0 0", fontFamily: "ui-monospace, Menlo, Consolas, monospace" }}>
           {badge.codeLabel}: {badge.code}
         </Text>
-        <Text style={{ display: "inline-block", backgroundColor: "#0f2d4f", color: "#ffffff", borderRadius: "4px", padding: "2px 10px", fontSize: "13px", margin: "8px 0 0" }}>
+        <Text
+          style={{
+            display: "inline-block",
+            backgroundColor: "#0f2d4f",
+            color: "#ffffff",
+            borderRadius: "4px",
+            padding: "2px 10px",
+            fontSize: "13px",
+            margin: "8px 0 0",
+          }}
+        >
           {badge.category}
         </Text>
         <Text lang={lang} style={{ fontSize: "13px", color: "#4a5565", margin: "12px 0 0", ...WRAP }}>

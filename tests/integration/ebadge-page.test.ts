@@ -5,8 +5,8 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { DB } from "~/db.server";
 import { parseEnv } from "~/env.server";
 import { MemberSchema } from "~/lib/directory-schemas";
-import { EventSchema, ProgrammeItemSchema } from "~/lib/event-schemas";
 import { qrSvgPath } from "~/lib/ebadge-qr.server";
+import { EventSchema, ProgrammeItemSchema } from "~/lib/event-schemas";
 import { replySchema } from "~/lib/reply-schemas";
 import { unseal } from "~/lib/sealed.server";
 import { submitReply } from "~/mail/replies.server";
@@ -48,7 +48,12 @@ describe(`the e-badge page a delegate opens from their email (${databaseLabel})`
         categories: ["delegate", "observer"],
       }),
     ));
-    const input = ProgrammeItemSchema.parse({ kind: "field_trip", start: "2027-09-02T09:00", end: "2027-09-02T17:00", title: { en: "Field trip", ja: "視察", mn: "Танилцах аялал" } });
+    const input = ProgrammeItemSchema.parse({
+      kind: "field_trip",
+      start: "2027-09-02T09:00",
+      end: "2027-09-02T17:00",
+      title: { en: "Field trip", ja: "視察", mn: "Танилцах аялал" },
+    });
     const { id: tripId } = await createProgrammeItem(db, { eventId, timeZone: "Asia/Ulaanbaatar", input });
     await transitionEvent(db, { id: eventId, version: 1, to: "open" });
     ({ id: invitationId } = await ensureInvitation(db, { eventId, memberId, letterLocale: "mn", createdBy: null }));
@@ -57,8 +62,26 @@ describe(`the e-badge page a delegate opens from their email (${databaseLabel})`
       revision: "1",
       submission: crypto.randomUUID(),
       delegates: [
-        { role: "head", nameLocale: "mn", patronymic: "Цэрэндорж", givenName: "Батболд", latinFamilyName: "Tserendorj", latinGivenName: "Batbold", email: "batbold@example.org", programme: [tripId] },
-        { role: "interpreter", nameLocale: "ja", familyName: "山田", givenName: "花子", latinFamilyName: "Yamada", latinGivenName: "Hanako", email: "hanako@example.org", interpretation: "ja" },
+        {
+          role: "head",
+          nameLocale: "mn",
+          patronymic: "Цэрэндорж",
+          givenName: "Батболд",
+          latinFamilyName: "Tserendorj",
+          latinGivenName: "Batbold",
+          email: "batbold@example.org",
+          programme: [tripId],
+        },
+        {
+          role: "interpreter",
+          nameLocale: "ja",
+          familyName: "山田",
+          givenName: "花子",
+          latinFamilyName: "Yamada",
+          latinGivenName: "Hanako",
+          email: "hanako@example.org",
+          interpretation: "ja",
+        },
       ],
     });
     await submitReply(db, { env, event: (await getEvent(db, { id: eventId }))!, invitationId, input: reply, actor: { kind: "link" }, passportAllowed: false });
@@ -103,7 +126,11 @@ describe(`the e-badge page a delegate opens from their email (${databaseLabel})`
     }
     // the delegation declines: the badge is withdrawn
     const { revision } = await db.selectFrom("invitation").select("revision").where("id", "=", invitationId).executeTakeFirstOrThrow();
-    await db.updateTable("invitation").set({ response: "declining", revision: revision + 1 }).where("id", "=", invitationId).execute();
+    await db
+      .updateTable("invitation")
+      .set({ response: "declining", revision: revision + 1 })
+      .where("id", "=", invitationId)
+      .execute();
     const withdrawn = await stranger.get(`/b/${tokens["hanako@example.org"]}`);
     expect(withdrawn.status).toBe(404);
     expect(await withdrawn.text()).toContain("This e-badge is not available");

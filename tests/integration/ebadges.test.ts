@@ -68,7 +68,12 @@ describe(`personal confirmations with a QR e-badge (${databaseLabel})`, () => {
       ["plenary", { en: "Plenary session", ko: "본회의", ru: "Пленарное заседание" }],
       ["dinner", { en: "Welcome dinner", ko: "환영 만찬", ru: "Приветственный ужин" }],
     ] as const) {
-      const input = ProgrammeItemSchema.parse({ kind: name === "dinner" ? "welcome_dinner" : "plenary", start: "2027-06-16T10:00", end: "2027-06-16T12:00", title });
+      const input = ProgrammeItemSchema.parse({
+        kind: name === "dinner" ? "welcome_dinner" : "plenary",
+        start: "2027-06-16T10:00",
+        end: "2027-06-16T12:00",
+        title,
+      });
       items[name] = (await createProgrammeItem(t.db, { eventId, timeZone: "Asia/Seoul", input })).id;
     }
     await transitionEvent(t.db, { id: eventId, version: 1, to: "open" });
@@ -101,7 +106,8 @@ describe(`personal confirmations with a QR e-badge (${databaseLabel})`, () => {
     t.db.selectFrom("delegate").select(["id", "given_name", "check_in_code"]).where("invitation_id", "=", invitationId).orderBy("position").execute();
   const tokenOf = (message: { link_sealed: string | null }) => unseal(env.DATA_ENCRYPTION_KEY, message.link_sealed!);
   /** the messages of one transaction share created_at: pick them by address, not by order */
-  const to = <M extends { to_addresses: { address: string }[] }>(messages: M[], address: string) => messages.filter((m) => m.to_addresses[0].address === address);
+  const to = <M extends { to_addresses: { address: string }[] }>(messages: M[], address: string) =>
+    messages.filter((m) => m.to_addresses[0].address === address);
 
   const head: Person = {
     role: "head",
@@ -233,7 +239,12 @@ describe(`personal confirmations with a QR e-badge (${databaseLabel})`, () => {
     const sink = await new SmtpSink().start();
     try {
       await t.db.updateTable("email_message").set({ status: "cancelled" }).where("kind", "<>", "ebadge").execute();
-      await t.db.updateTable("email_message").set({ status: "cancelled" }).where("kind", "=", "ebadge").where("id", "not in", [to(await ebadges(), "minsoo.kim@example.org")[0].id]).execute();
+      await t.db
+        .updateTable("email_message")
+        .set({ status: "cancelled" })
+        .where("kind", "=", "ebadge")
+        .where("id", "not in", [to(await ebadges(), "minsoo.kim@example.org")[0].id])
+        .execute();
       const worker = startMailWorker({ db: t.db, env: { ...env, SMTP_URL: sink.url() }, loop: false });
       await worker.runOnce();
       await worker.stop();
@@ -281,5 +292,4 @@ describe(`personal confirmations with a QR e-badge (${databaseLabel})`, () => {
     expect(await findBadgeByToken(t.db, { token: "not a token" })).toBeUndefined();
     await t.db.updateTable("event").set({ status: "open" }).where("id", "=", eventId).execute();
   });
-
 });
