@@ -17,12 +17,14 @@ import { drainAndClose } from "~/http-shutdown.server";
 import { htmlLang, isSupportedLng, type Lng } from "~/i18n";
 import { detectLocale, getFixedT, lngCookie } from "~/i18next.server";
 import { isDatabaseUnavailable } from "~/lib/db-errors";
+import { badgeLocale } from "~/lib/ebadge";
 import { TOKEN_PATTERN } from "~/lib/tokens.server";
 import { logger } from "~/logger.server";
 import { startConfiguredIntake } from "~/mail/intake.server";
 import { startSendWaveRunner } from "~/mail/send-waves.server";
 import { type MailWorker, startMailWorker } from "~/mail/worker.server";
 import { observeRequest, registerDatabaseMetrics, registry } from "~/metrics.server";
+import { findBadgeByToken } from "~/models/ebadge.server";
 import { findInvitationByToken } from "~/models/invitation.server";
 import { issueSetupTokenIfNoAdmin } from "~/models/setup-token.server";
 import { flushSignInThrottle } from "~/models/sign-in-throttle.server";
@@ -352,7 +354,13 @@ async function replyLinkLookup(
   const reply = /^\/r\/([A-Za-z0-9_-]{43})(?:\.data|\/|\/participants(?:\.data|\.pdf)?)?$/.exec(path);
   // a colleague's set-password link opens in the interface language the inviting admin chose for them
   const account = /^\/account\/password\/([A-Za-z0-9_-]{43})(?:\.data|\/)?$/.exec(path);
-  if ((!reply && !account) || isSupportedLng(userLocale) || isSupportedLng(await lngCookie.parse(request.headers.get("Cookie")))) return undefined;
+  // a delegate's e-badge (issue 18 §5) opens in their interpretation language, else their letter's
+  const badge = /^\/b\/([A-Za-z0-9_-]{43})(?:\.data|\/)?$/.exec(path);
+  if ((!reply && !account && !badge) || isSupportedLng(userLocale) || isSupportedLng(await lngCookie.parse(request.headers.get("Cookie")))) return undefined;
+  if (badge) {
+    const found = await findBadgeByToken(getDb(), { token: badge[1] });
+    return { locale: found ? badgeLocale(found.holder.interpretation, found.letterLocale) : undefined };
+  }
   if (reply) {
     const link = await findInvitationByToken(getDb(), { token: reply[1] });
     return { locale: link?.letterLocale, found: { token: reply[1], link } };

@@ -341,7 +341,12 @@ export interface EmailMessageTable {
   /** the Settings test message: sent while the queue is paused, and its success resumes the queue */
   bypass_pause: ColumnType<boolean, boolean | undefined, boolean>;
   bounced_at: Timestamp | null;
+  /** images the HTML shows by content id (cid:…), e.g. the QR code of an e-badge (issue 18 §5) */
+  inline_images: JsonWithDefault<InlineImage[]>;
 }
+
+/** An image sent with a message and shown in its HTML as `cid:<cid>`; content is base64. */
+export type InlineImage = { cid: string; filename: string; contentType: string; content: string };
 
 export interface MailQueueStateTable {
   id: number;
@@ -438,6 +443,14 @@ export interface DelegateTable {
   anonymised_at: Timestamp | null;
   created_at: DefaultTimestamp;
   updated_at: DefaultTimestamp;
+}
+
+/** Issue 18 §5: the link to a delegate's e-badge page (only its hash is looked up; the sealed copy re-sends it). */
+export interface DelegateBadgeLinkTable {
+  delegate_id: string;
+  token_hash: string;
+  token_sealed: string;
+  created_at: DefaultTimestamp;
 }
 
 /** Issue 18 §4: a person replaced by someone else in a delegation, kept as history (names only). */
@@ -746,6 +759,7 @@ export interface Database {
   inbound_mail: InboundMailTable;
   delegate: DelegateTable;
   delegate_substitution: DelegateSubstitutionTable;
+  delegate_badge_link: DelegateBadgeLinkTable;
   participant_list: ParticipantListTable;
   invitation_change: InvitationChangeTable;
   invitation_access: InvitationAccessTable;

@@ -4,6 +4,7 @@ import enCheckin from "./en/checkin.json";
 import enCommon from "./en/common.json";
 import enDelegation from "./en/delegation.json";
 import enDirectory from "./en/directory.json";
+import enEbadge from "./en/ebadge.json";
 import enEmails from "./en/emails.json";
 import enEvents from "./en/events.json";
 import enInvitations from "./en/invitations.json";
@@ -22,6 +23,7 @@ import jaCheckin from "./ja/checkin.json";
 import jaCommon from "./ja/common.json";
 import jaDelegation from "./ja/delegation.json";
 import jaDirectory from "./ja/directory.json";
+import jaEbadge from "./ja/ebadge.json";
 import jaEmails from "./ja/emails.json";
 import jaEvents from "./ja/events.json";
 import jaInvitations from "./ja/invitations.json";
@@ -40,6 +42,7 @@ import koCheckin from "./ko/checkin.json";
 import koCommon from "./ko/common.json";
 import koDelegation from "./ko/delegation.json";
 import koDirectory from "./ko/directory.json";
+import koEbadge from "./ko/ebadge.json";
 import koEmails from "./ko/emails.json";
 import koEvents from "./ko/events.json";
 import koInvitations from "./ko/invitations.json";
@@ -58,6 +61,7 @@ import mnCheckin from "./mn/checkin.json";
 import mnCommon from "./mn/common.json";
 import mnDelegation from "./mn/delegation.json";
 import mnDirectory from "./mn/directory.json";
+import mnEbadge from "./mn/ebadge.json";
 import mnEmails from "./mn/emails.json";
 import mnEvents from "./mn/events.json";
 import mnInvitations from "./mn/invitations.json";
@@ -76,6 +80,7 @@ import ruCheckin from "./ru/checkin.json";
 import ruCommon from "./ru/common.json";
 import ruDelegation from "./ru/delegation.json";
 import ruDirectory from "./ru/directory.json";
+import ruEbadge from "./ru/ebadge.json";
 import ruEmails from "./ru/emails.json";
 import ruEvents from "./ru/events.json";
 import ruInvitations from "./ru/invitations.json";
@@ -94,6 +99,7 @@ import zhCheckin from "./zh/checkin.json";
 import zhCommon from "./zh/common.json";
 import zhDelegation from "./zh/delegation.json";
 import zhDirectory from "./zh/directory.json";
+import zhEbadge from "./zh/ebadge.json";
 import zhEmails from "./zh/emails.json";
 import zhEvents from "./zh/events.json";
 import zhInvitations from "./zh/invitations.json";
@@ -130,6 +136,7 @@ export const resources = {
     api: enApi,
     security: enSecurity,
     checkin: enCheckin,
+    ebadge: enEbadge,
   },
   ko: {
     common: koCommon,
@@ -150,6 +157,7 @@ export const resources = {
     api: koApi,
     security: koSecurity,
     checkin: koCheckin,
+    ebadge: koEbadge,
   },
   zh: {
     common: zhCommon,
@@ -170,6 +178,7 @@ export const resources = {
     api: zhApi,
     security: zhSecurity,
     checkin: zhCheckin,
+    ebadge: zhEbadge,
   },
   ja: {
     common: jaCommon,
@@ -190,6 +199,7 @@ export const resources = {
     api: jaApi,
     security: jaSecurity,
     checkin: jaCheckin,
+    ebadge: jaEbadge,
   },
   ru: {
     common: ruCommon,
@@ -210,6 +220,7 @@ export const resources = {
     api: ruApi,
     security: ruSecurity,
     checkin: ruCheckin,
+    ebadge: ruEbadge,
   },
   mn: {
     common: mnCommon,
@@ -230,6 +241,7 @@ export const resources = {
     api: mnApi,
     security: mnSecurity,
     checkin: mnCheckin,
+    ebadge: mnEbadge,
   },
 };
 

@@ -9,6 +9,7 @@ import { formatName } from "~/lib/names";
 import type { ReplyInput } from "~/lib/reply-schemas";
 import { messageIdFor } from "~/lib/tokens.server";
 import { eventCalendar, eventFactsIn, letterheadOf, type LetterIdentity, loadLetterIdentity, organisationName } from "~/mail/compose.server";
+import { queueEbadges } from "~/mail/ebadges.server";
 import { linkKeys, memberRecipients, storedRsvpUrl } from "~/mail/invitations.server";
 import { parseMailFrom } from "~/mail/transport.server";
 import { listAudience } from "~/models/audience.server";
@@ -168,6 +169,18 @@ export async function submitReply(
         createdBy: actor.kind === "staff" ? actor.user.id : null,
       });
     }
+    // issue 18 §5: each delegate with an address gets their own confirmation with their e-badge
+    await queueEbadges(trx, {
+      env,
+      event,
+      invitationId,
+      response: input.response,
+      letterLocale: invitation.locale,
+      memberNames: member?.names ?? {},
+      programme: await listProgramme(trx, { eventId: event.id }),
+      identity: await loadLetterIdentity(trx, env.APP_URL),
+      createdBy: actor.kind === "staff" ? actor.user.id : null,
+    });
     for (const substitution of outcome.substitutions) {
       await writeAudit(trx, {
         actor: actor.kind === "staff" ? actor.user : { label: "reply link" },

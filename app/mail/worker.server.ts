@@ -75,6 +75,21 @@ function rateLimiter(db: DB, perMinute: number) {
   };
 }
 
+/** The .ics and the inline images (shown in the HTML as cid:…, e.g. an e-badge's QR code) of a message. */
+export function attachmentsOf(message: Pick<ClaimedMessage, "ics" | "icsName" | "inlineImages">) {
+  const attachments = [
+    ...(message.ics ? [{ filename: message.icsName ?? "event.ics", content: message.ics, contentType: "text/calendar; charset=utf-8; method=PUBLISH" }] : []),
+    ...(message.inlineImages ?? []).map((image) => ({
+      filename: image.filename,
+      content: Buffer.from(image.content, "base64"),
+      contentType: image.contentType,
+      cid: image.cid,
+      contentDisposition: "inline" as const,
+    })),
+  ];
+  return attachments.length ? attachments : undefined;
+}
+
 export type MailWorker = { stop: () => Promise<void>; runOnce: () => Promise<number> };
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -262,9 +277,7 @@ export function startMailWorker(options: WorkerOptions): MailWorker {
         html,
         text,
         messageId: message.messageId,
-        attachments: message.ics
-          ? [{ filename: message.icsName ?? "event.ics", content: message.ics, contentType: "text/calendar; charset=utf-8; method=PUBLISH" }]
-          : undefined,
+        attachments: attachmentsOf(message),
       });
     } catch (error) {
       const e = error as { code?: string; command?: string; responseCode?: number; rejectedErrors?: unknown[] };

@@ -2,7 +2,7 @@ import { sql } from "kysely";
 
 import { type DB, inTransaction } from "~/db.server";
 import { enqueueWebhookEvent } from "~/models/webhook.server";
-import type { Address, Locale, MessageStatus, RecipientOutcome } from "../../db/schema";
+import type { Address, InlineImage, Locale, MessageStatus, RecipientOutcome } from "../../db/schema";
 
 export type NewMessage = {
   idempotencyKey: string;
@@ -17,6 +17,8 @@ export type NewMessage = {
   html: string;
   text: string;
   ics?: { name: string; content: string } | null;
+  /** images the HTML shows as cid:… (the QR code of an e-badge) */
+  inlineImages?: InlineImage[];
   giveUpAt?: Date | null;
   createdBy?: string | null;
   /** a set-password token sealed under DATA_ENCRYPTION_KEY; the html/text hold its link masked (LINK_PLACEHOLDER) */
@@ -50,6 +52,7 @@ export async function enqueueMessage(db: DB, message: NewMessage): Promise<boole
       created_by: message.createdBy ?? null,
       link_sealed: message.linkSealed ?? null,
       bypass_pause: message.bypassPause ?? false,
+      inline_images: JSON.stringify(message.inlineImages ?? []),
     })
     .onConflict((oc) => oc.column("idempotency_key").doNothing())
     .returning("id")
@@ -69,6 +72,7 @@ export type ClaimedMessage = {
   text: string;
   ics: string | null;
   icsName: string | null;
+  inlineImages: InlineImage[];
   attempts: number;
   giveUpAt: Date | null;
   invitationId: string | null;
@@ -109,7 +113,7 @@ export async function claimDueMessages(
       for update skip locked
     )
     returning id, idempotency_key as "idempotencyKey", message_id as "messageId", kind, to_addresses as "to",
-      cc_addresses as "cc", subject, html, text_body as "text", ics, ics_name as "icsName", attempts,
+      cc_addresses as "cc", subject, html, text_body as "text", ics, ics_name as "icsName", inline_images as "inlineImages", attempts,
       give_up_at as "giveUpAt", invitation_id as "invitationId", link_sealed as "linkSealed", recipients,
       first_attempt_at as "firstAttemptAt", bypass_pause as "bypassPause"`.execute(db);
   return rows.map((row) => ({ ...row, firstAttemptAt: new Date(row.firstAttemptAt), giveUpAt: row.giveUpAt ? new Date(row.giveUpAt) : null }));
@@ -376,6 +380,7 @@ export function getMessage(db: DB, { id }: { id: string }) {
       "html",
       "text_body as text",
       "ics_name as icsName",
+      "inline_images as inlineImages",
       "to_addresses as to",
       "cc_addresses as cc",
       "attempts",
@@ -437,6 +442,7 @@ export async function resendMessage(db: DB, { id, createdBy, messageIdFor }: { i
         ics: original.ics,
         ics_name: original.ics_name,
         link_sealed: original.link_sealed,
+        inline_images: JSON.stringify(original.inline_images),
         created_by: createdBy,
       })
       .returning("id")

@@ -16,7 +16,12 @@ export async function loader(args: LoaderFunctionArgs) {
   const message = await foundOr404(args.params.messageId, (id) => getMessage(getDb(), { id }));
   // staff-account mails carry a set-password link: administrators only
   if (!canReadMessage(user, message.kind)) throw new Response("Not Found", { status: 404 });
-  return new Response(message.html.replaceAll(LINK_PLACEHOLDER, MASKED_LINK), {
+  // inline images (an e-badge's QR code) are shown from the stored copy, as the mail client shows its cid: part
+  const html = message.inlineImages.reduce(
+    (page, image) => page.replaceAll(`cid:${image.cid}`, `data:${image.contentType};base64,${image.content}`),
+    message.html.replaceAll(LINK_PLACEHOLDER, MASKED_LINK),
+  );
+  return new Response(html, {
     headers: {
       "Content-Type": "text/html; charset=utf-8",
       // the letterhead's logo comes from this site's /logo; nothing else may load

@@ -174,8 +174,10 @@ describe(`replies by link (${databaseLabel})`, () => {
     expect(after).toContain("KOZHEMYAKO");
     expect(after).toContain("Пётр1");
 
-    await waitFor(() => sink.messages.length > before);
-    const mail = sink.messages.at(-1)!;
+    // the delegation's confirmation (the head also gets their own e-badge, issue 18 §5: tests/integration/ebadges.test.ts)
+    const confirmation = () => sink.messages.slice(before).find((m) => !m.attachments.some((a) => a.contentType === "image/png"));
+    await waitFor(() => Boolean(confirmation()));
+    const mail = confirmation()!;
     expect(mail.subject).toContain("16-я Генеральная ассамблея АРАССВА");
     expect(mail.text).toContain("Кожемяко Олег Николаевич");
     expect(mail.text).toMatch(/\/r\/[A-Za-z0-9_-]{43}/);

@@ -1,0 +1,122 @@
+import { sql } from "kysely";
+
+import type { DB } from "~/db.server";
+import { seal, unseal } from "~/lib/sealed.server";
+import { createToken, hashToken, isWellFormedToken } from "~/lib/tokens.server";
+import type { DelegateRole, InvitationResponse, Locale, LocalizedText, ParticipantCategory } from "../../db/schema";
+
+/** What a personal confirmation needs of one delegate (issue 18 §5). */
+export type BadgeHolder = {
+  id: string;
+  role: DelegateRole;
+  nameLocale: Locale;
+  familyName: string | null;
+  givenName: string;
+  patronymic: string | null;
+  clanName: string | null;
+  latinFamilyName: string | null;
+  latinGivenName: string | null;
+  title: string | null;
+  email: string | null;
+  interpretation: Locale | null;
+  programme: string[];
+  category: ParticipantCategory;
+  checkInCode: string;
+  anonymised: boolean;
+};
+
+const HOLDER_COLUMNS = [
+  "d.id",
+  "d.role",
+  "d.name_locale as nameLocale",
+  "d.family_name as familyName",
+  "d.given_name as givenName",
+  "d.patronymic",
+  "d.clan_name as clanName",
+  "d.latin_family_name as latinFamilyName",
+  "d.latin_given_name as latinGivenName",
+  "d.title",
+  "d.email",
+  "d.interpretation_locale as interpretation",
+  "d.programme_item_ids as programme",
+  "d.category",
+  "d.check_in_code as checkInCode",
+] as const;
+
+/** The delegation of one invitation as stored now (after a save), in position order. */
+export async function listBadgeHolders(db: DB, { invitationId }: { invitationId: string }): Promise<BadgeHolder[]> {
+  const rows = await db
+    .selectFrom("delegate as d")
+    .select([...HOLDER_COLUMNS, sql<boolean>`d.anonymised_at is not null`.as("anonymised")])
+    .where("d.invitation_id", "=", invitationId)
+    .orderBy("d.position")
+    .execute();
+  return rows;
+}
+
+/**
+ * The token of a delegate's e-badge link: the one issued before (unsealed from its stored copy), or a new one.
+ * Only the SHA-256 is looked up; the sealed copy lets a later confirmation carry the same link. A copy sealed
+ * under another DATA_ENCRYPTION_KEY cannot be read: the link is then replaced by a new one.
+ */
+export async function ensureBadgeToken(db: DB, { delegateId, key }: { delegateId: string; key: Buffer }): Promise<string> {
+  const stored = await db.selectFrom("delegate_badge_link").select(["token_hash", "token_sealed"]).where("delegate_id", "=", delegateId).executeTakeFirst();
+  if (stored) {
+    try {
+      const token = unseal(key, stored.token_sealed);
+      if (hashToken(token) === stored.token_hash) return token;
+    } catch {
+      // sealed under another key: issue a new link below
+    }
+  }
+  const token = createToken();
+  await db
+    .insertInto("delegate_badge_link")
+    .values({ delegate_id: delegateId, token_hash: hashToken(token), token_sealed: seal(key, token) })
+    .onConflict((oc) => oc.column("delegate_id").doUpdateSet({ token_hash: hashToken(token), token_sealed: seal(key, token), created_at: sql`now()` }))
+    .execute();
+  return token;
+}
+
+export type BadgeView = {
+  delegateId: string;
+  holder: BadgeHolder;
+  invitationId: string;
+  letterLocale: Locale;
+  response: InvitationResponse;
+  eventId: string;
+  memberNames: LocalizedText;
+  memberCountry: string;
+};
+
+/**
+ * The e-badge a link opens: none for a malformed or unknown token, an anonymised person, a declined reply, or an
+ * event cancelled or archived (the printed badge would not be valid either).
+ */
+export async function findBadgeByToken(db: DB, { token }: { token: string }): Promise<BadgeView | undefined> {
+  if (!isWellFormedToken(token)) return undefined;
+  const row = await db
+    .selectFrom("delegate_badge_link as l")
+    .innerJoin("delegate as d", "d.id", "l.delegate_id")
+    .innerJoin("invitation as i", "i.id", "d.invitation_id")
+    .innerJoin("event as e", "e.id", "i.event_id")
+    .innerJoin("member as m", "m.id", "i.member_id")
+    .select([
+      ...HOLDER_COLUMNS,
+      sql<boolean>`false`.as("anonymised"),
+      "i.id as invitationId",
+      "i.letter_locale as letterLocale",
+      "i.response",
+      "e.id as eventId",
+      "m.names as memberNames",
+      "m.country as memberCountry",
+    ])
+    .where("l.token_hash", "=", hashToken(token))
+    .where("d.anonymised_at", "is", null)
+    .where("i.response", "in", ["attending", "representative"])
+    .where("e.status", "not in", ["cancelled", "archived"])
+    .executeTakeFirst();
+  if (!row) return undefined;
+  const { invitationId, letterLocale, response, eventId, memberNames, memberCountry, ...holder } = row;
+  return { delegateId: holder.id, holder, invitationId, letterLocale, response, eventId, memberNames, memberCountry };
+}
