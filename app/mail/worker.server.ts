@@ -32,10 +32,12 @@ import {
   reserveSendSlot,
   resumeQueue,
 } from "~/models/email-message.server";
+import { dropSettledDocuments, getMessageDocuments } from "~/models/attachment.server";
 import { liveLinkToken } from "~/models/invitation.server";
 import { normaliseAddress, suppressAddresses, suppressedAmong } from "~/models/mail-suppression.server";
 import { getMailSender } from "~/models/secretariat.server";
 import { flushSignInThrottle } from "~/models/sign-in-throttle.server";
+import { isLetterPdfSpec, renderLetterPdf } from "~/services/letter-documents.server";
 import { runPersonalDataRetention, runRetentionPurge } from "~/services/retention.server";
 import { runScheduledBackup } from "~/services/scheduled-backup.server";
 import type { RecipientOutcome } from "../../db/schema";
@@ -203,7 +205,7 @@ export function startMailWorker(options: WorkerOptions): MailWorker {
     if (status !== "sent") logger.warn({ id: message.id, status, reply }, "mail not delivered");
   }
 
-  async function withLiveLink(message: ClaimedMessage): Promise<{ html: string; text: string }> {
+  async function withLiveLink(message: ClaimedMessage): Promise<{ html: string; text: string; token?: string | null }> {
     if (!message.html.includes(LINK_PLACEHOLDER) && !message.text.includes(LINK_PLACEHOLDER)) return message;
     let token: string | null = null;
     if (message.linkSealed) {
@@ -217,7 +219,22 @@ export function startMailWorker(options: WorkerOptions): MailWorker {
       logger.warn({ id: message.id }, "the link of this message can no longer be handed out (revoked, or another DATA_ENCRYPTION_KEY): sent masked");
       return message;
     }
-    return { html: message.html.replaceAll(LINK_PLACEHOLDER, token), text: message.text.replaceAll(LINK_PLACEHOLDER, token) };
+    return { html: message.html.replaceAll(LINK_PLACEHOLDER, token), text: message.text.replaceAll(LINK_PLACEHOLDER, token), token };
+  }
+
+  /**
+   * The files a message carries besides its .ics (issue 18 §8): the PDF letter, rendered now from the text stored
+   * when it was queued (with the live link), and the event's files it was queued with, read from the one stored copy.
+   */
+  async function documentsOf(message: ClaimedMessage, token: string | null | undefined) {
+    const documents = await getMessageDocuments(db, { messageId: message.id });
+    if (!documents) return [];
+    const files: { filename: string; content: Buffer; contentType: string }[] = [];
+    if (isLetterPdfSpec(documents.letter)) {
+      files.push({ filename: documents.letter.fileName, content: await renderLetterPdf(db, documents.letter, { token: token ?? null }), contentType: "application/pdf" });
+    }
+    for (const file of documents.attachments) files.push({ filename: file.filename, content: file.content, contentType: file.contentType });
+    return files;
   }
 
   async function deliver(message: ClaimedMessage, sender: Sender, leaseEnds: number) {
@@ -245,7 +262,8 @@ export function startMailWorker(options: WorkerOptions): MailWorker {
     // attempt used) for the next pass, rather than risk another worker claiming it while it is being sent.
     if (Date.now() > leaseEnds - (leaseSeconds * 1000) / 2) return giveBack(message, undefined, leaseEnds);
     // Stored bodies hold links masked (issue 13 §3): the live link goes in here, and only into what leaves.
-    const { html, text } = await withLiveLink(message);
+    const { html, text, token } = await withLiveLink(message);
+    const documents = await documentsOf(message, token);
     let info: { response?: string; accepted?: unknown[]; rejected?: unknown[]; rejectedErrors?: unknown[] };
     try {
       info = await transport.sendMail({
@@ -262,9 +280,13 @@ export function startMailWorker(options: WorkerOptions): MailWorker {
         html,
         text,
         messageId: message.messageId,
-        attachments: message.ics
-          ? [{ filename: message.icsName ?? "event.ics", content: message.ics, contentType: "text/calendar; charset=utf-8; method=PUBLISH" }]
-          : undefined,
+        attachments:
+          message.ics || documents.length
+            ? [
+                ...documents,
+                ...(message.ics ? [{ filename: message.icsName ?? "event.ics", content: message.ics, contentType: "text/calendar; charset=utf-8; method=PUBLISH" }] : []),
+              ]
+            : undefined,
       });
     } catch (error) {
       const e = error as { code?: string; command?: string; responseCode?: number; rejectedErrors?: unknown[] };
@@ -330,6 +352,7 @@ export function startMailWorker(options: WorkerOptions): MailWorker {
       );
     }
     await conclude(message, after, accepted.size ? (info.response ?? null) : (hard[0]?.reply ?? info.response ?? null), leaseEnds);
+    if (documents.length) await dropSettledDocuments(db, { messageId: message.id }).catch(() => undefined);
   }
 
   /**
