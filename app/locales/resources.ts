@@ -1,4 +1,5 @@
 import enApi from "./en/api.json";
+import enAttachments from "./en/attachments.json";
 import enAuth from "./en/auth.json";
 import enCheckin from "./en/checkin.json";
 import enCommon from "./en/common.json";
@@ -17,6 +18,7 @@ import enSso from "./en/sso.json";
 import enStaff from "./en/staff.json";
 import enWebhooks from "./en/webhooks.json";
 import jaApi from "./ja/api.json";
+import jaAttachments from "./ja/attachments.json";
 import jaAuth from "./ja/auth.json";
 import jaCheckin from "./ja/checkin.json";
 import jaCommon from "./ja/common.json";
@@ -35,6 +37,7 @@ import jaSso from "./ja/sso.json";
 import jaStaff from "./ja/staff.json";
 import jaWebhooks from "./ja/webhooks.json";
 import koApi from "./ko/api.json";
+import koAttachments from "./ko/attachments.json";
 import koAuth from "./ko/auth.json";
 import koCheckin from "./ko/checkin.json";
 import koCommon from "./ko/common.json";
@@ -53,6 +56,7 @@ import koSso from "./ko/sso.json";
 import koStaff from "./ko/staff.json";
 import koWebhooks from "./ko/webhooks.json";
 import mnApi from "./mn/api.json";
+import mnAttachments from "./mn/attachments.json";
 import mnAuth from "./mn/auth.json";
 import mnCheckin from "./mn/checkin.json";
 import mnCommon from "./mn/common.json";
@@ -71,6 +75,7 @@ import mnSso from "./mn/sso.json";
 import mnStaff from "./mn/staff.json";
 import mnWebhooks from "./mn/webhooks.json";
 import ruApi from "./ru/api.json";
+import ruAttachments from "./ru/attachments.json";
 import ruAuth from "./ru/auth.json";
 import ruCheckin from "./ru/checkin.json";
 import ruCommon from "./ru/common.json";
@@ -89,6 +94,7 @@ import ruSso from "./ru/sso.json";
 import ruStaff from "./ru/staff.json";
 import ruWebhooks from "./ru/webhooks.json";
 import zhApi from "./zh/api.json";
+import zhAttachments from "./zh/attachments.json";
 import zhAuth from "./zh/auth.json";
 import zhCheckin from "./zh/checkin.json";
 import zhCommon from "./zh/common.json";
@@ -130,6 +136,7 @@ export const resources = {
     api: enApi,
     security: enSecurity,
     checkin: enCheckin,
+    attachments: enAttachments,
   },
   ko: {
     common: koCommon,
@@ -150,6 +157,7 @@ export const resources = {
     api: koApi,
     security: koSecurity,
     checkin: koCheckin,
+    attachments: koAttachments,
   },
   zh: {
     common: zhCommon,
@@ -170,6 +178,7 @@ export const resources = {
     api: zhApi,
     security: zhSecurity,
     checkin: zhCheckin,
+    attachments: zhAttachments,
   },
   ja: {
     common: jaCommon,
@@ -190,6 +199,7 @@ export const resources = {
     api: jaApi,
     security: jaSecurity,
     checkin: jaCheckin,
+    attachments: jaAttachments,
   },
   ru: {
     common: ruCommon,
@@ -210,6 +220,7 @@ export const resources = {
     api: ruApi,
     security: ruSecurity,
     checkin: ruCheckin,
+    attachments: ruAttachments,
   },
   mn: {
     common: mnCommon,
@@ -230,6 +241,7 @@ export const resources = {
     api: mnApi,
     security: mnSecurity,
     checkin: mnCheckin,
+    attachments: mnAttachments,
   },
 };
 
