@@ -1,11 +1,4 @@
-import {
-  type ActionFunctionArgs,
-  type LoaderFunctionArgs,
-  MaxPartSizeExceededError,
-  redirect,
-  unstable_createMemoryUploadHandler,
-  unstable_parseMultipartFormData,
-} from "@remix-run/node";
+import { type ActionFunctionArgs, type LoaderFunctionArgs, redirect } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
 import * as z from "zod";
@@ -18,7 +11,7 @@ import { getDb } from "~/db.server";
 import { htmlLang, languageNames, supportedLngs } from "~/i18n";
 import { actionError } from "~/lib/action-error";
 import { ACCEPTED_EXTENSIONS, checkAttachment, MAX_ATTACHMENTS_PER_EVENT, MAX_ATTACHMENTS_TOTAL_BYTES, MAX_FILENAME_LENGTH } from "~/lib/attachments";
-import { readForm } from "~/lib/bounded-form.server";
+import { readBoundedBody, readForm } from "~/lib/bounded-form.server";
 import { localized, sortMembers } from "~/lib/directory";
 import { PLACEHOLDERS, unknownPlaceholders } from "~/lib/letters";
 import type { PageTitle } from "~/lib/page-title";
@@ -147,7 +140,10 @@ export async function action(args: ActionFunctionArgs) {
   return redirect(`${here}&saved=1`);
 }
 
-const OptionsSchema = z.object({ attachPdf: z.literal("on").optional().transform(Boolean), secondLocale: z.union([z.literal(""), LngSchema]).transform((v) => v || null) });
+const OptionsSchema = z.object({
+  attachPdf: z.literal("on").optional().transform(Boolean),
+  secondLocale: z.union([z.literal(""), LngSchema]).transform((v) => v || null),
+});
 
 /** Status of each refusal of an upload: 413 too large, 415 not a type we take, 409 the event's limits, 400 the name. */
 const UPLOAD_STATUS: Record<string, number> = { tooLarge: 413, total: 413, executable: 415, unknownType: 415, nameMismatch: 415, duplicate: 409, count: 409 };
@@ -162,14 +158,14 @@ async function uploadAttachment(args: ActionFunctionArgs, { user, eventId, back 
   const limitMb = MAX_ATTACHMENTS_TOTAL_BYTES / (1024 * 1024);
   // the file and a few small fields; anything longer is refused unread
   if (Number(args.request.headers.get("Content-Length") ?? 0) > MAX_ATTACHMENTS_TOTAL_BYTES + 64 * 1024) return refuse("tooLarge", { limit: limitMb });
+  // parsed whole (not by Remix's multipart parser, which keeps only the part after the last / or \ of a name):
+  // a name with a path in it is refused, never silently shortened
   let form: FormData;
   try {
-    form = await unstable_parseMultipartFormData(
-      args.request,
-      unstable_createMemoryUploadHandler({ maxPartSize: MAX_ATTACHMENTS_TOTAL_BYTES, filter: ({ name }) => name === "file" }),
-    );
+    form = (await readBoundedBody(args.request, { maxBytes: MAX_ATTACHMENTS_TOTAL_BYTES + 64 * 1024, shape: { maxItems: 5, maxNested: 5, maxFields: 5 } }))
+      .form;
   } catch (error) {
-    if (error instanceof MaxPartSizeExceededError) return refuse("tooLarge", { limit: limitMb });
+    if (error instanceof Response && error.status === 413) return refuse("tooLarge", { limit: limitMb });
     return refuse("noFile");
   }
   const file = form.get("file");

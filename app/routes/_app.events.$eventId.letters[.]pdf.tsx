@@ -25,7 +25,6 @@ export async function loader(args: LoaderFunctionArgs) {
       "Content-Type": "application/pdf",
       "Content-Disposition": `inline; filename="letter.pdf"; filename*=UTF-8''${encodeURIComponent(fileName)}`,
       "Cache-Control": "no-store",
-      "X-Content-Type-Options": "nosniff",
     },
   });
 }
