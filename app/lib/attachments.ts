@@ -24,17 +24,7 @@ export const ATTACHMENT_TYPES: Record<AttachmentKind, { contentType: string; ext
 
 /** Each reason is a translation key under attachments:errors. */
 export type AttachmentProblem =
-  | "empty"
-  | "tooLarge"
-  | "executable"
-  | "unknownType"
-  | "nameMismatch"
-  | "nameEmpty"
-  | "nameTooLong"
-  | "namePath"
-  | "nameControl"
-  | "nameBidi"
-  | "nameDots";
+  "empty" | "tooLarge" | "executable" | "unknownType" | "nameMismatch" | "nameEmpty" | "nameTooLong" | "namePath" | "nameControl" | "nameBidi" | "nameDots";
 
 const startsWith = (data: Uint8Array, bytes: number[], at = 0) => bytes.every((b, i) => data[at + i] === b);
 const ascii = (data: Uint8Array, from: number, to: number) => String.fromCharCode(...data.subarray(from, Math.min(to, data.length)));

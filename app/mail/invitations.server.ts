@@ -11,7 +11,7 @@ import { messageIdFor } from "~/lib/tokens.server";
 import { LINK_PLACEHOLDER } from "~/lib/tokens.server";
 import { composeLetter, loadLetterIdentity } from "~/mail/compose.server";
 import { parseMailFrom } from "~/mail/transport.server";
-import { listAttachments, getLetterOptions, saveMessageDocuments } from "~/models/attachment.server";
+import { getLetterOptions, listAttachments, saveMessageDocuments } from "~/models/attachment.server";
 import { type AudienceFilter, listAudience, listAudienceIds, lockEventForSending } from "~/models/audience.server";
 import { writeAudit } from "~/models/audit.server";
 import { enqueueMessage, existingMessageKeys } from "~/models/email-message.server";

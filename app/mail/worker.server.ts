@@ -21,6 +21,7 @@ import {
   parseMailFrom,
   recipientRefusals,
 } from "~/mail/transport.server";
+import { dropSettledDocuments, getMessageDocuments } from "~/models/attachment.server";
 import {
   beatHeart,
   claimDueMessages,
@@ -32,7 +33,6 @@ import {
   reserveSendSlot,
   resumeQueue,
 } from "~/models/email-message.server";
-import { dropSettledDocuments, getMessageDocuments } from "~/models/attachment.server";
 import { liveLinkToken } from "~/models/invitation.server";
 import { normaliseAddress, suppressAddresses, suppressedAmong } from "~/models/mail-suppression.server";
 import { getMailSender } from "~/models/secretariat.server";
@@ -231,7 +231,11 @@ export function startMailWorker(options: WorkerOptions): MailWorker {
     if (!documents) return [];
     const files: { filename: string; content: Buffer; contentType: string }[] = [];
     if (isLetterPdfSpec(documents.letter)) {
-      files.push({ filename: documents.letter.fileName, content: await renderLetterPdf(db, documents.letter, { token: token ?? null }), contentType: "application/pdf" });
+      files.push({
+        filename: documents.letter.fileName,
+        content: await renderLetterPdf(db, documents.letter, { token: token ?? null }),
+        contentType: "application/pdf",
+      });
     }
     for (const file of documents.attachments) files.push({ filename: file.filename, content: file.content, contentType: file.contentType });
     return files;
@@ -284,7 +288,9 @@ export function startMailWorker(options: WorkerOptions): MailWorker {
           message.ics || documents.length
             ? [
                 ...documents,
-                ...(message.ics ? [{ filename: message.icsName ?? "event.ics", content: message.ics, contentType: "text/calendar; charset=utf-8; method=PUBLISH" }] : []),
+                ...(message.ics
+                  ? [{ filename: message.icsName ?? "event.ics", content: message.ics, contentType: "text/calendar; charset=utf-8; method=PUBLISH" }]
+                  : []),
               ]
             : undefined,
       });

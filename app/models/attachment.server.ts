@@ -127,9 +127,7 @@ export async function saveLetterOptions(db: DB, { eventId, userId, attachPdf, se
   await db
     .insertInto("event_letter_option")
     .values({ event_id: eventId, attach_pdf: attachPdf, second_locale: secondLocale, updated_by: userId })
-    .onConflict((oc) =>
-      oc.column("event_id").doUpdateSet({ attach_pdf: attachPdf, second_locale: secondLocale, updated_by: userId, updated_at: sql`now()` }),
-    )
+    .onConflict((oc) => oc.column("event_id").doUpdateSet({ attach_pdf: attachPdf, second_locale: secondLocale, updated_by: userId, updated_at: sql`now()` }))
     .execute();
 }
 
@@ -137,7 +135,10 @@ export async function saveLetterOptions(db: DB, { eventId, userId, attachPdf, se
  * What a message just queued carries besides its body (called in the transaction that queued it, found by its
  * idempotency key): the PDF letter's text and the ids of the event's files.
  */
-export async function saveMessageDocuments(db: DB, { idempotencyKey, letter, attachmentIds }: { idempotencyKey: string; letter: unknown; attachmentIds: string[] }) {
+export async function saveMessageDocuments(
+  db: DB,
+  { idempotencyKey, letter, attachmentIds }: { idempotencyKey: string; letter: unknown; attachmentIds: string[] },
+) {
   await sql`insert into email_message_document (message_id, letter, attachment_ids)
     select id, ${letter === null ? null : JSON.stringify(letter)}::jsonb, ${JSON.stringify(attachmentIds)}::jsonb
     from email_message where idempotency_key = ${idempotencyKey}

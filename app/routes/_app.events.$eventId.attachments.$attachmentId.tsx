@@ -13,7 +13,12 @@ export async function loader(args: LoaderFunctionArgs) {
   const id = z.uuid().safeParse(args.params.attachmentId);
   const file = id.success ? await getAttachment(getDb(), { eventId: event.id, id: id.data }) : undefined;
   if (!file) throw new Response("Not Found", { status: 404 });
-  const ascii = file.filename.normalize("NFKD").replace(/[^\x20-\x7E]/g, "").replace(/["\\;]/g, "").trim() || "attachment";
+  const ascii =
+    file.filename
+      .normalize("NFKD")
+      .replace(/[^\x20-\x7E]/g, "")
+      .replace(/["\\;]/g, "")
+      .trim() || "attachment";
   return new Response(new Uint8Array(file.content), {
     headers: {
       "Content-Type": file.contentType,

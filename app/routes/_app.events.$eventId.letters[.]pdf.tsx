@@ -2,8 +2,8 @@ import type { LoaderFunctionArgs } from "@remix-run/node";
 import * as z from "zod";
 
 import { requireUser } from "~/auth.server";
-import { getEnv } from "~/env.server";
 import { getDb } from "~/db.server";
+import { getEnv } from "~/env.server";
 import { LngSchema } from "~/lib/validation";
 import { timeJob } from "~/metrics.server";
 import { requireEvent } from "~/services/event-view.server";

@@ -27,7 +27,12 @@ const BODY = 10.5;
 /** The invitation letter (issue 18 §8): one letter per language, each starting on a new page. */
 export async function renderInvitationLetterPdf(input: InvitationLetterPdfInput): Promise<Buffer> {
   const first = input.pages[0];
-  const doc = createDocument({ lang: first?.lang ?? "en", title: first?.subject ?? "Letter", author: first?.letterhead.name, createdAt: new Date(input.createdAt) });
+  const doc = createDocument({
+    lang: first?.lang ?? "en",
+    title: first?.subject ?? "Letter",
+    author: first?.letterhead.name,
+    createdAt: new Date(input.createdAt),
+  });
   input.pages.forEach((page, i) => {
     if (i > 0) doc.addPage();
     drawPage(doc, page, input.logo);
@@ -42,7 +47,10 @@ function drawPage(doc: PDFKit.PDFDocument, page: InvitationLetterPage, logoData:
   const bottom = doc.page.height - MARGIN_BOTTOM;
   let y = MARGIN_TOP;
   const layout = (text: string, opts: { width: number; size: number; bold?: boolean; maxLines?: number; lineHeight?: number; wrap?: boolean }) =>
-    layoutText({ text, lang, bold: opts.bold }, { doc, lang, wrap: opts.wrap ?? true, width: opts.width, size: opts.size, maxLines: opts.maxLines, lineHeight: opts.lineHeight });
+    layoutText(
+      { text, lang, bold: opts.bold },
+      { doc, lang, wrap: opts.wrap ?? true, width: opts.width, size: opts.size, maxLines: opts.maxLines, lineHeight: opts.lineHeight },
+    );
   const flow = (l: TextLayout) => {
     for (const line of l.lines) {
       if (y + l.lineHeight > bottom) {
@@ -60,7 +68,10 @@ function drawPage(doc: PDFKit.PDFDocument, page: InvitationLetterPage, logoData:
   const textWidth = width - (textX - left);
   drawImage(doc, logo, left, y, [logoSize, logoSize]);
   let ly = y;
-  ly += drawLayout(doc, layout(page.letterhead.name, { width: textWidth, size: 13, bold: true, maxLines: 2 }), textX, ly, { width: textWidth, color: "#1e3a8a" });
+  ly += drawLayout(doc, layout(page.letterhead.name, { width: textWidth, size: 13, bold: true, maxLines: 2 }), textX, ly, {
+    width: textWidth,
+    color: "#1e3a8a",
+  });
   for (const line of [page.letterhead.address, page.letterhead.contact]) {
     if (line) ly += drawLayout(doc, layout(line, { width: textWidth, size: 8.5, maxLines: 4 }), textX, ly, { width: textWidth, color: "#4b5563" });
   }
