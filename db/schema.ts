@@ -748,7 +748,7 @@ export interface EventLetterOptionTable {
 /** What a message carries besides its body: the PDF letter's text (rendered when sent) and the event's files. */
 export interface EmailMessageDocumentTable {
   message_id: string;
-  letter: ColumnType<unknown, string | null | undefined, string | null>;
+  letter: ColumnType<Record<string, unknown> | null, string | null | undefined, string | null>;
   attachment_ids: JsonWithDefault<string[]>;
 }
 

@@ -43,6 +43,9 @@ describe("attachments are recognised by their bytes", () => {
     expect(checkFilename(".htaccess")).toEqual({ ok: false, problem: "nameDots" });
     expect(checkFilename("x".repeat(200) + ".pdf")).toEqual({ ok: false, problem: "nameTooLong" });
     expect(checkAttachment("map.pdf", PNG)).toEqual({ ok: false, problem: "nameMismatch" });
-    expect(checkAttachment("agenda.pdf", PDF)).toEqual({ ok: true, file: { filename: "agenda.pdf", kind: "pdf", contentType: "application/pdf", size: PDF.length } });
+    expect(checkAttachment("agenda.pdf", PDF)).toEqual({
+      ok: true,
+      file: { filename: "agenda.pdf", kind: "pdf", contentType: "application/pdf", size: PDF.length },
+    });
   });
 });
