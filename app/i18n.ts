@@ -25,6 +25,7 @@ export const allNamespaces = [
   "security",
   "checkin",
   "ebadge",
+  "attachments",
 ] as const;
 
 /** Each language named in itself: a switcher must be readable by someone who cannot read the current UI. */

@@ -735,6 +735,36 @@ export interface SecurityPolicyTable {
   updated_at: DefaultTimestamp;
 }
 
+/** Issue 18 §8: a file attached to an event's invitations, stored once (removed_at: kept while unsent mail refers to it). */
+export interface EventAttachmentTable {
+  id: Generated<string>;
+  event_id: string;
+  filename: string;
+  content_type: string;
+  size: number;
+  sha256: string;
+  content: Buffer;
+  created_by: string | null;
+  created_at: DefaultTimestamp;
+  removed_at: Timestamp | null;
+}
+
+/** Per event: the invitation carries its letter as a PDF, in the letter's language and optionally a second one. */
+export interface EventLetterOptionTable {
+  event_id: string;
+  attach_pdf: ColumnType<boolean, boolean | undefined, boolean>;
+  second_locale: Locale | null;
+  updated_by: string | null;
+  updated_at: DefaultTimestamp;
+}
+
+/** What a message carries besides its body: the PDF letter's text (rendered when sent) and the event's files. */
+export interface EmailMessageDocumentTable {
+  message_id: string;
+  letter: ColumnType<Record<string, unknown> | null, string | null | undefined, string | null>;
+  attachment_ids: JsonWithDefault<string[]>;
+}
+
 export interface Database {
   staff_user: StaffUserTable;
   staff_session: StaffSessionTable;
@@ -754,6 +784,9 @@ export interface Database {
   invitation_token: InvitationTokenTable;
   letter: LetterTable;
   email_message: EmailMessageTable;
+  email_message_document: EmailMessageDocumentTable;
+  event_attachment: EventAttachmentTable;
+  event_letter_option: EventLetterOptionTable;
   mail_queue_state: MailQueueStateTable;
   mail_suppression: MailSuppressionTable;
   inbound_mail: InboundMailTable;

@@ -1,4 +1,5 @@
 import { type BadgesPdfInput, renderBadgesPdf } from "./pdf/badges.server";
+import { type InvitationLetterPdfInput, renderInvitationLetterPdf } from "./pdf/invitation-letter.server";
 import { type PlaceCardInput, renderPlaceCardsPdf } from "./pdf/place-cards.server";
 import { renderRosterPdf, type RosterPdfInput } from "./pdf/roster.server";
 import type { PdfLang } from "./pdf/types";
@@ -14,6 +15,7 @@ export type RenderTask =
   | { kind: "badges_pdf"; input: BadgesPdfInput }
   | { kind: "place_cards_pdf"; input: { lang: PdfLang; cards: PlaceCardInput[] } }
   | { kind: "visa_letters_pdf"; input: { pages: VisaLetterPage[] } }
+  | { kind: "invitation_letter_pdf"; input: InvitationLetterPdfInput }
   | { kind: "xlsx"; input: { sheetName: string; headers: string[]; rows: string[][] } };
 
 export type RenderKind = RenderTask["kind"];
@@ -29,6 +31,8 @@ export async function runRenderTask(task: RenderTask): Promise<Uint8Array> {
       return renderPlaceCardsPdf(task.input);
     case "visa_letters_pdf":
       return renderVisaLetterPdf(revive(task.input));
+    case "invitation_letter_pdf":
+      return renderInvitationLetterPdf(revive(task.input));
     case "xlsx":
       return toXlsx(task.input.sheetName, task.input.headers, task.input.rows);
   }

@@ -1,4 +1,5 @@
 import enApi from "./en/api.json";
+import enAttachments from "./en/attachments.json";
 import enAuth from "./en/auth.json";
 import enCheckin from "./en/checkin.json";
 import enCommon from "./en/common.json";
@@ -18,6 +19,7 @@ import enSso from "./en/sso.json";
 import enStaff from "./en/staff.json";
 import enWebhooks from "./en/webhooks.json";
 import jaApi from "./ja/api.json";
+import jaAttachments from "./ja/attachments.json";
 import jaAuth from "./ja/auth.json";
 import jaCheckin from "./ja/checkin.json";
 import jaCommon from "./ja/common.json";
@@ -37,6 +39,7 @@ import jaSso from "./ja/sso.json";
 import jaStaff from "./ja/staff.json";
 import jaWebhooks from "./ja/webhooks.json";
 import koApi from "./ko/api.json";
+import koAttachments from "./ko/attachments.json";
 import koAuth from "./ko/auth.json";
 import koCheckin from "./ko/checkin.json";
 import koCommon from "./ko/common.json";
@@ -56,6 +59,7 @@ import koSso from "./ko/sso.json";
 import koStaff from "./ko/staff.json";
 import koWebhooks from "./ko/webhooks.json";
 import mnApi from "./mn/api.json";
+import mnAttachments from "./mn/attachments.json";
 import mnAuth from "./mn/auth.json";
 import mnCheckin from "./mn/checkin.json";
 import mnCommon from "./mn/common.json";
@@ -75,6 +79,7 @@ import mnSso from "./mn/sso.json";
 import mnStaff from "./mn/staff.json";
 import mnWebhooks from "./mn/webhooks.json";
 import ruApi from "./ru/api.json";
+import ruAttachments from "./ru/attachments.json";
 import ruAuth from "./ru/auth.json";
 import ruCheckin from "./ru/checkin.json";
 import ruCommon from "./ru/common.json";
@@ -94,6 +99,7 @@ import ruSso from "./ru/sso.json";
 import ruStaff from "./ru/staff.json";
 import ruWebhooks from "./ru/webhooks.json";
 import zhApi from "./zh/api.json";
+import zhAttachments from "./zh/attachments.json";
 import zhAuth from "./zh/auth.json";
 import zhCheckin from "./zh/checkin.json";
 import zhCommon from "./zh/common.json";
@@ -137,6 +143,7 @@ export const resources = {
     security: enSecurity,
     checkin: enCheckin,
     ebadge: enEbadge,
+    attachments: enAttachments,
   },
   ko: {
     common: koCommon,
@@ -158,6 +165,7 @@ export const resources = {
     security: koSecurity,
     checkin: koCheckin,
     ebadge: koEbadge,
+    attachments: koAttachments,
   },
   zh: {
     common: zhCommon,
@@ -179,6 +187,7 @@ export const resources = {
     security: zhSecurity,
     checkin: zhCheckin,
     ebadge: zhEbadge,
+    attachments: zhAttachments,
   },
   ja: {
     common: jaCommon,
@@ -200,6 +209,7 @@ export const resources = {
     security: jaSecurity,
     checkin: jaCheckin,
     ebadge: jaEbadge,
+    attachments: jaAttachments,
   },
   ru: {
     common: ruCommon,
@@ -221,6 +231,7 @@ export const resources = {
     security: ruSecurity,
     checkin: ruCheckin,
     ebadge: ruEbadge,
+    attachments: ruAttachments,
   },
   mn: {
     common: mnCommon,
@@ -242,6 +253,7 @@ export const resources = {
     security: mnSecurity,
     checkin: mnCheckin,
     ebadge: mnEbadge,
+    attachments: mnAttachments,
   },
 };
 

@@ -177,6 +177,12 @@ const paragraphsOf = (text: string) =>
     .map((p) => p.trim())
     .filter(Boolean);
 
+/** The letter's subject and paragraphs in `input.locale`, placeholders filled: the text of the PDF letter (issue 18 §8). */
+export async function filledLetter(input: LetterInput) {
+  const values = await placeholderValues(input, input.locale);
+  return { subject: oneLine(fillPlaceholders(input.letter.subject, values)), paragraphs: paragraphsOf(fillPlaceholders(input.letter.body, values)), values };
+}
+
 /**
  * The message exactly as it will be sent: subject, HTML and plain text (one React render each), and the
  * event's .ics. Values are inserted as text, so markup in a member's name is shown, never run.

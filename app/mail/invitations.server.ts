@@ -11,6 +11,7 @@ import { messageIdFor } from "~/lib/tokens.server";
 import { LINK_PLACEHOLDER } from "~/lib/tokens.server";
 import { composeLetter, loadLetterIdentity } from "~/mail/compose.server";
 import { parseMailFrom } from "~/mail/transport.server";
+import { getLetterOptions, listAttachments, saveMessageDocuments } from "~/models/attachment.server";
 import { type AudienceFilter, listAudience, listAudienceIds, lockEventForSending } from "~/models/audience.server";
 import { writeAudit } from "~/models/audit.server";
 import { enqueueMessage, existingMessageKeys } from "~/models/email-message.server";
@@ -18,6 +19,7 @@ import { getEvent, listDueReminderSchedules } from "~/models/event.server";
 import { ensureInvitation, ensureLinkToken, type LinkKeys, listInvitations } from "~/models/invitation.server";
 import { getLetter } from "~/models/letter.server";
 import { type ClaimedSendWave, createSendWave, lockSendWaveChunk, recordSendWaveChunk, type SendWave, stopSendWave } from "~/models/send-wave.server";
+import { letterPdfSpec, letterSources } from "~/services/letter-documents.server";
 
 export class EventNotOpenError extends Error {}
 
@@ -73,6 +75,11 @@ async function inviteMembers(
     if (!letters.has(locale)) letters.set(locale, await getLetter(trx, { eventId, kind: "invitation", locale }));
     return letters.get(locale)!;
   };
+  // issue 18 §8: the letter as a PDF and the event's files, referred to by the message and attached when it is sent
+  const options = await getLetterOptions(trx, { eventId });
+  const attachmentIds = (await listAttachments(trx, { eventId })).map((a) => a.id);
+  const sources = letterSources(trx, eventId);
+  const now = new Date();
   for (const member of members) {
     const recipients = memberRecipients(member);
     if (recipients.noEmail) {
@@ -96,8 +103,29 @@ async function inviteMembers(
       rsvpUrl: storedRsvpUrl(env),
       identity,
     });
-    if (await enqueueLetter(trx, { kind: "invitation", key, domain, event, invitation, recipients, message, createdBy })) result.queued++;
-    else result.alreadyInvited++;
+    if (await enqueueLetter(trx, { kind: "invitation", key, domain, event, invitation, recipients, message, createdBy })) {
+      result.queued++;
+      if (options.attachPdf || attachmentIds.length) {
+        const pdf = options.attachPdf
+          ? await letterPdfSpec({
+              languages: [invitation.letterLocale, ...(options.secondLocale ? [options.secondLocale] : [])],
+              inputFor: (lang, text) => ({
+                kind: "invitation",
+                locale: lang,
+                letter: text,
+                event,
+                member,
+                head: head ? toPersonName(head, lang) : null,
+                rsvpUrl: storedRsvpUrl(env),
+                identity,
+              }),
+              sources,
+              now,
+            })
+          : null;
+        await saveMessageDocuments(trx, { idempotencyKey: key, letter: pdf, attachmentIds });
+      }
+    } else result.alreadyInvited++;
   }
   return result;
 }

@@ -21,6 +21,7 @@ import {
   parseMailFrom,
   recipientRefusals,
 } from "~/mail/transport.server";
+import { dropSettledDocuments, getMessageDocuments } from "~/models/attachment.server";
 import {
   beatHeart,
   claimDueMessages,
@@ -36,6 +37,7 @@ import { liveLinkToken } from "~/models/invitation.server";
 import { normaliseAddress, suppressAddresses, suppressedAmong } from "~/models/mail-suppression.server";
 import { getMailSender } from "~/models/secretariat.server";
 import { flushSignInThrottle } from "~/models/sign-in-throttle.server";
+import { isLetterPdfSpec, renderLetterPdf } from "~/services/letter-documents.server";
 import { runPersonalDataRetention, runRetentionPurge } from "~/services/retention.server";
 import { runScheduledBackup } from "~/services/scheduled-backup.server";
 import type { RecipientOutcome } from "../../db/schema";
@@ -218,7 +220,7 @@ export function startMailWorker(options: WorkerOptions): MailWorker {
     if (status !== "sent") logger.warn({ id: message.id, status, reply }, "mail not delivered");
   }
 
-  async function withLiveLink(message: ClaimedMessage): Promise<{ html: string; text: string }> {
+  async function withLiveLink(message: ClaimedMessage): Promise<{ html: string; text: string; token?: string | null }> {
     if (!message.html.includes(LINK_PLACEHOLDER) && !message.text.includes(LINK_PLACEHOLDER)) return message;
     let token: string | null = null;
     if (message.linkSealed) {
@@ -232,7 +234,26 @@ export function startMailWorker(options: WorkerOptions): MailWorker {
       logger.warn({ id: message.id }, "the link of this message can no longer be handed out (revoked, or another DATA_ENCRYPTION_KEY): sent masked");
       return message;
     }
-    return { html: message.html.replaceAll(LINK_PLACEHOLDER, token), text: message.text.replaceAll(LINK_PLACEHOLDER, token) };
+    return { html: message.html.replaceAll(LINK_PLACEHOLDER, token), text: message.text.replaceAll(LINK_PLACEHOLDER, token), token };
+  }
+
+  /**
+   * The files a message carries besides its .ics (issue 18 §8): the PDF letter, rendered now from the text stored
+   * when it was queued (with the live link), and the event's files it was queued with, read from the one stored copy.
+   */
+  async function documentsOf(message: ClaimedMessage, token: string | null | undefined) {
+    const documents = await getMessageDocuments(db, { messageId: message.id });
+    if (!documents) return [];
+    const files: { filename: string; content: Buffer; contentType: string }[] = [];
+    if (isLetterPdfSpec(documents.letter)) {
+      files.push({
+        filename: documents.letter.fileName,
+        content: await renderLetterPdf(db, documents.letter, { token: token ?? null }),
+        contentType: "application/pdf",
+      });
+    }
+    for (const file of documents.attachments) files.push({ filename: file.filename, content: file.content, contentType: file.contentType });
+    return files;
   }
 
   async function deliver(message: ClaimedMessage, sender: Sender, leaseEnds: number) {
@@ -260,7 +281,8 @@ export function startMailWorker(options: WorkerOptions): MailWorker {
     // attempt used) for the next pass, rather than risk another worker claiming it while it is being sent.
     if (Date.now() > leaseEnds - (leaseSeconds * 1000) / 2) return giveBack(message, undefined, leaseEnds);
     // Stored bodies hold links masked (issue 13 §3): the live link goes in here, and only into what leaves.
-    const { html, text } = await withLiveLink(message);
+    const { html, text, token } = await withLiveLink(message);
+    const documents = await documentsOf(message, token);
     let info: { response?: string; accepted?: unknown[]; rejected?: unknown[]; rejectedErrors?: unknown[] };
     try {
       info = await transport.sendMail({
@@ -277,7 +299,8 @@ export function startMailWorker(options: WorkerOptions): MailWorker {
         html,
         text,
         messageId: message.messageId,
-        attachments: attachmentsOf(message),
+        // the event's files and the PDF letter, then the calendar file and inline images (an empty list: none)
+        attachments: [...documents, ...(attachmentsOf(message) ?? [])],
       });
     } catch (error) {
       const e = error as { code?: string; command?: string; responseCode?: number; rejectedErrors?: unknown[] };
@@ -343,6 +366,7 @@ export function startMailWorker(options: WorkerOptions): MailWorker {
       );
     }
     await conclude(message, after, accepted.size ? (info.response ?? null) : (hard[0]?.reply ?? info.response ?? null), leaseEnds);
+    if (documents.length) await dropSettledDocuments(db, { messageId: message.id }).catch(() => undefined);
   }
 
   /**

@@ -6,13 +6,17 @@ import * as z from "zod";
 import { canHandlePassports, requireUser } from "~/auth.server";
 import { GeneralErrorBoundary } from "~/components/error-boundary";
 import { EventTools } from "~/components/event-tools";
+import { LetterDocuments } from "~/components/letter-documents";
 import { getDb } from "~/db.server";
 import { htmlLang, languageNames, supportedLngs } from "~/i18n";
-import { readForm } from "~/lib/bounded-form.server";
+import { actionError } from "~/lib/action-error";
+import { ACCEPTED_EXTENSIONS, checkAttachment, MAX_ATTACHMENTS_PER_EVENT, MAX_ATTACHMENTS_TOTAL_BYTES, MAX_FILENAME_LENGTH } from "~/lib/attachments";
+import { readBoundedBody, readForm } from "~/lib/bounded-form.server";
 import { localized, sortMembers } from "~/lib/directory";
 import { PLACEHOLDERS, unknownPlaceholders } from "~/lib/letters";
 import type { PageTitle } from "~/lib/page-title";
 import { LngSchema } from "~/lib/validation";
+import { addAttachment, AttachmentLimitError, getLetterOptions, listAttachments, removeAttachment, saveLetterOptions } from "~/models/attachment.server";
 import { audited } from "~/models/audit.server";
 import { getLetter, resetLetter, saveLetter } from "~/models/letter.server";
 import { listMembers } from "~/models/member.server";
@@ -38,26 +42,71 @@ export async function loader(args: LoaderFunctionArgs) {
   const selection = SelectionSchema.safeParse(Object.fromEntries(url.searchParams));
   const { kind, locale } = selection.success ? selection.data : { kind: "invitation" as const, locale: "en" as const };
   const db = getDb();
-  const [letter, members] = await Promise.all([getLetter(db, { eventId: event.id, kind, locale }), listMembers(db)]);
+  const [letter, members, attachments, options] = await Promise.all([
+    getLetter(db, { eventId: event.id, kind, locale }),
+    listMembers(db),
+    listAttachments(db, { eventId: event.id }),
+    getLetterOptions(db, { eventId: event.id }),
+  ]);
+  const notice = url.searchParams.get("doc");
+  const sortedMembers = sortMembers(members, args.context.locale).map((m) => ({ id: m.id, name: localized(m.names, args.context.locale) }));
   return {
+    documents: {
+      eventId: event.id,
+      attachPdf: options.attachPdf,
+      secondLocale: options.secondLocale,
+      attachments: attachments.map((a) => ({ id: a.id, filename: a.filename, size: a.size })),
+      totalBytes: attachments.reduce((sum, a) => sum + a.size, 0),
+      limitBytes: MAX_ATTACHMENTS_TOTAL_BYTES,
+      accept: ACCEPTED_EXTENSIONS.join(","),
+      locale,
+      members: sortedMembers,
+      notice: notice && ["added", "removed", "saved"].includes(notice) ? { key: `notice.${notice}` } : null,
+    },
     event: { id: event.id, title: localized(event.title, args.context.locale) },
     visaLetters: canHandlePassports(user),
     kind,
     locale,
     letter,
     saved: url.searchParams.get("saved") === "1",
-    members: sortMembers(members, args.context.locale).map((m) => ({ id: m.id, name: localized(m.names, args.context.locale) })),
+    members: sortedMembers,
   };
 }
 
 export async function action(args: ActionFunctionArgs) {
   const user = requireUser(args, "staff");
   const event = await requireEvent(args.params.eventId);
+  const db = getDb();
+  const documentsPage = `/events/${event.id}/letters`;
+  if ((args.request.headers.get("Content-Type") ?? "").startsWith("multipart/form-data")) {
+    return uploadAttachment(args, { user, eventId: event.id, back: documentsPage });
+  }
   const form = await readForm(args.request);
+  const audit = { actor: user, objectType: "event", objectId: event.id, ip: args.context.clientIp };
+  if (form.get("intent") === "documents-options") {
+    const options = OptionsSchema.safeParse({ attachPdf: form.get("attachPdf") ?? undefined, secondLocale: form.get("secondLocale") ?? "" });
+    if (!options.success) return actionError("attachments:errors.options", 400, undefined, { form: "options" });
+    await audited(db, (trx) => saveLetterOptions(trx, { eventId: event.id, userId: user.id, ...options.data }), {
+      ...audit,
+      action: "letters.documents_saved",
+      details: options.data,
+    });
+    return redirect(`${documentsPage}?doc=saved#letter-documents-heading`);
+  }
+  if (form.get("intent") === "remove-attachment") {
+    const id = z.uuid().safeParse(form.get("attachmentId"));
+    if (!id.success) return actionError("attachments:errors.notFound", 404, undefined, { form: "upload" });
+    const removed = await audited(
+      db,
+      (trx) => removeAttachment(trx, { eventId: event.id, id: id.data }),
+      (name) => (name ? { ...audit, action: "letters.attachment_removed", details: { attachment: id.data, name } } : null),
+    );
+    if (!removed) return actionError("attachments:errors.notFound", 404, undefined, { form: "upload" });
+    return redirect(`${documentsPage}?doc=removed#letter-documents-heading`);
+  }
   const selection = SelectionSchema.safeParse({ kind: form.get("kind"), locale: form.get("locale") });
   if (!selection.success) throw new Response("Bad Request", { status: 400 });
   const { kind, locale } = selection.data;
-  const db = getDb();
   const here = `/events/${event.id}/letters?kind=${kind}&locale=${locale}`;
   if (form.get("intent") === "reset") {
     await audited(db, (trx) => resetLetter(trx, { eventId: event.id, kind, locale }), {
@@ -91,12 +140,68 @@ export async function action(args: ActionFunctionArgs) {
   return redirect(`${here}&saved=1`);
 }
 
-export const handle = { i18n: ["common", "directory", "invitations", "rosters"], title: "invitations:letters.title" satisfies PageTitle };
+const OptionsSchema = z.object({
+  attachPdf: z.literal("on").optional().transform(Boolean),
+  secondLocale: z.union([z.literal(""), LngSchema]).transform((v) => v || null),
+});
+
+/** Status of each refusal of an upload: 413 too large, 415 not a type we take, 409 the event's limits, 400 the name. */
+const UPLOAD_STATUS: Record<string, number> = { tooLarge: 413, total: 413, executable: 415, unknownType: 415, nameMismatch: 415, duplicate: 409, count: 409 };
+
+/**
+ * An upload (issue 18 §8): the body is bounded before it is parsed, the file checked by its bytes and its name,
+ * and stored with its audit row in one transaction under the event's limits; any refusal stores nothing.
+ */
+async function uploadAttachment(args: ActionFunctionArgs, { user, eventId, back }: { user: { id: string; email: string }; eventId: string; back: string }) {
+  const refuse = (problem: string, values?: Record<string, string | number>) =>
+    actionError(`attachments:errors.${problem}`, UPLOAD_STATUS[problem] ?? 400, values, { form: "upload" });
+  const limitMb = MAX_ATTACHMENTS_TOTAL_BYTES / (1024 * 1024);
+  // the file and a few small fields; anything longer is refused unread
+  if (Number(args.request.headers.get("Content-Length") ?? 0) > MAX_ATTACHMENTS_TOTAL_BYTES + 64 * 1024) return refuse("tooLarge", { limit: limitMb });
+  // parsed whole (not by Remix's multipart parser, which keeps only the part after the last / or \ of a name):
+  // a name with a path in it is refused, never silently shortened
+  let form: FormData;
+  try {
+    form = (await readBoundedBody(args.request, { maxBytes: MAX_ATTACHMENTS_TOTAL_BYTES + 64 * 1024, shape: { maxItems: 5, maxNested: 5, maxFields: 5 } }))
+      .form;
+  } catch (error) {
+    if (error instanceof Response && error.status === 413) return refuse("tooLarge", { limit: limitMb });
+    return refuse("noFile");
+  }
+  const file = form.get("file");
+  if (!(file instanceof File) || file.size === 0) return refuse(file instanceof File && file.name ? "empty" : "noFile");
+  const content = Buffer.from(await file.arrayBuffer());
+  const checked = checkAttachment(file.name, content);
+  if (!checked.ok) return refuse(checked.problem, { limit: limitMb, max: MAX_FILENAME_LENGTH });
+  try {
+    await audited(
+      getDb(),
+      (trx) => addAttachment(trx, { eventId, filename: checked.file.filename, contentType: checked.file.contentType, content, userId: user.id }),
+      (added) => ({
+        actor: user,
+        action: "letters.attachment_added",
+        objectType: "event",
+        objectId: eventId,
+        ip: args.context.clientIp,
+        details: { attachment: added.id, name: added.filename, size: added.size, sha256: added.sha256 },
+      }),
+    );
+  } catch (error) {
+    if (error instanceof AttachmentLimitError) return refuse(error.reason, { limit: limitMb, max: MAX_ATTACHMENTS_PER_EVENT });
+    throw error;
+  }
+  return redirect(`${back}?doc=added#letter-documents-heading`);
+}
+
+export const handle = { i18n: ["common", "directory", "invitations", "rosters", "attachments"], title: "invitations:letters.title" satisfies PageTitle };
+
+type LetterErrors = { errors: { field: string; message: string; values?: Record<string, string> }[] };
 
 export default function LettersRoute() {
   const { t } = useTranslation("invitations");
-  const { event, kind, locale, letter, saved, members, visaLetters } = useLoaderData<typeof loader>();
-  const actionData = useActionData<{ errors: { field: string; message: string; values?: Record<string, string> }[] }>();
+  const { event, kind, locale, letter, saved, members, visaLetters, documents } = useLoaderData<typeof loader>();
+  const rawActionData = useActionData<unknown>();
+  const actionData = rawActionData && typeof rawActionData === "object" && "errors" in rawActionData ? (rawActionData as LetterErrors) : undefined;
   const navigation = useNavigation();
   const errorFor = (field: string) => actionData?.errors.filter((e) => e.field === field) ?? [];
   return (
@@ -184,6 +289,7 @@ export default function LettersRoute() {
         </Form>
         <iframe name="letter-preview" title={t("letters.previewTitle")} className="mail-frame" sandbox="" />
       </div>
+      <LetterDocuments view={documents} actionData={rawActionData} />
     </>
   );
 }

@@ -512,6 +512,8 @@ export function createDocument(opts: {
   author?: string;
   margin?: number;
   bufferPages?: boolean;
+  /** the document's creation date (default now); a fixed one makes the same input give the same bytes */
+  createdAt?: Date;
 }): PDFKit.PDFDocument {
   const doc = new PDFDocument({
     size: opts.size ?? "A4",
@@ -520,7 +522,13 @@ export function createDocument(opts: {
     bufferPages: opts.bufferPages ?? false,
     lang: opts.lang,
     displayTitle: true,
-    info: { Title: opts.title, Author: opts.author ?? "Plenary", Creator: "Plenary", Producer: "Plenary (pdfkit)" },
+    info: {
+      Title: opts.title,
+      Author: opts.author ?? "Plenary",
+      Creator: "Plenary",
+      Producer: "Plenary (pdfkit)",
+      ...(opts.createdAt ? { CreationDate: opts.createdAt } : {}),
+    },
     // no default Helvetica: every glyph comes from an embedded Noto font
     font: null as unknown as string,
   });
