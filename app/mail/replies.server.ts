@@ -10,6 +10,7 @@ import type { ReplyInput } from "~/lib/reply-schemas";
 import { messageIdFor } from "~/lib/tokens.server";
 import { eventCalendar, eventFactsIn, letterheadOf, type LetterIdentity, loadLetterIdentity, organisationName } from "~/mail/compose.server";
 import { linkKeys, memberRecipients, storedRsvpUrl } from "~/mail/invitations.server";
+import { notifyPromotions } from "~/mail/capacity.server";
 import { parseMailFrom } from "~/mail/transport.server";
 import { listAudience } from "~/models/audience.server";
 import { writeAudit } from "~/models/audit.server";
@@ -168,6 +169,8 @@ export async function submitReply(
         createdBy: actor.kind === "staff" ? actor.user.id : null,
       });
     }
+    // places freed by this change went to the first people waiting: each hears of it (issue 18 §7)
+    await notifyPromotions(trx, { env, event, promotions: outcome.promotions });
     for (const substitution of outcome.substitutions) {
       await writeAudit(trx, {
         actor: actor.kind === "staff" ? actor.user : { label: "reply link" },
