@@ -40,7 +40,15 @@ async function queueNotice(
     kind,
     subject,
     paragraph,
-  }: { env: Env; event: EventRow; target: NoticeTarget; key: string; kind: string; subject: (t: (k: string, o?: object) => string) => string; paragraph: (t: (k: string, o?: object) => string) => string },
+  }: {
+    env: Env;
+    event: EventRow;
+    target: NoticeTarget;
+    key: string;
+    kind: string;
+    subject: (t: (k: string, o?: object) => string) => string;
+    paragraph: (t: (k: string, o?: object) => string) => string;
+  },
 ) {
   const { to, cc, memberNames } = await recipientsOf(trx, target);
   if (!to.length) return;

@@ -62,13 +62,23 @@ describe(`capacity, waiting list and approval (${databaseLabel})`, () => {
       createProgrammeItem(t.db, {
         eventId,
         timeZone: "Asia/Seoul",
-        input: ProgrammeItemSchema.parse({ kind: "welcome_dinner", start: "2026-09-10T19:00", end: "2026-09-10T21:00", title: { en: title }, attendanceAsked: "on", capacity }),
+        input: ProgrammeItemSchema.parse({
+          kind: "welcome_dinner",
+          start: "2026-09-10T19:00",
+          end: "2026-09-10T21:00",
+          title: { en: title },
+          attendanceAsked: "on",
+          capacity,
+        }),
       });
     dinner = (await item("Dinner", "1")).id;
     visit = (await item("Visit", "")).id;
     rules = { quota: 3, passportAllowed: false, programmeIds: [dinner, visit], storedPassport: [], staff: false };
     for (const [i, country] of ["KR", "JP", "MN", "RU", "CN"].entries()) {
-      const { id: memberId } = await createMember(t.db, MemberSchema.parse({ country, kind: "province", names: { en: `Member ${i}` }, timeZone: "Asia/Seoul" }));
+      const { id: memberId } = await createMember(
+        t.db,
+        MemberSchema.parse({ country, kind: "province", names: { en: `Member ${i}` }, timeZone: "Asia/Seoul" }),
+      );
       invitations.push((await ensureInvitation(t.db, { eventId, memberId, letterLocale: "en", createdBy: user.id })).id);
     }
   });
@@ -86,7 +96,11 @@ describe(`capacity, waiting list and approval (${databaseLabel})`, () => {
     expect(bo.programme).toEqual([]);
     expect(cy.programme).toEqual([visit]);
     expect((await listPlacesOfInvitation(t.db, { invitationId: invitations[1] })).get(bo.id)).toEqual([{ itemId: dinner, status: "waiting", position: 1 }]);
-    expect((await listPlacesOfInvitation(t.db, { invitationId: invitations[2] })).get(cy.id)).toContainEqual({ itemId: dinner, status: "waiting", position: 2 });
+    expect((await listPlacesOfInvitation(t.db, { invitationId: invitations[2] })).get(cy.id)).toContainEqual({
+      itemId: dinner,
+      status: "waiting",
+      position: 2,
+    });
     const onList = await listRosterPeople(t.db, { eventId, filter: { programmeItemId: dinner } });
     expect(onList.map((p) => p.givenName)).toEqual(["Ann"]);
     const staffView = await listItemRegistrations(t.db, { eventId, itemId: dinner });
@@ -105,7 +119,11 @@ describe(`capacity, waiting list and approval (${databaseLabel})`, () => {
     expect(outcome.promotions).toEqual([{ delegateId: bo.id, itemId: dinner }]);
     expect((await delegatesOf(invitations[1]))[0].programme).toEqual([dinner]);
     const [cy] = await delegatesOf(invitations[2]);
-    expect((await listPlacesOfInvitation(t.db, { invitationId: invitations[2] })).get(cy.id)).toContainEqual({ itemId: dinner, status: "waiting", position: 1 });
+    expect((await listPlacesOfInvitation(t.db, { invitationId: invitations[2] })).get(cy.id)).toContainEqual({
+      itemId: dinner,
+      status: "waiting",
+      position: 1,
+    });
   });
 
   it("a substitute keeps the place of the person replaced; unticking the item frees it", async () => {
@@ -148,7 +166,9 @@ describe(`capacity, waiting list and approval (${databaseLabel})`, () => {
     expect((await listRosterPeople(t.db, { eventId })).map((p) => p.givenName).sort()).toEqual(["Cy", "Flo"]);
     // approving again changes nothing (a second click)
     expect(await inTransaction(t.db, (trx) => decideApproval(trx, { eventId, delegateIds: [cy.id], decision: "approved", staffLabel: "x" }))).toEqual([]);
-    const refused = await inTransaction(t.db, (trx) => decideApproval(trx, { eventId, delegateIds: [ed.id], decision: "refused", staffLabel: "s@example.org" }));
+    const refused = await inTransaction(t.db, (trx) =>
+      decideApproval(trx, { eventId, delegateIds: [ed.id], decision: "refused", staffLabel: "s@example.org" }),
+    );
     expect(refused[0].promotions).toEqual([{ delegateId: flo.id, itemId: dinner }]);
     expect((await delegatesOf(invitations[3]))[0].programme).toEqual([]);
     // a refused person asking again does not take a place
@@ -163,7 +183,9 @@ describe(`capacity, waiting list and approval (${databaseLabel})`, () => {
       t.db,
       EventSchema.parse({ kind: "forum", title: { en: "Other" }, timeZone: "Asia/Seoul", start: "2026-10-10T09:00", end: "2026-10-11T18:00", quota: "3" }),
     );
-    expect(await inTransaction(t.db, (trx) => decideApproval(trx, { eventId: other.id, delegateIds: [ed.id], decision: "approved", staffLabel: "x" }))).toEqual([]);
+    expect(await inTransaction(t.db, (trx) => decideApproval(trx, { eventId: other.id, delegateIds: [ed.id], decision: "approved", staffLabel: "x" }))).toEqual(
+      [],
+    );
     await setApprovalCategories(t.db, { eventId, categories: [] });
   });
 
@@ -171,7 +193,14 @@ describe(`capacity, waiting list and approval (${databaseLabel})`, () => {
     const { id: last } = await createProgrammeItem(t.db, {
       eventId,
       timeZone: "Asia/Seoul",
-      input: ProgrammeItemSchema.parse({ kind: "field_trip", start: "2026-09-11T09:00", end: "2026-09-11T12:00", title: { en: "Boat" }, attendanceAsked: "on", capacity: "1" }),
+      input: ProgrammeItemSchema.parse({
+        kind: "field_trip",
+        start: "2026-09-11T09:00",
+        end: "2026-09-11T12:00",
+        title: { en: "Boat" },
+        attendanceAsked: "on",
+        capacity: "1",
+      }),
     });
     rules = { ...rules, programmeIds: [...rules.programmeIds, last] };
     const one = invitations[4];

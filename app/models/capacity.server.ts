@@ -107,22 +107,13 @@ async function refreshPlaces(trx: DB, delegateIds: string[]) {
  */
 export async function syncRegistrations(
   trx: DB,
-  {
-    eventId,
-    invitationId,
-    previous,
-    carried,
-  }: { eventId: string; invitationId: string; previous: RegistrationRow[]; carried: Map<string, string> },
+  { eventId, invitationId, previous, carried }: { eventId: string; invitationId: string; previous: RegistrationRow[]; carried: Map<string, string> },
 ): Promise<Promotion[]> {
   const people = await trx
     .selectFrom("delegate as d")
     .innerJoin("invitation as i", "i.id", "d.invitation_id")
     .innerJoin("event as e", "e.id", "i.event_id")
-    .select([
-      "d.id",
-      "d.programme_item_ids as asked",
-      sql<boolean>`d.approval = 'refused' and d.category = any(e.approval_categories)`.as("refused"),
-    ])
+    .select(["d.id", "d.programme_item_ids as asked", sql<boolean>`d.approval = 'refused' and d.category = any(e.approval_categories)`.as("refused")])
     .where("d.invitation_id", "=", invitationId)
     .orderBy("d.position")
     .execute();
@@ -144,7 +135,11 @@ export async function syncRegistrations(
   }
   const ids = people.map((p) => p.id);
   const existing = ids.length
-    ? await trx.selectFrom("programme_registration").select(["delegate_id as delegateId", "programme_item_id as itemId"]).where("delegate_id", "in", ids).execute()
+    ? await trx
+        .selectFrom("programme_registration")
+        .select(["delegate_id as delegateId", "programme_item_id as itemId"])
+        .where("delegate_id", "in", ids)
+        .execute()
     : [];
   const dropped = existing.filter((r) => !wants.get(r.delegateId)?.includes(r.itemId));
   for (const r of dropped) {

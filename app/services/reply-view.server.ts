@@ -128,7 +128,9 @@ export async function replyPageData(db: DB, { env, invitationId, locale, staff }
     !reply.delegates.length && reply.response === "pending" && head ? { ...contactValue(head, reply.letterLocale), role: "head" } : null;
   const delegates: DelegateValue[] = reply.delegates.length
     ? reply.delegates.map((d) => delegateValue({ ...d, programme: [...new Set([...d.programme, ...waitingFor(d.id)])] }))
-    : headPrefill ? [headPrefill] : [];
+    : headPrefill
+      ? [headPrefill]
+      : [];
   const defaultValue: ReplyFormValue = {
     response: reply.response === "pending" ? undefined : reply.response,
     declineReason: reply.declineReason ?? "",
