@@ -26,6 +26,7 @@ export const allNamespaces = [
   "checkin",
   "ebadge",
   "attachments",
+  "capacity",
 ] as const;
 
 /** Each language named in itself: a switcher must be readable by someone who cannot read the current UI. */

@@ -225,6 +225,8 @@ export interface EventTable {
   passport_countries: ColumnType<string[], string[] | undefined, string[]>;
   passport_retention_days: ColumnType<number, number | undefined, number>;
   categories: ColumnType<ParticipantCategory[], ParticipantCategory[] | undefined, ParticipantCategory[]>;
+  /** issue 18 §7: delegates of these categories wait for staff approval */
+  approval_categories: ColumnType<ParticipantCategory[], ParticipantCategory[] | undefined, ParticipantCategory[]>;
   contact_name: string | null;
   contact_email: string | null;
   contact_phone: string | null;
@@ -441,6 +443,10 @@ export interface DelegateTable {
   list_consent: ColumnType<boolean, boolean | undefined, boolean>;
   /** personal data anonymised (Settings → Data retention); role, category and attendance stay */
   anonymised_at: Timestamp | null;
+  /** staff's decision when the category needs approval (issue 18 §7); null = pending */
+  approval: ApprovalDecision | null;
+  approval_at: Timestamp | null;
+  approval_by: string | null;
   created_at: DefaultTimestamp;
   updated_at: DefaultTimestamp;
 }
@@ -451,6 +457,21 @@ export interface DelegateBadgeLinkTable {
   token_hash: string;
   token_sealed: string;
   created_at: DefaultTimestamp;
+}
+
+export const APPROVAL_DECISIONS = ["approved", "refused"] as const;
+export type ApprovalDecision = (typeof APPROVAL_DECISIONS)[number];
+export const REGISTRATION_STATUSES = ["registered", "waiting"] as const;
+export type RegistrationStatus = (typeof REGISTRATION_STATUSES)[number];
+
+/** A place on a programme item with a capacity, or a place in its waiting list (issue 18 §7). */
+export interface ProgrammeRegistrationTable {
+  delegate_id: string;
+  programme_item_id: string;
+  event_id: string;
+  status: RegistrationStatus;
+  requested_at: DefaultTimestamp;
+  promoted_at: Timestamp | null;
 }
 
 /** Issue 18 §4: a person replaced by someone else in a delegation, kept as history (names only). */
@@ -793,6 +814,7 @@ export interface Database {
   delegate: DelegateTable;
   delegate_substitution: DelegateSubstitutionTable;
   delegate_badge_link: DelegateBadgeLinkTable;
+  programme_registration: ProgrammeRegistrationTable;
   participant_list: ParticipantListTable;
   invitation_change: InvitationChangeTable;
   invitation_access: InvitationAccessTable;

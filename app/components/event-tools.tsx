@@ -16,6 +16,7 @@ export function EventTools({ eventId, visaLetters }: { eventId: string; visaLett
     { to: `/events/${eventId}/logistics`, label: t("tools.logistics") },
     { to: `/events/${eventId}/badges`, label: t("tools.badges") },
     { to: `/events/${eventId}/check-in`, label: t("tools.checkIn") },
+    { to: `/events/${eventId}/approvals`, label: t("capacity:tools.approvals") },
     ...(visaLetters ? [{ to: `/events/${eventId}/visa-letters`, label: t("tools.visaLetters") }] : []),
   ];
   return (

@@ -1,6 +1,7 @@
 import enApi from "./en/api.json";
 import enAttachments from "./en/attachments.json";
 import enAuth from "./en/auth.json";
+import enCapacity from "./en/capacity.json";
 import enCheckin from "./en/checkin.json";
 import enCommon from "./en/common.json";
 import enDelegation from "./en/delegation.json";
@@ -21,6 +22,7 @@ import enWebhooks from "./en/webhooks.json";
 import jaApi from "./ja/api.json";
 import jaAttachments from "./ja/attachments.json";
 import jaAuth from "./ja/auth.json";
+import jaCapacity from "./ja/capacity.json";
 import jaCheckin from "./ja/checkin.json";
 import jaCommon from "./ja/common.json";
 import jaDelegation from "./ja/delegation.json";
@@ -41,6 +43,7 @@ import jaWebhooks from "./ja/webhooks.json";
 import koApi from "./ko/api.json";
 import koAttachments from "./ko/attachments.json";
 import koAuth from "./ko/auth.json";
+import koCapacity from "./ko/capacity.json";
 import koCheckin from "./ko/checkin.json";
 import koCommon from "./ko/common.json";
 import koDelegation from "./ko/delegation.json";
@@ -61,6 +64,7 @@ import koWebhooks from "./ko/webhooks.json";
 import mnApi from "./mn/api.json";
 import mnAttachments from "./mn/attachments.json";
 import mnAuth from "./mn/auth.json";
+import mnCapacity from "./mn/capacity.json";
 import mnCheckin from "./mn/checkin.json";
 import mnCommon from "./mn/common.json";
 import mnDelegation from "./mn/delegation.json";
@@ -81,6 +85,7 @@ import mnWebhooks from "./mn/webhooks.json";
 import ruApi from "./ru/api.json";
 import ruAttachments from "./ru/attachments.json";
 import ruAuth from "./ru/auth.json";
+import ruCapacity from "./ru/capacity.json";
 import ruCheckin from "./ru/checkin.json";
 import ruCommon from "./ru/common.json";
 import ruDelegation from "./ru/delegation.json";
@@ -101,6 +106,7 @@ import ruWebhooks from "./ru/webhooks.json";
 import zhApi from "./zh/api.json";
 import zhAttachments from "./zh/attachments.json";
 import zhAuth from "./zh/auth.json";
+import zhCapacity from "./zh/capacity.json";
 import zhCheckin from "./zh/checkin.json";
 import zhCommon from "./zh/common.json";
 import zhDelegation from "./zh/delegation.json";
@@ -144,6 +150,7 @@ export const resources = {
     checkin: enCheckin,
     ebadge: enEbadge,
     attachments: enAttachments,
+    capacity: enCapacity,
   },
   ko: {
     common: koCommon,
@@ -166,6 +173,7 @@ export const resources = {
     checkin: koCheckin,
     ebadge: koEbadge,
     attachments: koAttachments,
+    capacity: koCapacity,
   },
   zh: {
     common: zhCommon,
@@ -188,6 +196,7 @@ export const resources = {
     checkin: zhCheckin,
     ebadge: zhEbadge,
     attachments: zhAttachments,
+    capacity: zhCapacity,
   },
   ja: {
     common: jaCommon,
@@ -210,6 +219,7 @@ export const resources = {
     checkin: jaCheckin,
     ebadge: jaEbadge,
     attachments: jaAttachments,
+    capacity: jaCapacity,
   },
   ru: {
     common: ruCommon,
@@ -232,6 +242,7 @@ export const resources = {
     checkin: ruCheckin,
     ebadge: ruEbadge,
     attachments: ruAttachments,
+    capacity: ruCapacity,
   },
   mn: {
     common: mnCommon,
@@ -254,6 +265,7 @@ export const resources = {
     checkin: mnCheckin,
     ebadge: mnEbadge,
     attachments: mnAttachments,
+    capacity: mnCapacity,
   },
 };
 

@@ -8,6 +8,7 @@ import { localized } from "~/lib/directory";
 import { formatName } from "~/lib/names";
 import type { ReplyInput } from "~/lib/reply-schemas";
 import { messageIdFor } from "~/lib/tokens.server";
+import { notifyPromotions } from "~/mail/capacity.server";
 import { eventCalendar, eventFactsIn, letterheadOf, type LetterIdentity, loadLetterIdentity, organisationName } from "~/mail/compose.server";
 import { queueEbadges } from "~/mail/ebadges.server";
 import { linkKeys, memberRecipients, storedRsvpUrl } from "~/mail/invitations.server";
@@ -181,6 +182,8 @@ export async function submitReply(
       identity: await loadLetterIdentity(trx, env.APP_URL),
       createdBy: actor.kind === "staff" ? actor.user.id : null,
     });
+    // places freed by this change went to the first people waiting: each hears of it (issue 18 §7)
+    await notifyPromotions(trx, { env, event, promotions: outcome.promotions });
     for (const substitution of outcome.substitutions) {
       await writeAudit(trx, {
         actor: actor.kind === "staff" ? actor.user : { label: "reply link" },

@@ -6,6 +6,7 @@ import type { DB } from "~/db.server";
 import { isSamePerson, OWN_DATA_FIELDS } from "~/lib/delegate-identity";
 import { type DelegateInput, PRIVACY_NOTICE_VERSION, type ReplyInput } from "~/lib/reply-schemas";
 import { maskPassportNumber, seal, unseal } from "~/lib/sealed.server";
+import { lockProgramme, type Promotion, snapshotRegistrations, syncRegistrations } from "~/models/capacity.server";
 import { enqueueWebhookEvent } from "~/models/webhook.server";
 import type { DelegateRole, DietaryTag, Gender, Honorific, InvitationResponse, Locale, LocalizedText } from "../../db/schema";
 
@@ -245,6 +246,8 @@ export type SaveOutcome =
       responseBefore: InvitationResponse;
       /** people replaced by someone else in this save (issue 18 §4) */
       substitutions: { replacedId: string; newId: string; explicit: boolean }[];
+      /** people of any delegation who got a place from a waiting list through this save (issue 18 §7) */
+      promotions: Promotion[];
     }
   | { status: "duplicate"; revision: number }
   | { status: "conflict"; revision: number };
@@ -358,6 +361,8 @@ export async function applyReply(
   // People kept stay the same rows (what hangs off them, such as check-ins per programme item, stays with them);
   // people gone or replaced are deleted. Positions move out of the way first: (invitation, position) is unique.
   const kept = matched.flatMap(({ before }) => (before ? [before.id] : []));
+  await lockProgramme(trx, { eventId: current.eventId });
+  const previousPlaces = await snapshotRegistrations(trx, { invitationId });
   await trx
     .updateTable("delegate")
     .set({ position: sql`-1 - position` })
@@ -452,6 +457,12 @@ export async function applyReply(
       )
       .execute();
   }
+  const promotions = await syncRegistrations(trx, {
+    eventId: current.eventId,
+    invitationId,
+    previous: previousPlaces,
+    carried: new Map(substitutions.map(({ replaced, newId }) => [newId, replaced.id])),
+  });
   await trx
     .updateTable("invitation")
     .set({
@@ -499,6 +510,7 @@ export async function applyReply(
     revision,
     responseBefore: current.response,
     substitutions: substitutions.map(({ replaced, newId, explicit }) => ({ replacedId: replaced.id, newId, explicit })),
+    promotions,
   };
 }
 

@@ -2,6 +2,7 @@ import { sql } from "kysely";
 
 import { type DB, inTransaction } from "~/db.server";
 import { unseal } from "~/lib/sealed.server";
+import { approvedOrNotRequired } from "~/models/capacity.server";
 import type { DelegateRow } from "~/models/reply.server";
 import { enqueueWebhookEvent } from "~/models/webhook.server";
 import type { DelegateRole, InvitationResponse, Locale, LocalizedText, ParticipantCategory, ProtocolOrder, RosterKind, VisaLetterText } from "../../db/schema";
@@ -46,6 +47,8 @@ function rosterBase(db: DB, eventId: string, filter?: RosterFilter) {
     .innerJoin("member as m", "m.id", "i.member_id")
     .where("i.event_id", "=", eventId);
   if (!filter) return query;
+  // people waiting for staff approval, or refused, are on no list, badge or check-in (issue 18 §7)
+  query = query.where(approvedOrNotRequired);
   const attendance = filter.attendance ?? "confirmed";
   query =
     attendance === "all"

@@ -7,15 +7,21 @@ import { requireUser } from "~/auth.server";
 import { GeneralErrorBoundary } from "~/components/error-boundary";
 import { ConfirmAction } from "~/components/forms";
 import { ProgrammeForm } from "~/components/programme-form";
+import { ProgrammeRegistrations } from "~/components/programme-registrations";
 import { getDb } from "~/db.server";
+import { getEnv } from "~/env.server";
+import type { Lng } from "~/i18n";
 import { readForm } from "~/lib/bounded-form.server";
 import { utcToLocalInput } from "~/lib/dates";
 import { localized } from "~/lib/directory";
 import { VersionSchema } from "~/lib/directory-schemas";
 import { ProgrammeItemSchema } from "~/lib/event-schemas";
 import { foundOr404 } from "~/lib/found.server";
+import { formatName } from "~/lib/names";
 import { titleFrom } from "~/lib/page-title";
+import { notifyPromotions } from "~/mail/capacity.server";
 import { audited } from "~/models/audit.server";
+import { listItemRegistrations, promoteWaiting } from "~/models/capacity.server";
 import { ConflictError } from "~/models/errors";
 import { createProgrammeItem, deleteProgrammeItem, getEvent, getProgrammeItem, updateProgrammeItem } from "~/models/event.server";
 
@@ -33,7 +39,17 @@ export async function loader(args: LoaderFunctionArgs) {
   const { event, item } = await load(args.params);
   const tz = event.timeZone;
   const defaultStart = utcToLocalInput(new Date(event.startsAt), tz);
+  const locale = args.context.locale as Lng;
+  const registrations = item ? await listItemRegistrations(getDb(), { eventId: event.id, itemId: item.id }) : [];
   return {
+    registrations: registrations.map((r) => ({
+      delegateId: r.delegateId,
+      href: `/events/${event.id}/replies/${r.invitationId}`,
+      name: formatName({ ...r, nameLocale: r.nameLocale as Lng }, locale, "roster"),
+      member: localized(r.memberNames, locale),
+      status: r.status,
+    })),
+    capacity: item?.capacity ?? null,
     event: { id: event.id, title: localized(event.title, args.context.locale), timeZone: tz },
     item: item
       ? {
@@ -94,7 +110,11 @@ export async function action(args: ActionFunctionArgs) {
   try {
     await audited(
       db,
-      (trx) => updateProgrammeItem(trx, { id: item.id, eventId: event.id, version: version.data, timeZone: event.timeZone, input: submission.value }),
+      async (trx) => {
+        await updateProgrammeItem(trx, { id: item.id, eventId: event.id, version: version.data, timeZone: event.timeZone, input: submission.value });
+        // a raised (or removed) capacity opens places: they go to the people waiting, who are told (issue 18 §7)
+        await notifyPromotions(trx, { env: getEnv(), event, promotions: await promoteWaiting(trx, { eventId: event.id, itemId: item.id }) });
+      },
       { actor: user, action: "events.programme_updated", objectType: "programme_item", objectId: item.id, ip: args.context.clientIp },
     );
   } catch (error) {
@@ -105,7 +125,7 @@ export async function action(args: ActionFunctionArgs) {
 }
 
 export const handle = {
-  i18n: ["common", "directory", "events"],
+  i18n: ["common", "directory", "events", "capacity"],
   title: titleFrom<typeof loader>((data) =>
     data?.event ? { key: data.item ? "events:programme.editTitle" : "events:programme.newTitle", values: { event: data.event.title } } : null,
   ),
@@ -113,7 +133,7 @@ export const handle = {
 
 export default function ProgrammeItemRoute() {
   const { t } = useTranslation("events");
-  const { event, item, newDefaults, conflict } = useLoaderData<typeof loader>();
+  const { event, item, newDefaults, conflict, registrations, capacity } = useLoaderData<typeof loader>();
   const actionData = useActionData<typeof action>();
   return (
     <>
@@ -132,6 +152,7 @@ export default function ProgrammeItemRoute() {
         cancelTo={`/events/${event.id}`}
         submitLabel={item ? t("directory:form.save") : t("programme.create")}
       />
+      {item ? <ProgrammeRegistrations registrations={registrations} capacity={capacity} /> : null}
       {item ? (
         <ConfirmAction
           className="danger-zone"

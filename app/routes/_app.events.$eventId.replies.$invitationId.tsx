@@ -7,6 +7,7 @@ import * as z from "zod";
 
 import { canHandlePassports, hasRole, requireUser } from "~/auth.server";
 import { GeneralErrorBoundary } from "~/components/error-boundary";
+import { RegistrationStanding } from "~/components/registration-standing";
 import { ReplyForm } from "~/components/reply-form";
 import { ReplySummary } from "~/components/reply-summary";
 import { getDb } from "~/db.server";
@@ -130,7 +131,7 @@ export async function action(args: ActionFunctionArgs) {
 }
 
 export const handle = {
-  i18n: ["common", "directory", "events", "invitations", "reply", "delegation"],
+  i18n: ["common", "directory", "events", "invitations", "reply", "delegation", "capacity"],
   title: titleFrom<typeof loader>((data) => (data?.member?.name ? { text: data.member.name } : null)),
 };
 
@@ -184,6 +185,7 @@ export default function StaffReplyRoute() {
       <section className="panel" aria-labelledby="current-heading">
         <h2 id="current-heading">{t("staff.current")}</h2>
         <ReplySummary reply={data.reply} forStaff />
+        <RegistrationStanding standing={data.standing} approvalsHref={`/events/${data.event.id}/approvals`} />
         {data.canReveal && withPassport.length ? (
           <details className="editor">
             <summary>{t("staff.reveal")}</summary>

@@ -9,6 +9,7 @@ import { GeneralErrorBoundary } from "~/components/error-boundary";
 import { LanguageSwitcher } from "~/components/language-switcher";
 import { ReaderTime } from "~/components/local-time";
 import { LostLinkForm } from "~/components/lost-link-form";
+import { RegistrationStanding } from "~/components/registration-standing";
 import { ReplyForm } from "~/components/reply-form";
 import { ReplySummary } from "~/components/reply-summary";
 import { getDb } from "~/db.server";
@@ -103,7 +104,7 @@ export function headers() {
 }
 
 export const handle = {
-  i18n: ["common", "emails", "reply", "directory", "delegation"],
+  i18n: ["common", "emails", "reply", "directory", "delegation", "capacity"],
   title: titleFrom<() => Partial<PageData>>((data) => (data?.event?.title ? { text: data.event.title } : { key: "emails:rsvpInvalid.title" })),
 };
 export const meta: MetaFunction<typeof loader> = () => [{ name: "robots", content: "noindex" }];
@@ -196,6 +197,7 @@ export default function ReplyLinkRoute() {
         <section className="panel" aria-labelledby="reply-heading">
           <h2 id="reply-heading">{t("page.yourReply")}</h2>
           <ReplySummary reply={data.reply} />
+          <RegistrationStanding standing={data.standing} />
           {open ? (
             <ReplyForm
               key={data.reply.revision}

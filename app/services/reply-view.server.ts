@@ -10,6 +10,7 @@ import { countryName, localized } from "~/lib/directory";
 import { formatName } from "~/lib/names";
 import type { ReplyRules } from "~/lib/reply-schemas";
 import { delegateLine } from "~/mail/replies.server";
+import { listApprovalsOfInvitation, listPlacesOfInvitation } from "~/models/capacity.server";
 import { type ContactRow, listContactsOfMember } from "~/models/contact.server";
 import { type EventRow, getEvent, listProgramme, type ProgrammeItemRow } from "~/models/event.server";
 import { type DelegateRow, getReply, type ReplyState } from "~/models/reply.server";
@@ -110,18 +111,26 @@ export type ReplyPage = Awaited<ReturnType<typeof replyPageData>>;
  */
 export async function replyPageData(db: DB, { env, invitationId, locale, staff }: { env: Env; invitationId: string; locale: Lng; staff: boolean }) {
   const reply = (await getReply(db, { invitationId, key: env.DATA_ENCRYPTION_KEY })) as ReplyState;
-  const [event, programme, contacts, secretariat] = await Promise.all([
+  const [event, programme, contacts, secretariat, places, approvals] = await Promise.all([
     getEvent(db, { id: reply.eventId }) as Promise<EventRow>,
     listProgramme(db, { eventId: reply.eventId }),
     listContactsOfMember(db, { memberId: reply.memberId }),
     getSecretariat(db),
+    listPlacesOfInvitation(db, { invitationId }),
+    listApprovalsOfInvitation(db, { invitationId }),
   ]);
+  // a waiting-list item stays ticked in the form, so saving again keeps the person's turn (issue 18 §7)
+  const waitingFor = (id: string) => (places.get(id) ?? []).filter((p) => p.status === "waiting").map((p) => p.itemId);
   const asked = programme.filter((item) => item.attendanceAsked);
   const rules = rulesOf(event, reply, programme, staff);
   const head = contacts.find((c) => c.isHead);
   const headPrefill: DelegateValue | null =
     !reply.delegates.length && reply.response === "pending" && head ? { ...contactValue(head, reply.letterLocale), role: "head" } : null;
-  const delegates: DelegateValue[] = reply.delegates.length ? reply.delegates.map(delegateValue) : headPrefill ? [headPrefill] : [];
+  const delegates: DelegateValue[] = reply.delegates.length
+    ? reply.delegates.map((d) => delegateValue({ ...d, programme: [...new Set([...d.programme, ...waitingFor(d.id)])] }))
+    : headPrefill
+      ? [headPrefill]
+      : [];
   const defaultValue: ReplyFormValue = {
     response: reply.response === "pending" ? undefined : reply.response,
     declineReason: reply.declineReason ?? "",
@@ -193,5 +202,16 @@ export async function replyPageData(db: DB, { env, invitationId, locale, staff }
         programme: d.programme.map((id) => programmeLabels.get(id) ?? "").filter(Boolean),
       })),
     },
+    /** per person: approval (when their category needs it) and waiting-list positions */
+    standing: reply.delegates
+      .map((d) => ({
+        id: d.id,
+        line: delegateLine(d, locale),
+        approval: approvals.get(d.id) ?? "not_required",
+        waiting: (places.get(d.id) ?? [])
+          .filter((p) => p.status === "waiting")
+          .map((p) => ({ item: programmeLabels.get(p.itemId) ?? "", position: p.position ?? 0 })),
+      }))
+      .filter((d) => d.approval !== "not_required" || d.waiting.length),
   };
 }
