@@ -3,6 +3,7 @@ import enAuth from "./en/auth.json";
 import enCheckin from "./en/checkin.json";
 import enCommon from "./en/common.json";
 import enDelegation from "./en/delegation.json";
+import enDesign from "./en/design.json";
 import enDirectory from "./en/directory.json";
 import enEmails from "./en/emails.json";
 import enEvents from "./en/events.json";
@@ -21,6 +22,7 @@ import jaAuth from "./ja/auth.json";
 import jaCheckin from "./ja/checkin.json";
 import jaCommon from "./ja/common.json";
 import jaDelegation from "./ja/delegation.json";
+import jaDesign from "./ja/design.json";
 import jaDirectory from "./ja/directory.json";
 import jaEmails from "./ja/emails.json";
 import jaEvents from "./ja/events.json";
@@ -39,6 +41,7 @@ import koAuth from "./ko/auth.json";
 import koCheckin from "./ko/checkin.json";
 import koCommon from "./ko/common.json";
 import koDelegation from "./ko/delegation.json";
+import koDesign from "./ko/design.json";
 import koDirectory from "./ko/directory.json";
 import koEmails from "./ko/emails.json";
 import koEvents from "./ko/events.json";
@@ -57,6 +60,7 @@ import mnAuth from "./mn/auth.json";
 import mnCheckin from "./mn/checkin.json";
 import mnCommon from "./mn/common.json";
 import mnDelegation from "./mn/delegation.json";
+import mnDesign from "./mn/design.json";
 import mnDirectory from "./mn/directory.json";
 import mnEmails from "./mn/emails.json";
 import mnEvents from "./mn/events.json";
@@ -75,6 +79,7 @@ import ruAuth from "./ru/auth.json";
 import ruCheckin from "./ru/checkin.json";
 import ruCommon from "./ru/common.json";
 import ruDelegation from "./ru/delegation.json";
+import ruDesign from "./ru/design.json";
 import ruDirectory from "./ru/directory.json";
 import ruEmails from "./ru/emails.json";
 import ruEvents from "./ru/events.json";
@@ -93,6 +98,7 @@ import zhAuth from "./zh/auth.json";
 import zhCheckin from "./zh/checkin.json";
 import zhCommon from "./zh/common.json";
 import zhDelegation from "./zh/delegation.json";
+import zhDesign from "./zh/design.json";
 import zhDirectory from "./zh/directory.json";
 import zhEmails from "./zh/emails.json";
 import zhEvents from "./zh/events.json";
@@ -130,6 +136,7 @@ export const resources = {
     api: enApi,
     security: enSecurity,
     checkin: enCheckin,
+    design: enDesign,
   },
   ko: {
     common: koCommon,
@@ -150,6 +157,7 @@ export const resources = {
     api: koApi,
     security: koSecurity,
     checkin: koCheckin,
+    design: koDesign,
   },
   zh: {
     common: zhCommon,
@@ -170,6 +178,7 @@ export const resources = {
     api: zhApi,
     security: zhSecurity,
     checkin: zhCheckin,
+    design: zhDesign,
   },
   ja: {
     common: jaCommon,
@@ -190,6 +199,7 @@ export const resources = {
     api: jaApi,
     security: jaSecurity,
     checkin: jaCheckin,
+    design: jaDesign,
   },
   ru: {
     common: ruCommon,
@@ -210,6 +220,7 @@ export const resources = {
     api: ruApi,
     security: ruSecurity,
     checkin: ruCheckin,
+    design: ruDesign,
   },
   mn: {
     common: mnCommon,
@@ -230,6 +241,7 @@ export const resources = {
     api: mnApi,
     security: mnSecurity,
     checkin: mnCheckin,
+    design: mnDesign,
   },
 };
 
