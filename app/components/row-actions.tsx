@@ -92,11 +92,7 @@ export function RowActions({ name, actions }: { name: string; actions: RowAction
                   <Link to={action.to}>{action.label}</Link>
                 </DropdownMenu.Item>
               ) : (
-                <DropdownMenu.Item
-                  key={action.key}
-                  className={action.danger ? "row-menu-item danger" : "row-menu-item"}
-                  onSelect={() => setAsking(action.key)}
-                >
+                <DropdownMenu.Item key={action.key} className={action.danger ? "row-menu-item danger" : "row-menu-item"} onSelect={() => setAsking(action.key)}>
                   {action.label}
                 </DropdownMenu.Item>
               ),

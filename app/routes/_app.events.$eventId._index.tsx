@@ -469,7 +469,7 @@ export default function EventRoute() {
                     <th scope="col">{t("invitations:columns.language")}</th>
                     <th scope="col">{t("invitations:columns.delivery")}</th>
                     <th scope="col">{t("invitations:columns.answer")}</th>
-                    <th scope="col" className="num">
+                    <th scope="col" className="numeric">
                       {t("invitations:columns.people")}
                     </th>
                     <th scope="col">{t("invitations:columns.changed")}</th>
@@ -502,7 +502,7 @@ export default function EventRoute() {
                           </Link>
                         ) : null}
                       </td>
-                      <td className="num">{i.people || "—"}</td>
+                      <td className="numeric">{i.people || "—"}</td>
                       <td className="small">{i.changedAt ?? "—"}</td>
                       {canEdit ? (
                         <td className="actions-cell">
