@@ -27,6 +27,7 @@ export const allNamespaces = [
   "ebadge",
   "attachments",
   "capacity",
+  "design",
 ] as const;
 
 /** Each language named in itself: a switcher must be readable by someone who cannot read the current UI. */

@@ -270,7 +270,8 @@ function DelegateFields({
           </div>
         ) : null}
         {id ? replaceButton(id, String(f.role.value ?? "official"), nameLocale) : null}
-        {removeButton}
+        {/* the head of delegation leads the reply: changed (role, another contact), never deleted from the row */}
+        {f.role.value === "head" ? null : removeButton}
       </div>
       <div className="form-grid">
         <SelectField meta={f.role} label={t("fields.role")}>

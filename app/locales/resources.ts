@@ -5,6 +5,7 @@ import enCapacity from "./en/capacity.json";
 import enCheckin from "./en/checkin.json";
 import enCommon from "./en/common.json";
 import enDelegation from "./en/delegation.json";
+import enDesign from "./en/design.json";
 import enDirectory from "./en/directory.json";
 import enEbadge from "./en/ebadge.json";
 import enEmails from "./en/emails.json";
@@ -26,6 +27,7 @@ import jaCapacity from "./ja/capacity.json";
 import jaCheckin from "./ja/checkin.json";
 import jaCommon from "./ja/common.json";
 import jaDelegation from "./ja/delegation.json";
+import jaDesign from "./ja/design.json";
 import jaDirectory from "./ja/directory.json";
 import jaEbadge from "./ja/ebadge.json";
 import jaEmails from "./ja/emails.json";
@@ -47,6 +49,7 @@ import koCapacity from "./ko/capacity.json";
 import koCheckin from "./ko/checkin.json";
 import koCommon from "./ko/common.json";
 import koDelegation from "./ko/delegation.json";
+import koDesign from "./ko/design.json";
 import koDirectory from "./ko/directory.json";
 import koEbadge from "./ko/ebadge.json";
 import koEmails from "./ko/emails.json";
@@ -68,6 +71,7 @@ import mnCapacity from "./mn/capacity.json";
 import mnCheckin from "./mn/checkin.json";
 import mnCommon from "./mn/common.json";
 import mnDelegation from "./mn/delegation.json";
+import mnDesign from "./mn/design.json";
 import mnDirectory from "./mn/directory.json";
 import mnEbadge from "./mn/ebadge.json";
 import mnEmails from "./mn/emails.json";
@@ -89,6 +93,7 @@ import ruCapacity from "./ru/capacity.json";
 import ruCheckin from "./ru/checkin.json";
 import ruCommon from "./ru/common.json";
 import ruDelegation from "./ru/delegation.json";
+import ruDesign from "./ru/design.json";
 import ruDirectory from "./ru/directory.json";
 import ruEbadge from "./ru/ebadge.json";
 import ruEmails from "./ru/emails.json";
@@ -110,6 +115,7 @@ import zhCapacity from "./zh/capacity.json";
 import zhCheckin from "./zh/checkin.json";
 import zhCommon from "./zh/common.json";
 import zhDelegation from "./zh/delegation.json";
+import zhDesign from "./zh/design.json";
 import zhDirectory from "./zh/directory.json";
 import zhEbadge from "./zh/ebadge.json";
 import zhEmails from "./zh/emails.json";
@@ -151,6 +157,7 @@ export const resources = {
     ebadge: enEbadge,
     attachments: enAttachments,
     capacity: enCapacity,
+    design: enDesign,
   },
   ko: {
     common: koCommon,
@@ -174,6 +181,7 @@ export const resources = {
     ebadge: koEbadge,
     attachments: koAttachments,
     capacity: koCapacity,
+    design: koDesign,
   },
   zh: {
     common: zhCommon,
@@ -197,6 +205,7 @@ export const resources = {
     ebadge: zhEbadge,
     attachments: zhAttachments,
     capacity: zhCapacity,
+    design: zhDesign,
   },
   ja: {
     common: jaCommon,
@@ -220,6 +229,7 @@ export const resources = {
     ebadge: jaEbadge,
     attachments: jaAttachments,
     capacity: jaCapacity,
+    design: jaDesign,
   },
   ru: {
     common: ruCommon,
@@ -243,6 +253,7 @@ export const resources = {
     ebadge: ruEbadge,
     attachments: ruAttachments,
     capacity: ruCapacity,
+    design: ruDesign,
   },
   mn: {
     common: mnCommon,
@@ -266,6 +277,7 @@ export const resources = {
     ebadge: mnEbadge,
     attachments: mnAttachments,
     capacity: mnCapacity,
+    design: mnDesign,
   },
 };
 

@@ -12,6 +12,7 @@ import { EventSummary } from "~/components/event-summary";
 import { EventTools } from "~/components/event-tools";
 import { ConfirmAction } from "~/components/forms";
 import { Pagination } from "~/components/pagination";
+import { RowActions } from "~/components/row-actions";
 import { SendWaveProgress } from "~/components/send-wave-progress";
 import { getDb } from "~/db.server";
 import { getEnv } from "~/env.server";
@@ -197,7 +198,7 @@ export async function action(args: ActionFunctionArgs) {
 }
 
 export const handle = {
-  i18n: ["common", "directory", "events", "invitations", "rosters"],
+  i18n: ["common", "directory", "events", "invitations", "rosters", "design"],
   title: titleFrom<typeof loader>((data) => (data?.event?.title ? { text: data.event.title } : null)),
 };
 
@@ -473,8 +474,8 @@ export default function EventRoute() {
                     </th>
                     <th scope="col">{t("invitations:columns.changed")}</th>
                     {canEdit ? (
-                      <th scope="col">
-                        <span className="visually-hidden">{t("invitations:links.title")}</span>
+                      <th scope="col" className="actions-cell">
+                        <span className="visually-hidden">{t("design:rowActions.button")}</span>
                       </th>
                     ) : null}
                   </tr>
@@ -504,20 +505,22 @@ export default function EventRoute() {
                       <td className="numeric">{i.people || "—"}</td>
                       <td className="small">{i.changedAt ?? "—"}</td>
                       {canEdit ? (
-                        <td>
-                          <div className="link-actions">
-                            {(["reissue", "revoke"] as const).map((action) => (
-                              <ConfirmAction
-                                key={action}
-                                label={t(`invitations:links.${action}`)}
-                                question={t(`invitations:links.${action}Confirm`, { member: i.member })}
-                                intent="intent"
-                                value={action}
-                                hidden={{ invitationId: i.id }}
-                                danger={action === "revoke"}
-                              />
-                            ))}
-                          </div>
+                        <td className="actions-cell">
+                          <RowActions
+                            name={i.member}
+                            actions={[
+                              { key: "reply", label: t("design:rowActions.openReply"), to: `/events/${event.id}/replies/${i.id}` },
+                              ...(["reissue", "revoke"] as const).map((action) => ({
+                                key: action,
+                                label: t(`invitations:links.${action}`),
+                                question: t(`invitations:links.${action}Confirm`, { member: i.member }),
+                                intent: "intent",
+                                value: action,
+                                hidden: { invitationId: i.id },
+                                danger: action === "revoke",
+                              })),
+                            ]}
+                          />
                         </td>
                       ) : null}
                     </tr>

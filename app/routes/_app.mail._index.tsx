@@ -122,11 +122,13 @@ export default function MailLogRoute() {
             <tbody>
               {messages.map((m) => (
                 <tr key={m.id}>
-                  <td>
-                    <Link to={`/mail/${m.id}`}>{m.subject}</Link>
+                  <td className="truncate-wide">
+                    <Link to={`/mail/${m.id}`} title={m.subject}>
+                      {m.subject}
+                    </Link>
                     <span className="secondary-name">{t(`kinds.${m.kind}`)}</span>
                   </td>
-                  <td className="small">{m.to}</td>
+                  <td className="small nowrap-wide">{m.to}</td>
                   <td>{languageNames[m.locale]}</td>
                   <td>
                     <span className={`badge mail-${m.status}`}>{t(`status.${m.status}`)}</span>
@@ -135,7 +137,7 @@ export default function MailLogRoute() {
                     {m.lastReply && m.status !== "sent" ? <span className="secondary-name">{m.lastReply}</span> : null}
                     {m.nextAttempt && m.status === "deferred" ? <span className="secondary-name">{t("mail.nextAttempt", { at: m.nextAttempt })}</span> : null}
                   </td>
-                  <td className="small hide-narrow">{m.created}</td>
+                  <td className="small hide-narrow nowrap-wide">{m.created}</td>
                 </tr>
               ))}
             </tbody>

@@ -5,6 +5,7 @@ import { useTranslation } from "react-i18next";
 import { requireUser } from "~/auth.server";
 import { GeneralErrorBoundary } from "~/components/error-boundary";
 import { Pagination } from "~/components/pagination";
+import { SortableHeader } from "~/components/sortable-header";
 import { getDb } from "~/db.server";
 import { htmlLang } from "~/i18n";
 import { contactLabels, toPersonName } from "~/lib/contact-display";
@@ -12,10 +13,13 @@ import { localized } from "~/lib/directory";
 import { compareNames } from "~/lib/names";
 import type { PageTitle } from "~/lib/page-title";
 import { pageWindow } from "~/lib/paging";
+import { sortedBy, sortFrom } from "~/lib/sorting";
 import { listContacts } from "~/models/contact.server";
 
 /** Contacts shown at a time. */
 const CONTACTS_PAGE = 100;
+
+const CONTACT_SORTS = ["name", "member", "position", "email"] as const;
 
 export async function loader(args: LoaderFunctionArgs) {
   requireUser(args);
@@ -23,12 +27,26 @@ export async function loader(args: LoaderFunctionArgs) {
   const url = new URL(args.request.url);
   const q = url.searchParams.get("q")?.slice(0, 100) || undefined;
   const contacts = await listContacts(getDb(), { q });
-  // Sorted the way a reader of this language expects: names.ts picks the sort key, Intl.Collator the order.
+  // Sorted the way a reader of this language expects: names.ts picks the sort key, Intl.Collator the order; or
+  // by the column asked for (?sort=member&dir=desc), people in name order within it, then a page of it
   contacts.sort((a, b) => compareNames(toPersonName(a, locale), toPersonName(b, locale), locale));
-  const window = pageWindow(contacts.length, url.searchParams.get("page"), CONTACTS_PAGE);
+  const sort = sortFrom(url.searchParams, CONTACT_SORTS, "name");
+  const collator = new Intl.Collator(locale);
+  const byText = (text: (c: (typeof contacts)[number]) => string) => (a: (typeof contacts)[number], b: (typeof contacts)[number]) =>
+    collator.compare(text(a), text(b));
+  const rank = new Map(contacts.map((c, i) => [c.id, i]));
+  const compare = {
+    name: (a: (typeof contacts)[number], b: (typeof contacts)[number]) => rank.get(a.id)! - rank.get(b.id)!,
+    member: byText((c) => localized(c.memberNames, locale)),
+    position: byText((c) => localized(c.position, locale)),
+    email: byText((c) => c.emails[0] ?? ""),
+  }[sort.key];
+  const sorted = sortedBy(contacts, compare, sort.dir);
+  const window = pageWindow(sorted.length, url.searchParams.get("page"), CONTACTS_PAGE);
   return {
     window,
-    contacts: contacts.slice(window.offset, window.offset + window.size).map((c) => ({
+    sort,
+    contacts: sorted.slice(window.offset, window.offset + window.size).map((c) => ({
       id: c.id,
       memberId: c.memberId,
       name: contactLabels(c, locale).roster,
@@ -46,7 +64,7 @@ export const handle = { title: "directory:contacts.allTitle" satisfies PageTitle
 
 export default function ContactsRoute() {
   const { t } = useTranslation("directory");
-  const { contacts, window } = useLoaderData<typeof loader>();
+  const { contacts, window, sort } = useLoaderData<typeof loader>();
   const [params] = useSearchParams();
   return (
     <>
@@ -70,10 +88,10 @@ export default function ContactsRoute() {
           <table className="data-table" data-testid="contacts-table">
             <thead>
               <tr>
-                <th scope="col">{t("fields.name")}</th>
-                <th scope="col">{t("contacts.member")}</th>
-                <th scope="col">{t("fields.position")}</th>
-                <th scope="col">{t("fields.emails")}</th>
+                <SortableHeader label={t("fields.name")} sortKey="name" sort={sort} />
+                <SortableHeader label={t("contacts.member")} sortKey="member" sort={sort} />
+                <SortableHeader label={t("fields.position")} sortKey="position" sort={sort} />
+                <SortableHeader label={t("fields.emails")} sortKey="email" sort={sort} />
               </tr>
             </thead>
             <tbody>
@@ -88,7 +106,7 @@ export default function ContactsRoute() {
                     <Link to={`/members/${c.memberId}`}>{c.member}</Link>
                   </td>
                   <td>{c.position}</td>
-                  <td className="small">{c.emails.join(", ")}</td>
+                  <td className="small nowrap-wide">{c.emails.join(", ")}</td>
                 </tr>
               ))}
             </tbody>

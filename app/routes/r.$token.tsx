@@ -24,6 +24,7 @@ import { findInvitationByToken } from "~/models/invitation.server";
 import { hasParticipantList } from "~/models/participant-list.server";
 import { checkRateLimit, hitRateLimit } from "~/models/rate-limit.server";
 import { recordLinkOpened } from "~/models/reply.server";
+import { getSecretariat } from "~/models/secretariat.server";
 import type { RootData } from "~/root";
 import { replyPageData, replyRules, replyWindowOpen } from "~/services/reply-view.server";
 
@@ -58,12 +59,15 @@ export async function loader({ params, context, request }: LoaderFunctionArgs) {
   const link = await linkOrNotFound(params.token, context);
   const db = getDb();
   if (request.method === "GET") await recordLinkOpened(db, { invitationId: link.id });
-  const [page, participants] = await Promise.all([
+  const [page, participants, secretariat] = await Promise.all([
     replyPageData(db, { env: getEnv(), invitationId: link.id, locale: context.locale, staff: false }),
     hasParticipantList(db, { eventId: link.eventId }),
+    getSecretariat(db),
   ]);
   const saved = new URL(request.url).searchParams.get("saved");
-  return Response.json({ valid: true as const, locale: context.locale, saved: saved === "1", participants, ...page }, { headers: HEADERS });
+  // the header on a phone is one short line: the secretariat's short name ("NEAR"), not its full name
+  const brand = secretariat.shortName;
+  return Response.json({ valid: true as const, locale: context.locale, saved: saved === "1", participants, brand, ...page }, { headers: HEADERS });
 }
 
 export async function action({ params, context, request }: ActionFunctionArgs) {
@@ -109,7 +113,7 @@ export const handle = {
 };
 export const meta: MetaFunction<typeof loader> = () => [{ name: "robots", content: "noindex" }];
 
-type PageData = Awaited<ReturnType<typeof replyPageData>> & { valid: true; locale: "en"; saved: boolean; participants: boolean };
+type PageData = Awaited<ReturnType<typeof replyPageData>> & { valid: true; locale: "en"; saved: boolean; participants: boolean; brand: string | null };
 
 export default function ReplyLinkRoute() {
   const { t } = useTranslation("reply");
@@ -123,7 +127,7 @@ export default function ReplyLinkRoute() {
   return (
     <div className="reply-page">
       <header className="reply-header">
-        <span className="brand">{t("emails:organisation")}</span>
+        <span className="brand">{data.brand || t("emails:organisation")}</span>
         <LanguageSwitcher current={data.locale} />
       </header>
       <main id="main" className="reply-main">
