@@ -1,5 +1,6 @@
 import enApi from "./en/api.json";
 import enAuth from "./en/auth.json";
+import enBulk from "./en/bulk.json";
 import enCheckin from "./en/checkin.json";
 import enCommon from "./en/common.json";
 import enDelegation from "./en/delegation.json";
@@ -18,6 +19,7 @@ import enStaff from "./en/staff.json";
 import enWebhooks from "./en/webhooks.json";
 import jaApi from "./ja/api.json";
 import jaAuth from "./ja/auth.json";
+import jaBulk from "./ja/bulk.json";
 import jaCheckin from "./ja/checkin.json";
 import jaCommon from "./ja/common.json";
 import jaDelegation from "./ja/delegation.json";
@@ -36,6 +38,7 @@ import jaStaff from "./ja/staff.json";
 import jaWebhooks from "./ja/webhooks.json";
 import koApi from "./ko/api.json";
 import koAuth from "./ko/auth.json";
+import koBulk from "./ko/bulk.json";
 import koCheckin from "./ko/checkin.json";
 import koCommon from "./ko/common.json";
 import koDelegation from "./ko/delegation.json";
@@ -54,6 +57,7 @@ import koStaff from "./ko/staff.json";
 import koWebhooks from "./ko/webhooks.json";
 import mnApi from "./mn/api.json";
 import mnAuth from "./mn/auth.json";
+import mnBulk from "./mn/bulk.json";
 import mnCheckin from "./mn/checkin.json";
 import mnCommon from "./mn/common.json";
 import mnDelegation from "./mn/delegation.json";
@@ -72,6 +76,7 @@ import mnStaff from "./mn/staff.json";
 import mnWebhooks from "./mn/webhooks.json";
 import ruApi from "./ru/api.json";
 import ruAuth from "./ru/auth.json";
+import ruBulk from "./ru/bulk.json";
 import ruCheckin from "./ru/checkin.json";
 import ruCommon from "./ru/common.json";
 import ruDelegation from "./ru/delegation.json";
@@ -90,6 +95,7 @@ import ruStaff from "./ru/staff.json";
 import ruWebhooks from "./ru/webhooks.json";
 import zhApi from "./zh/api.json";
 import zhAuth from "./zh/auth.json";
+import zhBulk from "./zh/bulk.json";
 import zhCheckin from "./zh/checkin.json";
 import zhCommon from "./zh/common.json";
 import zhDelegation from "./zh/delegation.json";
@@ -130,6 +136,7 @@ export const resources = {
     api: enApi,
     security: enSecurity,
     checkin: enCheckin,
+    bulk: enBulk,
   },
   ko: {
     common: koCommon,
@@ -150,6 +157,7 @@ export const resources = {
     api: koApi,
     security: koSecurity,
     checkin: koCheckin,
+    bulk: koBulk,
   },
   zh: {
     common: zhCommon,
@@ -170,6 +178,7 @@ export const resources = {
     api: zhApi,
     security: zhSecurity,
     checkin: zhCheckin,
+    bulk: zhBulk,
   },
   ja: {
     common: jaCommon,
@@ -190,6 +199,7 @@ export const resources = {
     api: jaApi,
     security: jaSecurity,
     checkin: jaCheckin,
+    bulk: jaBulk,
   },
   ru: {
     common: ruCommon,
@@ -210,6 +220,7 @@ export const resources = {
     api: ruApi,
     security: ruSecurity,
     checkin: ruCheckin,
+    bulk: ruBulk,
   },
   mn: {
     common: mnCommon,
@@ -230,6 +241,7 @@ export const resources = {
     api: mnApi,
     security: mnSecurity,
     checkin: mnCheckin,
+    bulk: mnBulk,
   },
 };
 
