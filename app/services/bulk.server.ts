@@ -4,7 +4,7 @@ import { type DB, inTransaction, type Tx } from "~/db.server";
 import type { Env } from "~/env.server";
 import type { Lng } from "~/i18n";
 import { getFixedT } from "~/i18next.server";
-import { type BulkAction, BULK_MAX } from "~/lib/bulk";
+import { BULK_MAX, type BulkAction } from "~/lib/bulk";
 import { localized } from "~/lib/directory";
 import type { DelegateInput } from "~/lib/reply-schemas";
 import { messageIdFor } from "~/lib/tokens.server";
@@ -44,7 +44,7 @@ export async function requireSelection(db: DB, { eventId, ids }: { eventId: stri
 
 /** A stored delegate as the reply form would post them unchanged (passport number and birth date kept sealed). */
 function unchanged(d: DelegateRow): DelegateInput {
-  const opt = <T,>(value: T | null) => value ?? undefined;
+  const opt = <T>(value: T | null) => value ?? undefined;
   return {
     id: d.id,
     replaces: undefined,
@@ -84,7 +84,16 @@ function unchanged(d: DelegateRow): DelegateInput {
 }
 
 /** The new link of each re-issued invitation, mailed to the member's recipients in the letter's language. */
-async function mailNewLinks(trx: Tx, { env, event, invitations, batch, user }: { env: Env; event: EventRow; invitations: { id: string; memberId: string; letterLocale: Lng }[]; batch: string; user: { id: string } }) {
+async function mailNewLinks(
+  trx: Tx,
+  {
+    env,
+    event,
+    invitations,
+    batch,
+    user,
+  }: { env: Env; event: EventRow; invitations: { id: string; memberId: string; letterLocale: Lng }[]; batch: string; user: { id: string } },
+) {
   const domain = parseMailFrom(env.MAIL_FROM).address.split("@")[1] ?? "plenary.invalid";
   const identity = await loadLetterIdentity(trx, env.APP_URL);
   const members = await listAudience(trx, { mode: "picked", memberIds: invitations.map((i) => i.memberId) });
@@ -188,7 +197,8 @@ export async function runBulkAction(
         case "declining":
         case "attending": {
           for (const invitation of selected) {
-            const delegates = action === "attending" ? (await listDelegates(trx, { invitationId: invitation.id, key: env.DATA_ENCRYPTION_KEY })).map(unchanged) : [];
+            const delegates =
+              action === "attending" ? (await listDelegates(trx, { invitationId: invitation.id, key: env.DATA_ENCRYPTION_KEY })).map(unchanged) : [];
             const outcome = await submitReply(trx, {
               env,
               event,

@@ -146,6 +146,8 @@ test("every page, staff and delegate, has no serious or critical axe violation i
   }
   await staffContext.close();
   await delegateContext.close();
-  console.log(`accessibility: ${kinds.size} kinds of staff page and ${delegatePages.length + 1} public pages × ${LOCALES.length} languages in ${Math.round((Date.now() - started) / 1000)} s`);
+  console.log(
+    `accessibility: ${kinds.size} kinds of staff page and ${delegatePages.length + 1} public pages × ${LOCALES.length} languages in ${Math.round((Date.now() - started) / 1000)} s`,
+  );
   expect(problems).toEqual([]);
 });
