@@ -11,7 +11,6 @@ import { createUser, TEST_PASSWORD } from "../helpers/users";
 /** The invitations of a page's checkboxes (the list) or of its hidden fields (the confirmation page). */
 const ids = (html: string, type = "checkbox") =>
   [...html.matchAll(new RegExp(`<input[^>]*type="${type}"[^>]*name="invitationId"[^>]*value="([0-9a-f-]{36})"`, "g"))].map((m) => m[1]);
-[...html.matchAll(new RegExp(`type="${type}" name="invitationId" value="([0-9a-f-]{36})"`, "g"))].map((m) => m[1]);
 
 function bulkForm(fields: Record<string, string>, invitationIds: string[]) {
   const form = new URLSearchParams(fields);
