@@ -1,5 +1,5 @@
 import { type ActionFunctionArgs, type LoaderFunctionArgs, redirect } from "@remix-run/node";
-import { Form, Link, useActionData } from "@remix-run/react";
+import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
 
 import { requireUser } from "~/auth.server";
@@ -19,11 +19,14 @@ import { requireEvent } from "~/services/event-view.server";
 /** 500 ids of 36 characters, twice (the ticked rows and the page's rows), and a few fields: well under 128 KiB. */
 const BULK_FORM_LIMITS = { maxBytes: 128 * 1024, shape: { maxItems: 10, maxNested: 10, maxFields: 2 * BULK_MAX + 200 } };
 
-/** Nothing to show without a selection: the confirmation page is the answer to the list's form. */
+/**
+ * The confirmation page is the action's answer to the list's form; opened on its own (a bookmark, a reload) it
+ * only leads back to the list. (A redirect here would also replace the action's answer: loaders run after it.)
+ */
 export async function loader(args: LoaderFunctionArgs) {
   requireUser(args, "staff");
   const event = await requireEvent(args.params.eventId);
-  return redirect(`/events/${event.id}#invitations`);
+  return { back: `/events/${event.id}#invitations` };
 }
 
 /**
@@ -101,6 +104,7 @@ type ActionData = {
 export default function BulkConfirmRoute() {
   const { t } = useTranslation("bulk");
   const data = useActionData<ActionData>();
+  const { back } = useLoaderData<typeof loader>();
   const review = data?.review;
   if (!review) {
     return (
@@ -108,7 +112,7 @@ export default function BulkConfirmRoute() {
         <h1>{t("title")}</h1>
         <ActionErrorAlert data={data} />
         <p>
-          <Link to={data?.returnTo ?? ".."} className="button">
+          <Link to={data?.returnTo ?? back} className="button">
             {t("confirm.cancel")}
           </Link>
         </p>
