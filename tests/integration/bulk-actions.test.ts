@@ -77,6 +77,9 @@ describe(`bulk actions on selected invitations (${databaseLabel})`, () => {
   });
 
   it("refuses a crafted post with another event's invitation: nothing changes, whatever the step", async () => {
+    // (signing in is audited: the viewer signs in before the snapshot)
+    const viewer = new TestClient(server.url);
+    await viewer.signIn("viewer@example.org", TEST_PASSWORD);
     const before = await snapshot();
     for (const action of ["remind", "reissue", "declining"]) {
       for (const step of ["review", "confirm"]) {
@@ -96,8 +99,6 @@ describe(`bulk actions on selected invitations (${databaseLabel})`, () => {
     const tooMany = await staff.post(`${eventPath}/bulk`, bulkForm({ action: "remind", step: "review" }, many));
     expect(tooMany.status).toBe(400);
     expect(await tooMany.text()).toContain("At most 500 invitations");
-    const viewer = new TestClient(server.url);
-    await viewer.signIn("viewer@example.org", TEST_PASSWORD);
     expect((await viewer.post(`${eventPath}/bulk`, bulkForm({ action: "remind", step: "confirm", batch: crypto.randomUUID() }, [mine[0]]))).status).toBe(403);
     expect(await snapshot()).toEqual(before);
   });
