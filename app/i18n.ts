@@ -28,6 +28,7 @@ export const allNamespaces = [
   "attachments",
   "capacity",
   "design",
+  "bulk",
 ] as const;
 
 /** Each language named in itself: a switcher must be readable by someone who cannot read the current UI. */

@@ -2,6 +2,7 @@ import enApi from "./en/api.json";
 import enAttachments from "./en/attachments.json";
 import enAuth from "./en/auth.json";
 import enCapacity from "./en/capacity.json";
+import enBulk from "./en/bulk.json";
 import enCheckin from "./en/checkin.json";
 import enCommon from "./en/common.json";
 import enDelegation from "./en/delegation.json";
@@ -24,6 +25,7 @@ import jaApi from "./ja/api.json";
 import jaAttachments from "./ja/attachments.json";
 import jaAuth from "./ja/auth.json";
 import jaCapacity from "./ja/capacity.json";
+import jaBulk from "./ja/bulk.json";
 import jaCheckin from "./ja/checkin.json";
 import jaCommon from "./ja/common.json";
 import jaDelegation from "./ja/delegation.json";
@@ -46,6 +48,7 @@ import koApi from "./ko/api.json";
 import koAttachments from "./ko/attachments.json";
 import koAuth from "./ko/auth.json";
 import koCapacity from "./ko/capacity.json";
+import koBulk from "./ko/bulk.json";
 import koCheckin from "./ko/checkin.json";
 import koCommon from "./ko/common.json";
 import koDelegation from "./ko/delegation.json";
@@ -68,6 +71,7 @@ import mnApi from "./mn/api.json";
 import mnAttachments from "./mn/attachments.json";
 import mnAuth from "./mn/auth.json";
 import mnCapacity from "./mn/capacity.json";
+import mnBulk from "./mn/bulk.json";
 import mnCheckin from "./mn/checkin.json";
 import mnCommon from "./mn/common.json";
 import mnDelegation from "./mn/delegation.json";
@@ -90,6 +94,7 @@ import ruApi from "./ru/api.json";
 import ruAttachments from "./ru/attachments.json";
 import ruAuth from "./ru/auth.json";
 import ruCapacity from "./ru/capacity.json";
+import ruBulk from "./ru/bulk.json";
 import ruCheckin from "./ru/checkin.json";
 import ruCommon from "./ru/common.json";
 import ruDelegation from "./ru/delegation.json";
@@ -112,6 +117,7 @@ import zhApi from "./zh/api.json";
 import zhAttachments from "./zh/attachments.json";
 import zhAuth from "./zh/auth.json";
 import zhCapacity from "./zh/capacity.json";
+import zhBulk from "./zh/bulk.json";
 import zhCheckin from "./zh/checkin.json";
 import zhCommon from "./zh/common.json";
 import zhDelegation from "./zh/delegation.json";
@@ -158,6 +164,7 @@ export const resources = {
     attachments: enAttachments,
     capacity: enCapacity,
     design: enDesign,
+    bulk: enBulk,
   },
   ko: {
     common: koCommon,
@@ -182,6 +189,7 @@ export const resources = {
     attachments: koAttachments,
     capacity: koCapacity,
     design: koDesign,
+    bulk: koBulk,
   },
   zh: {
     common: zhCommon,
@@ -206,6 +214,7 @@ export const resources = {
     attachments: zhAttachments,
     capacity: zhCapacity,
     design: zhDesign,
+    bulk: zhBulk,
   },
   ja: {
     common: jaCommon,
@@ -230,6 +239,7 @@ export const resources = {
     attachments: jaAttachments,
     capacity: jaCapacity,
     design: jaDesign,
+    bulk: jaBulk,
   },
   ru: {
     common: ruCommon,
@@ -254,6 +264,7 @@ export const resources = {
     attachments: ruAttachments,
     capacity: ruCapacity,
     design: ruDesign,
+    bulk: ruBulk,
   },
   mn: {
     common: mnCommon,
@@ -278,6 +289,7 @@ export const resources = {
     attachments: mnAttachments,
     capacity: mnCapacity,
     design: mnDesign,
+    bulk: mnBulk,
   },
 };
 

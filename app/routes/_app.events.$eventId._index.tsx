@@ -6,6 +6,7 @@ import * as z from "zod";
 import { canHandlePassports, hasRole, requireUser } from "~/auth.server";
 import { ActionErrorAlert } from "~/components/action-error";
 import { EmptyState } from "~/components/app-shell";
+import { BulkBar, BulkNotice, BulkRowCheckbox, BulkSelectPage } from "~/components/bulk-bar";
 import { DeliveryProgress } from "~/components/delivery-progress";
 import { GeneralErrorBoundary } from "~/components/error-boundary";
 import { EventSummary } from "~/components/event-summary";
@@ -198,7 +199,7 @@ export async function action(args: ActionFunctionArgs) {
 }
 
 export const handle = {
-  i18n: ["common", "directory", "events", "invitations", "rosters", "design"],
+  i18n: ["common", "directory", "events", "invitations", "rosters", "design", "bulk"],
   title: titleFrom<typeof loader>((data) => (data?.event?.title ? { text: data.event.title } : null)),
 };
 
@@ -425,6 +426,7 @@ export default function EventRoute() {
             {t("invitations:wave.stopped", { done: sentWave.done, total: sentWave.total })}
           </p>
         ) : null}
+        <BulkNotice />
         {linkChanged === "reissue" || linkChanged === "revoke" ? (
           <p className="notice success" role="status">
             {t(`invitations:links.${linkChanged}d`)}
@@ -465,6 +467,11 @@ export default function EventRoute() {
               <table className="data-table">
                 <thead>
                   <tr>
+                    {canEdit ? (
+                      <td className="bulk-cell">
+                        <BulkSelectPage eventId={event.id} />
+                      </td>
+                    ) : null}
                     <th scope="col">{t("invitations:columns.member")}</th>
                     <th scope="col">{t("invitations:columns.language")}</th>
                     <th scope="col">{t("invitations:columns.delivery")}</th>
@@ -483,6 +490,11 @@ export default function EventRoute() {
                 <tbody>
                   {invitations.map((i) => (
                     <tr key={i.id}>
+                      {canEdit ? (
+                        <td className="bulk-cell">
+                          <BulkRowCheckbox eventId={event.id} invitationId={i.id} member={i.member} />
+                        </td>
+                      ) : null}
                       <td>
                         <Link to={`/events/${event.id}/replies/${i.id}`}>{i.member}</Link>
                       </td>
@@ -528,6 +540,7 @@ export default function EventRoute() {
                 </tbody>
               </table>
             </div>
+            {canEdit ? <BulkBar eventId={event.id} pageIds={invitations.map((i) => i.id)} /> : null}
             <Pagination page={list.page} pages={list.pages} label={t("invitations:list.listLabel")} hash="#invitations" />
             {canEdit && event.status === "open" && !list.awaiting ? <p className="muted">{t("invitations:allAnswered")}</p> : null}
             {canEdit && event.status === "open" && list.awaiting ? (
