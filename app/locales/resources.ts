@@ -4,6 +4,7 @@ import enCheckin from "./en/checkin.json";
 import enCommon from "./en/common.json";
 import enDelegation from "./en/delegation.json";
 import enDirectory from "./en/directory.json";
+import enDocuments from "./en/documents.json";
 import enEmails from "./en/emails.json";
 import enEvents from "./en/events.json";
 import enInvitations from "./en/invitations.json";
@@ -22,6 +23,7 @@ import jaCheckin from "./ja/checkin.json";
 import jaCommon from "./ja/common.json";
 import jaDelegation from "./ja/delegation.json";
 import jaDirectory from "./ja/directory.json";
+import jaDocuments from "./ja/documents.json";
 import jaEmails from "./ja/emails.json";
 import jaEvents from "./ja/events.json";
 import jaInvitations from "./ja/invitations.json";
@@ -40,6 +42,7 @@ import koCheckin from "./ko/checkin.json";
 import koCommon from "./ko/common.json";
 import koDelegation from "./ko/delegation.json";
 import koDirectory from "./ko/directory.json";
+import koDocuments from "./ko/documents.json";
 import koEmails from "./ko/emails.json";
 import koEvents from "./ko/events.json";
 import koInvitations from "./ko/invitations.json";
@@ -58,6 +61,7 @@ import mnCheckin from "./mn/checkin.json";
 import mnCommon from "./mn/common.json";
 import mnDelegation from "./mn/delegation.json";
 import mnDirectory from "./mn/directory.json";
+import mnDocuments from "./mn/documents.json";
 import mnEmails from "./mn/emails.json";
 import mnEvents from "./mn/events.json";
 import mnInvitations from "./mn/invitations.json";
@@ -76,6 +80,7 @@ import ruCheckin from "./ru/checkin.json";
 import ruCommon from "./ru/common.json";
 import ruDelegation from "./ru/delegation.json";
 import ruDirectory from "./ru/directory.json";
+import ruDocuments from "./ru/documents.json";
 import ruEmails from "./ru/emails.json";
 import ruEvents from "./ru/events.json";
 import ruInvitations from "./ru/invitations.json";
@@ -94,6 +99,7 @@ import zhCheckin from "./zh/checkin.json";
 import zhCommon from "./zh/common.json";
 import zhDelegation from "./zh/delegation.json";
 import zhDirectory from "./zh/directory.json";
+import zhDocuments from "./zh/documents.json";
 import zhEmails from "./zh/emails.json";
 import zhEvents from "./zh/events.json";
 import zhInvitations from "./zh/invitations.json";
@@ -124,6 +130,7 @@ export const resources = {
     staff: enStaff,
     settings: enSettings,
     delegation: enDelegation,
+    documents: enDocuments,
     retention: enRetention,
     webhooks: enWebhooks,
     sso: enSso,
@@ -144,6 +151,7 @@ export const resources = {
     staff: koStaff,
     settings: koSettings,
     delegation: koDelegation,
+    documents: koDocuments,
     retention: koRetention,
     webhooks: koWebhooks,
     sso: koSso,
@@ -164,6 +172,7 @@ export const resources = {
     staff: zhStaff,
     settings: zhSettings,
     delegation: zhDelegation,
+    documents: zhDocuments,
     retention: zhRetention,
     webhooks: zhWebhooks,
     sso: zhSso,
@@ -184,6 +193,7 @@ export const resources = {
     staff: jaStaff,
     settings: jaSettings,
     delegation: jaDelegation,
+    documents: jaDocuments,
     retention: jaRetention,
     webhooks: jaWebhooks,
     sso: jaSso,
@@ -204,6 +214,7 @@ export const resources = {
     staff: ruStaff,
     settings: ruSettings,
     delegation: ruDelegation,
+    documents: ruDocuments,
     retention: ruRetention,
     webhooks: ruWebhooks,
     sso: ruSso,
@@ -224,6 +235,7 @@ export const resources = {
     staff: mnStaff,
     settings: mnSettings,
     delegation: mnDelegation,
+    documents: mnDocuments,
     retention: mnRetention,
     webhooks: mnWebhooks,
     sso: mnSso,
