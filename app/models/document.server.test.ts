@@ -1,5 +1,4 @@
 import crypto from "node:crypto";
-import zlib from "node:zlib";
 
 import sharp from "sharp";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -18,34 +17,11 @@ import { createStaffUser } from "~/models/staff-user.server";
 import { uploadDocument } from "~/services/documents.server";
 import { runRetentionPurge } from "~/services/retention.server";
 import { createTestDb, databaseLabel, type TestDb } from "../../tests/helpers/db";
+import { hugePngHeader, PDF } from "../../tests/helpers/documents";
 
 const KEY = crypto.randomBytes(32);
 const env = { DATA_ENCRYPTION_KEY: KEY };
 const rules: ReplyRules = { quota: 3, passportAllowed: true, programmeIds: [], storedPassport: [], staff: false };
-
-export const PDF = Buffer.from("%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n", "latin1");
-
-/** A PNG whose header claims `width` × `height` (its pixels are never there): what a decompression bomb looks like. */
-export function hugePngHeader(width: number, height: number) {
-  const chunk = (type: string, data: Buffer) => {
-    const body = Buffer.concat([Buffer.from(type, "latin1"), data]);
-    const out = Buffer.alloc(12 + data.length);
-    out.writeUInt32BE(data.length, 0);
-    body.copy(out, 4);
-    out.writeUInt32BE(zlib.crc32(body), 8 + data.length);
-    return out;
-  };
-  const ihdr = Buffer.alloc(13);
-  ihdr.writeUInt32BE(width, 0);
-  ihdr.writeUInt32BE(height, 4);
-  ihdr.set([8, 2, 0, 0, 0], 8);
-  return Buffer.concat([
-    Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
-    chunk("IHDR", ihdr),
-    chunk("IDAT", zlib.deflateSync(Buffer.alloc(64))),
-    chunk("IEND", Buffer.alloc(0)),
-  ]);
-}
 
 describe(`delegation documents (${databaseLabel})`, () => {
   let t: TestDb;

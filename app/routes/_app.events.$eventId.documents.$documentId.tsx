@@ -8,8 +8,9 @@ import { documentForStaff } from "~/services/documents.server";
 const ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /**
- * A delegation's uploaded file (issue 18 §1), for staff: always as an attachment, never sniffed or shown inline
- * by the browser; a passport scan only for administrators and visa officers, each download audited.
+ * A delegation's uploaded file (issue 18 §1), for staff: always as an attachment, never shown inline by the
+ * browser (nosniff is on every response, app/http.server.ts); a passport scan only for administrators and visa
+ * officers, each download audited.
  */
 export async function loader(args: LoaderFunctionArgs) {
   const user = requireUser(args);
@@ -26,7 +27,6 @@ export async function loader(args: LoaderFunctionArgs) {
       "Content-Type": file.mediaType,
       "Content-Length": String(content.length),
       "Content-Disposition": `attachment; filename="${ascii}"; filename*=UTF-8''${encodeURIComponent(file.fileName)}`,
-      "X-Content-Type-Options": "nosniff",
       "Cache-Control": "private, no-store",
       "Content-Security-Policy": "default-src 'none'; sandbox",
     },
