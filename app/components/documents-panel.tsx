@@ -65,7 +65,19 @@ export function DocumentsPanel({
   );
 }
 
-function DocumentSlot({ kind, delegateId, label, current, open }: { kind: DocumentKind; delegateId?: string; label: string; current?: DocumentRow; open: boolean }) {
+function DocumentSlot({
+  kind,
+  delegateId,
+  label,
+  current,
+  open,
+}: {
+  kind: DocumentKind;
+  delegateId?: string;
+  label: string;
+  current?: DocumentRow;
+  open: boolean;
+}) {
   const { t } = useTranslation("documents");
   const inputId = `file-${kind}-${delegateId ?? "delegation"}`;
   return (

@@ -1,5 +1,5 @@
-import { checkFormShape, type FormShape } from "~/lib/form-limits";
 import { MAX_DOCUMENT_BYTES } from "~/lib/documents";
+import { checkFormShape, type FormShape } from "~/lib/form-limits";
 
 type FormLimits = { maxBytes: number; shape: FormShape };
 export type BoundedForm = { form: FormData; bytes: number };

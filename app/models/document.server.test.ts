@@ -36,7 +36,15 @@ describe(`delegation documents (${databaseLabel})`, () => {
     const [{ id: memberId }, { id: otherMemberId }] = [await member("Töv Province"), await member("Dornod Province")];
     const { id: eventId } = await createEvent(
       t.db,
-      EventSchema.parse({ kind: "forum", title: { en: "Forum" }, timeZone: "Asia/Seoul", start: "2026-09-10T09:00", end: "2026-09-11T18:00", quota: "3", categories: ["delegate"] }),
+      EventSchema.parse({
+        kind: "forum",
+        title: { en: "Forum" },
+        timeZone: "Asia/Seoul",
+        start: "2026-09-10T09:00",
+        end: "2026-09-11T18:00",
+        quota: "3",
+        categories: ["delegate"],
+      }),
     );
     await transitionEvent(t.db, { id: eventId, version: 1, to: "open" });
     await setPassportCollection(t.db, { id: eventId, countries: ["MN"], retentionDays: 30 });
@@ -48,7 +56,9 @@ describe(`delegation documents (${databaseLabel})`, () => {
       submission: crypto.randomUUID(),
       delegates: [{ role: "head", nameLocale: "mn", givenName: "Батболд", latinFamilyName: "Tserengiin", latinGivenName: "Batbold" }],
     });
-    await t.db.transaction().execute((trx) => applyReply(trx, { invitationId, expectedRevision: 1, input, actor: { kind: "link" }, key: KEY, passportAllowed: true }));
+    await t.db
+      .transaction()
+      .execute((trx) => applyReply(trx, { invitationId, expectedRevision: 1, input, actor: { kind: "link" }, key: KEY, passportAllowed: true }));
     delegateId = (await getReply(t.db, { invitationId, key: KEY }))!.delegates[0].id;
     // a 1200 × 1600 camera picture with EXIF (camera and GPS-like data) and a rotation flag
     photo = await sharp({ create: { width: 1600, height: 1200, channels: 3, background: { r: 200, g: 120, b: 40 } } })
@@ -87,7 +97,10 @@ describe(`delegation documents (${databaseLabel})`, () => {
     expect(await upload({ bytes: Buffer.alloc(0) })).toEqual({ ok: false, problem: "empty" });
     expect(await upload({ bytes: Buffer.concat([PDF, Buffer.alloc(MAX_DOCUMENT_BYTES)]) })).toEqual({ ok: false, problem: "tooLarge" });
     expect(await upload({ kind: "photo", delegateId, bytes: hugePngHeader(60_000, 60_000), name: "bomb.png" })).toEqual({ ok: false, problem: "dimensions" });
-    expect(await upload({ kind: "photo", delegateId, bytes: Buffer.concat([photo.subarray(0, 400)]), name: "cut.jpg" })).toEqual({ ok: false, problem: "imageCorrupt" });
+    expect(await upload({ kind: "photo", delegateId, bytes: Buffer.concat([photo.subarray(0, 400)]), name: "cut.jpg" })).toEqual({
+      ok: false,
+      problem: "imageCorrupt",
+    });
     expect(await upload({ kind: "photo", delegateId, bytes: PDF, name: "photo.jpg" })).toEqual({ ok: false, problem: "type" });
     expect(await upload({ name: "note\u202Etxt.exe.pdf" })).toEqual({ ok: false, problem: "fileName" });
     expect(await t.db.selectFrom("document").select(["id", "sha256"]).orderBy("id").execute()).toEqual(before);
@@ -115,7 +128,9 @@ describe(`delegation documents (${databaseLabel})`, () => {
   });
 
   it("refuses a person of another delegation, and removes only the invitation's own files", async () => {
-    expect(await uploadDocument(t.db, { env, invitationId: otherInvitationId, kind: "photo", delegateId, passportAllowed: true, bytes: photo, name: "x.jpg" })).toEqual({
+    expect(
+      await uploadDocument(t.db, { env, invitationId: otherInvitationId, kind: "photo", delegateId, passportAllowed: true, bytes: photo, name: "x.jpg" }),
+    ).toEqual({
       ok: false,
       problem: "unknownPerson",
     });
@@ -132,8 +147,15 @@ describe(`delegation documents (${databaseLabel})`, () => {
   });
 
   it("a person removed from the delegation takes their files along", async () => {
-    const input = replySchema(rules).parse({ response: "attending", revision: "2", submission: crypto.randomUUID(), delegates: [{ role: "head", nameLocale: "en", givenName: "Other" }] });
-    await t.db.transaction().execute((trx) => applyReply(trx, { invitationId, expectedRevision: 2, input, actor: { kind: "link" }, key: KEY, passportAllowed: true }));
+    const input = replySchema(rules).parse({
+      response: "attending",
+      revision: "2",
+      submission: crypto.randomUUID(),
+      delegates: [{ role: "head", nameLocale: "en", givenName: "Other" }],
+    });
+    await t.db
+      .transaction()
+      .execute((trx) => applyReply(trx, { invitationId, expectedRevision: 2, input, actor: { kind: "link" }, key: KEY, passportAllowed: true }));
     expect(await listDocuments(t.db, { invitationId })).toEqual([]);
   });
 });

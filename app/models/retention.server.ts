@@ -1,8 +1,8 @@
 import { type Expression, sql, type SqlBool } from "kysely";
 
 import type { DB, Tx } from "~/db.server";
-import { deleteEventDocuments } from "~/models/document.server";
 import { DEFAULT_RETENTION_MONTHS } from "~/lib/retention";
+import { deleteEventDocuments } from "~/models/document.server";
 import type { LocalizedText } from "../../db/schema";
 
 /**

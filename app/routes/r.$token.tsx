@@ -26,7 +26,7 @@ import { hasParticipantList } from "~/models/participant-list.server";
 import { checkRateLimit, hitRateLimit } from "~/models/rate-limit.server";
 import { recordLinkOpened } from "~/models/reply.server";
 import type { RootData } from "~/root";
-import { documentFormAction, type DocumentView, documentsView, isDocumentPost, readDocumentForm } from "~/services/documents.server";
+import { documentFormAction, documentsView, type DocumentView, isDocumentPost, readDocumentForm } from "~/services/documents.server";
 import { replyPageData, replyRules, replyWindowOpen } from "~/services/reply-view.server";
 
 /** RELIABILITY T7: more than 30 unknown links from one client in 10 minutes → 429. */

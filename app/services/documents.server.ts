@@ -7,7 +7,7 @@ import { actionError } from "~/lib/action-error";
 import { readBoundedBody, UPLOAD_FORM_LIMITS } from "~/lib/bounded-form.server";
 import { DocumentFormSchema, type DocumentKind, type DocumentProblem, formatBytes, MAX_DOCUMENT_BYTES, MAX_IMAGE_PIXELS } from "~/lib/documents";
 import { checkDocument } from "~/lib/documents.server";
-import { keyId, SealedValueError, sealBytes, unsealBytes } from "~/lib/sealed.server";
+import { keyId, sealBytes, SealedValueError, unsealBytes } from "~/lib/sealed.server";
 import { audited } from "~/models/audit.server";
 import { delegateInInvitation, deleteDocument, getDocumentFile, listDocuments, replaceDocument } from "~/models/document.server";
 import type { StaffUser } from "~/models/staff-user.server";
@@ -28,7 +28,12 @@ const STATUS: Record<DocumentProblem, number> = {
 };
 
 export function documentRefusal(problem: DocumentProblem) {
-  return actionError(`documents:errors.${problem}`, STATUS[problem], { maxMb: MAX_DOCUMENT_BYTES / 1024 / 1024, maxMegapixels: MAX_IMAGE_PIXELS / 1_000_000 }, { documents: true });
+  return actionError(
+    `documents:errors.${problem}`,
+    STATUS[problem],
+    { maxMb: MAX_DOCUMENT_BYTES / 1024 / 1024, maxMegapixels: MAX_IMAGE_PIXELS / 1_000_000 },
+    { documents: true },
+  );
 }
 
 /** The reply page's document forms are the only multipart ones it has. */
@@ -43,7 +48,15 @@ export type UploadOutcome = { ok: true; id: string } | { ok: false; problem: Doc
  */
 export async function uploadDocument(
   db: DB,
-  input: { env: Pick<Env, "DATA_ENCRYPTION_KEY">; invitationId: string; kind: DocumentKind; delegateId?: string; passportAllowed: boolean; bytes: Uint8Array; name: string },
+  input: {
+    env: Pick<Env, "DATA_ENCRYPTION_KEY">;
+    invitationId: string;
+    kind: DocumentKind;
+    delegateId?: string;
+    passportAllowed: boolean;
+    bytes: Uint8Array;
+    name: string;
+  },
 ): Promise<UploadOutcome> {
   const delegateId = input.kind === "note_verbale" ? null : (input.delegateId ?? null);
   if (input.kind === "passport_scan" && !input.passportAllowed) return { ok: false, problem: "noPassport" };
@@ -91,7 +104,14 @@ export async function readDocumentForm(request: Request): Promise<FormData | Res
  */
 export async function documentFormAction(
   db: DB,
-  { form, env, invitationId, passportAllowed, open, backTo }: { form: FormData; env: Env; invitationId: string; passportAllowed: boolean; open: boolean; backTo: string },
+  {
+    form,
+    env,
+    invitationId,
+    passportAllowed,
+    open,
+    backTo,
+  }: { form: FormData; env: Env; invitationId: string; passportAllowed: boolean; open: boolean; backTo: string },
 ): Promise<Response> {
   if (!open) return documentRefusal("closed");
   const parsed = DocumentFormSchema.safeParse(Object.fromEntries([...form.entries()].filter(([, v]) => typeof v === "string" && v !== "")));

@@ -26,7 +26,9 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addCheckConstraint("document_sealed", sql`(kind = 'passport_scan') = (key_id is not null)`)
     .execute();
   // one of each kind per delegation (note verbale) or per person (photo, scan): a new upload replaces the old
-  await sql`create unique index document_one_per_kind on document (invitation_id, kind, coalesce(delegate_id, '00000000-0000-0000-0000-000000000000'::uuid))`.execute(db);
+  await sql`create unique index document_one_per_kind on document (invitation_id, kind, coalesce(delegate_id, '00000000-0000-0000-0000-000000000000'::uuid))`.execute(
+    db,
+  );
   await sql`create index document_delegate on document (delegate_id)`.execute(db);
 }
 

@@ -62,12 +62,19 @@ describe(`delegation documents over HTTP (${databaseLabel})`, () => {
     );
     links = await inviteCountry(admin, sink, { eventPath, country: "RU", count: 2 });
     const eventId = eventPath.split("/").pop()!;
-    await withServerDb(server, database.env, (db) => db.updateTable("event").set({ passport_countries: ["RU"] }).where("id", "=", eventId).execute());
+    await withServerDb(server, database.env, (db) =>
+      db
+        .updateTable("event")
+        .set({ passport_countries: ["RU"] })
+        .where("id", "=", eventId)
+        .execute(),
+    );
     // the first delegation registers its head
     const client = delegate();
     const state = formState(await (await client.get(path(0))).text());
     const body = new URLSearchParams({ response: "attending", ...state });
-    for (const [field, value] of Object.entries({ role: "head", nameLocale: "ru", familyName: "Кожемяко", givenName: "Олег" })) body.append(`delegates[0].${field}`, value);
+    for (const [field, value] of Object.entries({ role: "head", nameLocale: "ru", familyName: "Кожемяко", givenName: "Олег" }))
+      body.append(`delegates[0].${field}`, value);
     expect((await client.post(path(0), body)).status).toBe(303);
     delegateId = (await (await client.get(path(0))).text()).match(/name="delegateId" value="([0-9a-f-]{36})"/)![1];
   }, 300_000);
@@ -76,7 +83,8 @@ describe(`delegation documents over HTTP (${databaseLabel})`, () => {
     await sink?.stop();
   });
 
-  const documentIds = async (i: number) => [...(await (await delegate().get(path(i))).text()).matchAll(/name="documentId" value="([0-9a-f-]{36})"/g)].map((m) => m[1]);
+  const documentIds = async (i: number) =>
+    [...(await (await delegate().get(path(i))).text()).matchAll(/name="documentId" value="([0-9a-f-]{36})"/g)].map((m) => m[1]);
   const staffLinks = async () => {
     const replies = await (await admin.get(`${eventPath}/replies`)).text();
     const replyPaths = [...replies.matchAll(new RegExp(`href="(${eventPath}/replies/[0-9a-f-]{36})"`, "g"))].map((m) => m[1]);
@@ -85,7 +93,10 @@ describe(`delegation documents over HTTP (${databaseLabel})`, () => {
   };
 
   it("a delegation uploads its note verbale from the link; staff download it as an attachment that is never sniffed", async () => {
-    const response = await delegate().post(path(0), upload({ intent: "upload-document", kind: "note_verbale" }, { bytes: PDF, name: "Нота МИД.pdf", type: "application/pdf" }));
+    const response = await delegate().post(
+      path(0),
+      upload({ intent: "upload-document", kind: "note_verbale" }, { bytes: PDF, name: "Нота МИД.pdf", type: "application/pdf" }),
+    );
     expect(response.status).toBe(303);
     expect(locationOf(response)).toBe(`${path(0)}?documents=saved#documents`);
     const page = await (await delegate().get(path(0))).text();
@@ -131,10 +142,17 @@ describe(`delegation documents over HTTP (${databaseLabel})`, () => {
   });
 
   it("a passport scan is downloaded by an administrator (with an audit row), refused to staff without passport rights", async () => {
-    const scan = await sharp({ create: { width: 800, height: 560, channels: 3, background: "#dde" } }).png().toBuffer();
-    const response = await delegate().post(path(0), upload({ intent: "upload-document", kind: "passport_scan", delegateId }, { bytes: scan, name: "passport.png" }));
+    const scan = await sharp({ create: { width: 800, height: 560, channels: 3, background: "#dde" } })
+      .png()
+      .toBuffer();
+    const response = await delegate().post(
+      path(0),
+      upload({ intent: "upload-document", kind: "passport_scan", delegateId }, { bytes: scan, name: "passport.png" }),
+    );
     expect(response.status).toBe(303);
-    const stored = await withServerDb(server, database.env, (db) => db.selectFrom("document").select(["id", "content", "key_id"]).where("kind", "=", "passport_scan").executeTakeFirstOrThrow());
+    const stored = await withServerDb(server, database.env, (db) =>
+      db.selectFrom("document").select(["id", "content", "key_id"]).where("kind", "=", "passport_scan").executeTakeFirstOrThrow(),
+    );
     expect(stored.key_id).toBeTruthy();
     expect(stored.content.subarray(1, 4).toString("latin1")).not.toBe("PNG");
     const href = `${eventPath}/documents/${stored.id}`;

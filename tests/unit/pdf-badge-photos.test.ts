@@ -30,8 +30,13 @@ function redPixels(image: { width: number; data: Uint8Array }, box: { x: number;
 
 describe("badge photos (issue 18 §1)", () => {
   it("prints a delegate's photo when there is one, beside the names; the QR code still reads and the names stay", async () => {
-    const photo = await sharp({ create: { width: 450, height: 600, channels: 3, background: { r: 255, g: 0, b: 0 } } }).jpeg().toBuffer();
-    const badges = [{ ...base, photo }, { ...base, checkInCode: "NOPHOTO123" }];
+    const photo = await sharp({ create: { width: 450, height: 600, channels: 3, background: { r: 255, g: 0, b: 0 } } })
+      .jpeg()
+      .toBuffer();
+    const badges = [
+      { ...base, photo },
+      { ...base, checkInCode: "NOPHOTO123" },
+    ];
     const slots = sheetSlots();
     const crop = (i: number) => ({ x: slots[i].x * SCALE, y: slots[i].y * SCALE, width: slots[i].width * SCALE, height: slots[i].height * SCALE });
     const sheet = await renderBadgesPdf({ lang: "en", eventTitle: "Assembly", badges, layout: "sheet" });
