@@ -17,7 +17,7 @@ const base: BadgeInput = {
 };
 
 /** Pure red pixels (the test photo) inside a box of a rendered page. */
-function redPixels(image: { width: number; data: Uint8Array }, box: { x: number; y: number; width: number; height: number }) {
+function redPixels(image: { width: number; data: ArrayLike<number> }, box: { x: number; y: number; width: number; height: number }) {
   let n = 0;
   for (let y = Math.round(box.y); y < box.y + box.height; y++) {
     for (let x = Math.round(box.x); x < box.x + box.width; x++) {
