@@ -22,10 +22,22 @@ try {
   await loadDemoData(db);
   const { id: eventId } = await createEvent(
     db,
-    EventSchema.parse({ kind: "general_assembly", title: { en: "17th NEAR General Assembly", ru: "17-я Генеральная ассамблея АРАССВА" }, timeZone: "Asia/Vladivostok", start: "2027-06-16T09:00", end: "2027-06-17T18:00", quota: "5", categories: ["delegate"] }),
+    EventSchema.parse({
+      kind: "general_assembly",
+      title: { en: "17th NEAR General Assembly", ru: "17-я Генеральная ассамблея АРАССВА" },
+      timeZone: "Asia/Vladivostok",
+      start: "2027-06-16T09:00",
+      end: "2027-06-17T18:00",
+      quota: "5",
+      categories: ["delegate"],
+    }),
   );
   await transitionEvent(db, { id: eventId, version: 1, to: "open" });
-  const member = await db.selectFrom("member").select("id").where(sql<string>`names->>'en'`, "=", "Primorsky Krai").executeTakeFirstOrThrow();
+  const member = await db
+    .selectFrom("member")
+    .select("id")
+    .where(sql<string>`names->>'en'`, "=", "Primorsky Krai")
+    .executeTakeFirstOrThrow();
   const { id: invitationId } = await ensureInvitation(db, { eventId, memberId: member.id, letterLocale: "ru", createdBy: null });
   const token = await ensureLinkToken(db, { invitationId, keys: { key: env.DATA_ENCRYPTION_KEY } });
   const input = replySchema({ quota: 5, passportAllowed: false, programmeIds: [], storedPassport: [], staff: false }).parse({
@@ -34,7 +46,11 @@ try {
     submission: crypto.randomUUID(),
     delegates: [{ role: "head", nameLocale: "ru", familyName: "Кожемяко", givenName: "Олег", latinFamilyName: "Kozhemiako", latinGivenName: "Oleg" }],
   });
-  await db.transaction().execute((trx) => applyReply(trx, { invitationId, expectedRevision: 1, input, actor: { kind: "link" }, key: env.DATA_ENCRYPTION_KEY, passportAllowed: false }));
+  await db
+    .transaction()
+    .execute((trx) =>
+      applyReply(trx, { invitationId, expectedRevision: 1, input, actor: { kind: "link" }, key: env.DATA_ENCRYPTION_KEY, passportAllowed: false }),
+    );
   console.log(JSON.stringify({ path: `/r/${token}` }));
 } finally {
   await closeDb();

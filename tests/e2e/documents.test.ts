@@ -13,10 +13,19 @@ test.beforeAll(async () => {
 });
 test.afterAll(() => stopPlenary(plenary));
 
-test("a delegation uploads its note verbale on a phone (390 px) from its reply link, and is told in Russian when a file is not accepted", async ({ browser }) => {
+test("a delegation uploads its note verbale on a phone (390 px) from its reply link, and is told in Russian when a file is not accepted", async ({
+  browser,
+}) => {
   test.setTimeout(120_000);
   const problems: string[] = [];
-  const phone = await browser.newContext({ baseURL: plenary!.url, locale: "ru-RU", viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true, deviceScaleFactor: 2 });
+  const phone = await browser.newContext({
+    baseURL: plenary!.url,
+    locale: "ru-RU",
+    viewport: { width: 390, height: 844 },
+    isMobile: true,
+    hasTouch: true,
+    deviceScaleFactor: 2,
+  });
   await watch(phone, problems);
   const page = await phone.newPage();
   await open(page, plenary!.path);
@@ -24,7 +33,9 @@ test("a delegation uploads its note verbale on a phone (390 px) from its reply l
   await expect(panel.getByRole("heading", { name: "Документы" })).toBeVisible();
 
   // an executable renamed .pdf
-  await panel.getByLabel("Вербальная нота", { exact: true }).setInputFiles({ name: "nota.pdf", mimeType: "application/pdf", buffer: Buffer.from("MZ\x90\x00 not a pdf at all", "latin1") });
+  await panel
+    .getByLabel("Вербальная нота", { exact: true })
+    .setInputFiles({ name: "nota.pdf", mimeType: "application/pdf", buffer: Buffer.from("MZ\x90\x00 not a pdf at all", "latin1") });
   await panel.getByRole("button", { name: "Загрузить" }).first().click();
   await expect(page.getByRole("alert")).toContainText("Файлы этого типа не принимаются");
 
