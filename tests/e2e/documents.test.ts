@@ -46,6 +46,7 @@ test("a delegation uploads its note verbale on a phone (390 px) from its reply l
   // nothing wider than the phone
   expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
   await panel.screenshot({ path: "test-results/documents-phone-ru.png" });
-  expect(problems).toEqual([]);
+  // the refused upload's own 415 is the one expected console line
+  expect(problems.filter((p) => !p.includes("status of 415"))).toEqual([]);
   await phone.close();
 });
