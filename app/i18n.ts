@@ -29,6 +29,7 @@ export const allNamespaces = [
   "capacity",
   "design",
   "bulk",
+  "documents",
 ] as const;
 
 /** Each language named in itself: a switcher must be readable by someone who cannot read the current UI. */

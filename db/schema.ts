@@ -475,6 +475,27 @@ export interface ProgrammeRegistrationTable {
 }
 
 /** Issue 18 §4: a person replaced by someone else in a delegation, kept as history (names only). */
+export const DOCUMENT_KINDS = ["note_verbale", "passport_scan", "photo"] as const;
+export type DocumentKind = (typeof DOCUMENT_KINDS)[number];
+export type DocumentMediaType = "application/pdf" | "image/jpeg" | "image/png";
+
+/** Issue 18 §1: an uploaded file; a passport scan's content is sealed (key_id set). */
+export interface DocumentTable {
+  id: Generated<string>;
+  invitation_id: string;
+  delegate_id: string | null;
+  kind: DocumentKind;
+  media_type: DocumentMediaType;
+  byte_size: number;
+  sha256: string;
+  file_name: string;
+  width: number | null;
+  height: number | null;
+  key_id: string | null;
+  content: Buffer;
+  created_at: DefaultTimestamp;
+}
+
 export interface DelegateSubstitutionTable {
   id: Generated<string>;
   invitation_id: string;
@@ -815,6 +836,7 @@ export interface Database {
   delegate_substitution: DelegateSubstitutionTable;
   delegate_badge_link: DelegateBadgeLinkTable;
   programme_registration: ProgrammeRegistrationTable;
+  document: DocumentTable;
   participant_list: ParticipantListTable;
   invitation_change: InvitationChangeTable;
   invitation_access: InvitationAccessTable;

@@ -1,3 +1,4 @@
+import { MAX_DOCUMENT_BYTES } from "~/lib/documents";
 import { checkFormShape, type FormShape } from "~/lib/form-limits";
 
 type FormLimits = { maxBytes: number; shape: FormShape };
@@ -63,3 +64,9 @@ export const PUBLIC_FORM_LIMITS = { maxBytes: 16 * 1024, shape: { maxItems: 10, 
 export function readForm(request: Request, limits: FormLimits = GENERAL_FORM_LIMITS): Promise<FormData> {
   return readBoundedForm(request, limits);
 }
+
+/**
+ * A document upload (issue 18 §1): one file of at most MAX_DOCUMENT_BYTES plus a few small fields. The same
+ * streamed ceiling as every form, so an oversized upload is cut off after 5 MiB, not read to its end.
+ */
+export const UPLOAD_FORM_LIMITS = { maxBytes: MAX_DOCUMENT_BYTES + 64 * 1024, shape: { maxItems: 5, maxNested: 5, maxFields: 10 } };

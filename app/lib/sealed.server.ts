@@ -32,3 +32,18 @@ export function unseal(key: Buffer, sealed: string): string {
 export function maskPassportNumber(value: string) {
   return `•••••${value.slice(-3)}`;
 }
+
+/** Files (passport scans): the same AES-256-GCM, as bytes `<iv 12><ciphertext><tag 16>`; the key id is kept beside them. */
+export function sealBytes(key: Buffer, plaintext: Buffer): Buffer {
+  const iv = crypto.randomBytes(12);
+  const cipher = crypto.createCipheriv("aes-256-gcm", key, iv);
+  return Buffer.concat([iv, cipher.update(plaintext), cipher.final(), cipher.getAuthTag()]);
+}
+
+export function unsealBytes(key: Buffer, id: string, sealed: Buffer): Buffer {
+  if (id !== keyId(key)) throw new SealedValueError(`sealed with key ${id}, not with the configured key`);
+  if (sealed.length < 28) throw new SealedValueError("not a sealed file");
+  const decipher = crypto.createDecipheriv("aes-256-gcm", key, sealed.subarray(0, 12));
+  decipher.setAuthTag(sealed.subarray(sealed.length - 16));
+  return Buffer.concat([decipher.update(sealed.subarray(12, sealed.length - 16)), decipher.final()]);
+}

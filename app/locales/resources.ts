@@ -9,6 +9,7 @@ import enDelegation from "./en/delegation.json";
 import enDesign from "./en/design.json";
 import enDirectory from "./en/directory.json";
 import enEbadge from "./en/ebadge.json";
+import enDocuments from "./en/documents.json";
 import enEmails from "./en/emails.json";
 import enEvents from "./en/events.json";
 import enInvitations from "./en/invitations.json";
@@ -32,6 +33,7 @@ import jaDelegation from "./ja/delegation.json";
 import jaDesign from "./ja/design.json";
 import jaDirectory from "./ja/directory.json";
 import jaEbadge from "./ja/ebadge.json";
+import jaDocuments from "./ja/documents.json";
 import jaEmails from "./ja/emails.json";
 import jaEvents from "./ja/events.json";
 import jaInvitations from "./ja/invitations.json";
@@ -55,6 +57,7 @@ import koDelegation from "./ko/delegation.json";
 import koDesign from "./ko/design.json";
 import koDirectory from "./ko/directory.json";
 import koEbadge from "./ko/ebadge.json";
+import koDocuments from "./ko/documents.json";
 import koEmails from "./ko/emails.json";
 import koEvents from "./ko/events.json";
 import koInvitations from "./ko/invitations.json";
@@ -78,6 +81,7 @@ import mnDelegation from "./mn/delegation.json";
 import mnDesign from "./mn/design.json";
 import mnDirectory from "./mn/directory.json";
 import mnEbadge from "./mn/ebadge.json";
+import mnDocuments from "./mn/documents.json";
 import mnEmails from "./mn/emails.json";
 import mnEvents from "./mn/events.json";
 import mnInvitations from "./mn/invitations.json";
@@ -101,6 +105,7 @@ import ruDelegation from "./ru/delegation.json";
 import ruDesign from "./ru/design.json";
 import ruDirectory from "./ru/directory.json";
 import ruEbadge from "./ru/ebadge.json";
+import ruDocuments from "./ru/documents.json";
 import ruEmails from "./ru/emails.json";
 import ruEvents from "./ru/events.json";
 import ruInvitations from "./ru/invitations.json";
@@ -124,6 +129,7 @@ import zhDelegation from "./zh/delegation.json";
 import zhDesign from "./zh/design.json";
 import zhDirectory from "./zh/directory.json";
 import zhEbadge from "./zh/ebadge.json";
+import zhDocuments from "./zh/documents.json";
 import zhEmails from "./zh/emails.json";
 import zhEvents from "./zh/events.json";
 import zhInvitations from "./zh/invitations.json";
@@ -154,6 +160,7 @@ export const resources = {
     staff: enStaff,
     settings: enSettings,
     delegation: enDelegation,
+    documents: enDocuments,
     retention: enRetention,
     webhooks: enWebhooks,
     sso: enSso,
@@ -179,6 +186,7 @@ export const resources = {
     staff: koStaff,
     settings: koSettings,
     delegation: koDelegation,
+    documents: koDocuments,
     retention: koRetention,
     webhooks: koWebhooks,
     sso: koSso,
@@ -204,6 +212,7 @@ export const resources = {
     staff: zhStaff,
     settings: zhSettings,
     delegation: zhDelegation,
+    documents: zhDocuments,
     retention: zhRetention,
     webhooks: zhWebhooks,
     sso: zhSso,
@@ -229,6 +238,7 @@ export const resources = {
     staff: jaStaff,
     settings: jaSettings,
     delegation: jaDelegation,
+    documents: jaDocuments,
     retention: jaRetention,
     webhooks: jaWebhooks,
     sso: jaSso,
@@ -254,6 +264,7 @@ export const resources = {
     staff: ruStaff,
     settings: ruSettings,
     delegation: ruDelegation,
+    documents: ruDocuments,
     retention: ruRetention,
     webhooks: ruWebhooks,
     sso: ruSso,
@@ -279,6 +290,7 @@ export const resources = {
     staff: mnStaff,
     settings: mnSettings,
     delegation: mnDelegation,
+    documents: mnDocuments,
     retention: mnRetention,
     webhooks: mnWebhooks,
     sso: mnSso,

@@ -2,6 +2,7 @@ import { type Expression, sql, type SqlBool } from "kysely";
 
 import type { DB, Tx } from "~/db.server";
 import { DEFAULT_RETENTION_MONTHS } from "~/lib/retention";
+import { deleteEventDocuments } from "~/models/document.server";
 import type { LocalizedText } from "../../db/schema";
 
 /**
@@ -219,6 +220,8 @@ export async function anonymiseEvent(trx: Tx, { eventId, months, now }: { eventI
     .where("event_id", "=", eventId)
     .execute();
   await trx.deleteFrom("participant_list").where("event_id", "=", eventId).execute();
+  // uploaded files (issue 18 §1: note verbale, photos, passport scans) hold names and faces: all go
+  await deleteEventDocuments(trx, { eventId });
 
   const inboundMail = await trx.deleteFrom("inbound_mail").where("event_id", "=", eventId).executeTakeFirst();
 

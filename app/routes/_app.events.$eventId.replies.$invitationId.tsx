@@ -10,6 +10,7 @@ import { GeneralErrorBoundary } from "~/components/error-boundary";
 import { RegistrationStanding } from "~/components/registration-standing";
 import { ReplyForm } from "~/components/reply-form";
 import { ReplySummary } from "~/components/reply-summary";
+import { StaffDocuments } from "~/components/staff-documents";
 import { getDb } from "~/db.server";
 import { getEnv } from "~/env.server";
 import { languageNames } from "~/i18n";
@@ -22,6 +23,7 @@ import { delegateLine, submitReply } from "~/mail/replies.server";
 import { audited } from "~/models/audit.server";
 import { emailedRepliesForInvitation } from "~/models/inbound-mail.server";
 import { getReply, listChanges, listSubstitutions, revealPassport } from "~/models/reply.server";
+import { documentsView } from "~/services/documents.server";
 import { requireEvent } from "~/services/event-view.server";
 import { replyPageData, replyRules } from "~/services/reply-view.server";
 
@@ -40,16 +42,18 @@ export async function loader(args: LoaderFunctionArgs) {
   const { event, reply } = await requireReply(args);
   const locale = args.context.locale;
   const db = getDb();
-  const [page, changes, emailed, substitutions] = await Promise.all([
+  const [page, changes, emailed, substitutions, documents] = await Promise.all([
     replyPageData(db, { env: getEnv(), invitationId: reply.id, locale, staff: true }),
     listChanges(db, { invitationId: reply.id }),
     emailedRepliesForInvitation(db, { invitationId: reply.id }),
     listSubstitutions(db, { invitationId: reply.id }),
+    documentsView(db, { invitationId: reply.id, locale }),
   ]);
   return {
     ...page,
     canEdit: hasRole(user, "staff"),
     canReveal: canHandlePassports(user),
+    documents,
     saved: new URL(args.request.url).searchParams.get("saved") === "1",
     // replies the member's office wrote by email instead of using the link (issue 16 §5): staff read and record them
     emailed: emailed.map((m) => ({
@@ -131,7 +135,7 @@ export async function action(args: ActionFunctionArgs) {
 }
 
 export const handle = {
-  i18n: ["common", "directory", "events", "invitations", "reply", "delegation", "capacity"],
+  i18n: ["common", "directory", "events", "invitations", "reply", "delegation", "capacity", "documents"],
   title: titleFrom<typeof loader>((data) => (data?.member?.name ? { text: data.member.name } : null)),
 };
 
@@ -214,6 +218,7 @@ export default function StaffReplyRoute() {
           </details>
         ) : null}
       </section>
+      <StaffDocuments eventId={data.event.id} documents={data.documents} delegates={data.reply.delegates} canDownloadScans={data.canReveal} />
       {data.canEdit ? (
         <section className="panel" aria-labelledby="behalf-heading">
           <h2 id="behalf-heading">{t("staff.behalf")}</h2>

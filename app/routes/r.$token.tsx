@@ -5,6 +5,7 @@ import { isRouteErrorResponse, useActionData, useLoaderData, useParams, useRoute
 import { useTranslation } from "react-i18next";
 
 import { AuthShell } from "~/components/auth-shell";
+import { DocumentsPanel } from "~/components/documents-panel";
 import { GeneralErrorBoundary } from "~/components/error-boundary";
 import { LanguageSwitcher } from "~/components/language-switcher";
 import { ReaderTime } from "~/components/local-time";
@@ -14,6 +15,7 @@ import { ReplyForm } from "~/components/reply-form";
 import { ReplySummary } from "~/components/reply-summary";
 import { getDb } from "~/db.server";
 import { getEnv } from "~/env.server";
+import { actionErrorOf } from "~/lib/action-error";
 import { readBoundedBody, requireWithin } from "~/lib/bounded-form.server";
 import { titleFrom } from "~/lib/page-title";
 import { DELEGATION_CEILING, replyFormLimits, replySchema } from "~/lib/reply-schemas";
@@ -26,6 +28,7 @@ import { checkRateLimit, hitRateLimit } from "~/models/rate-limit.server";
 import { recordLinkOpened } from "~/models/reply.server";
 import { getSecretariat } from "~/models/secretariat.server";
 import type { RootData } from "~/root";
+import { documentFormAction, documentsView, type DocumentView, isDocumentPost, readDocumentForm } from "~/services/documents.server";
 import { replyPageData, replyRules, replyWindowOpen } from "~/services/reply-view.server";
 
 /** RELIABILITY T7: more than 30 unknown links from one client in 10 minutes → 429. */
@@ -59,18 +62,20 @@ export async function loader({ params, context, request }: LoaderFunctionArgs) {
   const link = await linkOrNotFound(params.token, context);
   const db = getDb();
   if (request.method === "GET") await recordLinkOpened(db, { invitationId: link.id });
-  const [page, participants, secretariat] = await Promise.all([
+  const [page, participants, secretariat, documents] = await Promise.all([
     replyPageData(db, { env: getEnv(), invitationId: link.id, locale: context.locale, staff: false }),
     hasParticipantList(db, { eventId: link.eventId }),
     getSecretariat(db),
+    documentsView(db, { invitationId: link.id, locale: context.locale }),
   ]);
   const saved = new URL(request.url).searchParams.get("saved");
   // the header on a phone is one short line: the secretariat's short name ("NEAR"), not its full name
   const brand = secretariat.shortName;
-  return Response.json({ valid: true as const, locale: context.locale, saved: saved === "1", participants, brand, ...page }, { headers: HEADERS });
+  return Response.json({ valid: true as const, locale: context.locale, saved: saved === "1", participants, brand, documents, ...page }, { headers: HEADERS });
 }
 
 export async function action({ params, context, request }: ActionFunctionArgs) {
+  if (isDocumentPost(request)) return documentAction({ params, context, request });
   // bounded before parsed, and before any database work: a few crafted bytes must not make conform build an array
   // of a million holes, and a flood of them must cost next to nothing (the event's quota is checked below)
   const body = await readBoundedBody(request, replyFormLimits(DELEGATION_CEILING));
@@ -103,24 +108,54 @@ export async function action({ params, context, request }: ActionFunctionArgs) {
   return redirect(`/r/${params.token}?saved=1`, { status: 303, headers: HEADERS });
 }
 
+/** Issue 18 §1: the note verbale, photos and passport scans (multipart forms of their own, bounded the same way). */
+async function documentAction({ params, context, request }: Pick<ActionFunctionArgs, "params" | "context" | "request">) {
+  const form = await readDocumentForm(request);
+  if (form instanceof Response) return form;
+  const link = await linkOrNotFound(params.token, context);
+  const db = getDb();
+  const env = getEnv();
+  const postKey = `rsvp-post:${hashToken(params.token!).slice(0, 16)}`;
+  if ((await hitRateLimit(db, postKey, POST_RULE)).limited) throw new Response("Too Many Requests", { status: 429, headers: HEADERS });
+  const event = (await getEvent(db, { id: link.eventId }))!;
+  const rules = await replyRules(db, { env, event, invitationId: link.id, staff: false });
+  const answer = await documentFormAction(db, {
+    form,
+    env,
+    invitationId: link.id,
+    passportAllowed: rules.passportAllowed,
+    open: replyWindowOpen(event),
+    backTo: `/r/${params.token}`,
+  });
+  for (const [name, value] of Object.entries(HEADERS)) answer.headers.set(name, value);
+  return answer;
+}
+
 export function headers() {
   return HEADERS;
 }
 
 export const handle = {
-  i18n: ["common", "emails", "reply", "directory", "delegation", "capacity"],
+  i18n: ["common", "emails", "reply", "directory", "delegation", "capacity", "documents"],
   title: titleFrom<() => Partial<PageData>>((data) => (data?.event?.title ? { text: data.event.title } : { key: "emails:rsvpInvalid.title" })),
 };
 export const meta: MetaFunction<typeof loader> = () => [{ name: "robots", content: "noindex" }];
 
-type PageData = Awaited<ReturnType<typeof replyPageData>> & { valid: true; locale: "en"; saved: boolean; participants: boolean; brand: string | null };
+type PageData = Awaited<ReturnType<typeof replyPageData>> & {
+  valid: true;
+  locale: "en";
+  saved: boolean;
+  participants: boolean;
+  brand: string | null;
+  documents: DocumentView[];
+};
 
 export default function ReplyLinkRoute() {
   const { t } = useTranslation("reply");
   const { t: tg } = useTranslation("delegation");
   const { token } = useParams();
   const data = useLoaderData<PageData>();
-  const actionData = useActionData<{ result?: SubmissionResult<string[]>; conflict?: boolean; closed?: boolean }>();
+  const actionData = useActionData<{ result?: SubmissionResult<string[]>; conflict?: boolean; closed?: boolean; documents?: true }>();
   const [params] = useSearchParams();
   const open = data.open && !actionData?.closed;
   const { event } = data;
@@ -207,7 +242,7 @@ export default function ReplyLinkRoute() {
               key={data.reply.revision}
               rules={data.rules}
               defaultValue={data.defaultValue}
-              lastResult={actionData?.conflict ? undefined : actionData?.result}
+              lastResult={actionData?.conflict || actionData?.documents ? undefined : actionData?.result}
               contacts={data.contacts}
               programme={data.programmeChoices}
               stored={data.stored}
@@ -225,6 +260,17 @@ export default function ReplyLinkRoute() {
             </div>
           )}
         </section>
+
+        {open || data.documents.length ? (
+          <DocumentsPanel
+            documents={data.documents}
+            delegates={data.reply.delegates}
+            passportAllowed={data.rules.passportAllowed}
+            open={open}
+            error={actionData?.documents ? actionErrorOf(actionData) : undefined}
+            status={params.get("documents")}
+          />
+        ) : null}
 
         <footer className="reply-contact small muted">
           {event.contact ? (

@@ -8,6 +8,7 @@ import type { BadgeInput } from "~/lib/pdf/badges.server";
 import type { PdfLang } from "~/lib/pdf/types";
 import { protocolOrder } from "~/lib/protocol";
 import { recordAccess } from "~/models/audit.server";
+import { listBadgePhotos } from "~/models/document.server";
 import { listRosterPeople } from "~/models/roster.server";
 import { requireEvent } from "~/services/event-view.server";
 import { letterheadFor } from "~/services/letterhead.server";
@@ -49,6 +50,8 @@ export async function badgesDownload(args: LoaderFunctionArgs, kind: "badges" | 
     };
   }
   const layout = url.searchParams.get("layout") === "single" ? "single" : "sheet";
+  // issue 18 §1: the photo a delegation uploaded, printed when there is one
+  const photos = await listBadgePhotos(db, { eventId: event.id });
   const badges: BadgeInput[] = people.map((p) => {
     const names = nameForms(p);
     return {
@@ -60,6 +63,7 @@ export async function badgesDownload(args: LoaderFunctionArgs, kind: "badges" | 
       category: labels.category(p.category),
       color: CATEGORY_COLORS[p.category],
       checkInCode: p.checkInCode,
+      photo: photos.get(p.delegateId),
     };
   });
   const head = await letterheadFor(db, lang);

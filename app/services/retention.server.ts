@@ -1,5 +1,6 @@
 import { type DB, inTransaction } from "~/db.server";
 import { audited, type AuditEntry, writeAudit } from "~/models/audit.server";
+import { purgeExpiredPassportScans } from "~/models/document.server";
 import { purgeExpiredInbound } from "~/models/inbound-mail.server";
 import { purgeExpiredPassportData } from "~/models/reply.server";
 import { anonymiseEvent, getRetentionMonths, hasPersonalData, listEventsDueForAnonymisation, type RetentionCounts } from "~/models/retention.server";
@@ -13,15 +14,19 @@ import { anonymiseEvent, getRetentionMonths, hasPersonalData, listEventsDueForAn
 export async function runRetentionPurge(db: DB, { now = new Date() }: { now?: Date } = {}) {
   return inTransaction(db, async (trx) => {
     const purged = await purgeExpiredPassportData(trx, { now });
-    const byEvent = new Map<string, number>();
-    for (const row of purged) byEvent.set(row.eventId, (byEvent.get(row.eventId) ?? 0) + 1);
-    for (const [eventId, delegates] of byEvent) {
+    // passport scans (issue 18 §1) go with the passport numbers, counted on the same audit row
+    const scans = await purgeExpiredPassportScans(trx, { now });
+    const byEvent = new Map<string, { delegates: number; scans: number }>();
+    const count = (eventId: string) => byEvent.get(eventId) ?? byEvent.set(eventId, { delegates: 0, scans: 0 }).get(eventId)!;
+    for (const row of purged) count(row.eventId).delegates += 1;
+    for (const row of scans) count(row.eventId).scans += 1;
+    for (const [eventId, counts] of byEvent) {
       await writeAudit(trx, {
         actor: { label: "retention purge" },
         action: "replies.passport_purged",
         objectType: "event",
         objectId: eventId,
-        details: { delegates },
+        details: counts.scans ? counts : { delegates: counts.delegates },
       });
     }
     const inboundMail = await purgeExpiredInbound(trx, { now });

@@ -25,11 +25,11 @@ export class TestClient {
     }
   }
 
-  async request(method: string, path: string, init: { form?: Record<string, string> | URLSearchParams; headers?: Record<string, string> } = {}) {
+  async request(method: string, path: string, init: { form?: Record<string, string> | URLSearchParams | FormData; headers?: Record<string, string> } = {}) {
     const headers: Record<string, string> = { ...init.headers };
     if (this.cookies.size) headers.cookie = this.cookieHeader();
     if (method !== "GET" && method !== "HEAD" && this.origin && !("origin" in headers)) headers.origin = this.origin;
-    const body = init.form ? new URLSearchParams(init.form) : undefined;
+    const body = init.form instanceof FormData ? init.form : init.form ? new URLSearchParams(init.form) : undefined;
     const response = await fetch(`${this.baseUrl}${path}`, { method, headers, body, redirect: "manual" });
     this.remember(response);
     return response;
@@ -39,7 +39,7 @@ export class TestClient {
     return this.request("GET", path, { headers });
   }
 
-  post(path: string, form: Record<string, string> | URLSearchParams, headers?: Record<string, string>) {
+  post(path: string, form: Record<string, string> | URLSearchParams | FormData, headers?: Record<string, string>) {
     return this.request("POST", path, { form, headers });
   }
 

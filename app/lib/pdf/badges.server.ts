@@ -20,6 +20,8 @@ export type BadgeInput = {
   color: string;
   /** e.g. "7K2M9QXD4P": goes into the QR code and is printed in small text under it */
   checkInCode: string;
+  /** the delegate's photo (JPEG, 3:4), when their delegation uploaded one */
+  photo?: Buffer;
 };
 
 export type BadgesPdfInput = {
@@ -122,8 +124,10 @@ function drawLandscapeBadge(doc: PDFKit.PDFDocument, input: BadgesPdfInput, badg
 
   // names and affiliation on the left, the QR code and its code on the right; the block centred above the band
   const bandTop = box.y + box.height - bandHeight;
-  const textWidth = inner - qr;
-  const x = box.x + pad;
+  const photo = logoImage(doc, badge.photo ? { data: badge.photo, type: "image/jpeg" } : undefined);
+  const photoWidth = photo ? 15 * MM : 0;
+  const textWidth = inner - qr - (photo ? photoWidth + 2 * MM : 0);
+  const x = box.x + pad + (photo ? photoWidth + 2 * MM : 0);
   const native = bold(withDefaultLang(badge.nameNative, lang));
   const nativeSize = fitSize(native, { width: textWidth, max: 18, min: 9, lang });
   const lines: { layout: TextLayout; color?: string; gapBefore?: number }[] = [
@@ -149,6 +153,7 @@ function drawLandscapeBadge(doc: PDFKit.PDFDocument, input: BadgesPdfInput, badg
   drawQrCode(doc, badge.checkInCode, qrX, qrY, qr);
   drawText(doc, badge.checkInCode, qrX, qrY + qr - 1.2 * MM, { width: qr, size: 6, lang: "en", align: "center", color: "#374151" });
 
+  if (photo) drawImage(doc, photo, box.x + pad, top + Math.max(0, (blockHeight - (photoWidth * 4) / 3) / 2), [photoWidth, (photoWidth * 4) / 3]);
   let ty = top + Math.max(0, (blockHeight - textHeight) / 2);
   for (const line of lines) {
     ty += line.gapBefore ?? 0;
@@ -179,6 +184,12 @@ function drawPortraitBadge(doc: PDFKit.PDFDocument, input: BadgesPdfInput, badge
     lineHeight: 1.2,
   });
   y += Math.max(logoSize, titleHeight) + 8 * MM;
+  const photo = logoImage(doc, badge.photo ? { data: badge.photo, type: "image/jpeg" } : undefined);
+  if (photo) {
+    y -= 4 * MM;
+    drawImage(doc, photo, box.x + (box.width - 18 * MM) / 2, y, [18 * MM, 24 * MM]);
+    y += 24 * MM + 2 * MM;
+  }
 
   const x = box.x + pad;
   const native = withDefaultLang(badge.nameNative, lang);
