@@ -36,7 +36,7 @@ export function sniffMediaType(bytes: Uint8Array): DocumentMediaType | null {
 }
 
 // C0/C1 controls, and the marks that reorder text on screen (U+202E turns "gpj.exe" into "exe.jpg")
- 
+
 const HOSTILE_NAME = /[\u0000-\u001f\u007f-\u009f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/;
 
 export const EXTENSIONS: Record<DocumentMediaType, string> = { "application/pdf": "pdf", "image/jpeg": "jpg", "image/png": "png" };
