@@ -22,6 +22,7 @@ import * as m20261205_2230 from "./2026_12_05_2230_create_sign_in_settings";
 import * as m20261205_2300 from "./2026_12_05_2300_create_check_ins";
 import * as m20261205_2330 from "./2026_12_05_2330_add_personal_data_retention";
 import * as m20261205_2345_substitutions from "./2026_12_05_2345_add_delegate_substitutions";
+import * as m20261206_0200_guests from "./2026_12_06_0200_add_guest_invitees";
 
 /**
  * Every migration, by file name. Imported statically so migrations run from the server bundle as well as
@@ -50,4 +51,5 @@ export const migrations: Record<string, Migration> = {
   "2026_12_05_2300_create_check_ins": m20261205_2300,
   "2026_12_05_2330_add_personal_data_retention": m20261205_2330,
   "2026_12_05_2345_add_delegate_substitutions": m20261205_2345_substitutions,
+  "2026_12_06_0200_add_guest_invitees": m20261206_0200_guests,
 };
