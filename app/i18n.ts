@@ -24,6 +24,7 @@ export const allNamespaces = [
   "api",
   "security",
   "checkin",
+  "guests",
 ] as const;
 
 /** Each language named in itself: a switcher must be readable by someone who cannot read the current UI. */

@@ -16,6 +16,7 @@ import enSettings from "./en/settings.json";
 import enSso from "./en/sso.json";
 import enStaff from "./en/staff.json";
 import enWebhooks from "./en/webhooks.json";
+import enGuests from "./en/guests.json";
 import jaApi from "./ja/api.json";
 import jaAuth from "./ja/auth.json";
 import jaCheckin from "./ja/checkin.json";
@@ -34,6 +35,7 @@ import jaSettings from "./ja/settings.json";
 import jaSso from "./ja/sso.json";
 import jaStaff from "./ja/staff.json";
 import jaWebhooks from "./ja/webhooks.json";
+import jaGuests from "./ja/guests.json";
 import koApi from "./ko/api.json";
 import koAuth from "./ko/auth.json";
 import koCheckin from "./ko/checkin.json";
@@ -52,6 +54,7 @@ import koSettings from "./ko/settings.json";
 import koSso from "./ko/sso.json";
 import koStaff from "./ko/staff.json";
 import koWebhooks from "./ko/webhooks.json";
+import koGuests from "./ko/guests.json";
 import mnApi from "./mn/api.json";
 import mnAuth from "./mn/auth.json";
 import mnCheckin from "./mn/checkin.json";
@@ -70,6 +73,7 @@ import mnSettings from "./mn/settings.json";
 import mnSso from "./mn/sso.json";
 import mnStaff from "./mn/staff.json";
 import mnWebhooks from "./mn/webhooks.json";
+import mnGuests from "./mn/guests.json";
 import ruApi from "./ru/api.json";
 import ruAuth from "./ru/auth.json";
 import ruCheckin from "./ru/checkin.json";
@@ -88,6 +92,7 @@ import ruSettings from "./ru/settings.json";
 import ruSso from "./ru/sso.json";
 import ruStaff from "./ru/staff.json";
 import ruWebhooks from "./ru/webhooks.json";
+import ruGuests from "./ru/guests.json";
 import zhApi from "./zh/api.json";
 import zhAuth from "./zh/auth.json";
 import zhCheckin from "./zh/checkin.json";
@@ -106,6 +111,7 @@ import zhSettings from "./zh/settings.json";
 import zhSso from "./zh/sso.json";
 import zhStaff from "./zh/staff.json";
 import zhWebhooks from "./zh/webhooks.json";
+import zhGuests from "./zh/guests.json";
 /**
  * Every locale file, imported statically so the server bundle carries them. tests/unit/locales.test.ts
  * fails when a file on disk is missing here or a key is missing in any language.
@@ -126,6 +132,7 @@ export const resources = {
     delegation: enDelegation,
     retention: enRetention,
     webhooks: enWebhooks,
+    guests: enGuests,
     sso: enSso,
     api: enApi,
     security: enSecurity,
@@ -146,6 +153,7 @@ export const resources = {
     delegation: koDelegation,
     retention: koRetention,
     webhooks: koWebhooks,
+    guests: koGuests,
     sso: koSso,
     api: koApi,
     security: koSecurity,
@@ -166,6 +174,7 @@ export const resources = {
     delegation: zhDelegation,
     retention: zhRetention,
     webhooks: zhWebhooks,
+    guests: zhGuests,
     sso: zhSso,
     api: zhApi,
     security: zhSecurity,
@@ -186,6 +195,7 @@ export const resources = {
     delegation: jaDelegation,
     retention: jaRetention,
     webhooks: jaWebhooks,
+    guests: jaGuests,
     sso: jaSso,
     api: jaApi,
     security: jaSecurity,
@@ -206,6 +216,7 @@ export const resources = {
     delegation: ruDelegation,
     retention: ruRetention,
     webhooks: ruWebhooks,
+    guests: ruGuests,
     sso: ruSso,
     api: ruApi,
     security: ruSecurity,
@@ -226,6 +237,7 @@ export const resources = {
     delegation: mnDelegation,
     retention: mnRetention,
     webhooks: mnWebhooks,
+    guests: mnGuests,
     sso: mnSso,
     api: mnApi,
     security: mnSecurity,
