@@ -21,7 +21,10 @@ export const GUESTS_PER_INVITATION = 200;
 
 /** Inviting guests to an event: whom, the participant category their people get, one person or a delegation. */
 export const GuestInviteSchema = z.object({
-  guestIds: z.array(z.string().uuid(), { error: "guests:validation.pick" }).min(1, "guests:validation.pick").max(GUESTS_PER_INVITATION, "guests:validation.pick"),
+  guestIds: z
+    .array(z.string().uuid(), { error: "guests:validation.pick" })
+    .min(1, "guests:validation.pick")
+    .max(GUESTS_PER_INVITATION, "guests:validation.pick"),
   category: z.enum(GUEST_CATEGORIES, { error: "guests:validation.category" }),
   singlePerson: CheckboxSchema,
   bilingual: CheckboxSchema,

@@ -17,8 +17,8 @@ import { enqueueMessage, existingMessageKeys } from "~/models/email-message.serv
 import { getEvent, listDueReminderSchedules } from "~/models/event.server";
 import { ensureInvitation, ensureLinkToken, type LinkKeys, listInvitations } from "~/models/invitation.server";
 import { getLetter } from "~/models/letter.server";
-import type { GuestCategory } from "../../db/schema";
 import { type ClaimedSendWave, createSendWave, lockSendWaveChunk, recordSendWaveChunk, type SendWave, stopSendWave } from "~/models/send-wave.server";
+import type { GuestCategory } from "../../db/schema";
 
 export class EventNotOpenError extends Error {}
 
