@@ -130,7 +130,7 @@ export async function action(args: ActionFunctionArgs) {
 }
 
 export const handle = {
-  i18n: ["common", "directory", "events", "invitations", "reply", "delegation"],
+  i18n: ["common", "directory", "events", "invitations", "reply", "delegation", "guests"],
   title: titleFrom<typeof loader>((data) => (data?.member?.name ? { text: data.member.name } : null)),
 };
 

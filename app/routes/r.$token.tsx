@@ -103,7 +103,7 @@ export function headers() {
 }
 
 export const handle = {
-  i18n: ["common", "emails", "reply", "directory", "delegation"],
+  i18n: ["common", "emails", "reply", "directory", "delegation", "guests"],
   title: titleFrom<() => Partial<PageData>>((data) => (data?.event?.title ? { text: data.event.title } : { key: "emails:rsvpInvalid.title" })),
 };
 export const meta: MetaFunction<typeof loader> = () => [{ name: "robots", content: "noindex" }];

@@ -76,6 +76,7 @@ function rulesOf(event: EventRow, reply: ReplyState, programme: ProgrammeItemRow
   return {
     // a guest invited as one person registers that person only (issue 18 §3)
     quota: reply.singlePerson ? 1 : event.delegationQuota,
+    singlePerson: reply.singlePerson,
     passportAllowed: event.passportCountries.includes(reply.memberCountry),
     programmeIds: programme.filter((item) => item.attendanceAsked).map((item) => item.id),
     storedPassport: reply.delegates.filter((d) => d.hasPassportData).map((d) => d.id),
