@@ -37,18 +37,16 @@ describe(`guests: non-member invitees (${databaseLabel})`, () => {
   async function answer(invitationId: string, delegates: Record<string, unknown>[]) {
     const current = await t.db.selectFrom("invitation").select("revision").where("id", "=", invitationId).executeTakeFirstOrThrow();
     const input = replySchema(rules).parse({ response: "attending", revision: String(current.revision), submission: crypto.randomUUID(), delegates });
-    const outcome = await t.db
-      .transaction()
-      .execute((trx) =>
-        applyReply(trx, {
-          invitationId,
-          expectedRevision: current.revision,
-          input,
-          actor: { kind: "link" },
-          key: env.DATA_ENCRYPTION_KEY,
-          passportAllowed: false,
-        }),
-      );
+    const outcome = await t.db.transaction().execute((trx) =>
+      applyReply(trx, {
+        invitationId,
+        expectedRevision: current.revision,
+        input,
+        actor: { kind: "link" },
+        key: env.DATA_ENCRYPTION_KEY,
+        passportAllowed: false,
+      }),
+    );
     expect(outcome.status).toBe("saved");
   }
 

@@ -4,7 +4,17 @@ import { type DB, inTransaction } from "~/db.server";
 import { unseal } from "~/lib/sealed.server";
 import type { DelegateRow } from "~/models/reply.server";
 import { enqueueWebhookEvent } from "~/models/webhook.server";
-import type { DelegateRole, GuestKind, InvitationResponse, Locale, LocalizedText, ParticipantCategory, ProtocolOrder, RosterKind, VisaLetterText } from "../../db/schema";
+import type {
+  DelegateRole,
+  GuestKind,
+  InvitationResponse,
+  Locale,
+  LocalizedText,
+  ParticipantCategory,
+  ProtocolOrder,
+  RosterKind,
+  VisaLetterText,
+} from "../../db/schema";
 
 /** Who is on the List of Participants: the delegates of members whose answer is in `attendance`. */
 export type RosterFilter = {
