@@ -168,7 +168,17 @@ describe(`guests: non-member invitees (${databaseLabel})`, () => {
   it("limits a single-person invitation to one person and gives every person the invitation's category", async () => {
     const event = (await getEvent(t.db, { id: eventId }))!;
     const expert = await invitationOf(ids.expert);
-    expect((await replyRules(t.db, { env, event, invitationId: expert.id, staff: false })).quota).toBe(1);
+    const single = await replyRules(t.db, { env, event, invitationId: expert.id, staff: false });
+    expect([single.quota, single.singlePerson]).toEqual([1, true]);
+    // one person answers for herself: "send a representative" is refused
+    const representative = {
+      response: "representative",
+      revision: "1",
+      submission: crypto.randomUUID(),
+      delegates: [{ role: "head", nameLocale: "en", givenName: "X" }],
+    };
+    expect(replySchema(single).safeParse(representative).success).toBe(false);
+    expect(replySchema({ ...single, singlePerson: false }).safeParse(representative).success).toBe(true);
     const unescap = await invitationOf(ids.unescap);
     expect((await replyRules(t.db, { env, event, invitationId: unescap.id, staff: false })).quota).toBe(4);
     await answer(expert.id, [{ role: "head", nameLocale: "ja", familyName: "佐藤", givenName: "愛子", latinFamilyName: "Sato", latinGivenName: "Aiko" }]);
