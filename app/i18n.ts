@@ -30,6 +30,7 @@ export const allNamespaces = [
   "design",
   "bulk",
   "documents",
+  "guests",
 ] as const;
 
 /** Each language named in itself: a switcher must be readable by someone who cannot read the current UI. */

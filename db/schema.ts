@@ -104,6 +104,12 @@ export const MEMBER_KINDS = [
 export type MemberKind = (typeof MEMBER_KINDS)[number];
 export const MEMBER_STATUSES = ["member", "associate", "observer", "applicant"] as const;
 export type MemberStatus = (typeof MEMBER_STATUSES)[number];
+/** Issue 18 §3: the kinds of non-member invitees (a member row with a guest kind is a guest, not a member). */
+export const GUEST_KINDS = ["organisation", "partner_city", "observer", "expert", "press"] as const;
+export type GuestKind = (typeof GUEST_KINDS)[number];
+/** The participant categories a guest invitation may fix for the people it registers. */
+export const GUEST_CATEGORIES = ["observer", "press", "guest", "delegate"] as const;
+export type GuestCategory = (typeof GUEST_CATEGORIES)[number];
 export type Gender = "female" | "male";
 export type Honorific = "mr" | "ms" | "dr" | "prof" | "excellency";
 
@@ -125,6 +131,8 @@ export interface MemberTable {
   version: ColumnType<number, number | undefined, number>;
   created_at: DefaultTimestamp;
   updated_at: DefaultTimestamp;
+  /** null: a member government; set: a guest (issue 18 §3), listed on the Guests page only */
+  guest_kind: ColumnType<GuestKind | null, GuestKind | null | undefined, GuestKind | null>;
 }
 
 export interface ContactTable {
@@ -283,6 +291,10 @@ export interface InvitationTable {
   created_by: string | null;
   created_at: DefaultTimestamp;
   updated_at: DefaultTimestamp;
+  /** a guest's invitation: the category of the people it registers (null: a member's, "delegate") */
+  guest_category: ColumnType<GuestCategory | null, GuestCategory | null | undefined, GuestCategory | null>;
+  /** one person answers (no delegation, no representative) */
+  single_person: ColumnType<boolean, boolean | undefined, boolean>;
 }
 
 export interface InvitationTokenTable {

@@ -102,9 +102,9 @@ export function ReplyForm({
       <input type="hidden" name={fields.submission.name} value={String(fields.submission.initialValue ?? "")} />
 
       <fieldset className="group answers" aria-describedby={fields.response.errors?.length ? fields.response.errorId : undefined}>
-        <legend>{t("answer.legend")}</legend>
+        <legend>{rules.singlePerson ? t("guests:reply.legend") : t("answer.legend")}</legend>
         <div className="answer-choices">
-          {REPLY_ANSWERS.map((answer) => (
+          {REPLY_ANSWERS.filter((answer) => !(rules.singlePerson && answer === "representative")).map((answer) => (
             <label key={answer} className={`answer-choice answer-${answer}`}>
               <input
                 type="radio"
@@ -115,7 +115,7 @@ export function ReplyForm({
                 onChange={(event) => event.currentTarget.checked && onAnswer(answer)}
               />
               <span className="answer-title">{t(`answer.${answer}`)}</span>
-              <span className="answer-hint">{t(`answer.${answer}Hint`)}</span>
+              <span className="answer-hint">{rules.singlePerson && answer === "attending" ? t("guests:reply.attendingHint") : t(`answer.${answer}Hint`)}</span>
             </label>
           ))}
         </div>

@@ -1,12 +1,13 @@
 import { countryName } from "~/lib/directory";
-import { DELEGATE_ROLES, type DelegateRole, type ProtocolOrder } from "../../db/schema";
+import { DELEGATE_ROLES, type DelegateRole, GUEST_KINDS, type GuestKind, type ProtocolOrder } from "../../db/schema";
 
 /**
  * Protocol order of a List of Participants (DOMAIN.md §3 "Delegation lists and precedence"):
  * optionally the chair's and the host's delegations first, then countries (English alphabetical by
  * default, or the event's custom order), within a country the members (English alphabetical, or the
  * custom order), within a delegation the head first, then by rank, then in the order the delegation
- * was entered.
+ * was entered. Guests (issue 18 §3) come after every member, in one section: by kind (international
+ * organisations, partner cities, observers, experts, press: GUEST_KINDS), then English name.
  */
 export type ProtocolRow = {
   country: string;
@@ -14,9 +15,11 @@ export type ProtocolRow = {
   memberNameEn: string;
   role: DelegateRole;
   position: number;
+  /** set for a guest's people (not a member government) */
+  guestKind?: GuestKind | null;
 };
 
-export type SectionKind = "chair" | "host" | "country";
+export type SectionKind = "chair" | "host" | "country" | "guests";
 
 export type Section<T> = { kind: SectionKind; country: string; members: { memberId: string; rows: T[] }[] };
 
@@ -28,6 +31,9 @@ export function protocolCountryName(code: string) {
 }
 
 const ROLE_RANK = new Map<DelegateRole, number>(DELEGATE_ROLES.map((role, index) => [role, index]));
+const GUEST_RANK = new Map<string, number>(GUEST_KINDS.map((kind, index) => [kind, index]));
+/** -1 for a member's delegation (members first), else the guest kind's place. */
+const guestRank = (row: ProtocolRow) => (row.guestKind ? (GUEST_RANK.get(row.guestKind) ?? GUEST_KINDS.length) : -1);
 const english = new Intl.Collator("en", { sensitivity: "base", numeric: true });
 
 function rankIn(order: string[] | undefined, value: string) {
@@ -55,19 +61,30 @@ export function protocolSections<T extends ProtocolRow>(rows: T[], protocol: Pro
     else byMember.set(row.memberId, [row]);
   }
   const delegations = [...byMember.values()].map((list) => list.sort(comparePeople));
-  delegations.sort((a, b) => compareCountries(a[0].country, b[0].country) || compareMembers(a[0], b[0]));
+  const compareGuests = (a: T, b: T) => guestRank(a) - guestRank(b) || english.compare(a.memberNameEn, b.memberNameEn) || a.memberId.localeCompare(b.memberId);
+  delegations.sort((a, b) => {
+    const ga = guestRank(a[0]);
+    const gb = guestRank(b[0]);
+    if (ga >= 0 || gb >= 0) return ga < 0 ? -1 : gb < 0 ? 1 : compareGuests(a[0], b[0]);
+    return compareCountries(a[0].country, b[0].country) || compareMembers(a[0], b[0]);
+  });
 
   const sections: Section<T>[] = [];
   const lead = (kind: SectionKind, id: string | null) => {
-    const delegation = id ? delegations.find((d) => d[0].memberId === id) : undefined;
+    const delegation = id ? delegations.find((d) => d[0].memberId === id && guestRank(d[0]) < 0) : undefined;
     if (delegation) sections.push({ kind, country: delegation[0].country, members: [{ memberId: id!, rows: delegation }] });
   };
   lead("chair", chairId);
   if (hostId !== chairId) lead("host", hostId);
   for (const delegation of delegations) {
     const memberId = delegation[0].memberId;
-    if (memberId === chairId || memberId === hostId) continue;
     const last = sections.at(-1);
+    if (guestRank(delegation[0]) >= 0) {
+      if (last?.kind === "guests") last.members.push({ memberId, rows: delegation });
+      else sections.push({ kind: "guests", country: "", members: [{ memberId, rows: delegation }] });
+      continue;
+    }
+    if (memberId === chairId || memberId === hostId) continue;
     if (last?.kind === "country" && last.country === delegation[0].country) last.members.push({ memberId, rows: delegation });
     else sections.push({ kind: "country", country: delegation[0].country, members: [{ memberId, rows: delegation }] });
   }

@@ -92,6 +92,8 @@ export type ReplyRules = {
   storedPassport: string[];
   /** staff answering on a member's behalf must say why */
   staff: boolean;
+  /** a guest invited as one person (issue 18 §3): no "send a representative" */
+  singlePerson?: boolean;
 };
 
 const PASSPORT_FIELDS = ["passportName", "nationality", "passportNumber", "passportExpiry", "birthDate"] as const;
@@ -120,6 +122,7 @@ export function replySchema(rules: ReplyRules) {
       const coming = value.response === "attending" || value.response === "representative";
       const people = value.delegates;
       if (coming && people.length === 0) ctx.addIssue({ code: "custom", path: ["delegates"], message: "reply:validation.nobody" });
+      if (rules.singlePerson && value.response === "representative") ctx.addIssue({ code: "custom", path: ["response"], message: "reply:validation.response" });
       if (people.length > rules.quota) ctx.addIssue({ code: "custom", path: ["delegates"], message: `reply:validation.quota#${rules.quota}` });
       const heads = people.filter((p) => p.role === "head").length;
       if (people.length && heads !== 1) ctx.addIssue({ code: "custom", path: ["delegates"], message: "reply:validation.oneHead" });

@@ -12,6 +12,7 @@ import enDocuments from "./en/documents.json";
 import enEbadge from "./en/ebadge.json";
 import enEmails from "./en/emails.json";
 import enEvents from "./en/events.json";
+import enGuests from "./en/guests.json";
 import enInvitations from "./en/invitations.json";
 import enLetters from "./en/letters.json";
 import enReply from "./en/reply.json";
@@ -36,6 +37,7 @@ import jaDocuments from "./ja/documents.json";
 import jaEbadge from "./ja/ebadge.json";
 import jaEmails from "./ja/emails.json";
 import jaEvents from "./ja/events.json";
+import jaGuests from "./ja/guests.json";
 import jaInvitations from "./ja/invitations.json";
 import jaLetters from "./ja/letters.json";
 import jaReply from "./ja/reply.json";
@@ -60,6 +62,7 @@ import koDocuments from "./ko/documents.json";
 import koEbadge from "./ko/ebadge.json";
 import koEmails from "./ko/emails.json";
 import koEvents from "./ko/events.json";
+import koGuests from "./ko/guests.json";
 import koInvitations from "./ko/invitations.json";
 import koLetters from "./ko/letters.json";
 import koReply from "./ko/reply.json";
@@ -84,6 +87,7 @@ import mnDocuments from "./mn/documents.json";
 import mnEbadge from "./mn/ebadge.json";
 import mnEmails from "./mn/emails.json";
 import mnEvents from "./mn/events.json";
+import mnGuests from "./mn/guests.json";
 import mnInvitations from "./mn/invitations.json";
 import mnLetters from "./mn/letters.json";
 import mnReply from "./mn/reply.json";
@@ -108,6 +112,7 @@ import ruDocuments from "./ru/documents.json";
 import ruEbadge from "./ru/ebadge.json";
 import ruEmails from "./ru/emails.json";
 import ruEvents from "./ru/events.json";
+import ruGuests from "./ru/guests.json";
 import ruInvitations from "./ru/invitations.json";
 import ruLetters from "./ru/letters.json";
 import ruReply from "./ru/reply.json";
@@ -132,6 +137,7 @@ import zhDocuments from "./zh/documents.json";
 import zhEbadge from "./zh/ebadge.json";
 import zhEmails from "./zh/emails.json";
 import zhEvents from "./zh/events.json";
+import zhGuests from "./zh/guests.json";
 import zhInvitations from "./zh/invitations.json";
 import zhLetters from "./zh/letters.json";
 import zhReply from "./zh/reply.json";
@@ -163,6 +169,7 @@ export const resources = {
     documents: enDocuments,
     retention: enRetention,
     webhooks: enWebhooks,
+    guests: enGuests,
     sso: enSso,
     api: enApi,
     security: enSecurity,
@@ -189,6 +196,7 @@ export const resources = {
     documents: koDocuments,
     retention: koRetention,
     webhooks: koWebhooks,
+    guests: koGuests,
     sso: koSso,
     api: koApi,
     security: koSecurity,
@@ -215,6 +223,7 @@ export const resources = {
     documents: zhDocuments,
     retention: zhRetention,
     webhooks: zhWebhooks,
+    guests: zhGuests,
     sso: zhSso,
     api: zhApi,
     security: zhSecurity,
@@ -241,6 +250,7 @@ export const resources = {
     documents: jaDocuments,
     retention: jaRetention,
     webhooks: jaWebhooks,
+    guests: jaGuests,
     sso: jaSso,
     api: jaApi,
     security: jaSecurity,
@@ -267,6 +277,7 @@ export const resources = {
     documents: ruDocuments,
     retention: ruRetention,
     webhooks: ruWebhooks,
+    guests: ruGuests,
     sso: ruSso,
     api: ruApi,
     security: ruSecurity,
@@ -293,6 +304,7 @@ export const resources = {
     documents: mnDocuments,
     retention: mnRetention,
     webhooks: mnWebhooks,
+    guests: mnGuests,
     sso: mnSso,
     api: mnApi,
     security: mnSecurity,

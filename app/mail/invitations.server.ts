@@ -20,6 +20,7 @@ import { ensureInvitation, ensureLinkToken, type LinkKeys, listInvitations } fro
 import { getLetter } from "~/models/letter.server";
 import { type ClaimedSendWave, createSendWave, lockSendWaveChunk, recordSendWaveChunk, type SendWave, stopSendWave } from "~/models/send-wave.server";
 import { letterPdfSpec, letterSources } from "~/services/letter-documents.server";
+import type { GuestCategory } from "../../db/schema";
 
 export class EventNotOpenError extends Error {}
 
@@ -62,7 +63,14 @@ type EventRow = NonNullable<Awaited<ReturnType<typeof getEvent>>>;
  */
 async function inviteMembers(
   trx: Tx,
-  { env, event, members, createdBy, bilingual }: { env: Env; event: EventRow; members: Member[]; createdBy: string | null; bilingual: boolean },
+  {
+    env,
+    event,
+    members,
+    createdBy,
+    bilingual,
+    guest,
+  }: { env: Env; event: EventRow; members: Member[]; createdBy: string | null; bilingual: boolean; guest?: { category: GuestCategory; singlePerson: boolean } },
 ): Promise<SendResult> {
   const result: SendResult = { queued: 0, alreadyInvited: 0, noEmail: 0 };
   const keys = linkKeys(env);
@@ -86,7 +94,7 @@ async function inviteMembers(
       result.noEmail++;
       continue;
     }
-    const invitation = await ensureInvitation(trx, { eventId, memberId: member.id, letterLocale: recipients.locale, createdBy });
+    const invitation = await ensureInvitation(trx, { eventId, memberId: member.id, letterLocale: recipients.locale, createdBy, guest });
     const key = `invitation:${invitation.id}:invitation:1`;
     // the link exists from now on; the stored letter holds it masked and the worker puts it in when sending
     await ensureLinkToken(trx, { invitationId: invitation.id, keys, isNew: invitation.created });
@@ -199,6 +207,50 @@ export async function sendInvitations(
     const event = await openEventForSending(trx, { eventId });
     const result = await inviteMembers(trx, { env, event, members: await listAudience(trx, audience), createdBy: user.id, bilingual });
     await writeAudit(trx, { actor: user, action: "invitations.sent", objectType: "event", objectId: eventId, ip, details: { ...result, bilingual } });
+    return result;
+  });
+}
+
+/**
+ * Invites guests (issue 18 §3) to an open event, in one transaction under the per-event lock: each gets the same
+ * letter, link and reply page as a member, its invitation fixing the category of the people it registers and
+ * whether one person answers. Guests are few (a page's worth), so this is done at once rather than as a wave.
+ * Ids that are not guests are ignored. One audit row names the guests invited.
+ */
+export async function inviteGuests(
+  db: DB,
+  {
+    env,
+    eventId,
+    guestIds,
+    category,
+    singlePerson,
+    bilingual,
+    user,
+    ip,
+  }: {
+    env: Env;
+    eventId: string;
+    guestIds: string[];
+    category: GuestCategory;
+    singlePerson: boolean;
+    bilingual: boolean;
+    user: { id: string; email: string };
+    ip?: string;
+  },
+): Promise<SendResult> {
+  return inTransaction(db, async (trx) => {
+    const event = await openEventForSending(trx, { eventId });
+    const guests = (await listAudience(trx, { mode: "picked", memberIds: guestIds })).filter((m) => m.guestKind);
+    const result = await inviteMembers(trx, { env, event, members: guests, createdBy: user.id, bilingual, guest: { category, singlePerson } });
+    await writeAudit(trx, {
+      actor: user,
+      action: "guests.invited",
+      objectType: "event",
+      objectId: eventId,
+      ip,
+      details: { ...result, guests: guests.map((g) => g.id), category, singlePerson, bilingual },
+    });
     return result;
   });
 }

@@ -47,6 +47,7 @@ export async function listMembersPage(db: DB, { filter, after, limit }: { filter
     .select(MEMBER_COLUMNS)
     .select(["m.updated_at as updatedAt", sql<string>`coalesce(m.names->>'en', '')`.as("sortName")]);
   query = filter.archived ? query.where("m.archived_at", "is not", null) : query.where("m.archived_at", "is", null);
+  query = query.where("m.guest_kind", "is", null);
   if (filter.country) query = query.where("m.country", "=", filter.country);
   if (filter.status) query = query.where("m.status", "=", filter.status);
   if (filter.kind) query = query.where("m.kind", "=", filter.kind);

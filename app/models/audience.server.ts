@@ -21,7 +21,8 @@ export async function listAudience(db: DB, filter: AudienceFilter): Promise<(Mem
     );
     members = (await listMembers(db)).filter((m) => ids.includes(m.id));
   } else if (filter.mode === "picked") {
-    members = filter.memberIds.length ? await listMembers(db, { ids: filter.memberIds }) : [];
+    // by id: a send wave's chunk and a reminder reach the guests invited too (issue 18 §3)
+    members = filter.memberIds.length ? await listMembers(db, { ids: filter.memberIds, withGuests: true }) : [];
   } else {
     members = await listMembers(db, {
       country: filter.mode === "country" ? filter.country : undefined,

@@ -87,7 +87,8 @@ export async function listContacts(db: DB, { q }: { q?: string } = {}): Promise<
     .innerJoin("member", "member.id", "contact.member_id")
     .select(COLUMNS)
     .select(["member.names as memberNames", "member.country as memberCountry"])
-    .where("member.archived_at", "is", null);
+    .where("member.archived_at", "is", null)
+    .where("member.guest_kind", "is", null);
   const needle = q?.normalize("NFC").trim();
   if (needle) {
     const pattern = `%${needle.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;

@@ -36,10 +36,11 @@ export async function upcomingEvents(db: DB, { now = new Date(), limit = 6 }: { 
       "e.ends_at as endsAt",
       "e.rsvp_deadline as rsvpDeadline",
       "e.time_zone as timeZone",
-      sql<number>`count(i.id)::int`.as("invited"),
-      sql<number>`count(i.id) filter (where i.response not in ('pending', 'undecided'))::int`.as("answered"),
-      sql<number>`count(i.id) filter (where i.response in ('attending', 'representative'))::int`.as("attending"),
-      sql<number>`count(i.id) filter (where i.response = 'declining')::int`.as("declining"),
+      // members' answers only: guests' invitations (issue 18 §3) are not counted among the members
+      sql<number>`count(i.id) filter (where i.guest_category is null)::int`.as("invited"),
+      sql<number>`count(i.id) filter (where i.guest_category is null and i.response not in ('pending', 'undecided'))::int`.as("answered"),
+      sql<number>`count(i.id) filter (where i.guest_category is null and i.response in ('attending', 'representative'))::int`.as("attending"),
+      sql<number>`count(i.id) filter (where i.guest_category is null and i.response = 'declining')::int`.as("declining"),
       sql<number>`(select count(*) from delegate d join invitation di on di.id = d.invitation_id where di.event_id = e.id)::int`.as("people"),
       sql<string[]>`coalesce(array_agg(distinct i.letter_locale::text) filter (where i.id is not null), '{}')`.as("letterLocales"),
     ])
@@ -97,6 +98,7 @@ export async function dashboardTasks(db: DB, { now = new Date(), withinDays = 14
       .selectFrom("member as m")
       .select(sql<number>`count(*)::int`.as("n"))
       .where("m.archived_at", "is", null)
+      .where("m.guest_kind", "is", null)
       .where((eb) => eb.or([eb("m.office_email", "is", null), eb("m.office_email", "=", "")]))
       .where(({ not, exists, selectFrom }) =>
         not(
@@ -132,13 +134,14 @@ export async function eventCounts(db: DB, { eventId }: { eventId: string }): Pro
   const row = await db
     .selectFrom("invitation as i")
     .select([
-      sql<number>`count(*)::int`.as("invited"),
-      sql<number>`count(*) filter (where exists (select 1 from email_message em where em.invitation_id = i.id and em.status in ('sent', 'local')))::int`.as(
+      // the members' tallies: guests' invitations (issue 18 §3) are left out; their people count below
+      sql<number>`count(*) filter (where i.guest_category is null)::int`.as("invited"),
+      sql<number>`count(*) filter (where i.guest_category is null and exists (select 1 from email_message em where em.invitation_id = i.id and em.status in ('sent', 'local')))::int`.as(
         "delivered",
       ),
-      sql<number>`count(*) filter (where i.response not in ('pending', 'undecided'))::int`.as("answered"),
-      sql<number>`count(*) filter (where i.response in ('attending', 'representative'))::int`.as("attending"),
-      sql<number>`count(*) filter (where i.response = 'declining')::int`.as("declining"),
+      sql<number>`count(*) filter (where i.guest_category is null and i.response not in ('pending', 'undecided'))::int`.as("answered"),
+      sql<number>`count(*) filter (where i.guest_category is null and i.response in ('attending', 'representative'))::int`.as("attending"),
+      sql<number>`count(*) filter (where i.guest_category is null and i.response = 'declining')::int`.as("declining"),
       sql<number>`(select count(*) from delegate d join invitation di on di.id = d.invitation_id where di.event_id = ${eventId})::int`.as("people"),
     ])
     .where("i.event_id", "=", eventId)

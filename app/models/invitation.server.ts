@@ -4,16 +4,31 @@ import type { DB } from "~/db.server";
 import { UNDELIVERED } from "~/lib/mail-recipients";
 import { seal, unseal } from "~/lib/sealed.server";
 import { createToken, hashToken, invitationLinkToken, isWellFormedToken } from "~/lib/tokens.server";
-import { INVITATION_RESPONSES, type InvitationResponse, type Locale, type LocalizedText, type RecipientOutcome } from "../../db/schema";
+import { type GuestCategory, INVITATION_RESPONSES, type InvitationResponse, type Locale, type LocalizedText, type RecipientOutcome } from "../../db/schema";
 
-/** The invitation of a member to an event, created once (event × member is unique). */
+/**
+ * The invitation of a member to an event, created once (event × member is unique). A guest's (issue 18 §3) carries
+ * the participant category it fixes and whether one person answers; an existing invitation keeps its own.
+ */
 export async function ensureInvitation(
   db: DB,
-  { eventId, memberId, letterLocale, createdBy }: { eventId: string; memberId: string; letterLocale: Locale; createdBy: string | null },
+  {
+    eventId,
+    memberId,
+    letterLocale,
+    createdBy,
+    guest,
+  }: { eventId: string; memberId: string; letterLocale: Locale; createdBy: string | null; guest?: { category: GuestCategory; singlePerson: boolean } },
 ) {
   const inserted = await db
     .insertInto("invitation")
-    .values({ event_id: eventId, member_id: memberId, letter_locale: letterLocale, created_by: createdBy })
+    .values({
+      event_id: eventId,
+      member_id: memberId,
+      letter_locale: letterLocale,
+      created_by: createdBy,
+      ...(guest ? { guest_category: guest.category, single_person: guest.singlePerson } : {}),
+    })
     .onConflict((oc) => oc.columns(["event_id", "member_id"]).doNothing())
     .returning(["id", "letter_locale as letterLocale"])
     .executeTakeFirst();

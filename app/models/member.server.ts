@@ -4,7 +4,7 @@ import type { DB } from "~/db.server";
 import type { Lng } from "~/i18n";
 import type { MemberInput } from "~/lib/directory-schemas";
 import { ConflictError, DuplicateError, isUniqueViolation } from "~/models/errors";
-import type { LocalizedText, MemberKind, MemberStatus } from "../../db/schema";
+import type { GuestKind, LocalizedText, MemberKind, MemberStatus } from "../../db/schema";
 
 export type MemberRow = {
   id: string;
@@ -22,6 +22,8 @@ export type MemberRow = {
   isDemo: boolean;
   archivedAt: Date | null;
   version: number;
+  /** null for a member government; a guest's kind (issue 18 §3) */
+  guestKind: GuestKind | null;
 };
 
 const COLUMNS = [
@@ -40,9 +42,11 @@ const COLUMNS = [
   "member.is_demo as isDemo",
   "member.archived_at as archivedAt",
   "member.version",
+  "member.guest_kind as guestKind",
 ] as const;
 
-export type MemberFilter = { q?: string; country?: string; kind?: string; status?: string; archived?: boolean; ids?: string[] };
+/** `withGuests`: guests (issue 18 §3) are left out of every member list unless asked for (by id only). */
+export type MemberFilter = { q?: string; country?: string; kind?: string; status?: string; archived?: boolean; ids?: string[]; withGuests?: boolean };
 
 /** Members matching the filter; the search looks at every language's name, the kana reading and the country code. */
 export async function listMembers(db: DB, filter: MemberFilter = {}): Promise<(MemberRow & { contactCount: number })[]> {
@@ -51,6 +55,7 @@ export async function listMembers(db: DB, filter: MemberFilter = {}): Promise<(M
     .select(COLUMNS)
     .select((eb) => eb.selectFrom("contact").select(eb.fn.countAll<string>().as("n")).whereRef("contact.member_id", "=", "member.id").as("contactCount"));
   query = filter.archived ? query.where("archived_at", "is not", null) : query.where("archived_at", "is", null);
+  if (!(filter.withGuests && filter.ids)) query = query.where("guest_kind", "is", null);
   if (filter.ids) query = query.where("id", "in", filter.ids);
   if (filter.country) query = query.where("country", "=", filter.country);
   if (filter.kind) query = query.where("kind", "=", filter.kind as MemberKind);
@@ -74,6 +79,7 @@ export async function countMembers(db: DB) {
   const row = await db
     .selectFrom("member")
     .select((eb) => eb.fn.countAll<string>().as("n"))
+    .where("guest_kind", "is", null)
     .executeTakeFirstOrThrow();
   return Number(row.n);
 }
@@ -87,6 +93,7 @@ export async function findMemberByNaturalKey(db: DB, { country, nameEn }: { coun
     .selectFrom("member")
     .select(COLUMNS)
     .where("country", "=", country)
+    .where("guest_kind", "is", null)
     .where(sql`lower(names->>'en')`, "=", nameEn.toLowerCase())
     .executeTakeFirst()) as MemberRow | undefined;
 }

@@ -8,7 +8,7 @@ import { type DelegateInput, PRIVACY_NOTICE_VERSION, type ReplyInput } from "~/l
 import { maskPassportNumber, seal, unseal } from "~/lib/sealed.server";
 import { lockProgramme, type Promotion, snapshotRegistrations, syncRegistrations } from "~/models/capacity.server";
 import { enqueueWebhookEvent } from "~/models/webhook.server";
-import type { DelegateRole, DietaryTag, Gender, Honorific, InvitationResponse, Locale, LocalizedText } from "../../db/schema";
+import type { DelegateRole, DietaryTag, Gender, GuestCategory, Honorific, InvitationResponse, Locale, LocalizedText } from "../../db/schema";
 
 /** Records the first opening of a link; later openings write nothing (a GET changes no reply, see T3). */
 export async function recordLinkOpened(db: DB, { invitationId }: { invitationId: string }) {
@@ -211,6 +211,9 @@ export type ReplyState = {
   declineReason: string | null;
   answeredAt: Date | null;
   changedAt: Date | null;
+  /** a guest's invitation (issue 18 §3): the category it fixes, and whether one person answers */
+  guestCategory: GuestCategory | null;
+  singlePerson: boolean;
   delegates: DelegateRow[];
 };
 
@@ -230,6 +233,8 @@ export async function getReply(db: DB, { invitationId, key }: { invitationId: st
       "i.decline_reason as declineReason",
       "i.answered_at as answeredAt",
       "i.changed_at as changedAt",
+      "i.guest_category as guestCategory",
+      "i.single_person as singlePerson",
     ])
     .where("i.id", "=", invitationId)
     .executeTakeFirst();
@@ -288,7 +293,7 @@ export async function applyReply(
 ): Promise<SaveOutcome> {
   const current = await trx
     .selectFrom("invitation")
-    .select(["revision", "response", "event_id as eventId"])
+    .select(["revision", "response", "event_id as eventId", "guest_category as guestCategory"])
     .where("id", "=", invitationId)
     .forUpdate()
     .executeTakeFirstOrThrow();
@@ -389,7 +394,8 @@ export async function applyReply(
                   checked_in_at: before.checkedInAt,
                   checked_in_by: before.checkedInBy,
                 }
-              : { id: newId }),
+              : // a guest's invitation fixes the category of the people it registers (issue 18 §3)
+                { id: newId, ...(current.guestCategory ? { category: current.guestCategory } : {}) }),
             invitation_id: invitationId,
             position,
             role: p.role,

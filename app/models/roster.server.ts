@@ -5,7 +5,17 @@ import { unseal } from "~/lib/sealed.server";
 import { approvedOrNotRequired } from "~/models/capacity.server";
 import type { DelegateRow } from "~/models/reply.server";
 import { enqueueWebhookEvent } from "~/models/webhook.server";
-import type { DelegateRole, InvitationResponse, Locale, LocalizedText, ParticipantCategory, ProtocolOrder, RosterKind, VisaLetterText } from "../../db/schema";
+import type {
+  DelegateRole,
+  GuestKind,
+  InvitationResponse,
+  Locale,
+  LocalizedText,
+  ParticipantCategory,
+  ProtocolOrder,
+  RosterKind,
+  VisaLetterText,
+} from "../../db/schema";
 
 /** Who is on the List of Participants: the delegates of members whose answer is in `attendance`. */
 export type RosterFilter = {
@@ -33,6 +43,8 @@ export type RosterPerson = Omit<
   memberNames: LocalizedText;
   memberNameEn: string;
   memberLocale: Locale;
+  /** a guest's people (issue 18 §3): listed after the members */
+  guestKind: GuestKind | null;
   response: InvitationResponse;
   category: ParticipantCategory;
   checkInCode: string;
@@ -73,6 +85,7 @@ function rosterQuery(db: DB, eventId: string, filter?: RosterFilter) {
     "m.names as memberNames",
     sql<string>`coalesce(m.names->>'en', '')`.as("memberNameEn"),
     "m.default_locale as memberLocale",
+    "m.guest_kind as guestKind",
     "i.response",
     "d.role",
     "d.position",
@@ -120,7 +133,15 @@ export async function listRosterPeople(
 }
 
 /** What protocol order needs of each person on the list, and nothing else: a 10,000-person list is ordered on these. */
-export type RosterKey = { delegateId: string; memberId: string; memberNameEn: string; country: string; role: DelegateRole; position: number };
+export type RosterKey = {
+  delegateId: string;
+  memberId: string;
+  memberNameEn: string;
+  country: string;
+  role: DelegateRole;
+  position: number;
+  guestKind: GuestKind | null;
+};
 
 export async function listRosterKeys(db: DB, { eventId, filter = {} }: { eventId: string; filter?: RosterFilter }): Promise<RosterKey[]> {
   const query = rosterBase(db, eventId, filter).select([
@@ -128,6 +149,7 @@ export async function listRosterKeys(db: DB, { eventId, filter = {} }: { eventId
     "m.id as memberId",
     "m.country",
     sql<string>`coalesce(m.names->>'en', '')`.as("memberNameEn"),
+    "m.guest_kind as guestKind",
     "d.role",
     "d.position",
   ]);

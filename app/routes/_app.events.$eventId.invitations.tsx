@@ -9,6 +9,7 @@ import { canHandlePassports, requireUser } from "~/auth.server";
 import { ActionErrorAlert } from "~/components/action-error";
 import { GeneralErrorBoundary } from "~/components/error-boundary";
 import { EventTools } from "~/components/event-tools";
+import { GuestInvitePanel } from "~/components/guest-invite-panel";
 import { getDb } from "~/db.server";
 import { getEnv } from "~/env.server";
 import { languageNames, type Lng } from "~/i18n";
@@ -16,14 +17,16 @@ import { getFixedT } from "~/i18next.server";
 import { actionError } from "~/lib/action-error";
 import { readForm } from "~/lib/bounded-form.server";
 import { countryName, countryOptions, localized, missingLanguages, sortMembers } from "~/lib/directory";
+import { GuestInviteSchema } from "~/lib/guest-schemas";
 import type { PageTitle } from "~/lib/page-title";
 import { messageIdFor } from "~/lib/tokens.server";
-import { EventNotOpenError, memberRecipients, startSendWave } from "~/mail/invitations.server";
+import { EventNotOpenError, inviteGuests, memberRecipients, startSendWave } from "~/mail/invitations.server";
 import { wakeSendWaveRunners } from "~/mail/send-waves.server";
 import { parseMailFrom } from "~/mail/transport.server";
 import { type AudienceFilter, listAudience } from "~/models/audience.server";
 import { audited } from "~/models/audit.server";
 import { enqueueMessage } from "~/models/email-message.server";
+import { guestInvitationsOfEvent, listGuests } from "~/models/guest.server";
 import { listInvitations } from "~/models/invitation.server";
 import { listMembers } from "~/models/member.server";
 import { listSubcommittees } from "~/models/subcommittee.server";
@@ -60,12 +63,15 @@ export async function loader(args: LoaderFunctionArgs) {
   const event = await requireEvent(args.params.eventId);
   const url = new URL(args.request.url);
   const audience = audienceFrom(url.searchParams) ?? { mode: "all" as const };
-  const [members, invited, subcommittees, allMembers] = await Promise.all([
+  const [members, invited, subcommittees, allMembers, guests, guestInvitations] = await Promise.all([
     listAudience(db, audience),
     listInvitations(db, { eventId: event.id }),
     listSubcommittees(db),
     listMembers(db),
+    listGuests(db),
+    guestInvitationsOfEvent(db, { eventId: event.id }),
   ]);
+  const guestsInvited = new Set(guestInvitations.map((i) => i.memberId));
   const invitedIds = new Set(invited.map((i) => i.memberId));
   const rows = sortMembers(members, locale).map((m) => {
     const r = memberRecipients(m);
@@ -91,6 +97,14 @@ export async function loader(args: LoaderFunctionArgs) {
     rows,
     countries: countryOptions(locale).filter((c) => allMembers.some((m) => m.country === c.code)),
     subcommittees: subcommittees.map((s) => ({ id: s.id, name: localized(s.names, locale) })),
+    guests: guests.map((g) => ({
+      id: g.id,
+      name: localized(g.names, locale),
+      kind: g.kind,
+      country: countryName(g.country, locale),
+      email: g.email,
+      invited: guestsInvited.has(g.id),
+    })),
   };
 }
 
@@ -127,6 +141,22 @@ export async function action(args: ActionFunctionArgs) {
     });
     return Response.json({ testSent: user.email });
   }
+  if (form.get("intent") === "invite-guests") {
+    const parsed = GuestInviteSchema.safeParse({
+      guestIds: form.getAll("guestIds").map(String),
+      category: form.get("category") ?? undefined,
+      singlePerson: form.get("singlePerson") ?? undefined,
+      bilingual: form.get("bilingual") ?? undefined,
+    });
+    if (!parsed.success) return actionError(parsed.error.issues[0]?.message ?? "guests:validation.pick", 400);
+    try {
+      const result = await inviteGuests(db, { env, eventId: event.id, ...parsed.data, user, ip: args.context.clientIp });
+      return Response.json({ guestsInvited: result.queued });
+    } catch (error) {
+      if (error instanceof EventNotOpenError) return actionError("invitations:notOpen", 409);
+      throw error;
+    }
+  }
   const audience = audienceFrom(form);
   if (!audience || form.get("intent") !== "send") throw new Response("Bad Request", { status: 400 });
   try {
@@ -140,12 +170,12 @@ export async function action(args: ActionFunctionArgs) {
   }
 }
 
-export const handle = { i18n: ["common", "directory", "events", "invitations", "rosters"], title: "invitations:title" satisfies PageTitle };
+export const handle = { i18n: ["common", "directory", "events", "invitations", "rosters", "guests"], title: "invitations:title" satisfies PageTitle };
 
 export default function InvitationsRoute() {
   const { t } = useTranslation("invitations");
-  const { event, audience, rows, countries, subcommittees, visaLetters } = useLoaderData<typeof loader>();
-  const actionData = useActionData<{ testSent?: string }>();
+  const { event, audience, rows, countries, subcommittees, visaLetters, guests } = useLoaderData<typeof loader>();
+  const actionData = useActionData<{ testSent?: string; guestsInvited?: number }>();
   const navigation = useNavigation();
   const [params] = useSearchParams();
   const mode = audience.mode;
@@ -334,6 +364,8 @@ export default function InvitationsRoute() {
           </Link>
         </div>
       </Form>
+
+      <GuestInvitePanel guests={guests} sent={actionData?.guestsInvited} canSend={event.status === "open"} />
     </>
   );
 }

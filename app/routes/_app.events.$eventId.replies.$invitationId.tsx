@@ -135,7 +135,7 @@ export async function action(args: ActionFunctionArgs) {
 }
 
 export const handle = {
-  i18n: ["common", "directory", "events", "invitations", "reply", "delegation", "capacity", "documents"],
+  i18n: ["common", "directory", "events", "invitations", "reply", "delegation", "capacity", "documents", "guests"],
   title: titleFrom<typeof loader>((data) => (data?.member?.name ? { text: data.member.name } : null)),
 };
 

@@ -10,17 +10,18 @@ export async function loader(args: LoaderFunctionArgs) {
   return null;
 }
 
-export const handle = { i18n: ["common", "directory"] };
+export const handle = { i18n: ["common", "directory", "guests"] };
 
 export default function MembersLayoutRoute() {
   const { t } = useTranslation("directory");
   const { pathname } = useLocation();
   // A member's own pages (/members/<id>/…) belong to the Members tab too.
-  const onMemberPage = /^\/members\/(?!contacts|subcommittees|import)[^/]+/.test(pathname);
+  const onMemberPage = /^\/members\/(?!contacts|subcommittees|import|guests)[^/]+/.test(pathname);
   const tabs = [
     { to: "/members", label: t("tabs.members"), end: true },
     { to: "/members/contacts", label: t("tabs.contacts") },
     { to: "/members/subcommittees", label: t("tabs.subcommittees") },
+    { to: "/members/guests", label: t("guests:tab") },
     { to: "/members/import", label: t("tabs.importExport") },
   ];
   return (

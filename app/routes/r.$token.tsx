@@ -136,7 +136,7 @@ export function headers() {
 }
 
 export const handle = {
-  i18n: ["common", "emails", "reply", "directory", "delegation", "capacity", "documents"],
+  i18n: ["common", "emails", "reply", "directory", "delegation", "capacity", "documents", "guests"],
   title: titleFrom<() => Partial<PageData>>((data) => (data?.event?.title ? { text: data.event.title } : { key: "emails:rsvpInvalid.title" })),
 };
 export const meta: MetaFunction<typeof loader> = () => [{ name: "robots", content: "noindex" }];

@@ -75,7 +75,9 @@ function delegateValue(d: DelegateRow): DelegateValue {
 /** What a reply to this invitation may contain: the event's quota, passport gate and programme items. */
 function rulesOf(event: EventRow, reply: ReplyState, programme: ProgrammeItemRow[], staff: boolean): ReplyRules {
   return {
-    quota: event.delegationQuota,
+    // a guest invited as one person registers that person only (issue 18 §3)
+    quota: reply.singlePerson ? 1 : event.delegationQuota,
+    singlePerson: reply.singlePerson,
     passportAllowed: event.passportCountries.includes(reply.memberCountry),
     programmeIds: programme.filter((item) => item.attendanceAsked).map((item) => item.id),
     storedPassport: reply.delegates.filter((d) => d.hasPassportData).map((d) => d.id),

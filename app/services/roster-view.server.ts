@@ -86,7 +86,7 @@ export function nameForms(p: RosterPerson) {
 }
 
 export async function rosterLabels(lang: Lng) {
-  const t = await getFixedT(lang, ["rosters", "reply", "events", "common", "delegation"]);
+  const t = await getFixedT(lang, ["rosters", "reply", "events", "common", "delegation", "guests"]);
   return {
     t,
     role: (role: DelegateRole) => t(`reply:roles.${role}`),
@@ -94,6 +94,7 @@ export async function rosterLabels(lang: Lng) {
     section: (kind: SectionKind, country: string) => {
       // English lists say "Korea", as NEAR's own documents do; other languages use their usual short names
       const name = lang === "en" ? protocolCountryName(country) : countryName(country, lang);
+      if (kind === "guests") return t("guests:section");
       return kind === "country" ? name : t(`rosters:sections.${kind}`, { country: name });
     },
   };

@@ -23,6 +23,7 @@ import * as m20261205_2300 from "./2026_12_05_2300_create_check_ins";
 import * as m20261205_2330 from "./2026_12_05_2330_add_personal_data_retention";
 import * as m20261205_2345_substitutions from "./2026_12_05_2345_add_delegate_substitutions";
 import * as m20261206_0100 from "./2026_12_06_0100_create_documents";
+import * as m20261206_0200_guests from "./2026_12_06_0200_add_guest_invitees";
 import * as m20261206_0300_capacity from "./2026_12_06_0300_add_capacity_waiting_list";
 import * as m20261206_0400_attachments from "./2026_12_06_0400_create_event_attachments";
 import * as m20261206_0500_badge_links from "./2026_12_06_0500_create_delegate_badge_links";
@@ -55,6 +56,7 @@ export const migrations: Record<string, Migration> = {
   "2026_12_05_2330_add_personal_data_retention": m20261205_2330,
   "2026_12_05_2345_add_delegate_substitutions": m20261205_2345_substitutions,
   "2026_12_06_0100_create_documents": m20261206_0100,
+  "2026_12_06_0200_add_guest_invitees": m20261206_0200_guests,
   "2026_12_06_0300_add_capacity_waiting_list": m20261206_0300_capacity,
   "2026_12_06_0400_create_event_attachments": m20261206_0400_attachments,
   "2026_12_06_0500_create_delegate_badge_links": m20261206_0500_badge_links,
