@@ -261,6 +261,52 @@ async function fillEveryTable(db: DB) {
       recorded_by: admin.id,
     })
     .execute();
+  // issue 18: a delegation's documents (bytes in the database), its places, e-badge links, the event's attachments
+  const pdf = Buffer.from("%PDF-1.4\n% Нота\n%%EOF\n");
+  await db
+    .insertInto("document")
+    .values({
+      invitation_id: invitation.id,
+      delegate_id: null,
+      kind: "note_verbale",
+      media_type: "application/pdf",
+      byte_size: pdf.length,
+      sha256: crypto.createHash("sha256").update(pdf).digest("hex"),
+      file_name: "нота.pdf",
+      width: null,
+      height: null,
+      key_id: null,
+      content: pdf,
+    })
+    .execute();
+  await db
+    .insertInto("programme_registration")
+    .values({ delegate_id: delegate.id, programme_item_id: item.id, event_id: event.id, status: "registered", promoted_at: null })
+    .execute();
+  await db
+    .insertInto("delegate_badge_link")
+    .values({ delegate_id: delegate.id, token_hash: "b".repeat(64), token_sealed: "sealed-badge-link" })
+    .execute();
+  const attachment = await db
+    .insertInto("event_attachment")
+    .values({
+      event_id: event.id,
+      filename: "议程.pdf",
+      content_type: "application/pdf",
+      size: pdf.length,
+      sha256: crypto.createHash("sha256").update(pdf).digest("hex"),
+      content: pdf,
+      created_by: admin.id,
+      removed_at: null,
+    })
+    .returning("id")
+    .executeTakeFirstOrThrow();
+  await db.insertInto("event_letter_option").values({ event_id: event.id, attach_pdf: true, second_locale: "en", updated_by: admin.id }).execute();
+  const message = await db.selectFrom("email_message").select("id").executeTakeFirstOrThrow();
+  await db
+    .insertInto("email_message_document")
+    .values({ message_id: message.id, letter: JSON.stringify({ body: "本文" }), attachment_ids: JSON.stringify([attachment.id]) })
+    .execute();
 }
 
 /** Rewrites a backup's manifest (keeping its checksum line valid), to forge a file that passes the hashes. */

@@ -17,6 +17,8 @@ const PUBLIC_ROUTES = new Set([
   // single sign-on: the start sends the browser to the provider, the callback signs in (issue 19 item 4)
   "auth.oidc.callback",
   "auth.oidc.start",
+  // a delegate's e-badge, reached by its own unguessable link (issue 18 §5)
+  "b.$token",
   "healthz",
   "locales.$lng.$ns",
   "login",
