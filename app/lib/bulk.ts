@@ -1,5 +1,9 @@
 import * as z from "zod";
 
+// a named import, not a bare one (package.json says sideEffects: false, so a bare import is dropped from the
+// browser bundle): validation.ts configures zod jitless before this module builds its schema (the CSP forbids eval)
+import { optionalLine } from "~/lib/validation";
+
 /** What staff may do to several invitations at once (issue 17). */
 export const BULK_ACTIONS = ["remind", "reissue", "declining", "attending"] as const;
 export type BulkAction = (typeof BULK_ACTIONS)[number];
@@ -19,7 +23,7 @@ export const BulkSchema = z.object({
   pageId: z.preprocess(asList, z.array(z.string().uuid()).max(BULK_MAX)),
   selectPage: z.literal("on").optional(),
   batch: z.string().uuid().optional(),
-  reason: z.string().trim().max(200).optional(),
+  reason: optionalLine(200),
   sendLinks: z.literal("on").optional(),
   returnTo: z.string().max(2000).optional(),
 });

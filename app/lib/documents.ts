@@ -1,6 +1,11 @@
 import * as z from "zod";
 
+// zod must be configured jitless before this module builds its schemas (the CSP forbids eval in the browser): a
+// named import that is used, since package.json's sideEffects: false drops a bare import from the browser bundle
+import { jitlessZod } from "~/lib/validation";
 import { DOCUMENT_KINDS, type DocumentKind, type DocumentMediaType } from "../../db/schema";
+
+jitlessZod();
 
 /** Issue 18 §1: what a delegation may upload, checked by content, never by the name or the browser's type. */
 export const MAX_DOCUMENT_BYTES = 5 * 1024 * 1024;

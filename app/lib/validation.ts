@@ -7,6 +7,11 @@ import { supportedLngs } from "~/i18n";
 // this file (route modules are evaluated before entry.client).
 z.config({ jitless: true });
 
+/** For a module that builds schemas without using anything else of this one: importing this keeps it in the bundle. */
+export function jitlessZod() {
+  z.config({ jitless: true });
+}
+
 /**
  * Shared field schemas. Messages are translation keys (rendered by <Field> through t()); a "#n" suffix
  * carries a number for the message, e.g. "validation.tooLong#100".
