@@ -2,7 +2,7 @@ import fs from "node:fs";
 import path from "node:path";
 
 import { PGlite } from "@electric-sql/pglite";
-import { Kysely, PGliteDialect, PostgresDialect, type Transaction } from "kysely";
+import { Kysely, type KyselyConfig, PGliteDialect, PostgresDialect, type Transaction } from "kysely";
 import pg from "pg";
 
 import { getEnv } from "~/env.server";
@@ -65,17 +65,28 @@ class Client extends pg.Client {
   }
 }
 
+/**
+ * LOG_LEVEL=trace: every SQL statement with its duration (the text only: values travel as parameters and are
+ * never logged), for finding what a slow page asks the database.
+ */
+const queryLog: KyselyConfig["log"] = (event) => {
+  if (!logger.isLevelEnabled("trace")) return;
+  const ms = Math.round(event.queryDurationMillis * 10) / 10;
+  if (event.level === "error") logger.trace({ sql: event.query.sql, ms, err: String(event.error) }, "query failed");
+  else logger.trace({ sql: event.query.sql, ms }, "query");
+};
+
 export function createPostgresDb(connectionString: string, max = 10, onPool?: (pool: pg.Pool) => void): DB {
   const pool = new pg.Pool({ connectionString, max, application_name: "plenary", ...POSTGRES_TIMEOUTS, Client });
   onPool?.(pool);
   // An idle connection that the server drops must not crash the process either; the pool replaces it.
   pool.on("error", (error) => logger.warn({ err: error.message }, "database connection lost"));
-  return new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+  return new Kysely<Database>({ dialect: new PostgresDialect({ pool }), log: queryLog });
 }
 
 /** Wraps an open PGlite (tests load one from a migrated snapshot). */
 export function createPgliteDb(pglite: PGlite): DB {
-  return new Kysely<Database>({ dialect: new PGliteDialect({ pglite }) });
+  return new Kysely<Database>({ dialect: new PGliteDialect({ pglite }), log: queryLog });
 }
 
 /**
@@ -163,7 +174,7 @@ function openConfiguredDb(): Holder {
   let pglite: Promise<PGlite> | undefined;
   const open = () => (pglite ??= openPglite(path.join(env.DATA_DIR, "pgdata"), undefined, { reopenNew: longRunning }));
   const dialect = new PGliteDialect({ pglite: open });
-  const db = new Kysely<Database>({ dialect });
+  const db = new Kysely<Database>({ dialect, log: queryLog });
   return {
     db,
     pglite: open,

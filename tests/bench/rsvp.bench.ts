@@ -10,7 +10,8 @@
 // Knobs: BENCH_SECONDS (10) per measurement, BENCH_WARMUP_SECONDS (3), BENCH_CONNECTIONS (50),
 // BENCH_INVITATIONS (300: extra members invited next to the 82 demo members, office address only; an answer
 // currently costs more the more members the directory holds, see submitReply → listAudience),
-// BENCH_LOG_LEVEL (info, as in production: the server logs one line per request).
+// BENCH_LOG_LEVEL (info, as in production: the server logs one line per request), BENCH_CPU_PROF (a directory for
+// the server's V8 CPU profile).
 import { spawnSync } from "node:child_process";
 import crypto from "node:crypto";
 import fs from "node:fs";
@@ -244,7 +245,9 @@ try {
 
   // 2. the real server
   say("starting Plenary (node app/server.js; builds first if the build is stale)…");
-  const plenary = startChild("plenary", [path.join(ROOT, "app/server.js")], { cwd: ROOT, env: serverEnv, dir });
+  // BENCH_CPU_PROF=<dir>: the server writes a V8 CPU profile there when it stops (for the reply page's profile)
+  const profile = process.env.BENCH_CPU_PROF ? ["--cpu-prof", `--cpu-prof-dir=${path.resolve(process.env.BENCH_CPU_PROF)}`] : [];
+  const plenary = startChild("plenary", [...profile, path.join(ROOT, "app/server.js")], { cwd: ROOT, env: serverEnv, dir });
   await waitFor(plenary, (output) => output.includes("Plenary is running at"), "Plenary", 300_000);
   const first = await fetch(`${appUrl}/r/${tokens[0]}`);
   const html = await first.text();
