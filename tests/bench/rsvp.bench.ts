@@ -1,17 +1,19 @@
-// npm run bench:rsvp — the public reply page under load (autocannon, 50 connections): GET /r/<token> and real
-// answers POSTed to it, against the built Plenary server (`node app/server.js`, embedded PGlite, mail worker off),
-// next to the ceiling measured in the same run: a minimal Remix v2 app (classic compiler, loader → json(),
-// @remix-run/express, NODE_ENV=production; PERF-LIMITS 4c/4e). Prints req/s, p99 and the ratio (goal ≥ 0.5).
+// npm run bench:rsvp — the public reply page under load (autocannon, 50 connections): GET /r/<token> of 5-person
+// delegations and real 5-person answers POSTed to it, against the built Plenary server (`node app/server.js` as in
+// the default setup: mail worker in the same process, local mailbox) on the embedded database (default) or on
+// PostgreSQL (BENCH_DATABASE_URL: a database `plenary_bench_rsvp` of its own), next to the ceiling measured in the
+// same run and interleaved with it (ceiling, app, ceiling, app …, both servers up all along): a minimal Remix v2 app
+// (classic compiler, loader → json(), @remix-run/express, NODE_ENV=production; PERF-LIMITS 4c/4e). Prints req/s,
+// p99 and `ratio:` (goal ≥ 0.5).
 //
 // The ceiling app is tests/bench/minimal-remix (its own remix.config.js/package.json). It is built here with the
 // repository's @remix-run/dev; its modules resolve from the root node_modules and every output goes to
 // tests/.tmp/minimal-remix (git-ignored, eslint-ignored, removed at the end).
 //
-// Knobs: BENCH_SECONDS (10) per measurement, BENCH_WARMUP_SECONDS (3), BENCH_CONNECTIONS (50),
-// BENCH_INVITATIONS (300: extra members invited next to the 82 demo members, office address only; an answer
-// currently costs more the more members the directory holds, see submitReply → listAudience),
-// BENCH_LOG_LEVEL (info, as in production: the server logs one line per request), BENCH_CPU_PROF (a directory for
-// the server's V8 CPU profile).
+// Knobs: BENCH_SECONDS (10) per side and measurement, in BENCH_ROUNDS (2) interleaved rounds, BENCH_WARMUP_SECONDS
+// (3), BENCH_CONNECTIONS (50), BENCH_INVITATIONS (2000: the 82 demo members plus members with an office address
+// only, all invited), BENCH_LOG_LEVEL (info, as in production: the server logs one line per request),
+// BENCH_CPU_PROF (a directory for the server's V8 CPU profile).
 import { spawnSync } from "node:child_process";
 import crypto from "node:crypto";
 import fs from "node:fs";
@@ -22,7 +24,7 @@ import { fileURLToPath } from "node:url";
 
 import { sql } from "kysely";
 
-import { createPgliteDb, type DB, openPglite } from "~/db.server";
+import type { DB } from "~/db.server";
 import { parseEnv } from "~/env.server";
 import { MemberSchema } from "~/lib/directory-schemas";
 import { EventSchema, ProgrammeItemSchema } from "~/lib/event-schemas";
@@ -35,11 +37,14 @@ import { createStaffUser } from "~/models/staff-user.server";
 import { migrateToLatest } from "../../db/migrator";
 import { freePort } from "../helpers/ports";
 import { printChildLogs, startChild, stopChildren, stopChildrenOnExit, waitFor } from "./children";
+import { benchDatabase, benchDatabaseLabel } from "./database";
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
 const WARMUP = Number(process.env.BENCH_WARMUP_SECONDS ?? 3);
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 50);
-const EXTRA_MEMBERS = Number(process.env.BENCH_INVITATIONS ?? 300);
+const ROUNDS = Math.max(1, Number(process.env.BENCH_ROUNDS ?? 2));
+const EXTRA_MEMBERS = Math.max(0, Number(process.env.BENCH_INVITATIONS ?? 2000) - 82);
+const DELEGATION = 5;
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
 const FIXTURE = path.join(ROOT, "tests/bench/minimal-remix");
 const FIXTURE_OUT = path.join(ROOT, "tests/.tmp/minimal-remix");
@@ -184,16 +189,39 @@ async function seed(db: DB, env: ReturnType<typeof parseEnv>) {
   return { eventId: event.id, tokens, queued: sent.queued };
 }
 
+/** A 5-person delegation (head, deputy, two officials, an interpreter), as the form posts it. */
 function answerBody(revision: number) {
-  return new URLSearchParams({
-    response: "attending",
-    revision: String(revision),
-    submission: crypto.randomUUID(),
-    "delegates[0].role": "head",
-    "delegates[0].nameLocale": "en",
-    "delegates[0].givenName": "Ann",
-    "delegates[0].latinFamilyName": "Lee",
-  }).toString();
+  const roles = ["head", "deputy", "official", "official", "interpreter"];
+  const fields: Record<string, string> = { response: "attending", revision: String(revision), submission: crypto.randomUUID() };
+  for (let i = 0; i < DELEGATION; i++) {
+    Object.assign(fields, {
+      [`delegates[${i}].role`]: roles[i % roles.length],
+      [`delegates[${i}].nameLocale`]: "en",
+      [`delegates[${i}].givenName`]: ["Ann", "Boris", "Chen", "Dorj", "Emi"][i % 5],
+      [`delegates[${i}].latinFamilyName`]: ["Lee", "Ivanov", "Wang", "Bat", "Sato"][i % 5],
+      [`delegates[${i}].title`]: "Director, International Affairs",
+    });
+  }
+  return new URLSearchParams(fields).toString();
+}
+
+/** Rounds of one side, summed: requests over seconds, the worst round's p99, the median round's p50. */
+function combine(label: string, rows: Row[]): Row {
+  const seconds = rows.reduce((sum, r) => sum + r.seconds, 0);
+  const requests = rows.reduce((sum, r) => sum + r.rps * r.seconds, 0);
+  const statuses: Record<string, number> = {};
+  for (const row of rows) for (const [code, n] of Object.entries(row.statuses)) statuses[code] = (statuses[code] ?? 0) + n;
+  const p50s = rows.map((r) => r.p50).sort((x, y) => x - y);
+  return {
+    label,
+    rps: requests / seconds,
+    p50: p50s[Math.floor(p50s.length / 2)],
+    p99: Math.max(...rows.map((r) => r.p99)),
+    statuses,
+    errors: rows.reduce((sum, r) => sum + r.errors, 0),
+    bytes: rows.reduce((sum, r) => sum + r.bytes * r.rps * r.seconds, 0) / Math.max(1, requests),
+    seconds,
+  };
 }
 
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), "plenary-bench-rsvp-"));
@@ -210,40 +238,33 @@ try {
   const dataDir = path.join(dir, "data");
   const port = await freePort();
   const appUrl = `http://127.0.0.1:${port}`;
-  // the server parses the same DATA_DIR: same generated SESSION_SECRET, so the tokens computed here are its tokens
+  const database = await benchDatabase(dir, "plenary_bench_rsvp");
+  // the server parses the same settings: same secrets, so the tokens computed here are its tokens
   const serverEnv = {
     PATH: process.env.PATH,
     NODE_ENV: "production" as const,
     PORT: String(port),
     APP_URL: appUrl,
     DATA_DIR: dataDir,
-    MAIL_WORKER: "false",
     LOG_LEVEL: process.env.BENCH_LOG_LEVEL ?? "info",
+    ...database.env,
   };
   const env = parseEnv(serverEnv);
 
-  say(`seeding ${EXTRA_MEMBERS} + 82 invitations into PGlite (${dataDir})…`);
-  const pglite = await openPglite(path.join(dataDir, "pgdata"));
-  const seedDb = createPgliteDb(pglite);
+  say(`seeding ${EXTRA_MEMBERS} + 82 invitations (${benchDatabaseLabel})…`);
   let seeded: Awaited<ReturnType<typeof seed>>;
   try {
-    seeded = await seed(seedDb, env);
+    seeded = await seed(database.db, env);
   } finally {
-    await seedDb.destroy();
+    await database.db.destroy();
   }
   const { tokens, eventId } = seeded;
   if (tokens.length <= CONNECTIONS) throw new Error(`need more invitations than connections (${tokens.length} ≤ ${CONNECTIONS})`);
   say(`seeded ${tokens.length} invitations (${seeded.queued} letters queued) in ${((performance.now() - started) / 1000).toFixed(1)} s`);
 
-  // 1. the ceiling
+  // both servers run all along; measurements alternate between them
   say("building and starting the minimal Remix app…");
   const minimal = await startMinimalRemix(dir);
-  say(`minimal Remix: warm-up ${WARMUP} s, then ${SECONDS} s`);
-  await cannon({ url: `${minimal.url}/`, connections: CONNECTIONS, duration: WARMUP });
-  const ceiling = summarize("minimal Remix (ceiling)", await cannon({ url: `${minimal.url}/`, connections: CONNECTIONS, duration: SECONDS }));
-  await minimal.child.stop();
-
-  // 2. the real server
   say("starting Plenary (node app/server.js; builds first if the build is stale)…");
   // BENCH_CPU_PROF=<dir>: the server writes a V8 CPU profile there when it stops (for the reply page's profile)
   const profile = process.env.BENCH_CPU_PROF ? ["--cpu-prof", `--cpu-prof-dir=${path.resolve(process.env.BENCH_CPU_PROF)}`] : [];
@@ -253,16 +274,10 @@ try {
   const html = await first.text();
   if (first.status !== 200 || !html.includes('name="revision" value="1"')) throw new Error(`GET /r/<token> answered ${first.status} without the reply form`);
 
-  let next = 0;
-  const getRequests = [{ setupRequest: (request: CannonRequest) => ({ ...request, method: "GET", path: `/r/${tokens[next++ % tokens.length]}` }) }];
-  say(`GET /r/<token> over ${tokens.length} links: warm-up ${WARMUP} s, then ${SECONDS} s`);
-  await cannon({ url: appUrl, connections: CONNECTIONS, duration: WARMUP, requests: getRequests });
-  const get = summarize("GET  /r/<token>", await cannon({ url: appUrl, connections: CONNECTIONS, duration: SECONDS, requests: getRequests }));
-
-  // 3. answers: every POST is a real answer from a link holder, with a fresh submission id and the revision the
+  // Answers: every POST is a real answer from a link holder, with a fresh submission id and the revision the
   // invitation is at. Links wait in a queue: first answers (revision 1) first; a link whose answer came back goes
-  // to the end with its new revision, so with more requests than invitations the later ones change an answer
-  // (which is just as real). A link is never in flight twice, and stays far below its 60 POSTs an hour.
+  // to the end with its new revision, so later POSTs change an answer (which is just as real). A link is never in
+  // flight twice, and stays far below its 60 POSTs an hour.
   const queue = tokens.map((token) => ({ token, revision: 1 }));
   let changes = 0;
   const postHeaders = { Origin: appUrl, "Content-Type": "application/x-www-form-urlencoded" };
@@ -287,26 +302,49 @@ try {
   const probe = await fetch(`${appUrl}/r/${probeLink.token}`, { method: "POST", headers: postHeaders, body: answerBody(1), redirect: "manual" });
   if (probe.status !== 303) throw new Error(`POST /r/<token> answered ${probe.status}, not 303:\n${(await probe.text()).slice(0, 2000)}`);
   queue.push({ token: probeLink.token, revision: 2 });
-  // Amount-based runs, so every answer sent is answered and counted (a run stopped by the clock would leave
-  // answers in flight that the server still saves). The warm-up is sized from the GET rate, the run from the
-  // warm-up's rate, to last about BENCH_WARMUP_SECONDS and BENCH_SECONDS.
+
+  // 1. every invitation answers once with its 5-person delegation (amount-based: each answer sent is answered and
+  // counted); this is also the POST warm-up, and from here on every reply page shows five people
+  say(`first answers: ${tokens.length - 1} delegations of ${DELEGATION}…`);
+  const firstAnswers = summarize("first answers", await cannon({ url: appUrl, connections: CONNECTIONS, amount: tokens.length - 1, requests: postRequests }));
+
+  // 2. GET, interleaved with the ceiling
+  let next = 0;
+  const getRequests = [{ setupRequest: (request: CannonRequest) => ({ ...request, method: "GET", path: `/r/${tokens[next++ % tokens.length]}` }) }];
+  const slice = SECONDS / ROUNDS;
+  say(`warm-up ${WARMUP} s each, then ${ROUNDS} × (ceiling ${slice} s, GET ${slice} s), then ${ROUNDS} × (ceiling ${slice} s, POST ≈ ${slice} s)`);
+  await cannon({ url: `${minimal.url}/`, connections: CONNECTIONS, duration: WARMUP });
+  await cannon({ url: appUrl, connections: CONNECTIONS, duration: WARMUP, requests: getRequests });
+  const ceilingRows: Row[] = [];
+  const getRows: Row[] = [];
+  for (let round = 0; round < ROUNDS; round++) {
+    ceilingRows.push(summarize("ceiling", await cannon({ url: `${minimal.url}/`, connections: CONNECTIONS, duration: slice })));
+    getRows.push(summarize("GET", await cannon({ url: appUrl, connections: CONNECTIONS, duration: slice, requests: getRequests })));
+  }
+
+  // 3. POST (answers changed), interleaved with the ceiling; amount-based, sized from the first answers' rate
   const maxAnswers = tokens.length * 50; // per link: at most 50 of the 60 POSTs an hour the server allows
-  const warmAmount = Math.max(2 * CONNECTIONS, Math.round(get.rps * WARMUP));
-  say(`POST /r/<token>: warm-up, ${warmAmount} answers…`);
-  const warm = summarize("warm-up", await cannon({ url: appUrl, connections: CONNECTIONS, amount: warmAmount, requests: postRequests }));
-  const amount = Math.min(Math.max(CONNECTIONS, Math.round(warm.rps * SECONDS)), maxAnswers - warmAmount - 1);
+  const amount = Math.min(Math.max(CONNECTIONS, Math.round(firstAnswers.rps * slice)), Math.floor((maxAnswers - tokens.length) / ROUNDS));
   const changesBefore = changes;
-  say(`POST /r/<token>: ${amount} answers (≈ ${SECONDS} s at the warm-up's ${warm.rps.toFixed(0)} req/s)`);
-  const post = summarize("POST /r/<token> answer", await cannon({ url: appUrl, connections: CONNECTIONS, amount, requests: postRequests }));
+  const postRows: Row[] = [];
+  for (let round = 0; round < ROUNDS; round++) {
+    ceilingRows.push(summarize("ceiling", await cannon({ url: `${minimal.url}/`, connections: CONNECTIONS, duration: slice })));
+    postRows.push(summarize("POST", await cannon({ url: appUrl, connections: CONNECTIONS, amount, requests: postRequests })));
+  }
   const postChanges = changes - changesBefore;
   await plenary.stop();
+  await minimal.child.stop();
+  const ceiling = combine("minimal Remix (ceiling)", ceilingRows);
+  const get = combine("GET  /r/<token>", getRows);
+  const post = combine("POST /r/<token> answer", postRows);
 
   // 4. every 303 is one saved answer: one history row, one revision more, one confirmation queued, nothing more
-  const answered = 1 + (warm.statuses["303"] ?? 0) + (post.statuses["303"] ?? 0);
-  const checkDb = createPgliteDb(await openPglite(path.join(dataDir, "pgdata")));
+  const answered = 1 + (firstAnswers.statuses["303"] ?? 0) + (post.statuses["303"] ?? 0);
+  const checkDb = await database.open();
   let history = 0;
   let revisions = 0;
   let confirmations = 0;
+  let people = 0;
   try {
     const n = (row: { n: string | number | null }) => Number(row.n ?? 0);
     history = n(
@@ -330,6 +368,14 @@ try {
         .where("kind", "=", "confirmation")
         .executeTakeFirstOrThrow(),
     );
+    people = n(
+      await checkDb
+        .selectFrom("delegate")
+        .innerJoin("invitation", "invitation.id", "delegate.invitation_id")
+        .select((eb) => eb.fn.countAll<string>().as("n"))
+        .where("invitation.event_id", "=", eventId)
+        .executeTakeFirstOrThrow(),
+    );
   } finally {
     await checkDb.destroy();
   }
@@ -343,24 +389,28 @@ try {
       .join(" ") || "0";
   const line = (row: Row, expected: string, extra = "") =>
     `${row.label.padEnd(25)}${fmt(row.rps, 7)}${fmt(row.p99, 10)}${fmt(row.p50, 9)}   ${`${expected}×${row.statuses[expected] ?? 0}`.padEnd(10)} ${others(row, expected).padEnd(7)}${fmt(row.bytes / 1024, 7, 1)}${fmt(row.seconds, 7, 1)}${extra}`;
-  const ratio = (row: Row) => `   ratio ${(row.rps / ceiling.rps).toFixed(2)} (goal ≥ 0.5), p99 ×${(row.p99 / ceiling.p99).toFixed(1)} (goal ≤ 2)`;
-  console.log(`\nbench:rsvp  (autocannon, ${CONNECTIONS} connections, ${SECONDS} s each after a warm-up; PGlite; ${tokens.length} invitations)`);
+  const ratio = (row: Row) => `   ${(row.rps / ceiling.rps).toFixed(2)} ×, p99 ×${(row.p99 / ceiling.p99).toFixed(1)}`;
+  console.log(
+    `\nbench:rsvp  (autocannon, ${CONNECTIONS} connections, ${ROUNDS} interleaved rounds of ${slice} s per side after a warm-up; ${benchDatabaseLabel}; ` +
+      `mail worker in the process; ${tokens.length} invitations, delegations of ${DELEGATION})`,
+  );
   console.log(
     `${"".padEnd(25)}${"req/s".padStart(7)}${"p99 ms".padStart(10)}${"p50 ms".padStart(9)}   ${"expected".padEnd(10)} ${"other".padEnd(7)}${"KB/resp".padStart(8)}${"s".padStart(6)}`,
   );
   console.log(line(ceiling, "200"));
+  console.log(line(firstAnswers, "303"));
   console.log(line(get, "200", ratio(get)));
   console.log(line(post, "303", ratio(post)));
+  console.log(`POST: ${post.statuses["303"] ?? 0} answers, each changing an earlier one (${postChanges} sent as changes)`);
+  const ok = history === answered && revisions === answered && confirmations === answered && people === tokens.length * DELEGATION;
   console.log(
-    `POST: ${post.statuses["303"] ?? 0} answers, of which ${postChanges} changed an earlier answer (a link answers again once every invitation has answered)`,
+    `checked in the database after the server stopped: ${answered} × 303 (probe + first answers + run) → ${history} invitation_change rows, ` +
+      `${revisions} revisions added, ${confirmations} confirmations queued, ${people} delegates (${tokens.length} × ${DELEGATION}) — ${ok ? "OK" : "MISMATCH"}`,
   );
-  const ok = history === answered && revisions === answered && confirmations === answered;
-  console.log(
-    `checked in the database after the server stopped: ${answered} × 303 (probe + warm-up + run) → ${history} invitation_change rows, ` +
-      `${revisions} revisions added, ${confirmations} confirmations queued — ${ok ? "OK" : "MISMATCH"}`,
-  );
+  console.log(`ratio: ${(get.rps / ceiling.rps).toFixed(2)} (GET; goal ≥ 0.5, p99 ≤ 2 × the ceiling's: ×${(get.p99 / ceiling.p99).toFixed(1)})`);
+  console.log(`ratio: ${(post.rps / ceiling.rps).toFixed(2)} (POST; goal ≥ 0.5)`);
   console.log(`total ${((performance.now() - started) / 1000).toFixed(0)} s`);
-  if (!ok || others(get, "200") !== "0" || others(post, "303") !== "0") process.exitCode = 1;
+  if (!ok || others(get, "200") !== "0" || others(post, "303") !== "0" || others(firstAnswers, "303") !== "0") process.exitCode = 1;
 } catch (error) {
   failed = true;
   console.error(error);

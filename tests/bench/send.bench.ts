@@ -12,10 +12,9 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 
 import { render } from "@react-email/render";
-import { sql } from "kysely";
 import nodemailer from "nodemailer";
 
-import { createPgliteDb, createPostgresDb, type DB, openPglite } from "~/db.server";
+import type { DB } from "~/db.server";
 import { supportedLngs } from "~/i18n";
 import { EventSchema } from "~/lib/event-schemas";
 import { hashPassword } from "~/lib/password.server";
@@ -26,6 +25,7 @@ import Letter from "../../emails/letter";
 import { locationOf, TestClient } from "../helpers/http";
 import { freePort } from "../helpers/ports";
 import { printChildLogs, startChild, stopChildren, stopChildrenOnExit, waitFor } from "./children";
+import { benchDatabase, benchDatabaseLabel } from "./database";
 
 const N = Number(process.env.BENCH_N ?? 5000);
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
@@ -118,25 +118,6 @@ async function seed(db: DB) {
   return { eventId };
 }
 
-/** A database of its own for the run: a new data directory, or a new database on BENCH_DATABASE_URL's server. */
-async function prepareDatabase(dir: string) {
-  if (!process.env.BENCH_DATABASE_URL) {
-    fs.mkdirSync(path.join(dir, "data"), { recursive: true });
-    const db = createPgliteDb(await openPglite(path.join(dir, "data", "pgdata")));
-    return { db, env: {} };
-  }
-  const admin = createPostgresDb(process.env.BENCH_DATABASE_URL, 1);
-  await sql`drop database if exists plenary_bench_send`.execute(admin);
-  await sql`create database plenary_bench_send`.execute(admin);
-  await admin.destroy();
-  const url = new URL(process.env.BENCH_DATABASE_URL);
-  url.pathname = "/plenary_bench_send";
-  return {
-    db: createPostgresDb(url.toString(), 4),
-    env: { DATABASE_URL: url.toString(), SESSION_SECRET: "b".repeat(40), DATA_ENCRYPTION_KEY: "c".repeat(64) },
-  };
-}
-
 /** The server's own count of sent messages (its /metrics, read from loopback). */
 async function sentCount(appUrl: string) {
   const text = await (await fetch(`${appUrl}/metrics`)).text();
@@ -144,7 +125,7 @@ async function sentCount(appUrl: string) {
 }
 
 async function plenaryThroughHttp(sinkPort: number, dir: string) {
-  const { db, env } = await prepareDatabase(dir);
+  const { db, env } = await benchDatabase(dir, "plenary_bench_send");
   let eventId: string;
   try {
     ({ eventId } = await seed(db));
@@ -215,8 +196,7 @@ try {
   const after = await rawCeiling(sink.port, Math.min(N, 2000));
   const ceiling = (before + after) / 2;
   const ratio = plenary.rate / ceiling;
-  const database = process.env.BENCH_DATABASE_URL ? "PostgreSQL" : "embedded PGlite on disk";
-  console.log(`\nbench:send — ${plenary.queued} invitations in six languages, ${database}, ${os.cpus().length} cores, Node ${process.version}`);
+  console.log(`\nbench:send — ${plenary.queued} invitations in six languages, ${benchDatabaseLabel}, ${os.cpus().length} cores, Node ${process.version}`);
   console.log(`  raw ceiling (react-email render + nodemailer pool → loopback sink): ${before.toFixed(0)} msg/s before, ${after.toFixed(0)} after`);
   console.log(`  Plenary (HTTP send → wave runner → mail worker → sink): ${plenary.rate.toFixed(0)} invitations/s, ${plenary.seconds.toFixed(1)} s in all`);
   console.log(`  the staff request returned in ${plenary.requestMs.toFixed(0)} ms (goal < 1,000 ms)`);
