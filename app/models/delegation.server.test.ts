@@ -17,6 +17,7 @@ import { createStaffUser } from "~/models/staff-user.server";
 import { publishedParticipants } from "~/services/participants.server";
 import { buildRoster, flatten } from "~/services/roster-view.server";
 import { createTestDb, databaseLabel, type TestDb } from "../../tests/helpers/db";
+import { createForum } from "../../tests/helpers/model-fixtures";
 
 const KEY = crypto.randomBytes(32);
 const rules: ReplyRules = { quota: 4, passportAllowed: false, programmeIds: [], storedPassport: [], staff: false };
@@ -58,18 +59,7 @@ describe(`substitutions in a delegation (${databaseLabel})`, () => {
       t.db,
       MemberSchema.parse({ country: "CN", kind: "province", names: { en: "Liaoning" }, timeZone: "Asia/Shanghai" }),
     );
-    ({ id: eventId } = await createEvent(
-      t.db,
-      EventSchema.parse({
-        kind: "forum",
-        title: { en: "Forum" },
-        timeZone: "Asia/Seoul",
-        start: "2026-09-10T09:00",
-        end: "2026-09-11T18:00",
-        quota: "4",
-        categories: ["delegate"],
-      }),
-    ));
+    ({ id: eventId } = await createForum(t.db, { quota: 4 }));
     await transitionEvent(t.db, { id: eventId, version: 1, to: "open" });
     invitationId = (await ensureInvitation(t.db, { eventId, memberId, letterLocale: "zh", createdBy: user.id })).id;
   });

@@ -3,6 +3,7 @@ import { sql } from "kysely";
 import type { DB } from "~/db.server";
 import { UNDELIVERED } from "~/lib/mail-recipients";
 import { seal, unseal } from "~/lib/sealed.server";
+import type { SortState } from "~/lib/sorting";
 import { createToken, hashToken, invitationLinkToken, isWellFormedToken } from "~/lib/tokens.server";
 import { type GuestCategory, INVITATION_RESPONSES, type InvitationResponse, type Locale, type LocalizedText, type RecipientOutcome } from "../../db/schema";
 
@@ -191,13 +192,26 @@ export async function countInvitationsByResponse(db: DB, { eventId }: { eventId:
   return counts;
 }
 
+/** The columns the event's invitation list sorts by on the server (`?sort=`); "member" is country, then name. */
+export const INVITATION_SORTS = ["member", "answer", "people", "changed"] as const;
+export type InvitationSort = (typeof INVITATION_SORTS)[number];
+/** answers in the order a secretariat reads them: who comes, who may, who has not answered, who does not */
+const ANSWER_ORDER = ["attending", "representative", "undecided", "pending", "declining"] satisfies InvitationResponse[];
+
 /**
- * The event's invitations in country and name order, with each one's last message and people; optionally only
- * some answers and one page of them (the event page shows 100 at a time, issue 15).
+ * The event's invitations in country and name order (or by answer, delegation size or last change), with each
+ * one's last message and people; optionally only some answers and one page of them (the event page shows 100 at
+ * a time, issue 15). Ties fall back to country and name, so a page boundary never moves between requests.
  */
 export async function listInvitations(
   db: DB,
-  { eventId, responses, limit, offset = 0 }: { eventId: string; responses?: InvitationResponse[]; limit?: number; offset?: number },
+  {
+    eventId,
+    responses,
+    limit,
+    offset = 0,
+    sort = { key: "member", dir: "asc" },
+  }: { eventId: string; responses?: InvitationResponse[]; limit?: number; offset?: number; sort?: SortState<InvitationSort> },
 ): Promise<InvitationListRow[]> {
   if (responses && !responses.length) return [];
   return (
@@ -240,8 +254,11 @@ export async function listInvitations(
       ])
       .where("i.event_id", "=", eventId)
       .$if(Boolean(responses), (q) => q.where("i.response", "in", responses!))
-      .orderBy("m.country")
-      .orderBy(sql`m.names->>'en'`)
+      .$if(sort.key === "answer", (q) => q.orderBy(sql`array_position(${sql.val(ANSWER_ORDER)}::text[], i.response::text)`, sort.dir))
+      .$if(sort.key === "people", (q) => q.orderBy(sql`(select count(*) from delegate d where d.invitation_id = i.id)`, sort.dir))
+      .$if(sort.key === "changed", (q) => q.orderBy(sql`i.changed_at ${sql.raw(sort.dir === "asc" ? "asc nulls first" : "desc nulls last")}`))
+      .orderBy("m.country", sort.key === "member" ? sort.dir : "asc")
+      .orderBy(sql`m.names->>'en'`, sort.key === "member" ? sort.dir : "asc")
       .orderBy("i.id")
       .$if(limit !== undefined, (q) => q.limit(limit!).offset(offset))
       .execute()

@@ -3,16 +3,16 @@ import crypto from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
 import { MemberSchema } from "~/lib/directory-schemas";
-import { EventSchema } from "~/lib/event-schemas";
 import { type ReplyRules, replySchema } from "~/lib/reply-schemas";
 import { seal, unseal } from "~/lib/sealed.server";
-import { createEvent, setPassportCollection, transitionEvent } from "~/models/event.server";
+import { setPassportCollection, transitionEvent } from "~/models/event.server";
 import { ensureInvitation } from "~/models/invitation.server";
 import { createMember } from "~/models/member.server";
 import { applyReply, getReply, revealPassport } from "~/models/reply.server";
 import { createStaffUser } from "~/models/staff-user.server";
 import { runRetentionPurge } from "~/services/retention.server";
 import { createTestDb, databaseLabel, type TestDb } from "../../tests/helpers/db";
+import { createForum } from "../../tests/helpers/model-fixtures";
 
 const KEY = crypto.randomBytes(32);
 const rules: ReplyRules = { quota: 3, passportAllowed: true, programmeIds: [], storedPassport: [], staff: false };
@@ -55,18 +55,7 @@ describe(`replies and passport data (${databaseLabel})`, () => {
       t.db,
       MemberSchema.parse({ country: "MN", kind: "aimag", names: { en: "Töv Province" }, timeZone: "Asia/Ulaanbaatar" }),
     );
-    ({ id: eventId } = await createEvent(
-      t.db,
-      EventSchema.parse({
-        kind: "forum",
-        title: { en: "Forum" },
-        timeZone: "Asia/Seoul",
-        start: "2026-09-10T09:00",
-        end: "2026-09-11T18:00",
-        quota: "3",
-        categories: ["delegate"],
-      }),
-    ));
+    ({ id: eventId } = await createForum(t.db, { quota: 3 }));
     await transitionEvent(t.db, { id: eventId, version: 1, to: "open" });
     await setPassportCollection(t.db, { id: eventId, countries: ["MN"], retentionDays: 30 });
     invitationId = (await ensureInvitation(t.db, { eventId, memberId, letterLocale: "mn", createdBy: user.id })).id;

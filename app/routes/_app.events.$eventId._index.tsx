@@ -15,6 +15,7 @@ import { ConfirmAction } from "~/components/forms";
 import { Pagination } from "~/components/pagination";
 import { RowActions } from "~/components/row-actions";
 import { SendWaveProgress } from "~/components/send-wave-progress";
+import { SortableHeader } from "~/components/sortable-header";
 import { getDb } from "~/db.server";
 import { getEnv } from "~/env.server";
 import { languageNames } from "~/i18n";
@@ -29,13 +30,21 @@ import { allowedTransitions } from "~/lib/event-status";
 import { titleFrom } from "~/lib/page-title";
 import { pageWindow } from "~/lib/paging";
 import { waveFinished, waveProgress } from "~/lib/send-wave";
+import { sortFrom } from "~/lib/sorting";
 import { EventNotOpenError, linkKeys, sendReminders } from "~/mail/invitations.server";
 import { audited } from "~/models/audit.server";
 import { eventCounts } from "~/models/dashboard.server";
 import { countMessagesByStatus, getQueueState } from "~/models/email-message.server";
 import { ConflictError } from "~/models/errors";
 import { duplicateEvent, InvalidTransitionError, listProgramme, ReasonRequiredError, transitionEvent } from "~/models/event.server";
-import { countInvitationsByResponse, invitationOfEvent, listInvitations, reissueLinkToken, revokeLinkToken } from "~/models/invitation.server";
+import {
+  countInvitationsByResponse,
+  INVITATION_SORTS,
+  invitationOfEvent,
+  listInvitations,
+  reissueLinkToken,
+  revokeLinkToken,
+} from "~/models/invitation.server";
 import { getSendWave, listOpenSendWaves } from "~/models/send-wave.server";
 import { eventDetails, requireEvent } from "~/services/event-view.server";
 import { INVITATION_RESPONSES, type InvitationResponse } from "../../db/schema";
@@ -57,10 +66,12 @@ export async function loader(args: LoaderFunctionArgs) {
   const byResponse = await countInvitationsByResponse(getDb(), { eventId: event.id });
   const listed = responses ? responses.reduce((sum, r) => sum + byResponse[r], 0) : Object.values(byResponse).reduce((a, b) => a + b, 0);
   const window = pageWindow(listed, url.searchParams.get("page"), INVITATIONS_PAGE);
+  // sorted on the server by the column asked for in the URL (issue 17), a page at a time
+  const sort = sortFrom(url.searchParams, INVITATION_SORTS, "member");
   const awaiting = AWAITING.reduce((sum, r) => sum + byResponse[r], 0);
   const [programme, invitations, remindable, counts, queue, summary, waves, sentWave] = await Promise.all([
     listProgramme(getDb(), { eventId: event.id }),
-    listInvitations(getDb(), { eventId: event.id, responses, limit: window.size, offset: window.offset }),
+    listInvitations(getDb(), { eventId: event.id, responses, limit: window.size, offset: window.offset, sort }),
     // the reminder panel ticks each member by name while they fit on a page; beyond, it reminds them all
     awaiting && awaiting <= INVITATIONS_PAGE ? listInvitations(getDb(), { eventId: event.id, responses: AWAITING }) : [],
     countMessagesByStatus(getDb(), { eventId: event.id }),
@@ -105,6 +116,7 @@ export async function loader(args: LoaderFunctionArgs) {
     })),
     list: {
       answer,
+      sort,
       page: window.page,
       pages: window.pages,
       listed,
@@ -444,6 +456,12 @@ export default function EventRoute() {
             <DeliveryProgress eventId={event.id} initial={mail} />
             <Form method="get" className="filters" role="search" aria-label={t("invitations:list.filterAnswer")} preventScrollReset>
               {sentWave ? <input type="hidden" name="wave" value={sentWave.id} /> : null}
+              {list.sort.key !== "member" || list.sort.dir !== "asc" ? (
+                <>
+                  <input type="hidden" name="sort" value={list.sort.key} />
+                  <input type="hidden" name="dir" value={list.sort.dir} />
+                </>
+              ) : null}
               <div className="field">
                 <label htmlFor="answer-filter">{t("invitations:list.filterAnswer")}</label>
                 <select id="answer-filter" name="answer" defaultValue={list.answer}>
@@ -472,14 +490,12 @@ export default function EventRoute() {
                         <BulkSelectPage eventId={event.id} />
                       </td>
                     ) : null}
-                    <th scope="col">{t("invitations:columns.member")}</th>
+                    <SortableHeader label={t("invitations:columns.member")} sortKey="member" sort={list.sort} />
                     <th scope="col">{t("invitations:columns.language")}</th>
                     <th scope="col">{t("invitations:columns.delivery")}</th>
-                    <th scope="col">{t("invitations:columns.answer")}</th>
-                    <th scope="col" className="numeric">
-                      {t("invitations:columns.people")}
-                    </th>
-                    <th scope="col">{t("invitations:columns.changed")}</th>
+                    <SortableHeader label={t("invitations:columns.answer")} sortKey="answer" sort={list.sort} />
+                    <SortableHeader label={t("invitations:columns.people")} sortKey="people" sort={list.sort} className="num" />
+                    <SortableHeader label={t("invitations:columns.changed")} sortKey="changed" sort={list.sort} />
                     {canEdit ? (
                       <th scope="col" className="actions-cell">
                         <span className="visually-hidden">{t("design:rowActions.button")}</span>

@@ -193,5 +193,18 @@ describe(`event pages over HTTP (${databaseLabel})`, () => {
     expect(attending).not.toContain('class="pagination"');
     // a value that is not a filter is the whole list, not an error
     expect(rows(await (await staff.get(`${path}?answer=%27;drop`)).text())).toBe(100);
+
+    // sorted on the server by a column header's link (issue 17): the 30 attending come first when sorted by answer,
+    // the header says which order the list is in, and the next page and the filter keep the order
+    const memberCells = (html: string) => [...html.matchAll(/<td><a [^>]*href="\/events\/[^"]+\/replies\/[^"]+"[^>]*>([^<]+)<\/a><\/td>/g)].map((m) => m[1]);
+    const byAnswer = await (await staff.get(`${path}?sort=answer&dir=asc`)).text();
+    expect(memberCells(byAnswer).slice(0, 30)).toEqual(Array.from({ length: 30 }, (_, i) => `Province ${String(i).padStart(3, "0")}`));
+    expect(byAnswer).toMatch(/<th scope="col" aria-sort="ascending"><a class="sort-link"[^>]*href="[^"?]*\?sort=answer&amp;dir=desc">Answer/);
+    expect(byAnswer).toContain(`href="${path}?sort=answer&amp;dir=asc&amp;page=2#invitations"`);
+    expect(byAnswer).toMatch(/<input type="hidden" name="sort" value="answer"\/>/);
+    const reversed = await (await staff.get(`${path}?sort=member&dir=desc`)).text();
+    expect(memberCells(reversed)[0]).toBe("Province 229");
+    // anything else in the URL is the default order, not an error
+    expect(memberCells(await (await staff.get(`${path}?sort=%27;drop&dir=sideways`)).text())[0]).toBe("Province 000");
   });
 });
