@@ -25,6 +25,8 @@ export type EbadgeProps = {
     hint: string;
   };
   programme: { heading: string; items: string[]; none: string };
+  /** items they only wait for (issue 18 §7): never among the programme above */
+  waiting?: { heading: string; hint: string; items: string[] };
   link: { url: string; label: string; intro: string };
   facts: { heading: string; rows: { label: string; value: string }[] };
   footer: string;
@@ -34,7 +36,7 @@ const WRAP = { overflowWrap: "anywhere", wordBreak: "break-word" } as const;
 const PARAGRAPH = { fontSize: "15px", lineHeight: "24px", margin: "12px 0", ...WRAP } as const;
 
 /** A delegate's own confirmation (issue 18 §5): their e-badge with the QR code, their programme items, the event. */
-export default function Ebadge({ lang, organisation, preview, letterhead, greeting, intro, badge, programme, link, facts, footer }: EbadgeProps) {
+export default function Ebadge({ lang, organisation, preview, letterhead, greeting, intro, badge, programme, waiting, link, facts, footer }: EbadgeProps) {
   return (
     <Layout lang={lang} organisation={organisation} preview={preview} footer={footer} letterhead={letterhead}>
       <Text lang={lang} style={PARAGRAPH}>
@@ -86,6 +88,21 @@ export default function Ebadge({ lang, organisation, preview, letterhead, greeti
           {programme.none}
         </Text>
       )}
+      {waiting?.items.length ? (
+        <>
+          <Text lang={lang} style={{ fontWeight: 700, margin: "16px 0 4px" }}>
+            {waiting.heading}
+          </Text>
+          <Text lang={lang} style={{ margin: "2px 0 4px", fontSize: "13px", color: "#4a5565", ...WRAP }}>
+            {waiting.hint}
+          </Text>
+          {waiting.items.map((item) => (
+            <Text key={item} lang={lang} style={{ margin: "2px 0", fontSize: "14px", ...WRAP }}>
+              • {item}
+            </Text>
+          ))}
+        </>
+      ) : null}
       <Section style={{ margin: "16px 0" }}>
         <Button
           href={link.url}
@@ -142,7 +159,12 @@ Ebadge.PreviewProps = {
     qrAlt: "QR code 7K2M9QXD4P",
     hint: "Show this QR code at the registration desk.",
   },
-  programme: { heading: "Your programme", items: ["Plenary session", "Welcome dinner"], none: "No programme items chosen." },
+  programme: { heading: "Your programme", items: ["Plenary session"], none: "No programme items chosen." },
+  waiting: {
+    heading: "Waiting list",
+    hint: "You are on the waiting list for these items; we will write to you if a place frees up.",
+    items: ["Welcome dinner"],
+  },
   link: { url: "http://localhost:3000/b/example", label: "Open my e-badge", intro: "If the button does not work, copy this address into your browser:" },
   facts: { heading: "The meeting", rows: [{ label: "Dates", value: "16 – 17 June 2027" }] },
   footer: "This message was sent by the NEAR Secretariat.",

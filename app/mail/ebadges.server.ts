@@ -29,7 +29,7 @@ export function badgeUrl(env: Env, token: string) {
 
 /**
  * What makes a delegate's confirmation worth sending again: who they are, their address, language, badge code,
- * category and programme items. A save that changes none of these (or a second click) queues nothing new.
+ * category, programme items and waiting-list items. A save that changes none of these (or a second click) queues nothing new.
  */
 export function badgeFingerprint(holder: BadgeHolder, locale: Lng, memberName: string) {
   const facts = [
@@ -48,6 +48,8 @@ export function badgeFingerprint(holder: BadgeHolder, locale: Lng, memberName: s
     holder.category,
     holder.checkInCode,
     [...holder.programme].sort().join(","),
+    // only when there is one, so that the confirmations of people who wait for nothing keep their key
+    ...(holder.waiting.length ? [`waiting:${[...holder.waiting].sort().join(",")}`] : []),
   ];
   return crypto.createHash("sha256").update(JSON.stringify(facts)).digest("hex").slice(0, 24);
 }
@@ -77,6 +79,7 @@ export async function composeEbadge({
   const subject = t("ebadge:mail.subject", { event: facts.title }).replace(/[\r\n]+/g, " ");
   const organisation = organisationName(identity, locale, t("emails:organisation"));
   const items = programme.filter((item) => holder.programme.includes(item.id)).map((item) => localized(item.title, locale));
+  const waiting = programme.filter((item) => holder.waiting.includes(item.id)).map((item) => localized(item.title, locale));
   const greeting = formatName(holder, locale, "salutation");
   const intro = t("ebadge:mail.intro", { member, event: facts.title });
   const hint = t("ebadge:mail.qrHint");
@@ -110,6 +113,7 @@ export async function composeEbadge({
         hint,
       },
       programme: { heading: t("ebadge:programme"), items, none: t("ebadge:noProgramme") },
+      waiting: { heading: t("ebadge:waiting"), hint: t("ebadge:waitingHint"), items: waiting },
       link: { url, label: t("ebadge:mail.open"), intro: t("emails:linkIntro") },
       facts: { heading: t("emails:facts.heading"), rows },
       footer,
@@ -122,6 +126,7 @@ export async function composeEbadge({
     [names.native, names.latin, holder.title, member, category, `${codeLabel}: ${holder.checkInCode}`].filter(Boolean).join("\n"),
     hint,
     [t("ebadge:programme"), ...(items.length ? items.map((item) => `- ${item}`) : [t("ebadge:noProgramme")])].join("\n"),
+    ...(waiting.length ? [[t("ebadge:waiting"), t("ebadge:waitingHint"), ...waiting.map((item) => `- ${item}`)].join("\n")] : []),
     `${t("ebadge:mail.open")}:\n${url}`,
     [t("emails:facts.heading"), ...rows.map((row) => `${row.label}: ${row.value}`)].join("\n"),
     footer,

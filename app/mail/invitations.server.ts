@@ -56,6 +56,48 @@ export type SendResult = { queued: number; alreadyInvited: number; noEmail: numb
 type EventRow = NonNullable<Awaited<ReturnType<typeof getEvent>>>;
 
 /**
+ * The PDF letter of a member's invitation as its message stores it (issue 18 §8): the invitation's text in the
+ * letter's language, then the second language when one is chosen, with the reply link masked. The invitation and
+ * its reminders carry the same letter; the worker renders it when it sends.
+ */
+function invitationLetterSpec({
+  env,
+  event,
+  member,
+  letterLocale,
+  secondLocale,
+  identity,
+  sources,
+  now,
+}: {
+  env: Env;
+  event: EventRow;
+  member: Member;
+  letterLocale: Lng;
+  secondLocale: Lng | null;
+  identity: Awaited<ReturnType<typeof loadLetterIdentity>>;
+  sources: ReturnType<typeof letterSources>;
+  now: Date;
+}) {
+  const head = member.contacts.find((c) => c.isHead);
+  return letterPdfSpec({
+    languages: [letterLocale, ...(secondLocale ? [secondLocale] : [])],
+    inputFor: (lang, text) => ({
+      kind: "invitation",
+      locale: lang,
+      letter: text,
+      event,
+      member,
+      head: head ? toPersonName(head, lang) : null,
+      rsvpUrl: storedRsvpUrl(env),
+      identity,
+    }),
+    sources,
+    now,
+  });
+}
+
+/**
  * Prepares the invitation for each of these members that has not been invited yet: the invitation, its link
  * token and its outbox row, inside the caller's transaction (which holds the per-event lock). Each message's
  * idempotency key is (invitation, kind, revision), so a double click, a retry or concurrent posts create each
@@ -115,18 +157,13 @@ async function inviteMembers(
       result.queued++;
       if (options.attachPdf || attachmentIds.length) {
         const pdf = options.attachPdf
-          ? await letterPdfSpec({
-              languages: [invitation.letterLocale, ...(options.secondLocale ? [options.secondLocale] : [])],
-              inputFor: (lang, text) => ({
-                kind: "invitation",
-                locale: lang,
-                letter: text,
-                event,
-                member,
-                head: head ? toPersonName(head, lang) : null,
-                rsvpUrl: storedRsvpUrl(env),
-                identity,
-              }),
+          ? await invitationLetterSpec({
+              env,
+              event,
+              member,
+              letterLocale: invitation.letterLocale,
+              secondLocale: options.secondLocale,
+              identity,
               sources,
               now,
             })
@@ -341,6 +378,10 @@ export async function sendReminders(
     if (!due.length) return;
     const members = await listAudience(trx, { mode: "picked", memberIds: due.map((i) => i.memberId) });
     const identity = await loadLetterIdentity(trx, env.APP_URL);
+    // with the PDF letter option on, a reminder carries the invitation's PDF letter too (rendered when it is sent)
+    const options = await getLetterOptions(trx, { eventId });
+    const sources = letterSources(trx, eventId);
+    const now = new Date();
     for (const invitation of due) {
       const member = members.find((m) => m.id === invitation.memberId);
       if (!member) continue;
@@ -359,7 +400,22 @@ export async function sendReminders(
         rsvpUrl: storedRsvpUrl(env),
         identity,
       });
-      if (await enqueueLetter(trx, { kind: "reminder", key, domain, event, invitation, recipients, message, createdBy: user?.id ?? null })) queued++;
+      if (await enqueueLetter(trx, { kind: "reminder", key, domain, event, invitation, recipients, message, createdBy: user?.id ?? null })) {
+        queued++;
+        if (options.attachPdf) {
+          const pdf = await invitationLetterSpec({
+            env,
+            event,
+            member,
+            letterLocale: invitation.letterLocale,
+            secondLocale: options.secondLocale,
+            identity,
+            sources,
+            now,
+          });
+          await saveMessageDocuments(trx, { idempotencyKey: key, letter: pdf, attachmentIds: [] });
+        }
+      }
     }
     await writeAudit(trx, {
       actor: user ?? { label: "automatic reminder" },

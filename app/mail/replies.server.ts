@@ -15,6 +15,7 @@ import { linkKeys, memberRecipients, storedRsvpUrl } from "~/mail/invitations.se
 import { parseMailFrom } from "~/mail/transport.server";
 import { listAudience } from "~/models/audience.server";
 import { writeAudit } from "~/models/audit.server";
+import { listBadgeHolders } from "~/models/ebadge.server";
 import { enqueueMessage } from "~/models/email-message.server";
 import { type EventRow, listProgramme } from "~/models/event.server";
 import { ensureLinkToken, getInvitationAddressing } from "~/models/invitation.server";
@@ -57,6 +58,7 @@ export async function composeReplyConfirmation({
   locale,
   input,
   programme,
+  waiting = [],
   url,
   identity,
 }: {
@@ -65,6 +67,8 @@ export async function composeReplyConfirmation({
   locale: Lng;
   input: ReplyInput;
   programme: { id: string; title: string }[];
+  /** per person (in the delegation's order): the items they are only on the waiting list for */
+  waiting?: string[][];
   url: string;
   identity?: LetterIdentity | null;
 }) {
@@ -75,8 +79,11 @@ export async function composeReplyConfirmation({
   const people = coming ? input.delegates : [];
   const subject = t("reply:confirmation.subject", { event: facts.title }).replace(/[\r\n]+/g, " ");
   const lines = people.map((p, i) => {
-    const items = programme.filter((item) => p.programme.includes(item.id)).map((item) => item.title);
-    return `${i + 1}. ${t(`reply:roles.${p.role}`)}: ${delegateLine(p, locale)}${items.length ? ` — ${items.join(", ")}` : ""}`;
+    const queued = waiting[i] ?? [];
+    const items = programme.filter((item) => p.programme.includes(item.id) && !queued.includes(item.id)).map((item) => item.title);
+    const queue = programme.filter((item) => queued.includes(item.id)).map((item) => item.title);
+    const parts = [...(items.length ? [items.join(", ")] : []), ...(queue.length ? [t("reply:confirmation.waiting", { items: queue.join(", ") })] : [])];
+    return `${i + 1}. ${t(`reply:roles.${p.role}`)}: ${delegateLine(p, locale)}${parts.length ? ` — ${parts.join("; ")}` : ""}`;
   });
   const paragraphs = [
     t(`reply:confirmation.intro.${input.response}`, { member, event: facts.title }),
@@ -153,6 +160,8 @@ export async function submitReply(
         locale: invitation.locale,
         input,
         programme,
+        // a person who only waits for an item is not told they are registered for it (issue 18 §7)
+        waiting: (await listBadgeHolders(trx, { invitationId })).map((holder) => holder.waiting),
         url: storedRsvpUrl(env),
         identity: await loadLetterIdentity(trx, env.APP_URL),
       });

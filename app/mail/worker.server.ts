@@ -100,6 +100,11 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 const MAX_OUTAGE_BACKOFF_MS = 15_000;
 /** RELIABILITY E5: this many transient failures in a row (without a success between them) pause the whole queue. */
 const CONSECUTIVE_TRANSIENT_PAUSE = 3;
+/**
+ * A PDF letter that does not render once will hardly render later (its stored text or the letterhead is at
+ * fault): the message is tried this many times through the queue's retries, then failed with the reason.
+ */
+export const LETTER_RENDER_ATTEMPTS = 3;
 
 /**
  * Sends the outbox: leases due rows, sends each through the pooled SMTP transport (or stores it in the local
@@ -282,7 +287,18 @@ export function startMailWorker(options: WorkerOptions): MailWorker {
     if (Date.now() > leaseEnds - (leaseSeconds * 1000) / 2) return giveBack(message, undefined, leaseEnds);
     // Stored bodies hold links masked (issue 13 §3): the live link goes in here, and only into what leaves.
     const { html, text, token } = await withLiveLink(message);
-    const documents = await documentsOf(message, token);
+    let documents: Awaited<ReturnType<typeof documentsOf>>;
+    try {
+      documents = await documentsOf(message, token);
+    } catch (error) {
+      if (isDatabaseUnavailable(error)) throw error;
+      // the message is tried again like any transient failure, but only a few times; then it fails with the reason
+      const last = message.attempts >= LETTER_RENDER_ATTEMPTS;
+      const reply = `PDF letter could not be rendered (attempt ${message.attempts} of ${LETTER_RENDER_ATTEMPTS}): ${(error as Error)?.message ?? String(error)}`;
+      logger.error({ id: message.id, attempt: message.attempts, err: String(error) }, "the PDF letter of a message could not be rendered");
+      const after = recipients.map((r) => (PENDING.has(r.state) ? { ...r, state: last ? "failed" : "deferred", reply, at: stamp() } : r)) as RecipientOutcome[];
+      return conclude(message, after, reply, leaseEnds);
+    }
     let info: { response?: string; accepted?: unknown[]; rejected?: unknown[]; rejectedErrors?: unknown[] };
     try {
       info = await transport.sendMail({

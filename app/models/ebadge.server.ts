@@ -19,7 +19,10 @@ export type BadgeHolder = {
   title: string | null;
   email: string | null;
   interpretation: Locale | null;
+  /** the items they hold a place on */
   programme: string[];
+  /** the items they are on the waiting list for, first asked first (issue 18 §7) */
+  waiting: string[];
   category: ParticipantCategory;
   checkInCode: string;
   anonymised: boolean;
@@ -43,11 +46,14 @@ const HOLDER_COLUMNS = [
   "d.check_in_code as checkInCode",
 ] as const;
 
+const WAITING_COLUMN = sql<string[]>`array(select r.programme_item_id::text from programme_registration r
+  where r.delegate_id = d.id and r.status = 'waiting' order by r.requested_at, r.programme_item_id)`.as("waiting");
+
 /** The delegation of one invitation as stored now (after a save), in position order. */
 export async function listBadgeHolders(db: DB, { invitationId }: { invitationId: string }): Promise<BadgeHolder[]> {
   const rows = await db
     .selectFrom("delegate as d")
-    .select([...HOLDER_COLUMNS, sql<boolean>`d.anonymised_at is not null`.as("anonymised")])
+    .select([...HOLDER_COLUMNS, WAITING_COLUMN, sql<boolean>`d.anonymised_at is not null`.as("anonymised")])
     .where("d.invitation_id", "=", invitationId)
     .orderBy("d.position")
     .execute();
@@ -103,6 +109,7 @@ export async function findBadgeByToken(db: DB, { token }: { token: string }): Pr
     .innerJoin("member as m", "m.id", "i.member_id")
     .select([
       ...HOLDER_COLUMNS,
+      WAITING_COLUMN,
       sql<boolean>`false`.as("anonymised"),
       "i.id as invitationId",
       "i.letter_locale as letterLocale",

@@ -1,4 +1,5 @@
 import { execFileSync } from "node:child_process";
+import crypto from "node:crypto";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
@@ -195,6 +196,31 @@ describe(`letters as documents: attachments and the PDF letter (${databaseLabel}
       // the files are stored once per event; the sent messages' documents are forgotten
       expect(await server.db.selectFrom("event_attachment").select("id").execute()).toHaveLength(2);
       expect(await server.db.selectFrom("email_message_document").select("message_id").execute()).toHaveLength(0);
+    }
+  });
+
+  it("reminds with the same PDF letter, rendered when the reminder is sent, in the recipient's language", async () => {
+    const before = sink.messages.length;
+    expect((await staff.post(eventPath, { intent: "remind", batch: crypto.randomUUID() })).status).toBe(302);
+    await waitFor(() => sink.messages.length >= before + 2);
+    const reminders = sink.messages.slice(before);
+    const byLang = new Map(reminders.map((m) => [String(m.html).match(/<html[^>]*lang="([^"]+)"/)?.[1] ?? "", m]));
+    for (const [lang, want] of Object.entries({
+      ru: { file: "Письмо-приглашение.pdf", text: "Секретариат Ассоциации имеет честь пригласить" },
+      ko: { file: "초청 서한.pdf", text: "동북아시아지방정부연합(NEAR) 사무국은" },
+    })) {
+      const mail = byLang.get(lang);
+      expect(mail, lang).toBeTruthy();
+      const letter = mail!.attachments.find((a) => a.contentType === "application/pdf");
+      expect(letter?.filename, lang).toBe(want.file);
+      const text = (await pdfText(letter!.content)).replace(/\s+/g, " ");
+      expect(text).toContain(want.text);
+      expect(text).toContain("On behalf of the Association of North East Asia Regional Governments");
+      // the reminder's own live link, the invitation's link, is in the PDF
+      const link = String(mail!.text).match(/https?:\/\/[^\s]+\/r\/[A-Za-z0-9_-]{20,}/)?.[0];
+      expect(link).toBeTruthy();
+      expect(text.replace(/ /g, "")).toContain(link);
+      expect(text).not.toContain("__plenary_link__");
     }
   });
 });
