@@ -90,7 +90,7 @@ function DocumentSlot({
             <strong>{label}:</strong> <bdi>{current.fileName}</bdi> <span className="small muted">({current.size})</span>
           </span>
           {open ? (
-            <button type="submit" className="button subtle" aria-label={t("removeNamed", { what: label, file: current.fileName })}>
+            <button type="submit" className="button small" aria-label={t("removeNamed", { what: label, file: current.fileName })}>
               {t("remove")}
             </button>
           ) : null}

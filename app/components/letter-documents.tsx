@@ -25,7 +25,7 @@ function useSize() {
       style: "unit",
       unit: mb ? "megabyte" : "kilobyte",
       maximumFractionDigits: 1,
-    }).format(mb ? bytes / (1024 * 1024) : Math.max(0.1, bytes / 1024));
+    }).format(mb ? bytes / (1024 * 1024) : bytes === 0 ? 0 : Math.max(0.1, bytes / 1024));
   };
 }
 
@@ -38,7 +38,7 @@ export function LetterDocuments({ view, actionData }: { view: LetterDocumentsVie
   const size = useSize();
   const errorFor = (form: string) => (actionData && typeof actionData === "object" && "form" in actionData && actionData.form === form ? actionData : null);
   return (
-    <section className="panel stacked-form letter-documents" aria-labelledby="letter-documents-heading">
+    <section className="panel letter-documents" aria-labelledby="letter-documents-heading">
       <h2 id="letter-documents-heading">{t("title")}</h2>
       {view.notice ? (
         <p className="notice success" role="status">

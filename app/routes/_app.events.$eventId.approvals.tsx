@@ -135,7 +135,7 @@ export default function ApprovalsRoute() {
         <h2>{t("approvals.categoriesLegend")}</h2>
         <Form method="post">
           <input type="hidden" name="intent" value="categories" />
-          <fieldset className="group">
+          <fieldset className="checkbox-group">
             <legend className="visually-hidden">{t("approvals.categoriesLegend")}</legend>
             {PARTICIPANT_CATEGORIES.map((c) => (
               <label key={c} className="checkbox">

@@ -147,7 +147,7 @@ export default function AuditLogRoute() {
           {t("audit.apply")}
         </button>
         {params.toString() ? (
-          <Link to="/settings/audit" className="button subtle">
+          <Link to="/settings/audit" className="button subtle-dark">
             {t("audit.clear")}
           </Link>
         ) : null}
