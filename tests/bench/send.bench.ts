@@ -4,7 +4,11 @@
 // a loopback SMTP sink in another process, until the sink has all of them (the server's /metrics count). Next to it,
 // the raw ceiling measured in the same run before and after (A B A): react-email render + nodemailer pooled send of
 // the same letter, no database, no HTTP (PERF-LIMITS 1e/2a). Also: how long the staff request took (goal < 1 s) and
-// the server's peak RSS through the wave (goal ≤ 400 MB on the embedded database).
+// the server's peak RSS through the wave (goal ≤ 400 MB on the embedded database), split near the peak into the
+// JavaScript heap, buffers outside it (PGlite's WebAssembly memory among them) and the rest.
+//
+// Knobs: BENCH_N (5000), BENCH_NODE_OPTIONS (handed to the server, e.g. "--max-old-space-size=160" to see what a
+// smaller heap costs in speed).
 import { spawn } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
@@ -118,12 +122,6 @@ async function seed(db: DB) {
   return { eventId };
 }
 
-/** The server's own count of sent messages (its /metrics, read from loopback). */
-async function sentCount(appUrl: string) {
-  const text = await (await fetch(`${appUrl}/metrics`)).text();
-  return Number(/plenary_mail_messages\{status="sent"\} (\d+)/.exec(text)?.[1] ?? 0);
-}
-
 async function plenaryThroughHttp(sinkPort: number, dir: string) {
   const { db, env } = await benchDatabase(dir, "plenary_bench_send");
   let eventId: string;
@@ -146,6 +144,7 @@ async function plenaryThroughHttp(sinkPort: number, dir: string) {
       SMTP_URL: `smtp://127.0.0.1:${sinkPort}`,
       MAIL_RATE_PER_MINUTE: "0",
       LOG_LEVEL: "warn",
+      ...(process.env.BENCH_NODE_OPTIONS ? { NODE_OPTIONS: process.env.BENCH_NODE_OPTIONS } : {}),
       ...env,
     },
   });
@@ -166,13 +165,24 @@ async function plenaryThroughHttp(sinkPort: number, dir: string) {
     const requestMs = performance.now() - started;
     if (response.status !== 302 || !/wave=/.test(locationOf(response))) throw new Error(`the send request answered ${response.status} ${locationOf(response)}`);
     let sent = 0;
+    // where the memory is at the peak: the JavaScript heap, buffers outside it, and the rest (PGlite's WebAssembly
+    // memory, code, stacks), from the server's own /metrics
+    let split = "";
     while (sent < N) {
       await new Promise((resolve) => setTimeout(resolve, 250));
-      sent = await sentCount(appUrl);
+      const metrics = await (await fetch(`${appUrl}/metrics`)).text();
+      sent = Number(/plenary_mail_messages\{status="sent"\} (\d+)/.exec(metrics)?.[1] ?? 0);
+      const value = (name: string) => Number(new RegExp(`^${name} (\\S+)`, "m").exec(metrics)?.[1] ?? 0) / 1024 / 1024;
+      const rss = value("plenary_process_resident_memory_bytes");
+      if (rss >= peakKb / 1024 - 1) {
+        const heap = value("plenary_nodejs_heap_size_total_bytes");
+        const external = value("plenary_nodejs_external_memory_bytes");
+        split = `RSS ${rss.toFixed(0)} MB = JS heap ${heap.toFixed(0)} MB + external buffers ${external.toFixed(0)} MB + other ${(rss - heap - external).toFixed(0)} MB`;
+      }
       if (plenary.process.exitCode !== null) throw new Error("Plenary exited during the wave");
     }
     const seconds = (performance.now() - started) / 1000;
-    return { queued: sent, requestMs, seconds, rate: sent / seconds, peakMb: peakKb / 1024 };
+    return { queued: sent, requestMs, seconds, rate: sent / seconds, peakMb: peakKb / 1024, split };
   } finally {
     clearInterval(sampler);
     await plenary.stop();
@@ -201,6 +211,7 @@ try {
   console.log(`  Plenary (HTTP send → wave runner → mail worker → sink): ${plenary.rate.toFixed(0)} invitations/s, ${plenary.seconds.toFixed(1)} s in all`);
   console.log(`  the staff request returned in ${plenary.requestMs.toFixed(0)} ms (goal < 1,000 ms)`);
   console.log(`  server peak RSS through the wave: ${plenary.peakMb.toFixed(0)} MB (goal ≤ 400 MB on the embedded database)`);
+  console.log(`  near the peak: ${plenary.split}`);
   console.log(`  ratio: ${ratio.toFixed(2)} (goal ≥ 0.5)`);
 } catch (error) {
   failed = true;
