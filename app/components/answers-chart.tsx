@@ -48,9 +48,12 @@ export function AnswersChart({ points, invited }: { points: ChartPoint[]; invite
         <text x={pad.left} y={height - 8} fontSize="11" fill="#4a5565">
           {points[0].label}
         </text>
-        <text x={width - pad.right} y={height - 8} fontSize="11" fill="#4a5565" textAnchor="end">
-          {points[points.length - 1].label}
-        </text>
+        {/* one label when the answers all came in the same minute: two long dates would run into each other */}
+        {points[points.length - 1].label !== points[0].label ? (
+          <text x={width - pad.right} y={height - 8} fontSize="11" fill="#4a5565" textAnchor="end">
+            {points[points.length - 1].label}
+          </text>
+        ) : null}
         {SERIES.map((s) => (
           <path key={s.key} d={path(s.key)} fill="none" stroke={s.colour} strokeWidth="2.5" strokeDasharray={s.dash} />
         ))}

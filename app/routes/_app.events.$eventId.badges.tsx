@@ -90,7 +90,7 @@ export default function BadgesRoute() {
           </section>
           <section className="panel" aria-labelledby="who-heading">
             <h2 id="who-heading">{t("badges.who", { count: data.people.length })}</h2>
-            <table>
+            <table className="data-table">
               <thead>
                 <tr>
                   <th scope="col">{t("columns.name")}</th>

@@ -287,7 +287,7 @@ export default function CheckInRoute() {
       <section className="panel" aria-labelledby="delegations-heading">
         <h2 id="delegations-heading">{t("checkIn.delegations")}</h2>
         {data.delegations.length ? (
-          <table>
+          <table className="data-table">
             <thead>
               <tr>
                 <th scope="col">{t("columns.member")}</th>

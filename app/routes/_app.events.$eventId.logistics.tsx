@@ -84,7 +84,7 @@ export default function LogisticsRoute() {
         <EmptyState title={t("logistics.empty.title")} body={t("logistics.empty.body")} />
       ) : (
         <div className="table-wrap">
-          <table>
+          <table className="data-table">
             <thead>
               <tr>
                 {table.headers.map((h) => (

@@ -515,7 +515,7 @@ export default function RosterRoute() {
         ) : null}
         {versions.length ? (
           <>
-            <table>
+            <table className="data-table">
               <thead>
                 <tr>
                   <th scope="col">{t("versions.number")}</th>
