@@ -17,12 +17,7 @@ export type Promotion = { delegateId: string; itemId: string };
 
 /** The registrations of one delegation, before a save re-writes it (a substitute inherits the place of the person replaced). */
 export async function snapshotRegistrations(trx: DB, { invitationId }: { invitationId: string }): Promise<RegistrationRow[]> {
-  return (await trx
-    .selectFrom("programme_registration as r")
-    .innerJoin("delegate as d", "d.id", "r.delegate_id")
-    .select(["r.delegate_id as delegateId", "r.programme_item_id as itemId", "r.status", "r.requested_at as requestedAt"])
-    .where("d.invitation_id", "=", invitationId)
-    .execute()) as RegistrationRow[];
+  return (await listRegistrations(trx, { invitationId })).map(({ delegateId, itemId, status, requestedAt }) => ({ delegateId, itemId, status, requestedAt }));
 }
 
 /** Locks the items (in id order, so two saves never wait on each other crosswise) and returns their capacity. */
@@ -192,31 +187,32 @@ export type PlaceStatus = { itemId: string; status: RegistrationStatus; position
 
 /** Each delegate's places and waiting-list positions (1 = next to get a place), for the reply page. */
 export async function listPlacesOfInvitation(db: DB, { invitationId }: { invitationId: string }): Promise<Map<string, PlaceStatus[]>> {
-  const rows = await db
-    .selectFrom("programme_registration as r")
-    .innerJoin("delegate as d", "d.id", "r.delegate_id")
-    .select([
-      "r.delegate_id as delegateId",
-      "r.programme_item_id as itemId",
-      "r.status",
-      sql<number | null>`case when r.status = 'waiting' then (select count(*) from programme_registration w
-        where w.programme_item_id = r.programme_item_id and w.status = 'waiting'
-          and (w.requested_at, w.delegate_id) <= (r.requested_at, r.delegate_id)) end`.as("position"),
-    ])
-    .where("d.invitation_id", "=", invitationId)
-    .execute();
   const map = new Map<string, PlaceStatus[]>();
-  for (const { delegateId, ...row } of rows) {
-    map.set(delegateId, [...(map.get(delegateId) ?? []), { ...row, position: row.position === null ? null : Number(row.position) }]);
+  for (const { delegateId, itemId, status, position } of await listRegistrations(db, { invitationId, position: true })) {
+    map.set(delegateId, [...(map.get(delegateId) ?? []), { itemId, status, position }]);
   }
   return map;
 }
 
-export type ItemRegistration = {
+/** How a delegate's name is stored: what every list of people formats with formatName. */
+export const PERSON_NAME_COLUMNS = [
+  "d.name_locale as nameLocale",
+  "d.family_name as familyName",
+  "d.given_name as givenName",
+  "d.latin_family_name as latinFamilyName",
+  "d.latin_given_name as latinGivenName",
+  "d.patronymic",
+  "d.clan_name as clanName",
+] as const;
+
+export type Registration = {
   delegateId: string;
+  itemId: string;
   invitationId: string;
   status: RegistrationStatus;
   requestedAt: Date;
+  /** the place in the waiting list (1 = next), with `position: true`; null for a place held */
+  position: number | null;
   nameLocale: string;
   familyName: string | null;
   givenName: string;
@@ -227,34 +223,50 @@ export type ItemRegistration = {
   memberNames: LocalizedText;
 };
 
-/** Who holds a place on an item and who waits (in order), for the staff programme item page. */
-export async function listItemRegistrations(db: DB, { eventId, itemId }: { eventId: string; itemId: string }): Promise<ItemRegistration[]> {
-  return (await db
+/**
+ * Registrations on programme items with their delegate, invitation and member: of one delegation
+ * (`invitationId`) or of one item of an event (`eventId` and `itemId`); places first, then the waiting list in
+ * the order asked. With `position`, each waiting person's place in the queue (one subquery a row).
+ */
+export async function listRegistrations(
+  db: DB,
+  options: ({ invitationId: string } | { eventId: string; itemId: string }) & { position?: boolean },
+): Promise<Registration[]> {
+  const rows = await db
     .selectFrom("programme_registration as r")
     .innerJoin("delegate as d", "d.id", "r.delegate_id")
     .innerJoin("invitation as i", "i.id", "d.invitation_id")
     .innerJoin("member as m", "m.id", "i.member_id")
     .select([
       "r.delegate_id as delegateId",
+      "r.programme_item_id as itemId",
       "i.id as invitationId",
       "r.status",
       "r.requested_at as requestedAt",
-      "d.name_locale as nameLocale",
-      "d.family_name as familyName",
-      "d.given_name as givenName",
-      "d.latin_family_name as latinFamilyName",
-      "d.latin_given_name as latinGivenName",
-      "d.patronymic",
-      "d.clan_name as clanName",
+      ...PERSON_NAME_COLUMNS,
       "m.names as memberNames",
+      options.position
+        ? sql<number | null>`case when r.status = 'waiting' then (select count(*) from programme_registration w
+        where w.programme_item_id = r.programme_item_id and w.status = 'waiting'
+          and (w.requested_at, w.delegate_id) <= (r.requested_at, r.delegate_id)) end`.as("position")
+        : sql<null>`null`.as("position"),
     ])
-    .where("r.event_id", "=", eventId)
-    .where("r.programme_item_id", "=", itemId)
+    .$call((qb) =>
+      "invitationId" in options
+        ? qb.where("d.invitation_id", "=", options.invitationId)
+        : qb.where("r.event_id", "=", options.eventId).where("r.programme_item_id", "=", options.itemId),
+    )
     .orderBy("r.status")
     .orderBy("r.requested_at")
     .orderBy("r.delegate_id")
     .limit(5000)
-    .execute()) as ItemRegistration[];
+    .execute();
+  return rows.map((row) => ({ ...row, position: row.position === null ? null : Number(row.position) })) as Registration[];
+}
+
+/** Who holds a place on an item and who waits (in order), for the staff programme item page. */
+export function listItemRegistrations(db: DB, { eventId, itemId }: { eventId: string; itemId: string }): Promise<Registration[]> {
+  return listRegistrations(db, { eventId, itemId });
 }
 
 // ---- approval ------------------------------------------------------------------------------
@@ -318,13 +330,7 @@ export async function listApprovals(db: DB, { eventId }: { eventId: string }): P
       "d.approval",
       "d.approval_at as approvalAt",
       "d.approval_by as approvalBy",
-      "d.name_locale as nameLocale",
-      "d.family_name as familyName",
-      "d.given_name as givenName",
-      "d.latin_family_name as latinFamilyName",
-      "d.latin_given_name as latinGivenName",
-      "d.patronymic",
-      "d.clan_name as clanName",
+      ...PERSON_NAME_COLUMNS,
       "d.title",
       "m.names as memberNames",
     ])
