@@ -49,7 +49,7 @@ async function queueNotice(
 ) {
   const { to, cc, memberNames } = await recipientsOf(trx, target);
   if (!to.length) return;
-  const locale = target.locale as Lng;
+  const locale = target.letterLocale as Lng;
   const t = (await getFixedT(locale, ["capacity", "emails"])) as unknown as (k: string, o?: object) => string;
   await ensureLinkToken(trx, { invitationId: target.invitationId, keys: linkKeys(env) });
   const identity = await loadLetterIdentity(trx, env.APP_URL);
@@ -78,7 +78,7 @@ export async function notifyPromotions(trx: DB, { env, event, promotions }: { en
     const item = programme.find((p) => p.id === itemId);
     const [target] = await listNoticeTargets(trx, { delegateIds: [delegateId], itemId });
     if (!item || !target) continue;
-    const itemTitle = localized(item.title, target.locale);
+    const itemTitle = localized(item.title, target.letterLocale);
     await queueNotice(trx, {
       env,
       event,
@@ -86,7 +86,7 @@ export async function notifyPromotions(trx: DB, { env, event, promotions }: { en
       kind: "place_confirmed",
       key: `place:${delegateId}:${itemId}:${target.promotedAt ? new Date(target.promotedAt).getTime() : 0}`,
       subject: (t) => t("capacity:mail.promotedSubject", { item: itemTitle }),
-      paragraph: (t) => t("capacity:mail.promotedBody", { item: itemTitle, event: eventFactsIn(event, target.locale as Lng).title }),
+      paragraph: (t) => t("capacity:mail.promotedBody", { item: itemTitle, event: eventFactsIn(event, target.letterLocale as Lng).title }),
     });
   }
 }
@@ -96,7 +96,7 @@ export async function notifyApprovals(trx: DB, { env, event, decided }: { env: E
   for (const decision of decided) {
     const [target] = await listNoticeTargets(trx, { delegateIds: [decision.delegateId] });
     if (!target) continue;
-    const eventTitle = eventFactsIn(event, target.locale as Lng).title;
+    const eventTitle = eventFactsIn(event, target.letterLocale as Lng).title;
     await queueNotice(trx, {
       env,
       event,

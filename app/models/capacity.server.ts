@@ -1,7 +1,8 @@
 import { sql } from "kysely";
 
 import type { DB } from "~/db.server";
-import type { ApprovalDecision, Locale, LocalizedText, ParticipantCategory, RegistrationStatus } from "../../db/schema";
+import { type MailDelegate, PERSON_NAME_COLUMNS, selectMailDelegates } from "~/models/ebadge.server";
+import type { ApprovalDecision, LocalizedText, ParticipantCategory, RegistrationStatus } from "../../db/schema";
 
 /**
  * Places on programme items with a capacity, their waiting lists, and staff approval of delegates (issue 18 §7).
@@ -194,17 +195,6 @@ export async function listPlacesOfInvitation(db: DB, { invitationId }: { invitat
   return map;
 }
 
-/** How a delegate's name is stored: what every list of people formats with formatName. */
-export const PERSON_NAME_COLUMNS = [
-  "d.name_locale as nameLocale",
-  "d.family_name as familyName",
-  "d.given_name as givenName",
-  "d.latin_family_name as latinFamilyName",
-  "d.latin_given_name as latinGivenName",
-  "d.patronymic",
-  "d.clan_name as clanName",
-] as const;
-
 export type Registration = {
   delegateId: string;
   itemId: string;
@@ -379,20 +369,7 @@ export async function decideApproval(
 export const approvedOrNotRequired = sql<boolean>`not exists (select 1 from event e
   where e.id = i.event_id and d.category = any(e.approval_categories) and d.approval is distinct from 'approved')`;
 
-export type NoticeTarget = {
-  delegateId: string;
-  invitationId: string;
-  memberId: string;
-  locale: Locale;
-  email: string | null;
-  nameLocale: Locale;
-  familyName: string | null;
-  givenName: string;
-  patronymic: string | null;
-  clanName: string | null;
-  latinFamilyName: string | null;
-  latinGivenName: string | null;
-  title: string | null;
+export type NoticeTarget = MailDelegate & {
   /** when they got the place or the decision: part of the message's idempotency key */
   promotedAt: Date | null;
   approvalAt: Date | null;
@@ -401,35 +378,19 @@ export type NoticeTarget = {
 /** Whom the promotion and approval emails go to, and in which language (the invitation's). */
 export async function listNoticeTargets(db: DB, { delegateIds, itemId }: { delegateIds: string[]; itemId?: string }): Promise<NoticeTarget[]> {
   if (!delegateIds.length) return [];
-  let query = db
-    .selectFrom("delegate as d")
-    .innerJoin("invitation as i", "i.id", "d.invitation_id")
-    .select([
-      "d.id as delegateId",
-      "i.id as invitationId",
-      "i.member_id as memberId",
-      "i.letter_locale as locale",
-      "d.email",
-      "d.name_locale as nameLocale",
-      "d.family_name as familyName",
-      "d.given_name as givenName",
-      "d.patronymic",
-      "d.clan_name as clanName",
-      "d.latin_family_name as latinFamilyName",
-      "d.latin_given_name as latinGivenName",
-      "d.title",
-      "d.approval_at as approvalAt",
-    ])
-    .where("d.id", "in", delegateIds);
-  query = itemId
-    ? (query.select((eb) =>
-        eb
-          .selectFrom("programme_registration as r")
-          .select("r.promoted_at")
-          .whereRef("r.delegate_id", "=", "d.id")
-          .where("r.programme_item_id", "=", itemId)
-          .as("promotedAt"),
-      ) as typeof query)
-    : (query.select(sql<null>`null`.as("promotedAt")) as typeof query);
-  return (await query.execute()) as unknown as NoticeTarget[];
+  return selectMailDelegates(db)
+    .select("d.approval_at as approvalAt")
+    .select((eb) =>
+      itemId
+        ? eb
+            .selectFrom("programme_registration as r")
+            .select("r.promoted_at")
+            .whereRef("r.delegate_id", "=", "d.id")
+            .where("r.programme_item_id", "=", itemId)
+            .$asScalar()
+            .as("promotedAt")
+        : sql<null>`null`.as("promotedAt"),
+    )
+    .where("d.id", "in", delegateIds)
+    .execute();
 }
