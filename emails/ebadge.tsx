@@ -1,6 +1,7 @@
-import { Button, Img, Link, Section, Text } from "@react-email/components";
+import { Img, Section, Text } from "@react-email/components";
 
 import { Layout, type LetterheadProps } from "./components/layout";
+import { FactsBox, LinkButton, type MailFacts, type MailLink, PARAGRAPH, WRAP } from "./components/parts";
 
 export type EbadgeProps = {
   lang: string;
@@ -27,13 +28,10 @@ export type EbadgeProps = {
   programme: { heading: string; items: string[]; none: string };
   /** items they only wait for (issue 18 §7): never among the programme above */
   waiting?: { heading: string; hint: string; items: string[] };
-  link: { url: string; label: string; intro: string };
-  facts: { heading: string; rows: { label: string; value: string }[] };
+  link: MailLink;
+  facts: MailFacts;
   footer: string;
 };
-
-const WRAP = { overflowWrap: "anywhere", wordBreak: "break-word" } as const;
-const PARAGRAPH = { fontSize: "15px", lineHeight: "24px", margin: "12px 0", ...WRAP } as const;
 
 /** A delegate's own confirmation (issue 18 §5): their e-badge with the QR code, their programme items, the event. */
 export default function Ebadge({ lang, organisation, preview, letterhead, greeting, intro, badge, programme, waiting, link, facts, footer }: EbadgeProps) {
@@ -103,39 +101,8 @@ export default function Ebadge({ lang, organisation, preview, letterhead, greeti
           ))}
         </>
       ) : null}
-      <Section style={{ margin: "16px 0" }}>
-        <Button
-          href={link.url}
-          style={{
-            backgroundColor: "#17406d",
-            color: "#ffffff",
-            borderRadius: "6px",
-            padding: "12px 20px",
-            fontWeight: 700,
-            fontSize: "15px",
-            lineHeight: "22px",
-            maxWidth: "100%",
-            boxSizing: "border-box",
-            textAlign: "center",
-          }}
-        >
-          {link.label}
-        </Button>
-        <Text style={{ fontSize: "13px", lineHeight: "20px", color: "#4a5565", margin: "12px 0 0", ...WRAP }}>
-          {link.intro}{" "}
-          <Link href={link.url} style={{ wordBreak: "break-all" }}>
-            {link.url}
-          </Link>
-        </Text>
-      </Section>
-      <Section style={{ backgroundColor: "#f4f6f9", borderRadius: "6px", padding: "12px 16px", margin: "16px 0" }}>
-        <Text style={{ fontWeight: 700, margin: "0 0 6px" }}>{facts.heading}</Text>
-        {facts.rows.map((row) => (
-          <Text key={row.label} style={{ margin: "2px 0", fontSize: "14px", ...WRAP }}>
-            <strong>{row.label}:</strong> {row.value}
-          </Text>
-        ))}
-      </Section>
+      <LinkButton link={link} fallback />
+      <FactsBox facts={facts} />
     </Layout>
   );
 }

@@ -1,6 +1,7 @@
-import { Button, Hr, Link, Section, Text } from "@react-email/components";
+import { Hr, Text } from "@react-email/components";
 
 import { Layout, type LetterheadProps } from "./components/layout";
+import { FactsBox, LinkButton, type MailFacts, type MailLink, WRAP } from "./components/parts";
 
 export type LetterProps = {
   lang: string;
@@ -8,52 +9,16 @@ export type LetterProps = {
   preview: string;
   /** paragraphs of the letter, placeholders already filled; the reply link's address in them becomes the button */
   paragraphs: string[];
-  link?: { url: string; label: string; intro: string } | null;
-  facts?: { heading: string; rows: { label: string; value: string }[] } | null;
+  link?: MailLink | null;
+  facts?: MailFacts | null;
   footer?: string;
   /** a second language version (bilingual letters): the English text under the recipient's */
   second?: { lang: string; heading: string; paragraphs: string[]; linkLabel?: string } | null;
   letterhead?: LetterheadProps | null;
 };
 
-/** Long words (addresses, URLs in the staff's text) wrap instead of widening the message past a phone's screen. */
-const WRAP = { overflowWrap: "anywhere", wordBreak: "break-word" } as const;
-const PARAGRAPH = { fontSize: "15px", lineHeight: "24px", margin: "12px 0", whiteSpace: "pre-line", ...WRAP } as const;
-
-type ReplyLink = { url: string; label: string; intro: string };
-
-/** The reply link as a button; with `fallback`, the address written out once under it, wrapping anywhere. */
-function LinkButton({ link, label, fallback }: { link: ReplyLink; label: string; fallback: boolean }) {
-  return (
-    <Section style={{ margin: "16px 0" }}>
-      <Button
-        href={link.url}
-        style={{
-          backgroundColor: "#17406d",
-          color: "#ffffff",
-          borderRadius: "6px",
-          padding: "12px 20px",
-          fontWeight: 700,
-          fontSize: "15px",
-          lineHeight: "22px",
-          maxWidth: "100%",
-          boxSizing: "border-box",
-          textAlign: "center",
-        }}
-      >
-        {label}
-      </Button>
-      {fallback ? (
-        <Text style={{ fontSize: "13px", lineHeight: "20px", color: "#4a5565", margin: "12px 0 0", ...WRAP }}>
-          {link.intro}{" "}
-          <Link href={link.url} style={{ wordBreak: "break-all" }}>
-            {link.url}
-          </Link>
-        </Text>
-      ) : null}
-    </Section>
-  );
-}
+/** Letter paragraphs keep the staff's own line breaks. */
+const LETTER_PARAGRAPH = { fontSize: "15px", lineHeight: "24px", margin: "12px 0", whiteSpace: "pre-line", ...WRAP } as const;
 
 /**
  * The letter's paragraphs, with `{{rsvp.link}}` (the address, wherever staff put it) shown as the button instead
@@ -68,7 +33,7 @@ function Paragraphs({
 }: {
   paragraphs: string[];
   lang: string;
-  link?: ReplyLink | null;
+  link?: MailLink | null;
   label: string;
   fallback: boolean;
 }) {
@@ -82,7 +47,7 @@ function Paragraphs({
           const parts = [];
           if (text)
             parts.push(
-              <Text key={`${index}-${i}`} lang={lang} style={PARAGRAPH}>
+              <Text key={`${index}-${i}`} lang={lang} style={LETTER_PARAGRAPH}>
                 {text}
               </Text>,
             );
@@ -103,17 +68,8 @@ export default function Letter({ lang, organisation, preview, paragraphs, link, 
   return (
     <Layout lang={lang} organisation={organisation} preview={preview} footer={footer} letterhead={letterhead}>
       <Paragraphs paragraphs={paragraphs} link={link} label={link?.label ?? ""} fallback lang={lang} />
-      {link && !inBody ? <LinkButton link={link} label={link.label} fallback /> : null}
-      {facts ? (
-        <Section style={{ backgroundColor: "#f4f6f9", borderRadius: "6px", padding: "12px 16px", margin: "16px 0" }}>
-          <Text style={{ fontWeight: 700, margin: "0 0 6px" }}>{facts.heading}</Text>
-          {facts.rows.map((row) => (
-            <Text key={row.label} style={{ margin: "2px 0", fontSize: "14px", ...WRAP }}>
-              <strong>{row.label}:</strong> {row.value}
-            </Text>
-          ))}
-        </Section>
-      ) : null}
+      {link && !inBody ? <LinkButton link={link} fallback /> : null}
+      {facts ? <FactsBox facts={facts} /> : null}
       {second ? (
         <>
           <Hr style={{ borderColor: "#d8dee6" }} />

@@ -1,12 +1,10 @@
-import { render } from "@react-email/render";
-
 import type { DB } from "~/db.server";
 import type { Env } from "~/env.server";
 import type { Lng } from "~/i18n";
 import { getFixedT } from "~/i18next.server";
 import { localized } from "~/lib/directory";
 import { messageIdFor } from "~/lib/tokens.server";
-import { eventFactsIn, letterheadOf, loadLetterIdentity, organisationName } from "~/mail/compose.server";
+import { composeNoticeMail, eventFactsIn, loadLetterIdentity } from "~/mail/compose.server";
 import { linkKeys, memberRecipients, storedRsvpUrl } from "~/mail/invitations.server";
 import { delegateLine } from "~/mail/replies.server";
 import { parseMailFrom } from "~/mail/transport.server";
@@ -15,7 +13,6 @@ import { type Decided, listNoticeTargets, type NoticeTarget, type Promotion } fr
 import { enqueueMessage } from "~/models/email-message.server";
 import { type EventRow, listProgramme } from "~/models/event.server";
 import { ensureLinkToken } from "~/models/invitation.server";
-import Letter from "../../emails/letter";
 
 /**
  * The person (when they gave an address) and their member's office hear of it; without the person's address
@@ -52,42 +49,14 @@ async function queueNotice(
 ) {
   const { to, cc, memberNames } = await recipientsOf(trx, target);
   if (!to.length) return;
-  const locale = target.locale as Lng;
+  const locale = target.letterLocale as Lng;
   const t = (await getFixedT(locale, ["capacity", "emails"])) as unknown as (k: string, o?: object) => string;
   await ensureLinkToken(trx, { invitationId: target.invitationId, keys: linkKeys(env) });
   const identity = await loadLetterIdentity(trx, env.APP_URL);
-  const facts = eventFactsIn(event, locale);
   const member = localized(memberNames, locale);
   const person = delegateLine({ ...target, nameLocale: target.nameLocale as Lng }, locale);
-  const title = subject(t).replace(/[\r\n]+/g, " ");
   const paragraphs = [t("capacity:mail.greeting", { person }), paragraph(t), t("capacity:mail.change")];
-  const organisation = organisationName(identity, locale, t("emails:organisation"));
-  const rows = [
-    { label: t("emails:facts.event"), value: facts.title },
-    { label: t("emails:facts.dates"), value: facts.dates },
-    ...(facts.venue ? [{ label: t("emails:facts.venue"), value: facts.venue }] : []),
-  ];
-  const footer = t("emails:footer", { member, organisation });
-  const url = storedRsvpUrl(env);
-  const html = await render(
-    Letter({
-      lang: locale === "zh" ? "zh-Hans" : locale,
-      organisation,
-      letterhead: letterheadOf(identity, locale),
-      preview: title,
-      paragraphs,
-      link: { url, label: t("emails:buttonUpdate"), intro: t("emails:linkIntro") },
-      facts: { heading: t("emails:facts.heading"), rows },
-      footer,
-    }),
-  );
-  const text = [
-    organisation,
-    paragraphs.join("\n\n"),
-    `${t("emails:buttonUpdate")}:\n${url}`,
-    [t("emails:facts.heading"), ...rows.map((row) => `${row.label}: ${row.value}`)].join("\n"),
-    footer,
-  ].join("\n\n");
+  const message = await composeNoticeMail({ locale, identity, event, subject: subject(t), paragraphs, link: { url: storedRsvpUrl(env) }, member });
   await enqueueMessage(trx, {
     idempotencyKey: key,
     messageId: messageIdFor(key, parseMailFrom(env.MAIL_FROM).address.split("@")[1] ?? "plenary.invalid"),
@@ -97,9 +66,7 @@ async function queueNotice(
     invitationId: target.invitationId,
     to,
     cc,
-    subject: title,
-    html,
-    text,
+    ...message,
   });
 }
 
@@ -111,7 +78,7 @@ export async function notifyPromotions(trx: DB, { env, event, promotions }: { en
     const item = programme.find((p) => p.id === itemId);
     const [target] = await listNoticeTargets(trx, { delegateIds: [delegateId], itemId });
     if (!item || !target) continue;
-    const itemTitle = localized(item.title, target.locale);
+    const itemTitle = localized(item.title, target.letterLocale);
     await queueNotice(trx, {
       env,
       event,
@@ -119,7 +86,7 @@ export async function notifyPromotions(trx: DB, { env, event, promotions }: { en
       kind: "place_confirmed",
       key: `place:${delegateId}:${itemId}:${target.promotedAt ? new Date(target.promotedAt).getTime() : 0}`,
       subject: (t) => t("capacity:mail.promotedSubject", { item: itemTitle }),
-      paragraph: (t) => t("capacity:mail.promotedBody", { item: itemTitle, event: eventFactsIn(event, target.locale as Lng).title }),
+      paragraph: (t) => t("capacity:mail.promotedBody", { item: itemTitle, event: eventFactsIn(event, target.letterLocale as Lng).title }),
     });
   }
 }
@@ -129,7 +96,7 @@ export async function notifyApprovals(trx: DB, { env, event, decided }: { env: E
   for (const decision of decided) {
     const [target] = await listNoticeTargets(trx, { delegateIds: [decision.delegateId] });
     if (!target) continue;
-    const eventTitle = eventFactsIn(event, target.locale as Lng).title;
+    const eventTitle = eventFactsIn(event, target.letterLocale as Lng).title;
     await queueNotice(trx, {
       env,
       event,

@@ -91,7 +91,7 @@ export type LetterInput = {
 };
 
 /** Headers never carry CR/LF from user input: a subject is one line. */
-function oneLine(text: string) {
+export function oneLine(text: string) {
   return text.replace(/[\r\n]+/g, " ").trim();
 }
 
@@ -169,6 +169,80 @@ export function eventCalendar(event: EventRow, locale: Lng) {
 /** Title, dates, venue and deadline of an event in `locale`, formatted as letters show them. */
 export function eventFactsIn(event: EventRow, locale: Lng) {
   return factsOf(event, locale);
+}
+
+/**
+ * What every notice about one event shares (a reply's confirmation, a place become free, an approval, an
+ * e-badge), in `locale`: the organisation and its letterhead, the facts box (event, dates, venue), the sentence
+ * before the written-out link, and the plain text written from the same parts as the HTML, in the same order.
+ */
+export async function noticeFrame({ locale, identity, event }: { locale: Lng; identity: LetterIdentity | null | undefined; event: EventRow }) {
+  const t = await getFixedT(locale, "emails");
+  const facts = factsOf(event, locale);
+  const organisation = organisationName(identity, locale, t("organisation"));
+  const rows = [
+    { label: t("facts.event"), value: facts.title },
+    { label: t("facts.dates"), value: facts.dates },
+    ...(facts.venue ? [{ label: t("facts.venue"), value: facts.venue }] : []),
+  ];
+  const factsBox = { heading: t("facts.heading"), rows };
+  return {
+    t,
+    facts,
+    organisation,
+    lang: htmlLang[locale],
+    letterhead: letterheadOf(identity, locale),
+    factsBox,
+    linkIntro: t("linkIntro"),
+    text: ({ body, link, footer }: { body: string[]; link: { url: string; label: string }; footer: string }) =>
+      [organisation, ...body, `${link.label}:\n${link.url}`, [factsBox.heading, ...rows.map((row) => `${row.label}: ${row.value}`)].join("\n"), footer].join(
+        "\n\n",
+      ),
+  };
+}
+
+/**
+ * A notice about a delegation's registration (the confirmation of a reply, a place become free, staff's approval):
+ * paragraphs, the reply link as a button and written out, the event's facts and the footer naming the member;
+ * HTML and plain text from the same parts, the subject on one line.
+ */
+export async function composeNoticeMail({
+  locale,
+  identity,
+  event,
+  subject,
+  paragraphs,
+  link,
+  member,
+}: {
+  locale: Lng;
+  identity: LetterIdentity | null | undefined;
+  event: EventRow;
+  subject: string;
+  paragraphs: string[];
+  /** the reply link; its label defaults to "change the reply" */
+  link: { url: string; label?: string };
+  /** the member's name in `locale`, for the footer */
+  member: string;
+}) {
+  const frame = await noticeFrame({ locale, identity, event });
+  const { t, organisation } = frame;
+  const title = oneLine(subject);
+  const button = { url: link.url, label: link.label ?? t("buttonUpdate"), intro: frame.linkIntro };
+  const footer = t("footer", { member, organisation });
+  const html = await render(
+    Letter({
+      lang: frame.lang,
+      organisation,
+      letterhead: frame.letterhead,
+      preview: title,
+      paragraphs,
+      link: button,
+      facts: frame.factsBox,
+      footer,
+    }),
+  );
+  return { subject: title, html, text: frame.text({ body: [paragraphs.join("\n\n")], link: button, footer }) };
 }
 
 const paragraphsOf = (text: string) =>

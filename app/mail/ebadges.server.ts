@@ -4,7 +4,7 @@ import { render } from "@react-email/render";
 
 import type { Tx } from "~/db.server";
 import type { Env } from "~/env.server";
-import { htmlLang, type Lng } from "~/i18n";
+import type { Lng } from "~/i18n";
 import { getFixedT } from "~/i18next.server";
 import { localized } from "~/lib/directory";
 import { badgeLocale, badgeNames } from "~/lib/ebadge";
@@ -12,7 +12,7 @@ import { qrPng } from "~/lib/ebadge-qr.server";
 import { formatName } from "~/lib/names";
 import { seal } from "~/lib/sealed.server";
 import { LINK_PLACEHOLDER, messageIdFor } from "~/lib/tokens.server";
-import { eventCalendar, eventFactsIn, letterheadOf, type LetterIdentity, organisationName } from "~/mail/compose.server";
+import { eventCalendar, type LetterIdentity, noticeFrame, oneLine } from "~/mail/compose.server";
 import { parseMailFrom } from "~/mail/transport.server";
 import { type BadgeHolder, ensureBadgeToken, listBadgeHolders } from "~/models/ebadge.server";
 import { enqueueMessage, existingMessageKeys } from "~/models/email-message.server";
@@ -72,31 +72,27 @@ export async function composeEbadge({
   url: string;
   identity?: LetterIdentity | null;
 }) {
-  const t = await getFixedT(locale, ["ebadge", "emails", "events"]);
-  const facts = eventFactsIn(event, locale);
+  const t = await getFixedT(locale, ["ebadge", "events"]);
+  const frame = await noticeFrame({ locale, identity, event });
+  const { facts, organisation } = frame;
   const member = localized(memberNames, locale);
   const names = badgeNames(holder);
-  const subject = t("ebadge:mail.subject", { event: facts.title }).replace(/[\r\n]+/g, " ");
-  const organisation = organisationName(identity, locale, t("emails:organisation"));
+  const subject = oneLine(t("ebadge:mail.subject", { event: facts.title }));
   const items = programme.filter((item) => holder.programme.includes(item.id)).map((item) => localized(item.title, locale));
   const waiting = programme.filter((item) => holder.waiting.includes(item.id)).map((item) => localized(item.title, locale));
   const greeting = formatName(holder, locale, "salutation");
   const intro = t("ebadge:mail.intro", { member, event: facts.title });
   const hint = t("ebadge:mail.qrHint");
-  const rows = [
-    { label: t("emails:facts.event"), value: facts.title },
-    { label: t("emails:facts.dates"), value: facts.dates },
-    ...(facts.venue ? [{ label: t("emails:facts.venue"), value: facts.venue }] : []),
-  ];
   const footer = t("ebadge:mail.footer", { member, organisation });
   const category = t(`events:categories.${holder.category}`);
   const codeLabel = t("ebadge:code");
+  const link = { url, label: t("ebadge:mail.open"), intro: frame.linkIntro };
   const html = await render(
     Ebadge({
-      lang: htmlLang[locale],
+      lang: frame.lang,
       organisation,
       preview: subject,
-      letterhead: letterheadOf(identity, locale),
+      letterhead: frame.letterhead,
       greeting,
       intro,
       badge: {
@@ -114,23 +110,23 @@ export async function composeEbadge({
       },
       programme: { heading: t("ebadge:programme"), items, none: t("ebadge:noProgramme") },
       waiting: { heading: t("ebadge:waiting"), hint: t("ebadge:waitingHint"), items: waiting },
-      link: { url, label: t("ebadge:mail.open"), intro: t("emails:linkIntro") },
-      facts: { heading: t("emails:facts.heading"), rows },
+      link,
+      facts: frame.factsBox,
       footer,
     }),
   );
-  const text = [
-    organisation,
-    greeting,
-    intro,
-    [names.native, names.latin, holder.title, member, category, `${codeLabel}: ${holder.checkInCode}`].filter(Boolean).join("\n"),
-    hint,
-    [t("ebadge:programme"), ...(items.length ? items.map((item) => `- ${item}`) : [t("ebadge:noProgramme")])].join("\n"),
-    ...(waiting.length ? [[t("ebadge:waiting"), t("ebadge:waitingHint"), ...waiting.map((item) => `- ${item}`)].join("\n")] : []),
-    `${t("ebadge:mail.open")}:\n${url}`,
-    [t("emails:facts.heading"), ...rows.map((row) => `${row.label}: ${row.value}`)].join("\n"),
+  const text = frame.text({
+    body: [
+      greeting,
+      intro,
+      [names.native, names.latin, holder.title, member, category, `${codeLabel}: ${holder.checkInCode}`].filter(Boolean).join("\n"),
+      hint,
+      [t("ebadge:programme"), ...(items.length ? items.map((item) => `- ${item}`) : [t("ebadge:noProgramme")])].join("\n"),
+      ...(waiting.length ? [[t("ebadge:waiting"), t("ebadge:waitingHint"), ...waiting.map((item) => `- ${item}`)].join("\n")] : []),
+    ],
+    link,
     footer,
-  ].join("\n\n");
+  });
   const png = await qrPng(holder.checkInCode);
   return {
     subject,

@@ -1,5 +1,3 @@
-import { render } from "@react-email/render";
-
 import { type DB, inTransaction } from "~/db.server";
 import type { Env } from "~/env.server";
 import type { Lng } from "~/i18n";
@@ -9,7 +7,7 @@ import { formatName } from "~/lib/names";
 import type { ReplyInput } from "~/lib/reply-schemas";
 import { messageIdFor } from "~/lib/tokens.server";
 import { notifyPromotions } from "~/mail/capacity.server";
-import { eventCalendar, eventFactsIn, letterheadOf, type LetterIdentity, loadLetterIdentity, organisationName } from "~/mail/compose.server";
+import { composeNoticeMail, eventCalendar, eventFactsIn, type LetterIdentity, loadLetterIdentity } from "~/mail/compose.server";
 import { queueEbadges } from "~/mail/ebadges.server";
 import { linkKeys, memberRecipients, storedRsvpUrl } from "~/mail/invitations.server";
 import { parseMailFrom } from "~/mail/transport.server";
@@ -20,7 +18,6 @@ import { enqueueMessage } from "~/models/email-message.server";
 import { type EventRow, listProgramme } from "~/models/event.server";
 import { ensureLinkToken, getInvitationAddressing } from "~/models/invitation.server";
 import { applyReply, type ReplyActor, type SaveOutcome } from "~/models/reply.server";
-import Letter from "../../emails/letter";
 
 /** How one delegate reads in a summary: "KIM Minsoo (김민수), Vice-Governor". */
 type NamedPerson = {
@@ -77,7 +74,7 @@ export async function composeReplyConfirmation({
   const member = localized(memberNames, locale);
   const coming = input.response !== "declining";
   const people = coming ? input.delegates : [];
-  const subject = t("reply:confirmation.subject", { event: facts.title }).replace(/[\r\n]+/g, " ");
+  const subject = t("reply:confirmation.subject", { event: facts.title });
   const lines = people.map((p, i) => {
     const queued = waiting[i] ?? [];
     const items = programme.filter((item) => p.programme.includes(item.id) && !queued.includes(item.id)).map((item) => item.title);
@@ -91,33 +88,8 @@ export async function composeReplyConfirmation({
     ...(lines.length ? [`${t("reply:confirmation.delegation", { count: lines.length })}\n${lines.join("\n")}`] : []),
     t("reply:confirmation.change", { deadline: facts.deadline }),
   ];
-  const organisation = organisationName(identity, locale, t("emails:organisation"));
-  const rows = [
-    { label: t("emails:facts.event"), value: facts.title },
-    { label: t("emails:facts.dates"), value: facts.dates },
-    ...(facts.venue ? [{ label: t("emails:facts.venue"), value: facts.venue }] : []),
-  ];
-  const footer = t("emails:footer", { member, organisation });
-  const html = await render(
-    Letter({
-      lang: locale === "zh" ? "zh-Hans" : locale,
-      organisation,
-      letterhead: letterheadOf(identity, locale),
-      preview: subject,
-      paragraphs,
-      link: { url, label: t("emails:buttonUpdate"), intro: t("emails:linkIntro") },
-      facts: { heading: t("emails:facts.heading"), rows },
-      footer,
-    }),
-  );
-  const text = [
-    organisation,
-    paragraphs.join("\n\n"),
-    `${t("emails:buttonUpdate")}:\n${url}`,
-    [t("emails:facts.heading"), ...rows.map((row) => `${row.label}: ${row.value}`)].join("\n"),
-    footer,
-  ].join("\n\n");
-  return { subject, html, text, ics: coming ? eventCalendar(event, locale) : null };
+  const message = await composeNoticeMail({ locale, identity, event, subject, paragraphs, link: { url }, member });
+  return { ...message, ics: coming ? eventCalendar(event, locale) : null };
 }
 
 export class ReplyClosedError extends Error {}

@@ -1,7 +1,8 @@
 import { sql } from "kysely";
 
 import type { DB } from "~/db.server";
-import type { ApprovalDecision, Locale, LocalizedText, ParticipantCategory, RegistrationStatus } from "../../db/schema";
+import { type MailDelegate, PERSON_NAME_COLUMNS, selectMailDelegates } from "~/models/ebadge.server";
+import type { ApprovalDecision, LocalizedText, ParticipantCategory, RegistrationStatus } from "../../db/schema";
 
 /**
  * Places on programme items with a capacity, their waiting lists, and staff approval of delegates (issue 18 §7).
@@ -17,12 +18,7 @@ export type Promotion = { delegateId: string; itemId: string };
 
 /** The registrations of one delegation, before a save re-writes it (a substitute inherits the place of the person replaced). */
 export async function snapshotRegistrations(trx: DB, { invitationId }: { invitationId: string }): Promise<RegistrationRow[]> {
-  return (await trx
-    .selectFrom("programme_registration as r")
-    .innerJoin("delegate as d", "d.id", "r.delegate_id")
-    .select(["r.delegate_id as delegateId", "r.programme_item_id as itemId", "r.status", "r.requested_at as requestedAt"])
-    .where("d.invitation_id", "=", invitationId)
-    .execute()) as RegistrationRow[];
+  return (await listRegistrations(trx, { invitationId })).map(({ delegateId, itemId, status, requestedAt }) => ({ delegateId, itemId, status, requestedAt }));
 }
 
 /** Locks the items (in id order, so two saves never wait on each other crosswise) and returns their capacity. */
@@ -192,31 +188,21 @@ export type PlaceStatus = { itemId: string; status: RegistrationStatus; position
 
 /** Each delegate's places and waiting-list positions (1 = next to get a place), for the reply page. */
 export async function listPlacesOfInvitation(db: DB, { invitationId }: { invitationId: string }): Promise<Map<string, PlaceStatus[]>> {
-  const rows = await db
-    .selectFrom("programme_registration as r")
-    .innerJoin("delegate as d", "d.id", "r.delegate_id")
-    .select([
-      "r.delegate_id as delegateId",
-      "r.programme_item_id as itemId",
-      "r.status",
-      sql<number | null>`case when r.status = 'waiting' then (select count(*) from programme_registration w
-        where w.programme_item_id = r.programme_item_id and w.status = 'waiting'
-          and (w.requested_at, w.delegate_id) <= (r.requested_at, r.delegate_id)) end`.as("position"),
-    ])
-    .where("d.invitation_id", "=", invitationId)
-    .execute();
   const map = new Map<string, PlaceStatus[]>();
-  for (const { delegateId, ...row } of rows) {
-    map.set(delegateId, [...(map.get(delegateId) ?? []), { ...row, position: row.position === null ? null : Number(row.position) }]);
+  for (const { delegateId, itemId, status, position } of await listRegistrations(db, { invitationId, position: true })) {
+    map.set(delegateId, [...(map.get(delegateId) ?? []), { itemId, status, position }]);
   }
   return map;
 }
 
-export type ItemRegistration = {
+export type Registration = {
   delegateId: string;
+  itemId: string;
   invitationId: string;
   status: RegistrationStatus;
   requestedAt: Date;
+  /** the place in the waiting list (1 = next), with `position: true`; null for a place held */
+  position: number | null;
   nameLocale: string;
   familyName: string | null;
   givenName: string;
@@ -227,34 +213,50 @@ export type ItemRegistration = {
   memberNames: LocalizedText;
 };
 
-/** Who holds a place on an item and who waits (in order), for the staff programme item page. */
-export async function listItemRegistrations(db: DB, { eventId, itemId }: { eventId: string; itemId: string }): Promise<ItemRegistration[]> {
-  return (await db
+/**
+ * Registrations on programme items with their delegate, invitation and member: of one delegation
+ * (`invitationId`) or of one item of an event (`eventId` and `itemId`); places first, then the waiting list in
+ * the order asked. With `position`, each waiting person's place in the queue (one subquery a row).
+ */
+export async function listRegistrations(
+  db: DB,
+  options: ({ invitationId: string } | { eventId: string; itemId: string }) & { position?: boolean },
+): Promise<Registration[]> {
+  const rows = await db
     .selectFrom("programme_registration as r")
     .innerJoin("delegate as d", "d.id", "r.delegate_id")
     .innerJoin("invitation as i", "i.id", "d.invitation_id")
     .innerJoin("member as m", "m.id", "i.member_id")
     .select([
       "r.delegate_id as delegateId",
+      "r.programme_item_id as itemId",
       "i.id as invitationId",
       "r.status",
       "r.requested_at as requestedAt",
-      "d.name_locale as nameLocale",
-      "d.family_name as familyName",
-      "d.given_name as givenName",
-      "d.latin_family_name as latinFamilyName",
-      "d.latin_given_name as latinGivenName",
-      "d.patronymic",
-      "d.clan_name as clanName",
+      ...PERSON_NAME_COLUMNS,
       "m.names as memberNames",
+      options.position
+        ? sql<number | null>`case when r.status = 'waiting' then (select count(*) from programme_registration w
+        where w.programme_item_id = r.programme_item_id and w.status = 'waiting'
+          and (w.requested_at, w.delegate_id) <= (r.requested_at, r.delegate_id)) end`.as("position")
+        : sql<null>`null`.as("position"),
     ])
-    .where("r.event_id", "=", eventId)
-    .where("r.programme_item_id", "=", itemId)
+    .$call((qb) =>
+      "invitationId" in options
+        ? qb.where("d.invitation_id", "=", options.invitationId)
+        : qb.where("r.event_id", "=", options.eventId).where("r.programme_item_id", "=", options.itemId),
+    )
     .orderBy("r.status")
     .orderBy("r.requested_at")
     .orderBy("r.delegate_id")
     .limit(5000)
-    .execute()) as ItemRegistration[];
+    .execute();
+  return rows.map((row) => ({ ...row, position: row.position === null ? null : Number(row.position) })) as Registration[];
+}
+
+/** Who holds a place on an item and who waits (in order), for the staff programme item page. */
+export function listItemRegistrations(db: DB, { eventId, itemId }: { eventId: string; itemId: string }): Promise<Registration[]> {
+  return listRegistrations(db, { eventId, itemId });
 }
 
 // ---- approval ------------------------------------------------------------------------------
@@ -318,13 +320,7 @@ export async function listApprovals(db: DB, { eventId }: { eventId: string }): P
       "d.approval",
       "d.approval_at as approvalAt",
       "d.approval_by as approvalBy",
-      "d.name_locale as nameLocale",
-      "d.family_name as familyName",
-      "d.given_name as givenName",
-      "d.latin_family_name as latinFamilyName",
-      "d.latin_given_name as latinGivenName",
-      "d.patronymic",
-      "d.clan_name as clanName",
+      ...PERSON_NAME_COLUMNS,
       "d.title",
       "m.names as memberNames",
     ])
@@ -373,20 +369,7 @@ export async function decideApproval(
 export const approvedOrNotRequired = sql<boolean>`not exists (select 1 from event e
   where e.id = i.event_id and d.category = any(e.approval_categories) and d.approval is distinct from 'approved')`;
 
-export type NoticeTarget = {
-  delegateId: string;
-  invitationId: string;
-  memberId: string;
-  locale: Locale;
-  email: string | null;
-  nameLocale: Locale;
-  familyName: string | null;
-  givenName: string;
-  patronymic: string | null;
-  clanName: string | null;
-  latinFamilyName: string | null;
-  latinGivenName: string | null;
-  title: string | null;
+export type NoticeTarget = MailDelegate & {
   /** when they got the place or the decision: part of the message's idempotency key */
   promotedAt: Date | null;
   approvalAt: Date | null;
@@ -395,35 +378,19 @@ export type NoticeTarget = {
 /** Whom the promotion and approval emails go to, and in which language (the invitation's). */
 export async function listNoticeTargets(db: DB, { delegateIds, itemId }: { delegateIds: string[]; itemId?: string }): Promise<NoticeTarget[]> {
   if (!delegateIds.length) return [];
-  let query = db
-    .selectFrom("delegate as d")
-    .innerJoin("invitation as i", "i.id", "d.invitation_id")
-    .select([
-      "d.id as delegateId",
-      "i.id as invitationId",
-      "i.member_id as memberId",
-      "i.letter_locale as locale",
-      "d.email",
-      "d.name_locale as nameLocale",
-      "d.family_name as familyName",
-      "d.given_name as givenName",
-      "d.patronymic",
-      "d.clan_name as clanName",
-      "d.latin_family_name as latinFamilyName",
-      "d.latin_given_name as latinGivenName",
-      "d.title",
-      "d.approval_at as approvalAt",
-    ])
-    .where("d.id", "in", delegateIds);
-  query = itemId
-    ? (query.select((eb) =>
-        eb
-          .selectFrom("programme_registration as r")
-          .select("r.promoted_at")
-          .whereRef("r.delegate_id", "=", "d.id")
-          .where("r.programme_item_id", "=", itemId)
-          .as("promotedAt"),
-      ) as typeof query)
-    : (query.select(sql<null>`null`.as("promotedAt")) as typeof query);
-  return (await query.execute()) as unknown as NoticeTarget[];
+  return selectMailDelegates(db)
+    .select("d.approval_at as approvalAt")
+    .select((eb) =>
+      itemId
+        ? eb
+            .selectFrom("programme_registration as r")
+            .select("r.promoted_at")
+            .whereRef("r.delegate_id", "=", "d.id")
+            .where("r.programme_item_id", "=", itemId)
+            .$asScalar()
+            .as("promotedAt")
+        : sql<null>`null`.as("promotedAt"),
+    )
+    .where("d.id", "in", delegateIds)
+    .execute();
 }

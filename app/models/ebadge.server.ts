@@ -28,16 +28,21 @@ export type BadgeHolder = {
   anonymised: boolean;
 };
 
-const HOLDER_COLUMNS = [
-  "d.id",
-  "d.role",
+/** How a delegate's name is stored: what every list of people formats with formatName. */
+export const PERSON_NAME_COLUMNS = [
   "d.name_locale as nameLocale",
   "d.family_name as familyName",
   "d.given_name as givenName",
-  "d.patronymic",
-  "d.clan_name as clanName",
   "d.latin_family_name as latinFamilyName",
   "d.latin_given_name as latinGivenName",
+  "d.patronymic",
+  "d.clan_name as clanName",
+] as const;
+
+const HOLDER_COLUMNS = [
+  "d.id",
+  "d.role",
+  ...PERSON_NAME_COLUMNS,
   "d.title",
   "d.email",
   "d.interpretation_locale as interpretation",
@@ -49,15 +54,30 @@ const HOLDER_COLUMNS = [
 const WAITING_COLUMN = sql<string[]>`array(select r.programme_item_id::text from programme_registration r
   where r.delegate_id = d.id and r.status = 'waiting' order by r.requested_at, r.programme_item_id)`.as("waiting");
 
-/** The delegation of one invitation as stored now (after a save), in position order. */
-export async function listBadgeHolders(db: DB, { invitationId }: { invitationId: string }): Promise<BadgeHolder[]> {
-  const rows = await db
+/** A delegate as a message to or about them needs them: the person, and their invitation, member and letter language. */
+export type MailDelegate = BadgeHolder & { invitationId: string; memberId: string; letterLocale: Locale };
+
+/**
+ * The one lookup of delegates for mail (the e-badge confirmation and its page, the notices of places and
+ * approvals): delegate `d` with invitation `i` joined; callers add their own joins, columns and conditions.
+ */
+export function selectMailDelegates(db: DB) {
+  return db
     .selectFrom("delegate as d")
-    .select([...HOLDER_COLUMNS, WAITING_COLUMN, sql<boolean>`d.anonymised_at is not null`.as("anonymised")])
-    .where("d.invitation_id", "=", invitationId)
-    .orderBy("d.position")
-    .execute();
-  return rows;
+    .innerJoin("invitation as i", "i.id", "d.invitation_id")
+    .select([
+      ...HOLDER_COLUMNS,
+      WAITING_COLUMN,
+      sql<boolean>`d.anonymised_at is not null`.as("anonymised"),
+      "i.id as invitationId",
+      "i.member_id as memberId",
+      "i.letter_locale as letterLocale",
+    ]);
+}
+
+/** The delegation of one invitation as stored now (after a save), in position order. */
+export async function listBadgeHolders(db: DB, { invitationId }: { invitationId: string }): Promise<MailDelegate[]> {
+  return selectMailDelegates(db).where("d.invitation_id", "=", invitationId).orderBy("d.position").execute();
 }
 
 /**
@@ -101,29 +121,17 @@ export type BadgeView = {
  */
 export async function findBadgeByToken(db: DB, { token }: { token: string }): Promise<BadgeView | undefined> {
   if (!isWellFormedToken(token)) return undefined;
-  const row = await db
-    .selectFrom("delegate_badge_link as l")
-    .innerJoin("delegate as d", "d.id", "l.delegate_id")
-    .innerJoin("invitation as i", "i.id", "d.invitation_id")
+  const row = await selectMailDelegates(db)
+    .innerJoin("delegate_badge_link as l", "l.delegate_id", "d.id")
     .innerJoin("event as e", "e.id", "i.event_id")
     .innerJoin("member as m", "m.id", "i.member_id")
-    .select([
-      ...HOLDER_COLUMNS,
-      WAITING_COLUMN,
-      sql<boolean>`false`.as("anonymised"),
-      "i.id as invitationId",
-      "i.letter_locale as letterLocale",
-      "i.response",
-      "e.id as eventId",
-      "m.names as memberNames",
-      "m.country as memberCountry",
-    ])
+    .select(["i.response", "e.id as eventId", "m.names as memberNames", "m.country as memberCountry"])
     .where("l.token_hash", "=", hashToken(token))
     .where("d.anonymised_at", "is", null)
     .where("i.response", "in", ["attending", "representative"])
     .where("e.status", "not in", ["cancelled", "archived"])
     .executeTakeFirst();
   if (!row) return undefined;
-  const { invitationId, letterLocale, response, eventId, memberNames, memberCountry, ...holder } = row;
+  const { invitationId, memberId: _memberId, letterLocale, response, eventId, memberNames, memberCountry, ...holder } = row;
   return { delegateId: holder.id, holder, invitationId, letterLocale, response, eventId, memberNames, memberCountry };
 }
