@@ -13,7 +13,7 @@
 // Knobs: BENCH_SECONDS (10) per side and measurement, in BENCH_ROUNDS (2) interleaved rounds, BENCH_WARMUP_SECONDS
 // (3), BENCH_CONNECTIONS (50), BENCH_INVITATIONS (2000: the 82 demo members plus members with an office address
 // only, all invited), BENCH_LOG_LEVEL (info, as in production: the server logs one line per request),
-// BENCH_CPU_PROF (a directory for the server's V8 CPU profile).
+// BENCH_CPU_PROF (a directory for the server's V8 CPU profile), BENCH_NODE_OPTIONS (handed to the server).
 import { spawnSync } from "node:child_process";
 import crypto from "node:crypto";
 import fs from "node:fs";
@@ -247,6 +247,7 @@ try {
     APP_URL: appUrl,
     DATA_DIR: dataDir,
     LOG_LEVEL: process.env.BENCH_LOG_LEVEL ?? "info",
+    ...(process.env.BENCH_NODE_OPTIONS ? { NODE_OPTIONS: process.env.BENCH_NODE_OPTIONS } : {}),
     ...database.env,
   };
   const env = parseEnv(serverEnv);
