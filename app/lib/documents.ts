@@ -1,7 +1,7 @@
 import * as z from "zod";
 
-// zod must be configured jitless before this module builds its schemas (the CSP forbids eval in the browser): a
-// named import that is used, since package.json's sideEffects: false drops a bare import from the browser bundle
+// zod must be configured jitless before this module builds its schemas (the CSP forbids eval in the browser);
+// package.json marks validation.ts as the one module with side effects, and this import names it all the same
 import { jitlessZod } from "~/lib/validation";
 import { DOCUMENT_KINDS, type DocumentKind, type DocumentMediaType } from "../../db/schema";
 
