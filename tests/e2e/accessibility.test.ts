@@ -7,34 +7,18 @@ import type axeCore from "axe-core";
 
 import { ROOT } from "../helpers/paths";
 import { ADMIN } from "./accounts";
-import { adminAndDemo } from "./fixtures";
+import { adminDemoAndInvitations, type Invited } from "./fixtures";
 import { hydrated } from "./hydrated";
-import { cli, type Plenary, startPlenary, stopPlenary } from "./plenary";
+import { type Plenary, startPlenary, stopPlenary } from "./plenary";
 
 const LOCALES = ["en", "ko", "zh", "ja", "ru", "mn"] as const;
 type Lng = (typeof LOCALES)[number];
-
-/** What tests/e2e/invited-seed.ts prints: an open event with six invitations, two replies, a published list… */
-type Seeded = {
-  staffId: string;
-  eventId: string;
-  itemId: string;
-  memberId: string;
-  contactId: string;
-  subcommitteeId: string;
-  guestId: string;
-  webhookId: string;
-  messageId: string;
-  invitationId: string;
-  replyPath: string;
-  badgePath: string;
-};
 
 /**
  * One page of each kind a staff member opens (one event, one member, one invitation…, not all 82 members), and of
  * each kind a delegate opens. Every page route of app/routes is here or in NOT_CRAWLED: the last test says so.
  */
-function staffPages(s: Seeded) {
+function staffPages(s: Invited) {
   const event = `/events/${s.eventId}`;
   return [
     "/",
@@ -88,7 +72,7 @@ function staffPages(s: Seeded) {
 }
 
 /** A delegate's pages, on a phone, without an account. */
-function delegatePages(s: Seeded) {
+function delegatePages(s: Invited) {
   return [s.replyPath, `${s.replyPath}/participants`, "/r/resend", s.badgePath, `/events/${s.eventId}/participants`, "/login", "/no-such-page"];
 }
 
@@ -111,14 +95,11 @@ const PAGE_ROUTES = fs
 
 const PHONE = { viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true };
 
-let plenary: (Plenary & { seeded: Seeded }) | undefined;
+let plenary: (Plenary & { seeded: Invited }) | undefined;
 
 test.beforeAll(async () => {
   test.setTimeout(120_000);
-  plenary = await startPlenary("a11y", (env) => {
-    adminAndDemo(env);
-    return { seeded: JSON.parse(cli("tests/e2e/invited-seed.ts", [ADMIN.email], env).trim().split("\n").at(-1)!) as Seeded };
-  });
+  plenary = await startPlenary("a11y", adminDemoAndInvitations);
 });
 
 test.afterAll(async () => {

@@ -1,40 +1,31 @@
 import AxeBuilder from "@axe-core/playwright";
 import { type Browser, expect, type Locator, type Page, test } from "@playwright/test";
 
-import { ADMIN } from "./accounts";
-import { adminAndDemo } from "./fixtures";
+import { adminDemoAndInvitations, type Invited, signIn } from "./fixtures";
 import { open } from "./hydrated";
-import { cli, type Plenary, startPlenary, stopPlenary, watch } from "./plenary";
-
-type Seeded = { eventId: string; unanswered: string[] };
+import { type Plenary, startPlenary, stopPlenary, watch } from "./plenary";
 
 /**
  * Bulk actions on ticked invitations (issue 17), in Chromium: the journey runs its own Plenary with the demo directory
  * and an open event whose six invitations were written by tests/e2e/invited-seed.ts (two answered, four not).
  */
-let plenary: (Plenary & { seeded: Seeded }) | undefined;
+let plenary: (Plenary & { seeded: Invited }) | undefined;
 
 test.beforeAll(async () => {
   test.setTimeout(120_000);
-  plenary = await startPlenary("bulk", (env) => {
-    adminAndDemo(env);
-    return { seeded: JSON.parse(cli("tests/e2e/invited-seed.ts", [ADMIN.email], env).trim().split("\n").at(-1)!) as Seeded };
-  });
+  plenary = await startPlenary("bulk", adminDemoAndInvitations);
 });
 
 test.afterAll(async () => {
   await stopPlenary(plenary);
 });
 
-async function signIn(browser: Browser, problems: string[]) {
+/** A browser of its own, signed in through the form as the administrator. */
+async function signedIn(browser: Browser, problems: string[]) {
   const context = await browser.newContext({ baseURL: plenary!.url, locale: "en-GB", viewport: { width: 1440, height: 900 } });
   await watch(context, problems);
   const page = await context.newPage();
-  await open(page, "/login");
-  await page.getByLabel("Email").fill(ADMIN.email);
-  await page.getByLabel("Password").fill(ADMIN.password);
-  await page.getByRole("button", { name: "Sign in" }).click();
-  await expect(page.getByRole("heading", { name: "Dashboard", level: 1 })).toBeVisible();
+  await signIn(page);
   return { context, page };
 }
 
@@ -59,7 +50,7 @@ test("staff tick two invitations, send them a reminder, and the confirmation and
   const { eventId, unanswered } = plenary!.seeded;
   const [first, second, untouched] = unanswered;
   const problems: string[] = [];
-  const { context, page } = await signIn(browser, problems);
+  const { context, page } = await signedIn(browser, problems);
   await open(page, `/events/${eventId}`);
   const bar = page.getByRole("form", { name: "With the selected invitations" });
   await expect(bar.getByText("0 selected")).toBeVisible();
@@ -91,7 +82,7 @@ test("with the keyboard only: Tab to two rows, Space ticks them, Enter sends and
   const { eventId, unanswered } = plenary!.seeded;
   const [, , third, fourth] = unanswered;
   const problems: string[] = [];
-  const { context, page } = await signIn(browser, problems);
+  const { context, page } = await signedIn(browser, problems);
   await open(page, `/events/${eventId}`);
   const bar = page.getByRole("form", { name: "With the selected invitations" });
   for (const member of [third, fourth]) {
