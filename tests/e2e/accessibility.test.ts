@@ -132,6 +132,7 @@ async function watchPages(context: BrowserContext, problems: string[], lng: Lng)
 
 /** axe-core itself, the version @axe-core/playwright runs (its dependency). */
 const AXE_SOURCE = fs.readFileSync(createRequire(import.meta.url).resolve("axe-core/axe.min.js"), "utf8");
+/** WCAG 2.0 and 2.1, A and AA (2.1 brings "label in name", "autocomplete", reflow…). */
 const AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"];
 
 /**
@@ -143,7 +144,13 @@ async function seriousViolations(page: Page) {
   if (!(await page.evaluate("typeof window.axe === 'object'"))) await page.evaluate(AXE_SOURCE);
   return page.evaluate(async (tags) => {
     const { axe } = window as unknown as { axe: typeof axeCore };
-    const { violations } = await axe.run(document, { runOnly: { type: "tag", values: tags }, resultTypes: ["violations"], iframes: false });
+    const { violations } = await axe.run(document, {
+      runOnly: { type: "tag", values: tags },
+      // WCAG 2.5.3 "label in name" (tagged wcag21a, but experimental in axe): the language switcher's name once lacked its visible text
+      rules: { "label-content-name-mismatch": { enabled: true } },
+      resultTypes: ["violations"],
+      iframes: false,
+    });
     return violations
       .filter((v) => v.impact === "serious" || v.impact === "critical")
       .map((v) => `${v.id} (${v.impact}): ${v.nodes.length}× e.g. ${v.nodes[0]?.target.join(" ")} ${v.nodes[0]?.failureSummary?.split("\n")[1]?.trim() ?? ""}`);
