@@ -11,6 +11,12 @@ import { adminDemoAndInvitations, type Invited } from "./fixtures";
 import { hydrated } from "./hydrated";
 import { type Plenary, startPlenary, stopPlenary } from "./plenary";
 
+/*
+ * Issue 17: every kind of page in every language, one test per language (a failure names it), on a server of its own
+ * with an event that has invitations and replies. Each page must hydrate without a console error, page error or CSP
+ * report, have no serious or critical axe violation (WCAG 2.0/2.1 A and AA), one h1, aria references to ids that
+ * exist once, its <html lang> and a translated title.
+ */
 const LOCALES = ["en", "ko", "zh", "ja", "ru", "mn"] as const;
 type Lng = (typeof LOCALES)[number];
 
@@ -198,10 +204,22 @@ async function check(page: Page, url: string, lng: Lng, problems: string[], { fu
   const page_ = await page.evaluate(() => ({
     lang: document.documentElement.lang,
     title: document.title,
+    headings: document.querySelectorAll("h1").length,
+    // aria-describedby and aria-labelledby that name an id twice or an id the page does not have
+    references: Array.from(document.querySelectorAll("[aria-describedby], [aria-labelledby]")).flatMap((element) =>
+      ["aria-describedby", "aria-labelledby"].flatMap((attribute) => {
+        const ids = (element.getAttribute(attribute) ?? "").split(/\s+/).filter(Boolean);
+        const wrong = ids.filter((id, i) => ids.indexOf(id) !== i || !document.getElementById(id));
+        return wrong.length ? [`${element.tagName.toLowerCase()}${element.id ? `#${element.id}` : ""} ${attribute}="${ids.join(" ")}"`] : [];
+      }),
+    ),
     path: location.pathname,
     routes: (window as unknown as RemixWindow).__remixRouter.state.matches.map((m) => m.route.id),
   }));
   if (page_.path !== url.split("?")[0]) problems.push(`${lng} ${url}: ended on ${page_.path}`);
+  // one main heading names the page for a screen reader's list of headings
+  if (page_.headings !== 1) problems.push(`${lng} ${url}: ${page_.headings} h1`);
+  for (const reference of page_.references) problems.push(`${lng} ${url}: ${reference} (an id twice, or missing)`);
   if (page_.lang.split("-")[0] !== lng) problems.push(`${lng} ${url}: <html lang="${page_.lang}">`);
   for (const problem of await seriousViolations(page)) problems.push(`${lng} ${url}: ${problem}`);
   // its title names the page in its language (not a bare product name, not an untranslated key)
