@@ -10,6 +10,11 @@ import { htmlLang, type Lng } from "~/i18n";
 import { pageTitle, PRODUCT_NAME } from "~/lib/page-title";
 import styles from "~/styles/app.css";
 
+// zod is made jitless before any route module builds a schema (the CSP forbids eval): the root route is evaluated
+// before the other routes of a page (none of the imports above builds one), and package.json's sideEffects keeps
+// this bare import in the browser bundle
+import "~/lib/validation";
+
 export const links: LinksFunction = () => [
   { rel: "stylesheet", href: styles },
   { rel: "icon", href: "/favicon.svg", type: "image/svg+xml" },

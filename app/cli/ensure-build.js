@@ -34,7 +34,7 @@ function newestMtime(target) {
 export function buildIsStale() {
   if (!fs.existsSync(buildFile) || !fs.existsSync(path.join(root, "public", "build"))) return true;
   const built = fs.statSync(buildFile).mtimeMs;
-  const sources = ["app", "db", "emails", "public", "remix.config.js", "package-lock.json"].map((p) => path.join(root, p));
+  const sources = ["app", "db", "emails", "public", "remix.config.js", "package.json", "package-lock.json"].map((p) => path.join(root, p));
   return sources.some((source) => newestMtime(source) > built);
 }
 

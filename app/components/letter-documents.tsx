@@ -8,26 +8,15 @@ export type LetterDocumentsView = {
   eventId: string;
   attachPdf: boolean;
   secondLocale: Lng | null;
-  attachments: { id: string; filename: string; size: number }[];
-  totalBytes: number;
-  limitBytes: number;
+  /** sizes as the server writes them in the interface language ("2.5 MB") */
+  attachments: { id: string; filename: string; size: string }[];
+  total: string;
+  limit: string;
   accept: string;
   locale: Lng;
   members: { id: string; name: string }[];
   notice: { key: string; name?: string } | null;
 };
-
-function useSize() {
-  const { i18n } = useTranslation();
-  return (bytes: number) => {
-    const mb = bytes >= 1024 * 1024;
-    return new Intl.NumberFormat(htmlLang[(i18n.language as Lng) ?? "en"] ?? "en", {
-      style: "unit",
-      unit: mb ? "megabyte" : "kilobyte",
-      maximumFractionDigits: 1,
-    }).format(mb ? bytes / (1024 * 1024) : bytes === 0 ? 0 : Math.max(0.1, bytes / 1024));
-  };
-}
 
 /**
  * Issue 18 §8 on the letters page: whether the invitation carries the letter as a PDF (and in which second
@@ -35,7 +24,6 @@ function useSize() {
  */
 export function LetterDocuments({ view, actionData }: { view: LetterDocumentsView; actionData: unknown }) {
   const { t } = useTranslation("attachments");
-  const size = useSize();
   const errorFor = (form: string) => (actionData && typeof actionData === "object" && "form" in actionData && actionData.form === form ? actionData : null);
   return (
     <section className="panel letter-documents" aria-labelledby="letter-documents-heading">
@@ -72,7 +60,7 @@ export function LetterDocuments({ view, actionData }: { view: LetterDocumentsVie
 
       <h3>{t("list.heading")}</h3>
       <p className="muted" id="attachments-total">
-        {t("list.total", { used: size(view.totalBytes), limit: size(view.limitBytes) })}
+        {t("list.total", { used: view.total, limit: view.limit })}
       </p>
       {view.attachments.length ? (
         <ul className="attachment-list">
@@ -81,7 +69,7 @@ export function LetterDocuments({ view, actionData }: { view: LetterDocumentsVie
               <a href={`/events/${view.eventId}/attachments/${a.id}`} download>
                 {a.filename}
               </a>{" "}
-              <span className="muted">({size(a.size)})</span>{" "}
+              <span className="muted">({a.size})</span>{" "}
               <Form method="post" reloadDocument className="inline-form">
                 <input type="hidden" name="intent" value="remove-attachment" />
                 <input type="hidden" name="attachmentId" value={a.id} />
@@ -100,7 +88,7 @@ export function LetterDocuments({ view, actionData }: { view: LetterDocumentsVie
         <div className="field">
           <label htmlFor="attachment-file">{t("upload.label")}</label>
           <p id="attachment-hint" className="field-hint">
-            {t("upload.hint", { limit: size(view.limitBytes) })}
+            {t("upload.hint", { limit: view.limit })}
           </p>
           <input id="attachment-file" type="file" name="file" accept={view.accept} required aria-describedby="attachment-hint attachments-total" />
         </div>

@@ -1,7 +1,7 @@
 import * as z from "zod";
 
-// a named import, not a bare one (package.json says sideEffects: false, so a bare import is dropped from the
-// browser bundle): validation.ts configures zod jitless before this module builds its schema (the CSP forbids eval)
+// validation.ts configures zod jitless before this module builds its schema (the CSP forbids eval); package.json's
+// sideEffects lists it, so even a bare import of it stays in the browser bundle (tests/unit/validation-side-effects.test.ts)
 import { optionalLine } from "~/lib/validation";
 
 /** What staff may do to several invitations at once (issue 17). */

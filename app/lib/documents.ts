@@ -1,7 +1,7 @@
 import * as z from "zod";
 
-// zod must be configured jitless before this module builds its schemas (the CSP forbids eval in the browser): a
-// named import that is used, since package.json's sideEffects: false drops a bare import from the browser bundle
+// zod must be configured jitless before this module builds its schemas (the CSP forbids eval in the browser);
+// package.json marks validation.ts as the one module with side effects, and this import names it all the same
 import { jitlessZod } from "~/lib/validation";
 import { DOCUMENT_KINDS, type DocumentKind, type DocumentMediaType } from "../../db/schema";
 
@@ -67,5 +67,5 @@ export function formatBytes(bytes: number, locale: string) {
   const kb = bytes / 1024;
   const format = (n: number, unit: "kilobyte" | "megabyte") =>
     new Intl.NumberFormat(locale, { style: "unit", unit, unitDisplay: "short", maximumFractionDigits: n < 10 ? 1 : 0 }).format(n);
-  return kb < 1024 ? format(Math.max(kb, 0.1), "kilobyte") : format(kb / 1024, "megabyte");
+  return kb < 1024 ? format(kb === 0 ? 0 : Math.max(kb, 0.1), "kilobyte") : format(kb / 1024, "megabyte");
 }

@@ -4,10 +4,11 @@ import { supportedLngs } from "~/i18n";
 
 // zod 4 compiles object schemas with `new Function` when it may; our CSP forbids eval in the browser, so the
 // probe would be reported as a violation. This must run before any schema is built: every form module imports
-// this file (route modules are evaluated before entry.client).
+// this file (route modules are evaluated before entry.client). package.json's "sideEffects" names this file (and
+// only this one), so the browser build keeps even a bare `import "~/lib/validation"`.
 z.config({ jitless: true });
 
-/** For a module that builds schemas without using anything else of this one: importing this keeps it in the bundle. */
+/** For a module that builds schemas without using anything else of this one: calling it says why the import is there. */
 export function jitlessZod() {
   z.config({ jitless: true });
 }

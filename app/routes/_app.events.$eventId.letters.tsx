@@ -13,6 +13,7 @@ import { actionError } from "~/lib/action-error";
 import { ACCEPTED_EXTENSIONS, checkAttachment, MAX_ATTACHMENTS_PER_EVENT, MAX_ATTACHMENTS_TOTAL_BYTES, MAX_FILENAME_LENGTH } from "~/lib/attachments";
 import { readBoundedBody, readForm } from "~/lib/bounded-form.server";
 import { localized, sortMembers } from "~/lib/directory";
+import { formatBytes } from "~/lib/documents";
 import { PLACEHOLDERS, unknownPlaceholders } from "~/lib/letters";
 import type { PageTitle } from "~/lib/page-title";
 import { LngSchema } from "~/lib/validation";
@@ -55,9 +56,14 @@ export async function loader(args: LoaderFunctionArgs) {
       eventId: event.id,
       attachPdf: options.attachPdf,
       secondLocale: options.secondLocale,
-      attachments: attachments.map((a) => ({ id: a.id, filename: a.filename, size: a.size })),
-      totalBytes: attachments.reduce((sum, a) => sum + a.size, 0),
-      limitBytes: MAX_ATTACHMENTS_TOTAL_BYTES,
+      // sizes are written here, not in the browser: Chromium's ICU has no Mongolian unit names ("MB" where Node
+      // writes "МБ"), and the page would not hydrate
+      attachments: attachments.map((a) => ({ id: a.id, filename: a.filename, size: formatBytes(a.size, htmlLang[args.context.locale]) })),
+      total: formatBytes(
+        attachments.reduce((sum, a) => sum + a.size, 0),
+        htmlLang[args.context.locale],
+      ),
+      limit: formatBytes(MAX_ATTACHMENTS_TOTAL_BYTES, htmlLang[args.context.locale]),
       accept: ACCEPTED_EXTENSIONS.join(","),
       locale,
       members: sortedMembers,

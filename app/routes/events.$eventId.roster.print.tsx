@@ -43,6 +43,8 @@ export default function RosterPrintRoute() {
   const data = useLoaderData<typeof loader>();
   return (
     <main className="print-sheet" lang={htmlLang[data.lang]}>
+      {/* the page's heading for screen readers; on paper the title heads every page in the table's head */}
+      <h1 className="visually-hidden">{data.title}</h1>
       <p className="no-print print-toolbar">
         <button type="button" className="button primary" onClick={() => window.print()}>
           {t("roster.printNow")}

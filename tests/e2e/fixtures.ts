@@ -16,6 +16,30 @@ export function adminAndDemo(env: Record<string, string>) {
   return {};
 }
 
+/** What tests/e2e/invited-seed.ts prints: the ids and links of one page of each kind around an event with invitations. */
+export type Invited = {
+  staffId: string;
+  eventId: string;
+  itemId: string;
+  memberId: string;
+  contactId: string;
+  subcommitteeId: string;
+  guestId: string;
+  webhookId: string;
+  messageId: string;
+  invitationId: string;
+  replyPath: string;
+  badgePath: string;
+  /** the members whose invitations have no answer */
+  unanswered: string[];
+};
+
+/** The administrator, the demo directory and an open event with six invitations (tests/e2e/invited-seed.ts). */
+export function adminDemoAndInvitations(env: Record<string, string>) {
+  adminAndDemo(env);
+  return { seeded: JSON.parse(cli("tests/e2e/invited-seed.ts", [ADMIN.email], env).trim().split("\n").at(-1)!) as Invited };
+}
+
 /** Signs in through the form as the administrator and switches the interface to `language` (as the user would). */
 export async function signIn(page: Page, language = "English") {
   await open(page, "/login");
