@@ -1,7 +1,7 @@
 import { useEffect, useState } from "react";
 import { useTranslation } from "react-i18next";
 
-import { formatWallClock, utcOffsetLabel, type WallClockPattern } from "~/lib/dates";
+import { formatWallClock, readerZoneLabel, type WallClockPattern } from "~/lib/dates";
 
 /**
  * The server writes times in the venue's zone; once in the browser, when the reader's own zone differs, the
@@ -15,7 +15,7 @@ export function ReaderTime({ iso, venueZone, pattern }: { iso: string; venueZone
     const zone = Intl.DateTimeFormat().resolvedOptions().timeZone;
     const at = new Date(iso);
     if (!zone || formatWallClock(at, zone, pattern) === formatWallClock(at, venueZone, pattern)) return;
-    setReader({ zone: `${zone}, ${utcOffsetLabel(at, zone)}`, text: formatWallClock(at, zone, pattern) });
+    setReader({ zone: readerZoneLabel(at, zone), text: formatWallClock(at, zone, pattern) });
   }, [iso, venueZone, pattern]);
   if (!reader) return null;
   return <span className="reader-time small muted"> {t("page.yourTime", { time: reader.text, zone: reader.zone })}</span>;

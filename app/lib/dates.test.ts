@@ -11,6 +11,7 @@ import {
   formatWallClock,
   isLocalDateTime,
   offsetMinutes,
+  readerZoneLabel,
   utcOffsetLabel,
   utcToLocalInput,
   wallClockPattern,
@@ -128,5 +129,16 @@ describe("a date and time written by a browser from the server's pattern", () =>
         }
       }
     }
+  });
+});
+
+describe("the reader's zone on the reply page", () => {
+  const at = new Date("2027-06-15T14:00:00Z");
+  it("names the zone and its offset, and a UTC browser just once ('UTC', not 'UTC, UTC')", () => {
+    expect(readerZoneLabel(at, "Asia/Vladivostok")).toBe("Asia/Vladivostok, UTC+10");
+    expect(readerZoneLabel(at, "Europe/Moscow")).toBe("Europe/Moscow, UTC+3");
+    for (const zone of ["UTC", "Etc/UTC", "Etc/GMT"]) expect(readerZoneLabel(at, zone)).toBe("UTC");
+    // a zone at UTC+0 with a name of its own keeps the name
+    expect(readerZoneLabel(at, "Africa/Abidjan")).toBe("Africa/Abidjan, UTC");
   });
 });

@@ -84,6 +84,15 @@ export function utcOffsetLabel(date: Date, timeZone: string): string {
   return `UTC${sign}${Math.floor(abs / 60)}${abs % 60 ? `:${String(abs % 60).padStart(2, "0")}` : ""}`;
 }
 
+/**
+ * A reader's zone as the reply page names it: "Asia/Vladivostok, UTC+10"; a zone that is UTC itself ("UTC",
+ * "Etc/UTC", "Etc/GMT") is just "UTC", not "UTC, UTC".
+ */
+export function readerZoneLabel(date: Date, timeZone: string): string {
+  const offset = utcOffsetLabel(date, timeZone);
+  return /^(Etc\/)?(UTC|GMT|UCT|Universal|Zulu)$/.test(timeZone) || timeZone === offset ? offset : `${timeZone}, ${offset}`;
+}
+
 /** English dates read day-month-year, as in NEAR's English documents ("11 June 2025"). */
 function intlLocale(locale: Lng) {
   return locale === "en" ? "en-GB" : htmlLang[locale];
