@@ -5,6 +5,7 @@ import { useTranslation } from "react-i18next";
 import { requireUser } from "~/auth.server";
 import { EmptyState } from "~/components/app-shell";
 import { GeneralErrorBoundary } from "~/components/error-boundary";
+import { MailTabs } from "~/components/mail-tabs";
 import { Pagination } from "~/components/pagination";
 import { SortableHeader } from "~/components/sortable-header";
 import { getDb } from "~/db.server";
@@ -68,7 +69,13 @@ export default function MailLogRoute() {
   const [params] = useSearchParams();
   return (
     <>
-      <h1>{t("common:nav.mail")}</h1>
+      <MailTabs />
+      <div className="page-header">
+        <h1>{t("common:nav.mail")}</h1>
+        <a className="button" href={csv} download>
+          {t("mail.exportCsv")}
+        </a>
+      </div>
       {paused ? (
         <div className="form-errors" role="alert">
           <p>
@@ -76,13 +83,6 @@ export default function MailLogRoute() {
           </p>
         </div>
       ) : null}
-      <nav className="link-actions" aria-label={t("mail.more")}>
-        <Link to="/mail/suppressions">{t("mail.suppressions")}</Link>
-        <Link to="/mail/received">{t("mail.received")}</Link>
-        <a href={csv} download>
-          {t("mail.exportCsv")}
-        </a>
-      </nav>
       {transport === "local" ? <p className="notice">{t("mail.localMailbox")}</p> : null}
       <Form method="get" className="filters" role="search" aria-label={t("mail.filters")}>
         <div className="field grow">

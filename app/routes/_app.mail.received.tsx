@@ -5,6 +5,7 @@ import { useTranslation } from "react-i18next";
 import { requireUser } from "~/auth.server";
 import { EmptyState } from "~/components/app-shell";
 import { GeneralErrorBoundary } from "~/components/error-boundary";
+import { MailTabs } from "~/components/mail-tabs";
 import { getDb } from "~/db.server";
 import { getEnv } from "~/env.server";
 import { formatDateTimeZoned } from "~/lib/dates";
@@ -43,9 +44,7 @@ export default function ReceivedMailRoute() {
   const [params] = useSearchParams();
   return (
     <>
-      <p className="small">
-        <Link to="/mail">← {t("common:nav.mail")}</Link>
-      </p>
+      <MailTabs />
       <h1>{t("received.title")}</h1>
       <p className="field-hint">{intake ? t("received.on", { port: intake.port }) : t("received.off")}</p>
       <Form method="get" className="filters" aria-label={t("received.filter")}>

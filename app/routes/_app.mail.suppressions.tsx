@@ -7,6 +7,7 @@ import { requireUser } from "~/auth.server";
 import { EmptyState } from "~/components/app-shell";
 import { GeneralErrorBoundary } from "~/components/error-boundary";
 import { ConfirmAction } from "~/components/forms";
+import { MailTabs } from "~/components/mail-tabs";
 import { getDb } from "~/db.server";
 import { actionError, actionErrorOf, describeActionError } from "~/lib/action-error";
 import { readForm } from "~/lib/bounded-form.server";
@@ -92,9 +93,7 @@ export default function SuppressionsRoute() {
   const added = params.get("added");
   return (
     <>
-      <p className="small">
-        <Link to="/mail">← {t("common:nav.mail")}</Link>
-      </p>
+      <MailTabs />
       <h1>{t("suppressions.title")}</h1>
       <p className="field-hint">{t("suppressions.intro")}</p>
       {lifted ? (
