@@ -84,6 +84,7 @@ test("a staff user adds a passkey on the security page and signs in with it as t
   expect(await credentials()).toHaveLength(1);
 
   // sign out, and in again: after the password comes the second step
+  await hydrated(page);
   await page.getByRole("button", { name: "Sign out" }).click();
   await hydrated(page);
   await signInWithPassword(page, ADMIN);
@@ -126,9 +127,12 @@ test("under the policy, a visa officer without a factor enrols a passkey right a
   await expect(page.getByRole("heading", { name: security.enrol.doneTitle })).toBeVisible();
   await expect(page.locator("[data-recovery-codes] li")).toHaveCount(10);
   expect(await credentials()).toHaveLength(1);
+  await hydrated(page);
   await page.getByRole("link", { name: security.enrol.continue }).click();
   await expect(page.getByRole("heading", { name: "Dashboard", level: 1 })).toBeVisible();
 
+  // the dashboard may be a new document: clicking it before React has hydrated it makes React throw (#345)
+  await hydrated(page);
   await page.getByRole("button", { name: "Sign out" }).click();
   await hydrated(page);
   await signInWithPassword(page, COLLEAGUE);
