@@ -5,7 +5,7 @@ import { expect, type Page, test } from "@playwright/test";
 import { languageNames, type Lng } from "../../app/i18n";
 import { ADMIN } from "./accounts";
 import { SETUP_LINK_FILE } from "./global-setup";
-import { open } from "./hydrated";
+import { hydrated, open } from "./hydrated";
 import { messages } from "./locales";
 
 const ORDER: Lng[] = ["ko", "zh", "ja", "ru", "mn", "en"];
@@ -77,6 +77,7 @@ test("a new secretariat opens the console setup link, creates the admin, signs i
   }
 
   // Sign out (in English, the last language chosen)
+  await hydrated(page);
   await page.getByRole("button", { name: "Sign out" }).click();
   await expect(page.getByRole("status")).toHaveText("You have signed out.");
   await open(page, "/events");

@@ -65,6 +65,7 @@ test("an administrator signs in with the secretariat's identity provider, then s
   await expect(page.getByRole("status")).toHaveText("The sign-in options were saved.");
 
   // signed out, the sign-in page offers single sign-on only
+  await hydrated(page);
   await page.getByRole("button", { name: "Sign out" }).click();
   await expect(page).toHaveURL(/\/login\?signedOut=1$/);
   await hydrated(page);
