@@ -98,6 +98,24 @@ function invitationLetterSpec({
 }
 
 /**
+ * Issue 18 §8: what a queued letter carries besides its text, read once per batch: the letter as a PDF in the
+ * recipient's language (when the event attaches it) and the given event files, stored with the message and
+ * rendered or attached when it is sent.
+ */
+async function letterDocuments(trx: Tx, { env, event, identity }: { env: Env; event: EventRow; identity: Awaited<ReturnType<typeof loadLetterIdentity>> }) {
+  const options = await getLetterOptions(trx, { eventId: event.id });
+  const sources = letterSources(trx, event.id);
+  const now = new Date();
+  return async (idempotencyKey: string, { member, letterLocale, attachmentIds }: { member: Member; letterLocale: Lng; attachmentIds: string[] }) => {
+    if (!options.attachPdf && !attachmentIds.length) return;
+    const letter = options.attachPdf
+      ? await invitationLetterSpec({ env, event, member, letterLocale, secondLocale: options.secondLocale, identity, sources, now })
+      : null;
+    await saveMessageDocuments(trx, { idempotencyKey, letter, attachmentIds });
+  };
+}
+
+/**
  * Prepares the invitation for each of these members that has not been invited yet: the invitation, its link
  * token and its outbox row, inside the caller's transaction (which holds the per-event lock). Each message's
  * idempotency key is (invitation, kind, revision), so a double click, a retry or concurrent posts create each
@@ -126,10 +144,8 @@ async function inviteMembers(
     return letters.get(locale)!;
   };
   // issue 18 §8: the letter as a PDF and the event's files, referred to by the message and attached when it is sent
-  const options = await getLetterOptions(trx, { eventId });
   const attachmentIds = (await listAttachments(trx, { eventId })).map((a) => a.id);
-  const sources = letterSources(trx, eventId);
-  const now = new Date();
+  const saveDocuments = await letterDocuments(trx, { env, event, identity });
   for (const member of members) {
     const recipients = memberRecipients(member);
     if (recipients.noEmail) {
@@ -155,21 +171,7 @@ async function inviteMembers(
     });
     if (await enqueueLetter(trx, { kind: "invitation", key, domain, event, invitation, recipients, message, createdBy })) {
       result.queued++;
-      if (options.attachPdf || attachmentIds.length) {
-        const pdf = options.attachPdf
-          ? await invitationLetterSpec({
-              env,
-              event,
-              member,
-              letterLocale: invitation.letterLocale,
-              secondLocale: options.secondLocale,
-              identity,
-              sources,
-              now,
-            })
-          : null;
-        await saveMessageDocuments(trx, { idempotencyKey: key, letter: pdf, attachmentIds });
-      }
+      await saveDocuments(key, { member, letterLocale: invitation.letterLocale, attachmentIds });
     } else result.alreadyInvited++;
   }
   return result;
@@ -379,9 +381,7 @@ export async function sendReminders(
     const members = await listAudience(trx, { mode: "picked", memberIds: due.map((i) => i.memberId) });
     const identity = await loadLetterIdentity(trx, env.APP_URL);
     // with the PDF letter option on, a reminder carries the invitation's PDF letter too (rendered when it is sent)
-    const options = await getLetterOptions(trx, { eventId });
-    const sources = letterSources(trx, eventId);
-    const now = new Date();
+    const saveDocuments = await letterDocuments(trx, { env, event, identity });
     for (const invitation of due) {
       const member = members.find((m) => m.id === invitation.memberId);
       if (!member) continue;
@@ -402,19 +402,7 @@ export async function sendReminders(
       });
       if (await enqueueLetter(trx, { kind: "reminder", key, domain, event, invitation, recipients, message, createdBy: user?.id ?? null })) {
         queued++;
-        if (options.attachPdf) {
-          const pdf = await invitationLetterSpec({
-            env,
-            event,
-            member,
-            letterLocale: invitation.letterLocale,
-            secondLocale: options.secondLocale,
-            identity,
-            sources,
-            now,
-          });
-          await saveMessageDocuments(trx, { idempotencyKey: key, letter: pdf, attachmentIds: [] });
-        }
+        await saveDocuments(key, { member, letterLocale: invitation.letterLocale, attachmentIds: [] });
       }
     }
     await writeAudit(trx, {
