@@ -3,42 +3,18 @@
 // and prints the reply link's path as one line of JSON.
 import crypto from "node:crypto";
 
-import { sql } from "kysely";
-
 import { closeDb, getDb } from "~/db.server";
 import { getEnv } from "~/env.server";
-import { EventSchema } from "~/lib/event-schemas";
 import { replySchema } from "~/lib/reply-schemas";
-import { loadDemoData } from "~/models/demo.server";
-import { createEvent, transitionEvent } from "~/models/event.server";
 import { ensureInvitation, ensureLinkToken } from "~/models/invitation.server";
 import { applyReply } from "~/models/reply.server";
-import { migrateToLatest } from "../../db/migrator";
+import { openAssemblyForPrimorsky } from "./seed-parts";
 
 const env = getEnv();
 const db = getDb();
 try {
-  await migrateToLatest(db);
-  await loadDemoData(db);
-  const { id: eventId } = await createEvent(
-    db,
-    EventSchema.parse({
-      kind: "general_assembly",
-      title: { en: "17th NEAR General Assembly", ru: "17-я Генеральная ассамблея АРАССВА" },
-      timeZone: "Asia/Vladivostok",
-      start: "2027-06-16T09:00",
-      end: "2027-06-17T18:00",
-      quota: "5",
-      categories: ["delegate"],
-    }),
-  );
-  await transitionEvent(db, { id: eventId, version: 1, to: "open" });
-  const member = await db
-    .selectFrom("member")
-    .select("id")
-    .where(sql<string>`names->>'en'`, "=", "Primorsky Krai")
-    .executeTakeFirstOrThrow();
-  const { id: invitationId } = await ensureInvitation(db, { eventId, memberId: member.id, letterLocale: "ru", createdBy: null });
+  const { eventId, memberId } = await openAssemblyForPrimorsky(db);
+  const { id: invitationId } = await ensureInvitation(db, { eventId, memberId, letterLocale: "ru", createdBy: null });
   const token = await ensureLinkToken(db, { invitationId, keys: { key: env.DATA_ENCRYPTION_KEY } });
   const input = replySchema({ quota: 5, passportAllowed: false, programmeIds: [], storedPassport: [], staff: false }).parse({
     response: "attending",
