@@ -1,13 +1,14 @@
-import { Button, Link, Section, Text } from "@react-email/components";
+import { Text } from "@react-email/components";
 
 import { Layout, type LetterheadProps } from "./components/layout";
+import { LinkButton, type MailLink, PARAGRAPH } from "./components/parts";
 
 export type StaffLinkProps = {
   lang: string;
   organisation: string;
   preview: string;
   paragraphs: string[];
-  link: { url: string; label: string; intro: string };
+  link: MailLink;
   footer: string;
   letterhead?: LetterheadProps | null;
 };
@@ -17,34 +18,12 @@ export default function StaffLink({ lang, organisation, preview, paragraphs, lin
   return (
     <Layout lang={lang} organisation={organisation} preview={preview} footer={footer} letterhead={letterhead}>
       {paragraphs.map((paragraph, index) => (
-        <Text key={index} lang={lang} style={{ fontSize: "15px", lineHeight: "24px", margin: "12px 0", overflowWrap: "anywhere" }}>
+        <Text key={index} lang={lang} style={PARAGRAPH}>
           {paragraph}
         </Text>
       ))}
-      <Section style={{ margin: "20px 0" }}>
-        <Button
-          href={link.url}
-          style={{
-            backgroundColor: "#17406d",
-            color: "#ffffff",
-            borderRadius: "6px",
-            padding: "12px 20px",
-            fontWeight: 700,
-            fontSize: "15px",
-            maxWidth: "100%",
-            boxSizing: "border-box",
-          }}
-        >
-          {link.label}
-        </Button>
-        <Text style={{ fontSize: "13px", color: "#4a5565", margin: "12px 0 0", overflowWrap: "anywhere" }}>
-          {/* a one-time token cannot wrap at word boundaries: it breaks anywhere rather than widen the message */}
-          {link.intro}{" "}
-          <Link href={link.url} style={{ wordBreak: "break-all" }}>
-            {link.url}
-          </Link>
-        </Text>
-      </Section>
+      {/* a one-time token cannot wrap at word boundaries: the written-out address breaks anywhere */}
+      <LinkButton link={link} fallback />
     </Layout>
   );
 }
