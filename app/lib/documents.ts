@@ -1,11 +1,10 @@
 import * as z from "zod";
 
-// zod must be configured jitless before this module builds its schemas (the CSP forbids eval in the browser);
-// package.json marks validation.ts as the one module with side effects, and this import names it all the same
-import { jitlessZod } from "~/lib/validation";
 import { DOCUMENT_KINDS, type DocumentKind, type DocumentMediaType } from "../../db/schema";
 
-jitlessZod();
+// zod must be jitless before this module builds its schemas (the CSP forbids eval in the browser): the bare import
+// is kept in the browser bundle because package.json's sideEffects names validation.ts
+import "~/lib/validation";
 
 /** Issue 18 §1: what a delegation may upload, checked by content, never by the name or the browser's type. */
 export const MAX_DOCUMENT_BYTES = 5 * 1024 * 1024;

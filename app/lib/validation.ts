@@ -8,11 +8,6 @@ import { supportedLngs } from "~/i18n";
 // only this one), so the browser build keeps even a bare `import "~/lib/validation"`.
 z.config({ jitless: true });
 
-/** For a module that builds schemas without using anything else of this one: calling it says why the import is there. */
-export function jitlessZod() {
-  z.config({ jitless: true });
-}
-
 /**
  * Shared field schemas. Messages are translation keys (rendered by <Field> through t()); a "#n" suffix
  * carries a number for the message, e.g. "validation.tooLong#100".
