@@ -255,7 +255,7 @@ export async function listInvitations(
       .where("i.event_id", "=", eventId)
       .$if(Boolean(responses), (q) => q.where("i.response", "in", responses!))
       .$if(sort.key === "answer", (q) => q.orderBy(sql`array_position(${sql.val(ANSWER_ORDER)}::text[], i.response::text)`, sort.dir))
-      .$if(sort.key === "people", (q) => q.orderBy(sql`(select count(*) from delegate d where d.invitation_id = i.id)`, sort.dir))
+      .$if(sort.key === "people", (q) => q.orderBy(sql.ref("people"), sort.dir)) // the count selected above, not counted twice
       .$if(sort.key === "changed", (q) => q.orderBy(sql`i.changed_at ${sql.raw(sort.dir === "asc" ? "asc nulls first" : "desc nulls last")}`))
       .orderBy("m.country", sort.key === "member" ? sort.dir : "asc")
       .orderBy(sql`m.names->>'en'`, sort.key === "member" ? sort.dir : "asc")
