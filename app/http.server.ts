@@ -23,7 +23,7 @@ import { logger } from "~/logger.server";
 import { startConfiguredIntake } from "~/mail/intake.server";
 import { startSendWaveRunner } from "~/mail/send-waves.server";
 import { type MailWorker, startMailWorker } from "~/mail/worker.server";
-import { observeRequest, registerDatabaseMetrics, registry } from "~/metrics.server";
+import { observeRequest, registerDatabaseMetrics, registry, requestsBusy, trackInFlight } from "~/metrics.server";
 import { findBadgeByToken } from "~/models/ebadge.server";
 import { findInvitationByToken } from "~/models/invitation.server";
 import { issueSetupTokenIfNoAdmin } from "~/models/setup-token.server";
@@ -251,6 +251,7 @@ export function createApp({ build, rootDir, mode }: { build: ServerBuild; rootDi
 
   app.use((req, res, next) => {
     const started = process.hrtime.bigint();
+    trackInFlight(res);
     res.on("finish", () => {
       const ms = Number(process.hrtime.bigint() - started) / 1e6;
       observeRequest(req.path, req.method, res.statusCode, ms / 1000);
@@ -441,7 +442,7 @@ export async function runServer({ build, rootDir, mode, print = (text) => void p
 
   if (mode === "development") await broadcastDevReady(build);
 
-  const worker: MailWorker | undefined = env.MAIL_WORKER === "true" ? startMailWorker({ db, env }) : undefined;
+  const worker: MailWorker | undefined = env.MAIL_WORKER === "true" ? startMailWorker({ db, env, busy: requestsBusy }) : undefined;
   // send waves are prepared next to the mail worker (issue 15)
   const waves = env.MAIL_WORKER === "true" ? startSendWaveRunner({ db, env }) : undefined;
   // signed webhooks are delivered next to the mail worker too (issue 19)

@@ -30,6 +30,26 @@ const jobDuration = new client.Histogram({
   registers: [registry],
 });
 
+let inFlight = 0;
+new client.Gauge({
+  name: "plenary_requests_in_flight",
+  help: "HTTP requests this process is answering now",
+  registers: [registry],
+  collect() {
+    this.set(inFlight);
+  },
+});
+
+/** Counts a request until its response is finished or its connection closed (see busy()). */
+export function trackInFlight(response: { once: (event: "close", listener: () => void) => unknown }) {
+  inFlight++;
+  response.once("close", () => void inFlight--);
+}
+
+/** More requests open at once than a quiet portal ever has: background work (the mail worker) makes way. */
+export const BUSY_REQUESTS = 8;
+export const requestsBusy = () => inFlight >= BUSY_REQUESTS;
+
 const lag = monitorEventLoopDelay({ resolution: 10 });
 lag.enable();
 new client.Gauge({

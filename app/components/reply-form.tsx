@@ -1,6 +1,6 @@
 import { type DefaultValue, FormProvider, getCollectionProps, getFormProps, type SubmissionResult, useField } from "@conform-to/react";
-import { Form, useNavigation } from "@remix-run/react";
-import { useMemo } from "react";
+import { Form, useNavigation, useSearchParams } from "@remix-run/react";
+import { useEffect, useMemo, useRef, useState } from "react";
 import { useTranslation } from "react-i18next";
 
 import { LanguageOptions } from "~/components/directory";
@@ -83,6 +83,15 @@ export function ReplyForm({
   const response = (fields.response.value ?? "") as string;
   const coming = response !== "" && response !== "declining";
   const delegates = fields.delegates.getFieldList();
+  // people already registered show as a summary until "Change details" (a link `?edit=<n>` without JavaScript):
+  // a delegation of five is five short cards on a phone, not 135 fields, and the page renders in a fraction
+  // of the time (issue 15)
+  const [params] = useSearchParams();
+  const [editing, setEditing] = useState<ReadonlySet<string>>(() => {
+    const asked = params.get("edit");
+    return new Set(delegates.filter((_, index) => asked === "all" || asked === String(index + 1)).map((d) => d.key ?? d.name));
+  });
+  const [focusKey, setFocusKey] = useState<string | null>(null);
   const anyVisa = rules.passportAllowed && delegates.some((d) => d.getFieldset().needsVisaLetter.value === "on");
   const blank: DelegateValue = { role: delegates.length ? "official" : "head", nameLocale };
   // a representative leads instead of the head: person 1 is no longer the directory's head, and back again
@@ -134,10 +143,16 @@ export function ReplyForm({
             <p className="field-hint">{t("delegation.hint")}</p>
             <ErrorList id={fields.delegates.errorId} errors={fields.delegates.errors} />
             {delegates.map((delegate, index) => (
-              <DelegateFields
+              <Delegate
                 key={delegate.key}
                 name={delegate.name}
                 index={index}
+                editing={editing.has(delegate.key ?? delegate.name)}
+                focus={focusKey === (delegate.key ?? delegate.name)}
+                onEdit={() => {
+                  setEditing((keys) => new Set([...keys, delegate.key ?? delegate.name]));
+                  setFocusKey(delegate.key ?? delegate.name);
+                }}
                 texts={texts}
                 rules={rules}
                 contacts={contacts}
@@ -203,6 +218,76 @@ function remembered(t: Translate): Translate {
   };
 }
 
+type DelegateProps = Parameters<typeof DelegateFields>[0] & { editing: boolean; focus: boolean; onEdit: () => void };
+
+/** One person of the delegation: a stored person as a summary card until edited, anyone else as the fields. */
+function Delegate({ editing, onEdit, ...props }: DelegateProps) {
+  const [meta] = useField<DelegateValue>(props.name);
+  const value = (meta.value ?? {}) as DelegateValue;
+  const line = typeof value.id === "string" ? props.registered.find((r) => r.id === value.id)?.line : undefined;
+  // an error anywhere in the person (the server's or the browser's check) opens their fields
+  const errors = meta.allErrors;
+  const summary = line && !editing && !value.replaces && !(errors && Object.keys(errors).length);
+  if (!summary) return <DelegateFields {...props} />;
+  return <DelegateSummary name={props.name} index={props.index} value={value} line={line} texts={props.texts} onEdit={onEdit} tools={props} />;
+}
+
+/**
+ * A registered person in brief: role, name, title and how to reach them, with "Change details", "Replace this
+ * person" and "Remove". Every value travels in hidden inputs, so saving the reply keeps the person as stored.
+ */
+function DelegateSummary({
+  name,
+  index,
+  value,
+  line,
+  texts,
+  onEdit,
+  tools,
+}: {
+  name: string;
+  index: number;
+  value: DelegateValue;
+  line: string;
+  texts: { t: Translate; td: Translate; tg: Translate };
+  onEdit: () => void;
+  tools: Pick<DelegateProps, "replaceButton" | "removeButton">;
+}) {
+  const { t } = texts;
+  const heading = t("delegation.person", { number: index + 1 });
+  const role = String(value.role ?? "official");
+  const reach = [value.title, value.email, value.phone].filter((part): part is string => typeof part === "string" && part !== "");
+  return (
+    <fieldset className="group delegate delegate-summary" aria-label={heading} id={`person-${index + 1}`}>
+      <legend>{heading}</legend>
+      {Object.entries(value).flatMap(([key, v]) =>
+        (Array.isArray(v) ? v : [v])
+          .filter((one) => one !== undefined && one !== "")
+          .map((one, n) => <input key={`${key}-${n}`} type="hidden" name={`${name}.${key}`} value={one} />),
+      )}
+      <p className="delegate-summary-name">
+        <span className="small muted">{t(`roles.${role}`)}:</span> <strong>{line}</strong>
+      </p>
+      {reach.length ? <p className="small muted delegate-summary-reach">{reach.join(" · ")}</p> : null}
+      <div className="delegate-tools">
+        <a
+          className="button small"
+          href={`?edit=${index + 1}#person-${index + 1}`}
+          aria-label={t("delegation.editLabel", { name: line })}
+          onClick={(event) => {
+            event.preventDefault();
+            onEdit();
+          }}
+        >
+          {t("delegation.edit")}
+        </a>
+        {tools.replaceButton(String(value.id), role, String(value.nameLocale ?? "en"))}
+        {role === "head" ? null : tools.removeButton}
+      </div>
+    </fieldset>
+  );
+}
+
 function DelegateFields({
   name,
   index,
@@ -215,7 +300,10 @@ function DelegateFields({
   removeButton,
   replaceButton,
   registered,
+  focus = false,
 }: {
+  /** move the keyboard into the first field once shown ("Change details" was pressed) */
+  focus?: boolean;
   name: string;
   index: number;
   texts: { t: Translate; td: Translate; tg: Translate };
@@ -241,8 +329,12 @@ function DelegateFields({
   const replacedLine = replaces ? registered.find((r) => r.id === replaces)?.line : undefined;
   const kept = id ? stored.find((s) => s.id === id) : undefined;
   const heading = t("delegation.person", { number: index + 1 });
+  const box = useRef<HTMLFieldSetElement>(null);
+  useEffect(() => {
+    if (focus) box.current?.querySelector<HTMLElement>("select, input:not([type=hidden])")?.focus();
+  }, [focus]);
   return (
-    <fieldset className="group delegate" aria-label={heading}>
+    <fieldset className="group delegate" aria-label={heading} id={`person-${index + 1}`} ref={box}>
       <legend>{heading}</legend>
       {f.id.value ? <input type="hidden" name={f.id.name} value={String(f.id.value)} /> : null}
       {replaces ? <input type="hidden" name={f.replaces.name} value={replaces} /> : null}

@@ -55,7 +55,17 @@ export type WorkerOptions = {
   loop?: boolean;
   /** the time retries, the retry window and pauses are measured in (tests inject one; default: the real clock) */
   clock?: () => Date;
+  /**
+   * Whether the process is busy answering people (a mail scanner storm on the reply links, a wave of answers):
+   * mail then goes out in small batches, BUSY_PAUSE_MS apart, and the requests get the processor. Nothing waits
+   * longer than that pause per batch; the web process passes its in-flight request count.
+   */
+  busy?: () => boolean;
 };
+
+/** While busy(): at most this many messages a pass, and this long between passes (about 300 messages a minute). */
+export const BUSY_BATCH = 5;
+export const BUSY_PAUSE_MS = 1000;
 
 /** Exponential backoff with ±20% jitter: base, 2×base, 4×base … capped (RELIABILITY E4: 1 h). */
 export function retryDelaySeconds(attempt: number, baseSeconds: number, random = Math.random, capSeconds = 3600) {
@@ -130,6 +140,7 @@ export function startMailWorker(options: WorkerOptions): MailWorker {
   // A lease outlives the slowest send (three SMTP timeouts); after it a dead worker's message comes back.
   const leaseSeconds = options.leaseSeconds ?? env.MAIL_LEASE_SECONDS ?? Math.max(60, env.MAIL_SMTP_TIMEOUT_SECONDS * 3);
   const batchSize = options.batchSize ?? 20;
+  const busy = options.busy ?? (() => false);
   const random = options.random ?? Math.random;
   const clock = options.clock ?? (() => new Date());
   /** what the database is told "now" is: its own clock, unless a test injected one */
@@ -439,7 +450,8 @@ export function startMailWorker(options: WorkerOptions): MailWorker {
     // measured before the claim, so it ends no later than the lease in the database
     const leaseEnds = Date.now() + leaseSeconds * 1000;
     ratePausedUntil = null;
-    const batch = await claimDueMessages(db, { workerId, limit: batchSize, leaseSeconds, now: dbNow(), pausedOnly: paused === "configuration" });
+    const limit = busy() ? Math.min(batchSize, BUSY_BATCH) : batchSize;
+    const batch = await claimDueMessages(db, { workerId, limit, leaseSeconds, now: dbNow(), pausedOnly: paused === "configuration" });
     if (!batch.length) return 0;
     // Settings → Identity: the display name and Reply-To, read once per batch; the address stays MAIL_FROM's.
     const none = { senderName: null, replyTo: null };
@@ -468,8 +480,9 @@ export function startMailWorker(options: WorkerOptions): MailWorker {
         if (!isDatabaseUnavailable(error)) logger.error({ err: String(error) }, "mail worker pass failed");
         else if (failures === 1) logger.warn({ err: String(error) }, "mail worker paused: database unavailable; retrying with backoff");
       }
-      const wait = failures ? Math.min(pollMs * 2 ** (failures - 1), MAX_OUTAGE_BACKOFF_MS) : pollMs;
-      if ((handled === 0 || failures) && !stopping)
+      const yielding = handled > 0 && !failures && busy();
+      const wait = failures ? Math.min(pollMs * 2 ** (failures - 1), MAX_OUTAGE_BACKOFF_MS) : yielding ? BUSY_PAUSE_MS : pollMs;
+      if ((handled === 0 || failures || yielding) && !stopping)
         await new Promise<void>((resolve) => {
           wake = resolve;
           setTimeout(resolve, wait).unref();

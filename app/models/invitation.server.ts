@@ -147,15 +147,19 @@ export type InvitationLink = NonNullable<Awaited<ReturnType<typeof findInvitatio
 
 export async function findInvitationByToken(db: DB, { token }: { token: string }) {
   if (!isWellFormedToken(token)) return undefined;
-  return db
-    .selectFrom("invitation_token as t")
-    .innerJoin("invitation as i", "i.id", "t.invitation_id")
-    .innerJoin("event as e", "e.id", "i.event_id")
-    .select(["i.id", "i.event_id as eventId", "i.member_id as memberId", "i.letter_locale as letterLocale"])
-    .where("t.token_hash", "=", hashToken(token))
-    .where("t.revoked_at", "is", null)
-    .where("e.status", "<>", "archived")
-    .executeTakeFirst();
+  return (
+    db
+      .selectFrom("invitation_token as t")
+      .innerJoin("invitation as i", "i.id", "t.invitation_id")
+      .innerJoin("event as e", "e.id", "i.event_id")
+      .select(["i.id", "i.event_id as eventId", "i.member_id as memberId", "i.letter_locale as letterLocale"])
+      // whether the link was opened before: a scanner's hundredth GET writes nothing
+      .select((eb) => eb.exists(eb.selectFrom("invitation_access as a").select("a.invitation_id").whereRef("a.invitation_id", "=", "i.id")).as("opened"))
+      .where("t.token_hash", "=", hashToken(token))
+      .where("t.revoked_at", "is", null)
+      .where("e.status", "<>", "archived")
+      .executeTakeFirst()
+  );
 }
 
 export type InvitationListRow = {

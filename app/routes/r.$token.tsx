@@ -26,7 +26,6 @@ import { findInvitationByToken } from "~/models/invitation.server";
 import { hasParticipantList } from "~/models/participant-list.server";
 import { checkRateLimit, hitRateLimit } from "~/models/rate-limit.server";
 import { recordLinkOpened } from "~/models/reply.server";
-import { getSecretariat } from "~/models/secretariat.server";
 import type { RootData } from "~/root";
 import { documentFormAction, documentsView, type DocumentView, isDocumentPost, readDocumentForm } from "~/services/documents.server";
 import { replyPageData, replyRules, replyWindowOpen } from "~/services/reply-view.server";
@@ -61,16 +60,15 @@ async function linkOrNotFound(token: string | undefined, { clientIp, replyLink }
 export async function loader({ params, context, request }: LoaderFunctionArgs) {
   const link = await linkOrNotFound(params.token, context);
   const db = getDb();
-  if (request.method === "GET") await recordLinkOpened(db, { invitationId: link.id });
-  const [page, participants, secretariat, documents] = await Promise.all([
+  if (request.method === "GET" && !link.opened) await recordLinkOpened(db, { invitationId: link.id });
+  const [{ secretariatShortName, ...page }, participants, documents] = await Promise.all([
     replyPageData(db, { env: getEnv(), invitationId: link.id, locale: context.locale, staff: false }),
     hasParticipantList(db, { eventId: link.eventId }),
-    getSecretariat(db),
     documentsView(db, { invitationId: link.id, locale: context.locale }),
   ]);
   const saved = new URL(request.url).searchParams.get("saved");
   // the header on a phone is one short line: the secretariat's short name ("NEAR"), not its full name
-  const brand = secretariat.shortName;
+  const brand = secretariatShortName;
   return Response.json({ valid: true as const, locale: context.locale, saved: saved === "1", participants, brand, documents, ...page }, { headers: HEADERS });
 }
 

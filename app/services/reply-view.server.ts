@@ -154,6 +154,7 @@ export async function replyPageData(db: DB, { env, invitationId, locale, staff }
   const programmeLabels = new Map(programme.map((item) => [item.id, localized(item.title, locale)]));
   return {
     invitationId,
+    secretariatShortName: secretariat.shortName,
     rules,
     defaultValue,
     headPrefill,

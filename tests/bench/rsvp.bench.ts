@@ -13,7 +13,9 @@
 // Knobs: BENCH_SECONDS (10) per side and measurement, in BENCH_ROUNDS (2) interleaved rounds, BENCH_WARMUP_SECONDS
 // (3), BENCH_CONNECTIONS (50), BENCH_INVITATIONS (2000: the 82 demo members plus members with an office address
 // only, all invited), BENCH_LOG_LEVEL (info, as in production: the server logs one line per request),
-// BENCH_CPU_PROF (a directory for the server's V8 CPU profile), BENCH_NODE_OPTIONS (handed to the server).
+// BENCH_CPU_PROF (a directory for the server's V8 CPU profile), BENCH_NODE_OPTIONS (handed to the server),
+// BENCH_MAIL_WORKER=false (diagnosis: the server without its mail worker), BENCH_KEEP_LOG (a file to copy the
+// server's log to).
 import { spawnSync } from "node:child_process";
 import crypto from "node:crypto";
 import fs from "node:fs";
@@ -228,6 +230,8 @@ const dir = fs.mkdtempSync(path.join(os.tmpdir(), "plenary-bench-rsvp-"));
 let failed = false;
 const cleanup = async (graceMs?: number) => {
   await stopChildren(graceMs);
+  // BENCH_KEEP_LOG=<file>: the server's log kept (with BENCH_LOG_LEVEL=trace: every statement and its duration)
+  if (process.env.BENCH_KEEP_LOG && fs.existsSync(path.join(dir, "plenary.log"))) fs.copyFileSync(path.join(dir, "plenary.log"), process.env.BENCH_KEEP_LOG);
   fs.rmSync(dir, { recursive: true, force: true });
   fs.rmSync(FIXTURE_OUT, { recursive: true, force: true });
 };
@@ -248,6 +252,8 @@ try {
     DATA_DIR: dataDir,
     LOG_LEVEL: process.env.BENCH_LOG_LEVEL ?? "info",
     ...(process.env.BENCH_NODE_OPTIONS ? { NODE_OPTIONS: process.env.BENCH_NODE_OPTIONS } : {}),
+    // for a diagnosis only (the figures the issue asks for keep the worker in the process)
+    ...(process.env.BENCH_MAIL_WORKER ? { MAIL_WORKER: process.env.BENCH_MAIL_WORKER } : {}),
     ...database.env,
   };
   const env = parseEnv(serverEnv);

@@ -174,7 +174,15 @@ test("a Russian member opens the emailed link on a phone, registers a delegation
   await expect(summary.locator(".delegation-list li").nth(1)).toContainText(`${ru.roles.deputy}: Иванов Пётр Сергеевич`);
   await expect(summary.locator(".delegation-list li").nth(2)).toContainText(`${ru.roles.interpreter}: Смирнова Анна Викторовна`);
   await expect(page.getByRole("button", { name: ru.page.update })).toBeVisible();
-  // the saved form comes back with the dietary need kept
+  // the saved people come back as short cards; "Change details" opens one, keyboard in its first field, with the
+  // dietary need kept
+  await expect(person(page, ru, 2).locator("input:not([type=hidden]), select")).toHaveCount(0);
+  await person(page, ru, 2)
+    .getByRole("link", { name: ru.delegation.editLabel.replace("{{name}}", "Иванов Пётр Сергеевич") })
+    .click();
+  await expect(person(page, ru, 2).getByLabel(ru.fields.role)).toBeVisible();
+  await expect(person(page, ru, 2).locator(":focus")).toHaveCount(1);
+  await expect(person(page, ru, 3).locator("input:not([type=hidden]), select")).toHaveCount(0);
   await person(page, ru, 2).getByText(ru.sections.needs).click();
   await expect(person(page, ru, 2).getByLabel(ru.dietary.no_pork)).toBeChecked();
 

@@ -85,8 +85,10 @@ describe(`capacity, waiting list and approval over HTTP (${databaseLabel})`, () 
     ]);
     const lng = langOf(second);
     expect(second).toContain(tr(lng, "status.waiting", { item: "Welcome dinner", position: 1 }));
-    // the waiting item stays ticked, so saving again keeps the turn
-    expect(second).toMatch(new RegExp(`value="${itemId}"[^>]*checked|checked[^>]*value="${itemId}"`));
+    // the waiting item stays in the form (the saved person's card carries it), so saving again keeps the turn
+    expect(second).toContain(`<input type="hidden" name="delegates[0].programme" value="${itemId}"/>`);
+    const opened = await (await fetch(`${links[1]}?edit=1`)).text();
+    expect(opened).toMatch(new RegExp(`value="${itemId}"[^>]*checked|checked[^>]*value="${itemId}"`));
 
     const item = await (await staff.get(`${eventPath}/programme/${itemId}`)).text();
     expect(item).toContain(tr("en", "item.taken", { registered: 1, capacity: 1, waiting: 1 }));

@@ -6,7 +6,7 @@ import { sql } from "kysely";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
 
 import { parseEnv } from "~/env.server";
-import { startMailWorker } from "~/mail/worker.server";
+import { BUSY_BATCH, BUSY_PAUSE_MS, startMailWorker } from "~/mail/worker.server";
 import { enqueueMessage, getMessage, getQueueState, resumeQueue } from "~/models/email-message.server";
 import { createTestDb, databaseLabel, type TestDb } from "../helpers/db";
 import { SmtpSink } from "../helpers/smtp-sink";
@@ -89,6 +89,30 @@ describe(`mail worker and SMTP (${databaseLabel})`, () => {
       .executeTakeFirstOrThrow();
     expect(row).toMatchObject({ status: "sent", attempts: 1 });
     expect(row.last_reply).toMatch(/^250/);
+  });
+
+  it("while the process is busy answering people, mail goes out in small batches a pause apart, and all of it goes", async () => {
+    for (let i = 0; i < 12; i++) await enqueueMessage(t.db, message());
+    let busy = true;
+    const w = startMailWorker({
+      db: t.db,
+      env: envFor({ SMTP_URL: sink.url(), MAIL_SMTP_TIMEOUT_SECONDS: "1" }),
+      pollMs: 60_000,
+      random: () => 0.5,
+      busy: () => busy,
+    });
+    try {
+      await expect.poll(() => sink.messages.length, { timeout: 10_000 }).toBe(BUSY_BATCH);
+      // the pause between busy batches (BUSY_PAUSE_MS): nothing more for a while
+      await new Promise((resolve) => setTimeout(resolve, BUSY_PAUSE_MS / 3));
+      expect(sink.messages.length).toBe(BUSY_BATCH);
+      await expect.poll(() => sink.messages.length, { timeout: 10_000 }).toBe(2 * BUSY_BATCH);
+      // quiet again: the rest in one full batch
+      busy = false;
+      await expect.poll(() => sink.messages.length, { timeout: 10_000 }).toBe(12);
+    } finally {
+      await w.stop();
+    }
   });
 
   it("the same idempotency key twice enqueues one message", async () => {
