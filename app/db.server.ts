@@ -7,6 +7,7 @@ import pg from "pg";
 
 import { getEnv } from "~/env.server";
 import { logger } from "~/logger.server";
+import { withPreparedStatements } from "~/pglite-statements.server";
 import type { Database } from "../db/schema";
 
 export type DB = Kysely<Database>;
@@ -23,7 +24,7 @@ export function inTransaction<T>(db: DB, fn: (trx: Tx) => Promise<T>): Promise<T
 }
 
 /** int8 comes back as a string on both drivers (pg does this by default), so ids never lose precision. */
-const PGLITE_PARSERS = { 20: (value: string) => value };
+export const PGLITE_PARSERS = { 20: (value: string) => value };
 
 /**
  * How long we wait for the server. A connection attempt gives up after 5 s, a statement after 30 s (the
@@ -86,7 +87,7 @@ export function createPostgresDb(connectionString: string, max = 10, onPool?: (p
 
 /** Wraps an open PGlite (tests load one from a migrated snapshot). */
 export function createPgliteDb(pglite: PGlite): DB {
-  return new Kysely<Database>({ dialect: new PGliteDialect({ pglite }), log: queryLog });
+  return new Kysely<Database>({ dialect: new PGliteDialect({ pglite: withPreparedStatements(pglite) }), log: queryLog });
 }
 
 /**
@@ -173,7 +174,7 @@ function openConfiguredDb(): Holder {
   const unlock = lockDataDir(env.DATA_DIR);
   let pglite: Promise<PGlite> | undefined;
   const open = () => (pglite ??= openPglite(path.join(env.DATA_DIR, "pgdata"), undefined, { reopenNew: longRunning }));
-  const dialect = new PGliteDialect({ pglite: open });
+  const dialect = new PGliteDialect({ pglite: async () => withPreparedStatements(await open()) });
   const db = new Kysely<Database>({ dialect, log: queryLog });
   return {
     db,

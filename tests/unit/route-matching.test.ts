@@ -1,0 +1,64 @@
+// patches/@remix-run+router+*.patch (applied by `npm install` through patch-package): on the server, route
+// matching flattens and ranks the route tree once per routes array and compiles each path pattern once, instead
+// of for every match (a reply page matched its 107 routes five times per request; issue 15's profile).
+import fs from "node:fs";
+import { createRequire } from "node:module";
+import path from "node:path";
+
+import { matchRoutes } from "@remix-run/router";
+import { describe, expect, it } from "vitest";
+
+const require = createRequire(import.meta.url);
+
+describe("route matching on the server", () => {
+  it("the installed router carries the patch (npm install applied patches/)", () => {
+    const dist = path.dirname(require.resolve("@remix-run/router"));
+    for (const file of ["router.cjs.js", "router.js"]) {
+      const source = fs.readFileSync(path.join(dist, file), "utf8");
+      expect(source, file).toContain("rankedBranchesCache.get(routes)");
+      expect(source, file).toContain("compiledPathsCache.get(cacheKey)");
+    }
+  });
+
+  it("matches the same way on the first and every later call, for every kind of path", () => {
+    const routes = [
+      {
+        id: "root",
+        path: "",
+        children: [
+          { id: "home", index: true },
+          { id: "reply", path: "r/:token" },
+          { id: "participants", path: "r/:token/participants" },
+          { id: "event", path: "events/:eventId" },
+          { id: "eventNew", path: "events/new" },
+          { id: "optional", path: "docs/:lang?/guide" },
+          { id: "splat", path: "files/*" },
+          { id: "caseSensitive", path: "Exact", caseSensitive: true },
+        ],
+      },
+    ];
+    const ids = (pathname: string) => matchRoutes(routes, pathname)?.map((m) => `${m.route.id}${JSON.stringify(m.params)}`) ?? null;
+    const cases: [string, string | null][] = [
+      ["/", "home"],
+      ["/r/AbC_-1", "reply"],
+      ["/r/AbC_-1/participants", "participants"],
+      ["/events/new", "eventNew"],
+      ["/events/42", "event"],
+      ["/docs/guide", "optional"],
+      ["/docs/ko/guide", "optional"],
+      ["/files/a/b.pdf", "splat"],
+      ["/Exact", "caseSensitive"],
+      ["/exact", null],
+      ["/nowhere/at/all", null],
+    ];
+    for (let round = 0; round < 3; round++) {
+      for (const [pathname, leaf] of cases) {
+        const found = ids(pathname);
+        if (leaf === null) expect(found, pathname).toBeNull();
+        else expect(found?.at(-1), pathname).toMatch(new RegExp(`^${leaf}\\{`));
+      }
+    }
+    expect(ids("/docs/ko/guide")?.at(-1)).toBe('optional{"lang":"ko"}');
+    expect(ids("/files/a/b.pdf")?.at(-1)).toBe('splat{"*":"a/b.pdf"}');
+  });
+});
