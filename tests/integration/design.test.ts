@@ -105,15 +105,26 @@ describe(`lists and the reply page as the design asks (${databaseLabel})`, () =>
 
   it("the reply page heads with the secretariat's short name and offers no Remove on the head of delegation", async () => {
     const delegate = new TestClient(server.url);
-    const response = await delegate.get(replyPath);
-    expect(response.status).toBe(200);
-    const html = await response.text();
-    expect(html).toMatch(/<header class="reply-header"><span class="brand">NEAR<\/span>/);
-    const people = [...html.matchAll(/<fieldset class="group delegate"[\s\S]*?<\/fieldset>/g)].map((m) => m[0]);
-    expect(people.length).toBeGreaterThanOrEqual(2);
-    const removes = (part: string) => [...part.matchAll(/<button[^>]*class="button small danger"/g)].length;
-    expect(html).toContain("Headperson");
-    expect(removes(people[0])).toBe(0);
-    expect(removes(people.slice(1).join(""))).toBeGreaterThanOrEqual(1);
+    // the registered people as cards (the page as it opens) and with their fields open (?edit=all, no JavaScript)
+    for (const [path, cards] of [
+      [replyPath, true],
+      [`${replyPath}?edit=all`, false],
+    ] as const) {
+      const response = await delegate.get(path);
+      expect(response.status).toBe(200);
+      const html = await response.text();
+      expect(html).toMatch(/<header class="reply-header"><span class="brand">NEAR<\/span>/);
+      const people = [...html.matchAll(/<fieldset class="group delegate[" ][\s\S]*?<\/fieldset>/g)].map((m) => m[0]);
+      expect(people.length).toBeGreaterThanOrEqual(2);
+      for (const person of people) {
+        expect(person.includes("delegate-summary"), path).toBe(cards);
+        // a card carries the person in hidden inputs; open, the same values are in the fields
+        expect(person).toMatch(/name="delegates\[\d+\]\.id" value="[0-9a-f-]{36}"/);
+      }
+      const removes = (part: string) => [...part.matchAll(/<button[^>]*class="button small danger"/g)].length;
+      expect(html).toContain("Headperson");
+      expect(removes(people[0])).toBe(0);
+      expect(removes(people.slice(1).join(""))).toBeGreaterThanOrEqual(1);
+    }
   });
 });
