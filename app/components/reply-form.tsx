@@ -233,7 +233,7 @@ function Delegate({ editing, onEdit, ...props }: DelegateProps) {
 }
 
 /**
- * A registered person in brief: role, name, title and how to reach them, with "Change details", "Replace this
+ * A registered person in brief: role, name and title, and how to reach them, with "Change details", "Replace this
  * person" and "Remove". Every value travels in hidden inputs, so saving the reply keeps the person as stored.
  */
 function DelegateSummary({
@@ -256,7 +256,8 @@ function DelegateSummary({
   const { t } = texts;
   const heading = t("delegation.person", { number: index + 1 });
   const role = String(value.role ?? "official");
-  const reach = [value.title, value.email, value.phone].filter((part): part is string => typeof part === "string" && part !== "");
+  // the line already ends with the person's title
+  const reach = [value.email, value.phone].filter((part): part is string => typeof part === "string" && part !== "");
   return (
     <fieldset className="group delegate delegate-summary" aria-label={heading} id={`person-${index + 1}`}>
       <legend>{heading}</legend>
