@@ -141,8 +141,24 @@ export function formatDateTime(date: Date, locale: Lng, timeZone: string): strin
   }).format(date);
 }
 
-/** A programme slot: "11 June 2025, 09:30–12:00"; across days, both full date-times. */
+const slots = new Map<string, string>();
+
+/**
+ * A programme slot: "11 June 2025, 09:30–12:00"; across days, both full date-times. Remembered (ICU's range
+ * formatting is slow, and every view of a reply page shows the same slots twice).
+ */
 export function formatSlot(start: Date, end: Date, locale: Lng, timeZone: string): string {
+  const key = `${start.getTime()}|${end.getTime()}|${locale}|${timeZone}`;
+  let text = slots.get(key);
+  if (text === undefined) {
+    text = formatSlotOnce(start, end, locale, timeZone);
+    if (slots.size >= 5000) slots.clear();
+    slots.set(key, text);
+  }
+  return text;
+}
+
+function formatSlotOnce(start: Date, end: Date, locale: Lng, timeZone: string): string {
   const a = partsIn(start, timeZone);
   const b = partsIn(end, timeZone);
   if (a.year !== b.year || a.month !== b.month || a.day !== b.day) {
