@@ -32,11 +32,20 @@ export function useZodForm<Schema extends z.ZodObject>(
 ) {
   return useForm<z.input<Schema>, z.output<Schema>>({
     ...options,
-    constraint: getZodConstraint(schema),
+    constraint: constraintOf(schema),
     shouldValidate: "onBlur",
     shouldRevalidate: "onInput",
     onValidate: ({ formData }) => parseWithZod(formData, { schema }),
   });
+}
+
+const constraints = new WeakMap<z.ZodObject, ReturnType<typeof getZodConstraint>>();
+
+/** The HTML constraints (required, maxlength…) of a schema, derived once per schema object. */
+function constraintOf(schema: z.ZodObject) {
+  let constraint = constraints.get(schema);
+  if (!constraint) constraints.set(schema, (constraint = getZodConstraint(schema)));
+  return constraint;
 }
 
 /** The submit button (disabled while submitting) and a cancel link. */

@@ -98,11 +98,24 @@ export type ReplyRules = {
 
 const PASSPORT_FIELDS = ["passportName", "nationality", "passportNumber", "passportExpiry", "birthDate"] as const;
 
+const schemas = new Map<string, ReturnType<typeof buildReplySchema>>();
+
 /**
  * The reply form, for the link holder and for staff answering on a member's behalf. Built per invitation from
- * its event's rules, on the server and in the browser alike.
+ * its event's rules, on the server and in the browser alike; the same rules give the same (immutable) schema,
+ * built once.
  */
 export function replySchema(rules: ReplyRules) {
+  const key = JSON.stringify([rules.quota, rules.passportAllowed, rules.programmeIds, rules.storedPassport, rules.staff, Boolean(rules.singlePerson)]);
+  let schema = schemas.get(key);
+  if (!schema) {
+    if (schemas.size >= 500) schemas.clear();
+    schemas.set(key, (schema = buildReplySchema(rules)));
+  }
+  return schema;
+}
+
+function buildReplySchema(rules: ReplyRules) {
   return z
     .object({
       response: z.enum(REPLY_ANSWERS, { error: "reply:validation.response" }),
