@@ -1,6 +1,6 @@
-// patches/@remix-run+router+*.patch (applied by `npm install` through patch-package): on the server, route
-// matching flattens and ranks the route tree once per routes array and compiles each path pattern once, instead
-// of for every match (a reply page matched its 107 routes five times per request; issue 15's profile).
+// patches/ (applied by `npm install` through patch-package): on the server, route matching flattens and ranks the
+// route tree once per routes array and compiles each path pattern once, instead of for every match (a reply page
+// matched its 107 routes five times per request; issue 15's profile), and the document render reuses its routes.
 import fs from "node:fs";
 import { createRequire } from "node:module";
 import path from "node:path";
@@ -17,6 +17,14 @@ describe("route matching on the server", () => {
       const source = fs.readFileSync(path.join(dist, file), "utf8");
       expect(source, file).toContain("rankedBranchesCache.get(routes)");
       expect(source, file).toContain("compiledPathsCache.get(cacheKey)");
+    }
+    // the render's own routes: made once per build (@remix-run/react) and converted once (react-router-dom)
+    const remix = path.dirname(require.resolve("@remix-run/react"));
+    for (const file of ["server.js", "esm/server.js"])
+      expect(fs.readFileSync(path.join(remix, file), "utf8"), file).toContain("serverRoutesOf(manifest.routes");
+    const dom = path.dirname(require.resolve("react-router-dom/server"));
+    for (const file of ["server.js", "server.mjs", "dist/server.js", "dist/server.mjs"]) {
+      expect(fs.readFileSync(path.join(dom, file), "utf8"), file).toContain("staticDataRoutesCache.get(routes)");
     }
   });
 
