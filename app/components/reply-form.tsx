@@ -274,6 +274,7 @@ function DelegateSummary({
         <a
           className="button small"
           href={`?edit=${index + 1}#person-${index + 1}`}
+          // the visible words first, then whose details (WCAG 2.5.3: the name contains the label)
           aria-label={t("delegation.editLabel", { name: line })}
           onClick={(event) => {
             event.preventDefault();
