@@ -22,5 +22,5 @@ ENV NODE_ENV=production HOST=0.0.0.0 PORT=3000 DATA_DIR=/var/lib/plenary
 USER plenary
 EXPOSE 3000
 HEALTHCHECK --interval=10s --timeout=3s --start-period=30s CMD curl -fsS "http://127.0.0.1:${PORT}/readyz" || exit 1
-# web: `node app/server.js`; worker: `node --import tsx app/cli/worker.ts`
-CMD ["node", "app/server.js"]
+# web: `node app/server.js` with the heap budget of `npm start` (package.json); worker: `node --import tsx app/cli/worker.ts`
+CMD ["node", "--max-old-space-size=256", "--max-semi-space-size=8", "app/server.js"]

@@ -4,6 +4,19 @@ import { type ChildProcess, spawn } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
 
+/**
+ * The server's command line as `npm start` runs it: package.json's start script (node's own flags, such as the heap
+ * budget, then app/server.js), so a benchmark measures the server the way it is started. BENCH_CPU_PROF=<dir> adds a
+ * V8 CPU profile written there when the server stops (node does not take --cpu-prof from NODE_OPTIONS).
+ */
+export function serverArgs(root: string): string[] {
+  const start = (JSON.parse(fs.readFileSync(path.join(root, "package.json"), "utf8")) as { scripts: { start: string } }).scripts.start;
+  const [node, ...args] = start.trim().split(/\s+/);
+  if (node !== "node" || !args.at(-1)?.endsWith(".js")) throw new Error(`npm start is not "node [flags] <file>.js": ${start}`);
+  const profile = process.env.BENCH_CPU_PROF ? ["--cpu-prof", `--cpu-prof-dir=${path.resolve(process.env.BENCH_CPU_PROF)}`] : [];
+  return [...profile, ...args.slice(0, -1), path.join(root, args.at(-1)!)];
+}
+
 /** A child process whose output goes to a file (a pipe nobody drains fast enough would slow the server down). */
 export type Child = { process: ChildProcess; log: string; output: () => string; stop: (graceMs?: number) => Promise<void> };
 export const children = new Set<Child>();

@@ -38,7 +38,7 @@ import { createMember } from "~/models/member.server";
 import { createStaffUser } from "~/models/staff-user.server";
 import { migrateToLatest } from "../../db/migrator";
 import { freePort } from "../helpers/ports";
-import { printChildLogs, startChild, stopChildren, stopChildrenOnExit, waitFor } from "./children";
+import { printChildLogs, serverArgs, startChild, stopChildren, stopChildrenOnExit, waitFor } from "./children";
 import { benchDatabase, benchDatabaseLabel } from "./database";
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
@@ -272,10 +272,8 @@ try {
   // both servers run all along; measurements alternate between them
   say("building and starting the minimal Remix app…");
   const minimal = await startMinimalRemix(dir);
-  say("starting Plenary (node app/server.js; builds first if the build is stale)…");
-  // BENCH_CPU_PROF=<dir>: the server writes a V8 CPU profile there when it stops (for the reply page's profile)
-  const profile = process.env.BENCH_CPU_PROF ? ["--cpu-prof", `--cpu-prof-dir=${path.resolve(process.env.BENCH_CPU_PROF)}`] : [];
-  const plenary = startChild("plenary", [...profile, path.join(ROOT, "app/server.js")], { cwd: ROOT, env: serverEnv, dir });
+  say("starting Plenary (as npm start does; builds first if the build is stale)…");
+  const plenary = startChild("plenary", serverArgs(ROOT), { cwd: ROOT, env: serverEnv, dir });
   await waitFor(plenary, (output) => output.includes("Plenary is running at"), "Plenary", 300_000);
   const first = await fetch(`${appUrl}/r/${tokens[0]}`);
   const html = await first.text();

@@ -32,7 +32,7 @@ import { createStaffUser } from "~/models/staff-user.server";
 import { migrateToLatest } from "../../db/migrator";
 import { TestClient } from "../helpers/http";
 import { freePort } from "../helpers/ports";
-import { printChildLogs, startChild, stopChildren, stopChildrenOnExit, waitFor } from "./children";
+import { printChildLogs, serverArgs, startChild, stopChildren, stopChildrenOnExit, waitFor } from "./children";
 
 const SIZES = (process.env.BENCH_SIZES ?? "82,2000,10000").split(",").map(Number);
 const RUNS = Number(process.env.BENCH_RUNS ?? 5);
@@ -176,7 +176,7 @@ try {
     await seedDb.destroy();
   }
   say(`seeded in ${((performance.now() - started) / 1000).toFixed(0)} s; starting Plenary…`);
-  const plenary = startChild("plenary", [path.join(ROOT, "app/server.js")], { cwd: ROOT, env: serverEnv, dir });
+  const plenary = startChild("plenary", serverArgs(ROOT), { cwd: ROOT, env: serverEnv, dir });
   await waitFor(plenary, (output) => output.includes("Plenary is running at"), "Plenary", 300_000);
   const client = new TestClient(appUrl);
   const signIn = await client.signIn("bench@example.org", PASSWORD);

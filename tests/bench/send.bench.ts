@@ -28,7 +28,7 @@ import { migrateToLatest } from "../../db/migrator";
 import Letter from "../../emails/letter";
 import { locationOf, TestClient } from "../helpers/http";
 import { freePort } from "../helpers/ports";
-import { printChildLogs, startChild, stopChildren, stopChildrenOnExit, waitFor } from "./children";
+import { printChildLogs, serverArgs, startChild, stopChildren, stopChildrenOnExit, waitFor } from "./children";
 import { benchDatabase, benchDatabaseLabel } from "./database";
 
 const N = Number(process.env.BENCH_N ?? 5000);
@@ -132,7 +132,7 @@ async function plenaryThroughHttp(sinkPort: number, dir: string) {
   }
   const port = await freePort();
   const appUrl = `http://127.0.0.1:${port}`;
-  const plenary = startChild("plenary", [path.join(ROOT, "app/server.js")], {
+  const plenary = startChild("plenary", serverArgs(ROOT), {
     cwd: ROOT,
     dir,
     env: {

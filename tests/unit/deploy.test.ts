@@ -24,12 +24,14 @@ describe("deployment files", () => {
     expect(body(read("deploy/nginx/compose.conf"))).toBe(expected);
   });
 
-  it("the image runs the systemd units' commands, and the units wait for /readyz", () => {
+  it("the image and npm start run the systemd units' commands, and the units wait for /readyz", () => {
     const web = readUnit(path.join(ROOT, "deploy/systemd/plenary-web@.service"), "3001");
     const worker = readUnit(path.join(ROOT, "deploy/systemd/plenary-worker@.service"), "1");
     const args = (command: string[]) => command.slice(1).join(" ");
     expect(read("Dockerfile")).toContain(`CMD ["node", "${args(web.command).split(" ").join('", "')}"]`);
     expect(read("compose.yaml")).toContain(`command: ["node", "${args(worker.command).split(" ").join('", "')}"]`);
+    // the same node flags (the heap budget) as `npm start`, which the benchmarks measure
+    expect((JSON.parse(read("package.json")) as { scripts: { start: string } }).scripts.start).toBe(`node ${args(web.command)}`);
     expect(read("deploy/systemd/plenary-web@.service")).toMatch(/ExecStartPost=.*\/readyz/);
     expect(web.env).toMatchObject({ PORT: "3001", MAIL_WORKER: "false" });
   });

@@ -17,6 +17,7 @@ describe("route matching on the server", () => {
       const source = fs.readFileSync(path.join(dist, file), "utf8");
       expect(source, file).toContain("rankedBranchesCache.get(routes)");
       expect(source, file).toContain("compiledPathsCache.get(cacheKey)");
+      expect(source, file).toContain("firstSegmentsOf(branches)");
     }
     // the render's own routes: made once per build (@remix-run/react) and converted once (react-router-dom)
     const remix = path.dirname(require.resolve("@remix-run/react"));
@@ -42,6 +43,9 @@ describe("route matching on the server", () => {
           { id: "optional", path: "docs/:lang?/guide" },
           { id: "splat", path: "files/*" },
           { id: "caseSensitive", path: "Exact", caseSensitive: true },
+          { id: "dynamicFirst", path: ":lng/handbook" },
+          { id: "dotted", path: "robots.txt" },
+          { id: "layout", children: [{ id: "settings", path: "settings/system" }] },
         ],
       },
     ];
@@ -58,6 +62,18 @@ describe("route matching on the server", () => {
       ["/Exact", "caseSensitive"],
       ["/exact", null],
       ["/nowhere/at/all", null],
+      // branches are skipped by their literal first segment: that must change no answer
+      ["/R/AbC_-1", "reply"],
+      ["/ko/handbook", "dynamicFirst"],
+      ["/r/handbook", "reply"],
+      ["/robots.txt", "dotted"],
+      ["/robotsXtxt", null],
+      ["/SETTINGS/system", "settings"],
+      ["/settings/other", null],
+      ["//r/AbC", null],
+      ["/r%2FAbC/participants", null],
+      ["/r/%E2%9C%93", "reply"],
+      ["/é/handbook", "dynamicFirst"],
     ];
     for (let round = 0; round < 3; round++) {
       for (const [pathname, leaf] of cases) {
@@ -68,5 +84,7 @@ describe("route matching on the server", () => {
     }
     expect(ids("/docs/ko/guide")?.at(-1)).toBe('optional{"lang":"ko"}');
     expect(ids("/files/a/b.pdf")?.at(-1)).toBe('splat{"*":"a/b.pdf"}');
+    expect(ids("/r/%E2%9C%93")?.at(-1)).toBe('reply{"token":"✓"}');
+    expect(ids("/é/handbook")?.at(-1)).toBe('dynamicFirst{"lng":"é"}');
   });
 });
