@@ -8,7 +8,8 @@
 // JavaScript heap, buffers outside it (PGlite's WebAssembly memory among them) and the rest.
 //
 // Knobs: BENCH_N (5000), BENCH_NODE_OPTIONS (handed to the server, e.g. "--max-old-space-size=160" to see what a
-// smaller heap costs in speed).
+// smaller heap costs in speed), BENCH_CPU_PROF=<dir> (a V8 CPU profile of the server), BENCH_LOG_LEVEL and
+// BENCH_KEEP_LOG=<file> (the server's log kept; with trace, every statement and its duration).
 import { spawn } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
@@ -143,7 +144,7 @@ async function plenaryThroughHttp(sinkPort: number, dir: string) {
       DATA_DIR: path.join(dir, "data"),
       SMTP_URL: `smtp://127.0.0.1:${sinkPort}`,
       MAIL_RATE_PER_MINUTE: "0",
-      LOG_LEVEL: "warn",
+      LOG_LEVEL: process.env.BENCH_LOG_LEVEL ?? "warn",
       ...(process.env.BENCH_NODE_OPTIONS ? { NODE_OPTIONS: process.env.BENCH_NODE_OPTIONS } : {}),
       ...env,
     },
@@ -186,6 +187,8 @@ async function plenaryThroughHttp(sinkPort: number, dir: string) {
   } finally {
     clearInterval(sampler);
     await plenary.stop();
+    // BENCH_KEEP_LOG=<file>: the server's log kept (with BENCH_LOG_LEVEL=trace: every statement and its duration)
+    if (process.env.BENCH_KEEP_LOG) fs.copyFileSync(plenary.log, process.env.BENCH_KEEP_LOG);
   }
 }
 
