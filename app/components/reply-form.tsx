@@ -62,8 +62,8 @@ export function ReplyForm({
   submitLabel: string;
   /** the language new people's names start in: the invitation's */
   nameLocale: string;
-  /** the people stored now, by id: whom "Replace this person" replaces */
-  registered?: { id: string; line: string }[];
+  /** the people stored now, by id: whom "Replace this person" replaces, and what their cards say */
+  registered?: RegisteredPerson[];
 }) {
   const { t } = useTranslation("reply");
   const { t: tDelegation } = useTranslation("delegation");
@@ -208,6 +208,19 @@ export function ReplyForm({
 
 type Translate = (key: string, options?: Record<string, unknown>) => string;
 
+/** A person as stored: the name line, and what else the card of a registered person says about them. */
+export type RegisteredPerson = {
+  id: string;
+  line: string;
+  /** the programme items they come to, by title */
+  programme?: string[];
+  /** may appear on the published List of Participants */
+  listConsent?: boolean;
+  needsVisaLetter?: boolean;
+  passportNumberMasked?: string | null;
+  birthYear?: string | null;
+};
+
 function remembered(t: Translate): Translate {
   const seen = new Map<string, string>();
   return (key, options) => {
@@ -224,12 +237,12 @@ type DelegateProps = Parameters<typeof DelegateFields>[0] & { editing: boolean; 
 function Delegate({ editing, onEdit, ...props }: DelegateProps) {
   const [meta] = useField<DelegateValue>(props.name);
   const value = (meta.value ?? {}) as DelegateValue;
-  const line = typeof value.id === "string" ? props.registered.find((r) => r.id === value.id)?.line : undefined;
+  const stored = typeof value.id === "string" ? props.registered.find((r) => r.id === value.id) : undefined;
   // an error anywhere in the person (the server's or the browser's check) opens their fields
   const errors = meta.allErrors;
-  const summary = line && !editing && !value.replaces && !(errors && Object.keys(errors).length);
+  const summary = stored && !editing && !value.replaces && !(errors && Object.keys(errors).length);
   if (!summary) return <DelegateFields {...props} />;
-  return <DelegateSummary name={props.name} index={props.index} value={value} line={line} texts={props.texts} onEdit={onEdit} tools={props} />;
+  return <DelegateSummary name={props.name} index={props.index} value={value} stored={stored} texts={props.texts} onEdit={onEdit} tools={props} />;
 }
 
 /**
@@ -240,7 +253,7 @@ function DelegateSummary({
   name,
   index,
   value,
-  line,
+  stored,
   texts,
   onEdit,
   tools,
@@ -248,16 +261,29 @@ function DelegateSummary({
   name: string;
   index: number;
   value: DelegateValue;
-  line: string;
+  stored: RegisteredPerson;
   texts: { t: Translate; td: Translate; tg: Translate };
   onEdit: () => void;
   tools: Pick<DelegateProps, "replaceButton" | "removeButton">;
 }) {
-  const { t } = texts;
+  const { t, tg } = texts;
+  const { line } = stored;
   const heading = t("delegation.person", { number: index + 1 });
   const role = String(value.role ?? "official");
   // the line already ends with the person's title
   const reach = [value.email, value.phone].filter((part): part is string => typeof part === "string" && part !== "");
+  // what the reply says about them besides (the page's summary above no longer lists the people a second time)
+  const details = [
+    ...(stored.programme ?? []),
+    ...(stored.listConsent ? [tg("consent.listed")] : []),
+    ...(stored.needsVisaLetter
+      ? [
+          stored.passportNumberMasked
+            ? `${t("summary.visa")} (${t("summary.passport", { number: stored.passportNumberMasked, year: stored.birthYear ?? "—" })})`
+            : t("summary.visa"),
+        ]
+      : []),
+  ];
   return (
     <fieldset className="group delegate delegate-summary" aria-label={heading} id={`person-${index + 1}`}>
       <legend>{heading}</legend>
@@ -270,6 +296,7 @@ function DelegateSummary({
         <span className="small muted">{t(`roles.${role}`)}:</span> <strong>{line}</strong>
       </p>
       {reach.length ? <p className="small muted delegate-summary-reach">{reach.join(" · ")}</p> : null}
+      {details.length ? <p className="small delegate-summary-details">{details.join(" · ")}</p> : null}
       <div className="delegate-tools">
         <a
           className="button small"

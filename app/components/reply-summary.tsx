@@ -19,9 +19,10 @@ export type ReplySummaryData = {
 
 /**
  * The reply as it stands: the answer, when it last changed, and who comes (passport data masked, D4). The link
- * holder reads it about their own reply; staff (`forStaff`) about the member's.
+ * holder reads it about their own reply; staff (`forStaff`) about the member's. Without `people` the list of who
+ * comes is left out: the form below shows each of them as a card.
  */
-export function ReplySummary({ reply, forStaff = false }: { reply: ReplySummaryData; forStaff?: boolean }) {
+export function ReplySummary({ reply, forStaff = false, people = true }: { reply: ReplySummaryData; forStaff?: boolean; people?: boolean }) {
   const { t } = useTranslation("reply");
   const { t: tg } = useTranslation("delegation");
   if (reply.response === "pending") return <p className="muted">{forStaff ? t("summary.noneStaff") : t("summary.none")}</p>;
@@ -32,7 +33,7 @@ export function ReplySummary({ reply, forStaff = false }: { reply: ReplySummaryD
         {reply.changedAt ? <span className="small muted"> {t("summary.changedAt", { at: reply.changedAt })}</span> : null}
       </p>
       {reply.declineReason ? <p className="small">{reply.declineReason}</p> : null}
-      {reply.delegates.length ? (
+      {people && reply.delegates.length ? (
         <ol className="delegation-list">
           {reply.delegates.map((d) => (
             <li key={d.id}>

@@ -233,7 +233,7 @@ export default function ReplyLinkRoute() {
         ) : null}
         <section className="panel" aria-labelledby="reply-heading">
           <h2 id="reply-heading">{t("page.yourReply")}</h2>
-          <ReplySummary reply={data.reply} />
+          <ReplySummary reply={data.reply} people={!open} />
           <RegistrationStanding standing={data.standing} />
           {open ? (
             <ReplyForm

@@ -105,7 +105,10 @@ test("from the emailed link on a phone: note verbale, consent for one of two, th
   await expect(deputy.getByLabel(ru.delegation.consent.label)).not.toBeChecked();
   await page.getByRole("button", { name: ru.reply.page.send }).click();
   await expect(page.getByRole("status").filter({ hasText: ru.reply.page.saved })).toBeVisible();
-  await expect(page.locator(".reply-summary .delegation-list li")).toHaveCount(2);
+  // the people come back as cards (the summary above does not list them again); the head's says they are listed
+  await expect(page.locator(".delegate-summary")).toHaveCount(2);
+  await expect(page.locator(".reply-summary .delegation-list")).toHaveCount(0);
+  await expect(person(page, 1).locator(".delegate-summary-details")).toContainText(ru.delegation.consent.listed);
 
   // …and the note verbale, a PDF from the phone
   const documents = page.locator("#documents");
@@ -171,7 +174,7 @@ test("from the emailed link on a phone: note verbale, consent for one of two, th
   await substitute.getByLabel(ru.reply.fields.email, { exact: true }).fill("petrov@example.org");
   await page.getByRole("button", { name: ru.reply.page.update }).click();
   await expect(page.getByRole("status").filter({ hasText: ru.reply.page.saved })).toBeVisible();
-  await expect(page.locator(".reply-summary .delegation-list li").first()).toContainText("Петров");
+  await expect(page.locator(".delegate-summary-name").first()).toContainText("Петров");
 
   // 7. The new head has not arrived, and their badge code is their own
   await open(admin, `${eventPath}/check-in`);
