@@ -258,6 +258,7 @@ export function startMailWorker(options: WorkerOptions): MailWorker {
    * when it was queued (with the live link), and the event's files it was queued with, read from the one stored copy.
    */
   async function documentsOf(message: ClaimedMessage, token: string | null | undefined) {
+    if (!message.hasDocuments) return [];
     const documents = await getMessageDocuments(db, { messageId: message.id });
     if (!documents) return [];
     const files: { filename: string; content: Buffer; contentType: string }[] = [];
@@ -272,7 +273,18 @@ export function startMailWorker(options: WorkerOptions): MailWorker {
     return files;
   }
 
-  async function deliver(message: ClaimedMessage, sender: Sender, leaseEnds: number) {
+  /** The suppressed addresses among a batch's recipients still to serve: one query for the batch. */
+  async function suppressedIn(batch: ClaimedMessage[]) {
+    const pending = batch.flatMap((message) =>
+      (message.recipients.length ? message.recipients : initialRecipients(message)).filter((r) => PENDING.has(r.state)),
+    );
+    return suppressedAmong(
+      db,
+      pending.map((r) => r.address),
+    );
+  }
+
+  async function deliver(message: ClaimedMessage, sender: Sender, leaseEnds: number, suppressed: Awaited<ReturnType<typeof suppressedAmong>>) {
     if (!transport) {
       await finishMessage(db, { id: message.id, workerId, status: "local", reply: null, now: dbNow() });
       return;
@@ -281,10 +293,6 @@ export function startMailWorker(options: WorkerOptions): MailWorker {
     const stamp = () => clock().toISOString();
     // recipients still to try: all of them the first time, the deferred ones afterwards; suppressed ones are skipped
     let recipients = message.recipients.length ? message.recipients : initialRecipients(message);
-    const suppressed = await suppressedAmong(
-      db,
-      recipients.filter((r) => PENDING.has(r.state)).map((r) => r.address),
-    );
     recipients = recipients.map((r) => {
       const entry = PENDING.has(r.state) ? suppressed.get(normaliseAddress(r.address)) : undefined;
       return entry ? { ...r, state: "suppressed", reply: entry.reply ?? entry.reason, at: entry.createdAt.toISOString() } : r;
@@ -391,6 +399,16 @@ export function startMailWorker(options: WorkerOptions): MailWorker {
         db,
         hard.map((r) => ({ address: r.address, reason: "refused" as const, reply: r.reply, messageId: message.id, now: dbNow() })),
       );
+      // the rest of the batch skips these addresses too
+      const at = clock();
+      for (const r of hard)
+        suppressed.set(normaliseAddress(r.address), {
+          address: normaliseAddress(r.address),
+          reason: "refused",
+          reply: r.reply,
+          createdAt: at,
+          messageId: message.id,
+        });
     }
     await conclude(message, after, accepted.size ? (info.response ?? null) : (hard[0]?.reply ?? info.response ?? null), leaseEnds);
     if (documents.length) await dropSettledDocuments(db, { messageId: message.id }).catch(() => undefined);
@@ -457,8 +475,9 @@ export function startMailWorker(options: WorkerOptions): MailWorker {
     const none = { senderName: null, replyTo: null };
     const { senderName, replyTo } = transport ? await getMailSender(db).catch(() => none) : none;
     const sender: Sender = { from: senderName ? { name: senderName, address: from.address } : from, replyTo: replyTo ?? undefined };
+    const suppressed = transport ? await suppressedIn(batch) : new Map();
     await forEachWithLimit(batch, env.MAIL_MAX_IN_FLIGHT, (message) =>
-      deliver(message, sender, leaseEnds).catch((error) =>
+      deliver(message, sender, leaseEnds, suppressed).catch((error) =>
         // the outcome could not be recorded (the database went away): the lease runs out and the message,
         // never marked sent, is tried again
         logger[isDatabaseUnavailable(error) ? "warn" : "error"]({ err: String(error), id: message.id }, "mail delivery error"),

@@ -81,6 +81,8 @@ export type ClaimedMessage = {
   /** when the first attempt was made: the retry window counts from here */
   firstAttemptAt: Date;
   bypassPause: boolean;
+  /** a PDF letter or event files go with it (email_message_document): read only then */
+  hasDocuments: boolean;
 };
 
 /**
@@ -115,7 +117,8 @@ export async function claimDueMessages(
     returning id, idempotency_key as "idempotencyKey", message_id as "messageId", kind, to_addresses as "to",
       cc_addresses as "cc", subject, html, text_body as "text", ics, ics_name as "icsName", inline_images as "inlineImages", attempts,
       give_up_at as "giveUpAt", invitation_id as "invitationId", link_sealed as "linkSealed", recipients,
-      first_attempt_at as "firstAttemptAt", bypass_pause as "bypassPause"`.execute(db);
+      first_attempt_at as "firstAttemptAt", bypass_pause as "bypassPause",
+      exists (select 1 from email_message_document d where d.message_id = email_message.id) as "hasDocuments"`.execute(db);
   return rows.map((row) => ({ ...row, firstAttemptAt: new Date(row.firstAttemptAt), giveUpAt: row.giveUpAt ? new Date(row.giveUpAt) : null }));
 }
 
