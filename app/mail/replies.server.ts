@@ -15,7 +15,7 @@ import { listAudience } from "~/models/audience.server";
 import { writeAudit } from "~/models/audit.server";
 import { listBadgeHolders } from "~/models/ebadge.server";
 import { enqueueMessage } from "~/models/email-message.server";
-import { type EventRow, listProgramme } from "~/models/event.server";
+import { type EventRow, listProgramme, type ProgrammeItemRow } from "~/models/event.server";
 import { ensureLinkToken, getInvitationAddressing } from "~/models/invitation.server";
 import { applyReply, type ReplyActor, type SaveOutcome } from "~/models/reply.server";
 
@@ -114,6 +114,11 @@ export async function submitReply(
   return inTransaction(db, async (trx) => {
     const outcome = await applyReply(trx, { invitationId, expectedRevision: input.revision, input, actor, key: env.DATA_ENCRYPTION_KEY, passportAllowed });
     if (outcome.status !== "saved") return outcome;
+    // the programme and the letterhead, read once for the confirmation and the e-badges
+    let programmeRows: Promise<ProgrammeItemRow[]> | undefined;
+    const programmeOf = () => (programmeRows ??= listProgramme(trx, { eventId: event.id }));
+    let letterhead: Promise<LetterIdentity> | undefined;
+    const identityOf = () => (letterhead ??= loadLetterIdentity(trx, env.APP_URL));
     const invitation = await getInvitationAddressing(trx, { invitationId });
     const [member] = await listAudience(trx, { mode: "picked", memberIds: [invitation.memberId] });
     const recipients = member ? memberRecipients(member) : null;
@@ -125,7 +130,7 @@ export async function submitReply(
     );
     if (to.length) {
       await ensureLinkToken(trx, { invitationId, keys: linkKeys(env) });
-      const programme = (await listProgramme(trx, { eventId: event.id })).map((item) => ({ id: item.id, title: localized(item.title, invitation.locale) }));
+      const programme = (await programmeOf()).map((item) => ({ id: item.id, title: localized(item.title, invitation.locale) }));
       const message = await composeReplyConfirmation({
         event,
         memberNames: member?.names ?? {},
@@ -135,7 +140,7 @@ export async function submitReply(
         // a person who only waits for an item is not told they are registered for it (issue 18 §7)
         waiting: (await listBadgeHolders(trx, { invitationId })).map((holder) => holder.waiting),
         url: storedRsvpUrl(env),
-        identity: await loadLetterIdentity(trx, env.APP_URL),
+        identity: await identityOf(),
       });
       const key = `invitation:${invitationId}:reply:${outcome.revision}`;
       await enqueueMessage(trx, {
@@ -159,8 +164,8 @@ export async function submitReply(
       response: input.response,
       letterLocale: invitation.locale,
       memberNames: member?.names ?? {},
-      programme: await listProgramme(trx, { eventId: event.id }),
-      identity: await loadLetterIdentity(trx, env.APP_URL),
+      programme: await programmeOf(),
+      identity: await identityOf(),
       createdBy: actor.kind === "staff" ? actor.user.id : null,
     });
     // places freed by this change went to the first people waiting: each hears of it (issue 18 §7)
