@@ -86,8 +86,8 @@ async function run(pg: PGlite, cache: Map<string, Statement>, sql: string, param
 /**
  * The embedded database runs on this thread and answers without real I/O, so the queries of many requests can
  * chain through promise callbacks for seconds without the event loop ever turning: no new request is read, no
- * timer fires, until the whole storm has ended (issue 15: a reply page's p99 was 15 × the median's order while
- * the server's own time for it stayed under 0.6 s). A query that starts more than LOOP_TURN_MS after the loop
+ * timer fires, until the whole storm has ended (issue 15: a reply page's p99 was 3–4 s at the client while the
+ * server's own time for it stayed under 0.6 s). A query that starts more than LOOP_TURN_MS after the loop
  * last turned lets it turn first (setImmediate runs after the poll phase, where requests are read).
  */
 export const LOOP_TURN_MS = 10;

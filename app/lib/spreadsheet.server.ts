@@ -121,6 +121,8 @@ export async function toXlsx(sheetName: string, headers: string[], rows: string[
     stream.on("end", resolve);
     stream.on("error", reject);
   });
+  // awaited at the end; a failure before that is thrown by the step that failed, not left unhandled here
+  ended.catch(() => undefined);
   const workbook = new ExcelJS.stream.xlsx.WorkbookWriter({ stream, useStyles: true, useSharedStrings: false });
   workbook.creator = "Plenary";
   const sheet = workbook.addWorksheet(sheetTitle(sheetName), { views: [{ state: "frozen", ySplit: 1 }] });
