@@ -16,6 +16,7 @@ import {
   TextAreaField,
   useZodForm,
 } from "~/components/forms";
+import { type Translate, visaNote } from "~/components/reply-summary";
 import { isBlankPerson, withoutPrefill } from "~/lib/delegate-prefill";
 import { DELEGATE_ROLES, DIETARY_TAGS, REPLY_ANSWERS, type ReplyRules, replySchema } from "~/lib/reply-schemas";
 
@@ -206,8 +207,6 @@ export function ReplyForm({
   );
 }
 
-type Translate = (key: string, options?: Record<string, unknown>) => string;
-
 /** A person as stored: the name line, and what else the card of a registered person says about them. */
 export type RegisteredPerson = {
   id: string;
@@ -276,13 +275,7 @@ function DelegateSummary({
   const details = [
     ...(stored.programme ?? []),
     ...(stored.listConsent ? [tg("consent.listed")] : []),
-    ...(stored.needsVisaLetter
-      ? [
-          stored.passportNumberMasked
-            ? `${t("summary.visa")} (${t("summary.passport", { number: stored.passportNumberMasked, year: stored.birthYear ?? "—" })})`
-            : t("summary.visa"),
-        ]
-      : []),
+    ...(stored.needsVisaLetter ? [visaNote(stored, t)] : []),
   ];
   return (
     <fieldset className="group delegate delegate-summary" aria-label={heading} id={`person-${index + 1}`}>

@@ -17,6 +17,15 @@ export type ReplySummaryData = {
   }[];
 };
 
+export type Translate = (key: string, options?: Record<string, unknown>) => string;
+
+/** "visa support letter requested (passport ****1234, born 1970)": the summary's and a person's card's words. */
+export function visaNote(person: { passportNumberMasked?: string | null; birthYear?: string | null }, t: Translate): string {
+  return person.passportNumberMasked
+    ? `${t("summary.visa")} (${t("summary.passport", { number: person.passportNumberMasked, year: person.birthYear ?? "—" })})`
+    : t("summary.visa");
+}
+
 /**
  * The reply as it stands: the answer, when it last changed, and who comes (passport data masked, D4). The link
  * holder reads it about their own reply; staff (`forStaff`) about the member's. Without `people` the list of who
@@ -40,13 +49,7 @@ export function ReplySummary({ reply, forStaff = false, people = true }: { reply
               <span className="small muted">{t(`roles.${d.role}`)}:</span> {d.line}
               {d.programme.length ? <span className="small muted"> · {d.programme.join(", ")}</span> : null}
               {d.listConsent ? <span className="small muted"> · {tg("consent.listed")}</span> : null}
-              {d.needsVisaLetter ? (
-                <span className="small">
-                  {" "}
-                  · {t("summary.visa")}
-                  {d.passportNumberMasked ? ` (${t("summary.passport", { number: d.passportNumberMasked, year: d.birthYear ?? "—" })})` : ""}
-                </span>
-              ) : null}
+              {d.needsVisaLetter ? <span className="small"> · {visaNote(d, t as unknown as Translate)}</span> : null}
             </li>
           ))}
         </ol>

@@ -34,7 +34,7 @@ import {
   resumeQueue,
 } from "~/models/email-message.server";
 import { liveLinkToken } from "~/models/invitation.server";
-import { normaliseAddress, suppressAddresses, suppressedAmong } from "~/models/mail-suppression.server";
+import { normaliseAddress, suppressAddresses, suppressedAmong, type Suppression } from "~/models/mail-suppression.server";
 import { getMailSender } from "~/models/secretariat.server";
 import { flushSignInThrottle } from "~/models/sign-in-throttle.server";
 import { isLetterPdfSpec, renderLetterPdf } from "~/services/letter-documents.server";
@@ -284,7 +284,7 @@ export function startMailWorker(options: WorkerOptions): MailWorker {
     );
   }
 
-  async function deliver(message: ClaimedMessage, sender: Sender, leaseEnds: number, suppressed: Awaited<ReturnType<typeof suppressedAmong>>) {
+  async function deliver(message: ClaimedMessage, sender: Sender, leaseEnds: number, suppressed: Map<string, Suppression>) {
     if (!transport) {
       await finishMessage(db, { id: message.id, workerId, status: "local", reply: null, now: dbNow() });
       return;
@@ -400,15 +400,10 @@ export function startMailWorker(options: WorkerOptions): MailWorker {
         hard.map((r) => ({ address: r.address, reason: "refused" as const, reply: r.reply, messageId: message.id, now: dbNow() })),
       );
       // the rest of the batch skips these addresses too
-      const at = clock();
-      for (const r of hard)
-        suppressed.set(normaliseAddress(r.address), {
-          address: normaliseAddress(r.address),
-          reason: "refused",
-          reply: r.reply,
-          createdAt: at,
-          messageId: message.id,
-        });
+      for (const r of hard) {
+        const address = normaliseAddress(r.address);
+        suppressed.set(address, { address, reason: "refused", reply: r.reply, createdAt: clock(), messageId: message.id });
+      }
     }
     await conclude(message, after, accepted.size ? (info.response ?? null) : (hard[0]?.reply ?? info.response ?? null), leaseEnds);
     if (documents.length) await dropSettledDocuments(db, { messageId: message.id }).catch(() => undefined);
@@ -475,7 +470,7 @@ export function startMailWorker(options: WorkerOptions): MailWorker {
     const none = { senderName: null, replyTo: null };
     const { senderName, replyTo } = transport ? await getMailSender(db).catch(() => none) : none;
     const sender: Sender = { from: senderName ? { name: senderName, address: from.address } : from, replyTo: replyTo ?? undefined };
-    const suppressed = transport ? await suppressedIn(batch) : new Map();
+    const suppressed = transport ? await suppressedIn(batch) : new Map<string, Suppression>();
     await forEachWithLimit(batch, env.MAIL_MAX_IN_FLIGHT, (message) =>
       deliver(message, sender, leaseEnds, suppressed).catch((error) =>
         // the outcome could not be recorded (the database went away): the lease runs out and the message,
