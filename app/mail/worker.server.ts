@@ -148,6 +148,7 @@ export function startMailWorker(options: WorkerOptions): MailWorker {
   const from = parseMailFrom(env.MAIL_FROM);
   const throttle = rateLimiter(db, env.MAIL_RATE_PER_MINUTE);
   const fingerprint = mailSettingsFingerprint(env);
+  const links = linkKeys(env);
   const windowMs = env.MAIL_RETRY_WINDOW_HOURS * 3600_000;
   let stopping = false;
   let wake: (() => void) | undefined;
@@ -245,7 +246,10 @@ export function startMailWorker(options: WorkerOptions): MailWorker {
       } catch {
         token = null;
       }
-    } else if (message.invitationId) token = await liveLinkToken(db, { invitationId: message.invitationId, keys: linkKeys(env) });
+    } else if (message.invitationId) {
+      // the live link as the claim read it (a link revoked since then is the same race as one revoked mid-send)
+      token = await liveLinkToken(db, { invitationId: message.invitationId, keys: links, live: message.liveToken });
+    }
     if (!token) {
       logger.warn({ id: message.id }, "the link of this message can no longer be handed out (revoked, or another DATA_ENCRYPTION_KEY): sent masked");
       return message;

@@ -1,8 +1,9 @@
-import { sql } from "kysely";
+import { type QueryCreator, sql } from "kysely";
 
 import { type DB, inTransaction } from "~/db.server";
-import { enqueueWebhookEvent } from "~/models/webhook.server";
-import type { Address, InlineImage, Locale, MessageStatus, RecipientOutcome } from "../../db/schema";
+import type { LiveToken } from "~/models/invitation.server";
+import { webhookEventsFrom } from "~/models/webhook.server";
+import type { Address, Database, InlineImage, Locale, MessageStatus, RecipientOutcome } from "../../db/schema";
 
 export type NewMessage = {
   idempotencyKey: string;
@@ -83,6 +84,8 @@ export type ClaimedMessage = {
   bypassPause: boolean;
   /** a PDF letter or event files go with it (email_message_document): read only then */
   hasDocuments: boolean;
+  /** its invitation's live link (none when revoked): the worker puts it in without another query */
+  liveToken: LiveToken | null;
 };
 
 /**
@@ -118,7 +121,9 @@ export async function claimDueMessages(
       cc_addresses as "cc", subject, html, text_body as "text", ics, ics_name as "icsName", inline_images as "inlineImages", attempts,
       give_up_at as "giveUpAt", invitation_id as "invitationId", link_sealed as "linkSealed", recipients,
       first_attempt_at as "firstAttemptAt", bypass_pause as "bypassPause",
-      exists (select 1 from email_message_document d where d.message_id = email_message.id) as "hasDocuments"`.execute(db);
+      exists (select 1 from email_message_document d where d.message_id = email_message.id) as "hasDocuments",
+      (select jsonb_build_object('tokenHash', t.token_hash, 'version', t.version, 'tokenSealed', t.token_sealed) from invitation_token t
+        where t.invitation_id = email_message.invitation_id and t.revoked_at is null) as "liveToken"`.execute(db);
   return rows.map((row) => ({ ...row, firstAttemptAt: new Date(row.firstAttemptAt), giveUpAt: row.giveUpAt ? new Date(row.giveUpAt) : null }));
 }
 
@@ -151,8 +156,8 @@ export async function finishMessage(
 ) {
   const at = now ? sql<Date>`${now}::timestamptz` : sql<Date>`now()`;
   const accepted = recipients?.some((r) => r.state === "accepted");
-  const update = (trx: DB) =>
-    trx
+  const update = (qc: QueryCreator<Database>) =>
+    qc
       .updateTable("email_message")
       .set((eb) => ({
         status,
@@ -171,25 +176,28 @@ export async function finishMessage(
       .where("id", "=", id)
       .where("leased_by", "=", workerId)
       .where("status", "=", "sending")
-      .returning(["invitation_id as invitationId", "event_id as eventId", "kind"])
-      .executeTakeFirst();
+      .returning(["id", "invitation_id", "event_id", "kind"]);
   const settled = status === "sent" || status === "failed" || status === "bounced" || status === "suppressed";
-  // an invitation letter's outcome is a webhook event (issue 19), queued in the same transaction as the outcome
-  if (!settled) return Boolean(await update(db));
-  return inTransaction(db, async (trx) => {
-    const row = await update(trx);
-    if (!row) return false;
-    if (row.invitationId && row.kind === "invitation") {
-      const delivered = status === "sent" && !toUndelivered;
-      await enqueueWebhookEvent(trx, {
+  if (!settled) return Boolean(await update(db).executeTakeFirst());
+  // An invitation letter's outcome is a webhook event (issue 19), queued with the outcome: one statement (a
+  // data-modifying WITH), atomic like a transaction, three statements fewer per message sent.
+  const delivered = status === "sent" && !toUndelivered;
+  const row = await db
+    .with("m", update)
+    .with("w", (qc) =>
+      webhookEventsFrom(qc, {
         type: delivered ? "invitation.delivered" : "invitation.bounced",
-        key: id,
-        data: { eventId: row.eventId, invitationId: row.invitationId, messageId: id, status: delivered ? "delivered" : status === "sent" ? "refused" : status },
+        from: sql`(select * from m where m.kind = 'invitation' and m.invitation_id is not null) as r`,
+        key: sql`r.id::text`,
+        data: sql`jsonb_build_object('eventId', r.event_id, 'invitationId', r.invitation_id, 'messageId', r.id,
+          'status', ${delivered ? "delivered" : status === "sent" ? "refused" : status}::text)`,
         now,
-      });
-    }
-    return true;
-  });
+      }),
+    )
+    .selectFrom("m")
+    .select("m.id")
+    .executeTakeFirst();
+  return Boolean(row);
 }
 
 export type QueueState = {

@@ -66,27 +66,37 @@ export async function ensureLinkToken(
  * The live link's token when it can be handed out again, else null (revoked, or sealed under another key). Never
  * issues a link: the worker uses it at send time, and a revoked link must stay revoked.
  */
-export async function liveLinkToken(db: DB, { invitationId, keys }: { invitationId: string; keys: LinkKeys }): Promise<string | null> {
-  const live = await db
-    .selectFrom("invitation_token")
-    .select(["token_hash", "version", "token_sealed"])
-    .where("invitation_id", "=", invitationId)
-    .where("revoked_at", "is", null)
-    .executeTakeFirst();
-  if (live?.token_sealed) {
+/** An invitation's live link as stored: its hash, version and the token sealed under DATA_ENCRYPTION_KEY. */
+export type LiveToken = { tokenHash: string; version: number; tokenSealed: string | null };
+
+export async function liveLinkToken(
+  db: DB,
+  { invitationId, keys, live }: { invitationId: string; keys: LinkKeys; live?: LiveToken | null },
+): Promise<string | null> {
+  // read here unless the caller has it already (the mail worker's claim brings it along)
+  const row =
+    live === undefined
+      ? await db
+          .selectFrom("invitation_token")
+          .select(["token_hash as tokenHash", "version", "token_sealed as tokenSealed"])
+          .where("invitation_id", "=", invitationId)
+          .where("revoked_at", "is", null)
+          .executeTakeFirst()
+      : live;
+  if (row?.tokenSealed) {
     try {
-      const token = unseal(keys.key, live.token_sealed);
-      if (hashToken(token) === live.token_hash) return token;
+      const token = unseal(keys.key, row.tokenSealed);
+      if (hashToken(token) === row.tokenHash) return token;
     } catch {
       // sealed under another DATA_ENCRYPTION_KEY: that link cannot be handed out again
     }
-  } else if (live && keys.legacySecret) {
-    const token = invitationLinkToken(keys.legacySecret, invitationId, live.version);
-    if (hashToken(token) === live.token_hash) {
+  } else if (row && keys.legacySecret) {
+    const token = invitationLinkToken(keys.legacySecret, invitationId, row.version);
+    if (hashToken(token) === row.tokenHash) {
       await db
         .updateTable("invitation_token")
         .set({ token_sealed: seal(keys.key, token) })
-        .where("token_hash", "=", live.token_hash)
+        .where("token_hash", "=", row.tokenHash)
         .execute();
       return token;
     }

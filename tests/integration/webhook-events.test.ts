@@ -126,10 +126,15 @@ describe(`webhook events are queued with their change (${databaseLabel})`, () =>
     await enqueueMessage(t.db, letter(1));
     await enqueueMessage(t.db, letter(2));
     const [a, b] = await claimDueMessages(t.db, { workerId: "w", limit: 2, leaseSeconds: 60 });
+    // an outcome from a worker that no longer holds the lease changes nothing and reports nothing
+    expect(await finishMessage(t.db, { id: a.id, workerId: "another", status: "sent", reply: "250 OK", toUndelivered: false })).toBe(false);
+    expect(await deliveries("invitation.delivered")).toEqual([]);
     expect(await finishMessage(t.db, { id: a.id, workerId: "w", status: "sent", reply: "250 OK", toUndelivered: false })).toBe(true);
     expect(await finishMessage(t.db, { id: b.id, workerId: "w", status: "failed", reply: "550 5.1.1 no such user", toUndelivered: true })).toBe(true);
     const [delivered] = await deliveries("invitation.delivered");
-    expect(delivered.payload).toMatchObject({ data: { eventId, invitationId, messageId: a.id, status: "delivered" } });
+    expect(delivered.payload).toMatchObject({ type: "invitation.delivered", data: { eventId, invitationId, messageId: a.id, status: "delivered" } });
+    expect(Date.parse((delivered.payload as { timestamp: string }).timestamp)).not.toBeNaN();
+    expect(delivered.webhookId).toMatch(/^msg_[0-9a-f]{32}$/);
     const bounced = await deliveries("invitation.bounced");
     expect(bounced).toHaveLength(1);
     expect(bounced[0].payload).toMatchObject({ data: { invitationId, messageId: b.id, status: "failed" } });
