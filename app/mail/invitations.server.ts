@@ -14,9 +14,9 @@ import { parseMailFrom } from "~/mail/transport.server";
 import { getLetterOptions, listAttachments, saveMessageDocuments } from "~/models/attachment.server";
 import { type AudienceFilter, listAudience, listAudienceIds, lockEventForSending } from "~/models/audience.server";
 import { writeAudit } from "~/models/audit.server";
-import { enqueueMessage, existingMessageKeys } from "~/models/email-message.server";
+import { enqueueMessage, enqueueMessages, existingMessageKeys, type NewMessage } from "~/models/email-message.server";
 import { getEvent, listDueReminderSchedules } from "~/models/event.server";
-import { ensureInvitation, ensureLinkToken, type LinkKeys, listInvitations } from "~/models/invitation.server";
+import { ensureInvitations, ensureLinkToken, issueFirstLinkTokens, type LinkKeys, listInvitations } from "~/models/invitation.server";
 import { getLetter } from "~/models/letter.server";
 import { type ClaimedSendWave, createSendWave, lockSendWaveChunk, recordSendWaveChunk, type SendWave, stopSendWave } from "~/models/send-wave.server";
 import { letterPdfSpec, letterSources } from "~/services/letter-documents.server";
@@ -115,6 +115,9 @@ async function letterDocuments(trx: Tx, { env, event, identity }: { env: Env; ev
   };
 }
 
+/** Members prepared with one statement each for their invitations, links and letters. */
+const INVITE_SLICE = 50;
+
 /**
  * Prepares the invitation for each of these members that has not been invited yet: the invitation, its link
  * token and its outbox row, inside the caller's transaction (which holds the per-event lock). Each message's
@@ -146,64 +149,80 @@ async function inviteMembers(
   // issue 18 §8: the letter as a PDF and the event's files, referred to by the message and attached when it is sent
   const attachmentIds = (await listAttachments(trx, { eventId })).map((a) => a.id);
   const saveDocuments = await letterDocuments(trx, { env, event, identity });
-  for (const member of members) {
-    const recipients = memberRecipients(member);
-    if (recipients.noEmail) {
-      result.noEmail++;
-      continue;
+  // a few statements per slice of members rather than a few per member (issue 15: a 5,000-letter wave)
+  for (let start = 0; start < members.length; start += INVITE_SLICE) {
+    const slice: { member: Member; recipients: ReturnType<typeof memberRecipients> }[] = [];
+    for (const member of members.slice(start, start + INVITE_SLICE)) {
+      const recipients = memberRecipients(member);
+      if (recipients.noEmail) result.noEmail++;
+      else slice.push({ member, recipients });
     }
-    const invitation = await ensureInvitation(trx, { eventId, memberId: member.id, letterLocale: recipients.locale, createdBy, guest });
-    const key = `invitation:${invitation.id}:invitation:1`;
-    // the link exists from now on; the stored letter holds it masked and the worker puts it in when sending
-    await ensureLinkToken(trx, { invitationId: invitation.id, keys, isNew: invitation.created });
-    const head = member.contacts.find((c) => c.isHead);
-    const letter = await letterIn(invitation.letterLocale);
-    const message = await composeLetter({
-      kind: "invitation",
-      locale: invitation.letterLocale,
-      letter,
-      english,
-      event,
-      member,
-      head: head ? toPersonName(head, invitation.letterLocale) : null,
-      rsvpUrl: storedRsvpUrl(env),
-      identity,
+    const invitations = await ensureInvitations(trx, {
+      eventId,
+      members: slice.map(({ member, recipients }) => ({ memberId: member.id, letterLocale: recipients.locale })),
+      createdBy,
+      guest,
     });
-    if (await enqueueLetter(trx, { kind: "invitation", key, domain, event, invitation, recipients, message, createdBy })) {
+    // the link exists from now on; the stored letter holds it masked and the worker puts it in when sending
+    const created = slice.map(({ member }) => invitations.get(member.id)!).filter((invitation) => invitation.created);
+    await issueFirstLinkTokens(trx, { invitationIds: created.map((invitation) => invitation.id), keys });
+    const letters: { key: string; member: Member; letterLocale: Lng; message: NewMessage }[] = [];
+    for (const { member, recipients } of slice) {
+      const invitation = invitations.get(member.id)!;
+      if (!invitation.created) await ensureLinkToken(trx, { invitationId: invitation.id, keys });
+      const key = `invitation:${invitation.id}:invitation:1`;
+      const head = member.contacts.find((c) => c.isHead);
+      const message = await composeLetter({
+        kind: "invitation",
+        locale: invitation.letterLocale,
+        letter: await letterIn(invitation.letterLocale),
+        english,
+        event,
+        member,
+        head: head ? toPersonName(head, invitation.letterLocale) : null,
+        rsvpUrl: storedRsvpUrl(env),
+        identity,
+      });
+      letters.push({
+        key,
+        member,
+        letterLocale: invitation.letterLocale,
+        message: letterMessage({ kind: "invitation", key, domain, event, invitation, recipients, message, createdBy }),
+      });
+    }
+    const queued = await enqueueMessages(
+      trx,
+      letters.map((letter) => letter.message),
+    );
+    for (const { key, member, letterLocale } of letters) {
+      if (!queued.has(key)) {
+        result.alreadyInvited++;
+        continue;
+      }
       result.queued++;
-      await saveDocuments(key, { member, letterLocale: invitation.letterLocale, attachmentIds });
-    } else result.alreadyInvited++;
+      await saveDocuments(key, { member, letterLocale, attachmentIds });
+    }
   }
   return result;
 }
 
+type LetterInput = {
+  kind: "invitation" | "reminder";
+  key: string;
+  domain: string;
+  event: EventRow;
+  invitation: { id: string; letterLocale: Lng };
+  recipients: ReturnType<typeof memberRecipients>;
+  message: Awaited<ReturnType<typeof composeLetter>>;
+  createdBy: string | null;
+};
+
 /**
  * The outbox row of a letter to one member (an invitation or a reminder): addressed as the member's recipients,
- * in the letter's language, retried until the reply deadline (or the event's start). False when it exists.
+ * in the letter's language, retried until the reply deadline (or the event's start).
  */
-function enqueueLetter(
-  trx: Tx,
-  {
-    kind,
-    key,
-    domain,
-    event,
-    invitation,
-    recipients,
-    message,
-    createdBy,
-  }: {
-    kind: "invitation" | "reminder";
-    key: string;
-    domain: string;
-    event: EventRow;
-    invitation: { id: string; letterLocale: Lng };
-    recipients: ReturnType<typeof memberRecipients>;
-    message: Awaited<ReturnType<typeof composeLetter>>;
-    createdBy: string | null;
-  },
-) {
-  return enqueueMessage(trx, {
+function letterMessage({ kind, key, domain, event, invitation, recipients, message, createdBy }: LetterInput): NewMessage {
+  return {
     idempotencyKey: key,
     messageId: messageIdFor(key, domain),
     kind,
@@ -215,7 +234,12 @@ function enqueueLetter(
     ...message,
     giveUpAt: event.rsvpDeadline ? new Date(event.rsvpDeadline) : new Date(event.startsAt),
     createdBy,
-  });
+  };
+}
+
+/** Queues a letter (letterMessage); false when it is queued already. */
+function enqueueLetter(trx: Tx, input: LetterInput) {
+  return enqueueMessage(trx, letterMessage(input));
 }
 
 /** The event, locked for sending, when it is open (invitations go out only then). */

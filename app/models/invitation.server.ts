@@ -11,36 +11,52 @@ import { type GuestCategory, INVITATION_RESPONSES, type InvitationResponse, type
  * The invitation of a member to an event, created once (event × member is unique). A guest's (issue 18 §3) carries
  * the participant category it fixes and whether one person answers; an existing invitation keeps its own.
  */
+type Guest = { category: GuestCategory; singlePerson: boolean };
+
 export async function ensureInvitation(
   db: DB,
-  {
-    eventId,
-    memberId,
-    letterLocale,
-    createdBy,
-    guest,
-  }: { eventId: string; memberId: string; letterLocale: Locale; createdBy: string | null; guest?: { category: GuestCategory; singlePerson: boolean } },
+  { eventId, memberId, letterLocale, createdBy, guest }: { eventId: string; memberId: string; letterLocale: Locale; createdBy: string | null; guest?: Guest },
 ) {
+  const invitations = await ensureInvitations(db, { eventId, members: [{ memberId, letterLocale }], createdBy, guest });
+  return invitations.get(memberId)!;
+}
+
+/**
+ * The invitations of these members to the event, created where missing (in the letter language given); by member.
+ * Existing invitations keep their language. One statement, two when some existed already.
+ */
+export async function ensureInvitations(
+  db: DB,
+  { eventId, members, createdBy, guest }: { eventId: string; members: { memberId: string; letterLocale: Locale }[]; createdBy: string | null; guest?: Guest },
+) {
+  const invitations = new Map<string, { id: string; letterLocale: Locale; created: boolean }>();
+  if (!members.length) return invitations;
   const inserted = await db
     .insertInto("invitation")
-    .values({
-      event_id: eventId,
-      member_id: memberId,
-      letter_locale: letterLocale,
-      created_by: createdBy,
-      ...(guest ? { guest_category: guest.category, single_person: guest.singlePerson } : {}),
-    })
+    .values(
+      members.map(({ memberId, letterLocale }) => ({
+        event_id: eventId,
+        member_id: memberId,
+        letter_locale: letterLocale,
+        created_by: createdBy,
+        ...(guest ? { guest_category: guest.category, single_person: guest.singlePerson } : {}),
+      })),
+    )
     .onConflict((oc) => oc.columns(["event_id", "member_id"]).doNothing())
-    .returning(["id", "letter_locale as letterLocale"])
-    .executeTakeFirst();
-  if (inserted) return { ...inserted, created: true };
-  const existing = await db
-    .selectFrom("invitation")
-    .select(["id", "letter_locale as letterLocale"])
-    .where("event_id", "=", eventId)
-    .where("member_id", "=", memberId)
-    .executeTakeFirstOrThrow();
-  return { ...existing, created: false };
+    .returning(["id", "member_id as memberId", "letter_locale as letterLocale"])
+    .execute();
+  for (const row of inserted) invitations.set(row.memberId, { id: row.id, letterLocale: row.letterLocale, created: true });
+  const others = members.filter((m) => !invitations.has(m.memberId)).map((m) => m.memberId);
+  if (others.length) {
+    const existing = await db
+      .selectFrom("invitation")
+      .select(["id", "member_id as memberId", "letter_locale as letterLocale"])
+      .where("event_id", "=", eventId)
+      .where("member_id", "in", others)
+      .execute();
+    for (const row of existing) invitations.set(row.memberId, { id: row.id, letterLocale: row.letterLocale, created: false });
+  }
+  return invitations;
 }
 
 /**
@@ -62,13 +78,13 @@ export async function ensureLinkToken(
   return (await liveLinkToken(db, { invitationId, keys })) ?? reissueLinkToken(db, { invitationId, keys });
 }
 
+/** An invitation's live link as stored: its hash, version and the token sealed under DATA_ENCRYPTION_KEY. */
+export type LiveToken = { tokenHash: string; version: number; tokenSealed: string | null };
+
 /**
  * The live link's token when it can be handed out again, else null (revoked, or sealed under another key). Never
  * issues a link: the worker uses it at send time, and a revoked link must stay revoked.
  */
-/** An invitation's live link as stored: its hash, version and the token sealed under DATA_ENCRYPTION_KEY. */
-export type LiveToken = { tokenHash: string; version: number; tokenSealed: string | null };
-
 export async function liveLinkToken(
   db: DB,
   { invitationId, keys, live }: { invitationId: string; keys: LinkKeys; live?: LiveToken | null },
@@ -105,12 +121,19 @@ export async function liveLinkToken(
 }
 
 async function issueLinkToken(db: DB, { invitationId, keys, version }: { invitationId: string; keys: LinkKeys; version: number }) {
-  const token = createToken();
+  const [token] = await issueFirstLinkTokens(db, { invitationIds: [invitationId], keys, version });
+  return token;
+}
+
+/** The first link of each of these new invitations, in one statement; the tokens in the same order. */
+export async function issueFirstLinkTokens(db: DB, { invitationIds, keys, version = 1 }: { invitationIds: string[]; keys: LinkKeys; version?: number }) {
+  const tokens = invitationIds.map(() => createToken());
+  if (!tokens.length) return tokens;
   await db
     .insertInto("invitation_token")
-    .values({ token_hash: hashToken(token), invitation_id: invitationId, version, token_sealed: seal(keys.key, token) })
+    .values(invitationIds.map((id, i) => ({ token_hash: hashToken(tokens[i]), invitation_id: id, version, token_sealed: seal(keys.key, tokens[i]) })))
     .execute();
-  return token;
+  return tokens;
 }
 
 /** Revokes the live link (it stops working at once) and issues the next one. */
