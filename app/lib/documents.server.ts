@@ -1,6 +1,6 @@
 import crypto from "node:crypto";
 
-import sharp from "sharp";
+import type sharpModule from "sharp";
 
 import {
   ACCEPTED_TYPES,
@@ -12,6 +12,10 @@ import {
   MAX_IMAGE_PIXELS,
   sniffMediaType,
 } from "~/lib/documents";
+
+/** sharp (and its native library) on the first upload, not at start-up: some 20 MB for a process that may never see one. */
+let sharpLoaded: typeof sharpModule | undefined;
+const loadSharp = async () => (sharpLoaded ??= (await import("sharp")).default);
 
 export type CheckedDocument = {
   mediaType: DocumentMediaType;
@@ -49,6 +53,7 @@ export async function checkDocument({ kind, bytes, name }: { kind: DocumentKind;
   let image;
   try {
     // the header only, without the pixel limit, so a huge image is named as such rather than as broken
+    const sharp = await loadSharp();
     const meta = await sharp(input, { limitInputPixels: false }).metadata();
     if (meta.format !== (type === "image/png" ? "png" : "jpeg")) return { ok: false, problem: "type" };
     if (!meta.width || !meta.height) return { ok: false, problem: "imageCorrupt" };

@@ -1,4 +1,5 @@
-import QRCode from "qrcode";
+/** qrcode on first use (e-badges, the authenticator set-up), not at start-up. */
+const qrcode = async () => (await import("qrcode")).default;
 
 /**
  * The e-badge's QR code carries exactly what the printed badge's does (app/lib/pdf/badges.server.ts): the
@@ -7,13 +8,13 @@ import QRCode from "qrcode";
 const OPTIONS = { errorCorrectionLevel: "M", margin: 4 } as const;
 
 /** A PNG for email (sent as an inline CID image: Gmail and Outlook do not show data: images). */
-export function qrPng(text: string): Promise<Buffer> {
-  return QRCode.toBuffer(text, { ...OPTIONS, type: "png", scale: 8, color: { dark: "#000000", light: "#ffffff" } });
+export async function qrPng(text: string): Promise<Buffer> {
+  return (await qrcode()).toBuffer(text, { ...OPTIONS, type: "png", scale: 8, color: { dark: "#000000", light: "#ffffff" } });
 }
 
 /** One SVG path of the dark modules and the side in modules (quiet zone included), for the e-badge page. */
-export function qrSvgPath(text: string): { path: string; size: number } {
-  const { modules } = QRCode.create(text, { errorCorrectionLevel: OPTIONS.errorCorrectionLevel });
+export async function qrSvgPath(text: string): Promise<{ path: string; size: number }> {
+  const { modules } = (await qrcode()).create(text, { errorCorrectionLevel: OPTIONS.errorCorrectionLevel });
   const n = modules.size;
   const quiet = OPTIONS.margin;
   const parts: string[] = [];

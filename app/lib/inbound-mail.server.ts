@@ -1,4 +1,4 @@
-import { type Attachment, type ParsedMail, simpleParser, type StructuredHeader } from "mailparser";
+import type { Attachment, ParsedMail, StructuredHeader } from "mailparser";
 
 /**
  * Classifies one message that arrived at the intake: a delivery status notification (bounce or delay), an auto-reply,
@@ -63,6 +63,8 @@ const ACTIONS = new Set<Action>(["failed", "delayed", "delivered", "relayed", "e
 export async function classifyInbound(raw: Buffer | string, envelope?: { from?: string | null }): Promise<InboundMail> {
   let mail: ParsedMail;
   try {
+    // mailparser on the first message: it weighs some 20 MB where the intake is off
+    const { simpleParser } = await import("mailparser");
     mail = await simpleParser(boundRaw(raw), PARSER_OPTIONS);
   } catch {
     return unparsable();

@@ -1,7 +1,6 @@
 import crypto from "node:crypto";
 
 import * as OTPAuth from "otpauth";
-import QRCode from "qrcode";
 
 /**
  * Second factors without the database (issue 19 item 3): TOTP as authenticator apps know it (RFC 6238: SHA-1,
@@ -68,6 +67,7 @@ export function hashRecoveryCode(code: string): string {
 }
 
 /** The QR code of an otpauth:// URI as a PNG data URL (the page's CSP allows data: images, nothing else outside). */
-export function totpQrDataUrl(uri: string): Promise<string> {
+export async function totpQrDataUrl(uri: string): Promise<string> {
+  const { default: QRCode } = await import("qrcode");
   return QRCode.toDataURL(uri, { errorCorrectionLevel: "M", margin: 4, width: 200 });
 }

@@ -2,7 +2,10 @@ import { PassThrough } from "node:stream";
 
 import { parse } from "csv-parse/sync";
 import { stringify } from "csv-stringify/sync";
-import ExcelJS from "exceljs";
+import type ExcelJS from "exceljs";
+
+/** ExcelJS on first use: it weighs some 30 MB in a process that never reads or writes a workbook. */
+const excel = async () => (await import("exceljs")).default;
 
 export const MAX_UPLOAD_BYTES = 2 * 1024 * 1024;
 export const MAX_ROWS = 5000;
@@ -56,7 +59,7 @@ function readCsv(bytes: Uint8Array): string[][] {
 }
 
 async function readXlsx(bytes: Uint8Array): Promise<string[][]> {
-  const workbook = new ExcelJS.Workbook();
+  const workbook = new (await excel()).Workbook();
   try {
     await workbook.xlsx.load(Buffer.from(bytes) as unknown as ArrayBuffer);
   } catch {
@@ -123,7 +126,7 @@ export async function toXlsx(sheetName: string, headers: string[], rows: string[
   });
   // awaited at the end; a failure before that is thrown by the step that failed, not left unhandled here
   ended.catch(() => undefined);
-  const workbook = new ExcelJS.stream.xlsx.WorkbookWriter({ stream, useStyles: true, useSharedStrings: false });
+  const workbook = new (await excel()).stream.xlsx.WorkbookWriter({ stream, useStyles: true, useSharedStrings: false });
   workbook.creator = "Plenary";
   const sheet = workbook.addWorksheet(sheetTitle(sheetName), { views: [{ state: "frozen", ySplit: 1 }] });
   sheet.columns = headers.map(() => ({ width: 22 }));

@@ -1,7 +1,5 @@
 import type { AddressInfo } from "node:net";
 
-import { SMTPServer } from "smtp-server";
-
 import type { DB } from "~/db.server";
 import type { Env } from "~/env.server";
 import { isDatabaseUnavailable } from "~/lib/db-errors";
@@ -34,6 +32,8 @@ export async function startMailIntake({
   host?: string;
   onRecorded?: (result: InboundResult) => void;
 }): Promise<MailIntake> {
+  // loaded here, where the intake is on, not at every start-up
+  const { SMTPServer } = await import("smtp-server");
   const server = new SMTPServer({
     name: new URL(env.APP_URL).hostname,
     banner: "Plenary mail intake",

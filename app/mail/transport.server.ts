@@ -1,11 +1,19 @@
 import crypto from "node:crypto";
+import fs from "node:fs";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import { Worker } from "node:worker_threads";
 
 import nodemailer, { type Transporter } from "nodemailer";
+import type Mail from "nodemailer/lib/mailer";
+import type SMTPPool from "nodemailer/lib/smtp-pool";
 
 import type { Env } from "~/env.server";
+import { logger } from "~/logger.server";
 import type { DkimSettings } from "~/mail/dkim.server";
 
-export type MailTransport = Transporter | null;
+/** What the mail worker sends through: nodemailer's transporter, the SMTP thread, or null (the local mailbox). */
+export type MailTransport = Pick<Transporter, "sendMail" | "close"> | null;
 
 /** Parses MAIL_FROM ("Name <address>" or "address") into an address object (nodemailer gets objects only). */
 export function parseMailFrom(from: string): { name: string; address: string } {
@@ -17,12 +25,20 @@ export function parseMailFrom(from: string): { name: string; address: string } {
 /**
  * The pooled SMTP transport for SMTP_URL, or null for the local mailbox. nodemailer may read neither files
  * nor URLs for content (disableFileAccess/disableUrlAccess): every message is built from our own strings.
+ * With `thread` (the mail worker's default) the transport lives in a worker thread of its own (smtp-thread.mjs):
+ * building and writing the messages of a wave then takes nothing from the requests' thread.
  */
-export function createMailTransport(env: Env, dkim: DkimSettings | null = null): MailTransport {
+export function createMailTransport(env: Env, dkim: DkimSettings | null = null, { thread = false }: { thread?: boolean } = {}): MailTransport {
+  const options = mailTransportOptions(env, dkim);
+  if (!options) return null;
+  return thread ? new ThreadedTransport(options) : nodemailer.createTransport(options);
+}
+
+function mailTransportOptions(env: Env, dkim: DkimSettings | null): SMTPPool.Options | null {
   if (!env.SMTP_URL) return null;
   const url = new URL(env.SMTP_URL);
   const timeout = env.MAIL_SMTP_TIMEOUT_SECONDS * 1000;
-  return nodemailer.createTransport({
+  return {
     pool: true,
     // one connection per message in flight (MAIL_MAX_IN_FLIGHT): more could not be used
     maxConnections: env.MAIL_MAX_IN_FLIGHT,
@@ -41,7 +57,75 @@ export function createMailTransport(env: Env, dkim: DkimSettings | null = null):
     dkim: dkim ? { domainName: dkim.domainName, keySelector: dkim.keySelector, privateKey: dkim.privateKey } : undefined,
     disableFileAccess: true,
     disableUrlAccess: true,
-  });
+  };
+}
+
+type Pending = { resolve: (info: SMTPPool.SentMessageInfo) => void; reject: (error: Error) => void };
+
+/**
+ * nodemailer's pooled transport in a worker thread: sendMail posts the message there and resolves with the
+ * relay's answer, or rejects with its error (the same fields: code, command, responseCode, response,
+ * rejectedErrors). A thread that dies fails what it had in flight as a connection error (transient: tried again,
+ * with the same Message-ID) and is started again by the next message.
+ */
+class ThreadedTransport {
+  private worker: Worker | null = null;
+  private readonly pending = new Map<number, Pending>();
+  private nextId = 0;
+
+  constructor(private readonly options: SMTPPool.Options) {}
+
+  private thread(): Worker {
+    if (this.worker) return this.worker;
+    const worker = new Worker(smtpThreadFile(), { workerData: { options: this.options } });
+    worker.on("message", ({ id, info, error }: { id: number; info?: SMTPPool.SentMessageInfo; error?: Record<string, unknown> }) => {
+      const waiting = this.pending.get(id);
+      this.pending.delete(id);
+      if (!waiting) return;
+      if (error) waiting.reject(Object.assign(new Error(String(error.message)), error));
+      else waiting.resolve(info!);
+    });
+    const failAll = (reason: string) => {
+      if (this.worker === worker) this.worker = null;
+      for (const [id, waiting] of this.pending) {
+        this.pending.delete(id);
+        waiting.reject(Object.assign(new Error(`SMTP thread ended: ${reason}`), { code: "ECONNECTION" }));
+      }
+    };
+    worker.on("error", (error) => {
+      logger.error({ err: String(error) }, "SMTP thread failed");
+      failAll(String(error));
+    });
+    worker.on("exit", (code) => failAll(`exit code ${code}`));
+    // an idle thread does not keep the process alive
+    worker.unref();
+    this.worker = worker;
+    return worker;
+  }
+
+  sendMail(mail: Mail.Options): Promise<SMTPPool.SentMessageInfo> {
+    const worker = this.thread();
+    const id = this.nextId++;
+    return new Promise<SMTPPool.SentMessageInfo>((resolve, reject) => {
+      this.pending.set(id, { resolve, reject });
+      if (this.pending.size === 1) worker.ref();
+      worker.postMessage({ id, mail });
+    }).finally(() => {
+      if (!this.pending.size) this.worker?.unref();
+    });
+  }
+
+  close() {
+    this.worker?.postMessage({ close: true });
+    this.worker = null;
+  }
+}
+
+function smtpThreadFile(): string {
+  // the app runs from its bundle (build/index.js) or from its sources (tests): find the project root either way
+  let dir = path.dirname(fileURLToPath(import.meta.url));
+  while (!fs.existsSync(path.join(dir, "package.json")) && path.dirname(dir) !== dir) dir = path.dirname(dir);
+  return path.join(dir, "app", "mail", "smtp-thread.mjs");
 }
 
 /**

@@ -134,7 +134,8 @@ export const LETTER_RENDER_ATTEMPTS = 3;
 export function startMailWorker(options: WorkerOptions): MailWorker {
   const { db, env } = options;
   const dkim = options.transport === undefined && env.SMTP_URL ? dkimSettings(env) : null;
-  const transport = options.transport === undefined ? createMailTransport(env, dkim) : options.transport;
+  // its own thread: a wave's MIME building and socket writes stay off the requests' thread (issue 15)
+  const transport = options.transport === undefined ? createMailTransport(env, dkim, { thread: true }) : options.transport;
   const workerId = `${process.pid}-${crypto.randomBytes(4).toString("hex")}`;
   const pollMs = options.pollMs ?? 1000;
   // A lease outlives the slowest send (three SMTP timeouts); after it a dead worker's message comes back.

@@ -56,7 +56,7 @@ export async function loader({ params, context }: LoaderFunctionArgs) {
       title: holder.title,
       category: holder.category,
       code: holder.checkInCode,
-      qr: qrSvgPath(holder.checkInCode),
+      qr: await qrSvgPath(holder.checkInCode),
       programme: programme.filter((item) => holder.programme.includes(item.id)).map((item) => ({ id: item.id, title: localized(item.title, locale) })),
     },
     { headers: HEADERS },

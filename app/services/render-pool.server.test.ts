@@ -32,6 +32,11 @@ describe("PDFs and spreadsheets render off the request thread (issue 15)", () =>
     expect(await pageCount(pooled.result)).toBe(150); // 8 a sheet
     expect(pooled.turns).toBeGreaterThan(100);
 
+    // on the request thread (RENDER_THREADS=0): the renderers load on first use, then a render holds the thread
+    await render(
+      { kind: "badges_pdf", input: { lang: "en", eventTitle: "17th General Assembly", badges: badges.slice(0, 1), layout: "sheet" } },
+      { threads: 0 },
+    );
     const inline = await turnsDuring(() =>
       render({ kind: "badges_pdf", input: { lang: "en", eventTitle: "17th General Assembly", badges, layout: "sheet" } }, { threads: 0 }),
     );

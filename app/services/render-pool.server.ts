@@ -1,12 +1,12 @@
 import fs from "node:fs";
 import path from "node:path";
-import { fileURLToPath } from "node:url";
+import { fileURLToPath, pathToFileURL } from "node:url";
 
 import { Piscina } from "piscina";
 import { Gauge } from "prom-client";
 
 import { getEnv } from "~/env.server";
-import { type RenderTask, runRenderTask } from "~/lib/render-task.server";
+import type { RenderTask, runRenderTask as RunRenderTask } from "~/lib/render-task.server";
 import { logger } from "~/logger.server";
 import { registry } from "~/metrics.server";
 
@@ -35,11 +35,27 @@ new Gauge({
   },
 });
 
-function workerFile(): string {
-  // the app runs from its bundle (build/index.js) or from its sources (tests): find the project root either way
+/** A file of app/lib: the app runs from its bundle (build/index.js) or from its sources (tests), found either way. */
+function libFile(name: string): string {
   let dir = path.dirname(fileURLToPath(import.meta.url));
   while (!fs.existsSync(path.join(dir, "package.json")) && path.dirname(dir) !== dir) dir = path.dirname(dir);
-  return path.join(dir, "app", "lib", "render-worker.mjs");
+  return path.join(dir, "app", "lib", name);
+}
+
+const workerFile = () => libFile("render-worker.mjs");
+
+/**
+ * The renderers, for RENDER_THREADS=0 only: loaded from their sources as a render thread loads them, so that
+ * pdfkit, fontkit and ExcelJS (some 50 MB) are not in the server's bundle and not in the request thread's memory.
+ */
+let inProcess: Promise<(task: RenderTask) => Promise<Uint8Array>> | undefined;
+function inProcessRenderer() {
+  inProcess ??= (async () => {
+    const { tsImport } = await import("tsx/esm/api");
+    const loaded = (await tsImport(pathToFileURL(libFile("render-task.server.ts")).href, import.meta.url)) as { runRenderTask: typeof RunRenderTask };
+    return loaded.runRenderTask;
+  })();
+  return inProcess;
 }
 
 function getPool(threads: number): Piscina {
@@ -49,7 +65,7 @@ function getPool(threads: number): Piscina {
 
 /** Renders a document in the pool (with RENDER_THREADS=0: here, on the request thread). */
 export async function render(task: RenderTask, { threads = getEnv().RENDER_THREADS }: { threads?: number } = {}): Promise<Buffer<ArrayBuffer>> {
-  const bytes = threads === 0 ? await runRenderTask(task) : ((await getPool(threads).run(task)) as Uint8Array);
+  const bytes = threads === 0 ? await (await inProcessRenderer())(task) : ((await getPool(threads).run(task)) as Uint8Array);
   // a copy into a Buffer of its own (a Response body); a few milliseconds for a 10 MB file
   return Buffer.from(bytes);
 }

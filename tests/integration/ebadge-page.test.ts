@@ -103,7 +103,7 @@ describe(`the e-badge page a delegate opens from their email (${databaseLabel})`
     expect(html).toContain("Танилцах аялал");
     expect(html).toContain("Таны цахим тэмдэг");
     expect(html).toContain(codes["batbold@example.org"]);
-    expect(html).toContain(`d="${qrSvgPath(codes["batbold@example.org"]).path}"`);
+    expect(html).toContain(`d="${(await qrSvgPath(codes["batbold@example.org"])).path}"`);
 
     const interpreter = await (await new TestClient(server.url).get(`/b/${tokens["hanako@example.org"]}`)).text();
     expect(interpreter).toMatch(/<html[^>]*lang="ja"/);
