@@ -18,7 +18,15 @@ import { enqueueMessage, enqueueMessages, existingMessageKeys, type NewMessage }
 import { getEvent, listDueReminderSchedules } from "~/models/event.server";
 import { ensureInvitations, ensureLinkToken, issueFirstLinkTokens, type LinkKeys, listInvitations } from "~/models/invitation.server";
 import { getLetter } from "~/models/letter.server";
-import { type ClaimedSendWave, createSendWave, lockSendWaveChunk, recordSendWaveChunk, type SendWave, stopSendWave } from "~/models/send-wave.server";
+import {
+  type ClaimedSendWave,
+  createSendWave,
+  getSendWave,
+  lockSendWaveChunk,
+  recordSendWaveChunk,
+  type SendWave,
+  stopSendWave,
+} from "~/models/send-wave.server";
 import { letterPdfSpec, letterSources } from "~/services/letter-documents.server";
 import type { GuestCategory } from "../../db/schema";
 
@@ -115,6 +123,72 @@ async function letterDocuments(trx: Tx, { env, event, identity }: { env: Env; ev
   };
 }
 
+type InvitationParts = {
+  env: Env;
+  event: EventRow;
+  member: Member;
+  locale: Lng;
+  letter: Awaited<ReturnType<typeof getLetter>>;
+  english: Awaited<ReturnType<typeof getLetter>> | null;
+  identity: Awaited<ReturnType<typeof loadLetterIdentity>>;
+};
+
+/** A member's invitation letter in one language, with the reply link masked. */
+function composeInvitation({ env, event, member, locale, letter, english, identity }: InvitationParts) {
+  const head = member.contacts.find((c) => c.isHead);
+  return composeLetter({
+    kind: "invitation",
+    locale,
+    letter,
+    english,
+    event,
+    member,
+    head: head ? toPersonName(head, locale) : null,
+    rsvpUrl: storedRsvpUrl(env),
+    identity,
+  });
+}
+
+/** Everything a composed invitation depends on, as one string: equal strings, equal letters. */
+function invitationInputs({ env, event, member, locale, letter, english, identity }: InvitationParts) {
+  return JSON.stringify([env.APP_URL, event, member, locale, letter, english, identity]);
+}
+
+/** Invitation letters composed ahead of a transaction, by member, with the inputs they were composed from. */
+export type PreparedLetters = Map<string, { inputs: string; message: Awaited<ReturnType<typeof composeLetter>> }>;
+
+/**
+ * Composes the invitations of these members before the transaction that queues them (a send wave's chunk):
+ * rendering fifty letters takes tens of milliseconds, and on the embedded database an open transaction holds
+ * the one connection the mail worker needs to record what it sent. The transaction uses a letter only when the
+ * event, the member, the letter's text and the secretariat are still what it was composed from.
+ */
+export async function prepareInvitationLetters(
+  db: DB,
+  { env, eventId, memberIds, bilingual }: { env: Env; eventId: string; memberIds: string[]; bilingual: boolean },
+) {
+  const prepared: PreparedLetters = new Map();
+  const event = await getEvent(db, { id: eventId });
+  if (!event || event.status !== "open") return prepared;
+  const [members, identity, english] = await Promise.all([
+    listAudience(db, { mode: "picked", memberIds }),
+    loadLetterIdentity(db, env.APP_URL),
+    bilingual ? getLetter(db, { eventId, kind: "invitation", locale: "en" }) : null,
+  ]);
+  const letters = new Map<Lng, Awaited<ReturnType<typeof getLetter>>>();
+  for (const member of members) {
+    const recipients = memberRecipients(member);
+    if (recipients.noEmail) continue;
+    const locale = recipients.locale;
+    if (!letters.has(locale)) letters.set(locale, await getLetter(db, { eventId, kind: "invitation", locale }));
+    const parts: InvitationParts = { env, event, member, locale, letter: letters.get(locale)!, english, identity };
+    prepared.set(member.id, { inputs: invitationInputs(parts), message: await composeInvitation(parts) });
+    // a turn of the event loop between letters: the mail worker's answers from the relay are taken in meanwhile
+    await new Promise((resolve) => setImmediate(resolve));
+  }
+  return prepared;
+}
+
 /** Members prepared with one statement each for their invitations, links and letters. */
 const INVITE_SLICE = 50;
 
@@ -133,7 +207,16 @@ async function inviteMembers(
     createdBy,
     bilingual,
     guest,
-  }: { env: Env; event: EventRow; members: Member[]; createdBy: string | null; bilingual: boolean; guest?: { category: GuestCategory; singlePerson: boolean } },
+    prepared,
+  }: {
+    env: Env;
+    event: EventRow;
+    members: Member[];
+    createdBy: string | null;
+    bilingual: boolean;
+    guest?: { category: GuestCategory; singlePerson: boolean };
+    prepared?: PreparedLetters;
+  },
 ): Promise<SendResult> {
   const result: SendResult = { queued: 0, alreadyInvited: 0, noEmail: 0 };
   const keys = linkKeys(env);
@@ -171,18 +254,18 @@ async function inviteMembers(
       const invitation = invitations.get(member.id)!;
       if (!invitation.created) await ensureLinkToken(trx, { invitationId: invitation.id, keys });
       const key = `invitation:${invitation.id}:invitation:1`;
-      const head = member.contacts.find((c) => c.isHead);
-      const message = await composeLetter({
-        kind: "invitation",
+      const parts: InvitationParts = {
+        env,
+        event,
+        member,
         locale: invitation.letterLocale,
         letter: await letterIn(invitation.letterLocale),
         english,
-        event,
-        member,
-        head: head ? toPersonName(head, invitation.letterLocale) : null,
-        rsvpUrl: storedRsvpUrl(env),
         identity,
-      });
+      };
+      // composed before the transaction when nothing it depends on has changed since
+      const ready = prepared?.get(member.id);
+      const message = ready && ready.inputs === invitationInputs(parts) ? ready.message : await composeInvitation(parts);
       letters.push({
         key,
         member,
@@ -351,16 +434,36 @@ export async function startSendWave(
 /** Prepares one chunk of a wave this runner holds; what is left to do afterwards. */
 export async function runSendWaveChunk(
   db: DB,
-  { env, wave, runnerId, chunkSize, leaseSeconds }: { env: Env; wave: ClaimedSendWave; runnerId: string; chunkSize: number; leaseSeconds: number },
+  {
+    env,
+    wave,
+    runnerId,
+    chunkSize,
+    leaseSeconds,
+    prepare = prepareInvitationLetters,
+  }: {
+    env: Env;
+    wave: ClaimedSendWave;
+    runnerId: string;
+    chunkSize: number;
+    leaseSeconds: number;
+    /** what composes the letters ahead of the transaction (a test puts an edit between the two) */
+    prepare?: typeof prepareInvitationLetters;
+  },
 ): Promise<"more" | "done" | "lost" | "closed"> {
   try {
+    // the letters of the chunk that comes next, composed before its transaction (prepareInvitationLetters)
+    const next = await getSendWave(db, { eventId: wave.eventId, id: wave.id });
+    const prepared = next
+      ? await prepare(db, { env, eventId: wave.eventId, memberIds: wave.memberIds.slice(next.done, next.done + chunkSize), bilingual: wave.bilingual })
+      : undefined;
     return await inTransaction(db, async (trx) => {
       const state = await lockSendWaveChunk(trx, { id: wave.id, runnerId });
       if (!state) return "lost";
       const event = await openEventForSending(trx, { eventId: wave.eventId });
       const ids = wave.memberIds.slice(state.done, state.done + chunkSize);
       const members = await listAudience(trx, { mode: "picked", memberIds: ids });
-      const result = await inviteMembers(trx, { env, event, members, createdBy: wave.createdBy, bilingual: wave.bilingual });
+      const result = await inviteMembers(trx, { env, event, members, createdBy: wave.createdBy, bilingual: wave.bilingual, prepared });
       const finished = state.done + ids.length >= wave.memberIds.length;
       await recordSendWaveChunk(trx, { id: wave.id, members: ids.length, ...result, leaseSeconds, finished });
       return finished ? "done" : "more";

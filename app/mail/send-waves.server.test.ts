@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
 import { parseEnv } from "~/env.server";
 import { EventSchema } from "~/lib/event-schemas";
-import { runSendWaveChunk, startSendWave } from "~/mail/invitations.server";
+import { prepareInvitationLetters, runSendWaveChunk, startSendWave } from "~/mail/invitations.server";
 import { startSendWaveRunner } from "~/mail/send-waves.server";
 import { loadDemoData } from "~/models/demo.server";
 import { createEvent } from "~/models/event.server";
@@ -120,6 +120,44 @@ describe(`send waves (${databaseLabel})`, () => {
     expect(waves.reduce((sum, w) => sum + w!.queued, 0)).toBe(mongolian.length);
     expect(waves.reduce((sum, w) => sum + w!.alreadyInvited, 0)).toBe(mongolian.length);
     expect(new Set(mongolian).size).toBe(mongolian.length);
+  });
+
+  it("letters composed before a chunk's transaction are used only while the event, members and letter are unchanged", async () => {
+    const eventId = await openEvent("Forum E");
+    const wave = await startSendWave(t.db, { eventId, audience: { mode: "all" }, user, bilingual: false });
+    const claimed = (await claimSendWave(t.db, { runnerId: "runner", leaseSeconds: 60 }))!;
+    expect(claimed.id).toBe(wave.id);
+    const htmlOf = async () =>
+      (await t.db.selectFrom("email_message").select(["html", "subject"]).where("event_id", "=", eventId).where("kind", "=", "invitation").execute()).map(
+        (m) => m.html,
+      );
+    // 1. nothing changes between composing and the transaction: the composed letters are the ones queued
+    // (marked here, to tell them from letters composed again inside the transaction)
+    const marked: typeof prepareInvitationLetters = async (db, input) => {
+      const prepared = await prepareInvitationLetters(db, input);
+      for (const letter of prepared.values()) letter.message = { ...letter.message, html: `${letter.message.html}<!-- prepared -->` };
+      return prepared;
+    };
+    expect(await runSendWaveChunk(t.db, { env, wave: claimed, runnerId: "runner", chunkSize: 10, leaseSeconds: 60, prepare: marked })).toBe("more");
+    const first = await htmlOf();
+    expect(first.length).toBeGreaterThan(0);
+    expect(first.every((html) => html.includes("<!-- prepared -->"))).toBe(true);
+
+    // 2. the event is renamed after the letters were composed and before the transaction: they are composed again
+    const renamedMeanwhile: typeof prepareInvitationLetters = async (db, input) => {
+      const prepared = await marked(db, input);
+      await db
+        .updateTable("event")
+        .set({ title: JSON.stringify({ en: "Forum E (new venue)" }), version: sql`version + 1` })
+        .where("id", "=", eventId)
+        .execute();
+      return prepared;
+    };
+    expect(await runSendWaveChunk(t.db, { env, wave: claimed, runnerId: "runner", chunkSize: 10, leaseSeconds: 60, prepare: renamedMeanwhile })).toBe("more");
+    const second = (await htmlOf()).filter((html) => !first.includes(html));
+    expect(second.length).toBeGreaterThan(0);
+    expect(second.some((html) => html.includes("<!-- prepared -->"))).toBe(false);
+    expect(second.every((html) => html.includes("Forum E (new venue)"))).toBe(true);
   });
 
   it("a wave whose event is closed meanwhile stops where it is, and says why", async () => {
