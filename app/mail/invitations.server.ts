@@ -14,9 +14,9 @@ import { parseMailFrom } from "~/mail/transport.server";
 import { getLetterOptions, listAttachments, saveMessageDocuments } from "~/models/attachment.server";
 import { type AudienceFilter, listAudience, listAudienceIds, lockEventForSending } from "~/models/audience.server";
 import { writeAudit } from "~/models/audit.server";
-import { enqueueMessage, enqueueMessages, existingMessageKeys, type NewMessage } from "~/models/email-message.server";
+import { enqueueMessages, existingMessageKeys, type NewMessage } from "~/models/email-message.server";
 import { getEvent, listDueReminderSchedules } from "~/models/event.server";
-import { ensureInvitations, ensureLinkToken, issueFirstLinkTokens, type LinkKeys, listInvitations } from "~/models/invitation.server";
+import { ensureInvitations, ensureLinkToken, ensureLinkTokens, issueFirstLinkTokens, type LinkKeys, listInvitations } from "~/models/invitation.server";
 import { getLetter } from "~/models/letter.server";
 import {
   type ClaimedSendWave,
@@ -320,11 +320,6 @@ function letterMessage({ kind, key, domain, event, invitation, recipients, messa
   };
 }
 
-/** Queues a letter (letterMessage); false when it is queued already. */
-function enqueueLetter(trx: Tx, input: LetterInput) {
-  return enqueueMessage(trx, letterMessage(input));
-}
-
 /** The event, locked for sending, when it is open (invitations go out only then). */
 export async function openEventForSending(trx: Tx, { eventId }: { eventId: string }): Promise<EventRow> {
   await lockEventForSending(trx, { eventId });
@@ -499,37 +494,59 @@ export async function sendReminders(
     await lockEventForSending(trx, { eventId });
     const event = await getEvent(trx, { id: eventId });
     if (!event || event.status !== "open") throw new EventNotOpenError();
-    const invitations = (await listInvitations(trx, { eventId })).filter((i) => awaitsAnswer(i.response) && (!invitationIds || invitationIds.includes(i.id)));
+    const picked = invitationIds ? new Set(invitationIds) : null;
+    const invitations = (await listInvitations(trx, { eventId })).filter((i) => awaitsAnswer(i.response) && (!picked || picked.has(i.id)));
     // letters of this batch already in the outbox are not rendered again (automatic schedules run every minute)
-    const keys = invitations.map((i) => `invitation:${i.id}:reminder:${batch}`);
-    const queuedKeys = await existingMessageKeys(trx, { keys });
+    const queuedKeys = await existingMessageKeys(trx, { keys: invitations.map((i) => `invitation:${i.id}:reminder:${batch}`) });
     const due = invitations.filter((i) => !queuedKeys.has(`invitation:${i.id}:reminder:${batch}`));
     if (!due.length) return;
-    const members = await listAudience(trx, { mode: "picked", memberIds: due.map((i) => i.memberId) });
+    const members = new Map((await listAudience(trx, { mode: "picked", memberIds: due.map((i) => i.memberId) })).map((m) => [m.id, m]));
     const identity = await loadLetterIdentity(trx, env.APP_URL);
     // with the PDF letter option on, a reminder carries the invitation's PDF letter too (rendered when it is sent)
     const saveDocuments = await letterDocuments(trx, { env, event, identity });
-    for (const invitation of due) {
-      const member = members.find((m) => m.id === invitation.memberId);
-      if (!member) continue;
-      const recipients = memberRecipients(member);
-      if (recipients.noEmail) continue;
-      const key = `invitation:${invitation.id}:reminder:${batch}`;
-      await ensureLinkToken(trx, { invitationId: invitation.id, keys: linkKeys(env) });
-      const head = member.contacts.find((c) => c.isHead);
-      const message = await composeLetter({
-        kind: "reminder",
-        locale: invitation.letterLocale,
-        letter: await getLetter(trx, { eventId, kind: "reminder", locale: invitation.letterLocale }),
-        event,
-        member,
-        head: head ? toPersonName(head, invitation.letterLocale) : null,
-        rsvpUrl: storedRsvpUrl(env),
-        identity,
+    const keys = linkKeys(env);
+    const letters = new Map<Lng, Awaited<ReturnType<typeof getLetter>>>();
+    const letterIn = async (locale: Lng) => {
+      if (!letters.has(locale)) letters.set(locale, await getLetter(trx, { eventId, kind: "reminder", locale }));
+      return letters.get(locale)!;
+    };
+    // a few statements per slice of invitations, as for invitations (issue 15: reminding 5,000)
+    for (let start = 0; start < due.length; start += INVITE_SLICE) {
+      const slice = due.slice(start, start + INVITE_SLICE).flatMap((invitation) => {
+        const member = members.get(invitation.memberId);
+        const recipients = member ? memberRecipients(member) : null;
+        return member && recipients && !recipients.noEmail ? [{ invitation, member, recipients }] : [];
       });
-      if (await enqueueLetter(trx, { kind: "reminder", key, domain, event, invitation, recipients, message, createdBy: user?.id ?? null })) {
+      await ensureLinkTokens(trx, { invitationIds: slice.map(({ invitation }) => invitation.id), keys });
+      const reminders: { key: string; member: Member; letterLocale: Lng; message: NewMessage }[] = [];
+      for (const { invitation, member, recipients } of slice) {
+        const key = `invitation:${invitation.id}:reminder:${batch}`;
+        const head = member.contacts.find((c) => c.isHead);
+        const message = await composeLetter({
+          kind: "reminder",
+          locale: invitation.letterLocale,
+          letter: await letterIn(invitation.letterLocale),
+          event,
+          member,
+          head: head ? toPersonName(head, invitation.letterLocale) : null,
+          rsvpUrl: storedRsvpUrl(env),
+          identity,
+        });
+        reminders.push({
+          key,
+          member,
+          letterLocale: invitation.letterLocale,
+          message: letterMessage({ kind: "reminder", key, domain, event, invitation, recipients, message, createdBy: user?.id ?? null }),
+        });
+      }
+      const added = await enqueueMessages(
+        trx,
+        reminders.map((reminder) => reminder.message),
+      );
+      for (const { key, member, letterLocale } of reminders) {
+        if (!added.has(key)) continue;
         queued++;
-        await saveDocuments(key, { member, letterLocale: invitation.letterLocale, attachmentIds: [] });
+        await saveDocuments(key, { member, letterLocale, attachmentIds: [] });
       }
     }
     await writeAudit(trx, {

@@ -8,9 +8,10 @@ import { parseEnv } from "~/env.server";
 import { utcToLocalInput } from "~/lib/dates";
 import { ContactSchema, MemberSchema } from "~/lib/directory-schemas";
 import { EventSchema } from "~/lib/event-schemas";
-import { runReminderSchedules, sendInvitations } from "~/mail/invitations.server";
+import { runReminderSchedules, sendInvitations, sendReminders } from "~/mail/invitations.server";
 import { createContact } from "~/models/contact.server";
 import { createEvent } from "~/models/event.server";
+import { revokeLinkToken } from "~/models/invitation.server";
 import { createMember } from "~/models/member.server";
 import { createStaffUser } from "~/models/staff-user.server";
 import { createTestDb, databaseLabel, type TestDb } from "../../tests/helpers/db";
@@ -74,6 +75,31 @@ describe(`automatic reminders (${databaseLabel})`, () => {
   it("is idempotent per invitation and schedule", async () => {
     expect(await runReminderSchedules(t.db, { env })).toBe(0);
     expect(await reminders()).toHaveLength(2);
+  });
+
+  it("a reminder keeps each live link, and issues a new one where the link was revoked", async () => {
+    const invitations = await t.db.selectFrom("invitation").select("id").where("event_id", "=", eventId).orderBy("id").execute();
+    const live = () =>
+      t.db
+        .selectFrom("invitation_token")
+        .select(["invitation_id", "token_hash", "version"])
+        .where(
+          "invitation_id",
+          "in",
+          invitations.map((i) => i.id),
+        )
+        .where("revoked_at", "is", null)
+        .orderBy("invitation_id")
+        .execute();
+    const before = await live();
+    expect(before).toHaveLength(2);
+    await revokeLinkToken(t.db, { invitationId: invitations[0].id });
+    const user = await t.db.selectFrom("staff_user").select(["id", "email"]).executeTakeFirstOrThrow();
+    expect((await sendReminders(t.db, { env, eventId, batch: "by-hand", user })).queued).toBe(2);
+    const after = await live();
+    expect(after).toHaveLength(2);
+    expect(after.find((row) => row.invitation_id === invitations[0].id)).toMatchObject({ version: 2 });
+    expect(after.find((row) => row.invitation_id === invitations[1].id)).toEqual(before.find((row) => row.invitation_id === invitations[1].id));
   });
 
   it("skips members that have answered", async () => {

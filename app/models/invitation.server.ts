@@ -120,6 +120,22 @@ export async function liveLinkToken(
   return null;
 }
 
+/** ensureLinkToken for many invitations: one statement reads their live links; only a missing one costs more. */
+export async function ensureLinkTokens(db: DB, { invitationIds, keys }: { invitationIds: string[]; keys: LinkKeys }) {
+  if (!invitationIds.length) return;
+  const live = await db
+    .selectFrom("invitation_token")
+    .select(["invitation_id as invitationId", "token_hash as tokenHash", "version", "token_sealed as tokenSealed"])
+    .where("invitation_id", "in", invitationIds)
+    .where("revoked_at", "is", null)
+    .execute();
+  const byInvitation = new Map(live.map((row) => [row.invitationId, row]));
+  for (const invitationId of invitationIds) {
+    const token = await liveLinkToken(db, { invitationId, keys, live: byInvitation.get(invitationId) ?? null });
+    if (token === null) await reissueLinkToken(db, { invitationId, keys });
+  }
+}
+
 async function issueLinkToken(db: DB, { invitationId, keys, version }: { invitationId: string; keys: LinkKeys; version: number }) {
   const [token] = await issueFirstLinkTokens(db, { invitationIds: [invitationId], keys, version });
   return token;
