@@ -117,7 +117,22 @@ export async function claimDueMessages(
 ) {
   // the database's clock unless a test injects one: several workers on several hosts then agree on leases
   const at = now ? sql<Date>`${now}::timestamptz` : sql<Date>`now()`;
+  const only = pausedOnly ? sql`and bypass_pause` : sql``;
+  // each of the two walks its partial index (email_message_queue_due / _leased), not the whole outbox
   const { rows } = await sql<ClaimedMessage>`
+    with due as (
+      select id, next_attempt_at, created_at from email_message
+      where status in ('queued', 'deferred') and next_attempt_at <= ${at} ${only}
+      order by next_attempt_at, created_at
+      limit ${limit}
+      for update skip locked
+    ), expired as (
+      select id, next_attempt_at, created_at from email_message
+      where status = 'sending' and lease_until < ${at} ${only}
+      order by lease_until
+      limit ${limit}
+      for update skip locked
+    )
     update email_message set
       status = 'sending',
       attempts = attempts + 1,
@@ -126,13 +141,9 @@ export async function claimDueMessages(
       leased_by = ${workerId},
       updated_at = ${at}
     where id in (
-      select id from email_message
-      where ((status in ('queued', 'deferred') and next_attempt_at <= ${at})
-         or (status = 'sending' and lease_until < ${at}))
-        ${pausedOnly ? sql`and bypass_pause` : sql``}
+      select id from (select * from due union all select * from expired) claimable
       order by next_attempt_at, created_at
       limit ${limit}
-      for update skip locked
     )
     returning id, idempotency_key as "idempotencyKey", message_id as "messageId", kind, to_addresses as "to",
       cc_addresses as "cc", subject, html, text_body as "text", ics, ics_name as "icsName", inline_images as "inlineImages", attempts,

@@ -9,7 +9,8 @@
 //
 // Knobs: BENCH_N (5000), BENCH_NODE_OPTIONS (handed to the server, e.g. "--max-old-space-size=160" to see what a
 // smaller heap costs in speed), BENCH_CPU_PROF=<dir> (a V8 CPU profile of the server), BENCH_LOG_LEVEL and
-// BENCH_KEEP_LOG=<file> (the server's log kept; with trace, every statement and its duration).
+// BENCH_KEEP_LOG=<file> (the server's log kept; with trace, every statement and its duration), BENCH_MAX_IN_FLIGHT
+// (diagnosis: MAIL_MAX_IN_FLIGHT for the server; the figure keeps the default).
 import { spawn } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
@@ -146,6 +147,8 @@ async function plenaryThroughHttp(sinkPort: number, dir: string) {
       MAIL_RATE_PER_MINUTE: "0",
       LOG_LEVEL: process.env.BENCH_LOG_LEVEL ?? "warn",
       ...(process.env.BENCH_NODE_OPTIONS ? { NODE_OPTIONS: process.env.BENCH_NODE_OPTIONS } : {}),
+      // diagnosis only: the figure the issue asks for keeps the default (2, the crash-duplicate bound of E3)
+      ...(process.env.BENCH_MAX_IN_FLIGHT ? { MAIL_MAX_IN_FLIGHT: process.env.BENCH_MAX_IN_FLIGHT } : {}),
       ...env,
     },
   });
