@@ -23,4 +23,4 @@ USER plenary
 EXPOSE 3000
 HEALTHCHECK --interval=10s --timeout=3s --start-period=30s CMD curl -fsS "http://127.0.0.1:${PORT}/readyz" || exit 1
 # web: `node app/server.js` with the heap budget of `npm start` (package.json); worker: `node --import tsx app/cli/worker.ts`
-CMD ["node", "--max-old-space-size=256", "--max-semi-space-size=8", "app/server.js"]
+CMD ["node", "--max-old-space-size=256", "--max-semi-space-size=4", "app/server.js"]

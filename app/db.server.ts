@@ -1,5 +1,6 @@
 import fs from "node:fs";
 import path from "node:path";
+import { fileURLToPath } from "node:url";
 
 import { PGlite } from "@electric-sql/pglite";
 import { Kysely, type KyselyConfig, PGliteDialect, PostgresDialect, type Transaction } from "kysely";
@@ -98,9 +99,28 @@ export function createPgliteDb(pglite: PGlite): DB {
  */
 export const PGLITE_START_PARAMS = [...PGlite.defaultStartParams, "-c", "shared_buffers=16MB", "-c", "wal_buffers=1MB"];
 
-export async function openPglite(dataDir: string | undefined, loadDataDir?: Blob, { reopenNew = false } = {}): Promise<PGlite> {
+/**
+ * build/pgdata-template.tar.gz, written by `npm run build` (app/cli/pglite-template.ts): a new database with every
+ * migration of this build applied. The project root is found from the bundle (build/index.js) or the sources.
+ */
+export function PGLITE_TEMPLATE(): string {
+  let dir = path.dirname(fileURLToPath(import.meta.url));
+  while (!fs.existsSync(path.join(dir, "package.json")) && path.dirname(dir) !== dir) dir = path.dirname(dir);
+  return path.join(dir, "build", "pgdata-template.tar.gz");
+}
+
+export async function openPglite(
+  dataDir: string | undefined,
+  loadDataDir?: Blob,
+  { reopenNew = false, template = PGLITE_TEMPLATE() }: { reopenNew?: boolean; template?: string } = {},
+): Promise<PGlite> {
+  const isNew = Boolean(dataDir && !loadDataDir && !fs.existsSync(path.join(dataDir, "PG_VERSION")));
+  if (isNew && fs.existsSync(template)) {
+    // issue 15: a first start unpacks the build's template instead of running initdb (and the migrations)
+    return PGlite.create({ dataDir, loadDataDir: new Blob([fs.readFileSync(template)]), parsers: PGLITE_PARSERS, startParams: PGLITE_START_PARAMS });
+  }
   const options = { dataDir, loadDataDir, parsers: PGLITE_PARSERS, startParams: PGLITE_START_PARAMS };
-  if (reopenNew && dataDir && !loadDataDir && !fs.existsSync(path.join(dataDir, "PG_VERSION"))) {
+  if (reopenNew && isNew) {
     // A new directory is made by initdb, whose WebAssembly memory (over 500 MB) the instance keeps until the
     // next one starts: open it once to create it, close, and open again, so the server runs without it.
     await (await PGlite.create(options)).close();

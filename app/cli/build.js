@@ -7,6 +7,7 @@
 // second), that ping is never answered and Go aborts with "fatal error: all goroutines are asleep - deadlock!"
 // and a goroutine dump on the terminal (a slow first build makes it likely). With the contexts disposed, the
 // service exits as soon as this process does, and this process exits by itself.
+import { spawnSync } from "node:child_process";
 import fs from "node:fs";
 import { createRequire } from "node:module";
 import path from "node:path";
@@ -36,6 +37,9 @@ try {
   await compiler.compile();
   if (mode === "production") await precompress(config.assetsBuildDirectory);
   logger.info(`built (${((Date.now() - started) / 1000).toFixed(1)} s)`);
+  // a new embedded database, ready to unpack on a first start (app/cli/pglite-template.ts)
+  const template = spawnSync(process.execPath, ["--import", "tsx", path.join(root, "app/cli/pglite-template.ts")], { cwd: root, stdio: "inherit" });
+  if (template.status !== 0) throw new Error("the embedded database template could not be made");
 } catch (error) {
   logThrown(error);
   process.exitCode = 1;
