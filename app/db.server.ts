@@ -1,12 +1,12 @@
 import fs from "node:fs";
 import path from "node:path";
-import { fileURLToPath } from "node:url";
 
 import { PGlite } from "@electric-sql/pglite";
 import { Kysely, type KyselyConfig, PGliteDialect, PostgresDialect, type Transaction } from "kysely";
 import pg from "pg";
 
 import { getEnv } from "~/env.server";
+import { projectFile } from "~/lib/project-files.server";
 import { logger } from "~/logger.server";
 import { withPreparedStatements } from "~/pglite-statements.server";
 import type { Database } from "../db/schema";
@@ -99,20 +99,13 @@ export function createPgliteDb(pglite: PGlite): DB {
  */
 export const PGLITE_START_PARAMS = [...PGlite.defaultStartParams, "-c", "shared_buffers=16MB", "-c", "wal_buffers=1MB"];
 
-/**
- * build/pgdata-template.tar.gz, written by `npm run build` (app/cli/pglite-template.ts): a new database with every
- * migration of this build applied. The project root is found from the bundle (build/index.js) or the sources.
- */
-export function PGLITE_TEMPLATE(): string {
-  let dir = path.dirname(fileURLToPath(import.meta.url));
-  while (!fs.existsSync(path.join(dir, "package.json")) && path.dirname(dir) !== dir) dir = path.dirname(dir);
-  return path.join(dir, "build", "pgdata-template.tar.gz");
-}
+/** build/pgdata-template.tar.gz, written by `npm run build` (app/cli/pglite-template.ts): a new database with every migration of this build applied. */
+export const pgliteTemplateFile = () => projectFile("build", "pgdata-template.tar.gz");
 
 export async function openPglite(
   dataDir: string | undefined,
   loadDataDir?: Blob,
-  { reopenNew = false, template = PGLITE_TEMPLATE() }: { reopenNew?: boolean; template?: string } = {},
+  { reopenNew = false, template = pgliteTemplateFile() }: { reopenNew?: boolean; template?: string } = {},
 ): Promise<PGlite> {
   const isNew = Boolean(dataDir && !loadDataDir && !fs.existsSync(path.join(dataDir, "PG_VERSION")));
   if (isNew && fs.existsSync(template)) {

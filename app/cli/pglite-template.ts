@@ -2,9 +2,9 @@
 // (writePgliteTemplate in app/pglite-template.server.ts).
 import path from "node:path";
 
-import { PGLITE_TEMPLATE } from "~/db.server";
+import { pgliteTemplateFile } from "~/db.server";
 import { writePgliteTemplate } from "~/pglite-template.server";
 
 const started = Date.now();
-await writePgliteTemplate(PGLITE_TEMPLATE());
-console.log(`[info] embedded database template: ${path.relative(process.cwd(), PGLITE_TEMPLATE())} (${((Date.now() - started) / 1000).toFixed(1)} s)`);
+await writePgliteTemplate(pgliteTemplateFile());
+console.log(`[info] embedded database template: ${path.relative(process.cwd(), pgliteTemplateFile())} (${((Date.now() - started) / 1000).toFixed(1)} s)`);

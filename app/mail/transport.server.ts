@@ -1,7 +1,4 @@
 import crypto from "node:crypto";
-import fs from "node:fs";
-import path from "node:path";
-import { fileURLToPath } from "node:url";
 import { Worker } from "node:worker_threads";
 
 import nodemailer, { type Transporter } from "nodemailer";
@@ -9,6 +6,7 @@ import type Mail from "nodemailer/lib/mailer";
 import type SMTPPool from "nodemailer/lib/smtp-pool";
 
 import type { Env } from "~/env.server";
+import { projectFile } from "~/lib/project-files.server";
 import { logger } from "~/logger.server";
 import type { DkimSettings } from "~/mail/dkim.server";
 
@@ -77,7 +75,7 @@ class ThreadedTransport {
 
   private thread(): Worker {
     if (this.worker) return this.worker;
-    const worker = new Worker(smtpThreadFile(), { workerData: { options: this.options } });
+    const worker = new Worker(projectFile("app", "mail", "smtp-thread.mjs"), { workerData: { options: this.options } });
     worker.on("message", ({ id, info, error }: { id: number; info?: SMTPPool.SentMessageInfo; error?: Record<string, unknown> }) => {
       const waiting = this.pending.get(id);
       this.pending.delete(id);
@@ -119,13 +117,6 @@ class ThreadedTransport {
     this.worker?.postMessage({ close: true });
     this.worker = null;
   }
-}
-
-function smtpThreadFile(): string {
-  // the app runs from its bundle (build/index.js) or from its sources (tests): find the project root either way
-  let dir = path.dirname(fileURLToPath(import.meta.url));
-  while (!fs.existsSync(path.join(dir, "package.json")) && path.dirname(dir) !== dir) dir = path.dirname(dir);
-  return path.join(dir, "app", "mail", "smtp-thread.mjs");
 }
 
 /**

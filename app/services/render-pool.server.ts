@@ -1,11 +1,10 @@
-import fs from "node:fs";
-import path from "node:path";
-import { fileURLToPath, pathToFileURL } from "node:url";
+import { pathToFileURL } from "node:url";
 
 import { Piscina } from "piscina";
 import { Gauge } from "prom-client";
 
 import { getEnv } from "~/env.server";
+import { projectFile } from "~/lib/project-files.server";
 import type { RenderTask, runRenderTask as RunRenderTask } from "~/lib/render-task.server";
 import { logger } from "~/logger.server";
 import { registry } from "~/metrics.server";
@@ -35,13 +34,7 @@ new Gauge({
   },
 });
 
-/** A file of app/lib: the app runs from its bundle (build/index.js) or from its sources (tests), found either way. */
-function libFile(name: string): string {
-  let dir = path.dirname(fileURLToPath(import.meta.url));
-  while (!fs.existsSync(path.join(dir, "package.json")) && path.dirname(dir) !== dir) dir = path.dirname(dir);
-  return path.join(dir, "app", "lib", name);
-}
-
+const libFile = (name: string) => projectFile("app", "lib", name);
 const workerFile = () => libFile("render-worker.mjs");
 
 /**
@@ -54,7 +47,10 @@ function inProcessRenderer() {
     const { tsImport } = await import("tsx/esm/api");
     const loaded = (await tsImport(pathToFileURL(libFile("render-task.server.ts")).href, import.meta.url)) as { runRenderTask: typeof RunRenderTask };
     return loaded.runRenderTask;
-  })();
+  })().catch((error: unknown) => {
+    inProcess = undefined;
+    throw error;
+  });
   return inProcess;
 }
 
