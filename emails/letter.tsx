@@ -1,4 +1,5 @@
-import { Hr, Text } from "@react-email/components";
+import { Hr } from "@react-email/hr";
+import { Text } from "@react-email/text";
 
 import { Layout, type LetterheadProps } from "./components/layout";
 import { FactsBox, LinkButton, type MailFacts, type MailLink, WRAP } from "./components/parts";

@@ -1,4 +1,4 @@
-import { Text } from "@react-email/components";
+import { Text } from "@react-email/text";
 
 import { Layout, type LetterheadProps } from "./components/layout";
 import { LinkButton, type MailLink, PARAGRAPH } from "./components/parts";

@@ -1,4 +1,12 @@
-import { Body, Container, Head, Hr, Html, Img, Preview, Section, Text } from "@react-email/components";
+import { Body } from "@react-email/body";
+import { Container } from "@react-email/container";
+import { Head } from "@react-email/head";
+import { Hr } from "@react-email/hr";
+import { Html } from "@react-email/html";
+import { Img } from "@react-email/img";
+import { Preview } from "@react-email/preview";
+import { Section } from "@react-email/section";
+import { Text } from "@react-email/text";
 import type * as React from "react";
 
 /** The secretariat's logo (a hosted URL: mail clients block data: images) and postal address (Settings → Identity). */

@@ -1,4 +1,7 @@
-import { Button, Link, Section, Text } from "@react-email/components";
+import { Button } from "@react-email/button";
+import { Link } from "@react-email/link";
+import { Section } from "@react-email/section";
+import { Text } from "@react-email/text";
 
 /** Long words (addresses, URLs in the staff's text) wrap instead of widening the message past a phone's screen. */
 export const WRAP = { overflowWrap: "anywhere", wordBreak: "break-word" } as const;
