@@ -2,6 +2,7 @@
 export default {
   ignoredRouteFiles: ["**/.*", "**/*.test.{ts,tsx}"],
   serverModuleFormat: "esm",
+  serverDependenciesToBundle: [/^kysely/, /^@radix-ui\//, /^@floating-ui\//, /^@conform-to\//, /^@react-email\//, /^openid-client/],
   future: {
     v3_fetcherPersist: true,
     v3_relativeSplatPath: true,

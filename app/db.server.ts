@@ -1,5 +1,6 @@
 import fs from "node:fs";
 import path from "node:path";
+import v8 from "node:v8";
 
 import { PGlite } from "@electric-sql/pglite";
 import { Kysely, type KyselyConfig, PGliteDialect, PostgresDialect, type Transaction } from "kysely";
@@ -102,11 +103,25 @@ export const PGLITE_START_PARAMS = [...PGlite.defaultStartParams, "-c", "shared_
 /** build/pgdata-template.tar.gz, written by `npm run build` (app/cli/pglite-template.ts): a new database with every migration of this build applied. */
 export const pgliteTemplateFile = () => projectFile("build", "pgdata-template.tar.gz");
 
+/**
+ * PGlite's WebAssembly compiled on this thread, not in V8's background tasks: compiled in the background, the
+ * first turn of the event loop after the database opened waited some 200 ms for them (a futex, seen with strace),
+ * and a restart took that much longer; compiled here it costs about 100 ms once (issue 15). PGlite is the only
+ * WebAssembly the app runs; the flag is read when a module is compiled.
+ */
+let wasmCompileSet = false;
+function compileWasmOnThisThread() {
+  if (wasmCompileSet) return;
+  wasmCompileSet = true;
+  v8.setFlagsFromString("--no-wasm-async-compilation");
+}
+
 export async function openPglite(
   dataDir: string | undefined,
   loadDataDir?: Blob,
   { reopenNew = false, template = pgliteTemplateFile() }: { reopenNew?: boolean; template?: string } = {},
 ): Promise<PGlite> {
+  compileWasmOnThisThread();
   const isNew = Boolean(dataDir && !loadDataDir && !fs.existsSync(path.join(dataDir, "PG_VERSION")));
   if (isNew && fs.existsSync(template)) {
     // issue 15: a first start unpacks the build's template instead of running initdb (and the migrations)

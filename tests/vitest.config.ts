@@ -16,7 +16,7 @@ export default defineConfig({
   root,
   resolve: { alias: { "~": fileURLToPath(new URL("../app", import.meta.url)) } },
   test: {
-    include: ["app/**/*.test.{ts,tsx}", "tests/unit/**/*.test.ts", "tests/integration/**/*.test.ts"],
+    include: ["app/**/*.test.{ts,tsx}", "db/**/*.test.ts", "tests/unit/**/*.test.ts", "tests/integration/**/*.test.ts"],
     exclude: ["**/node_modules/**", ...(process.env.TEST_DATABASE_URL ? DATABASE_FREE : [])],
     globalSetup: ["tests/setup/global-setup.ts"],
     environment: "node",
