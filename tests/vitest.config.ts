@@ -10,7 +10,7 @@ const root = fileURLToPath(new URL("..", import.meta.url));
  * tests, and the fresh-checkout start (embedded by design). They run in the PGlite pass; the PostgreSQL pass
  * (TEST_DATABASE_URL) runs every test that does touch a database a second time, and skips these.
  */
-const DATABASE_FREE = ["app/lib/**/*.test.{ts,tsx}", "tests/unit/**/*.test.ts", "tests/integration/first-start.test.ts"];
+const DATABASE_FREE = ["app/lib/**/*.test.{ts,tsx}", "app/mail/transport.server.test.ts", "tests/unit/**/*.test.ts", "tests/integration/first-start.test.ts"];
 
 export default defineConfig({
   root,

@@ -16,7 +16,16 @@ import { type AudienceFilter, listAudience, listAudienceIds, lockEventForSending
 import { writeAudit } from "~/models/audit.server";
 import { enqueueMessages, existingMessageKeys, type NewMessage } from "~/models/email-message.server";
 import { getEvent, listDueReminderSchedules } from "~/models/event.server";
-import { ensureInvitations, ensureLinkToken, ensureLinkTokens, issueFirstLinkTokens, type LinkKeys, listInvitations } from "~/models/invitation.server";
+import {
+  ensureInvitations,
+  ensureLinkToken,
+  ensureLinkTokens,
+  invitationLetterKey,
+  issueFirstLinkTokens,
+  type LinkKeys,
+  listInvitations,
+  membersWithInvitationLetter,
+} from "~/models/invitation.server";
 import { getLetter } from "~/models/letter.server";
 import {
   type ClaimedSendWave,
@@ -170,13 +179,16 @@ export async function prepareInvitationLetters(
   const prepared: PreparedLetters = new Map();
   const event = await getEvent(db, { id: eventId });
   if (!event || event.status !== "open") return prepared;
-  const [members, identity, english] = await Promise.all([
+  const [members, identity, english, invited] = await Promise.all([
     listAudience(db, { mode: "picked", memberIds }),
     loadLetterIdentity(db, env.APP_URL),
     bilingual ? getLetter(db, { eventId, kind: "invitation", locale: "en" }) : null,
+    membersWithInvitationLetter(db, { eventId, memberIds }),
   ]);
   const letters = new Map<Lng, Awaited<ReturnType<typeof getLetter>>>();
   for (const member of members) {
+    // invited already: the transaction would drop the letter
+    if (invited.has(member.id)) continue;
     const recipients = memberRecipients(member);
     if (recipients.noEmail) continue;
     const locale = recipients.locale;
@@ -249,11 +261,18 @@ async function inviteMembers(
     // the link exists from now on; the stored letter holds it masked and the worker puts it in when sending
     const created = slice.map(({ member }) => invitations.get(member.id)!).filter((invitation) => invitation.created);
     await issueFirstLinkTokens(trx, { invitationIds: created.map((invitation) => invitation.id), keys });
+    // invitations whose letter is queued already (a second wave to the same members): nothing to compose
+    const earlier = slice.map(({ member }) => invitations.get(member.id)!).filter((invitation) => !invitation.created);
+    const queuedBefore = await existingMessageKeys(trx, { keys: earlier.map((invitation) => invitationLetterKey(invitation.id)) });
     const letters: { key: string; member: Member; letterLocale: Lng; message: NewMessage }[] = [];
     for (const { member, recipients } of slice) {
       const invitation = invitations.get(member.id)!;
       if (!invitation.created) await ensureLinkToken(trx, { invitationId: invitation.id, keys });
-      const key = `invitation:${invitation.id}:invitation:1`;
+      const key = invitationLetterKey(invitation.id);
+      if (queuedBefore.has(key)) {
+        result.alreadyInvited++;
+        continue;
+      }
       const parts: InvitationParts = {
         env,
         event,

@@ -160,6 +160,20 @@ describe(`send waves (${databaseLabel})`, () => {
     expect(second.every((html) => html.includes("Forum E (new venue)"))).toBe(true);
   });
 
+  it("composes no letter ahead for a member whose invitation is queued already (a second wave to the same members)", async () => {
+    const eventId = await openEvent("Forum F");
+    const members = (await t.db.selectFrom("member").select("id").where("office_email", "is not", null).orderBy("id").limit(4).execute()).map((m) => m.id);
+    const [first, ...others] = members;
+    await startSendWave(t.db, { eventId, audience: { mode: "picked", memberIds: [first] }, user, bilingual: false });
+    const runner = startSendWaveRunner({ db: t.db, env, loop: false, chunkSize: 10 });
+    await runner.runOnce();
+    await runner.stop();
+    expect(await messagesOf(eventId)).toHaveLength(1);
+
+    const prepared = await prepareInvitationLetters(t.db, { env, eventId, memberIds: members, bilingual: false });
+    expect([...prepared.keys()].sort()).toEqual([...others].sort());
+  });
+
   it("a wave whose event is closed meanwhile stops where it is, and says why", async () => {
     const eventId = await openEvent("Forum D");
     const wave = await startSendWave(t.db, { eventId, audience: { mode: "all" }, user, bilingual: false });

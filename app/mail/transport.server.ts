@@ -66,7 +66,7 @@ type Pending = { resolve: (info: SMTPPool.SentMessageInfo) => void; reject: (err
  * rejectedErrors). A thread that dies fails what it had in flight as a connection error (transient: tried again,
  * with the same Message-ID) and is started again by the next message.
  */
-class ThreadedTransport {
+export class ThreadedTransport {
   private worker: Worker | null = null;
   private readonly pending = new Map<number, Pending>();
   private nextId = 0;
@@ -116,6 +116,11 @@ class ThreadedTransport {
   close() {
     this.worker?.postMessage({ close: true });
     this.worker = null;
+  }
+
+  /** Ends the thread at once, as a crash in it would: what it held fails, the next message starts a new one. */
+  async terminateThread(): Promise<void> {
+    await this.worker?.terminate();
   }
 }
 

@@ -59,6 +59,25 @@ export async function ensureInvitations(
   return invitations;
 }
 
+/** The idempotency key of an invitation's first letter (one per invitation, whatever the waves). */
+export const invitationLetterKey = (invitationId: string) => `invitation:${invitationId}:invitation:1`;
+
+/**
+ * Which of these members' invitations to the event have their letter queued already (a second wave to the same
+ * members, a retried chunk): one statement.
+ */
+export async function membersWithInvitationLetter(db: DB, { eventId, memberIds }: { eventId: string; memberIds: string[] }): Promise<Set<string>> {
+  if (!memberIds.length) return new Set();
+  const rows = await db
+    .selectFrom("invitation as i")
+    .innerJoin("email_message as m", (join) => join.on("m.idempotency_key", "=", sql<string>`'invitation:' || i.id || ':invitation:1'`))
+    .select("i.member_id as memberId")
+    .where("i.event_id", "=", eventId)
+    .where("i.member_id", "in", memberIds)
+    .execute();
+  return new Set(rows.map((row) => row.memberId));
+}
+
 /**
  * What it takes to hand out an invitation's link again: DATA_ENCRYPTION_KEY, under which each random token is
  * sealed, and (only for links issued before 2026-12-05, which were derived from SESSION_SECRET) the legacy key.
