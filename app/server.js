@@ -1,10 +1,14 @@
 #!/usr/bin/env node
 // Starts Plenary: builds first when there is no build (or the sources are newer), then hands over to
 // startServer() inside the server bundle, so the app's modules (database, config) exist once per process.
+import module from "node:module";
 import path from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
+// Node 22.1 and later keep V8's compiled code of the modules on disk, so a restart compiles them once less (compiling
+// the bundle and its dependencies is about a third of a restart); Node 20 has no such cache and skips this.
+module.enableCompileCache?.(path.join(root, "build", ".compile-cache"));
 const buildFile = path.join(root, "build", "index.js");
 const mode = process.env.NODE_ENV === "development" ? "development" : "production";
 process.env.NODE_ENV ??= mode;
