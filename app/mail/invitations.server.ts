@@ -21,10 +21,10 @@ import {
   ensureLinkToken,
   ensureLinkTokens,
   invitationLetterKey,
+  invitationsOfMembers,
   issueFirstLinkTokens,
   type LinkKeys,
   listInvitations,
-  membersWithInvitationLetter,
 } from "~/models/invitation.server";
 import { getLetter } from "~/models/letter.server";
 import {
@@ -183,12 +183,14 @@ export async function prepareInvitationLetters(
     listAudience(db, { mode: "picked", memberIds }),
     loadLetterIdentity(db, env.APP_URL),
     bilingual ? getLetter(db, { eventId, kind: "invitation", locale: "en" }) : null,
-    membersWithInvitationLetter(db, { eventId, memberIds }),
+    invitationsOfMembers(db, { eventId, memberIds }),
   ]);
+  // invited already (a second wave to the same members, a retried chunk): the transaction would drop the letter
+  const queued = await existingMessageKeys(db, { keys: invited.map((invitation) => invitationLetterKey(invitation.id)) });
+  const invitedAlready = new Set(invited.filter((invitation) => queued.has(invitationLetterKey(invitation.id))).map((invitation) => invitation.memberId));
   const letters = new Map<Lng, Awaited<ReturnType<typeof getLetter>>>();
   for (const member of members) {
-    // invited already: the transaction would drop the letter
-    if (invited.has(member.id)) continue;
+    if (invitedAlready.has(member.id)) continue;
     const recipients = memberRecipients(member);
     if (recipients.noEmail) continue;
     const locale = recipients.locale;

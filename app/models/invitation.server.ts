@@ -47,36 +47,25 @@ export async function ensureInvitations(
     .execute();
   for (const row of inserted) invitations.set(row.memberId, { id: row.id, letterLocale: row.letterLocale, created: true });
   const others = members.filter((m) => !invitations.has(m.memberId)).map((m) => m.memberId);
-  if (others.length) {
-    const existing = await db
-      .selectFrom("invitation")
-      .select(["id", "member_id as memberId", "letter_locale as letterLocale"])
-      .where("event_id", "=", eventId)
-      .where("member_id", "in", others)
-      .execute();
-    for (const row of existing) invitations.set(row.memberId, { id: row.id, letterLocale: row.letterLocale, created: false });
+  for (const row of await invitationsOfMembers(db, { eventId, memberIds: others })) {
+    invitations.set(row.memberId, { id: row.id, letterLocale: row.letterLocale, created: false });
   }
   return invitations;
 }
 
+/** The existing invitations of these members to the event (one statement; none asked, none read). */
+export async function invitationsOfMembers(db: DB, { eventId, memberIds }: { eventId: string; memberIds: string[] }) {
+  if (!memberIds.length) return [];
+  return db
+    .selectFrom("invitation")
+    .select(["id", "member_id as memberId", "letter_locale as letterLocale"])
+    .where("event_id", "=", eventId)
+    .where("member_id", "in", memberIds)
+    .execute();
+}
+
 /** The idempotency key of an invitation's first letter (one per invitation, whatever the waves). */
 export const invitationLetterKey = (invitationId: string) => `invitation:${invitationId}:invitation:1`;
-
-/**
- * Which of these members' invitations to the event have their letter queued already (a second wave to the same
- * members, a retried chunk): one statement.
- */
-export async function membersWithInvitationLetter(db: DB, { eventId, memberIds }: { eventId: string; memberIds: string[] }): Promise<Set<string>> {
-  if (!memberIds.length) return new Set();
-  const rows = await db
-    .selectFrom("invitation as i")
-    .innerJoin("email_message as m", (join) => join.on("m.idempotency_key", "=", sql<string>`'invitation:' || i.id || ':invitation:1'`))
-    .select("i.member_id as memberId")
-    .where("i.event_id", "=", eventId)
-    .where("i.member_id", "in", memberIds)
-    .execute();
-  return new Set(rows.map((row) => row.memberId));
-}
 
 /**
  * What it takes to hand out an invitation's link again: DATA_ENCRYPTION_KEY, under which each random token is
