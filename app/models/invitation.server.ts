@@ -202,6 +202,20 @@ export async function revokeLinkToken(db: DB, { invitationId }: { invitationId: 
  */
 export type InvitationLink = NonNullable<Awaited<ReturnType<typeof findInvitationByToken>>>;
 
+/**
+ * A stamp of everything `eventFacts` reads for the event `e` (services/event-facts.server.ts): the transaction ids
+ * (xmin) of the current versions of the event row, its host member and subcommittee, the secretariat row, the
+ * published List of Participants and each programme item (with its id). Every INSERT and UPDATE writes a row version
+ * with a new xmin and a DELETE removes one: any committed change to those rows changes the stamp, whatever code or
+ * process made it.
+ */
+const eventFactsVersion = sql<string>`concat_ws(':', e.xmin::text,
+  (select md5(coalesce(string_agg(p.id::text || '@' || p.xmin::text, ',' order by p.id), '')) from programme_item p where p.event_id = e.id),
+  coalesce((select h.xmin::text from member h where h.id = e.host_member_id), '-'),
+  coalesce((select sc.xmin::text from subcommittee sc where sc.id = e.subcommittee_id), '-'),
+  coalesce((select s.xmin::text from secretariat s where s.id = 1), '-'),
+  coalesce((select pl.xmin::text from participant_list pl where pl.event_id = e.id), '-'))`;
+
 export async function findInvitationByToken(db: DB, { token }: { token: string }) {
   if (!isWellFormedToken(token)) return undefined;
   return (
@@ -212,6 +226,7 @@ export async function findInvitationByToken(db: DB, { token }: { token: string }
       .select(["i.id", "i.event_id as eventId", "i.member_id as memberId", "i.letter_locale as letterLocale"])
       // whether the link was opened before: a scanner's hundredth GET writes nothing
       .select((eb) => eb.exists(eb.selectFrom("invitation_access as a").select("a.invitation_id").whereRef("a.invitation_id", "=", "i.id")).as("opened"))
+      .select(eventFactsVersion.as("factsVersion"))
       .where("t.token_hash", "=", hashToken(token))
       .where("t.revoked_at", "is", null)
       .where("e.status", "<>", "archived")

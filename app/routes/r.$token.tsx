@@ -21,13 +21,12 @@ import { titleFrom } from "~/lib/page-title";
 import { DELEGATION_CEILING, replyFormLimits, replySchema } from "~/lib/reply-schemas";
 import { hashToken } from "~/lib/tokens.server";
 import { submitReply } from "~/mail/replies.server";
-import { getEvent } from "~/models/event.server";
 import { findInvitationByToken } from "~/models/invitation.server";
-import { hasParticipantList } from "~/models/participant-list.server";
 import { checkRateLimit, hitRateLimit } from "~/models/rate-limit.server";
 import { recordLinkOpened } from "~/models/reply.server";
 import type { RootData } from "~/root";
 import { documentFormAction, documentsView, type DocumentView, isDocumentPost, readDocumentForm } from "~/services/documents.server";
+import { eventFacts } from "~/services/event-facts.server";
 import { replyPageData, replyRules, replyWindowOpen } from "~/services/reply-view.server";
 
 /** RELIABILITY T7: more than 30 unknown links from one client in 10 minutes → 429. */
@@ -61,15 +60,14 @@ export async function loader({ params, context, request }: LoaderFunctionArgs) {
   const link = await linkOrNotFound(params.token, context);
   const db = getDb();
   if (request.method === "GET" && !link.opened) await recordLinkOpened(db, { invitationId: link.id });
-  const [{ secretariatShortName, ...page }, participants, documents] = await Promise.all([
-    replyPageData(db, { env: getEnv(), invitationId: link.id, locale: context.locale, staff: false }),
-    hasParticipantList(db, { eventId: link.eventId }),
+  const [{ secretariatShortName, ...page }, documents] = await Promise.all([
+    replyPageData(db, { env: getEnv(), invitationId: link.id, locale: context.locale, staff: false, link }),
     documentsView(db, { invitationId: link.id, locale: context.locale }),
   ]);
   const saved = new URL(request.url).searchParams.get("saved");
   // the header on a phone is one short line: the secretariat's short name ("NEAR"), not its full name
   const brand = secretariatShortName;
-  return Response.json({ valid: true as const, locale: context.locale, saved: saved === "1", participants, brand, documents, ...page }, { headers: HEADERS });
+  return Response.json({ valid: true as const, locale: context.locale, saved: saved === "1", brand, documents, ...page }, { headers: HEADERS });
 }
 
 export async function action({ params, context, request }: ActionFunctionArgs) {
@@ -82,9 +80,9 @@ export async function action({ params, context, request }: ActionFunctionArgs) {
   const env = getEnv();
   const postKey = `rsvp-post:${hashToken(params.token!).slice(0, 16)}`;
   if ((await hitRateLimit(db, postKey, POST_RULE)).limited) throw new Response("Too Many Requests", { status: 429, headers: HEADERS });
-  const event = (await getEvent(db, { id: link.eventId }))!;
+  const { event, programme } = await eventFacts(db, { eventId: link.eventId, version: link.factsVersion });
   if (!replyWindowOpen(event)) return Response.json({ closed: true }, { status: 410, headers: HEADERS });
-  const rules = await replyRules(db, { env, event, invitationId: link.id, staff: false });
+  const rules = await replyRules(db, { env, event, invitationId: link.id, staff: false, programme });
   const form = requireWithin(body, replyFormLimits(rules.quota));
   const submission = parseWithZod(form, { schema: replySchema(rules) });
   if (submission.status !== "success") {
@@ -115,8 +113,8 @@ async function documentAction({ params, context, request }: Pick<ActionFunctionA
   const env = getEnv();
   const postKey = `rsvp-post:${hashToken(params.token!).slice(0, 16)}`;
   if ((await hitRateLimit(db, postKey, POST_RULE)).limited) throw new Response("Too Many Requests", { status: 429, headers: HEADERS });
-  const event = (await getEvent(db, { id: link.eventId }))!;
-  const rules = await replyRules(db, { env, event, invitationId: link.id, staff: false });
+  const { event, programme } = await eventFacts(db, { eventId: link.eventId, version: link.factsVersion });
+  const rules = await replyRules(db, { env, event, invitationId: link.id, staff: false, programme });
   const answer = await documentFormAction(db, {
     form,
     env,

@@ -12,9 +12,11 @@ import type { ReplyRules } from "~/lib/reply-schemas";
 import { delegateLine } from "~/mail/replies.server";
 import { listApprovalsOfInvitation, listPlacesOfInvitation } from "~/models/capacity.server";
 import { type ContactRow, listContactsOfMember } from "~/models/contact.server";
-import { type EventRow, getEvent, listProgramme, type ProgrammeItemRow } from "~/models/event.server";
+import { type EventRow, listProgramme, type ProgrammeItemRow } from "~/models/event.server";
+import type { InvitationLink } from "~/models/invitation.server";
 import { type DelegateRow, getReply, type ReplyState } from "~/models/reply.server";
-import { getSecretariat, type Secretariat } from "~/models/secretariat.server";
+import type { Secretariat } from "~/models/secretariat.server";
+import { type EventFacts, eventFacts } from "~/services/event-facts.server";
 
 /** Whether a link holder may still change the reply: the event is open and its deadline (else its start) not passed. */
 export function replyWindowOpen(event: Pick<EventRow, "status" | "rsvpDeadline" | "startsAt">, now = new Date()) {
@@ -73,7 +75,7 @@ function delegateValue(d: DelegateRow): DelegateValue {
 }
 
 /** What a reply to this invitation may contain: the event's quota, passport gate and programme items. */
-function rulesOf(event: EventRow, reply: ReplyState, programme: ProgrammeItemRow[], staff: boolean): ReplyRules {
+function rulesOf(event: EventRow, reply: ReplyState, programme: readonly ProgrammeItemRow[], staff: boolean): ReplyRules {
   return {
     // a guest invited as one person registers that person only (issue 18 §3)
     quota: reply.singlePerson ? 1 : event.delegationQuota,
@@ -85,13 +87,19 @@ function rulesOf(event: EventRow, reply: ReplyState, programme: ProgrammeItemRow
   };
 }
 
-/** The rules a POSTed reply is checked against (the actions need only these, not the whole page). */
-export async function replyRules(db: DB, { env, event, invitationId, staff }: { env: Env; event: EventRow; invitationId: string; staff: boolean }) {
-  const [reply, programme] = await Promise.all([
+/**
+ * The rules a POSTed reply is checked against (the actions need only these, not the whole page). `programme`: the
+ * event's programme when the caller has it already (the event facts of a reply link).
+ */
+export async function replyRules(
+  db: DB,
+  { env, event, invitationId, staff, programme }: { env: Env; event: EventRow; invitationId: string; staff: boolean; programme?: readonly ProgrammeItemRow[] },
+) {
+  const [reply, items] = await Promise.all([
     getReply(db, { invitationId, key: env.DATA_ENCRYPTION_KEY }) as Promise<ReplyState>,
-    listProgramme(db, { eventId: event.id }),
+    programme ?? listProgramme(db, { eventId: event.id }),
   ]);
-  return rulesOf(event, reply, programme, staff);
+  return rulesOf(event, reply, items, staff);
 }
 
 /**
@@ -109,18 +117,54 @@ export type ReplyPage = Awaited<ReturnType<typeof replyPageData>>;
 
 /**
  * Everything the reply page shows, in `locale`: the event, the member, the reply so far (passport data only
- * masked), the form's rules and starting values. Shared by the link page and the staff page.
+ * masked), the form's rules and starting values. Shared by the link page and the staff page. `link`: the reply
+ * link's lookup, whose stamp lets the event's facts come from this process's cache (services/event-facts.server.ts).
  */
-export async function replyPageData(db: DB, { env, invitationId, locale, staff }: { env: Env; invitationId: string; locale: Lng; staff: boolean }) {
-  const reply = (await getReply(db, { invitationId, key: env.DATA_ENCRYPTION_KEY })) as ReplyState;
-  const [event, programme, contacts, secretariat, places, approvals] = await Promise.all([
-    getEvent(db, { id: reply.eventId }) as Promise<EventRow>,
-    listProgramme(db, { eventId: reply.eventId }),
-    listContactsOfMember(db, { memberId: reply.memberId }),
-    getSecretariat(db),
+export async function replyPageData(
+  db: DB,
+  {
+    env,
+    invitationId,
+    locale,
+    staff,
+    link,
+  }: { env: Env; invitationId: string; locale: Lng; staff: boolean; link?: Pick<InvitationLink, "eventId" | "memberId" | "factsVersion"> },
+) {
+  const [reply, contacts, places, approvals, facts] = await Promise.all([
+    getReply(db, { invitationId, key: env.DATA_ENCRYPTION_KEY }) as Promise<ReplyState>,
+    link ? listContactsOfMember(db, { memberId: link.memberId }) : undefined,
     listPlacesOfInvitation(db, { invitationId }),
     listApprovalsOfInvitation(db, { invitationId }),
+    link ? eventFacts(db, { eventId: link.eventId, version: link.factsVersion }) : undefined,
   ]);
+  const [{ event, programme, secretariat, participants }, memberContacts] = await Promise.all([
+    facts ?? eventFacts(db, { eventId: reply.eventId }),
+    contacts ?? listContactsOfMember(db, { memberId: reply.memberId }),
+  ]);
+  return pageOf({ invitationId, locale, staff, reply, event, programme, secretariat, participants, contacts: memberContacts, places, approvals });
+}
+
+function pageOf({
+  invitationId,
+  locale,
+  staff,
+  reply,
+  event,
+  programme,
+  secretariat,
+  participants,
+  contacts,
+  places,
+  approvals,
+}: EventFacts & {
+  invitationId: string;
+  locale: Lng;
+  staff: boolean;
+  reply: ReplyState;
+  contacts: ContactRow[];
+  places: Awaited<ReturnType<typeof listPlacesOfInvitation>>;
+  approvals: Awaited<ReturnType<typeof listApprovalsOfInvitation>>;
+}) {
   // a waiting-list item stays ticked in the form, so saving again keeps the person's turn (issue 18 §7)
   const waitingFor = (id: string) => (places.get(id) ?? []).filter((p) => p.status === "waiting").map((p) => p.itemId);
   const asked = programme.filter((item) => item.attendanceAsked);
@@ -155,6 +199,8 @@ export async function replyPageData(db: DB, { env, invitationId, locale, staff }
   return {
     invitationId,
     secretariatShortName: secretariat.shortName,
+    /** whether the event's List of Participants is published (the link page offers it) */
+    participants,
     rules,
     defaultValue,
     headPrefill,
