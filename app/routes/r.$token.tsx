@@ -1,6 +1,6 @@
 import type { SubmissionResult } from "@conform-to/react";
 import { parseWithZod } from "@conform-to/zod/v4";
-import { type ActionFunctionArgs, type AppLoadContext, type LoaderFunctionArgs, type MetaFunction, redirect } from "@remix-run/node";
+import { type ActionFunctionArgs, type AppLoadContext, data, type LoaderFunctionArgs, type MetaFunction, redirect } from "@remix-run/node";
 import { isRouteErrorResponse, useActionData, useLoaderData, useParams, useRouteError, useRouteLoaderData, useSearchParams } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
 
@@ -67,7 +67,8 @@ export async function loader({ params, context, request }: LoaderFunctionArgs) {
   const saved = new URL(request.url).searchParams.get("saved");
   // the header on a phone is one short line: the secretariat's short name ("NEAR"), not its full name
   const brand = secretariatShortName;
-  return Response.json({ valid: true as const, locale: context.locale, saved: saved === "1", brand, documents, ...page }, { headers: HEADERS });
+  // data(), not Response.json: the page's data goes to the render and to turbo-stream as it is, never through JSON and back
+  return data({ valid: true as const, locale: context.locale, saved: saved === "1", brand, documents, ...page }, { headers: HEADERS });
 }
 
 export async function action({ params, context, request }: ActionFunctionArgs) {

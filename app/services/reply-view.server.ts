@@ -137,11 +137,58 @@ export async function replyPageData(
     listApprovalsOfInvitation(db, { invitationId }),
     link ? eventFacts(db, { eventId: link.eventId, version: link.factsVersion }) : undefined,
   ]);
-  const [{ event, programme, secretariat, participants }, memberContacts] = await Promise.all([
+  const [eventFactsRead, memberContacts] = await Promise.all([
     facts ?? eventFacts(db, { eventId: reply.eventId }),
     contacts ?? listContactsOfMember(db, { memberId: reply.memberId }),
   ]);
-  return pageOf({ invitationId, locale, staff, reply, event, programme, secretariat, participants, contacts: memberContacts, places, approvals });
+  return pageOf({ invitationId, locale, staff, reply, facts: eventFactsRead, contacts: memberContacts, places, approvals });
+}
+
+/** The event as its reply pages show it in `locale`: the same for every link, made once per cached facts and language. */
+const eventViews = new WeakMap<EventFacts, Map<Lng, ReturnType<typeof makeEventView>>>();
+
+function eventView(facts: EventFacts, locale: Lng) {
+  let views = eventViews.get(facts);
+  if (!views) eventViews.set(facts, (views = new Map()));
+  let view = views.get(locale);
+  if (!view) views.set(locale, (view = Object.freeze(makeEventView(facts, locale))));
+  return view;
+}
+
+function makeEventView({ event, programme, secretariat }: EventFacts, locale: Lng) {
+  const venue = localized(event.venue, locale);
+  const deadline = event.rsvpDeadline ? new Date(event.rsvpDeadline) : null;
+  return {
+    programmeLabels: new Map(programme.map((item) => [item.id, localized(item.title, locale)])),
+    programmeChoices: programme
+      .filter((item) => item.attendanceAsked)
+      .map((item) => ({
+        id: item.id,
+        label: `${localized(item.title, locale)} (${formatSlot(new Date(item.startsAt), new Date(item.endsAt), locale, event.timeZone)})`,
+      })),
+    event: {
+      id: event.id,
+      title: localized(event.title, locale),
+      description: localized(event.description, locale),
+      dates: formatEventDates(new Date(event.startsAt), new Date(event.endsAt), locale, event.timeZone, venue || null),
+      startsAt: new Date(event.startsAt).toISOString(),
+      timeZone: event.timeZone,
+      venue,
+      format: event.format,
+      meetingUrl: event.meetingUrl,
+      status: event.status,
+      deadline: deadline ? formatDateTimeZoned(deadline, locale, event.timeZone) : null,
+      deadlineIso: deadline?.toISOString() ?? null,
+      timePattern: wallClockPattern(locale),
+      contact: whomToAsk(event, secretariat, locale),
+      programme: programme.map((item) => ({
+        id: item.id,
+        title: localized(item.title, locale),
+        place: localized(item.place, locale),
+        slot: formatSlot(new Date(item.startsAt), new Date(item.endsAt), locale, event.timeZone),
+      })),
+    },
+  };
 }
 
 function pageOf({
@@ -149,14 +196,12 @@ function pageOf({
   locale,
   staff,
   reply,
-  event,
-  programme,
-  secretariat,
-  participants,
+  facts,
   contacts,
   places,
   approvals,
-}: EventFacts & {
+}: {
+  facts: EventFacts;
   invitationId: string;
   locale: Lng;
   staff: boolean;
@@ -167,7 +212,8 @@ function pageOf({
 }) {
   // a waiting-list item stays ticked in the form, so saving again keeps the person's turn (issue 18 §7)
   const waitingFor = (id: string) => (places.get(id) ?? []).filter((p) => p.status === "waiting").map((p) => p.itemId);
-  const asked = programme.filter((item) => item.attendanceAsked);
+  const { event, programme, secretariat, participants } = facts;
+  const { programmeLabels, programmeChoices, event: eventShown } = eventView(facts, locale);
   const rules = rulesOf(event, reply, programme, staff);
   const head = contacts.find((c) => c.isHead);
   const headPrefill: DelegateValue | null =
@@ -193,9 +239,6 @@ function pageOf({
   const stored: StoredPassport[] = reply.delegates
     .filter((d) => d.hasPassportData)
     .map((d) => ({ id: d.id, numberMasked: d.passportNumberMasked, birthYear: d.birthYear }));
-  const venue = localized(event.venue, locale);
-  const deadline = event.rsvpDeadline ? new Date(event.rsvpDeadline) : null;
-  const programmeLabels = new Map(programme.map((item) => [item.id, localized(item.title, locale)]));
   return {
     invitationId,
     secretariatShortName: secretariat.shortName,
@@ -206,35 +249,11 @@ function pageOf({
     headPrefill,
     contacts: contactChoices,
     stored,
-    programmeChoices: asked.map((item) => ({
-      id: item.id,
-      label: `${localized(item.title, locale)} (${formatSlot(new Date(item.startsAt), new Date(item.endsAt), locale, event.timeZone)})`,
-    })),
+    programmeChoices,
     open: replyWindowOpen(event),
     member: { name: localized(reply.memberNames, locale), country: countryName(reply.memberCountry, locale) },
     letterLocale: reply.letterLocale,
-    event: {
-      id: event.id,
-      title: localized(event.title, locale),
-      description: localized(event.description, locale),
-      dates: formatEventDates(new Date(event.startsAt), new Date(event.endsAt), locale, event.timeZone, venue || null),
-      startsAt: new Date(event.startsAt).toISOString(),
-      timeZone: event.timeZone,
-      venue,
-      format: event.format,
-      meetingUrl: event.meetingUrl,
-      status: event.status,
-      deadline: deadline ? formatDateTimeZoned(deadline, locale, event.timeZone) : null,
-      deadlineIso: deadline?.toISOString() ?? null,
-      timePattern: wallClockPattern(locale),
-      contact: whomToAsk(event, secretariat, locale),
-      programme: programme.map((item) => ({
-        id: item.id,
-        title: localized(item.title, locale),
-        place: localized(item.place, locale),
-        slot: formatSlot(new Date(item.startsAt), new Date(item.endsAt), locale, event.timeZone),
-      })),
-    },
+    event: eventShown,
     reply: {
       response: reply.response,
       revision: reply.revision,
