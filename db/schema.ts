@@ -626,6 +626,8 @@ export interface RosterVersionTable {
 
 export const SEND_WAVE_STATUSES = ["queued", "running", "done", "stopped"] as const;
 export type SendWaveStatus = (typeof SEND_WAVE_STATUSES)[number];
+export const SEND_WAVE_KINDS = ["invitation", "reminder"] as const;
+export type SendWaveKind = (typeof SEND_WAVE_KINDS)[number];
 export const CHECK_IN_OUTCOMES = ["checked_in", "duplicate", "undone"] as const;
 export type CheckInRecordOutcome = (typeof CHECK_IN_OUTCOMES)[number];
 /** A check-in a device sent (issue 19 §5): for the event (no programme item) or one programme item. */
@@ -652,8 +654,11 @@ export interface SendWaveTable {
   /** the audience as staff confirmed it, in order */
   member_ids: string[];
   bilingual: ColumnType<boolean, boolean | undefined, boolean>;
+  /** invitations, or reminders to members that have not answered (then `batch` is the reminder's batch) */
+  kind: ColumnType<SendWaveKind, SendWaveKind | undefined, SendWaveKind>;
+  batch: string | null;
   status: ColumnType<SendWaveStatus, SendWaveStatus | undefined, SendWaveStatus>;
-  /** members prepared so far (queued + already invited + without email) */
+  /** members prepared so far (queued + already invited (a reminder: answered or reminded meanwhile) + without email) */
   done: ColumnType<number, number | undefined, number>;
   queued: ColumnType<number, number | undefined, number>;
   already_invited: ColumnType<number, number | undefined, number>;

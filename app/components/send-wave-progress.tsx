@@ -30,7 +30,7 @@ export function SendWaveProgress({ eventId, wave }: { eventId: string; wave: Wav
   const id = `wave-${wave.id}`;
   return (
     <div className="progress-block" role="status" aria-live="polite">
-      <label htmlFor={id}>{t("wave.preparing", { done: current.done, total: current.total })}</label>
+      <label htmlFor={id}>{t(current.kind === "reminder" ? "wave.preparingReminders" : "wave.preparing", { done: current.done, total: current.total })}</label>
       <progress id={id} max={current.total || 1} value={current.done} />
     </div>
   );

@@ -434,7 +434,7 @@ export async function startSendWave(
   return inTransaction(db, async (trx) => {
     await openEventForSending(trx, { eventId });
     const memberIds = await listAudienceIds(trx, audience);
-    const wave = await createSendWave(trx, { eventId, memberIds, bilingual, createdBy: user.id });
+    const { wave } = await createSendWave(trx, { eventId, memberIds, bilingual, createdBy: user.id });
     await writeAudit(trx, {
       actor: user,
       action: "invitations.sent",
@@ -468,6 +468,7 @@ export async function runSendWaveChunk(
   },
 ): Promise<"more" | "done" | "lost" | "closed"> {
   try {
+    if (wave.kind === "reminder") return await runReminderChunk(db, { env, wave, runnerId, chunkSize, leaseSeconds });
     // the letters of the chunk that comes next, composed before its transaction (prepareInvitationLetters)
     const next = await getSendWave(db, { eventId: wave.eventId, id: wave.id });
     const prepared = next
@@ -493,10 +494,93 @@ export async function runSendWaveChunk(
   }
 }
 
+/** An invitation a reminder goes to. */
+type ReminderTarget = { id: string; memberId: string; letterLocale: Lng };
+
 /**
- * Reminds invited members that have not answered (pending or undecided), each in its letter's language.
- * `batch` comes from the page the button was on: a double click sends one reminder; a later reminder,
- * from a freshly loaded page, is a new batch.
+ * Queues the reminders of one batch to these invitations, each in its letter's language, in the caller's
+ * transaction, a slice at a time. A reminder of the batch already in the outbox is not composed again.
+ */
+async function queueReminders(
+  trx: Tx,
+  { env, event, batch, invitations, createdBy }: { env: Env; event: EventRow; batch: string; invitations: ReminderTarget[]; createdBy: string | null },
+): Promise<{ queued: number; due: number; noEmail: number }> {
+  const keyOf = (invitation: ReminderTarget) => `invitation:${invitation.id}:reminder:${batch}`;
+  // letters of this batch already in the outbox are not rendered again (automatic schedules run every minute)
+  const queuedKeys = await existingMessageKeys(trx, { keys: invitations.map(keyOf) });
+  const due = invitations.filter((i) => !queuedKeys.has(keyOf(i)));
+  let queued = 0;
+  let noEmail = 0;
+  if (!due.length) return { queued, due: 0, noEmail };
+  const domain = parseMailFrom(env.MAIL_FROM).address.split("@")[1] ?? "plenary.invalid";
+  const members = new Map((await listAudience(trx, { mode: "picked", memberIds: due.map((i) => i.memberId) })).map((m) => [m.id, m]));
+  const identity = await loadLetterIdentity(trx, env.APP_URL);
+  // with the PDF letter option on, a reminder carries the invitation's PDF letter too (rendered when it is sent)
+  const saveDocuments = await letterDocuments(trx, { env, event, identity });
+  const keys = linkKeys(env);
+  const letters = new Map<Lng, Awaited<ReturnType<typeof getLetter>>>();
+  const letterIn = async (locale: Lng) => {
+    if (!letters.has(locale)) letters.set(locale, await getLetter(trx, { eventId: event.id, kind: "reminder", locale }));
+    return letters.get(locale)!;
+  };
+  // a few statements per slice of invitations, as for invitations (issue 15: reminding 5,000)
+  for (let start = 0; start < due.length; start += INVITE_SLICE) {
+    const slice = due.slice(start, start + INVITE_SLICE).flatMap((invitation) => {
+      const member = members.get(invitation.memberId);
+      const recipients = member ? memberRecipients(member) : null;
+      if (member && recipients && !recipients.noEmail) return [{ invitation, member, recipients }];
+      noEmail++;
+      return [];
+    });
+    await ensureLinkTokens(trx, { invitationIds: slice.map(({ invitation }) => invitation.id), keys });
+    const reminders: { key: string; member: Member; letterLocale: Lng; message: NewMessage }[] = [];
+    for (const { invitation, member, recipients } of slice) {
+      const key = keyOf(invitation);
+      const head = member.contacts.find((c) => c.isHead);
+      const message = await composeLetter({
+        kind: "reminder",
+        locale: invitation.letterLocale,
+        letter: await letterIn(invitation.letterLocale),
+        event,
+        member,
+        head: head ? toPersonName(head, invitation.letterLocale) : null,
+        rsvpUrl: storedRsvpUrl(env),
+        identity,
+      });
+      reminders.push({
+        key,
+        member,
+        letterLocale: invitation.letterLocale,
+        message: letterMessage({ kind: "reminder", key, domain, event, invitation, recipients, message, createdBy }),
+      });
+    }
+    const added = await enqueueMessages(
+      trx,
+      reminders.map((reminder) => reminder.message),
+    );
+    for (const { key, member, letterLocale } of reminders) {
+      if (!added.has(key)) continue;
+      queued++;
+      await saveDocuments(key, { member, letterLocale, attachmentIds: [] });
+    }
+  }
+  return { queued, due: due.length, noEmail };
+}
+
+/** The event (locked for sending, open) and its invitations awaiting an answer, or those of them picked. */
+async function remindable(trx: Tx, { eventId, invitationIds }: { eventId: string; invitationIds?: string[] }) {
+  await lockEventForSending(trx, { eventId });
+  const event = await getEvent(trx, { id: eventId });
+  if (!event || event.status !== "open") throw new EventNotOpenError();
+  const picked = invitationIds ? new Set(invitationIds) : null;
+  const invitations = (await listInvitations(trx, { eventId })).filter((i) => awaitsAnswer(i.response) && (!picked || picked.has(i.id)));
+  return { event, invitations };
+}
+
+/**
+ * Reminds invited members that have not answered (pending or undecided), each in its letter's language, in one
+ * transaction (the bulk bar's selection and the automatic schedules). `batch` comes from the page the button was
+ * on: a double click sends one reminder; a later reminder, from a freshly loaded page, is a new batch.
  */
 export async function sendReminders(
   db: DB,
@@ -509,67 +593,11 @@ export async function sendReminders(
     ip,
   }: { env: Env; eventId: string; batch: string; invitationIds?: string[]; user: { id: string; email: string } | null; ip?: string },
 ) {
-  let queued = 0;
-  const domain = parseMailFrom(env.MAIL_FROM).address.split("@")[1] ?? "plenary.invalid";
-  await inTransaction(db, async (trx) => {
-    await lockEventForSending(trx, { eventId });
-    const event = await getEvent(trx, { id: eventId });
-    if (!event || event.status !== "open") throw new EventNotOpenError();
-    const picked = invitationIds ? new Set(invitationIds) : null;
-    const invitations = (await listInvitations(trx, { eventId })).filter((i) => awaitsAnswer(i.response) && (!picked || picked.has(i.id)));
-    // letters of this batch already in the outbox are not rendered again (automatic schedules run every minute)
-    const queuedKeys = await existingMessageKeys(trx, { keys: invitations.map((i) => `invitation:${i.id}:reminder:${batch}`) });
-    const due = invitations.filter((i) => !queuedKeys.has(`invitation:${i.id}:reminder:${batch}`));
-    if (!due.length) return;
-    const members = new Map((await listAudience(trx, { mode: "picked", memberIds: due.map((i) => i.memberId) })).map((m) => [m.id, m]));
-    const identity = await loadLetterIdentity(trx, env.APP_URL);
-    // with the PDF letter option on, a reminder carries the invitation's PDF letter too (rendered when it is sent)
-    const saveDocuments = await letterDocuments(trx, { env, event, identity });
-    const keys = linkKeys(env);
-    const letters = new Map<Lng, Awaited<ReturnType<typeof getLetter>>>();
-    const letterIn = async (locale: Lng) => {
-      if (!letters.has(locale)) letters.set(locale, await getLetter(trx, { eventId, kind: "reminder", locale }));
-      return letters.get(locale)!;
-    };
-    // a few statements per slice of invitations, as for invitations (issue 15: reminding 5,000)
-    for (let start = 0; start < due.length; start += INVITE_SLICE) {
-      const slice = due.slice(start, start + INVITE_SLICE).flatMap((invitation) => {
-        const member = members.get(invitation.memberId);
-        const recipients = member ? memberRecipients(member) : null;
-        return member && recipients && !recipients.noEmail ? [{ invitation, member, recipients }] : [];
-      });
-      await ensureLinkTokens(trx, { invitationIds: slice.map(({ invitation }) => invitation.id), keys });
-      const reminders: { key: string; member: Member; letterLocale: Lng; message: NewMessage }[] = [];
-      for (const { invitation, member, recipients } of slice) {
-        const key = `invitation:${invitation.id}:reminder:${batch}`;
-        const head = member.contacts.find((c) => c.isHead);
-        const message = await composeLetter({
-          kind: "reminder",
-          locale: invitation.letterLocale,
-          letter: await letterIn(invitation.letterLocale),
-          event,
-          member,
-          head: head ? toPersonName(head, invitation.letterLocale) : null,
-          rsvpUrl: storedRsvpUrl(env),
-          identity,
-        });
-        reminders.push({
-          key,
-          member,
-          letterLocale: invitation.letterLocale,
-          message: letterMessage({ kind: "reminder", key, domain, event, invitation, recipients, message, createdBy: user?.id ?? null }),
-        });
-      }
-      const added = await enqueueMessages(
-        trx,
-        reminders.map((reminder) => reminder.message),
-      );
-      for (const { key, member, letterLocale } of reminders) {
-        if (!added.has(key)) continue;
-        queued++;
-        await saveDocuments(key, { member, letterLocale, attachmentIds: [] });
-      }
-    }
+  return inTransaction(db, async (trx) => {
+    const { event, invitations } = await remindable(trx, { eventId, invitationIds });
+    const { queued, due } = await queueReminders(trx, { env, event, batch, invitations, createdBy: user?.id ?? null });
+    // nothing was due (a double click, or a schedule's later pass): no audit row either
+    if (!due) return { queued };
     await writeAudit(trx, {
       actor: user ?? { label: "automatic reminder" },
       action: "invitations.reminded",
@@ -578,8 +606,79 @@ export async function sendReminders(
       ip,
       details: { queued, batch },
     });
+    return { queued };
   });
-  return { queued };
+}
+
+/** Up to this many members, the event page's Remind queues the reminders in the request; more make a reminder wave. */
+export const REMIND_IN_REQUEST = 50;
+
+/**
+ * What the event page's Remind does (issue 15): a few reminders at once, as sendReminders; to more members, it
+ * records a reminder wave (the members awaiting an answer now, or those picked) with its audit row and returns
+ * at once; the send-wave runner queues the reminders in chunks, and the page shows the wave's progress.
+ */
+export async function startReminders(
+  db: DB,
+  {
+    env,
+    eventId,
+    batch,
+    invitationIds,
+    user,
+    ip,
+  }: { env: Env; eventId: string; batch: string; invitationIds?: string[]; user: { id: string; email: string }; ip?: string },
+): Promise<{ queued: number; wave?: undefined } | { wave: SendWave; queued?: undefined }> {
+  return inTransaction(db, async (trx) => {
+    const { event, invitations } = await remindable(trx, { eventId, invitationIds });
+    if (invitations.length <= REMIND_IN_REQUEST) {
+      const { queued, due } = await queueReminders(trx, { env, event, batch, invitations, createdBy: user.id });
+      if (due) await writeAudit(trx, { actor: user, action: "invitations.reminded", objectType: "event", objectId: eventId, ip, details: { queued, batch } });
+      return { queued };
+    }
+    const memberIds = invitations.map((i) => i.memberId);
+    const { wave, created } = await createSendWave(trx, { eventId, memberIds, bilingual: false, createdBy: user.id, kind: "reminder", batch });
+    if (created) {
+      await writeAudit(trx, {
+        actor: user,
+        action: "invitations.reminded",
+        objectType: "event",
+        objectId: eventId,
+        ip,
+        details: { wave: wave.id, members: memberIds.length, batch },
+      });
+    }
+    return { wave };
+  });
+}
+
+/** Queues one chunk of a reminder wave this runner holds, in one transaction with the wave's progress. */
+async function runReminderChunk(
+  db: DB,
+  { env, wave, runnerId, chunkSize, leaseSeconds }: { env: Env; wave: ClaimedSendWave; runnerId: string; chunkSize: number; leaseSeconds: number },
+): Promise<"more" | "done" | "lost"> {
+  return inTransaction(db, async (trx) => {
+    const state = await lockSendWaveChunk(trx, { id: wave.id, runnerId });
+    if (!state) return "lost";
+    await lockEventForSending(trx, { eventId: wave.eventId });
+    const event = await getEvent(trx, { id: wave.eventId });
+    if (!event || event.status !== "open") throw new EventNotOpenError();
+    const ids = wave.memberIds.slice(state.done, state.done + chunkSize);
+    // who answered since the click is not reminded (counted with those reminded already)
+    const invitations = (await invitationsOfMembers(trx, { eventId: wave.eventId, memberIds: ids })).filter((i) => awaitsAnswer(i.response));
+    const result = await queueReminders(trx, { env, event, batch: wave.batch ?? wave.id, invitations, createdBy: wave.createdBy });
+    const finished = state.done + ids.length >= wave.memberIds.length;
+    await recordSendWaveChunk(trx, {
+      id: wave.id,
+      members: ids.length,
+      queued: result.queued,
+      alreadyInvited: ids.length - result.queued - result.noEmail,
+      noEmail: result.noEmail,
+      leaseSeconds,
+      finished,
+    });
+    return finished ? "done" : "more";
+  });
 }
 
 /** Queues the automatic reminders that are due (each schedule once per invitation; see listDueReminderSchedules). */

@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
 import { parseEnv } from "~/env.server";
 import { EventSchema } from "~/lib/event-schemas";
-import { prepareInvitationLetters, runSendWaveChunk, startSendWave } from "~/mail/invitations.server";
+import { prepareInvitationLetters, REMIND_IN_REQUEST, runSendWaveChunk, startReminders, startSendWave } from "~/mail/invitations.server";
 import { startSendWaveRunner } from "~/mail/send-waves.server";
 import { loadDemoData } from "~/models/demo.server";
 import { createEvent } from "~/models/event.server";
@@ -183,5 +183,62 @@ describe(`send waves (${databaseLabel})`, () => {
     await runner.stop();
     expect(await getSendWave(t.db, { eventId, id: wave.id })).toMatchObject({ status: "stopped", stopReason: "event_not_open", done: 0 });
     expect(await messagesOf(eventId)).toEqual([]);
+  });
+
+  it("a reminder to many members is a wave too: the click returns at once, a second click starts nothing, who answered meanwhile is not reminded", async () => {
+    const eventId = await openEvent("Forum R");
+    await startSendWave(t.db, { eventId, audience: { mode: "all" }, user, bilingual: false });
+    const sender = startSendWaveRunner({ db: t.db, env, loop: false, chunkSize: 50 });
+    await sender.runOnce();
+    await sender.stop();
+    const invited = await t.db.selectFrom("invitation").select(["id", "member_id"]).where("event_id", "=", eventId).orderBy("id").execute();
+    expect(invited.length).toBeGreaterThan(REMIND_IN_REQUEST);
+    // one member answered by phone before the click, another after it
+    await t.db.updateTable("invitation").set({ response: "attending" }).where("id", "=", invited[0].id).execute();
+    const reminders = async () =>
+      (await t.db.selectFrom("email_message").select("invitation_id").where("event_id", "=", eventId).where("kind", "=", "reminder").execute()).map(
+        (r) => r.invitation_id,
+      );
+
+    const started = await startReminders(t.db, { env, eventId, batch: "page-1", user });
+    expect(started.wave).toMatchObject({ kind: "reminder", status: "queued", total: invited.length - 1, done: 0 });
+    expect(await reminders()).toEqual([]); // nothing composed by the request itself
+    // the same click again (the same batch): the same wave, no second one, one audit row
+    expect((await startReminders(t.db, { env, eventId, batch: "page-1", user })).wave!.id).toBe(started.wave!.id);
+    const audit = await t.db.selectFrom("audit_log").select("details").where("action", "=", "invitations.reminded").where("object_id", "=", eventId).execute();
+    expect(audit.map((a) => a.details)).toEqual([{ wave: started.wave!.id, members: invited.length - 1, batch: "page-1" }]);
+
+    await t.db.updateTable("invitation").set({ response: "declining" }).where("id", "=", invited[1].id).execute();
+    const runner = startSendWaveRunner({ db: t.db, env, loop: false, chunkSize: 10 });
+    expect(await runner.runOnce()).toBe(Math.ceil((invited.length - 1) / 10));
+    await runner.stop();
+    const reminded = await reminders();
+    const wave = (await getSendWave(t.db, { eventId, id: started.wave!.id }))!;
+    expect(wave).toMatchObject({ kind: "reminder", status: "done", done: invited.length - 1, queued: reminded.length });
+    expect(wave.alreadyInvited).toBe(1); // the member who answered after the click
+    expect(reminded.length).toBe(invited.length - 2 - wave.noEmail);
+    expect(new Set(reminded).size).toBe(reminded.length);
+    expect(reminded).not.toContain(invited[0].id);
+    expect(reminded).not.toContain(invited[1].id);
+
+    // a few members (picked on the page) are reminded in the request, as before
+    const picked = await startReminders(t.db, { env, eventId, batch: "page-2", invitationIds: [invited[2].id, invited[3].id], user });
+    expect(picked).toEqual({ queued: 2 });
+    expect((await reminders()).length).toBe(reminded.length + 2);
+  });
+
+  it("a reminder wave whose event is closed meanwhile stops and reminds no one", async () => {
+    const eventId = await openEvent("Forum S");
+    await startSendWave(t.db, { eventId, audience: { mode: "all" }, user, bilingual: false });
+    const sender = startSendWaveRunner({ db: t.db, env, loop: false, chunkSize: 50 });
+    await sender.runOnce();
+    await sender.stop();
+    const { wave } = await startReminders(t.db, { env, eventId, batch: "page-1", user });
+    await t.db.updateTable("event").set({ status: "closed" }).where("id", "=", eventId).execute();
+    const runner = startSendWaveRunner({ db: t.db, env, loop: false, chunkSize: 10 });
+    await runner.runOnce();
+    await runner.stop();
+    expect(await getSendWave(t.db, { eventId, id: wave!.id })).toMatchObject({ status: "stopped", stopReason: "event_not_open", done: 0 });
+    expect(await t.db.selectFrom("email_message").select("id").where("event_id", "=", eventId).where("kind", "=", "reminder").execute()).toEqual([]);
   });
 });

@@ -58,7 +58,7 @@ export async function invitationsOfMembers(db: DB, { eventId, memberIds }: { eve
   if (!memberIds.length) return [];
   return db
     .selectFrom("invitation")
-    .select(["id", "member_id as memberId", "letter_locale as letterLocale"])
+    .select(["id", "member_id as memberId", "letter_locale as letterLocale", "response"])
     .where("event_id", "=", eventId)
     .where("member_id", "in", memberIds)
     .execute();

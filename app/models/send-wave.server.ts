@@ -1,12 +1,15 @@
 import { sql } from "kysely";
 
 import type { DB, Tx } from "~/db.server";
-import type { SendWaveStatus } from "../../db/schema";
+import type { SendWaveKind, SendWaveStatus } from "../../db/schema";
 
 /** A wave as its progress shows it; the member list itself (up to thousands of ids) only where a runner needs it. */
 export type SendWave = {
   id: string;
   eventId: string;
+  kind: SendWaveKind;
+  /** a reminder wave's batch (its letters' idempotency keys) */
+  batch: string | null;
   bilingual: boolean;
   status: SendWaveStatus;
   total: number;
@@ -26,6 +29,8 @@ export type ClaimedSendWave = SendWave & { memberIds: string[] };
 const COLUMNS = [
   "id",
   "event_id as eventId",
+  "kind",
+  "batch",
   sql<number>`cardinality(member_ids)`.as("total"),
   "bilingual",
   "status",
@@ -41,10 +46,20 @@ const COLUMNS = [
 
 const toWave = <T extends { total: number | string }>(row: T) => ({ ...row, total: Number(row.total) });
 
-/** Records a wave for the members staff confirmed; a runner prepares it (app/mail/send-waves.server.ts). */
+/**
+ * Records a wave for the members staff confirmed; a runner prepares it (app/mail/send-waves.server.ts). A reminder
+ * wave is one per batch of an event: recording the same batch again (a double click) gives the wave recorded first.
+ */
 export async function createSendWave(
   db: DB,
-  { eventId, memberIds, bilingual, createdBy }: { eventId: string; memberIds: string[]; bilingual: boolean; createdBy: string | null },
+  {
+    eventId,
+    memberIds,
+    bilingual,
+    createdBy,
+    kind = "invitation",
+    batch = null,
+  }: { eventId: string; memberIds: string[]; bilingual: boolean; createdBy: string | null; kind?: SendWaveKind; batch?: string | null },
 ) {
   const row = await db
     .insertInto("send_wave")
@@ -52,13 +67,30 @@ export async function createSendWave(
       event_id: eventId,
       member_ids: memberIds,
       bilingual,
+      kind,
+      batch,
       created_by: createdBy,
       status: memberIds.length ? "queued" : "done",
       finished_at: memberIds.length ? null : new Date(),
     })
+    // the partial unique index of reminder waves (its predicate written out: a parameter would not match it)
+    .onConflict((oc) =>
+      oc
+        .columns(["event_id", "batch"])
+        .where(sql<boolean>`kind = 'reminder'`)
+        .doNothing(),
+    )
     .returning(COLUMNS)
+    .executeTakeFirst();
+  if (row) return { wave: toWave(row) as SendWave, created: true };
+  const existing = await db
+    .selectFrom("send_wave")
+    .select(COLUMNS)
+    .where("event_id", "=", eventId)
+    .where("kind", "=", kind)
+    .where("batch", "=", batch)
     .executeTakeFirstOrThrow();
-  return toWave(row) as SendWave;
+  return { wave: toWave(existing) as SendWave, created: false };
 }
 
 export async function getSendWave(db: DB, { eventId, id }: { eventId: string; id: string }): Promise<SendWave | undefined> {
@@ -92,7 +124,7 @@ export async function claimSendWave(db: DB, { runnerId, leaseSeconds }: { runner
       limit 1
       for update skip locked
     )
-    returning id, event_id as "eventId", member_ids as "memberIds", cardinality(member_ids) as total, bilingual, status, done,
+    returning id, event_id as "eventId", kind, batch, member_ids as "memberIds", cardinality(member_ids) as total, bilingual, status, done,
       queued, already_invited as "alreadyInvited", no_email as "noEmail", stop_reason as "stopReason",
       created_by as "createdBy", created_at as "createdAt", finished_at as "finishedAt"`.execute(db);
   return rows[0] ? (toWave(rows[0]) as ClaimedSendWave) : undefined;

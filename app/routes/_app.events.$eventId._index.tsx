@@ -31,7 +31,8 @@ import { titleFrom } from "~/lib/page-title";
 import { pageWindow } from "~/lib/paging";
 import { waveFinished, waveProgress } from "~/lib/send-wave";
 import { sortFrom } from "~/lib/sorting";
-import { EventNotOpenError, linkKeys, sendReminders } from "~/mail/invitations.server";
+import { EventNotOpenError, linkKeys, startReminders } from "~/mail/invitations.server";
+import { wakeSendWaveRunners } from "~/mail/send-waves.server";
 import { audited } from "~/models/audit.server";
 import { eventCounts } from "~/models/dashboard.server";
 import { countMessagesByStatus, getQueueState } from "~/models/email-message.server";
@@ -174,8 +175,12 @@ export async function action(args: ActionFunctionArgs) {
       const picked = form.picked === "1" ? form.remindId : undefined;
       if (picked && picked.length === 0) return actionError("invitations:remindNone", 400);
       try {
-        const { queued } = await sendReminders(db, { env: getEnv(), eventId: event.id, batch: form.batch, invitationIds: picked, user, ip });
-        return redirect(`/events/${event.id}?reminded=${queued}#invitations`);
+        const started = await startReminders(db, { env: getEnv(), eventId: event.id, batch: form.batch, invitationIds: picked, user, ip });
+        if (started.wave) {
+          wakeSendWaveRunners();
+          return redirect(`/events/${event.id}?wave=${started.wave.id}#invitations`);
+        }
+        return redirect(`/events/${event.id}?bulk=remind&bulkCount=${started.queued}#invitations`);
       } catch (error) {
         if (error instanceof EventNotOpenError) return actionError("invitations:notOpen", 409);
         throw error;
@@ -430,7 +435,7 @@ export default function EventRoute() {
         ))}
         {sentWave?.status === "done" ? (
           <p className="notice success" role="status">
-            {t("invitations:queued", { count: sentWave.queued })}
+            {sentWave.kind === "reminder" ? t("bulk:done.remind", { count: sentWave.queued }) : t("invitations:queued", { count: sentWave.queued })}
           </p>
         ) : null}
         {sentWave?.status === "stopped" ? (

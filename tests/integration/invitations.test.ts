@@ -154,6 +154,27 @@ describe(`invitations through a real SMTP server (${databaseLabel})`, () => {
     await waitFor(() => sink.messages.length - before >= 20);
   });
 
+  it("reminds every member as a wave: the click returns at once, the page follows its progress and says how many were queued", async () => {
+    const eventPath = await createOpenEvent({ en: "Working group on tourism" });
+    const before = sink.messages.length;
+    const sent = await staff.post(`${eventPath}/invitations`, { intent: "send", mode: "all" });
+    const invited = await waitForWave(staff, locationOf(sent));
+    // the 82 members of NEAR and the associate added above
+    expect(invited).toMatchObject({ kind: "invitation", status: "done", total: 83 });
+    const click = await staff.post(eventPath, { intent: "remind", batch: crypto.randomUUID() });
+    // more members than one request reminds: a reminder wave, followed on the event page
+    expect(locationOf(click)).toMatch(/\?wave=[0-9a-f-]{36}#invitations$/);
+    const reminded = await waitForWave(staff, locationOf(click));
+    expect(reminded).toMatchObject({ kind: "reminder", status: "done", total: invited.queued + invited.alreadyInvited + invited.noEmail });
+    expect(reminded.queued).toBe(invited.queued);
+    // every invitation and every reminder reaches the server (and nothing more), before the next story counts its own
+    await waitFor(() => sink.messages.length - before >= invited.queued + reminded.queued);
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    expect(sink.messages.length - before).toBe(invited.queued + reminded.queued);
+    const page = await (await staff.get(locationOf(click))).text();
+    expect(page).toContain(`${reminded.queued} reminders queued.`);
+  });
+
   it("reminds only the members left ticked, and refuses a reminder to nobody in the user's language", async () => {
     const page = await (await staff.get(invitedEventPath)).text();
     const unanswered = [...page.matchAll(/name="remindId"[^>]*value="([0-9a-f-]{36})"/g)].map((m) => m[1]);
@@ -162,7 +183,7 @@ describe(`invitations through a real SMTP server (${databaseLabel})`, () => {
     const form = new URLSearchParams({ intent: "remind", batch: crypto.randomUUID(), picked: "1" });
     form.append("remindId", unanswered[0]);
     form.append("remindId", unanswered[1]);
-    expect(locationOf(await staff.post(invitedEventPath, form))).toContain("reminded=2");
+    expect(locationOf(await staff.post(invitedEventPath, form))).toContain("bulk=remind&bulkCount=2");
     await waitFor(() => sink.messages.length - before >= 2);
     await new Promise((resolve) => setTimeout(resolve, 1000));
     expect(sink.messages.length - before).toBe(2);
