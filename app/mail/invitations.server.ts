@@ -497,6 +497,9 @@ export async function runSendWaveChunk(
 /** An invitation a reminder goes to. */
 type ReminderTarget = { id: string; memberId: string; letterLocale: Lng };
 
+/** The idempotency key of a batch's reminder to an invitation: one per invitation and batch. */
+const reminderKey = (invitation: { id: string }, batch: string) => `invitation:${invitation.id}:reminder:${batch}`;
+
 /**
  * Queues the reminders of one batch to these invitations, each in its letter's language, in the caller's
  * transaction, a slice at a time. A reminder of the batch already in the outbox is not composed again.
@@ -505,7 +508,7 @@ async function queueReminders(
   trx: Tx,
   { env, event, batch, invitations, createdBy }: { env: Env; event: EventRow; batch: string; invitations: ReminderTarget[]; createdBy: string | null },
 ): Promise<{ queued: number; due: number; noEmail: number }> {
-  const keyOf = (invitation: ReminderTarget) => `invitation:${invitation.id}:reminder:${batch}`;
+  const keyOf = (invitation: ReminderTarget) => reminderKey(invitation, batch);
   // letters of this batch already in the outbox are not rendered again (automatic schedules run every minute)
   const queuedKeys = await existingMessageKeys(trx, { keys: invitations.map(keyOf) });
   const due = invitations.filter((i) => !queuedKeys.has(keyOf(i)));
@@ -610,13 +613,14 @@ export async function sendReminders(
   });
 }
 
-/** Up to this many members, the event page's Remind queues the reminders in the request; more make a reminder wave. */
+/** Up to this many members, a reminder is queued at once (in the request, or the schedule's pass); more make a reminder wave. */
 export const REMIND_IN_REQUEST = 50;
 
 /**
- * What the event page's Remind does (issue 15): a few reminders at once, as sendReminders; to more members, it
- * records a reminder wave (the members awaiting an answer now, or those picked) with its audit row and returns
- * at once; the send-wave runner queues the reminders in chunks, and the page shows the wave's progress.
+ * What the event page's Remind and the automatic schedules do (issue 15): a few reminders at once, as
+ * sendReminders; to more members, a reminder wave (the members awaiting an answer and not yet reminded in this
+ * batch, or those of them picked) with its audit row, returning at once; the send-wave runner queues the
+ * reminders in chunks, and the page shows the wave's progress. `user` null: an automatic reminder.
  */
 export async function startReminders(
   db: DB,
@@ -627,20 +631,25 @@ export async function startReminders(
     invitationIds,
     user,
     ip,
-  }: { env: Env; eventId: string; batch: string; invitationIds?: string[]; user: { id: string; email: string }; ip?: string },
+  }: { env: Env; eventId: string; batch: string; invitationIds?: string[]; user: { id: string; email: string } | null; ip?: string },
 ): Promise<{ queued: number; wave?: undefined } | { wave: SendWave; queued?: undefined }> {
   return inTransaction(db, async (trx) => {
     const { event, invitations } = await remindable(trx, { eventId, invitationIds });
-    if (invitations.length <= REMIND_IN_REQUEST) {
-      const { queued, due } = await queueReminders(trx, { env, event, batch, invitations, createdBy: user.id });
-      if (due) await writeAudit(trx, { actor: user, action: "invitations.reminded", objectType: "event", objectId: eventId, ip, details: { queued, batch } });
+    const actor = user ?? { label: "automatic reminder" };
+    const createdBy = user?.id ?? null;
+    // who has this batch's reminder already (a schedule's later pass) is not counted
+    const reminded = await existingMessageKeys(trx, { keys: invitations.map((i) => reminderKey(i, batch)) });
+    const due = invitations.filter((i) => !reminded.has(reminderKey(i, batch)));
+    if (due.length <= REMIND_IN_REQUEST) {
+      const { queued } = await queueReminders(trx, { env, event, batch, invitations: due, createdBy });
+      if (due.length) await writeAudit(trx, { actor, action: "invitations.reminded", objectType: "event", objectId: eventId, ip, details: { queued, batch } });
       return { queued };
     }
-    const memberIds = invitations.map((i) => i.memberId);
-    const { wave, created } = await createSendWave(trx, { eventId, memberIds, bilingual: false, createdBy: user.id, kind: "reminder", batch });
+    const memberIds = due.map((i) => i.memberId);
+    const { wave, created } = await createSendWave(trx, { eventId, memberIds, bilingual: false, createdBy, kind: "reminder", batch });
     if (created) {
       await writeAudit(trx, {
-        actor: user,
+        actor,
         action: "invitations.reminded",
         objectType: "event",
         objectId: eventId,
@@ -685,7 +694,8 @@ async function runReminderChunk(
 export async function runReminderSchedules(db: DB, { env }: { env: Env }) {
   let queued = 0;
   for (const { eventId, days } of await listDueReminderSchedules(db)) {
-    queued += (await sendReminders(db, { env, eventId, batch: `auto-${days}`, user: null })).queued;
+    // to many members, a reminder wave: the worker's pass holds no transaction for minutes (issue 15)
+    queued += (await startReminders(db, { env, eventId, batch: `auto-${days}`, user: null })).queued ?? 0;
   }
   return queued;
 }

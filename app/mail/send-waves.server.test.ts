@@ -6,8 +6,9 @@ import { sql } from "kysely";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
 import { parseEnv } from "~/env.server";
+import { utcToLocalInput } from "~/lib/dates";
 import { EventSchema } from "~/lib/event-schemas";
-import { prepareInvitationLetters, REMIND_IN_REQUEST, runSendWaveChunk, startReminders, startSendWave } from "~/mail/invitations.server";
+import { prepareInvitationLetters, REMIND_IN_REQUEST, runReminderSchedules, runSendWaveChunk, startReminders, startSendWave } from "~/mail/invitations.server";
 import { startSendWaveRunner } from "~/mail/send-waves.server";
 import { loadDemoData } from "~/models/demo.server";
 import { createEvent } from "~/models/event.server";
@@ -240,5 +241,52 @@ describe(`send waves (${databaseLabel})`, () => {
     await runner.stop();
     expect(await getSendWave(t.db, { eventId, id: wave!.id })).toMatchObject({ status: "stopped", stopReason: "event_not_open", done: 0 });
     expect(await t.db.selectFrom("email_message").select("id").where("event_id", "=", eventId).where("kind", "=", "reminder").execute()).toEqual([]);
+  });
+
+  it("an automatic reminder to many members is a wave: the worker's pass records it once, the runner queues it, later passes find no one", async () => {
+    const inDays = (days: number) => utcToLocalInput(new Date(Date.now() + days * 86_400_000), "Asia/Seoul");
+    const { id: eventId } = await createEvent(t.db, {
+      ...EventSchema.parse({
+        kind: "forum",
+        title: { en: "Forum T" },
+        timeZone: "Asia/Seoul",
+        start: inDays(5),
+        end: inDays(6),
+        rsvpDeadline: inDays(2),
+        quota: "3",
+        categories: ["delegate"],
+        reminderDays: "3",
+      }),
+      status: "open",
+    });
+    await startSendWave(t.db, { eventId, audience: { mode: "all" }, user, bilingual: false });
+    const sender = startSendWaveRunner({ db: t.db, env, loop: false, chunkSize: 50 });
+    await sender.runOnce();
+    await sender.stop();
+    const waves = () => t.db.selectFrom("send_wave").select(["id", "status", "batch"]).where("event_id", "=", eventId).where("kind", "=", "reminder").execute();
+
+    // the worker's pass records the wave and queues nothing itself; its next pass, while the wave waits, adds none
+    await runReminderSchedules(t.db, { env });
+    await runReminderSchedules(t.db, { env });
+    const recorded = await waves();
+    expect(recorded).toMatchObject([{ status: "queued", batch: "auto-3" }]);
+    const audit = await t.db
+      .selectFrom("audit_log")
+      .select(["actor_label", "details"])
+      .where("action", "=", "invitations.reminded")
+      .where("object_id", "=", eventId)
+      .execute();
+    expect(audit).toHaveLength(1);
+
+    const runner = startSendWaveRunner({ db: t.db, env, loop: false, chunkSize: 25 });
+    await runner.runOnce();
+    await runner.stop();
+    const wave = (await getSendWave(t.db, { eventId, id: recorded[0].id }))!;
+    expect(wave).toMatchObject({ status: "done", queued: withEmail });
+    // every member reminded once: a later pass finds no one and records nothing
+    expect(await runReminderSchedules(t.db, { env })).toBe(0);
+    expect(await waves()).toHaveLength(1);
+    const keys = await t.db.selectFrom("email_message").select("idempotency_key").where("event_id", "=", eventId).where("kind", "=", "reminder").execute();
+    expect(new Set(keys.map((k) => k.idempotency_key)).size).toBe(withEmail);
   });
 });

@@ -47,8 +47,9 @@ const COLUMNS = [
 const toWave = <T extends { total: number | string }>(row: T) => ({ ...row, total: Number(row.total) });
 
 /**
- * Records a wave for the members staff confirmed; a runner prepares it (app/mail/send-waves.server.ts). A reminder
- * wave is one per batch of an event: recording the same batch again (a double click) gives the wave recorded first.
+ * Records a wave for the members staff confirmed; a runner prepares it (app/mail/send-waves.server.ts). While a
+ * reminder batch's wave waits or runs, recording the same batch again (a double click, the schedule's next pass)
+ * gives that wave.
  */
 export async function createSendWave(
   db: DB,
@@ -61,36 +62,41 @@ export async function createSendWave(
     batch = null,
   }: { eventId: string; memberIds: string[]; bilingual: boolean; createdBy: string | null; kind?: SendWaveKind; batch?: string | null },
 ) {
-  const row = await db
-    .insertInto("send_wave")
-    .values({
-      event_id: eventId,
-      member_ids: memberIds,
-      bilingual,
-      kind,
-      batch,
-      created_by: createdBy,
-      status: memberIds.length ? "queued" : "done",
-      finished_at: memberIds.length ? null : new Date(),
-    })
-    // the partial unique index of reminder waves (its predicate written out: a parameter would not match it)
-    .onConflict((oc) =>
-      oc
-        .columns(["event_id", "batch"])
-        .where(sql<boolean>`kind = 'reminder'`)
-        .doNothing(),
-    )
-    .returning(COLUMNS)
-    .executeTakeFirst();
-  if (row) return { wave: toWave(row) as SendWave, created: true };
-  const existing = await db
-    .selectFrom("send_wave")
-    .select(COLUMNS)
-    .where("event_id", "=", eventId)
-    .where("kind", "=", kind)
-    .where("batch", "=", batch)
-    .executeTakeFirstOrThrow();
-  return { wave: toWave(existing) as SendWave, created: false };
+  // twice at most: the open wave a conflict names may end before it is read (then the batch may have a new one)
+  for (let attempt = 0; ; attempt++) {
+    const row = await db
+      .insertInto("send_wave")
+      .values({
+        event_id: eventId,
+        member_ids: memberIds,
+        bilingual,
+        kind,
+        batch,
+        created_by: createdBy,
+        status: memberIds.length ? "queued" : "done",
+        finished_at: memberIds.length ? null : new Date(),
+      })
+      // the partial unique index of reminder waves (its predicate written out: a parameter would not match it)
+      .onConflict((oc) =>
+        oc
+          .columns(["event_id", "batch"])
+          .where(sql<boolean>`kind = 'reminder' and status in ('queued', 'running')`)
+          .doNothing(),
+      )
+      .returning(COLUMNS)
+      .executeTakeFirst();
+    if (row) return { wave: toWave(row) as SendWave, created: true };
+    const open = await db
+      .selectFrom("send_wave")
+      .select(COLUMNS)
+      .where("event_id", "=", eventId)
+      .where("kind", "=", kind)
+      .where("batch", "=", batch)
+      .where("status", "in", ["queued", "running"])
+      .executeTakeFirst();
+    if (open) return { wave: toWave(open) as SendWave, created: false };
+    if (attempt) throw new Error(`send wave of batch ${batch} neither recorded nor found`);
+  }
 }
 
 export async function getSendWave(db: DB, { eventId, id }: { eventId: string; id: string }): Promise<SendWave | undefined> {

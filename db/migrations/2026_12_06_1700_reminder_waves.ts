@@ -2,8 +2,9 @@ import { type Kysely, sql } from "kysely";
 
 /**
  * Reminders to many members run as send waves too (issue 15): a wave of kind `reminder` carries the reminder's
- * batch (the page's click, or an automatic schedule's), and one batch of an event makes one wave, so a double
- * click starts one. The members stay in `member_ids` (an event invites a member once).
+ * batch (the page's click, or an automatic schedule's). While a batch's wave is being prepared, it is the batch's
+ * only one, so a double click or the schedule's next pass starts no second. The members stay in `member_ids` (an
+ * event invites a member once).
  */
 export async function up(db: Kysely<any>): Promise<void> {
   await db.schema
@@ -16,7 +17,9 @@ export async function up(db: Kysely<any>): Promise<void> {
     )
     .addColumn("batch", "text")
     .execute();
-  await sql`create unique index send_wave_reminder_batch on send_wave (event_id, batch) where kind = 'reminder'`.execute(db);
+  await sql`create unique index send_wave_reminder_batch on send_wave (event_id, batch) where kind = 'reminder' and status in ('queued', 'running')`.execute(
+    db,
+  );
 }
 
 export async function down(db: Kysely<any>): Promise<void> {
