@@ -223,7 +223,20 @@ export async function findInvitationByToken(db: DB, { token }: { token: string }
       .selectFrom("invitation_token as t")
       .innerJoin("invitation as i", "i.id", "t.invitation_id")
       .innerJoin("event as e", "e.id", "i.event_id")
+      .innerJoin("member as m", "m.id", "i.member_id")
       .select(["i.id", "i.event_id as eventId", "i.member_id as memberId", "i.letter_locale as letterLocale"])
+      // the invitation as its reply page shows it (getReply's ReplyInvitation): the page reads no second time
+      .select([
+        "m.names as memberNames",
+        "m.country as memberCountry",
+        "i.response",
+        "i.revision",
+        "i.decline_reason as declineReason",
+        "i.answered_at as answeredAt",
+        "i.changed_at as changedAt",
+        "i.guest_category as guestCategory",
+        "i.single_person as singlePerson",
+      ])
       // whether the link was opened before: a scanner's hundredth GET writes nothing
       .select((eb) => eb.exists(eb.selectFrom("invitation_access as a").select("a.invitation_id").whereRef("a.invitation_id", "=", "i.id")).as("opened"))
       .select(eventFactsVersion.as("factsVersion"))

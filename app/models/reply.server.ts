@@ -217,7 +217,15 @@ export type ReplyState = {
   delegates: DelegateRow[];
 };
 
-export async function getReply(db: DB, { invitationId, key }: { invitationId: string; key: Buffer }): Promise<ReplyState | undefined> {
+/** An invitation as a reply shows it, without its people (a reply link's lookup reads it along: findInvitationByToken). */
+export type ReplyInvitation = Omit<ReplyState, "delegates">;
+
+/** The reply so far; `invitation`: the invitation's row when the caller read it already (the reply link's lookup). */
+export async function getReply(
+  db: DB,
+  { invitationId, key, invitation: known }: { invitationId: string; key: Buffer; invitation?: ReplyInvitation },
+): Promise<ReplyState | undefined> {
+  if (known?.id === invitationId) return { ...known, delegates: await listDelegates(db, { invitationId, key }) };
   const invitation = await db
     .selectFrom("invitation as i")
     .innerJoin("member as m", "m.id", "i.member_id")

@@ -83,7 +83,7 @@ export async function action({ params, context, request }: ActionFunctionArgs) {
   if ((await hitRateLimit(db, postKey, POST_RULE)).limited) throw new Response("Too Many Requests", { status: 429, headers: HEADERS });
   const { event, programme } = await eventFacts(db, { eventId: link.eventId, version: link.factsVersion });
   if (!replyWindowOpen(event)) return Response.json({ closed: true }, { status: 410, headers: HEADERS });
-  const rules = await replyRules(db, { env, event, invitationId: link.id, staff: false, programme });
+  const rules = await replyRules(db, { env, event, invitationId: link.id, staff: false, programme, invitation: link });
   const form = requireWithin(body, replyFormLimits(rules.quota));
   const submission = parseWithZod(form, { schema: replySchema(rules) });
   if (submission.status !== "success") {
@@ -115,7 +115,7 @@ async function documentAction({ params, context, request }: Pick<ActionFunctionA
   const postKey = `rsvp-post:${hashToken(params.token!).slice(0, 16)}`;
   if ((await hitRateLimit(db, postKey, POST_RULE)).limited) throw new Response("Too Many Requests", { status: 429, headers: HEADERS });
   const { event, programme } = await eventFacts(db, { eventId: link.eventId, version: link.factsVersion });
-  const rules = await replyRules(db, { env, event, invitationId: link.id, staff: false, programme });
+  const rules = await replyRules(db, { env, event, invitationId: link.id, staff: false, programme, invitation: link });
   const answer = await documentFormAction(db, {
     form,
     env,

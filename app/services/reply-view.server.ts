@@ -14,7 +14,7 @@ import { listApprovalsOfInvitation, listPlacesOfInvitation } from "~/models/capa
 import { type ContactRow, listContactsOfMember } from "~/models/contact.server";
 import { type EventRow, listProgramme, type ProgrammeItemRow } from "~/models/event.server";
 import type { InvitationLink } from "~/models/invitation.server";
-import { type DelegateRow, getReply, type ReplyState } from "~/models/reply.server";
+import { type DelegateRow, getReply, type ReplyInvitation, type ReplyState } from "~/models/reply.server";
 import type { Secretariat } from "~/models/secretariat.server";
 import { type EventFacts, eventFacts } from "~/services/event-facts.server";
 
@@ -88,15 +88,23 @@ function rulesOf(event: EventRow, reply: ReplyState, programme: readonly Program
 }
 
 /**
- * The rules a POSTed reply is checked against (the actions need only these, not the whole page). `programme`: the
- * event's programme when the caller has it already (the event facts of a reply link).
+ * The rules a POSTed reply is checked against (the actions need only these, not the whole page). `programme` and
+ * `invitation`: the event's programme and the invitation's row when the caller has them already (a reply link's
+ * lookup and its event facts).
  */
 export async function replyRules(
   db: DB,
-  { env, event, invitationId, staff, programme }: { env: Env; event: EventRow; invitationId: string; staff: boolean; programme?: readonly ProgrammeItemRow[] },
+  {
+    env,
+    event,
+    invitationId,
+    staff,
+    programme,
+    invitation,
+  }: { env: Env; event: EventRow; invitationId: string; staff: boolean; programme?: readonly ProgrammeItemRow[]; invitation?: ReplyInvitation },
 ) {
   const [reply, items] = await Promise.all([
-    getReply(db, { invitationId, key: env.DATA_ENCRYPTION_KEY }) as Promise<ReplyState>,
+    getReply(db, { invitationId, key: env.DATA_ENCRYPTION_KEY, invitation }) as Promise<ReplyState>,
     programme ?? listProgramme(db, { eventId: event.id }),
   ]);
   return rulesOf(event, reply, items, staff);
@@ -122,16 +130,10 @@ export type ReplyPage = Awaited<ReturnType<typeof replyPageData>>;
  */
 export async function replyPageData(
   db: DB,
-  {
-    env,
-    invitationId,
-    locale,
-    staff,
-    link,
-  }: { env: Env; invitationId: string; locale: Lng; staff: boolean; link?: Pick<InvitationLink, "eventId" | "memberId" | "factsVersion"> },
+  { env, invitationId, locale, staff, link }: { env: Env; invitationId: string; locale: Lng; staff: boolean; link?: InvitationLink },
 ) {
   const [reply, contacts, places, approvals, facts] = await Promise.all([
-    getReply(db, { invitationId, key: env.DATA_ENCRYPTION_KEY }) as Promise<ReplyState>,
+    getReply(db, { invitationId, key: env.DATA_ENCRYPTION_KEY, invitation: link }) as Promise<ReplyState>,
     link ? listContactsOfMember(db, { memberId: link.memberId }) : undefined,
     listPlacesOfInvitation(db, { invitationId }),
     listApprovalsOfInvitation(db, { invitationId }),
