@@ -2,7 +2,7 @@ import AxeBuilder from "@axe-core/playwright";
 import { type Browser, expect, type Locator, type Page, test } from "@playwright/test";
 
 import { adminDemoAndInvitations, type Invited, signIn } from "./fixtures";
-import { open } from "./hydrated";
+import { hydrated, open } from "./hydrated";
 import { type Plenary, startPlenary, stopPlenary, watch } from "./plenary";
 
 /**
@@ -60,6 +60,8 @@ test("staff tick two invitations, send them a reminder, and the confirmation and
   await bar.getByRole("button", { name: "Send reminder to selected" }).click();
 
   await expect(page.getByRole("heading", { name: "Send reminder to selected", level: 1 })).toBeVisible();
+  // the confirmation page is a new document: clicking before React hydrated it can make React throw (#345)
+  await hydrated(page);
   await expect(page.getByText("This applies to exactly 2 selected invitations:")).toBeVisible();
   const selected = page.locator("ul.bulk-selected > li");
   await expect(selected).toHaveCount(2);
@@ -94,6 +96,7 @@ test("with the keyboard only: Tab to two rows, Space ticks them, Enter sends and
   await page.keyboard.press("Enter");
 
   await expect(page.getByText("This applies to exactly 2 selected invitations:")).toBeVisible();
+  await hydrated(page);
   const selected = page.locator("ul.bulk-selected > li");
   await expect(selected).toHaveCount(2);
   for (const member of [third, fourth]) await expect(selected.filter({ hasText: member })).toHaveCount(1);
