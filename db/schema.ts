@@ -483,6 +483,8 @@ export interface ProgrammeRegistrationTable {
   event_id: string;
   status: RegistrationStatus;
   requested_at: DefaultTimestamp;
+  /** the order registrations were made in: breaks ties of `requested_at` (the embedded database's clock counts milliseconds) */
+  seq: Generated<string>;
   promoted_at: Timestamp | null;
 }
 

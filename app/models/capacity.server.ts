@@ -63,7 +63,7 @@ async function promoteOnLockedItem(trx: DB, { itemId, capacity }: { itemId: stri
     .where("programme_item_id", "=", itemId)
     .where("status", "=", "waiting")
     .orderBy("requested_at")
-    .orderBy("delegate_id");
+    .orderBy("seq");
   if (capacity !== null) {
     const free = capacity - registered;
     if (free <= 0) return [];
@@ -81,16 +81,20 @@ async function promoteOnLockedItem(trx: DB, { itemId, capacity }: { itemId: stri
   return ids.map((delegateId) => ({ delegateId, itemId }));
 }
 
-/** Sets `programme_item_ids` of these delegates to the items they hold a place on. */
+/**
+ * Sets `programme_item_ids` of these delegates to the items they hold a place on. Only rows that differ are
+ * written: after a save the people usually hold what they asked for, and an unchanged row written again costs a
+ * new row version and its index entries (issue 15: the most expensive statement of a reply).
+ */
 async function refreshPlaces(trx: DB, delegateIds: string[]) {
   if (!delegateIds.length) return;
+  const held = sql<string[]>`coalesce((select array_agg(r.programme_item_id order by r.requested_at, r.programme_item_id)
+        from programme_registration r where r.delegate_id = delegate.id and r.status = 'registered'), '{}'::uuid[])`;
   await trx
     .updateTable("delegate")
-    .set({
-      programme_item_ids: sql<string[]>`coalesce((select array_agg(r.programme_item_id order by r.requested_at, r.programme_item_id)
-        from programme_registration r where r.delegate_id = delegate.id and r.status = 'registered'), '{}'::uuid[])`,
-    })
+    .set({ programme_item_ids: held })
     .where("id", "in", [...new Set(delegateIds)])
+    .where(sql<boolean>`programme_item_ids is distinct from ${held}`)
     .execute();
 }
 
@@ -238,7 +242,7 @@ export async function listRegistrations(
       options.position
         ? sql<number | null>`case when r.status = 'waiting' then (select count(*) from programme_registration w
         where w.programme_item_id = r.programme_item_id and w.status = 'waiting'
-          and (w.requested_at, w.delegate_id) <= (r.requested_at, r.delegate_id)) end`.as("position")
+          and (w.requested_at, w.seq) <= (r.requested_at, r.seq)) end`.as("position")
         : sql<null>`null`.as("position"),
     ])
     .$call((qb) =>
@@ -248,7 +252,7 @@ export async function listRegistrations(
     )
     .orderBy("r.status")
     .orderBy("r.requested_at")
-    .orderBy("r.delegate_id")
+    .orderBy("r.seq")
     .limit(5000)
     .execute();
   return rows.map((row) => ({ ...row, position: row.position === null ? null : Number(row.position) })) as Registration[];

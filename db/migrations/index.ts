@@ -29,6 +29,7 @@ import * as m20261206_0400_attachments from "./2026_12_06_0400_create_event_atta
 import * as m20261206_0500_badge_links from "./2026_12_06_0500_create_delegate_badge_links";
 import * as m20261206_0600_mail_queue from "./2026_12_06_0600_mail_queue_indexes";
 import * as m20261206_1700_reminder_waves from "./2026_12_06_1700_reminder_waves";
+import * as m20261206_1800_registration_order from "./2026_12_06_1800_registration_order";
 
 /**
  * Every migration, by file name. Imported statically so migrations run from the server bundle as well as
@@ -64,4 +65,5 @@ export const migrations: Record<string, Migration> = {
   "2026_12_06_0500_create_delegate_badge_links": m20261206_0500_badge_links,
   "2026_12_06_0600_mail_queue_indexes": m20261206_0600_mail_queue,
   "2026_12_06_1700_reminder_waves": m20261206_1700_reminder_waves,
+  "2026_12_06_1800_registration_order": m20261206_1800_registration_order,
 };
