@@ -500,21 +500,23 @@ type ReminderTarget = { id: string; memberId: string; letterLocale: Lng };
 /** The idempotency key of a batch's reminder to an invitation: one per invitation and batch. */
 const reminderKey = (invitation: { id: string }, batch: string) => `invitation:${invitation.id}:reminder:${batch}`;
 
+/** Those of these invitations whose reminder of this batch is not in the outbox yet (automatic schedules run every minute). */
+async function notYetReminded<T extends { id: string }>(trx: Tx, { invitations, batch }: { invitations: T[]; batch: string }): Promise<T[]> {
+  const queued = await existingMessageKeys(trx, { keys: invitations.map((i) => reminderKey(i, batch)) });
+  return invitations.filter((i) => !queued.has(reminderKey(i, batch)));
+}
+
 /**
- * Queues the reminders of one batch to these invitations, each in its letter's language, in the caller's
- * transaction, a slice at a time. A reminder of the batch already in the outbox is not composed again.
+ * Queues the reminders of one batch to these invitations (notYetReminded's), each in its letter's language, in the
+ * caller's transaction, a slice at a time.
  */
 async function queueReminders(
   trx: Tx,
-  { env, event, batch, invitations, createdBy }: { env: Env; event: EventRow; batch: string; invitations: ReminderTarget[]; createdBy: string | null },
-): Promise<{ queued: number; due: number; noEmail: number }> {
-  const keyOf = (invitation: ReminderTarget) => reminderKey(invitation, batch);
-  // letters of this batch already in the outbox are not rendered again (automatic schedules run every minute)
-  const queuedKeys = await existingMessageKeys(trx, { keys: invitations.map(keyOf) });
-  const due = invitations.filter((i) => !queuedKeys.has(keyOf(i)));
+  { env, event, batch, due, createdBy }: { env: Env; event: EventRow; batch: string; due: ReminderTarget[]; createdBy: string | null },
+): Promise<{ queued: number; noEmail: number }> {
   let queued = 0;
   let noEmail = 0;
-  if (!due.length) return { queued, due: 0, noEmail };
+  if (!due.length) return { queued, noEmail };
   const domain = parseMailFrom(env.MAIL_FROM).address.split("@")[1] ?? "plenary.invalid";
   const members = new Map((await listAudience(trx, { mode: "picked", memberIds: due.map((i) => i.memberId) })).map((m) => [m.id, m]));
   const identity = await loadLetterIdentity(trx, env.APP_URL);
@@ -538,7 +540,7 @@ async function queueReminders(
     await ensureLinkTokens(trx, { invitationIds: slice.map(({ invitation }) => invitation.id), keys });
     const reminders: { key: string; member: Member; letterLocale: Lng; message: NewMessage }[] = [];
     for (const { invitation, member, recipients } of slice) {
-      const key = keyOf(invitation);
+      const key = reminderKey(invitation, batch);
       const head = member.contacts.find((c) => c.isHead);
       const message = await composeLetter({
         kind: "reminder",
@@ -567,7 +569,7 @@ async function queueReminders(
       await saveDocuments(key, { member, letterLocale, attachmentIds: [] });
     }
   }
-  return { queued, due: due.length, noEmail };
+  return { queued, noEmail };
 }
 
 /** The event (locked for sending, open) and its invitations awaiting an answer, or those of them picked. */
@@ -598,9 +600,10 @@ export async function sendReminders(
 ) {
   return inTransaction(db, async (trx) => {
     const { event, invitations } = await remindable(trx, { eventId, invitationIds });
-    const { queued, due } = await queueReminders(trx, { env, event, batch, invitations, createdBy: user?.id ?? null });
+    const due = await notYetReminded(trx, { invitations, batch });
     // nothing was due (a double click, or a schedule's later pass): no audit row either
-    if (!due) return { queued };
+    if (!due.length) return { queued: 0 };
+    const { queued } = await queueReminders(trx, { env, event, batch, due, createdBy: user?.id ?? null });
     await writeAudit(trx, {
       actor: user ?? { label: "automatic reminder" },
       action: "invitations.reminded",
@@ -638,10 +641,9 @@ export async function startReminders(
     const actor = user ?? { label: "automatic reminder" };
     const createdBy = user?.id ?? null;
     // who has this batch's reminder already (a schedule's later pass) is not counted
-    const reminded = await existingMessageKeys(trx, { keys: invitations.map((i) => reminderKey(i, batch)) });
-    const due = invitations.filter((i) => !reminded.has(reminderKey(i, batch)));
+    const due = await notYetReminded(trx, { invitations, batch });
     if (due.length <= REMIND_IN_REQUEST) {
-      const { queued } = await queueReminders(trx, { env, event, batch, invitations: due, createdBy });
+      const { queued } = await queueReminders(trx, { env, event, batch, due, createdBy });
       if (due.length) await writeAudit(trx, { actor, action: "invitations.reminded", objectType: "event", objectId: eventId, ip, details: { queued, batch } });
       return { queued };
     }
@@ -674,8 +676,10 @@ async function runReminderChunk(
     if (!event || event.status !== "open") throw new EventNotOpenError();
     const ids = wave.memberIds.slice(state.done, state.done + chunkSize);
     // who answered since the click is not reminded (counted with those reminded already)
-    const invitations = (await invitationsOfMembers(trx, { eventId: wave.eventId, memberIds: ids })).filter((i) => awaitsAnswer(i.response));
-    const result = await queueReminders(trx, { env, event, batch: wave.batch ?? wave.id, invitations, createdBy: wave.createdBy });
+    const awaiting = (await invitationsOfMembers(trx, { eventId: wave.eventId, memberIds: ids })).filter((i) => awaitsAnswer(i.response));
+    const batch = wave.batch ?? wave.id;
+    const due = await notYetReminded(trx, { invitations: awaiting, batch });
+    const result = await queueReminders(trx, { env, event, batch, due, createdBy: wave.createdBy });
     const finished = state.done + ids.length >= wave.memberIds.length;
     await recordSendWaveChunk(trx, {
       id: wave.id,

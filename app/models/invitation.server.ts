@@ -202,6 +202,23 @@ export async function revokeLinkToken(db: DB, { invitationId }: { invitationId: 
  */
 export type InvitationLink = NonNullable<Awaited<ReturnType<typeof findInvitationByToken>>>;
 
+/** An invitation (`i`) with its member (`m`) as a reply shows it: getReply and a reply link's lookup read these. */
+export const REPLY_INVITATION_COLUMNS = [
+  "i.id",
+  "i.event_id as eventId",
+  "i.member_id as memberId",
+  "m.names as memberNames",
+  "m.country as memberCountry",
+  "i.letter_locale as letterLocale",
+  "i.response",
+  "i.revision",
+  "i.decline_reason as declineReason",
+  "i.answered_at as answeredAt",
+  "i.changed_at as changedAt",
+  "i.guest_category as guestCategory",
+  "i.single_person as singlePerson",
+] as const;
+
 /**
  * A stamp of everything `eventFacts` reads for the event `e` (services/event-facts.server.ts): the transaction ids
  * (xmin) of the current versions of the event row, its host member and subcommittee, the secretariat row, the
@@ -224,19 +241,8 @@ export async function findInvitationByToken(db: DB, { token }: { token: string }
       .innerJoin("invitation as i", "i.id", "t.invitation_id")
       .innerJoin("event as e", "e.id", "i.event_id")
       .innerJoin("member as m", "m.id", "i.member_id")
-      .select(["i.id", "i.event_id as eventId", "i.member_id as memberId", "i.letter_locale as letterLocale"])
       // the invitation as its reply page shows it (getReply's ReplyInvitation): the page reads no second time
-      .select([
-        "m.names as memberNames",
-        "m.country as memberCountry",
-        "i.response",
-        "i.revision",
-        "i.decline_reason as declineReason",
-        "i.answered_at as answeredAt",
-        "i.changed_at as changedAt",
-        "i.guest_category as guestCategory",
-        "i.single_person as singlePerson",
-      ])
+      .select(REPLY_INVITATION_COLUMNS)
       // whether the link was opened before: a scanner's hundredth GET writes nothing
       .select((eb) => eb.exists(eb.selectFrom("invitation_access as a").select("a.invitation_id").whereRef("a.invitation_id", "=", "i.id")).as("opened"))
       .select(eventFactsVersion.as("factsVersion"))

@@ -7,6 +7,7 @@ import { isSamePerson, OWN_DATA_FIELDS } from "~/lib/delegate-identity";
 import { type DelegateInput, PRIVACY_NOTICE_VERSION, type ReplyInput } from "~/lib/reply-schemas";
 import { maskPassportNumber, seal, unseal } from "~/lib/sealed.server";
 import { lockProgramme, type Promotion, snapshotRegistrations, syncRegistrations } from "~/models/capacity.server";
+import { REPLY_INVITATION_COLUMNS } from "~/models/invitation.server";
 import { enqueueWebhookEvent } from "~/models/webhook.server";
 import type { DelegateRole, DietaryTag, Gender, GuestCategory, Honorific, InvitationResponse, Locale, LocalizedText } from "../../db/schema";
 
@@ -229,21 +230,7 @@ export async function getReply(
   const invitation = await db
     .selectFrom("invitation as i")
     .innerJoin("member as m", "m.id", "i.member_id")
-    .select([
-      "i.id",
-      "i.event_id as eventId",
-      "i.member_id as memberId",
-      "m.names as memberNames",
-      "m.country as memberCountry",
-      "i.letter_locale as letterLocale",
-      "i.response",
-      "i.revision",
-      "i.decline_reason as declineReason",
-      "i.answered_at as answeredAt",
-      "i.changed_at as changedAt",
-      "i.guest_category as guestCategory",
-      "i.single_person as singlePerson",
-    ])
+    .select(REPLY_INVITATION_COLUMNS)
     .where("i.id", "=", invitationId)
     .executeTakeFirst();
   if (!invitation) return undefined;
