@@ -1,5 +1,3 @@
-import { render } from "@react-email/render";
-
 import type { DB } from "~/db.server";
 import { htmlLang, type Lng } from "~/i18n";
 import { getFixedT } from "~/i18next.server";
@@ -8,6 +6,7 @@ import { localized } from "~/lib/directory";
 import { calendarFile } from "~/lib/ics.server";
 import { fillPlaceholders, type PlaceholderValues } from "~/lib/letters";
 import { formatName, type PersonName } from "~/lib/names";
+import { renderEmail } from "~/mail/render-email.server";
 import type { EventRow } from "~/models/event.server";
 import { getSecretariat } from "~/models/secretariat.server";
 import type { LetterKind, LocalizedText } from "../../db/schema";
@@ -68,7 +67,7 @@ export async function composeLinkMail({
   link: { url: string; label: string; intro: string };
   footer: string;
 }) {
-  const html = await render(
+  const html = renderEmail(
     StaffLink({ lang: htmlLang[locale], organisation, letterhead: letterheadOf(identity, locale), preview: subject, paragraphs, link, footer }),
   );
   const text = [organisation, paragraphs.join("\n\n"), `${link.label}:\n${link.url}`, footer].join("\n\n");
@@ -230,7 +229,7 @@ export async function composeNoticeMail({
   const title = oneLine(subject);
   const button = { url: link.url, label: link.label ?? t("buttonUpdate"), intro: frame.linkIntro };
   const footer = t("footer", { member, organisation });
-  const html = await render(
+  const html = renderEmail(
     Letter({
       lang: frame.lang,
       organisation,
@@ -300,7 +299,7 @@ export async function composeLetter(input: LetterInput) {
     footer: t("footer", { member: values.member, organisation: values.organisation }),
     second,
   });
-  const html = await render(element);
+  const html = renderEmail(element);
   // The plain-text part is written from the same parts, keeping the letter's own line breaks.
   const link = input.rsvpUrl && input.kind !== "cancellation" ? `${input.kind === "update" ? t("buttonUpdate") : t("button")}:\n${input.rsvpUrl}` : null;
   const text = [

@@ -1,7 +1,5 @@
 import crypto from "node:crypto";
 
-import { render } from "@react-email/render";
-
 import type { Tx } from "~/db.server";
 import type { Env } from "~/env.server";
 import type { Lng } from "~/i18n";
@@ -13,6 +11,7 @@ import { formatName } from "~/lib/names";
 import { seal } from "~/lib/sealed.server";
 import { LINK_PLACEHOLDER, messageIdFor } from "~/lib/tokens.server";
 import { eventCalendar, type LetterIdentity, noticeFrame, oneLine } from "~/mail/compose.server";
+import { renderEmail } from "~/mail/render-email.server";
 import { parseMailFrom } from "~/mail/transport.server";
 import { type BadgeHolder, ensureBadgeToken, listBadgeHolders } from "~/models/ebadge.server";
 import { enqueueMessage, existingMessageKeys } from "~/models/email-message.server";
@@ -87,7 +86,7 @@ export async function composeEbadge({
   const category = t(`events:categories.${holder.category}`);
   const codeLabel = t("ebadge:code");
   const link = { url, label: t("ebadge:mail.open"), intro: frame.linkIntro };
-  const html = await render(
+  const html = renderEmail(
     Ebadge({
       lang: frame.lang,
       organisation,

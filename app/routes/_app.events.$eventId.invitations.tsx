@@ -1,4 +1,3 @@
-import { render } from "@react-email/render";
 import { type ActionFunctionArgs, type LoaderFunctionArgs, redirect } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useNavigation, useSearchParams } from "@remix-run/react";
 import { useEffect, useState } from "react";
@@ -21,6 +20,7 @@ import { GuestInviteSchema } from "~/lib/guest-schemas";
 import type { PageTitle } from "~/lib/page-title";
 import { messageIdFor } from "~/lib/tokens.server";
 import { EventNotOpenError, inviteGuests, memberRecipients, startSendWave } from "~/mail/invitations.server";
+import { renderEmail, renderEmailText } from "~/mail/render-email.server";
 import { wakeSendWaveRunners } from "~/mail/send-waves.server";
 import { parseMailFrom } from "~/mail/transport.server";
 import { type AudienceFilter, listAudience } from "~/models/audience.server";
@@ -119,6 +119,7 @@ export async function action(args: ActionFunctionArgs) {
     const t = await getFixedT(locale, "emails");
     const subject = t("test.subject");
     const element = TestMessage({ lang: locale, organisation: t("organisation"), subject, body: t("test.body") });
+    const html = renderEmail(element);
     const key = `test:${user.id}:${Date.now()}`;
     const message = {
       idempotencyKey: key,
@@ -128,8 +129,8 @@ export async function action(args: ActionFunctionArgs) {
       eventId: event.id,
       to: [{ name: user.displayName, address: user.email }],
       subject,
-      html: await render(element),
-      text: await render(element, { plainText: true }),
+      html,
+      text: renderEmailText(html),
       createdBy: user.id,
     };
     await audited(db, (trx) => enqueueMessage(trx, message), {

@@ -1,4 +1,3 @@
-import { render } from "@react-email/render";
 import { type ActionFunctionArgs, type LoaderFunctionArgs, redirect } from "@remix-run/node";
 import { Form, Link, useLoaderData, useNavigation } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
@@ -16,6 +15,7 @@ import { localized } from "~/lib/directory";
 import type { PageTitle } from "~/lib/page-title";
 import { messageIdFor } from "~/lib/tokens.server";
 import { dkimSettings, dnsAdvice } from "~/mail/dkim.server";
+import { renderEmail, renderEmailText } from "~/mail/render-email.server";
 import { parseMailFrom } from "~/mail/transport.server";
 import { audited } from "~/models/audit.server";
 import { lastBackup } from "~/models/backup-log.server";
@@ -146,6 +146,7 @@ export async function action(args: ActionFunctionArgs) {
       address: localized(identity.address, locale) || null,
     },
   });
+  const html = renderEmail(element);
   // The page's one-time id makes a double click queue one message.
   const key = `settings-test:${user.id}:${submission.data}`;
   const draft = {
@@ -155,8 +156,8 @@ export async function action(args: ActionFunctionArgs) {
     locale,
     to: [{ name: user.displayName, address: user.email }],
     subject,
-    html: await render(element),
-    text: await render(element, { plainText: true }),
+    html,
+    text: renderEmailText(html),
     createdBy: user.id,
     // sent even while the queue is paused: when it gets through, the pause ends (issue 16 §2)
     bypassPause: true,
