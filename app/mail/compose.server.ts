@@ -8,7 +8,7 @@ import { fillPlaceholders, type PlaceholderValues } from "~/lib/letters";
 import { formatName, type PersonName } from "~/lib/names";
 import { renderEmail } from "~/mail/render-email.server";
 import type { EventRow } from "~/models/event.server";
-import { getSecretariat } from "~/models/secretariat.server";
+import { getSecretariat, type Secretariat } from "~/models/secretariat.server";
 import type { LetterKind, LocalizedText } from "../../db/schema";
 import Letter from "../../emails/letter";
 import StaffLink from "../../emails/staff-link";
@@ -24,7 +24,11 @@ export type LetterIdentity = {
 };
 
 export async function loadLetterIdentity(db: DB, appUrl: string): Promise<LetterIdentity> {
-  const identity = await getSecretariat(db);
+  return letterIdentityOf(await getSecretariat(db), appUrl);
+}
+
+/** The letterhead's parts from the secretariat's row (read already, e.g. with an event's kept facts). */
+export function letterIdentityOf(identity: Secretariat, appUrl: string): LetterIdentity {
   return {
     name: identity.name,
     shortName: identity.shortName,

@@ -67,7 +67,7 @@ export async function composeEbadge({
   holder: BadgeHolder;
   locale: Lng;
   memberNames: LocalizedText;
-  programme: ProgrammeItemRow[];
+  programme: readonly ProgrammeItemRow[];
   url: string;
   identity?: LetterIdentity | null;
 }) {
@@ -155,6 +155,7 @@ export async function queueEbadges(
     programme,
     identity,
     createdBy,
+    holders = () => listBadgeHolders(trx, { invitationId }),
   }: {
     env: Env;
     event: EventRow;
@@ -162,15 +163,17 @@ export async function queueEbadges(
     response: string;
     letterLocale: Lng;
     memberNames: LocalizedText;
-    programme: ProgrammeItemRow[];
+    programme: readonly ProgrammeItemRow[];
     identity: LetterIdentity | null;
     createdBy: string | null;
+    /** the invitation's people as badges show them, when the caller has read them in this transaction already */
+    holders?: () => Promise<BadgeHolder[]>;
   },
 ): Promise<number> {
   if (response !== "attending" && response !== "representative") return 0;
   if (event.status === "cancelled" || event.status === "archived") return 0;
   const domain = parseMailFrom(env.MAIL_FROM).address.split("@")[1] ?? "plenary.invalid";
-  const due = (await listBadgeHolders(trx, { invitationId }))
+  const due = (await holders())
     .filter((holder) => holder.email && !holder.anonymised)
     .map((holder) => {
       const locale = badgeLocale(holder.interpretation, letterLocale);

@@ -81,7 +81,7 @@ export async function action({ params, context, request }: ActionFunctionArgs) {
   const env = getEnv();
   const postKey = `rsvp-post:${hashToken(params.token!).slice(0, 16)}`;
   if ((await hitRateLimit(db, postKey, POST_RULE)).limited) throw new Response("Too Many Requests", { status: 429, headers: HEADERS });
-  const { event, programme } = await eventFacts(db, { eventId: link.eventId, version: link.factsVersion });
+  const { event, programme, secretariat } = await eventFacts(db, { eventId: link.eventId, version: link.factsVersion });
   if (!replyWindowOpen(event)) return Response.json({ closed: true }, { status: 410, headers: HEADERS });
   const rules = await replyRules(db, { env, event, invitationId: link.id, staff: false, programme, invitation: link });
   const form = requireWithin(body, replyFormLimits(rules.quota));
@@ -98,6 +98,7 @@ export async function action({ params, context, request }: ActionFunctionArgs) {
     actor: { kind: "link" },
     passportAllowed: rules.passportAllowed,
     ip: context.clientIp,
+    known: { memberId: link.memberId, locale: link.letterLocale, programme, secretariat },
   });
   if (outcome.status === "conflict") {
     return Response.json({ result: submission.reply({ formErrors: ["reply:conflict"] }), conflict: true }, { status: 409, headers: HEADERS });

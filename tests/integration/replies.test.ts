@@ -180,6 +180,8 @@ describe(`replies by link (${databaseLabel})`, () => {
     const mail = confirmation()!;
     expect(mail.subject).toContain("16-я Генеральная ассамблея АРАССВА");
     expect(mail.text).toContain("Кожемяко Олег Николаевич");
+    // the head's programme item by its Russian title (the programme comes from the event's kept facts, issue 15)
+    expect(mail.text).toMatch(/1\. [^\n]*Кожемяко Олег Николаевич[^\n]* — Поездка на металлургический комбинат/);
     expect(mail.text).toMatch(/\/r\/[A-Za-z0-9_-]{43}/);
     expect(mail.attachments.some((a) => a.filename?.endsWith(".ics"))).toBe(true);
     const cc = [mail.to, mail.cc].flatMap((field) => (Array.isArray(field) ? field : field ? [field] : [])).flatMap((a) => a.value.map((v) => v.address));
