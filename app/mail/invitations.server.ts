@@ -142,11 +142,11 @@ type InvitationParts = {
   identity: Awaited<ReturnType<typeof loadLetterIdentity>>;
 };
 
-/** A member's invitation letter in one language, with the reply link masked. */
-function composeInvitation({ env, event, member, locale, letter, english, identity }: InvitationParts) {
+/** A member's letter (an invitation or a reminder) in one language, with the reply link masked. */
+function composeMemberLetter(kind: "invitation" | "reminder", { env, event, member, locale, letter, english, identity }: InvitationParts) {
   const head = member.contacts.find((c) => c.isHead);
   return composeLetter({
-    kind: "invitation",
+    kind,
     locale,
     letter,
     english,
@@ -161,6 +161,35 @@ function composeInvitation({ env, event, member, locale, letter, english, identi
 /** Everything a composed invitation depends on, as one string: equal strings, equal letters. */
 function invitationInputs({ env, event, member, locale, letter, english, identity }: InvitationParts) {
   return JSON.stringify([env.APP_URL, event, member, locale, letter, english, identity]);
+}
+
+/** The event's letter of this kind in each language, read once per transaction (or chunk) and language. */
+function lettersByLanguage(db: DB | Tx, { eventId, kind }: { eventId: string; kind: "invitation" | "reminder" }) {
+  const letters = new Map<Lng, Promise<Awaited<ReturnType<typeof getLetter>>>>();
+  return (locale: Lng) => {
+    if (!letters.has(locale)) letters.set(locale, getLetter(db, { eventId, kind, locale }));
+    return letters.get(locale)!;
+  };
+}
+
+/** A letter of a slice, ready for the outbox. */
+type SliceLetter = { key: string; member: Member; letterLocale: Lng; message: NewMessage };
+
+/**
+ * Queues a slice's letters in one statement and stores the documents of those that were new (issue 18 §8);
+ * returns the keys that were new (the others were in the outbox already).
+ */
+async function queueSlice(
+  trx: Tx,
+  letters: SliceLetter[],
+  { saveDocuments, attachmentIds }: { saveDocuments: Awaited<ReturnType<typeof letterDocuments>>; attachmentIds: string[] },
+): Promise<Set<string>> {
+  const added = await enqueueMessages(
+    trx,
+    letters.map((letter) => letter.message),
+  );
+  for (const { key, member, letterLocale } of letters) if (added.has(key)) await saveDocuments(key, { member, letterLocale, attachmentIds });
+  return added;
 }
 
 /** Invitation letters composed ahead of a transaction, by member, with the inputs they were composed from. */
@@ -188,15 +217,14 @@ export async function prepareInvitationLetters(
   // invited already (a second wave to the same members, a retried chunk): the transaction would drop the letter
   const queued = await existingMessageKeys(db, { keys: invited.map((invitation) => invitationLetterKey(invitation.id)) });
   const invitedAlready = new Set(invited.filter((invitation) => queued.has(invitationLetterKey(invitation.id))).map((invitation) => invitation.memberId));
-  const letters = new Map<Lng, Awaited<ReturnType<typeof getLetter>>>();
+  const letterIn = lettersByLanguage(db, { eventId, kind: "invitation" });
   for (const member of members) {
     if (invitedAlready.has(member.id)) continue;
     const recipients = memberRecipients(member);
     if (recipients.noEmail) continue;
     const locale = recipients.locale;
-    if (!letters.has(locale)) letters.set(locale, await getLetter(db, { eventId, kind: "invitation", locale }));
-    const parts: InvitationParts = { env, event, member, locale, letter: letters.get(locale)!, english, identity };
-    prepared.set(member.id, { inputs: invitationInputs(parts), message: await composeInvitation(parts) });
+    const parts: InvitationParts = { env, event, member, locale, letter: await letterIn(locale), english, identity };
+    prepared.set(member.id, { inputs: invitationInputs(parts), message: await composeMemberLetter("invitation", parts) });
     // a turn of the event loop between letters: the mail worker's answers from the relay are taken in meanwhile
     await new Promise((resolve) => setImmediate(resolve));
   }
@@ -238,11 +266,7 @@ async function inviteMembers(
   const eventId = event.id;
   const english = bilingual ? await getLetter(trx, { eventId, kind: "invitation", locale: "en" }) : null;
   const identity = await loadLetterIdentity(trx, env.APP_URL);
-  const letters = new Map<string, Awaited<ReturnType<typeof getLetter>>>();
-  const letterIn = async (locale: Lng) => {
-    if (!letters.has(locale)) letters.set(locale, await getLetter(trx, { eventId, kind: "invitation", locale }));
-    return letters.get(locale)!;
-  };
+  const letterIn = lettersByLanguage(trx, { eventId, kind: "invitation" });
   // issue 18 §8: the letter as a PDF and the event's files, referred to by the message and attached when it is sent
   const attachmentIds = (await listAttachments(trx, { eventId })).map((a) => a.id);
   const saveDocuments = await letterDocuments(trx, { env, event, identity });
@@ -266,7 +290,7 @@ async function inviteMembers(
     // invitations whose letter is queued already (a second wave to the same members): nothing to compose
     const earlier = slice.map(({ member }) => invitations.get(member.id)!).filter((invitation) => !invitation.created);
     const queuedBefore = await existingMessageKeys(trx, { keys: earlier.map((invitation) => invitationLetterKey(invitation.id)) });
-    const letters: { key: string; member: Member; letterLocale: Lng; message: NewMessage }[] = [];
+    const letters: SliceLetter[] = [];
     for (const { member, recipients } of slice) {
       const invitation = invitations.get(member.id)!;
       if (!invitation.created) await ensureLinkToken(trx, { invitationId: invitation.id, keys });
@@ -286,7 +310,7 @@ async function inviteMembers(
       };
       // composed before the transaction when nothing it depends on has changed since
       const ready = prepared?.get(member.id);
-      const message = ready && ready.inputs === invitationInputs(parts) ? ready.message : await composeInvitation(parts);
+      const message = ready && ready.inputs === invitationInputs(parts) ? ready.message : await composeMemberLetter("invitation", parts);
       letters.push({
         key,
         member,
@@ -294,17 +318,10 @@ async function inviteMembers(
         message: letterMessage({ kind: "invitation", key, domain, event, invitation, recipients, message, createdBy }),
       });
     }
-    const queued = await enqueueMessages(
-      trx,
-      letters.map((letter) => letter.message),
-    );
-    for (const { key, member, letterLocale } of letters) {
-      if (!queued.has(key)) {
-        result.alreadyInvited++;
-        continue;
-      }
-      result.queued++;
-      await saveDocuments(key, { member, letterLocale, attachmentIds });
+    const queued = await queueSlice(trx, letters, { saveDocuments, attachmentIds });
+    for (const { key } of letters) {
+      if (queued.has(key)) result.queued++;
+      else result.alreadyInvited++;
     }
   }
   return result;
@@ -523,11 +540,7 @@ async function queueReminders(
   // with the PDF letter option on, a reminder carries the invitation's PDF letter too (rendered when it is sent)
   const saveDocuments = await letterDocuments(trx, { env, event, identity });
   const keys = linkKeys(env);
-  const letters = new Map<Lng, Awaited<ReturnType<typeof getLetter>>>();
-  const letterIn = async (locale: Lng) => {
-    if (!letters.has(locale)) letters.set(locale, await getLetter(trx, { eventId: event.id, kind: "reminder", locale }));
-    return letters.get(locale)!;
-  };
+  const letterIn = lettersByLanguage(trx, { eventId: event.id, kind: "reminder" });
   // a few statements per slice of invitations, as for invitations (issue 15: reminding 5,000)
   for (let start = 0; start < due.length; start += INVITE_SLICE) {
     const slice = due.slice(start, start + INVITE_SLICE).flatMap((invitation) => {
@@ -538,20 +551,11 @@ async function queueReminders(
       return [];
     });
     await ensureLinkTokens(trx, { invitationIds: slice.map(({ invitation }) => invitation.id), keys });
-    const reminders: { key: string; member: Member; letterLocale: Lng; message: NewMessage }[] = [];
+    const reminders: SliceLetter[] = [];
     for (const { invitation, member, recipients } of slice) {
       const key = reminderKey(invitation, batch);
-      const head = member.contacts.find((c) => c.isHead);
-      const message = await composeLetter({
-        kind: "reminder",
-        locale: invitation.letterLocale,
-        letter: await letterIn(invitation.letterLocale),
-        event,
-        member,
-        head: head ? toPersonName(head, invitation.letterLocale) : null,
-        rsvpUrl: storedRsvpUrl(env),
-        identity,
-      });
+      const locale = invitation.letterLocale;
+      const message = await composeMemberLetter("reminder", { env, event, member, locale, letter: await letterIn(locale), english: null, identity });
       reminders.push({
         key,
         member,
@@ -559,15 +563,7 @@ async function queueReminders(
         message: letterMessage({ kind: "reminder", key, domain, event, invitation, recipients, message, createdBy }),
       });
     }
-    const added = await enqueueMessages(
-      trx,
-      reminders.map((reminder) => reminder.message),
-    );
-    for (const { key, member, letterLocale } of reminders) {
-      if (!added.has(key)) continue;
-      queued++;
-      await saveDocuments(key, { member, letterLocale, attachmentIds: [] });
-    }
+    queued += (await queueSlice(trx, reminders, { saveDocuments, attachmentIds: [] })).size;
   }
   return { queued, noEmail };
 }
