@@ -570,50 +570,17 @@ async function queueReminders(
 
 /** The event (locked for sending, open) and its invitations awaiting an answer, or those of them picked. */
 async function remindable(trx: Tx, { eventId, invitationIds }: { eventId: string; invitationIds?: string[] }) {
-  await lockEventForSending(trx, { eventId });
-  const event = await getEvent(trx, { id: eventId });
-  if (!event || event.status !== "open") throw new EventNotOpenError();
+  const event = await openEventForSending(trx, { eventId });
   const picked = invitationIds ? new Set(invitationIds) : null;
   const invitations = (await listInvitations(trx, { eventId })).filter((i) => awaitsAnswer(i.response) && (!picked || picked.has(i.id)));
   return { event, invitations };
 }
 
-/**
- * Reminds invited members that have not answered (pending or undecided), each in its letter's language, in one
- * transaction (the bulk bar's selection and the automatic schedules). `batch` comes from the page the button was
- * on: a double click sends one reminder; a later reminder, from a freshly loaded page, is a new batch.
- */
-export async function sendReminders(
-  db: DB,
-  {
-    env,
-    eventId,
-    batch,
-    invitationIds,
-    user,
-    ip,
-  }: { env: Env; eventId: string; batch: string; invitationIds?: string[]; user: { id: string; email: string } | null; ip?: string },
-) {
-  return inTransaction(db, async (trx) => {
-    const { event, invitations } = await remindable(trx, { eventId, invitationIds });
-    const due = await notYetReminded(trx, { invitations, batch });
-    // nothing was due (a double click, or a schedule's later pass): no audit row either
-    if (!due.length) return { queued: 0 };
-    const { queued } = await queueReminders(trx, { env, event, batch, due, createdBy: user?.id ?? null });
-    await writeAudit(trx, {
-      actor: user ?? { label: "automatic reminder" },
-      action: "invitations.reminded",
-      objectType: "event",
-      objectId: eventId,
-      ip,
-      details: { queued, batch },
-    });
-    return { queued };
-  });
-}
-
 /** Up to this many members, a reminder is queued at once (in the request, or the schedule's pass); more make a reminder wave. */
 export const REMIND_IN_REQUEST = 50;
+
+/** Whom to remind: `batch` comes from the page the button was on (a double click reminds once); `user` null: automatic. */
+type RemindRequest = { env: Env; eventId: string; batch: string; invitationIds?: string[]; user: { id: string; email: string } | null; ip?: string };
 
 /**
  * What the event page's Remind and the automatic schedules do (issue 15): a few reminders at once, as
@@ -623,14 +590,7 @@ export const REMIND_IN_REQUEST = 50;
  */
 export async function startReminders(
   db: DB,
-  {
-    env,
-    eventId,
-    batch,
-    invitationIds,
-    user,
-    ip,
-  }: { env: Env; eventId: string; batch: string; invitationIds?: string[]; user: { id: string; email: string } | null; ip?: string },
+  { env, eventId, batch, invitationIds, user, ip, inRequestUpTo = REMIND_IN_REQUEST }: RemindRequest & { inRequestUpTo?: number },
 ): Promise<{ queued: number; wave?: undefined } | { wave: SendWave; queued?: undefined }> {
   return inTransaction(db, async (trx) => {
     const { event, invitations } = await remindable(trx, { eventId, invitationIds });
@@ -638,7 +598,7 @@ export async function startReminders(
     const createdBy = user?.id ?? null;
     // who has this batch's reminder already (a schedule's later pass) is not counted
     const due = await notYetReminded(trx, { invitations, batch });
-    if (due.length <= REMIND_IN_REQUEST) {
+    if (due.length <= inRequestUpTo) {
       const { queued } = await queueReminders(trx, { env, event, batch, due, createdBy });
       if (due.length) await writeAudit(trx, { actor, action: "invitations.reminded", objectType: "event", objectId: eventId, ip, details: { queued, batch } });
       return { queued };
@@ -659,6 +619,15 @@ export async function startReminders(
   });
 }
 
+/**
+ * Reminds invited members that have not answered (pending or undecided), each in its letter's language, all in one
+ * transaction, never as a wave: the bulk bar's selection (at most BULK_MAX, inside its own all-or-nothing
+ * transaction) and tests that need the outbox filled.
+ */
+export async function sendReminders(db: DB, request: RemindRequest): Promise<{ queued: number }> {
+  return { queued: (await startReminders(db, { ...request, inRequestUpTo: Infinity })).queued ?? 0 };
+}
+
 /** Queues one chunk of a reminder wave this runner holds, in one transaction with the wave's progress. */
 async function runReminderChunk(
   db: DB,
@@ -667,9 +636,7 @@ async function runReminderChunk(
   return inTransaction(db, async (trx) => {
     const state = await lockSendWaveChunk(trx, { id: wave.id, runnerId });
     if (!state) return "lost";
-    await lockEventForSending(trx, { eventId: wave.eventId });
-    const event = await getEvent(trx, { id: wave.eventId });
-    if (!event || event.status !== "open") throw new EventNotOpenError();
+    const event = await openEventForSending(trx, { eventId: wave.eventId });
     const ids = wave.memberIds.slice(state.done, state.done + chunkSize);
     // who answered since the click is not reminded (counted with those reminded already)
     const awaiting = (await invitationsOfMembers(trx, { eventId: wave.eventId, memberIds: ids })).filter((i) => awaitsAnswer(i.response));
