@@ -39,6 +39,20 @@ describe("prepared statements on the embedded database", () => {
     expect((await preparedQuery(pg, "select name from person where active", [])).rows).toEqual([]);
   });
 
+  it("answers as PGlite's query() with rows as arrays, a parser of the caller's, a with … update and a delete", async () => {
+    const select = "select name, tags, seen_at, score from person order by name";
+    expect(await preparedQuery(pg, select, [], { rowMode: "array" })).toEqual(await pg.query(select, [], { rowMode: "array" }));
+    const upper = { parsers: { 25: (value: string) => value.toUpperCase() } };
+    const ours = await preparedQuery<{ name: string }>(pg, select, [], upper);
+    expect(ours).toEqual(await pg.query(select, [], upper));
+    expect(ours.rows[0].name).toBe("КОЖЕМЯКО ОЛЕГ");
+    const touch = "with changed as (update person set score = score where name = any($1) returning id) select count(*)::int as n from changed";
+    expect(await preparedQuery(pg, touch, [["박형준"]])).toEqual(await pg.query(touch, [["박형준"]]));
+    await pg.query("insert into person (name) values ('a'), ('b'), ('c')");
+    const removed = await preparedQuery(pg, "delete from person where name = any($1)", [["a", "b"]]);
+    expect(removed).toEqual(await pg.query("delete from person where name = any($1)", [["c"]]).then((r) => ({ ...r, affectedRows: 2, rowCount: 2 })));
+  });
+
   it("lets the event loop turn while queries chain: a request or a timer never waits for a whole storm to end", async () => {
     // 50 "requests", each a chain of queries (as a reply page is), all on the one embedded database: the database
     // answers without real I/O, so without a turn of the loop in between, nothing else ran until all of them ended

@@ -38,10 +38,29 @@ const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..")
 const PASSWORD = "a long enough bench passphrase";
 const say = (text: string) => process.stderr.write(`bench:send  ${text}\n`);
 
-async function startSink(): Promise<{ port: number; stop: () => void }> {
+async function startSink(): Promise<{ port: number; received: () => number; reached: (count: number) => Promise<void>; stop: () => void }> {
   const child = spawn(process.execPath, [path.join(ROOT, "tests/bench/sink-child.mjs")], { cwd: ROOT, stdio: ["ignore", "pipe", "inherit"] });
-  const port = await new Promise<number>((resolve) => child.stdout!.once("data", (d) => resolve(Number(String(d).trim()))));
-  return { port, stop: () => child.kill("SIGTERM") };
+  let received = 0;
+  let waiting: { count: number; resolve: () => void }[] = [];
+  let rest = "";
+  const port = await new Promise<number>((resolve) => {
+    child.stdout!.on("data", (chunk) => {
+      const lines = (rest + String(chunk)).split("\n");
+      rest = lines.pop() ?? "";
+      for (const line of lines) {
+        if (line.startsWith("received ")) received = Number(line.slice("received ".length));
+        else if (/^\d+$/.test(line)) resolve(Number(line));
+      }
+      waiting = waiting.filter((w) => (received >= w.count ? (w.resolve(), false) : true));
+    });
+  });
+  return {
+    port,
+    received: () => received,
+    // resolves once the sink holds `count` messages in all (counted from its start)
+    reached: (count) => new Promise<void>((resolve) => (received >= count ? resolve() : waiting.push({ count, resolve }))),
+    stop: () => child.kill("SIGTERM"),
+  };
 }
 
 async function rawCeiling(port: number, count: number) {
@@ -124,7 +143,7 @@ async function seed(db: DB) {
   return { eventId };
 }
 
-async function plenaryThroughHttp(sinkPort: number, dir: string) {
+async function plenaryThroughHttp(sink: Awaited<ReturnType<typeof startSink>>, dir: string) {
   const { db, env } = await benchDatabase(dir, "plenary_bench_send");
   let eventId: string;
   try {
@@ -143,7 +162,7 @@ async function plenaryThroughHttp(sinkPort: number, dir: string) {
       PORT: String(port),
       APP_URL: appUrl,
       DATA_DIR: path.join(dir, "data"),
-      SMTP_URL: `smtp://127.0.0.1:${sinkPort}`,
+      SMTP_URL: `smtp://127.0.0.1:${sink.port}`,
       MAIL_RATE_PER_MINUTE: "0",
       LOG_LEVEL: process.env.BENCH_LOG_LEVEL ?? "warn",
       ...(process.env.BENCH_NODE_OPTIONS ? { NODE_OPTIONS: process.env.BENCH_NODE_OPTIONS } : {}),
@@ -168,14 +187,18 @@ async function plenaryThroughHttp(sinkPort: number, dir: string) {
     const response = await client.post(`/events/${eventId}/invitations`, { intent: "send", mode: "all" });
     const requestMs = performance.now() - started;
     if (response.status !== 302 || !/wave=/.test(locationOf(response))) throw new Error(`the send request answered ${response.status} ${locationOf(response)}`);
-    let sent = 0;
-    // where the memory is at the peak: the JavaScript heap, buffers outside it, and the rest (PGlite's WebAssembly
-    // memory, code, stacks), from the server's own /metrics
+    // done when the sink holds all N letters (its own count: the server is not asked while it works); where the
+    // memory is at the peak (the JavaScript heap, buffers outside it, and the rest: PGlite's WebAssembly memory, code,
+    // stacks) from the server's own /metrics, asked every 2 s (each answer counts the whole outbox)
+    const base = sink.received();
     let split = "";
-    while (sent < N) {
-      await new Promise((resolve) => setTimeout(resolve, 250));
+    let done = false;
+    const allReceived = sink.reached(base + N).then(() => (done = true));
+    while (!done) {
+      await Promise.race([allReceived, new Promise((resolve) => setTimeout(resolve, 2000))]);
+      if (plenary.process.exitCode !== null) throw new Error("Plenary exited during the wave");
+      if (done) break;
       const metrics = await (await fetch(`${appUrl}/metrics`)).text();
-      sent = Number(/plenary_mail_messages\{status="sent"\} (\d+)/.exec(metrics)?.[1] ?? 0);
       const value = (name: string) => Number(new RegExp(`^${name} (\\S+)`, "m").exec(metrics)?.[1] ?? 0) / 1024 / 1024;
       const rss = value("plenary_process_resident_memory_bytes");
       if (rss >= peakKb / 1024 - 1) {
@@ -183,9 +206,16 @@ async function plenaryThroughHttp(sinkPort: number, dir: string) {
         const external = value("plenary_nodejs_external_memory_bytes");
         split = `RSS ${rss.toFixed(0)} MB = JS heap ${heap.toFixed(0)} MB + external buffers ${external.toFixed(0)} MB + other ${(rss - heap - external).toFixed(0)} MB`;
       }
-      if (plenary.process.exitCode !== null) throw new Error("Plenary exited during the wave");
     }
     const seconds = (performance.now() - started) / 1000;
+    const sent = sink.received() - base;
+    // and the server recorded each of them as sent (its last records may follow the sink by a moment)
+    for (let tries = 0; ; tries++) {
+      const recorded = Number(/plenary_mail_messages\{status="sent"\} (\d+)/.exec(await (await fetch(`${appUrl}/metrics`)).text())?.[1] ?? 0);
+      if (recorded >= N) break;
+      if (tries === 50) throw new Error(`the sink holds ${sent} letters, the server recorded ${recorded} as sent`);
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
     return { queued: sent, requestMs, seconds, rate: sent / seconds, peakMb: peakKb / 1024, split };
   } finally {
     clearInterval(sampler);
@@ -208,7 +238,7 @@ try {
   await rawCeiling(sink.port, 200); // warm-up
   const before = await rawCeiling(sink.port, Math.min(N, 2000));
   say(`ceiling ${before.toFixed(0)} msg/s; seeding ${N} members and starting Plenary…`);
-  const plenary = await plenaryThroughHttp(sink.port, dir);
+  const plenary = await plenaryThroughHttp(sink, dir);
   const after = await rawCeiling(sink.port, Math.min(N, 2000));
   const ceiling = (before + after) / 2;
   const ratio = plenary.rate / ceiling;

@@ -1,5 +1,9 @@
-// A fast SMTP sink in its own process for benchmarks: accepts everything, parses nothing, prints its port.
+// A fast SMTP sink in its own process for benchmarks: accepts everything, parses nothing, prints its port, then one
+// line "received <n>" each time a message has come in whole (the benchmark waits for its count instead of asking
+// the server under test).
 import { SMTPServer } from "smtp-server";
+
+let received = 0;
 
 const server = new SMTPServer({
   authOptional: true,
@@ -7,7 +11,11 @@ const server = new SMTPServer({
   logger: false,
   onData(stream, _session, callback) {
     stream.on("data", () => undefined);
-    stream.on("end", () => callback());
+    stream.on("end", () => {
+      received++;
+      process.stdout.write(`received ${received}\n`);
+      callback();
+    });
   },
 });
 server.listen(0, "127.0.0.1", () => process.stdout.write(`${server.server.address().port}\n`));
