@@ -1,9 +1,9 @@
-import { type QueryCreator, sql } from "kysely";
+import { sql } from "kysely";
 
 import { type DB, inTransaction } from "~/db.server";
 import type { LiveToken } from "~/models/invitation.server";
 import { webhookEventsFrom } from "~/models/webhook.server";
-import type { Address, Database, InlineImage, Locale, MessageStatus, RecipientOutcome } from "../../db/schema";
+import type { Address, InlineImage, Locale, MessageStatus, RecipientOutcome } from "../../db/schema";
 
 export type NewMessage = {
   idempotencyKey: string;
@@ -184,48 +184,37 @@ export async function finishMessage(
 ) {
   const at = now ? sql<Date>`${now}::timestamptz` : sql<Date>`now()`;
   const accepted = recipients?.some((r) => r.state === "accepted");
-  const update = (qc: QueryCreator<Database>) =>
-    qc
-      .updateTable("email_message")
-      .set((eb) => ({
-        status,
-        last_reply: reply === undefined ? eb.ref("last_reply") : reply ? reply.slice(0, 1000) : null,
-        next_attempt_at: nextAttemptAt ?? eb.ref("next_attempt_at"),
-        // a message counts as sent when a recipient took it (a deferred Cc may still be pending)
-        sent_at: status === "sent" || status === "local" || accepted ? sql`coalesce(sent_at, ${at})` : eb.ref("sent_at"),
-        attempts: refundAttempt ? sql<number>`greatest(attempts - 1, 0)` : eb.ref("attempts"),
-        recipients: recipients ? JSON.stringify(recipients) : sql<string>`recipients`,
-        to_undelivered: toUndelivered ?? eb.ref("to_undelivered"),
-        bounced_at: status === "bounced" ? sql`coalesce(bounced_at, ${at})` : eb.ref("bounced_at"),
-        lease_until: null,
-        leased_by: null,
-        updated_at: at,
-      }))
-      .where("id", "=", id)
-      .where("leased_by", "=", workerId)
-      .where("status", "=", "sending")
-      .returning(["id", "invitation_id", "event_id", "kind"]);
+  // one SQL template rather than kysely's update builder: this runs once per message sent, and building and
+  // compiling the builder cost more than the statement itself (issue 15: about 0.16 ms of 0.43 ms per message)
+  const update = sql`update email_message set
+      status = ${status},
+      last_reply = ${reply === undefined ? sql`last_reply` : reply ? reply.slice(0, 1000) : null},
+      next_attempt_at = ${nextAttemptAt ?? sql`next_attempt_at`},
+      sent_at = ${status === "sent" || status === "local" || accepted ? sql`coalesce(sent_at, ${at})` : sql`sent_at`},
+      attempts = ${refundAttempt ? sql`greatest(attempts - 1, 0)` : sql`attempts`},
+      recipients = ${recipients ? JSON.stringify(recipients) : sql`recipients`},
+      to_undelivered = ${toUndelivered ?? sql`to_undelivered`},
+      bounced_at = ${status === "bounced" ? sql`coalesce(bounced_at, ${at})` : sql`bounced_at`},
+      lease_until = null,
+      leased_by = null,
+      updated_at = ${at}
+    where id = ${id} and leased_by = ${workerId} and status = 'sending'
+    returning id, invitation_id, event_id, kind`;
   const settled = status === "sent" || status === "failed" || status === "bounced" || status === "suppressed";
-  if (!settled) return Boolean(await update(db).executeTakeFirst());
+  if (!settled) return (await update.execute(db)).rows.length > 0;
   // An invitation letter's outcome is a webhook event (issue 19), queued with the outcome: one statement (a
   // data-modifying WITH), atomic like a transaction, three statements fewer per message sent.
   const delivered = status === "sent" && !toUndelivered;
-  const row = await db
-    .with("m", update)
-    .with("w", (qc) =>
-      webhookEventsFrom(qc, {
-        type: delivered ? "invitation.delivered" : "invitation.bounced",
-        from: sql`(select * from m where m.kind = 'invitation' and m.invitation_id is not null) as r`,
-        key: sql`r.id::text`,
-        data: sql`jsonb_build_object('eventId', r.event_id, 'invitationId', r.invitation_id, 'messageId', r.id,
+  const events = webhookEventsFrom({
+    type: delivered ? "invitation.delivered" : "invitation.bounced",
+    from: sql`(select * from m where m.kind = 'invitation' and m.invitation_id is not null) as r`,
+    key: sql`r.id::text`,
+    data: sql`jsonb_build_object('eventId', r.event_id, 'invitationId', r.invitation_id, 'messageId', r.id,
           'status', ${delivered ? "delivered" : status === "sent" ? "refused" : status}::text)`,
-        now,
-      }),
-    )
-    .selectFrom("m")
-    .select("m.id")
-    .executeTakeFirst();
-  return Boolean(row);
+    now,
+  });
+  const { rows } = await sql<{ id: string }>`with m as (${update}), w as (${events}) select m.id from m`.execute(db);
+  return rows.length > 0;
 }
 
 export type QueueState = {
