@@ -261,13 +261,87 @@ export async function filledLetter(input: LetterInput) {
 }
 
 /**
- * The message exactly as it will be sent: subject, HTML and plain text (one React render each), and the
- * event's .ics. Values are inserted as text, so markup in a member's name is shown, never run.
+ * The message exactly as it will be sent: subject, HTML and plain text, and the event's .ics. Values are inserted
+ * as text, so markup in a member's name is shown, never run.
  */
-export async function composeLetter(input: LetterInput) {
+export async function composeLetter(input: LetterInput): Promise<ComposedLetter> {
+  const personal = await personalValuesOf(input);
+  // the letter's frame (everything but the member's name and salutation) rendered once per language, then filled
+  const mergeable = personal.every((value) => MERGEABLE.test(value) && !(input.rsvpUrl && value.includes(input.rsvpUrl)));
+  const frame = mergeable ? await frameOf(input) : null;
+  if (frame) {
+    letterFrameStats.merged++;
+    return mergeFrame(frame, personal);
+  }
+  letterFrameStats.rendered++;
+  return composeLetterFully(input);
+}
+
+type ComposedLetter = { subject: string; html: string; text: string; ics: { name: string; content: string } | null };
+
+/**
+ * Mail merge for a wave's letters (issue 15): letters of one event, kind, language and text differ only in the
+ * member's name and the salutation (in the letter's language, and in English for a bilingual letter). The frame
+ * is composed once with a marker in place of each, and every letter then fills the markers: its name escaped as
+ * React escapes text for the HTML, as written for the subject and the plain text. A frame is used only after a
+ * probe (names full of characters HTML escapes) composed both ways came out the same; values that the letter's
+ * layout could treat differently (line breaks, runs of spaces, blank values, the reply link) are composed fully.
+ */
+const MARKERS = ["\uE000salutation\uE001", "\uE000member\uE001", "\uE000salutation-en\uE001", "\uE000member-en\uE001"] as const;
+const PROBE = [`Dr. O'Brien & <b>"Ко"</b> 김`, `<i>'Region'</i> & "東京" > Улан`, `Mr & Mrs "A" <c>'`, `Kyōto & 'Ōsaka' <x> "y"`];
+/** a value of non-space characters separated by single spaces, holding no marker's characters */
+const MERGEABLE = /^[^\s\uE000\uE001]+(?: [^\s\uE000\uE001]+)*$/u;
+const FRAME_LIMIT = 200;
+const frames = new Map<string, Promise<ComposedLetter | null>>();
+
+/** How many letters were filled into a frame and how many were composed fully (tests, diagnosis). */
+export const letterFrameStats = { merged: 0, rendered: 0 };
+
+const HTML_ESCAPES: Record<string, string> = { '"': "&quot;", "&": "&amp;", "'": "&#x27;", "<": "&lt;", ">": "&gt;" };
+/** React's escaping of text and attribute values (react-dom/server's escapeTextForBrowser). */
+const escapeHtml = (text: string) => text.replace(/["&'<>]/g, (c) => HTML_ESCAPES[c]);
+
+function mergeFrame(frame: ComposedLetter, values: string[]): ComposedLetter {
+  const fill = (text: string, escape: boolean) =>
+    MARKERS.reduce((out, marker, i) => out.replaceAll(marker, escape ? escapeHtml(values[i] ?? "") : (values[i] ?? "")), text);
+  return { subject: fill(frame.subject, false), html: fill(frame.html, true), text: fill(frame.text, false), ics: frame.ics };
+}
+
+/** The salutation and the member's name, in the letter's language and (bilingual) in English. */
+async function personalValuesOf(input: LetterInput): Promise<string[]> {
+  const values = await placeholderValues(input, input.locale);
+  const english = input.english && input.locale !== "en" ? await placeholderValues(input, "en") : null;
+  return [values.salutation, values.member, ...(english ? [english.salutation, english.member] : [])];
+}
+
+function frameOf(input: LetterInput): Promise<ComposedLetter | null> {
+  const { member: _member, head: _head, ...shared } = input;
+  const key = JSON.stringify(shared);
+  let frame = frames.get(key);
+  if (!frame) {
+    frame = (async () => {
+      const marked = await composeLetterFully(input, [...MARKERS]);
+      // the probe: the frame filled with awkward names must equal the letter composed with them
+      const probe = await composeLetterFully(input, PROBE);
+      const filled = mergeFrame(marked, PROBE);
+      const same = filled.subject === probe.subject && filled.html === probe.html && filled.text === probe.text;
+      return same ? marked : null;
+    })();
+    if (frames.size >= FRAME_LIMIT) frames.delete(frames.keys().next().value!);
+    frames.set(key, frame);
+    frame.catch(() => frames.delete(key));
+  }
+  return frame;
+}
+
+/**
+ * The message exactly as it will be sent, from one React render (composeLetter fills a frame of it instead, when it
+ * can). `personal` replaces the salutation and the member's name (a frame's markers, a probe's names).
+ */
+export async function composeLetterFully(input: LetterInput, personal?: string[]): Promise<ComposedLetter> {
   const { locale, event } = input;
   const t = await getFixedT(locale, "emails");
-  const values = await placeholderValues(input, locale);
+  const values = { ...(await placeholderValues(input, locale)), ...(personal ? { salutation: personal[0], member: personal[1] } : {}) };
   const subject = oneLine(fillPlaceholders(input.letter.subject, values));
   const venue = values["event.venue"];
   const deadline = values["rsvp.deadline"];
@@ -280,7 +354,7 @@ export async function composeLetter(input: LetterInput) {
   ];
   let second = null;
   if (input.english && locale !== "en") {
-    const english = await placeholderValues(input, "en");
+    const english = { ...(await placeholderValues(input, "en")), ...(personal ? { salutation: personal[2], member: personal[3] } : {}) };
     const tEn = await getFixedT("en", "emails");
     second = {
       lang: "en",
