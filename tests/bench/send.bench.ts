@@ -1,7 +1,8 @@
 // npm run bench:send — 5,000 invitations across six languages through the real path (issue 15): a staff member's
 // POST "send to all members" on the built server (`node app/server.js` on the default on-disk embedded database, or
 // PostgreSQL with BENCH_DATABASE_URL), the send-wave runner preparing the letters, and the mail worker sending them to
-// a loopback SMTP sink in another process, until the sink has all of them (the server's /metrics count). Next to it,
+// a loopback SMTP sink in another process, until the sink has all of them (the sink's own count: the server is not
+// asked while it works; its /metrics every 2 s for the memory split, and at the end for its record). Next to it,
 // the raw ceiling measured in the same run before and after (A B A): react-email render + nodemailer pooled send of
 // the same letter, no database, no HTTP (PERF-LIMITS 1e/2a). Also: how long the staff request took (goal < 1 s) and
 // the server's peak RSS through the wave (goal ≤ 400 MB on the embedded database), split near the peak into the
