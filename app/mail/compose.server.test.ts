@@ -67,6 +67,8 @@ const MEMBERS = [
   { names: { en: "Tottori", ja: "鳥取県" }, headTitle: { en: "Governor", ja: "知事" }, head: null },
   { names: { en: "Töv Aimag", mn: "Төв аймаг" }, headTitle: {}, head: { familyName: "O'Neil & <Sons>", givenName: "Bat-Erdene" } },
   { names: { en: "Liaoning", zh: "辽宁省" }, headTitle: { en: "Governor", zh: "省长" }, head: { familyName: "王", givenName: "新伟" } },
+  // replacement patterns of String.replace: inserted as written
+  { names: { en: "Gov $& $1 $$ $' $`", ko: "$& 도" }, headTitle: { en: "$1 Governor" }, head: null },
 ];
 
 const inputOf = (member: (typeof MEMBERS)[number], locale: Lng, bilingual: boolean) => ({
@@ -94,8 +96,15 @@ describe("a wave's letters are filled into one frame per language (issue 15)", (
     expect(letterFrameStats.merged - before).toBe(MEMBERS.length * 2);
   });
 
-  it("a name the letter's layout could treat differently (a line break, a run of spaces, nothing) is composed on its own", async () => {
-    for (const names of [{ en: "Primorsky\nKrai" }, { en: "Primorsky  Krai" }, { en: "" }, { en: " Krai" }]) {
+  it("a name the letter's layout could treat differently (a line break, a run of spaces, nothing, a link, a placeholder) is composed on its own", async () => {
+    for (const names of [
+      { en: "Primorsky\nKrai" },
+      { en: "Primorsky  Krai" },
+      { en: "" },
+      { en: " Krai" },
+      { en: "https://evil.example" },
+      { en: "{{salutation}}" },
+    ]) {
       const input = { ...inputOf(MEMBERS[0], "en", true), member: { names, headTitle: {} } };
       const before = { ...letterFrameStats };
       expect(await composeLetter(input)).toEqual(await composeLetterFully(input));

@@ -267,7 +267,7 @@ export async function filledLetter(input: LetterInput) {
 export async function composeLetter(input: LetterInput): Promise<ComposedLetter> {
   const personal = await personalValuesOf(input);
   // the letter's frame (everything but the member's name and salutation) rendered once per language, then filled
-  const mergeable = personal.every((value) => MERGEABLE.test(value) && !(input.rsvpUrl && value.includes(input.rsvpUrl)));
+  const mergeable = personal.every((value) => MERGEABLE.test(value) && !value.includes("://") && !value.includes("{{"));
   const frame = mergeable ? await frameOf(input) : null;
   if (frame) {
     letterFrameStats.merged++;
@@ -285,10 +285,11 @@ type ComposedLetter = { subject: string; html: string; text: string; ics: { name
  * is composed once with a marker in place of each, and every letter then fills the markers: its name escaped as
  * React escapes text for the HTML, as written for the subject and the plain text. A frame is used only after a
  * probe (names full of characters HTML escapes) composed both ways came out the same; values that the letter's
- * layout could treat differently (line breaks, runs of spaces, blank values, the reply link) are composed fully.
+ * layout could treat differently (line breaks, runs of spaces, blank values, anything like a link or a
+ * placeholder) are composed fully.
  */
 const MARKERS = ["\uE000salutation\uE001", "\uE000member\uE001", "\uE000salutation-en\uE001", "\uE000member-en\uE001"] as const;
-const PROBE = [`Dr. O'Brien & <b>"Ко"</b> 김`, `<i>'Region'</i> & "東京" > Улан`, `Mr & Mrs "A" <c>'`, `Kyōto & 'Ōsaka' <x> "y"`];
+const PROBE = [`Dr. O'Brien & <b>"Ко"</b> 김 $&`, `<i>'Region'</i> & "東京" > Улан $1`, `Mr & Mrs "A" <c>' $$`, `Kyōto & 'Ōsaka' <x> "y" $'`];
 /** a value of non-space characters separated by single spaces, holding no marker's characters */
 const MERGEABLE = /^[^\s\uE000\uE001]+(?: [^\s\uE000\uE001]+)*$/u;
 const FRAME_LIMIT = 200;
@@ -303,7 +304,8 @@ const escapeHtml = (text: string) => text.replace(/["&'<>]/g, (c) => HTML_ESCAPE
 
 function mergeFrame(frame: ComposedLetter, values: string[]): ComposedLetter {
   const fill = (text: string, escape: boolean) =>
-    MARKERS.reduce((out, marker, i) => out.replaceAll(marker, escape ? escapeHtml(values[i] ?? "") : (values[i] ?? "")), text);
+    // a function, not a string, as the replacement: a name holding "$&" or "$1" is inserted as written
+    MARKERS.reduce((out, marker, i) => out.replaceAll(marker, () => (escape ? escapeHtml(values[i] ?? "") : (values[i] ?? ""))), text);
   return { subject: fill(frame.subject, false), html: fill(frame.html, true), text: fill(frame.text, false), ics: frame.ics };
 }
 
