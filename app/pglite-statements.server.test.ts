@@ -51,6 +51,12 @@ describe("prepared statements on the embedded database", () => {
     await pg.query("insert into person (name) values ('a'), ('b'), ('c')");
     const removed = await preparedQuery(pg, "delete from person where name = any($1)", [["a", "b"]]);
     expect(removed).toEqual(await pg.query("delete from person where name = any($1)", [["c"]]).then((r) => ({ ...r, affectedRows: 2, rowCount: 2 })));
+    // a column named __proto__ is a column, not the row's prototype
+    const proto = `select 'x' as "__proto__", 1 as n`;
+    const odd = await preparedQuery<Record<string, unknown>>(pg, proto, []);
+    expect(odd).toEqual(await pg.query(proto, []));
+    expect(Object.getPrototypeOf(odd.rows[0])).toBe(Object.prototype);
+    expect(Object.keys(odd.rows[0])).toEqual(["__proto__", "n"]);
   });
 
   it("lets the event loop turn while queries chain: a request or a timer never waits for a whole storm to end", async () => {

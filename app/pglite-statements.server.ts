@@ -89,8 +89,8 @@ const COUNTED = new Set(["INSERT", "UPDATE", "DELETE", "COPY", "MERGE"]);
 /**
  * The result of one statement from its messages, as PGlite's parseResults makes it (rows as objects or arrays,
  * each value through the parser of its type, the command, affected rows and row count), in a loop that builds each
- * row once: parseResults builds an array of [name, value] pairs per row and looks each value's parser up twice,
- * which made it a tenth of a reply's save (issue 15).
+ * row once: parseResults builds an array of [name, value] pairs per row and looks each value's parser up twice
+ * (issue 15). A column named __proto__ would set the row's prototype here, so such a result goes to parseResults.
  */
 export function resultOf<T>(backend: messages.BackendMessage[], parsers: Record<number, Parser>, options?: QueryOptions): Results<T> {
   const asArrays = options?.rowMode === "array";
@@ -101,6 +101,8 @@ export function resultOf<T>(backend: messages.BackendMessage[], parsers: Record<
   for (const message of backend) {
     if (message.name === "rowDescription") {
       const description = message as messages.RowDescriptionMessage;
+      if (description.fields.some((field) => field.name === "__proto__"))
+        return parse.parseResults(backend, parsers as PGlite["parsers"], options)[0] as Results<T>;
       fields = description.fields.map(({ name, dataTypeID }) => ({ name, dataTypeID }));
       convert = fields.map(({ dataTypeID }) => chosen[dataTypeID] ?? (types.parsers as Record<number, Parser>)[dataTypeID]);
     } else if (message.name === "dataRow") {

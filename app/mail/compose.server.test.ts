@@ -4,44 +4,15 @@ import { type Lng, supportedLngs } from "~/i18n";
 import { composeLetter, composeLetterFully, letterFrameStats, type LetterIdentity } from "~/mail/compose.server";
 import type { EventRow } from "~/models/event.server";
 import { defaultLetter } from "~/models/letter.server";
+import { EVENT_ROW } from "../../tests/fixtures/event-row";
 
+// characters HTML escapes in the venue too, which the frame carries as it is
 const EVENT: EventRow = {
-  id: "5f0c1c52-3a3e-4f0a-9d55-0b8f2f4c7d11",
-  kind: "general_assembly",
-  subcommitteeId: null,
-  hostMemberId: null,
-  title: {
-    en: "16th NEAR General Assembly",
-    ko: "제16차 NEAR 총회",
-    zh: "第16届全体会议",
-    ja: "第16回総会",
-    ru: "16-я Генеральная ассамблея",
-    mn: "XVI Ерөнхий ассамблей",
-  },
-  description: {},
+  ...EVENT_ROW,
   venue: { en: "Pohang & Gyeongju <Korea>", ko: '포항 "포스코" 국제관' },
-  startsAt: new Date("2027-06-16T00:00:00Z"),
-  endsAt: new Date("2027-06-17T09:00:00Z"),
   timeZone: "Asia/Seoul",
   format: "in_person",
   meetingUrl: null,
-  rsvpDeadline: new Date("2027-05-14T09:00:00Z"),
-  delegationQuota: 5,
-  autoReminderDays: [],
-  passportCountries: [],
-  passportRetentionDays: 30,
-  categories: ["delegate"],
-  contactName: null,
-  contactEmail: null,
-  contactPhone: null,
-  protocol: {} as EventRow["protocol"],
-  visaLetter: {} as EventRow["visaLetter"],
-  status: "open",
-  cancelReason: null,
-  isDemo: false,
-  version: 1,
-  hostNames: null,
-  subcommitteeNames: null,
 };
 
 const IDENTITY: LetterIdentity = {

@@ -10,9 +10,9 @@ import { supportedLngs } from "~/i18n";
 import type * as Dates from "~/lib/dates";
 import { formatDateTime, wallClockPattern } from "~/lib/dates";
 import { composeLetter } from "~/mail/compose.server";
-import type { EventRow } from "~/models/event.server";
 import { defaultLetter } from "~/models/letter.server";
 import StaffLink from "../../emails/staff-link";
+import { EVENT_ROW } from "../fixtures/event-row";
 import { ROOT } from "../helpers/paths";
 
 /**
@@ -30,45 +30,6 @@ afterAll(async () => {
   await browser?.close();
 });
 
-const EVENT: EventRow = {
-  id: "8a6f3c3e-1d2b-4c55-9f0e-2a7d5b9c1e44",
-  kind: "general_assembly",
-  subcommitteeId: null,
-  hostMemberId: null,
-  title: {
-    en: "16th General Assembly of the Association of North East Asia Regional Governments",
-    ko: "제16차 동북아시아지방정부연합 총회",
-    zh: "东北亚地区地方政府联合会第16次全体会议",
-    ja: "北東アジア地域自治体連合第16回総会",
-    ru: "16-я Генеральная ассамблея Ассоциации региональных администраций стран Северо-Восточной Азии",
-    mn: "Зүүн хойд Азийн нутгийн захиргаадын холбооны 16 дахь Ерөнхий ассамблей",
-  },
-  description: {},
-  venue: { en: "Ulan-Ude, Republic of Buryatia", ru: "Улан-Удэ, Республика Бурятия", ko: "부랴티아 공화국 울란우데", mn: "Улаан-Үд, Буриад улс" },
-  startsAt: new Date("2027-06-16T00:00:00Z"),
-  endsAt: new Date("2027-06-17T09:00:00Z"),
-  timeZone: "Asia/Irkutsk",
-  format: "hybrid",
-  meetingUrl: "https://meet.example.org/near-general-assembly-2027-plenary-session-registration",
-  rsvpDeadline: new Date("2027-05-14T09:00:00Z"),
-  delegationQuota: 5,
-  autoReminderDays: [],
-  passportCountries: [],
-  passportRetentionDays: 30,
-  categories: ["delegate"],
-  contactName: null,
-  contactEmail: null,
-  contactPhone: null,
-  protocol: {} as EventRow["protocol"],
-  visaLetter: {} as EventRow["visaLetter"],
-  status: "open",
-  cancelReason: null,
-  isDemo: false,
-  version: 1,
-  hostNames: null,
-  subcommitteeNames: null,
-};
-
 describe("invitation emails on a 375 px phone", () => {
   it.each(supportedLngs)("%s: nothing is wider than the screen, and the link shows once as a button plus one fallback", async (locale) => {
     const rsvpUrl = "https://plenary.near.example.org/r/kE9yQ2bX7mZt4Lw0aP3sN8vR6cJ1dF5hG2uY9oI4eTq";
@@ -77,7 +38,7 @@ describe("invitation emails on a 375 px phone", () => {
       locale,
       letter: defaultLetter("invitation", locale),
       english: locale === "en" ? null : defaultLetter("invitation", "en"),
-      event: EVENT,
+      event: EVENT_ROW,
       member: { names: { en: "Primorsky Krai", ru: "Приморский край" }, headTitle: { en: "Governor", ru: "Губернатор Приморского края" } },
       head: null,
       rsvpUrl,
