@@ -89,3 +89,16 @@ export async function stopChildren(graceMs?: number) {
 export function printChildLogs() {
   for (const child of children) console.error(`--- ${path.basename(child.log)} (last lines) ---\n${child.output().slice(-2000)}`);
 }
+
+/** A benchmark's body: a throw is printed with the children's last lines and sets exit code 1; the children are always stopped and `cleanup` run. */
+export async function runBench(body: () => Promise<void>, cleanup: () => Promise<void>) {
+  try {
+    await body();
+  } catch (error) {
+    process.exitCode = 1;
+    console.error(error);
+    printChildLogs();
+  } finally {
+    await cleanup();
+  }
+}
