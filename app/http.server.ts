@@ -32,6 +32,7 @@ import { getSessionUser } from "~/models/staff-session.server";
 import { findUsableStaffToken } from "~/models/staff-token.server";
 import { latestAppliedMigration } from "~/models/system.server";
 import { OUTAGE_HEADERS, withOutageResponses } from "~/outage.server";
+import { startEmbeddedMaintenance } from "~/services/embedded-maintenance.server";
 import { closeRenderPool } from "~/services/render-pool.server";
 import { startWebhookRunner } from "~/services/webhooks.server";
 import { migrations } from "../db/migrations/index";
@@ -449,6 +450,8 @@ export async function runServer({ build, rootDir, mode, print = (text) => void p
   const webhooks = env.MAIL_WORKER === "true" ? startWebhookRunner({ db, env }) : undefined;
   // late bounces and replies by email (MAIL_INBOUND_PORT), next to the worker
   const intake = env.MAIL_WORKER === "true" ? await startConfiguredIntake(db, env) : undefined;
+  // the embedded database's planner statistics (PostgreSQL servers keep theirs by autovacuum)
+  const maintenance = env.isEmbedded ? startEmbeddedMaintenance({ db }) : undefined;
 
   let stopped: Promise<void> | undefined;
   const stop = () =>
@@ -459,6 +462,7 @@ export async function runServer({ build, rootDir, mode, print = (text) => void p
       await waves?.stop();
       await webhooks?.stop();
       await worker?.stop();
+      await maintenance?.stop();
       await closeRenderPool();
       await flushSignInThrottle(db, { all: true }).catch((error) => logger.warn({ err: String(error) }, "sign-in audit flush failed"));
       await presence?.release();

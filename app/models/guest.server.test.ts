@@ -19,7 +19,7 @@ import { createEvent, getEvent, transitionEvent } from "~/models/event.server";
 import { createGuest, deleteGuest, getGuest, listGuests, updateGuest } from "~/models/guest.server";
 import { countMembers, createMember, listMembers } from "~/models/member.server";
 import { applyReply, getReply } from "~/models/reply.server";
-import { listRosterKeys, listRosterPeople } from "~/models/roster.server";
+import { listRosterDelegations, listRosterPeople } from "~/models/roster.server";
 import { createStaffUser } from "~/models/staff-user.server";
 import { replyRules } from "~/services/reply-view.server";
 import { buildRoster } from "~/services/roster-view.server";
@@ -213,8 +213,9 @@ describe(`guests: non-member invitees (${databaseLabel})`, () => {
     const ru = await buildRoster(t.db, event, { lang: "ru", filter: {} });
     expect(ru.sections[2].heading).toBe("Гости");
     expect(ru.sections[2].members[0].heading).toBe("ЭСКАТО ООН");
-    // the light ordering keys (long lists, badges) sort the same way
-    const keys = await listRosterKeys(t.db, { eventId, filter: {} });
+    // the delegations a long list's page is found among sort the same way
+    const delegations = await listRosterDelegations(t.db, { eventId, filter: {} });
+    const keys = delegations.map((d) => ({ ...d, role: "head" as const, position: 0 }));
     const order = protocolSections(keys, { hostFirst: true }, ids.toyama).map((s) => s.kind);
     expect(order).toEqual(["host", "country", "guests"]);
   });

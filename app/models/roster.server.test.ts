@@ -19,7 +19,7 @@ import {
   setDelegateCategory,
 } from "~/models/roster.server";
 import { createStaffUser } from "~/models/staff-user.server";
-import { buildRoster, diffRosters, flatten } from "~/services/roster-view.server";
+import { buildRoster, buildRosterPage, diffRosters, flatten } from "~/services/roster-view.server";
 import { createTestDb, databaseLabel, type TestDb } from "../../tests/helpers/db";
 
 const KEY = crypto.randomBytes(32);
@@ -131,6 +131,23 @@ describe(`List of Participants and check-in (${databaseLabel})`, () => {
       ["country", "Mongolia"],
       ["country", "China"],
     ]);
+  });
+
+  it("cuts the list into pages that are the whole list in order, whatever the page size (host first, a custom order)", async () => {
+    const event = (await getEvent(t.db, { id: eventId }))!;
+    for (const filter of [{}, { attendance: "all" as const }]) {
+      const whole = flatten(await buildRoster(t.db, event, { lang: "en", filter }));
+      expect(whole.length).toBeGreaterThanOrEqual(4); // the host's delegation of two among them: a page may start inside it
+      for (let size = 1; size <= whole.length + 1; size++) {
+        const paged: typeof whole = [];
+        for (let offset = 0; offset < whole.length; offset += size) {
+          const page = await buildRosterPage(t.db, event, { lang: "en", filter, offset, limit: size });
+          expect(page.count).toBe(whole.length);
+          paged.push(...flatten(page));
+        }
+        expect(paged).toEqual(whole);
+      }
+    }
   });
 
   it("keeps a person's badge code, category and arrival when the delegation is edited; new people get new codes", async () => {

@@ -5,17 +5,7 @@ import { unseal } from "~/lib/sealed.server";
 import { approvedOrNotRequired } from "~/models/capacity.server";
 import type { DelegateRow } from "~/models/reply.server";
 import { enqueueWebhookEvent } from "~/models/webhook.server";
-import type {
-  DelegateRole,
-  GuestKind,
-  InvitationResponse,
-  Locale,
-  LocalizedText,
-  ParticipantCategory,
-  ProtocolOrder,
-  RosterKind,
-  VisaLetterText,
-} from "../../db/schema";
+import type { GuestKind, InvitationResponse, Locale, LocalizedText, ParticipantCategory, ProtocolOrder, RosterKind, VisaLetterText } from "../../db/schema";
 
 /** Who is on the List of Participants: the delegates of members whose answer is in `attendance`. */
 export type RosterFilter = {
@@ -124,36 +114,35 @@ function rosterQuery(db: DB, eventId: string, filter?: RosterFilter) {
 /** Everyone on the event's list (unordered: protocol order is app/lib/protocol.ts). */
 export async function listRosterPeople(
   db: DB,
-  { eventId, filter = {}, ids }: { eventId: string; filter?: RosterFilter; ids?: string[] },
+  { eventId, filter = {}, ids, memberIds }: { eventId: string; filter?: RosterFilter; ids?: string[]; memberIds?: string[] },
 ): Promise<RosterPerson[]> {
-  if (ids && !ids.length) return [];
+  if ((ids && !ids.length) || (memberIds && !memberIds.length)) return [];
   let query = rosterQuery(db, eventId, filter);
   if (ids) query = query.where("d.id", "in", ids);
+  if (memberIds) query = query.where("m.id", "in", memberIds);
   return (await query.execute()) as RosterPerson[];
 }
 
-/** What protocol order needs of each person on the list, and nothing else: a 10,000-person list is ordered on these. */
-export type RosterKey = {
-  delegateId: string;
-  memberId: string;
-  memberNameEn: string;
-  country: string;
-  role: DelegateRole;
-  position: number;
-  guestKind: GuestKind | null;
-};
+/** A delegation on the list as protocol order sees it, with how many of its people the filter keeps. */
+export type RosterDelegation = { memberId: string; memberNameEn: string; country: string; guestKind: GuestKind | null; people: number };
 
-export async function listRosterKeys(db: DB, { eventId, filter = {} }: { eventId: string; filter?: RosterFilter }): Promise<RosterKey[]> {
-  const query = rosterBase(db, eventId, filter).select([
-    "d.id as delegateId",
-    "m.id as memberId",
-    "m.country",
-    sql<string>`coalesce(m.names->>'en', '')`.as("memberNameEn"),
-    "m.guest_kind as guestKind",
-    "d.role",
-    "d.position",
-  ]);
-  return (await query.execute()) as RosterKey[];
+/**
+ * The delegations on the list, one row each with its size: what a page of a long list is found with. Protocol
+ * order sorts delegations and keeps each one's people together, so the rows a page needs are those of the
+ * delegations it overlaps; a 10,000-person list of 2,000 members is ordered on 2,000 rows.
+ */
+export async function listRosterDelegations(db: DB, { eventId, filter = {} }: { eventId: string; filter?: RosterFilter }): Promise<RosterDelegation[]> {
+  const rows = await rosterBase(db, eventId, filter)
+    .select((eb) => [
+      "m.id as memberId",
+      "m.country",
+      sql<string>`coalesce(m.names->>'en', '')`.as("memberNameEn"),
+      "m.guest_kind as guestKind",
+      eb.fn.countAll<string | number>().as("people"),
+    ])
+    .groupBy("m.id")
+    .execute();
+  return rows.map((row) => ({ ...row, people: Number(row.people) }));
 }
 
 export async function saveProtocol(db: DB, { eventId, protocol }: { eventId: string; protocol: ProtocolOrder }) {

@@ -108,3 +108,25 @@ export async function pingDatabase(db: DB): Promise<true> {
   await sql`select 1`.execute(db);
   return true;
 }
+
+/**
+ * The tables whose planner statistics are out of date: their size on disk moved by more than a tenth (and at least
+ * 8 pages) since their last ANALYZE, or they hold data and were never analyzed. PostgreSQL's autovacuum keeps
+ * statistics for a server; the embedded database runs no autovacuum, so without this its planner never had any
+ * (issue 15: a 10,000-person list joined its tables by nested loops planned for one row each).
+ */
+export async function staleStatisticsTables(db: DB): Promise<string[]> {
+  const { rows } = await sql<{ name: string }>`
+    select c.relname as name
+    from pg_class c
+    where c.relnamespace = 'public'::regnamespace
+      and c.relkind = 'r'
+      and abs(pg_relation_size(c.oid) / current_setting('block_size')::int - c.relpages) > greatest(8, c.relpages / 10)
+    order by c.relname`.execute(db);
+  return rows.map((row) => row.name);
+}
+
+/** ANALYZE one table of the application's schema (a name from staleStatisticsTables). */
+export async function analyzeTable(db: DB, { table }: { table: string }): Promise<void> {
+  await sql`analyze ${sql.table(table)}`.execute(db);
+}

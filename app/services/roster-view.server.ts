@@ -7,7 +7,7 @@ import { countryName, localized } from "~/lib/directory";
 import { latinName, nativeName, type PersonName } from "~/lib/names";
 import { protocolCountryName, protocolOrder, protocolSections, type SectionKind } from "~/lib/protocol";
 import type { EventRow } from "~/models/event.server";
-import { listRosterKeys, listRosterPeople, type RosterFilter, type RosterPerson } from "~/models/roster.server";
+import { listRosterDelegations, listRosterPeople, type RosterFilter, type RosterPerson } from "~/models/roster.server";
 import { type DelegateRole, type Locale, PARTICIPANT_CATEGORIES, type ParticipantCategory } from "../../db/schema";
 
 import "~/lib/validation";
@@ -107,19 +107,41 @@ export async function buildRoster(db: DB, event: EventRow, { lang, filter }: { l
 
 /**
  * One page of the live list (rows `offset` to `offset + limit` in protocol order), with `count` the whole list's
- * size: the order is decided on a few small columns of everyone, the full rows are read for the page only, so a
- * 10,000-person list costs one light query and 200 full rows. Protocol order is a total order, so the page's rows
- * keep their places, and sections and delegation headings come out as in the whole list.
+ * size. Protocol order sorts delegations and keeps each one's people together, so the page is found among the
+ * delegations (one row each, with its size: 2,000 rows for a 10,000-person list) and the full rows are read for
+ * the delegations it overlaps only. Protocol order is a total order, so the page's rows keep their places, and
+ * sections and delegation headings come out as in the whole list (roster.server.test.ts cuts a list into pages of
+ * every size and compares them with the whole).
  */
 export async function buildRosterPage(
   db: DB,
   event: EventRow,
   { lang, filter, offset, limit }: { lang: Lng; filter: RosterFilter; offset: number; limit: number },
 ): Promise<RosterView> {
-  const keys = await listRosterKeys(db, { eventId: event.id, filter });
-  const page = protocolOrder(keys, event.protocol ?? {}, event.hostMemberId).slice(offset, offset + limit);
-  const people = await listRosterPeople(db, { eventId: event.id, filter, ids: page.map((k) => k.delegateId) });
-  return { ...(await viewOf(event, lang, people)), count: keys.length };
+  const protocol = event.protocol ?? {};
+  const delegations = await listRosterDelegations(db, { eventId: event.id, filter });
+  // the delegations in order (one row each: their people's order within them does not matter here), then those
+  // the page's rows fall in, and how many people of the first of them the previous pages showed
+  const ordered = protocolOrder(
+    delegations.map((d) => ({ ...d, role: "head" as const, position: 0 })),
+    protocol,
+    event.hostMemberId,
+  );
+  const wanted: string[] = [];
+  let start = 0;
+  let skip = 0;
+  for (const delegation of ordered) {
+    if (start >= offset + limit) break;
+    if (start + delegation.people > offset) {
+      if (!wanted.length) skip = Math.max(0, offset - start);
+      wanted.push(delegation.memberId);
+    }
+    start += delegation.people;
+  }
+  const count = delegations.reduce((sum, d) => sum + d.people, 0);
+  const people = await listRosterPeople(db, { eventId: event.id, filter, memberIds: wanted });
+  const page = protocolOrder(people, protocol, event.hostMemberId).slice(skip, skip + limit);
+  return { ...(await viewOf(event, lang, page)), count };
 }
 
 async function viewOf(event: EventRow, lang: Lng, people: RosterPerson[]): Promise<RosterView> {
