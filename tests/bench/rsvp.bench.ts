@@ -38,7 +38,7 @@ import { createMember } from "~/models/member.server";
 import { createStaffUser } from "~/models/staff-user.server";
 import { migrateToLatest } from "../../db/migrator";
 import { freePort } from "../helpers/ports";
-import { printChildLogs, serverArgs, startChild, stopChildren, stopChildrenOnExit, waitFor } from "./children";
+import { runBench, serverArgs, startChild, stopChildren, stopChildrenOnExit, waitFor } from "./children";
 import { benchDatabase, benchDatabaseLabel } from "./database";
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
@@ -227,7 +227,6 @@ function combine(label: string, rows: Row[]): Row {
 }
 
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), "plenary-bench-rsvp-"));
-let failed = false;
 const cleanup = async (graceMs?: number) => {
   await stopChildren(graceMs);
   // BENCH_KEEP_LOG=<file>: the server's log kept (with BENCH_LOG_LEVEL=trace: every statement and its duration)
@@ -237,7 +236,7 @@ const cleanup = async (graceMs?: number) => {
 };
 stopChildrenOnExit(cleanup);
 
-try {
+await runBench(async () => {
   const started = performance.now();
   const dataDir = path.join(dir, "data");
   const port = await freePort();
@@ -416,11 +415,4 @@ try {
   console.log(`ratio: ${(post.rps / ceiling.rps).toFixed(2)} (POST; goal ≥ 0.5)`);
   console.log(`total ${((performance.now() - started) / 1000).toFixed(0)} s`);
   if (!ok || others(get, "200") !== "0" || others(post, "303") !== "0" || others(firstAnswers, "303") !== "0") process.exitCode = 1;
-} catch (error) {
-  failed = true;
-  console.error(error);
-  printChildLogs();
-} finally {
-  await cleanup();
-  if (failed) process.exitCode = 1;
-}
+}, cleanup);

@@ -32,7 +32,7 @@ import { createStaffUser } from "~/models/staff-user.server";
 import { migrateToLatest } from "../../db/migrator";
 import { TestClient } from "../helpers/http";
 import { freePort } from "../helpers/ports";
-import { printChildLogs, serverArgs, startChild, stopChildren, stopChildrenOnExit, waitFor } from "./children";
+import { median, runBench, serverArgs, startChild, stopChildren, stopChildrenOnExit, waitFor } from "./children";
 
 const SIZES = (process.env.BENCH_SIZES ?? "82,2000,10000").split(",").map(Number);
 const RUNS = Number(process.env.BENCH_RUNS ?? 5);
@@ -43,7 +43,6 @@ const HEALTH_MS = 100;
 const PASSWORD = "a long enough bench passphrase";
 
 const say = (text: string) => process.stderr.write(`bench:scale  ${text}\n`);
-const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
 const percentile = (values: number[], p: number) => [...values].sort((a, b) => a - b)[Math.min(values.length - 1, Math.floor(values.length * p))];
 const kb = (bytes: number) => `${(bytes / 1024).toFixed(0)} KB`;
 
@@ -144,14 +143,13 @@ async function probeHealth(url: string, until: Promise<unknown>) {
 }
 
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), "plenary-bench-scale-"));
-let failed = false;
 const cleanup = async (graceMs?: number) => {
   await stopChildren(graceMs);
   fs.rmSync(dir, { recursive: true, force: true });
 };
 stopChildrenOnExit(cleanup);
 
-try {
+await runBench(async () => {
   const started = performance.now();
   const dataDir = path.join(dir, "data");
   const port = await freePort();
@@ -236,11 +234,4 @@ try {
       `${ratio <= 1 ? "met" : "not met"})`,
   );
   say(`total ${((performance.now() - started) / 1000).toFixed(0)} s`);
-} catch (error) {
-  failed = true;
-  console.error(error);
-  printChildLogs();
-} finally {
-  await cleanup();
-  if (failed) process.exitCode = 1;
-}
+}, cleanup);

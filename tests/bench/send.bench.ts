@@ -31,7 +31,7 @@ import { migrateToLatest } from "../../db/migrator";
 import Letter from "../../emails/letter";
 import { locationOf, TestClient } from "../helpers/http";
 import { freePort } from "../helpers/ports";
-import { printChildLogs, serverArgs, startChild, stopChildren, stopChildrenOnExit, waitFor } from "./children";
+import { runBench, serverArgs, startChild, stopChildren, stopChildrenOnExit, waitFor } from "./children";
 import { benchDatabase, benchDatabaseLabel } from "./database";
 
 const N = Number(process.env.BENCH_N ?? 5000);
@@ -234,8 +234,7 @@ const cleanup = async (graceMs?: number) => {
   fs.rmSync(dir, { recursive: true, force: true });
 };
 stopChildrenOnExit(cleanup);
-let failed = false;
-try {
+await runBench(async () => {
   await rawCeiling(sink.port, 200); // warm-up
   const before = await rawCeiling(sink.port, Math.min(N, 2000));
   say(`ceiling ${before.toFixed(0)} msg/s; seeding ${N} members and starting Plenary…`);
@@ -250,11 +249,4 @@ try {
   console.log(`  server peak RSS through the wave: ${plenary.peakMb.toFixed(0)} MB (goal ≤ 400 MB on the embedded database)`);
   console.log(`  near the peak: ${plenary.split}`);
   console.log(`  ratio: ${ratio.toFixed(2)} (goal ≥ 0.5)`);
-} catch (error) {
-  failed = true;
-  console.error(error);
-  printChildLogs();
-} finally {
-  await cleanup();
-  if (failed) process.exitCode = 1;
-}
+}, cleanup);

@@ -17,7 +17,7 @@ import { fileURLToPath } from "node:url";
 import { pgliteTemplateFile } from "~/db.server";
 import { buildIsStale, ensureBuild } from "../../app/cli/ensure-build.js";
 import { freePort } from "../helpers/ports";
-import { type Child, runBench, serverArgs, startChild, stopChildren, stopChildrenOnExit } from "./children";
+import { type Child, median, runBench, serverArgs, startChild, stopChildren, stopChildrenOnExit } from "./children";
 
 const RUNS = Math.max(1, Number(process.env.BENCH_RUNS ?? 5));
 const REST_SECONDS = Number(process.env.BENCH_REST_SECONDS ?? 5);
@@ -60,12 +60,6 @@ function rssMb(pid: number | undefined): number {
   const kb = Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? NaN);
   return kb / 1024;
 }
-
-const median = (values: number[]) => {
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = Math.floor(sorted.length / 2);
-  return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
-};
 
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), "plenary-bench-start-"));
 const cleanup = async (graceMs?: number) => {
